@@ -1,0 +1,55 @@
+import { startNodeGateway } from '../../platform/node/gateway.js';
+import { readConfig } from '../config-file.js';
+
+export const START_HELP = `switchboard start [--config PATH] [--port N] [--host H]
+
+Starts the gateway: applies the config file to the database, then serves the
+data plane (/v1/...) and the admin API (/admin/api) until SIGINT or SIGTERM,
+when it flushes every pending usage record before exiting.`;
+
+export async function startCommand(options: { config: string; port?: string; host?: string }): Promise<void> {
+  const config = readConfig(options.config);
+  if (options.port !== undefined) config.server.port = parsePort(options.port);
+  if (options.host !== undefined) config.server.host = options.host;
+
+  const gateway = await startNodeGateway(config, { log: (m) => console.error(m) });
+  const demoKey = config.keys.find((k) => k.key)?.key;
+  const shownKey = gateway.createdKeys[0]?.key ?? demoKey ?? '<your key>';
+  const model = config.models.find((m) => !m.id.includes('embed'))?.id ?? 'MODEL';
+
+  console.log(`Switchboard is listening on ${gateway.url}`);
+  console.log(`  config:    ${options.config}`);
+  console.log(`  database:  ${config.storage.url}`);
+  console.log(
+    `  admin key: ${gateway.adminKeySource === 'config' ? 'from the config file (adminKey)' : `in ${gateway.adminKeySource}`}`,
+  );
+  for (const { name, key } of gateway.createdKeys) console.log(`  new key "${name}" (shown once): ${key}`);
+  console.log('\nTry it:');
+  console.log(
+    `  curl ${gateway.url}/v1/chat/completions -H 'Authorization: Bearer ${shownKey}' -H 'Content-Type: application/json' \\\n` +
+      `    -d '{"model":"${model}","messages":[{"role":"user","content":"Hello"}]}'`,
+  );
+  console.log(`  curl ${gateway.url}/admin/api/usage?by=model -H "Authorization: Bearer $(cat ${gateway.adminKeySource === 'config' ? '<admin key>' : gateway.adminKeySource})"`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`\n${signal}: flushing usage records and stopping…`);
+    gateway.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(`error while stopping: ${String(err)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: must be a whole number from 0 to 65535`);
+  return port;
+}

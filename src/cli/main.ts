@@ -1,0 +1,102 @@
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { configPath, ConfigProblems, readConfig } from './config-file.js';
+import { openSqliteStore } from '../platform/node/sqlite.js';
+import { START_HELP, startCommand } from './commands/start.js';
+import { KEYS_HELP, keysCommand } from './commands/keys.js';
+import { USAGE_HELP, usageCommand } from './commands/usage.js';
+
+const CONFIG_HELP = `switchboard config check [--config PATH]
+
+Validates the config file (with \${ENV} interpolation) and lists every
+problem as "path: message". Exits 1 when there is any.`;
+
+const HELP = `switchboard — an LLM API gateway
+
+Usage: switchboard <command> [options]
+
+Commands:
+  start           serve the gateway (default config: ./switchboard.yaml)
+  keys            create, list or revoke client keys
+  usage           requests, tokens and latency per key, model, group or upstream
+  config check    validate the config file
+  version         print the version
+
+Every command takes --config PATH (or SWITCHBOARD_CONFIG) and --help.`;
+
+const HELPS: Record<string, string> = { start: START_HELP, keys: KEYS_HELP, usage: USAGE_HELP, config: CONFIG_HELP };
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      config: { type: 'string', short: 'c' },
+      port: { type: 'string', short: 'p' },
+      host: { type: 'string' },
+      name: { type: 'string' },
+      group: { type: 'string' },
+      models: { type: 'string' },
+      by: { type: 'string' },
+      since: { type: 'string' },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (!command || command === 'help') {
+    console.log(HELP);
+    return command || values.help ? 0 : 1;
+  }
+  if (values.help) {
+    console.log(HELPS[command] ?? HELP);
+    return HELPS[command] ? 0 : 1;
+  }
+  const path = configPath(values.config);
+  switch (command) {
+    case 'version': {
+      const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+      console.log(`switchboard ${pkg.version}`);
+      return 0;
+    }
+    case 'start':
+      await startCommand({ config: path, port: values.port, host: values.host });
+      return -1; // keeps running until a signal
+    case 'config': {
+      if (rest[0] !== 'check') throw new Error(`config: expected "check"\n\n${CONFIG_HELP}`);
+      const config = readConfig(path);
+      console.log(
+        `${path}: OK (${config.upstreams.length} upstreams, ${config.models.length} models, ${config.keys.length} keys)`,
+      );
+      return 0;
+    }
+    case 'keys':
+    case 'usage': {
+      const store = await openSqliteStore(readConfig(path).storage.url);
+      try {
+        if (command === 'keys') await keysCommand(store, rest[0], rest.slice(1), values);
+        else await usageCommand(store, values);
+      } finally {
+        await store.close();
+      }
+      return 0;
+    }
+    default:
+      throw new Error(`unknown command "${command}"\n\n${HELP}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof ConfigProblems) {
+      console.error(`${err.path} is not valid:`);
+      for (const p of err.problems) console.error(`  ${p}`);
+    } else {
+      console.error(`switchboard: ${(err as Error).message}`);
+    }
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,81 @@
+import type { Config } from './schema.js';
+import type { Store } from '../store/store.js';
+import type { SecretBox } from '../policy/secrets.js';
+import { maskSecret } from '../policy/secrets.js';
+import { displayPrefix, generateClientKey, hashClientKey, newId } from '../policy/keys.js';
+
+export interface AppliedConfig {
+  /** Keys generated because the file named them without a `key:`; shown once. */
+  createdKeys: { name: string; key: string }[];
+}
+
+/**
+ * Writes the config file into the database at start: upstreams, credentials,
+ * models and keys are upserted by id (keys by name). Things made through the
+ * admin API and absent from the file are left alone.
+ */
+export async function applyConfig(config: Config, store: Store, box: SecretBox): Promise<AppliedConfig> {
+  const existingUpstreams = new Map((await store.upstreams.list()).map((u) => [u.id, u]));
+  for (const u of config.upstreams) {
+    await store.upstreams.put({
+      id: u.id,
+      kind: u.kind,
+      baseUrl: u.baseUrl ?? null,
+      strategy: u.strategy,
+      models: u.models,
+      headers: u.headers,
+      timeouts: u.timeouts,
+      enabled: u.enabled,
+    });
+    const previous = existingUpstreams.get(u.id)?.credentials ?? [];
+    const wanted = new Set<string>();
+    for (const [i, c] of u.credentials.entries()) {
+      const id = c.id ?? `${u.id}#${i + 1}`;
+      wanted.add(id);
+      const old = previous.find((p) => p.id === id);
+      // Re-encrypt only when the value changed, so restarts do not churn the table.
+      const same = old && (await box.decrypt(old.secretEnc).catch(() => undefined)) === c.key;
+      if (same && old.weight === c.weight && old.label === (c.label ?? null)) continue;
+      await store.upstreams.putCredential({
+        id,
+        upstreamId: u.id,
+        secretEnc: await box.encrypt(c.key),
+        hint: maskSecret(c.key),
+        label: c.label ?? null,
+        weight: c.weight,
+        enabled: true,
+      });
+    }
+    // Credentials the file used to list under its own ids are removed with it.
+    for (const old of previous)
+      if (old.id.startsWith(`${u.id}#`) && !wanted.has(old.id)) await store.upstreams.deleteCredential(u.id, old.id);
+  }
+
+  for (const m of config.models) await store.models.put({ id: m.id, routes: m.routes });
+
+  const createdKeys: AppliedConfig['createdKeys'] = [];
+  const existingKeys = new Map((await store.keys.list()).map((k) => [k.name, k]));
+  for (const k of config.keys) {
+    const old = existingKeys.get(k.name);
+    let plain = k.key;
+    if (!plain && !old) {
+      plain = generateClientKey();
+      createdKeys.push({ name: k.name, key: plain });
+    }
+    const hash = plain ? await hashClientKey(plain) : old!.hash;
+    await store.keys.put({
+      id: old?.id ?? newId('key'),
+      name: k.name,
+      hash,
+      prefix: plain ? displayPrefix(plain) : old!.prefix,
+      group: k.group,
+      models: k.models ?? null,
+      limits: k.limits ?? null,
+      budget: k.budget ?? null,
+      source: 'config',
+      createdAt: old?.createdAt ?? Date.now(),
+      revokedAt: old?.revokedAt ?? null,
+    });
+  }
+  return { createdKeys };
+}

@@ -1,0 +1,70 @@
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type { z } from 'zod';
+import { configSchema, type Config } from './schema.js';
+import { interpolateEnv } from './interpolate.js';
+import { formatPath } from './format-path.js';
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+/** Default base URLs per upstream kind, used when a config leaves `baseUrl` out. */
+const DEFAULT_BASE_URL: Record<string, string | undefined> = {
+  // https://platform.openai.com/docs/api-reference
+  openai: 'https://api.openai.com/v1',
+  // https://docs.anthropic.com/en/api/messages
+  anthropic: 'https://api.anthropic.com',
+};
+
+
+export function formatIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+}
+
+/**
+ * Parses and validates config text: YAML, `${ENV}` interpolation, the zod
+ * schema, then the checks across sections (unique ids, routes naming known
+ * upstreams). Returns every problem found, each as `path: message`.
+ */
+export function loadConfig(text: string, env: Record<string, string | undefined>): ConfigResult {
+  let parsedYaml: unknown;
+  try {
+    parsedYaml = parseYaml(text) ?? {};
+  } catch (err) {
+    const message = err instanceof YAMLParseError ? err.message : String(err);
+    return { ok: false, problems: [`yaml: ${message}`] };
+  }
+  const { value: raw, missing: problems } = interpolateEnv(parsedYaml, env);
+
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, problems: [...problems, ...formatIssues(parsed.error)] };
+  const config = parsed.data;
+  problems.push(...crossCheck(config));
+  if (problems.length > 0) return { ok: false, problems };
+  for (const upstream of config.upstreams) upstream.baseUrl ??= DEFAULT_BASE_URL[upstream.kind];
+  return { ok: true, config };
+}
+
+function crossCheck(config: Config): string[] {
+  const problems: string[] = [];
+  const upstreamIds = new Set<string>();
+  config.upstreams.forEach((u, i) => {
+    if (upstreamIds.has(u.id)) problems.push(`upstreams[${i}].id: duplicate id ${u.id}`);
+    upstreamIds.add(u.id);
+    if (u.kind !== 'mock' && u.credentials.length === 0)
+      problems.push(`upstreams[${i}].credentials: needs at least one credential`);
+  });
+  const modelIds = new Set<string>();
+  config.models.forEach((m, i) => {
+    if (modelIds.has(m.id)) problems.push(`models[${i}].id: duplicate id ${m.id}`);
+    modelIds.add(m.id);
+    m.routes.forEach((r, j) => {
+      if (!upstreamIds.has(r.upstream))
+        problems.push(`models[${i}].routes[${j}].upstream: no upstream with id ${r.upstream}`);
+    });
+  });
+  const keyNames = new Set<string>();
+  config.keys.forEach((k, i) => {
+    if (keyNames.has(k.name)) problems.push(`keys[${i}].name: duplicate name ${k.name}`);
+    keyNames.add(k.name);
+  });
+  return problems;
+}

@@ -1,0 +1,22 @@
+import type { Store } from '../store/store.js';
+import type { Catalog } from '../routing/catalog.js';
+import type { Providers } from '../providers/registry.js';
+import type { Recorder } from '../usage/recorder.js';
+import type { SecretBox } from '../policy/secrets.js';
+
+/**
+ * Everything the gateway needs, built once at start by the platform and
+ * handed down; no module keeps global state, so a test builds its own
+ * gateway in a line.
+ */
+export interface GatewayContext {
+  store: Store;
+  catalog: Catalog;
+  providers: Providers;
+  recorder: Recorder;
+  secrets: SecretBox;
+  adminKey: string;
+  maxBodyBytes: number;
+  now: () => number;
+  log: (message: string) => void;
+}

@@ -1,0 +1,49 @@
+/**
+ * Which headers cross the gateway. Client auth, hop-by-hop headers and
+ * Switchboard's own headers stop here; everything else (vendor betas, new
+ * headers we do not know) goes to the upstream untouched.
+ */
+const NOT_FORWARDED = new Set([
+  // client auth: the upstream gets its own credential
+  'authorization',
+  'x-api-key',
+  'x-goog-api-key',
+  'cookie',
+  // hop-by-hop (RFC 9110 §7.6.1) and framing the HTTP client sets itself
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'content-length',
+  'content-type',
+  // Switchboard reads usage from the body, so it asks for an uncompressed one
+  'accept-encoding',
+  'expect',
+]);
+
+export function forwardableRequestHeaders(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    if (NOT_FORWARDED.has(name) || name.startsWith('x-switchboard-')) return;
+    out[name] = value;
+  });
+  return out;
+}
+
+/** Upstream headers worth passing back: request ids, rate limits, retry hints, processing time. */
+const PASSED_BACK = /^(request-id|openai-|anthropic-|x-ratelimit-|retry-after$|x-should-retry$)/;
+
+export function passBackHeaders(upstream: Headers, into: Headers): void {
+  upstream.forEach((value, name) => {
+    if (PASSED_BACK.test(name)) into.set(name, value);
+  });
+  // Switchboard's own x-request-id names the log row; the upstream's is kept beside it.
+  const upstreamRequestId = upstream.get('x-request-id');
+  if (upstreamRequestId) into.set('x-upstream-request-id', upstreamRequestId);
+}

@@ -1,0 +1,78 @@
+import { Readable } from 'node:stream';
+import { Agent, errors } from 'undici';
+import type { HttpClient } from '../../providers/http.js';
+import { UpstreamFailure } from '../../providers/http.js';
+
+/**
+ * The upstream HTTP client on Node: one undici Agent, which keeps a
+ * keep-alive connection pool per upstream origin. undici's own timeouts map
+ * to the gateway's: connect, headers (first byte) and body (idle between chunks).
+ */
+export function createNodeHttpClient(options: { connections?: number } = {}): { http: HttpClient; close: () => Promise<void> } {
+  // undici takes the connect timeout per Agent, so upstreams with different ones get their own.
+  const agents = new Map<number, Agent>();
+  const agentFor = (connectMs: number) => {
+    let agent = agents.get(connectMs);
+    if (!agent) {
+      agent = new Agent({ connections: options.connections ?? 256, keepAliveTimeout: 30_000, connect: { timeout: connectMs } });
+      agents.set(connectMs, agent);
+    }
+    return agent;
+  };
+  const http: HttpClient = async (req) => {
+    const agent = agentFor(req.timeouts.connectMs);
+    const url = new URL(req.url);
+    let res;
+    try {
+      res = await agent.request({
+        origin: url.origin,
+        path: url.pathname + url.search,
+        method: req.method,
+        headers: req.headers,
+        body: req.body,
+        signal: req.signal,
+        headersTimeout: req.timeouts.firstByteMs,
+        bodyTimeout: req.timeouts.idleMs,
+      });
+    } catch (err) {
+      throw toFailure(err, req.signal);
+    }
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(res.headers)) {
+      if (value === undefined) continue;
+      if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+      else headers.set(name, value);
+    }
+    return { status: res.statusCode, headers, body: toWebStream(res.body, req.signal) };
+  };
+  return { http, close: async () => void (await Promise.all([...agents.values()].map((a) => a.close()))) };
+}
+
+function toFailure(err: unknown, signal: AbortSignal): UpstreamFailure {
+  if (err instanceof UpstreamFailure) return err;
+  if (signal.aborted) return new UpstreamFailure('aborted', 'client went away');
+  if (err instanceof errors.ConnectTimeoutError) return new UpstreamFailure('connect-timeout', 'connect timed out');
+  if (err instanceof errors.HeadersTimeoutError) return new UpstreamFailure('first-byte-timeout', 'did not answer in time');
+  if (err instanceof errors.BodyTimeoutError) return new UpstreamFailure('idle-timeout', 'went idle mid-body');
+  const code = (err as { code?: string }).code;
+  return new UpstreamFailure('connect', `failed: ${code ? `${code} ` : ''}${(err as Error).message}`);
+}
+
+/** Node stream to Web stream, with undici errors turned into UpstreamFailure. */
+function toWebStream(body: Readable, signal: AbortSignal): ReadableStream<Uint8Array> {
+  const iterator = body[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await iterator.next();
+        if (done) controller.close();
+        else controller.enqueue(value as Uint8Array);
+      } catch (err) {
+        throw toFailure(err, signal);
+      }
+    },
+    cancel() {
+      body.destroy();
+    },
+  });
+}

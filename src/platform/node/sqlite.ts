@@ -1,0 +1,26 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Database as Schema } from '../../store/schema.js';
+import type { Store } from '../../store/store.js';
+import { createKyselyStore } from '../../store/kysely-store.js';
+
+/** Path of the SQLite file named by a `sqlite:<path>` storage URL. */
+export function sqlitePath(url: string): string {
+  const path = url.replace(/^sqlite:(\/\/)?/, '');
+  return path === ':memory:' ? path : resolve(path);
+}
+
+/** Opens (creating if needed) the SQLite store in WAL mode and applies migrations. */
+export async function openSqliteStore(url: string): Promise<Store> {
+  const path = sqlitePath(url);
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path);
+  // WAL lets readers (admin queries) run while the recorder writes.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  return createKyselyStore(new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) }));
+}

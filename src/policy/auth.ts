@@ -1,0 +1,49 @@
+import { GatewayError } from '../protocols/errors.js';
+import type { Snapshot } from '../routing/catalog.js';
+import type { KeyRecord } from '../store/types.js';
+import { extractClientKey, hashClientKey } from './keys.js';
+
+/** Finds the request's client key in the in-memory snapshot (never the database). */
+export async function authenticate(snapshot: Snapshot, headers: Headers): Promise<KeyRecord> {
+  const presented = extractClientKey(headers);
+  if (!presented) throw new GatewayError('SB_ERR_UNAUTHORIZED', 'missing API key: send it as Authorization: Bearer <key> or x-api-key');
+  const key = snapshot.keysByHash.get(await hashClientKey(presented));
+  if (!key) throw new GatewayError('SB_ERR_UNAUTHORIZED', 'invalid API key');
+  if (key.revokedAt !== null) throw new GatewayError('SB_ERR_UNAUTHORIZED', 'this API key has been revoked');
+  return key;
+}
+
+export function mayUseModel(key: KeyRecord, model: string): boolean {
+  return key.models === null || key.models.includes(model);
+}
+
+/**
+ * The group a request is counted under: the key's own, or a narrower one the
+ * client names in `x-switchboard-group` (`<key group>/<sub>`).
+ */
+export function requestGroup(key: KeyRecord, header: string | undefined): string {
+  if (!header) return key.group;
+  const wanted = header.trim();
+  if (wanted === key.group || wanted.startsWith(`${key.group}/`)) return wanted;
+  throw new GatewayError(
+    'SB_ERR_FORBIDDEN',
+    `x-switchboard-group: this key belongs to group "${key.group}"; a request may only narrow it to "${key.group}/…"`,
+    'x-switchboard-group',
+  );
+}
+
+/** `x-switchboard-metadata`: a JSON object stored with the request's log row. */
+export function requestMetadata(header: string | undefined): Record<string, unknown> | null {
+  if (!header) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(header);
+  } catch {
+    throw new GatewayError('SB_ERR_BAD_REQUEST', 'x-switchboard-metadata: must be a JSON object', 'x-switchboard-metadata');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new GatewayError('SB_ERR_BAD_REQUEST', 'x-switchboard-metadata: must be a JSON object', 'x-switchboard-metadata');
+  if (header.length > 4096)
+    throw new GatewayError('SB_ERR_BAD_REQUEST', 'x-switchboard-metadata: must be at most 4096 characters', 'x-switchboard-metadata');
+  return parsed as Record<string, unknown>;
+}

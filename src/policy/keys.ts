@@ -1,0 +1,50 @@
+/**
+ * Client keys: `sk-sb-` followed by 32 random bytes in base64url. Only the
+ * SHA-256 of the whole key is stored, with a short prefix for display.
+ * WebCrypto only, so this runs on Node and Workers alike.
+ */
+export const KEY_PREFIX = 'sk-sb-';
+
+export function generateClientKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return KEY_PREFIX + base64url(bytes);
+}
+
+export async function hashClientKey(key: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key));
+  return toHex(new Uint8Array(digest));
+}
+
+/** What admins see of a key: enough to recognise it, too little to use it. */
+export function displayPrefix(key: string): string {
+  return key.slice(0, KEY_PREFIX.length + 6) + '…';
+}
+
+export function newId(prefix: string): string {
+  return `${prefix}_${toHex(crypto.getRandomValues(new Uint8Array(8)))}`;
+}
+
+export function toHex(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  return out;
+}
+
+export function base64url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/**
+ * Finds the client key in a request's headers: `Authorization: Bearer`,
+ * `x-api-key` (Anthropic SDK), `x-goog-api-key` (Gemini SDK).
+ */
+export function extractClientKey(headers: Headers): string | undefined {
+  const auth = headers.get('authorization');
+  if (auth) {
+    const match = /^Bearer\s+(.+)$/i.exec(auth.trim());
+    if (match) return match[1].trim();
+  }
+  return headers.get('x-api-key')?.trim() || headers.get('x-goog-api-key')?.trim() || undefined;
+}

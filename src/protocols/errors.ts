@@ -1,0 +1,119 @@
+import type { ErrorShape } from './protocol.js';
+
+/** Stable error codes; each protocol's encoder maps them to its own shape. */
+export type ErrorCode =
+  | 'SB_ERR_BAD_REQUEST'
+  | 'SB_ERR_UNAUTHORIZED'
+  | 'SB_ERR_FORBIDDEN'
+  | 'SB_ERR_NOT_FOUND'
+  | 'SB_ERR_MODEL_NOT_FOUND'
+  | 'SB_ERR_BODY_TOO_LARGE'
+  | 'SB_ERR_NO_ROUTE'
+  | 'SB_ERR_UPSTREAM_UNREACHABLE'
+  | 'SB_ERR_UPSTREAM_TIMEOUT'
+  | 'SB_ERR_INTERNAL';
+
+const STATUS: Record<ErrorCode, number> = {
+  SB_ERR_BAD_REQUEST: 400,
+  SB_ERR_UNAUTHORIZED: 401,
+  SB_ERR_FORBIDDEN: 403,
+  SB_ERR_NOT_FOUND: 404,
+  SB_ERR_MODEL_NOT_FOUND: 404,
+  SB_ERR_BODY_TOO_LARGE: 413,
+  SB_ERR_NO_ROUTE: 400,
+  SB_ERR_UPSTREAM_UNREACHABLE: 502,
+  SB_ERR_UPSTREAM_TIMEOUT: 504,
+  SB_ERR_INTERNAL: 500,
+};
+
+/** An error Switchboard itself raises; `param` names the offending field. */
+export class GatewayError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly param: string | null = null,
+  ) {
+    super(message);
+    this.status = STATUS[code];
+  }
+}
+
+/**
+ * OpenAI's error body: `{"error":{"message","type","param","code"}}`.
+ * @see https://platform.openai.com/docs/guides/error-codes
+ */
+function openaiError(err: GatewayError): unknown {
+  const type =
+    err.status === 401
+      ? 'authentication_error'
+      : err.status === 403
+        ? 'permission_error'
+        : err.status >= 500
+          ? 'server_error'
+          : 'invalid_request_error';
+  const code: Partial<Record<ErrorCode, string>> = {
+    SB_ERR_UNAUTHORIZED: 'invalid_api_key',
+    SB_ERR_MODEL_NOT_FOUND: 'model_not_found',
+    SB_ERR_BODY_TOO_LARGE: 'request_too_large',
+    SB_ERR_UPSTREAM_TIMEOUT: 'upstream_timeout',
+    SB_ERR_UPSTREAM_UNREACHABLE: 'upstream_unreachable',
+  };
+  return { error: { message: err.message, type, param: err.param, code: code[err.code] ?? err.code } };
+}
+
+/**
+ * Anthropic's error body: `{"type":"error","error":{"type","message"}}`.
+ * @see https://docs.anthropic.com/en/api/errors
+ */
+function anthropicError(err: GatewayError): unknown {
+  const byStatus: Record<number, string> = {
+    400: 'invalid_request_error',
+    401: 'authentication_error',
+    403: 'permission_error',
+    404: 'not_found_error',
+    413: 'request_too_large',
+    429: 'rate_limit_error',
+    504: 'timeout_error',
+  };
+  return { type: 'error', error: { type: byStatus[err.status] ?? 'api_error', message: err.message } };
+}
+
+export function encodeError(shape: ErrorShape, err: GatewayError): { status: number; body: unknown } {
+  switch (shape) {
+    case 'openai':
+      return { status: err.status, body: openaiError(err) };
+    case 'anthropic':
+      return { status: err.status, body: anthropicError(err) };
+    default:
+      return shape satisfies never;
+  }
+}
+
+/** The SSE event that tells a streaming client its stream broke, in its own protocol. */
+export function encodeStreamError(shape: ErrorShape, message: string): string {
+  switch (shape) {
+    case 'openai':
+      // The OpenAI SDKs raise an APIError for a `data:` chunk that carries `error`.
+      return `data: ${JSON.stringify({ error: { message, type: 'server_error', param: null, code: 'upstream_stream_broken' } })}\n\n`;
+    case 'anthropic':
+      // https://docs.anthropic.com/en/docs/build-with-claude/streaming#error-events
+      return `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message } })}\n\n`;
+    default:
+      return shape satisfies never;
+  }
+}
+
+/** Pulls a readable message out of an upstream's error body, whatever its shape. */
+export function upstreamErrorMessage(status: number, body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { error?: { message?: unknown } | string; message?: unknown };
+    const inner = parsed.error;
+    if (typeof inner === 'string') return inner;
+    if (inner && typeof inner.message === 'string') return inner.message;
+    if (typeof parsed.message === 'string') return parsed.message;
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  return body.slice(0, 500) || `upstream answered ${status}`;
+}

@@ -1,0 +1,41 @@
+import type { Endpoint } from '../protocols/protocol.js';
+import type { HttpClient } from './http.js';
+import { joinUrl, type Provider } from './provider.js';
+
+/**
+ * The Anthropic Messages API. `anthropic-version` and `anthropic-beta` come
+ * from the client when it sends them; the version defaults to the one below.
+ * @see https://docs.anthropic.com/en/api/versioning
+ */
+export const ANTHROPIC_VERSION = '2023-06-01';
+
+const PATHS: Partial<Record<Endpoint, string>> = {
+  messages: '/v1/messages',
+  count_tokens: '/v1/messages/count_tokens',
+  models: '/v1/models',
+};
+
+export function anthropicProvider(http: HttpClient): Provider {
+  return {
+    kind: 'anthropic',
+    speaks: ['anthropic-messages'],
+    endpoints: ['messages', 'count_tokens', 'models'],
+    send(call, signal) {
+      const path = PATHS[call.endpoint];
+      if (!path) throw new Error(`anthropic upstreams do not serve ${call.endpoint}`);
+      const headers: Record<string, string> = { ...call.headers, ...call.upstream.headers };
+      // https://docs.anthropic.com/en/api/overview#authentication
+      if (call.credential) headers['x-api-key'] = call.credential;
+      headers['anthropic-version'] ??= ANTHROPIC_VERSION;
+      if (call.body !== undefined) headers['content-type'] = 'application/json';
+      return http({
+        url: joinUrl(call.upstream.baseUrl ?? '', path),
+        method: call.body === undefined ? 'GET' : 'POST',
+        headers,
+        body: call.body,
+        signal,
+        timeouts: call.upstream.timeouts,
+      });
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import type { Timeouts } from '../config/schema.js';
+
+/**
+ * The seam between providers and the network. The Node platform implements it
+ * with an undici Agent (connection pools per origin); elsewhere `fetchHttp`
+ * serves with the Web `fetch`. Tests and the mock upstream never touch it.
+ */
+export interface HttpRequest {
+  url: string;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
+  signal: AbortSignal;
+  timeouts: Timeouts;
+}
+
+export interface HttpReply {
+  status: number;
+  headers: Headers;
+  body: ReadableStream<Uint8Array> | null;
+}
+
+export type HttpClient = (request: HttpRequest) => Promise<HttpReply>;
+
+/** Why an upstream call failed before it answered. */
+export type FailureKind = 'connect' | 'connect-timeout' | 'first-byte-timeout' | 'idle-timeout' | 'aborted';
+
+export class UpstreamFailure extends Error {
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  get isTimeout(): boolean {
+    return this.kind.endsWith('timeout');
+  }
+}
+
+/**
+ * An HttpClient over the Web `fetch`. Connect and first-byte timeouts share
+ * one timer (fetch cannot tell them apart); the idle timeout is enforced
+ * between body chunks.
+ */
+export function fetchHttp(fetchImpl: typeof fetch = fetch): HttpClient {
+  return async (req) => {
+    const timer = new AbortController();
+    const timeout = setTimeout(() => timer.abort(), req.timeouts.firstByteMs);
+    const signal = AbortSignal.any([req.signal, timer.signal]);
+    let res: Response;
+    try {
+      res = await fetchImpl(req.url, { method: req.method, headers: req.headers, body: req.body, signal });
+    } catch (err) {
+      if (req.signal.aborted) throw new UpstreamFailure('aborted', 'client went away');
+      if (timer.signal.aborted)
+        throw new UpstreamFailure('first-byte-timeout', `no answer within ${req.timeouts.firstByteMs} ms`);
+      throw new UpstreamFailure('connect', `cannot reach upstream: ${(err as Error).message}`);
+    } finally {
+      clearTimeout(timeout);
+    }
+    return { status: res.status, headers: res.headers, body: res.body ? withIdleTimeout(res.body, req.timeouts.idleMs) : null };
+  };
+}
+
+function withIdleTimeout(body: ReadableStream<Uint8Array>, idleMs: number): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const idle = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new UpstreamFailure('idle-timeout', `upstream idle for ${idleMs} ms`)), idleMs);
+      });
+      try {
+        const { done, value } = await Promise.race([reader.read(), idle]);
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (err) {
+        void reader.cancel(err).catch(() => {});
+        throw err;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+}

@@ -1,0 +1,138 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+
+/**
+ * Migrations, applied at start and idempotent. Written with Kysely's schema
+ * builder only, so the same steps run on SQLite, PostgreSQL and D1.
+ * Never edit a migration that has shipped; add the next one.
+ */
+const migrations: Record<string, Migration> = {
+  '0001_initial': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('upstreams')
+        .ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('base_url', 'text')
+        .addColumn('options', 'text', (c) => c.notNull())
+        .addColumn('enabled', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('credentials')
+        .ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('upstream_id', 'text', (c) => c.notNull().references('upstreams.id').onDelete('cascade'))
+        .addColumn('secret_enc', 'text', (c) => c.notNull())
+        .addColumn('hint', 'text', (c) => c.notNull())
+        .addColumn('label', 'text')
+        .addColumn('weight', 'integer', (c) => c.notNull())
+        .addColumn('enabled', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('models')
+        .ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('routes')
+        .ifNotExists()
+        .addColumn('model_id', 'text', (c) => c.notNull().references('models.id').onDelete('cascade'))
+        .addColumn('position', 'integer', (c) => c.notNull())
+        .addColumn('upstream_id', 'text', (c) => c.notNull())
+        .addColumn('upstream_model', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('routes_pk', ['model_id', 'position'])
+        .execute();
+      await db.schema
+        .createTable('api_keys')
+        .ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull().unique())
+        .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('key_prefix', 'text', (c) => c.notNull())
+        .addColumn('group_name', 'text', (c) => c.notNull())
+        .addColumn('models', 'text')
+        .addColumn('limits', 'text')
+        .addColumn('budget', 'text')
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .execute();
+      await db.schema
+        .createTable('request_log')
+        .ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('ts', 'bigint', (c) => c.notNull())
+        .addColumn('key_id', 'text')
+        .addColumn('group_name', 'text')
+        .addColumn('protocol', 'text', (c) => c.notNull())
+        .addColumn('endpoint', 'text', (c) => c.notNull())
+        .addColumn('model', 'text')
+        .addColumn('upstream_model', 'text')
+        .addColumn('upstream_id', 'text')
+        .addColumn('credential_id', 'text')
+        .addColumn('stream', 'integer', (c) => c.notNull())
+        .addColumn('status', 'integer', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('input_tokens', 'integer', (c) => c.notNull())
+        .addColumn('output_tokens', 'integer', (c) => c.notNull())
+        .addColumn('cache_read_tokens', 'integer', (c) => c.notNull())
+        .addColumn('cache_write_tokens', 'integer', (c) => c.notNull())
+        .addColumn('reasoning_tokens', 'integer', (c) => c.notNull())
+        .addColumn('cost_usd', 'double precision')
+        .addColumn('latency_ms', 'integer', (c) => c.notNull())
+        .addColumn('ttfb_ms', 'integer')
+        .addColumn('cache_status', 'text')
+        .addColumn('error', 'text')
+        .addColumn('metadata', 'text')
+        .execute();
+      await db.schema.createIndex('request_log_ts').ifNotExists().on('request_log').column('ts').execute();
+      await db.schema
+        .createIndex('request_log_key_ts')
+        .ifNotExists()
+        .on('request_log')
+        .columns(['key_id', 'ts'])
+        .execute();
+      await db.schema
+        .createTable('usage_rollup')
+        .ifNotExists()
+        .addColumn('hour', 'bigint', (c) => c.notNull())
+        .addColumn('key_id', 'text', (c) => c.notNull())
+        .addColumn('group_name', 'text', (c) => c.notNull())
+        .addColumn('model', 'text', (c) => c.notNull())
+        .addColumn('upstream_id', 'text', (c) => c.notNull())
+        .addColumn('requests', 'integer', (c) => c.notNull())
+        .addColumn('errors', 'integer', (c) => c.notNull())
+        .addColumn('input_tokens', 'bigint', (c) => c.notNull())
+        .addColumn('output_tokens', 'bigint', (c) => c.notNull())
+        .addColumn('cache_read_tokens', 'bigint', (c) => c.notNull())
+        .addColumn('cache_write_tokens', 'bigint', (c) => c.notNull())
+        .addColumn('reasoning_tokens', 'bigint', (c) => c.notNull())
+        .addColumn('latency_ms_sum', 'bigint', (c) => c.notNull())
+        .addColumn('ttfb_ms_sum', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('usage_rollup_pk', ['hour', 'key_id', 'group_name', 'model', 'upstream_id'])
+        .execute();
+      await db.schema
+        .createTable('settings')
+        .ifNotExists()
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Applies every pending migration; throws with the failing step's error. */
+export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

@@ -1,0 +1,120 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table types for Kysely. One schema for every adapter (SQLite now,
+ * PostgreSQL and D1 later): times are epoch milliseconds, lists and objects
+ * are JSON text, booleans are 0/1 integers.
+ */
+export interface Database {
+  upstreams: UpstreamsTable;
+  credentials: CredentialsTable;
+  models: ModelsTable;
+  routes: RoutesTable;
+  api_keys: ApiKeysTable;
+  request_log: RequestLogTable;
+  usage_rollup: UsageRollupTable;
+  settings: SettingsTable;
+}
+
+export interface UpstreamsTable {
+  id: string;
+  kind: string;
+  base_url: string | null;
+  /** JSON: strategy, models, headers, timeouts. */
+  options: string;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CredentialsTable {
+  id: string;
+  upstream_id: string;
+  /** The credential, encrypted with the gateway secret (policy/secrets). */
+  secret_enc: string;
+  /** A masked form safe to show, e.g. `sk-…abcd`. */
+  hint: string;
+  label: string | null;
+  weight: number;
+  enabled: number;
+  created_at: number;
+}
+
+export interface ModelsTable {
+  id: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RoutesTable {
+  model_id: string;
+  position: number;
+  upstream_id: string;
+  upstream_model: string;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  key_hash: string;
+  key_prefix: string;
+  group_name: string;
+  /** JSON array of public model ids, or null for all. */
+  models: string | null;
+  limits: string | null;
+  budget: string | null;
+  source: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface RequestLogTable {
+  id: string;
+  ts: number;
+  key_id: string | null;
+  group_name: string | null;
+  protocol: string;
+  endpoint: string;
+  model: string | null;
+  upstream_model: string | null;
+  upstream_id: string | null;
+  credential_id: string | null;
+  stream: number;
+  status: number;
+  outcome: string;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  reasoning_tokens: number;
+  cost_usd: number | null;
+  latency_ms: number;
+  ttfb_ms: number | null;
+  cache_status: string | null;
+  error: string | null;
+  metadata: string | null;
+}
+
+export interface UsageRollupTable {
+  hour: number;
+  key_id: string;
+  group_name: string;
+  model: string;
+  upstream_id: string;
+  requests: number;
+  errors: number;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  reasoning_tokens: number;
+  latency_ms_sum: number;
+  ttfb_ms_sum: number;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export type Generatedless<T> = { [K in keyof T]: T[K] extends Generated<infer U> ? U : T[K] };

@@ -1,0 +1,199 @@
+// Fake Anthropic API: /v1/messages (JSON + SSE), /v1/messages/count_tokens, /v1/models.
+import type { FakeUpstream, RequestContext } from './server.js';
+import { sendJson, startFakeServer } from './server.js';
+import { openSse } from './sse.js';
+import { echoReply, isRecord, randomAlnum, splitDeltas } from './text.js';
+import { FAKE_USAGE } from './usage.js';
+
+export const ANTHROPIC_FAKE_MODELS = [
+  { id: 'claude-sonnet-4-20250514', display_name: 'Claude Sonnet 4', created_at: '2025-05-22T00:00:00Z' },
+  { id: 'claude-3-7-sonnet-20250219', display_name: 'Claude Sonnet 3.7', created_at: '2025-02-24T00:00:00Z' },
+  { id: 'claude-3-5-haiku-20241022', display_name: 'Claude Haiku 3.5', created_at: '2024-10-22T00:00:00Z' },
+] as const;
+
+export function anthropicError(type: string, message: string): unknown {
+  return { type: 'error', error: { type, message } };
+}
+
+function anthropicErrorFor(status: number): { body: unknown; headers?: Record<string, string> } {
+  switch (status) {
+    case 400:
+      return { body: anthropicError('invalid_request_error', 'Invalid request.') };
+    case 401:
+      return { body: anthropicError('authentication_error', 'invalid x-api-key') };
+    case 403:
+      return { body: anthropicError('permission_error', 'Your API key does not have permission to use the specified resource.') };
+    case 404:
+      return { body: anthropicError('not_found_error', 'The requested resource could not be found.') };
+    case 413:
+      return { body: anthropicError('request_too_large', 'Request exceeds the maximum allowed number of bytes.') };
+    case 429:
+      return {
+        body: anthropicError('rate_limit_error', 'Number of request tokens has exceeded your per-minute rate limit. Please try again later.'),
+        headers: { 'retry-after': '1', 'anthropic-ratelimit-requests-remaining': '0' },
+      };
+    case 529:
+      return { body: anthropicError('overloaded_error', 'Overloaded') };
+    default:
+      return { body: anthropicError('api_error', 'Internal server error') };
+  }
+}
+
+function anthropicHeaders(): Record<string, string> {
+  return {
+    'request-id': `req_01${randomAlnum(22)}`,
+    'anthropic-organization-id': '00000000-0000-4000-8000-000000000000',
+    'anthropic-ratelimit-requests-limit': '4000',
+    'anthropic-ratelimit-requests-remaining': '3999',
+    'anthropic-ratelimit-requests-reset': new Date(Date.now() + 60_000).toISOString().replace(/\.\d+Z$/, 'Z'),
+    'anthropic-ratelimit-tokens-limit': '400000',
+    'anthropic-ratelimit-tokens-remaining': '399000',
+  };
+}
+
+function invalid(ctx: RequestContext, message: string): Promise<void> {
+  return sendJson(ctx, 400, anthropicError('invalid_request_error', message));
+}
+
+/** Validates the fields shared by /v1/messages and count_tokens; answers 400 and returns undefined on error. */
+async function validate(
+  ctx: RequestContext,
+  needMaxTokens: boolean,
+): Promise<{ body: Record<string, unknown>; model: string; messages: unknown[] } | undefined> {
+  const body: unknown = ctx.call.body;
+  if (!isRecord(body)) {
+    await invalid(ctx, "There was an issue with your request's JSON body. Please make sure it is valid JSON.");
+    return undefined;
+  }
+  let problem: string | undefined;
+  if (body.model === undefined) problem = 'model: Field required';
+  else if (typeof body.model !== 'string' || body.model === '') problem = 'model: Input should be a valid string';
+  else if (needMaxTokens && body.max_tokens === undefined) problem = 'max_tokens: Field required';
+  else if (needMaxTokens && !(Number.isInteger(body.max_tokens) && (body.max_tokens as number) >= 1))
+    problem = 'max_tokens: Input should be a valid integer greater than or equal to 1';
+  else if (body.messages === undefined) problem = 'messages: Field required';
+  else if (!Array.isArray(body.messages)) problem = 'messages: Input should be a valid list';
+  else if (body.messages.length === 0) problem = 'messages: at least one message is required';
+  if (problem !== undefined || typeof body.model !== 'string' || !Array.isArray(body.messages)) {
+    await invalid(ctx, problem ?? 'invalid request');
+    return undefined;
+  }
+  return { body, model: body.model, messages: body.messages as unknown[] };
+}
+
+async function messages(ctx: RequestContext, chunkDelayMs: number): Promise<void> {
+  const v = await validate(ctx, true);
+  if (!v) return;
+  const { body, model } = v;
+  if (model === 'fake-error-context') {
+    return invalid(ctx, 'prompt is too long: 250000 tokens > 200000 maximum');
+  }
+  const text = echoReply(v.messages);
+  const id = `msg_01${randomAlnum(22)}`;
+  const usage = FAKE_USAGE.anthropic.messages;
+
+  if (body.stream !== true) {
+    return sendJson(ctx, 200, {
+      id,
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: [{ type: 'text', text }],
+      stop_reason: 'end_turn',
+      stop_sequence: null,
+      usage,
+    });
+  }
+
+  const events: Array<[string, unknown]> = [
+    [
+      'message_start',
+      {
+        type: 'message_start',
+        message: {
+          id,
+          type: 'message',
+          role: 'assistant',
+          model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: {
+            input_tokens: usage.input_tokens,
+            cache_creation_input_tokens: usage.cache_creation_input_tokens,
+            cache_read_input_tokens: usage.cache_read_input_tokens,
+            output_tokens: FAKE_USAGE.anthropic.streamStartOutputTokens,
+          },
+        },
+      },
+    ],
+    ['content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }],
+    ['ping', { type: 'ping' }],
+    ...splitDeltas(text).map(
+      (piece): [string, unknown] => ['content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } }],
+    ),
+    ['content_block_stop', { type: 'content_block_stop', index: 0 }],
+    [
+      'message_delta',
+      {
+        type: 'message_delta',
+        delta: { stop_reason: 'end_turn', stop_sequence: null },
+        usage: { output_tokens: usage.output_tokens },
+      },
+    ],
+    ['message_stop', { type: 'message_stop' }],
+  ];
+
+  const sse = await openSse(ctx, chunkDelayMs);
+  for (const [name, data] of events) if (!(await sse.send(JSON.stringify(data), name))) return;
+  sse.end();
+}
+
+async function countTokens(ctx: RequestContext): Promise<void> {
+  const v = await validate(ctx, false);
+  if (!v) return;
+  return sendJson(ctx, 200, { input_tokens: FAKE_USAGE.anthropic.countTokens });
+}
+
+function modelObject(m: (typeof ANTHROPIC_FAKE_MODELS)[number]): unknown {
+  return { type: 'model', id: m.id, display_name: m.display_name, created_at: m.created_at };
+}
+
+export function startFakeAnthropic(opts: { apiKey?: string; chunkDelayMs?: number } = {}): Promise<FakeUpstream> {
+  const apiKey = opts.apiKey ?? 'sk-ant-fake';
+  const chunkDelayMs = opts.chunkDelayMs ?? 0;
+  return startFakeServer({
+    headers: anthropicHeaders,
+    errorFor: anthropicErrorFor,
+    async handle(ctx) {
+      if (ctx.req.headers['x-api-key'] !== apiKey) {
+        return sendJson(ctx, 401, anthropicError('authentication_error', 'invalid x-api-key'));
+      }
+      if (typeof ctx.req.headers['anthropic-version'] !== 'string' || ctx.req.headers['anthropic-version'] === '') {
+        return invalid(ctx, 'anthropic-version: header is required');
+      }
+
+      const { pathname } = ctx.url;
+      const method = ctx.call.method;
+      if (method === 'POST' && pathname === '/v1/messages') return messages(ctx, chunkDelayMs);
+      if (method === 'POST' && pathname === '/v1/messages/count_tokens') return countTokens(ctx);
+      if (method === 'GET' && pathname === '/v1/models') {
+        const data = ANTHROPIC_FAKE_MODELS.map(modelObject);
+        return sendJson(ctx, 200, {
+          data,
+          has_more: false,
+          first_id: ANTHROPIC_FAKE_MODELS[0].id,
+          last_id: ANTHROPIC_FAKE_MODELS[ANTHROPIC_FAKE_MODELS.length - 1]?.id ?? null,
+        });
+      }
+      const modelMatch = /^\/v1\/models\/([^/]+)$/.exec(pathname);
+      if (method === 'GET' && modelMatch) {
+        const id = decodeURIComponent(modelMatch[1] ?? '');
+        const found = ANTHROPIC_FAKE_MODELS.find((m) => m.id === id);
+        if (found) return sendJson(ctx, 200, modelObject(found));
+        return sendJson(ctx, 404, anthropicError('not_found_error', `model: ${id}`));
+      }
+      return sendJson(ctx, 404, anthropicError('not_found_error', 'Not Found'));
+    },
+  });
+}

@@ -1,0 +1,240 @@
+// Shared plumbing for the fake upstreams: a real node:http server on 127.0.0.1
+// with a random port, request recording, fault injection and clean shutdown.
+// Vendor specifics (routes, auth, error shapes, headers) live in openai.ts and
+// anthropic.ts; SSE framing lives in sse.ts.
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export interface FakeCall {
+  method: string;
+  path: string; // path including the query string, e.g. /v1/messages?beta=true
+  headers: Record<string, string | string[] | undefined>; // lower-cased, as node gives them
+  body: any; // parsed JSON, or undefined when empty / not JSON
+  rawBody: string;
+}
+
+export type Fault =
+  | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
+  | { kind: 'reset-before-headers' }
+  | { kind: 'slow-first-byte'; ms: number }
+  | { kind: 'hang' }
+  | { kind: 'cut-mid-stream'; afterEvents: number }
+  | { kind: 'stall-mid-stream'; afterEvents: number; ms: number };
+
+export interface FakeUpstream {
+  url: string;
+  calls: FakeCall[];
+  failNext(fault: Fault, times?: number): void;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export type StreamFault = Extract<Fault, { kind: 'cut-mid-stream' | 'stall-mid-stream' }>;
+
+/** Everything a vendor handler needs to answer one request. */
+export interface RequestContext {
+  req: http.IncomingMessage;
+  res: http.ServerResponse;
+  call: FakeCall;
+  url: URL;
+  /** Headers the vendor puts on every response (request id, rate limits, ...). */
+  headers: Record<string, string>;
+  /** A cut/stall fault to apply while writing the response body, if any. */
+  streamFault: StreamFault | undefined;
+  /** setTimeout as a promise; resolves early when the server closes. */
+  sleep(ms: number): Promise<void>;
+}
+
+export interface VendorSpec {
+  /** Per-request response headers. */
+  headers(): Record<string, string>;
+  /** The vendor's real error body (and extra headers) for an HTTP status. */
+  errorFor(status: number): { body: unknown; headers?: Record<string, string> };
+  handle(ctx: RequestContext): Promise<void>;
+}
+
+export function writeAsync(res: http.ServerResponse, chunk: string): Promise<void> {
+  return new Promise((resolve) => {
+    if (res.destroyed) return resolve();
+    res.write(chunk, () => resolve());
+  });
+}
+
+/**
+ * Send a JSON response. A pending stream fault also applies to plain JSON bodies:
+ * cut-mid-stream sends the headers and half the body, then destroys the socket;
+ * stall-mid-stream sends the headers, waits `ms`, then sends the body.
+ */
+export async function sendJson(
+  ctx: RequestContext,
+  status: number,
+  body: unknown,
+  extraHeaders: Record<string, string> = {},
+): Promise<void> {
+  const text = JSON.stringify(body);
+  const { res, streamFault } = ctx;
+  if (res.destroyed) return;
+  res.writeHead(status, {
+    ...ctx.headers,
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(text)),
+    ...extraHeaders,
+  });
+  if (streamFault?.kind === 'cut-mid-stream') {
+    await writeAsync(res, text.slice(0, Math.floor(text.length / 2)));
+    res.destroy();
+    return;
+  }
+  if (streamFault?.kind === 'stall-mid-stream') {
+    res.flushHeaders();
+    await ctx.sleep(streamFault.ms);
+  }
+  if (!res.destroyed) res.end(text);
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseJson(raw: string): unknown {
+  if (raw.trim() === '') return undefined;
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function startFakeServer(spec: VendorSpec): Promise<FakeUpstream> {
+  const calls: FakeCall[] = [];
+  const faults: Array<{ fault: Fault; remaining: number }> = [];
+  const sockets = new Set<Socket>();
+  const timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  let closed = false;
+
+  const sleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      if (closed || ms <= 0) return resolve();
+      const entry = {
+        timer: setTimeout(() => {
+          timers.delete(entry);
+          resolve();
+        }, ms),
+        resolve,
+      };
+      timers.add(entry);
+    });
+
+  const takeFault = (): Fault | undefined => {
+    const head = faults[0];
+    if (!head) return undefined;
+    head.remaining -= 1;
+    if (head.remaining <= 0) faults.shift();
+    return head.fault;
+  };
+
+  const onRequest = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    const rawBody = await readBody(req);
+    const call: FakeCall = {
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      headers: { ...req.headers },
+      body: parseJson(rawBody),
+      rawBody,
+    };
+    calls.push(call);
+    const fault = takeFault();
+    const ctx: RequestContext = {
+      req,
+      res,
+      call,
+      url: new URL(req.url ?? '/', 'http://127.0.0.1'),
+      headers: spec.headers(),
+      streamFault: fault?.kind === 'cut-mid-stream' || fault?.kind === 'stall-mid-stream' ? fault : undefined,
+      sleep,
+    };
+    switch (fault?.kind) {
+      case 'reset-before-headers':
+        req.socket.destroy();
+        return;
+      case 'hang':
+        return; // never answer; close() destroys the socket
+      case 'status': {
+        const def = spec.errorFor(fault.status);
+        const body = fault.body !== undefined ? fault.body : def.body;
+        const headers = { ...def.headers, ...fault.headers };
+        if (typeof body === 'string') {
+          res.writeHead(fault.status, { ...ctx.headers, 'content-type': 'text/plain', ...headers });
+          res.end(body);
+        } else {
+          await sendJson(ctx, fault.status, body, headers);
+        }
+        return;
+      }
+      case 'slow-first-byte':
+        await sleep(fault.ms);
+        break;
+      default:
+        break;
+    }
+    if (res.destroyed) return;
+    await spec.handle(ctx);
+  };
+
+  const server = http.createServer((req, res) => {
+    onRequest(req, res).catch(() => {
+      if (res.destroyed) return;
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const def = spec.errorFor(500);
+      res.writeHead(500, { 'content-type': 'application/json', ...def.headers });
+      res.end(JSON.stringify(def.body));
+    });
+  });
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    calls,
+    failNext(fault: Fault, times = 1): void {
+      if (!Number.isInteger(times) || times < 1) throw new Error(`failNext: times must be a positive integer, got ${times}`);
+      faults.push({ fault, remaining: times });
+    },
+    reset(): void {
+      calls.length = 0;
+      faults.length = 0;
+    },
+    close(): Promise<void> {
+      if (closed) return Promise.resolve();
+      closed = true;
+      for (const t of timers) {
+        clearTimeout(t.timer);
+        t.resolve();
+      }
+      timers.clear();
+      const done = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of sockets) s.destroy();
+      server.closeAllConnections();
+      return done;
+    },
+  };
+}
