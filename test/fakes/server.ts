@@ -11,6 +11,8 @@ export interface FakeCall {
   headers: Record<string, string | string[] | undefined>; // lower-cased, as node gives them
   body: any; // parsed JSON, or undefined when empty / not JSON
   rawBody: string;
+  /** True once the caller closed the connection before the response was complete. */
+  aborted: boolean;
 }
 
 export type Fault =
@@ -146,8 +148,12 @@ export async function startFakeServer(spec: VendorSpec): Promise<FakeUpstream> {
       headers: { ...req.headers },
       body: parseJson(rawBody),
       rawBody,
+      aborted: false,
     };
     calls.push(call);
+    res.on('close', () => {
+      if (!res.writableFinished) call.aborted = true;
+    });
     const fault = takeFault();
     const ctx: RequestContext = {
       req,

@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import { startNodeGateway } from '../../platform/node/gateway.js';
 import { readConfig } from '../config-file.js';
 
@@ -13,6 +14,7 @@ export async function startCommand(options: { config: string; port?: string; hos
   if (options.host !== undefined) config.server.host = options.host;
 
   const gateway = await startNodeGateway(config, { log: (m) => console.error(m) });
+  const adminKeyFile = gateway.adminKeySource === 'config' ? undefined : `./${relative(process.cwd(), gateway.adminKeySource)}`;
   const demoKey = config.keys.find((k) => k.key)?.key;
   const shownKey = gateway.createdKeys[0]?.key ?? demoKey ?? '<your key>';
   const model = config.models.find((m) => !m.id.includes('embed'))?.id ?? 'MODEL';
@@ -21,7 +23,7 @@ export async function startCommand(options: { config: string; port?: string; hos
   console.log(`  config:    ${options.config}`);
   console.log(`  database:  ${config.storage.url}`);
   console.log(
-    `  admin key: ${gateway.adminKeySource === 'config' ? 'from the config file (adminKey)' : `in ${gateway.adminKeySource}`}`,
+    `  admin key: ${adminKeyFile ? `in ${adminKeyFile}` : 'from the config file (adminKey)'}`,
   );
   for (const { name, key } of gateway.createdKeys) console.log(`  new key "${name}" (shown once): ${key}`);
   console.log('\nTry it:');
@@ -29,7 +31,7 @@ export async function startCommand(options: { config: string; port?: string; hos
     `  curl ${gateway.url}/v1/chat/completions -H 'Authorization: Bearer ${shownKey}' -H 'Content-Type: application/json' \\\n` +
       `    -d '{"model":"${model}","messages":[{"role":"user","content":"Hello"}]}'`,
   );
-  console.log(`  curl ${gateway.url}/admin/api/usage?by=model -H "Authorization: Bearer $(cat ${gateway.adminKeySource === 'config' ? '<admin key>' : gateway.adminKeySource})"`);
+  console.log(`  curl ${gateway.url}/admin/api/usage?by=model -H "Authorization: Bearer ${adminKeyFile ? `$(cat ${adminKeyFile})` : '<admin key>'}"`);
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,0 +1,89 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { configSchema, type Config } from '../../src/config/schema.js';
+import { startNodeGateway, type NodeGateway } from '../../src/platform/node/gateway.js';
+
+export const TEST_KEY = 'sk-sb-test-key-0000000000000000000000001';
+export const LIMITED_KEY = 'sk-sb-test-key-0000000000000000000000002';
+export const ADMIN_KEY = 'sb-admin-test-0000000000000000';
+
+/** A temp folder for one test file's database. */
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'switchboard-test-'));
+}
+
+/**
+ * Starts a real gateway on a random port over a fresh SQLite file, with an
+ * `openai` and an `anthropic` upstream pointing at the given fake servers.
+ */
+export async function startTestGateway(options: {
+  openaiUrl?: string;
+  anthropicUrl?: string;
+  extra?: Partial<Record<keyof Config, unknown>>;
+  timeouts?: { connectMs?: number; firstByteMs?: number; idleMs?: number };
+  maxBodyBytes?: number;
+}): Promise<NodeGateway> {
+  const upstreams: unknown[] = [{ id: 'mock', kind: 'mock', models: ['mock-model'] }];
+  const models: unknown[] = [];
+  if (options.openaiUrl) {
+    upstreams.push({
+      id: 'oai',
+      kind: 'openai',
+      baseUrl: `${options.openaiUrl}/v1`,
+      credentials: [{ key: 'sk-fake-openai' }],
+      timeouts: options.timeouts ?? {},
+    });
+    models.push(
+      { id: 'gpt-test', routes: [{ upstream: 'oai', model: 'gpt-upstream' }] },
+      { id: 'gpt-context', routes: [{ upstream: 'oai', model: 'fake-error-context' }] },
+      { id: 'embed-test', routes: [{ upstream: 'oai', model: 'embed-upstream' }] },
+    );
+  }
+  if (options.anthropicUrl) {
+    upstreams.push({
+      id: 'ant',
+      kind: 'anthropic',
+      baseUrl: options.anthropicUrl,
+      credentials: [{ key: 'sk-ant-fake' }],
+      timeouts: options.timeouts ?? {},
+    });
+    models.push(
+      { id: 'claude-test', routes: [{ upstream: 'ant', model: 'claude-upstream' }] },
+      { id: 'claude-context', routes: [{ upstream: 'ant', model: 'fake-error-context' }] },
+    );
+  }
+  const config = configSchema.parse({
+    server: { host: '127.0.0.1', port: 0, ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}) },
+    adminKey: ADMIN_KEY,
+    secret: 'test-secret-0000000000000000',
+    storage: { url: `sqlite:${join(tempDir(), 'switchboard.db')}` },
+    upstreams,
+    models,
+    keys: [
+      { name: 'tester', group: 'team-a', key: TEST_KEY },
+      { name: 'limited', group: 'team-b', key: LIMITED_KEY, models: ['mock-model'] },
+    ],
+    ...options.extra,
+  });
+  return startNodeGateway(config, { log: () => {}, recorderIntervalMs: 50 });
+}
+
+/** Waits for the recorder, then returns the log rows newest first. */
+export async function logRows(gw: NodeGateway) {
+  await gw.ctx.recorder.flush();
+  return (await gw.ctx.store.logs.query({ limit: 500, offset: 0 })).data;
+}
+
+/** Polls until `check` passes or the time is up (for effects that land asynchronously). */
+export async function eventually<T>(check: () => Promise<T> | T, ms = 3000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > until) throw err;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+}
