@@ -1,0 +1,218 @@
+import type { Usage } from '../store/types.js';
+
+/**
+ * The canonical, protocol-neutral request / response / stream-event model
+ * that translation goes through. Every codec maps its wire format to and from
+ * these types and nothing else; no codec knows about another.
+ *
+ * Rules:
+ * - Opaque upstream values (reasoning effort, roles we do not know, enum
+ *   values) are carried as plain strings, never narrowed.
+ * - Each codec puts the fields it could not map into `extra` (request level)
+ *   so they survive a round trip through the same protocol; they are dropped,
+ *   with a warning, when the target protocol is another.
+ * - Vendor-bound data (thinking signatures, encrypted reasoning) records its
+ *   `vendor`, and encoders for another vendor drop it with a warning.
+ */
+
+export type Vendor = 'openai' | 'anthropic' | 'gemini';
+
+/** Prompt-cache hint (Anthropic `cache_control`); other shapes drop it. */
+export interface IRCacheControl {
+  type: string;
+  ttl?: string;
+}
+
+export type IRMediaSource =
+  | { kind: 'base64'; mediaType: string; data: string }
+  | { kind: 'url'; url: string; mediaType?: string }
+  /** A provider-side file id (OpenAI `file_id`, Anthropic `file_id`, Gemini `fileUri`). */
+  | { kind: 'file-id'; id: string; mediaType?: string };
+
+export interface IRTextPart {
+  type: 'text';
+  text: string;
+  cacheControl?: IRCacheControl;
+}
+
+export interface IRImagePart {
+  type: 'image';
+  source: IRMediaSource;
+  /** OpenAI's `detail` (`auto` | `low` | `high`), kept opaque. */
+  detail?: string;
+  cacheControl?: IRCacheControl;
+}
+
+/** A document or other file (PDF, text, audio…). */
+export interface IRFilePart {
+  type: 'file';
+  source: IRMediaSource;
+  filename?: string;
+  cacheControl?: IRCacheControl;
+}
+
+export interface IRToolCallPart {
+  type: 'tool-call';
+  /** Kept stable across a round trip: the id the client will send back with the result. */
+  id: string;
+  name: string;
+  /** The arguments as JSON text, exactly as the model produced them. */
+  arguments: string;
+}
+
+export interface IRToolResultPart {
+  type: 'tool-result';
+  toolCallId: string;
+  /** The tool's name when the shape carries it (Gemini needs it; others may not send it). */
+  name?: string;
+  /** Text, images or files the tool returned; a plain string result becomes one text part. */
+  content: (IRTextPart | IRImagePart | IRFilePart)[];
+  isError?: boolean;
+  cacheControl?: IRCacheControl;
+}
+
+/** Reasoning / thinking output, and what the vendor needs back to continue it. */
+export interface IRReasoningPart {
+  type: 'reasoning';
+  /** Readable reasoning text or summary (may be empty when only encrypted content exists). */
+  text: string;
+  /** Which vendor produced it: signatures and encrypted content only mean something there. */
+  vendor?: Vendor;
+  /** Anthropic `signature` on a thinking block; Gemini `thoughtSignature`. */
+  signature?: string;
+  /** Anthropic `redacted_thinking.data`, OpenAI `encrypted_content`. */
+  encrypted?: string;
+  /** True for Anthropic `redacted_thinking` blocks. */
+  redacted?: boolean;
+  /** OpenAI Responses reasoning item id (`rs_…`). */
+  itemId?: string;
+}
+
+export type IRPart = IRTextPart | IRImagePart | IRFilePart | IRToolCallPart | IRToolResultPart | IRReasoningPart;
+
+export interface IRMessage {
+  /** `user` and `assistant`; tool results travel as `tool-result` parts in a `user` message. */
+  role: 'user' | 'assistant';
+  content: IRPart[];
+}
+
+export interface IRTool {
+  name: string;
+  description?: string;
+  /** JSON Schema of the arguments. */
+  parameters: Record<string, unknown>;
+  strict?: boolean;
+  cacheControl?: IRCacheControl;
+}
+
+export type IRToolChoice = { type: 'auto' } | { type: 'none' } | { type: 'required' } | { type: 'tool'; name: string };
+
+export type IRResponseFormat =
+  | { type: 'text' }
+  | { type: 'json' }
+  | { type: 'json-schema'; name: string; schema: Record<string, unknown>; strict?: boolean; description?: string };
+
+export interface IRReasoningConfig {
+  /** OpenAI `reasoning_effort` / Responses `reasoning.effort`, kept opaque (`minimal`, `low`, `high`, …). */
+  effort?: string;
+  /** Anthropic `thinking.budget_tokens`, Gemini `thinkingBudget`. */
+  budgetTokens?: number;
+  /** Whether thinking is explicitly turned off. */
+  disabled?: boolean;
+  /** OpenAI Responses `reasoning.summary`. */
+  summary?: string;
+  /** Whether readable thoughts should be returned (Gemini `includeThoughts`). */
+  includeThoughts?: boolean;
+}
+
+export interface IRRequest {
+  /** The public model id the client asked for. */
+  model: string;
+  /** System and developer instructions, in order. */
+  system: IRTextPart[];
+  messages: IRMessage[];
+  tools: IRTool[];
+  toolChoice?: IRToolChoice;
+  parallelToolCalls?: boolean;
+  maxTokens?: number;
+  temperature?: number;
+  topP?: number;
+  topK?: number;
+  stopSequences?: string[];
+  seed?: number;
+  responseFormat?: IRResponseFormat;
+  reasoning?: IRReasoningConfig;
+  stream: boolean;
+  /** An end-user id the client passed (OpenAI `user`, Anthropic `metadata.user_id`). */
+  user?: string;
+  /** Fields of the source protocol the IR has no place for, by that protocol. */
+  extra: { protocol: string; fields: Record<string, unknown> } | null;
+}
+
+/**
+ * Why generation stopped: a unified value plus the vendor's raw one, so an
+ * encoder for the same vendor can give back exactly what it received.
+ */
+export interface IRFinish {
+  unified: 'stop' | 'length' | 'tool-calls' | 'content-filter' | 'error' | 'other';
+  raw: string | null;
+  /** The stop sequence that ended generation, when the vendor says which. */
+  stopSequence?: string | null;
+}
+
+export interface IRResponse {
+  id: string;
+  /** The model as the upstream named it. */
+  model: string;
+  content: IRPart[];
+  finish: IRFinish;
+  usage: Usage;
+  /** Unix seconds. */
+  created: number;
+}
+
+/**
+ * Stream events, shaped like the answer's structure: each block (text,
+ * reasoning, tool call) has an `id` unique within the response and
+ * start / delta / end events, so interleaving is unambiguous.
+ */
+export type IREvent =
+  | { type: 'response-start'; id: string; model: string; created: number; usage?: Partial<Usage> }
+  | { type: 'text-start'; id: string }
+  | { type: 'text-delta'; id: string; delta: string }
+  | { type: 'text-end'; id: string }
+  | { type: 'reasoning-start'; id: string; vendor?: Vendor; redacted?: boolean; itemId?: string }
+  | { type: 'reasoning-delta'; id: string; delta: string }
+  /** The signature or encrypted content that closes a reasoning block. */
+  | { type: 'reasoning-signature'; id: string; signature?: string; encrypted?: string }
+  | { type: 'reasoning-end'; id: string }
+  | { type: 'tool-call-start'; id: string; toolCallId: string; name: string }
+  | { type: 'tool-call-delta'; id: string; argumentsDelta: string }
+  | { type: 'tool-call-end'; id: string }
+  /** Usage as known so far; later events overwrite earlier figures field by field. */
+  | { type: 'usage'; usage: Partial<Usage> }
+  | { type: 'finish'; finish: IRFinish; usage?: Partial<Usage> }
+  | { type: 'error'; error: IRError };
+
+/** What kind of failure an upstream reported, so each client sees its own protocol's equivalent. */
+export type IRErrorKind =
+  | 'invalid-request'
+  | 'context-length'
+  | 'authentication'
+  | 'permission'
+  | 'not-found'
+  | 'request-too-large'
+  | 'rate-limit'
+  | 'overloaded'
+  | 'timeout'
+  | 'server';
+
+export interface IRError {
+  kind: IRErrorKind;
+  message: string;
+  /** The HTTP status the upstream answered with (or the one chosen for the kind). */
+  status: number;
+}
+
+/** Warnings about what a translation could not carry, stored with the request's log row. */
+export type Warnings = string[];
