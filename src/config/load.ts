@@ -7,7 +7,7 @@ import { formatPath } from './format-path.js';
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 
 /** Default base URLs per upstream kind, used when a config leaves `baseUrl` out. */
-const DEFAULT_BASE_URL: Record<string, string | undefined> = {
+export const DEFAULT_BASE_URL: Record<string, string | undefined> = {
   // https://platform.openai.com/docs/api-reference
   openai: 'https://api.openai.com/v1',
   // https://docs.anthropic.com/en/api/messages

@@ -1,0 +1,99 @@
+import { Hono } from 'hono';
+import type { GatewayContext } from '../gateway/context.js';
+import { displayPrefix, generateClientKey, hashClientKey, newId } from '../policy/keys.js';
+import type { KeyRecord } from '../store/types.js';
+import { conflict, notFound, readBody } from './errors.js';
+import { createKeyBody, patchKeyBody, type KeyView } from './schemas.js';
+
+/**
+ * /keys: client keys. The plaintext exists only in the response that creates
+ * it; afterwards only its hash (never shown) and a display prefix remain.
+ * Keys are never deleted, only revoked, so their usage stays attributable.
+ */
+export function keyRoutes(ctx: GatewayContext): Hono {
+  const app = new Hono();
+
+  app.get('/', async (c) => c.json({ data: (await ctx.store.keys.list()).map(keyView) }));
+
+  app.get('/:id', async (c) => c.json(keyView(await findKey(ctx, c.req.param('id')))));
+
+  app.post('/', async (c) => {
+    const body = await readBody(c, createKeyBody);
+    if ((await ctx.store.keys.list()).some((k) => k.name === body.name))
+      throw conflict(`a key named ${body.name} already exists`, 'name');
+    const plain = generateClientKey();
+    const record: KeyRecord = {
+      id: newId('key'),
+      name: body.name,
+      hash: await hashClientKey(plain),
+      prefix: displayPrefix(plain),
+      group: body.group,
+      models: body.models ?? null,
+      limits: body.limits ?? null,
+      budget: body.budget ?? null,
+      source: 'admin',
+      createdAt: ctx.now(),
+      revokedAt: null,
+    };
+    try {
+      await ctx.store.keys.put(record);
+    } catch (err) {
+      // Two creations racing past the check above: the unique index on name decides.
+      if (/unique/i.test(String(err))) throw conflict(`a key named ${body.name} already exists`, 'name');
+      throw err;
+    }
+    await ctx.catalog.reload();
+    return c.json({ ...keyView(record), key: plain }, 201);
+  });
+
+  app.patch('/:id', async (c) => {
+    const current = await findKey(ctx, c.req.param('id'));
+    const patch = await readBody(c, patchKeyBody);
+    const next: KeyRecord = {
+      ...current,
+      group: patch.group ?? current.group,
+      models: patch.models === undefined ? current.models : patch.models,
+      limits: patch.limits === undefined ? current.limits : patch.limits,
+      budget: patch.budget === undefined ? current.budget : patch.budget,
+    };
+    await ctx.store.keys.put(next);
+    await ctx.catalog.reload();
+    return c.json(keyView(await findKey(ctx, current.id)));
+  });
+
+  const revoke = async (id: string): Promise<KeyView> => {
+    const key = await findKey(ctx, id);
+    // Revoking twice keeps the first time.
+    if (key.revokedAt === null) {
+      await ctx.store.keys.revoke(key.id, ctx.now());
+      await ctx.catalog.reload();
+    }
+    return keyView(await findKey(ctx, key.id));
+  };
+  app.post('/:id/revoke', async (c) => c.json(await revoke(c.req.param('id'))));
+  app.delete('/:id', async (c) => c.json(await revoke(c.req.param('id'))));
+
+  return app;
+}
+
+/** Everything but the hash. */
+export function keyView(k: KeyRecord): KeyView {
+  return {
+    id: k.id,
+    name: k.name,
+    prefix: k.prefix,
+    group: k.group,
+    models: k.models,
+    limits: k.limits,
+    budget: k.budget,
+    source: k.source,
+    createdAt: k.createdAt,
+    revokedAt: k.revokedAt,
+  };
+}
+
+async function findKey(ctx: GatewayContext, id: string): Promise<KeyRecord> {
+  const found = (await ctx.store.keys.list()).find((k) => k.id === id);
+  if (!found) throw notFound('key', id, 'id');
+  return found;
+}

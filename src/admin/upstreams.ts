@@ -1,0 +1,156 @@
+import { Hono } from 'hono';
+import type { GatewayContext } from '../gateway/context.js';
+import { newId } from '../policy/keys.js';
+import { maskSecret } from '../policy/secrets.js';
+import type { CredentialConfig } from '../config/schema.js';
+import { DEFAULT_BASE_URL } from '../config/load.js';
+import type { CredentialRecord, UpstreamRecord } from '../store/types.js';
+import { conflict, invalid, notFound, readBody } from './errors.js';
+import {
+  createCredentialBody,
+  createUpstreamBody,
+  patchUpstreamBody,
+  type CredentialView,
+  type UpstreamView,
+} from './schemas.js';
+
+/**
+ * /upstreams: provider accounts and their credential pools. Secrets go in
+ * once, are sealed with the gateway secret, and come back only as a hint.
+ */
+export function upstreamRoutes(ctx: GatewayContext): Hono {
+  const app = new Hono();
+
+  app.get('/', async (c) => c.json({ data: (await ctx.store.upstreams.list()).map(upstreamView) }));
+
+  app.get('/:id', async (c) => c.json(upstreamView(await findUpstream(ctx, c.req.param('id')))));
+
+  app.post('/', async (c) => {
+    const body = await readBody(c, createUpstreamBody);
+    const existing = await ctx.store.upstreams.list();
+    if (existing.some((u) => u.id === body.id)) throw conflict(`an upstream with id ${body.id} already exists`, 'id');
+    const baseUrl = body.baseUrl ?? DEFAULT_BASE_URL[body.kind];
+    if (body.kind !== 'mock' && baseUrl === undefined)
+      throw invalid([{ path: 'baseUrl', message: `is required for kind ${body.kind}` }], 'invalid_body');
+    const ids = body.credentials.map((cred) => cred.id ?? newId('cred'));
+    checkCredentialIds(ids, existing, 'credentials');
+
+    await ctx.store.upstreams.put({
+      id: body.id,
+      kind: body.kind,
+      baseUrl: baseUrl ?? null,
+      strategy: body.strategy,
+      models: body.models,
+      headers: body.headers,
+      timeouts: body.timeouts,
+      enabled: body.enabled,
+    });
+    for (const [i, cred] of body.credentials.entries()) await ctx.store.upstreams.putCredential(await seal(ctx, body.id, ids[i], cred));
+    await ctx.catalog.reload();
+    return c.json(upstreamView(await findUpstream(ctx, body.id)), 201);
+  });
+
+  app.patch('/:id', async (c) => {
+    const current = await findUpstream(ctx, c.req.param('id'));
+    const patch = await readBody(c, patchUpstreamBody);
+    const { credentials: _credentials, ...record } = current;
+    await ctx.store.upstreams.put({
+      ...record,
+      baseUrl: patch.baseUrl ?? record.baseUrl,
+      models: patch.models ?? record.models,
+      headers: patch.headers ?? record.headers,
+      timeouts: { ...record.timeouts, ...definedOnly(patch.timeouts ?? {}) },
+      enabled: patch.enabled ?? record.enabled,
+    });
+    await ctx.catalog.reload();
+    return c.json(upstreamView(await findUpstream(ctx, current.id)));
+  });
+
+  app.delete('/:id', async (c) => {
+    const { id } = await findUpstream(ctx, c.req.param('id'));
+    const users = (await ctx.store.models.list()).filter((m) => m.routes.some((r) => r.upstream === id)).map((m) => m.id);
+    if (users.length > 0)
+      throw conflict(`upstream ${id} is still routed by model ${users.join(', ')}; change or delete those routes first`, 'id', 'in_use');
+    await ctx.store.upstreams.delete(id);
+    await ctx.catalog.reload();
+    return c.json({ id, deleted: true as const });
+  });
+
+  app.post('/:id/credentials', async (c) => {
+    const upstream = await findUpstream(ctx, c.req.param('id'));
+    const body = await readBody(c, createCredentialBody);
+    const id = body.id ?? newId('cred');
+    checkCredentialIds([id], await ctx.store.upstreams.list(), null);
+    const record = await seal(ctx, upstream.id, id, body);
+    await ctx.store.upstreams.putCredential(record);
+    await ctx.catalog.reload();
+    return c.json(credentialView(record), 201);
+  });
+
+  app.delete('/:id/credentials/:credentialId', async (c) => {
+    const upstream = await findUpstream(ctx, c.req.param('id'));
+    const credentialId = c.req.param('credentialId');
+    if (!(await ctx.store.upstreams.deleteCredential(upstream.id, credentialId)))
+      throw notFound(`credential in upstream ${upstream.id}`, credentialId, 'credentialId');
+    await ctx.catalog.reload();
+    return c.json({ id: credentialId, deleted: true as const });
+  });
+
+  return app;
+}
+
+export function upstreamView(u: UpstreamRecord): UpstreamView {
+  return {
+    id: u.id,
+    kind: u.kind,
+    baseUrl: u.baseUrl,
+    strategy: u.strategy,
+    models: u.models,
+    headers: u.headers,
+    timeouts: u.timeouts,
+    enabled: u.enabled,
+    credentials: u.credentials.map(credentialView),
+  };
+}
+
+/** Never the secret nor its sealed form. */
+export function credentialView(c: CredentialRecord): CredentialView {
+  return { id: c.id, hint: c.hint, label: c.label, weight: c.weight, enabled: c.enabled };
+}
+
+async function findUpstream(ctx: GatewayContext, id: string): Promise<UpstreamRecord> {
+  const found = (await ctx.store.upstreams.list()).find((u) => u.id === id);
+  if (!found) throw notFound('upstream', id, 'id');
+  return found;
+}
+
+async function seal(ctx: GatewayContext, upstreamId: string, id: string, cred: CredentialConfig): Promise<CredentialRecord> {
+  return {
+    id,
+    upstreamId,
+    secretEnc: await ctx.secrets.encrypt(cred.key),
+    hint: maskSecret(cred.key),
+    label: cred.label ?? null,
+    weight: cred.weight,
+    enabled: true,
+  };
+}
+
+/**
+ * Credential ids are unique across all upstreams (the table's primary key):
+ * writing one that exists would silently move it from another upstream.
+ */
+function checkCredentialIds(ids: string[], upstreams: UpstreamRecord[], field: string | null): void {
+  const taken = new Set(upstreams.flatMap((u) => u.credentials.map((cred) => cred.id)));
+  const seen = new Set<string>();
+  ids.forEach((id, i) => {
+    const path = field === null ? 'id' : `${field}[${i}].id`;
+    if (seen.has(id)) throw invalid([{ path, message: `duplicate id ${id}` }], 'invalid_body');
+    seen.add(id);
+    if (taken.has(id)) throw conflict(`a credential with id ${id} already exists`, path);
+  });
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,50 @@
+import { Hono } from 'hono';
+import type { GatewayContext } from '../gateway/context.js';
+import type { UsageRow } from '../store/types.js';
+import { invalid, readQuery } from './errors.js';
+import { usageQuery, type UsageReportView, type UsageRowView } from './schemas.js';
+
+const DAY_MS = 86_400_000;
+
+/** /usage: token and request sums from the hourly rollups, by one dimension. */
+export function usageRoutes(ctx: GatewayContext): Hono {
+  const app = new Hono();
+
+  app.get('/', async (c) => {
+    const q = readQuery(c, usageQuery);
+    const to = q.to ?? ctx.now();
+    const from = q.from ?? to - DAY_MS;
+    if (from >= to) throw invalid([{ path: 'from', message: 'must be before to' }], 'invalid_query');
+
+    const found = await ctx.store.usage.query({ by: q.by, from, to, interval: q.interval });
+    const names = q.by === 'key' ? await keyNames(ctx, found) : undefined;
+    const rows = found.map((row): UsageRowView => (names ? { ...row, name: names.get(row.value) ?? null } : row));
+    const report: UsageReportView = { by: q.by, from, to, interval: q.interval ?? null, rows, totals: totalsOf(found) };
+    return c.json(report);
+  });
+
+  return app;
+}
+
+/** Key names from the in-memory snapshot; the Store only when a key is not in it (made elsewhere just now). */
+async function keyNames(ctx: GatewayContext, rows: UsageRow[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (const [id, key] of ctx.catalog.current().keysById) names.set(id, key.name);
+  if (rows.some((r) => r.value !== '' && !names.has(r.value)))
+    for (const key of await ctx.store.keys.list()) names.set(key.id, key.name);
+  return names;
+}
+
+function totalsOf(rows: UsageRow[]): UsageReportView['totals'] {
+  const totals = { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
+  for (const r of rows) {
+    totals.requests += r.requests;
+    totals.errors += r.errors;
+    totals.inputTokens += r.inputTokens;
+    totals.outputTokens += r.outputTokens;
+    totals.cacheReadTokens += r.cacheReadTokens;
+    totals.cacheWriteTokens += r.cacheWriteTokens;
+    totals.reasoningTokens += r.reasoningTokens;
+  }
+  return totals;
+}
