@@ -13,6 +13,10 @@ export interface UpstreamCall {
   body?: string;
   /** Client headers safe to forward (auth and hop-by-hop already removed). */
   headers: Record<string, string>;
+  /** The upstream's model id (already in the body for most kinds; Gemini puts it in the URL). */
+  upstreamModel?: string;
+  /** Whether a streamed answer is wanted (Gemini chooses the URL by it). */
+  stream?: boolean;
 }
 
 export type UpstreamReply = HttpReply;
