@@ -1,0 +1,149 @@
+import type { IRFilePart, IRImagePart, IRMessage, IRPart, IRTextPart, IRToolResultPart } from '../ir.js';
+import { audioMediaType, sourceFromUrl } from './convert-openai-chat-media.js';
+import { badRequest, optionalString, requireRecord, requireString } from './validate.js';
+
+/**
+ * OpenAI Chat `messages` -> IR `system` + `messages`.
+ *
+ * - `system` and `developer` messages become IR system parts, wherever they stand.
+ * - A run of `tool` messages becomes one IR user message of `tool-result`
+ *   parts; each result also gets the tool's name from the assistant call it answers.
+ * - Empty string content of system, assistant and tool messages adds no part.
+ * - Shapes the IR cannot tell apart (developer vs system, string vs one text
+ *   part, `name`, `refusal`, unknown message fields) are restored by the
+ *   same-protocol round trip from the raw messages (see request-facets.ts).
+ * @see https://platform.openai.com/docs/api-reference/chat/create#chat-create-messages
+ */
+export function decodeOpenAIChatMessages(value: unknown, path = 'messages'): { system: IRTextPart[]; messages: IRMessage[] } {
+  if (!Array.isArray(value)) throw badRequest(path, value === undefined ? 'is required' : 'must be an array');
+  if (value.length === 0) throw badRequest(path, 'must contain at least one message');
+  const system: IRTextPart[] = [];
+  const messages: IRMessage[] = [];
+  const toolNames = new Map<string, string>();
+  let previousRole: string | undefined;
+
+  value.forEach((raw, i) => {
+    const at = `${path}[${i}]`;
+    const message = requireRecord(raw, at);
+    const role = requireString(message.role, `${at}.role`);
+    switch (role) {
+      case 'system':
+      case 'developer':
+        system.push(...decodeTextContent(message.content, `${at}.content`, false));
+        break;
+      case 'user':
+        messages.push({ role: 'user', content: decodeUserContent(message.content, `${at}.content`) });
+        break;
+      case 'assistant': {
+        const content = decodeAssistant(message, at);
+        for (const part of content) if (part.type === 'tool-call') toolNames.set(part.id, part.name);
+        messages.push({ role: 'assistant', content });
+        break;
+      }
+      case 'tool': {
+        const toolCallId = requireString(message.tool_call_id, `${at}.tool_call_id`);
+        const result: IRToolResultPart = {
+          type: 'tool-result',
+          toolCallId,
+          content: decodeTextContent(message.content, `${at}.content`, false),
+        };
+        const name = toolNames.get(toolCallId);
+        if (name !== undefined) result.name = name;
+        const last = messages.at(-1);
+        if (previousRole === 'tool' && last?.role === 'user') last.content.push(result);
+        else messages.push({ role: 'user', content: [result] });
+        break;
+      }
+      default:
+        throw badRequest(`${at}.role`, `role '${role}' cannot be translated (expected system, developer, user, assistant or tool)`);
+    }
+    previousRole = role;
+  });
+  return { system, messages };
+}
+
+/** A string or an array of `{type:'text'}` parts (system, developer, tool, assistant content). */
+function decodeTextContent(content: unknown, at: string, allowRefusal: boolean): IRTextPart[] {
+  if (content === undefined || content === null) return [];
+  if (typeof content === 'string') return content === '' ? [] : [{ type: 'text', text: content }];
+  if (!Array.isArray(content)) throw badRequest(at, 'must be a string or an array of content parts');
+  return content.map((raw, j) => {
+    const partAt = `${at}[${j}]`;
+    const part = requireRecord(raw, partAt);
+    if (part.type === 'text') return { type: 'text', text: requireString(part.text, `${partAt}.text`) };
+    if (allowRefusal && part.type === 'refusal') return { type: 'text', text: requireString(part.refusal, `${partAt}.refusal`) };
+    throw badRequest(`${partAt}.type`, `expected 'text'${allowRefusal ? " or 'refusal'" : ''}, got ${JSON.stringify(part.type)}`);
+  });
+}
+
+function decodeUserContent(content: unknown, at: string): (IRTextPart | IRImagePart | IRFilePart)[] {
+  if (typeof content === 'string') return content === '' ? [] : [{ type: 'text', text: content }];
+  if (!Array.isArray(content)) throw badRequest(at, content === undefined ? 'is required' : 'must be a string or an array of content parts');
+  return content.map((raw, j) => decodeUserPart(raw, `${at}[${j}]`));
+}
+
+function decodeUserPart(raw: unknown, at: string): IRTextPart | IRImagePart | IRFilePart {
+  const part = requireRecord(raw, at);
+  switch (part.type) {
+    case 'text':
+      return { type: 'text', text: requireString(part.text, `${at}.text`) };
+    case 'image_url': {
+      const image = requireRecord(part.image_url, `${at}.image_url`);
+      const out: IRImagePart = { type: 'image', source: sourceFromUrl(requireString(image.url, `${at}.image_url.url`)) };
+      const detail = optionalString(image.detail, `${at}.image_url.detail`);
+      if (detail !== undefined) out.detail = detail;
+      return out;
+    }
+    case 'input_audio': {
+      const audio = requireRecord(part.input_audio, `${at}.input_audio`);
+      const data = requireString(audio.data, `${at}.input_audio.data`);
+      const format = requireString(audio.format, `${at}.input_audio.format`);
+      return { type: 'file', source: { kind: 'base64', mediaType: audioMediaType(format), data } };
+    }
+    case 'file': {
+      const file = requireRecord(part.file, `${at}.file`);
+      const fileId = optionalString(file.file_id, `${at}.file.file_id`);
+      const fileData = optionalString(file.file_data, `${at}.file.file_data`);
+      const filename = optionalString(file.filename, `${at}.file.filename`);
+      let out: IRFilePart;
+      if (fileId !== undefined) out = { type: 'file', source: { kind: 'file-id', id: fileId } };
+      else if (fileData !== undefined) {
+        const source = sourceFromUrl(fileData);
+        // Bare base64 without a data: prefix: the media type is unknown.
+        out = { type: 'file', source: source.kind === 'url' ? { kind: 'base64', mediaType: 'application/octet-stream', data: fileData } : source };
+      } else throw badRequest(`${at}.file`, 'needs file_id or file_data');
+      if (filename !== undefined) out.filename = filename;
+      return out;
+    }
+    default:
+      throw badRequest(`${at}.type`, `content part type ${JSON.stringify(part.type)} cannot be translated (expected text, image_url, input_audio or file)`);
+  }
+}
+
+/** Reasoning (non-standard `reasoning_content`), then text and refusal, then tool calls. */
+function decodeAssistant(message: Record<string, unknown>, at: string): IRPart[] {
+  const parts: IRPart[] = [];
+  const reasoning = optionalString(message.reasoning_content, `${at}.reasoning_content`);
+  if (reasoning) parts.push({ type: 'reasoning', text: reasoning });
+  parts.push(...decodeTextContent(message.content, `${at}.content`, true));
+  const refusal = optionalString(message.refusal, `${at}.refusal`);
+  if (refusal) parts.push({ type: 'text', text: refusal });
+  const calls = message.tool_calls;
+  if (calls !== undefined && calls !== null) {
+    if (!Array.isArray(calls)) throw badRequest(`${at}.tool_calls`, 'must be an array');
+    calls.forEach((raw, k) => {
+      const callAt = `${at}.tool_calls[${k}]`;
+      const call = requireRecord(raw, callAt);
+      if (call.type !== undefined && call.type !== 'function')
+        throw badRequest(`${callAt}.type`, `tool call type ${JSON.stringify(call.type)} cannot be translated (expected 'function')`);
+      const fn = requireRecord(call.function, `${callAt}.function`);
+      parts.push({
+        type: 'tool-call',
+        id: requireString(call.id, `${callAt}.id`),
+        name: requireString(fn.name, `${callAt}.function.name`),
+        arguments: requireString(fn.arguments, `${callAt}.function.arguments`),
+      });
+    });
+  }
+  return parts;
+}

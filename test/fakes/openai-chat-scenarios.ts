@@ -1,0 +1,86 @@
+// What the fake OpenAI chat endpoint answers for each scenario of scenarios.ts,
+// as a plan that openai.ts renders as a chat.completion body or as chunk frames.
+import { JSON_ANSWER, LENGTH_TEXT, REASONING, REASONING_ANSWER, STOP_TEXT, TOOL_CALLS, scenarioOf } from './scenarios.js';
+import { echoReply, lastUserText, splitDeltas } from './text.js';
+
+export interface ChatToolCallPlan {
+  id: string;
+  name: string;
+  /** JSON text, as OpenAI sends it. */
+  arguments: string;
+}
+
+export type ChatPlan =
+  | {
+      kind: 'reply';
+      content: string | null;
+      /** Non-standard `reasoning_content`, as DeepSeek, vLLM and other compatible servers send it. */
+      reasoning?: string;
+      toolCalls?: ChatToolCallPlan[];
+      finishReason: 'stop' | 'length' | 'tool_calls';
+    }
+  | { kind: 'context-length' }
+  | { kind: 'server-error' };
+
+/** Tool call ids the fake gives, in order. */
+export const FAKE_CHAT_TOOL_CALL_IDS = ['call_fake_1', 'call_fake_2'] as const;
+
+export function planChatReply(messages: unknown[]): ChatPlan {
+  switch (scenarioOf(lastUserText(messages))) {
+    case 'text':
+      return { kind: 'reply', content: echoReply(messages), finishReason: 'stop' };
+    case 'tools':
+      return {
+        kind: 'reply',
+        content: null,
+        toolCalls: TOOL_CALLS.map((call, i) => ({ id: FAKE_CHAT_TOOL_CALL_IDS[i] ?? `call_fake_${i + 1}`, name: call.name, arguments: JSON.stringify(call.arguments) })),
+        finishReason: 'tool_calls',
+      };
+    case 'json':
+      return { kind: 'reply', content: JSON_ANSWER, finishReason: 'stop' };
+    case 'reasoning':
+      return { kind: 'reply', content: REASONING_ANSWER, reasoning: REASONING, finishReason: 'stop' };
+    case 'stop':
+      // OpenAI does not say which stop sequence matched.
+      return { kind: 'reply', content: STOP_TEXT, finishReason: 'stop' };
+    case 'length':
+      return { kind: 'reply', content: LENGTH_TEXT, finishReason: 'length' };
+    case 'context':
+      return { kind: 'context-length' };
+    case 'error':
+      return { kind: 'server-error' };
+    default:
+      return { kind: 'reply', content: echoReply(messages), finishReason: 'stop' };
+  }
+}
+
+/** The assistant `message` of a non-stream chat.completion. */
+export function chatMessage(plan: Extract<ChatPlan, { kind: 'reply' }>): Record<string, unknown> {
+  return {
+    role: 'assistant',
+    content: plan.content,
+    ...(plan.reasoning !== undefined ? { reasoning_content: plan.reasoning } : {}),
+    ...(plan.toolCalls ? { tool_calls: plan.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) } : {}),
+    refusal: null,
+    annotations: [],
+  };
+}
+
+/** Split JSON text into pieces of a few characters, as OpenAI streams tool arguments. */
+export function splitArguments(text: string, size = 7): string[] {
+  const pieces: string[] = [];
+  for (let i = 0; i < text.length; i += size) pieces.push(text.slice(i, i + size));
+  return pieces;
+}
+
+/** The `delta`s of a streamed answer after the first (role) chunk, before the finish chunk. */
+export function chatDeltas(plan: Extract<ChatPlan, { kind: 'reply' }>): Record<string, unknown>[] {
+  const deltas: Record<string, unknown>[] = [];
+  if (plan.reasoning !== undefined) for (const piece of splitDeltas(plan.reasoning)) deltas.push({ reasoning_content: piece });
+  if (plan.content !== null) for (const piece of splitDeltas(plan.content)) deltas.push({ content: piece });
+  (plan.toolCalls ?? []).forEach((call, index) => {
+    deltas.push({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] });
+    for (const piece of splitArguments(call.arguments)) deltas.push({ tool_calls: [{ index, function: { arguments: piece } }] });
+  });
+  return deltas;
+}
