@@ -1,8 +1,11 @@
 // Fake Anthropic API: /v1/messages (JSON + SSE), /v1/messages/count_tokens, /v1/models.
+// /v1/messages plays the shared scenarios (scenarios.ts, anthropic-scenarios.ts).
 import type { FakeUpstream, RequestContext } from './server.js';
 import { sendJson, startFakeServer } from './server.js';
 import { openSse } from './sse.js';
-import { echoReply, isRecord, randomAlnum, splitDeltas } from './text.js';
+import { anthropicScenarioReply, anthropicStreamEvents } from './anthropic-scenarios.js';
+import { scenarioOf } from './scenarios.js';
+import { echoReply, isRecord, lastUserText, randomAlnum } from './text.js';
 import { FAKE_USAGE } from './usage.js';
 
 export const ANTHROPIC_FAKE_MODELS = [
@@ -85,64 +88,33 @@ async function messages(ctx: RequestContext, chunkDelayMs: number): Promise<void
   const v = await validate(ctx, true);
   if (!v) return;
   const { body, model } = v;
-  if (model === 'fake-error-context') {
+  const scenario = scenarioOf(lastUserText(v.messages));
+  if (model === 'fake-error-context' || scenario === 'context') {
     return invalid(ctx, 'prompt is too long: 250000 tokens > 200000 maximum');
   }
-  const text = echoReply(v.messages);
+  if (scenario === 'error') return sendJson(ctx, 500, anthropicError('api_error', 'Internal server error'));
+  const reply = anthropicScenarioReply(scenario, echoReply(v.messages));
   const id = `msg_01${randomAlnum(22)}`;
   const usage = FAKE_USAGE.anthropic.messages;
 
   if (body.stream !== true) {
-    return sendJson(ctx, 200, {
-      id,
-      type: 'message',
-      role: 'assistant',
-      model,
-      content: [{ type: 'text', text }],
-      stop_reason: 'end_turn',
-      stop_sequence: null,
-      usage,
-    });
+    return sendJson(ctx, 200, { id, type: 'message', role: 'assistant', model, ...reply, usage });
   }
 
-  const events: Array<[string, unknown]> = [
-    [
-      'message_start',
-      {
-        type: 'message_start',
-        message: {
-          id,
-          type: 'message',
-          role: 'assistant',
-          model,
-          content: [],
-          stop_reason: null,
-          stop_sequence: null,
-          usage: {
-            input_tokens: usage.input_tokens,
-            cache_creation_input_tokens: usage.cache_creation_input_tokens,
-            cache_read_input_tokens: usage.cache_read_input_tokens,
-            output_tokens: FAKE_USAGE.anthropic.streamStartOutputTokens,
-          },
-        },
+  const events = anthropicStreamEvents(
+    reply,
+    {
+      id,
+      model,
+      usage: {
+        input_tokens: usage.input_tokens,
+        cache_creation_input_tokens: usage.cache_creation_input_tokens,
+        cache_read_input_tokens: usage.cache_read_input_tokens,
+        output_tokens: FAKE_USAGE.anthropic.streamStartOutputTokens,
       },
-    ],
-    ['content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }],
-    ['ping', { type: 'ping' }],
-    ...splitDeltas(text).map(
-      (piece): [string, unknown] => ['content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } }],
-    ),
-    ['content_block_stop', { type: 'content_block_stop', index: 0 }],
-    [
-      'message_delta',
-      {
-        type: 'message_delta',
-        delta: { stop_reason: 'end_turn', stop_sequence: null },
-        usage: { output_tokens: usage.output_tokens },
-      },
-    ],
-    ['message_stop', { type: 'message_stop' }],
-  ];
+    },
+    usage.output_tokens,
+  );
 
   const sse = await openSse(ctx, chunkDelayMs);
   for (const [name, data] of events) if (!(await sse.send(JSON.stringify(data), name))) return;

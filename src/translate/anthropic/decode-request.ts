@@ -1,0 +1,175 @@
+import { GatewayError } from '../../protocols/errors.js';
+import type { IRMessage, IRReasoningConfig, IRRequest, IRResponseFormat, IRTextPart, IRTool, IRToolChoice } from '../ir.js';
+import type { WireObject } from './anthropic-wire.js';
+import { ANTHROPIC_PROTOCOL, KNOWN_REQUEST_FIELDS, isObject } from './anthropic-wire.js';
+import { decodeCacheControl, decodeRequestBlock } from './decode-content.js';
+import { FieldWarnings, encodeRequestCore } from './encode-request.js';
+import type { FieldPath } from './request-validation.js';
+import {
+  fail,
+  optionalBoolean,
+  optionalInteger,
+  optionalNumber,
+  optionalString,
+  requireArray,
+  requireObject,
+  requireString,
+} from './request-validation.js';
+import { sameJson } from './same-json.js';
+
+/**
+ * Client body -> IR. Validates the fields it maps (a 400 naming the field);
+ * top-level fields it does not know go to `extra` verbatim. Then it encodes
+ * the IR back and compares: a known field whose canonical encoding differs
+ * from what the client sent (a block type the IR has no place for, citations,
+ * server tools, a string-vs-blocks shape) is also kept in `extra`, so the
+ * same-protocol round trip is exact while other protocols still see the IR.
+ * @see https://docs.anthropic.com/en/api/messages
+ */
+export function decodeAnthropicRequest(body: unknown): IRRequest {
+  if (!isObject(body)) throw new GatewayError('SB_ERR_BAD_REQUEST', 'request body must be a JSON object');
+  const model = requireString(body.model, ['model']);
+  if (model === '') fail(['model'], 'String should have at least 1 character');
+  if (body.max_tokens === undefined) fail(['max_tokens'], 'Field required');
+  const maxTokens = optionalInteger(body.max_tokens, ['max_tokens'], 1);
+  const messages = requireArray(body.messages, ['messages']).map(decodeMessage);
+  const toolChoice = decodeToolChoice(body.tool_choice);
+  const outputConfig = body.output_config === undefined ? undefined : requireObject(body.output_config, ['output_config']);
+
+  const request: IRRequest = {
+    model,
+    system: decodeSystem(body.system),
+    messages,
+    tools: decodeTools(body.tools),
+    stream: optionalBoolean(body.stream, ['stream']) ?? false,
+    extra: null,
+  };
+  if (toolChoice.choice) request.toolChoice = toolChoice.choice;
+  if (toolChoice.parallel !== undefined) request.parallelToolCalls = toolChoice.parallel;
+  if (maxTokens !== undefined) request.maxTokens = maxTokens;
+  const temperature = optionalNumber(body.temperature, ['temperature']);
+  if (temperature !== undefined) request.temperature = temperature;
+  const topP = optionalNumber(body.top_p, ['top_p']);
+  if (topP !== undefined) request.topP = topP;
+  const topK = optionalInteger(body.top_k, ['top_k'], 0);
+  if (topK !== undefined) request.topK = topK;
+  if (body.stop_sequences !== undefined && body.stop_sequences !== null) {
+    request.stopSequences = requireArray(body.stop_sequences, ['stop_sequences']).map((s, i) => requireString(s, ['stop_sequences', i]));
+  }
+  const reasoning = decodeThinking(body.thinking, outputConfig);
+  if (reasoning) request.reasoning = reasoning;
+  const responseFormat = decodeOutputFormat(outputConfig);
+  if (responseFormat) request.responseFormat = responseFormat;
+  if (body.metadata !== undefined && body.metadata !== null) {
+    const user = optionalString(requireObject(body.metadata, ['metadata']).user_id, ['metadata', 'user_id']);
+    if (user !== undefined) request.user = user;
+  }
+
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (!(KNOWN_REQUEST_FIELDS as readonly string[]).includes(key)) fields[key] = value;
+  }
+  if (Object.keys(fields).length > 0) request.extra = { protocol: ANTHROPIC_PROTOCOL, fields };
+  const canonical = encodeRequestCore(request, model, new FieldWarnings());
+  for (const key of KNOWN_REQUEST_FIELDS) {
+    if (key !== 'model' && !sameJson(canonical[key], body[key])) fields[key] = body[key];
+  }
+  if (Object.keys(fields).length > 0) request.extra = { protocol: ANTHROPIC_PROTOCOL, fields };
+  return request;
+}
+
+function decodeMessage(value: unknown, i: number): IRMessage {
+  const path: FieldPath = ['messages', i];
+  const message = requireObject(value, path);
+  const role = requireString(message.role, [...path, 'role']);
+  if (role !== 'user' && role !== 'assistant') fail([...path, 'role'], "Input should be 'user' or 'assistant'");
+  const content = message.content;
+  if (typeof content === 'string') return { role, content: [{ type: 'text', text: content }] };
+  const blocks = requireArray(content, [...path, 'content']);
+  return { role, content: blocks.flatMap((block, j) => decodeRequestBlock(block, [...path, 'content', j])) };
+}
+
+function decodeSystem(value: unknown): IRTextPart[] {
+  if (value === undefined || value === null) return [];
+  if (typeof value === 'string') return [{ type: 'text', text: value }];
+  return requireArray(value, ['system']).map((item, i) => {
+    const path: FieldPath = ['system', i];
+    const block = requireObject(item, path);
+    if (requireString(block.type, [...path, 'type']) !== 'text') fail([...path, 'type'], "Input should be 'text'");
+    const part: IRTextPart = { type: 'text', text: requireString(block.text, [...path, 'text']) };
+    const cacheControl = decodeCacheControl(block.cache_control, [...path, 'cache_control']);
+    if (cacheControl) part.cacheControl = cacheControl;
+    return part;
+  });
+}
+
+/** Custom tools become IR tools; server tools (with a `type` such as `web_search_20250305`) stay in `extra`. */
+function decodeTools(value: unknown): IRTool[] {
+  if (value === undefined || value === null) return [];
+  const tools: IRTool[] = [];
+  requireArray(value, ['tools']).forEach((item, i) => {
+    const path: FieldPath = ['tools', i];
+    const tool = requireObject(item, path);
+    const type = optionalString(tool.type, [...path, 'type']);
+    if (type !== undefined && type !== 'custom') return;
+    const out: IRTool = { name: requireString(tool.name, [...path, 'name']), parameters: requireObject(tool.input_schema, [...path, 'input_schema']) };
+    const description = optionalString(tool.description, [...path, 'description']);
+    if (description !== undefined) out.description = description;
+    const strict = optionalBoolean(tool.strict, [...path, 'strict']);
+    if (strict !== undefined) out.strict = strict;
+    const cacheControl = decodeCacheControl(tool.cache_control, [...path, 'cache_control']);
+    if (cacheControl) out.cacheControl = cacheControl;
+    tools.push(out);
+  });
+  return tools;
+}
+
+/** @see https://docs.anthropic.com/en/api/messages#body-tool-choice */
+function decodeToolChoice(value: unknown): { choice?: IRToolChoice; parallel?: boolean } {
+  if (value === undefined || value === null) return {};
+  const path: FieldPath = ['tool_choice'];
+  const choice = requireObject(value, path);
+  const type = requireString(choice.type, [...path, 'type']);
+  const disable = optionalBoolean(choice.disable_parallel_tool_use, [...path, 'disable_parallel_tool_use']);
+  const parallel = disable === undefined ? undefined : !disable;
+  switch (type) {
+    case 'auto':
+      return { choice: { type: 'auto' }, parallel };
+    case 'any':
+      return { choice: { type: 'required' }, parallel };
+    case 'none':
+      return { choice: { type: 'none' }, parallel };
+    case 'tool':
+      return { choice: { type: 'tool', name: requireString(choice.name, [...path, 'name']) }, parallel };
+    default:
+      return { parallel };
+  }
+}
+
+/**
+ * `thinking` (and `output_config.effort`) -> IR reasoning. `adaptive` and
+ * other newer modes have no IR equivalent and stay in `extra`.
+ * @see https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking
+ */
+function decodeThinking(value: unknown, outputConfig: WireObject | undefined): IRReasoningConfig | undefined {
+  const reasoning: IRReasoningConfig = {};
+  if (value !== undefined && value !== null) {
+    const path: FieldPath = ['thinking'];
+    const thinking = requireObject(value, path);
+    const type = requireString(thinking.type, [...path, 'type']);
+    if (type === 'enabled') {
+      if (thinking.budget_tokens === undefined) fail([...path, 'budget_tokens'], 'Field required');
+      reasoning.budgetTokens = optionalInteger(thinking.budget_tokens, [...path, 'budget_tokens'], 0);
+    } else if (type === 'disabled') reasoning.disabled = true;
+  }
+  const effort = outputConfig?.effort;
+  if (typeof effort === 'string') reasoning.effort = effort;
+  return Object.keys(reasoning).length > 0 ? reasoning : undefined;
+}
+
+/** `output_config.format` (Anthropic's structured outputs) -> IR response format; the field itself stays in `extra`. */
+function decodeOutputFormat(outputConfig: WireObject | undefined): IRResponseFormat | undefined {
+  const format = outputConfig?.format;
+  if (!isObject(format) || format.type !== 'json_schema' || !isObject(format.schema)) return undefined;
+  return { type: 'json-schema', name: 'response', schema: format.schema };
+}

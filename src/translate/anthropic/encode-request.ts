@@ -1,0 +1,214 @@
+import type { IRReasoningConfig, IRRequest, IRTool, Warnings } from '../ir.js';
+import type { WireObject } from './anthropic-wire.js';
+import { ANTHROPIC_PROTOCOL, isObject } from './anthropic-wire.js';
+import { encodeMessages, encodeSystem, withCacheControl } from './encode-content.js';
+import { planJsonOutput } from './json-output.js';
+
+/** `max_tokens` is required by Anthropic; sent when the client set none (OpenAI and Gemini clients may not). */
+export const DEFAULT_MAX_TOKENS = 4096;
+
+/**
+ * Thinking budgets for an opaque reasoning effort from another protocol
+ * (Anthropic's minimum budget is 1024).
+ * @see https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking#working-with-thinking-budgets
+ */
+const EFFORT_BUDGET: Record<string, number> = {
+  minimal: 1024,
+  low: 2048,
+  medium: 8192,
+  high: 16384,
+  xhigh: 24576,
+  max: 32768,
+};
+const MIN_BUDGET = 1024;
+
+/** Warnings filed under the body field they concern, so a field restored from `extra` takes its warnings away. */
+export class FieldWarnings {
+  readonly #byField = new Map<string, string[]>();
+  add(field: string, message: string): void {
+    const list = this.#byField.get(field) ?? [];
+    list.push(message);
+    this.#byField.set(field, list);
+  }
+  /** For helpers that take a plain warnings list. */
+  list(field: string): Warnings {
+    const list = this.#byField.get(field) ?? [];
+    this.#byField.set(field, list);
+    return list;
+  }
+  collect(except: ReadonlySet<string>): Warnings {
+    const out = new Set<string>();
+    for (const [field, list] of this.#byField) if (!except.has(field)) for (const w of list) out.add(w);
+    return [...out];
+  }
+}
+
+/** The Anthropic fields of a same-protocol `extra`, when there is one. */
+function nativeFields(request: IRRequest): Record<string, unknown> | undefined {
+  return request.extra?.protocol === ANTHROPIC_PROTOCOL ? request.extra.fields : undefined;
+}
+
+/**
+ * IR -> Anthropic Messages body, from the IR alone (no `extra`). This is the
+ * canonical encoding decode-request.ts compares the client's body against.
+ * @see https://docs.anthropic.com/en/api/messages
+ */
+export function encodeRequestCore(request: IRRequest, model: string, warn: FieldWarnings): WireObject {
+  const native = nativeFields(request);
+  const outputConfig = isObject(native?.output_config) ? native.output_config : undefined;
+  const body: WireObject = { model };
+
+  let thinking = encodeThinking(request.reasoning, outputConfig?.effort !== undefined, warn);
+  let maxTokens = request.maxTokens;
+  if (maxTokens === undefined) {
+    maxTokens = Math.max(DEFAULT_MAX_TOKENS, (thinking?.budget ?? 0) + DEFAULT_MAX_TOKENS);
+    warn.add('max_tokens', `max_tokens: the client set no limit; sent ${maxTokens} (Anthropic requires one)`);
+  }
+  if (thinking?.budget !== undefined && thinking.budget >= maxTokens) {
+    if (maxTokens - 1 >= MIN_BUDGET) {
+      warn.add('thinking', `thinking budget ${thinking.budget} lowered to ${maxTokens - 1}: it must stay below max_tokens`);
+      thinking = { config: { type: 'enabled', budget_tokens: maxTokens - 1 }, budget: maxTokens - 1 };
+    } else {
+      warn.add('thinking', `dropped thinking: max_tokens ${maxTokens} leaves no room for the minimum budget of ${MIN_BUDGET}`);
+      thinking = undefined;
+    }
+  }
+  body.max_tokens = maxTokens;
+
+  const system = [...request.system];
+  const tools: WireObject[] = request.tools.map(encodeTool);
+  let toolChoice = encodeToolChoice(request);
+  if (request.responseFormat && !isObject(outputConfig?.format)) {
+    const canForceTool = request.tools.length === 0 && thinking?.budget === undefined && request.toolChoice?.type !== 'none';
+    const plan = planJsonOutput(request.responseFormat, canForceTool);
+    if (plan?.mode === 'tool') {
+      tools.push(plan.tool);
+      toolChoice = plan.toolChoice;
+    } else if (plan?.mode === 'system') {
+      system.push({ type: 'text', text: plan.instructions });
+      warn.add('system', plan.warning);
+    }
+  }
+
+  const encodedSystem = encodeSystem(system);
+  if (encodedSystem !== undefined) body.system = encodedSystem;
+  body.messages = encodeMessages(request.messages, warn.list('messages'));
+  if (tools.length > 0) body.tools = tools;
+  if (toolChoice) body.tool_choice = toolChoice;
+  if (thinking) body.thinking = thinking.config;
+
+  const thinkingOn = thinking?.budget !== undefined;
+  if (request.temperature !== undefined) {
+    if (thinkingOn && request.temperature !== 1) warn.add('temperature', 'dropped temperature: Anthropic allows none with thinking on');
+    else if (request.temperature > 1) {
+      warn.add('temperature', `temperature ${request.temperature} lowered to 1 (Anthropic's range is 0 to 1)`);
+      body.temperature = 1;
+    } else body.temperature = request.temperature;
+  }
+  if (request.topP !== undefined) {
+    if (thinkingOn && request.topP < 0.95) warn.add('top_p', 'dropped top_p: with thinking on Anthropic allows only 0.95 to 1');
+    else body.top_p = request.topP;
+  }
+  if (request.topK !== undefined) {
+    if (thinkingOn) warn.add('top_k', 'dropped top_k: Anthropic allows none with thinking on');
+    else body.top_k = request.topK;
+  }
+  if (request.stopSequences !== undefined) body.stop_sequences = [...request.stopSequences];
+  if (request.seed !== undefined) warn.add('seed', 'dropped seed: Anthropic has no such option');
+  if (request.user !== undefined) body.metadata = { user_id: request.user };
+  if (request.stream) body.stream = true;
+  return body;
+}
+
+function encodeTool(tool: IRTool): WireObject {
+  const out: WireObject = { name: tool.name };
+  if (tool.description !== undefined) out.description = tool.description;
+  // Anthropic requires an object schema; a bare `{}` (a function without parameters) becomes one.
+  out.input_schema = tool.parameters.type === undefined ? { type: 'object', ...tool.parameters } : tool.parameters;
+  if (tool.strict !== undefined) out.strict = tool.strict;
+  return withCacheControl(out, tool.cacheControl);
+}
+
+/** @see https://docs.anthropic.com/en/docs/agents-and-tools/tool-use/implement-tool-use#forcing-tool-use */
+function encodeToolChoice(request: IRRequest): WireObject | undefined {
+  const { toolChoice, parallelToolCalls } = request;
+  if (!toolChoice && (parallelToolCalls === undefined || request.tools.length === 0)) return undefined;
+  let out: WireObject;
+  switch (toolChoice?.type) {
+    case undefined:
+    case 'auto':
+      out = { type: 'auto' };
+      break;
+    case 'required':
+      out = { type: 'any' };
+      break;
+    case 'none':
+      return { type: 'none' };
+    case 'tool':
+      out = { type: 'tool', name: toolChoice.name };
+      break;
+    default:
+      return toolChoice satisfies never;
+  }
+  if (parallelToolCalls !== undefined) out.disable_parallel_tool_use = !parallelToolCalls;
+  return out;
+}
+
+/**
+ * IR reasoning -> `thinking`. A budget is sent as is (raised to Anthropic's
+ * minimum); an effort from another protocol becomes a budget, unless the
+ * client's own `output_config.effort` carries it.
+ */
+function encodeThinking(
+  reasoning: IRReasoningConfig | undefined,
+  nativeEffort: boolean,
+  warn: FieldWarnings,
+): { config: WireObject; budget?: number } | undefined {
+  if (!reasoning) return undefined;
+  if (reasoning.disabled) return { config: { type: 'disabled' } };
+  let budget = reasoning.budgetTokens;
+  if (budget !== undefined) {
+    if (budget === 0) return { config: { type: 'disabled' } };
+    if (budget < 0) {
+      budget = EFFORT_BUDGET.medium;
+      warn.add('thinking', `dynamic thinking budget sent to Anthropic as budget_tokens ${budget}`);
+    } else if (budget < MIN_BUDGET) {
+      warn.add('thinking', `thinking budget ${budget} raised to Anthropic's minimum of ${MIN_BUDGET}`);
+      budget = MIN_BUDGET;
+    }
+  } else if (reasoning.effort !== undefined && !nativeEffort) {
+    if (reasoning.effort === 'none') return { config: { type: 'disabled' } };
+    budget = EFFORT_BUDGET[reasoning.effort];
+    if (budget === undefined) {
+      warn.add('thinking', `dropped reasoning effort "${reasoning.effort}": no Anthropic thinking budget for it`);
+      return undefined;
+    }
+    warn.add('thinking', `reasoning effort "${reasoning.effort}" sent to Anthropic as thinking budget_tokens ${budget}`);
+  }
+  return budget === undefined ? undefined : { config: { type: 'enabled', budget_tokens: budget }, budget };
+}
+
+/**
+ * IR -> Anthropic body for the upstream model. A same-protocol `extra`
+ * re-emits the client's own fields verbatim (an `undefined` value removes a
+ * field the canonical encoding would add); another protocol's `extra` is
+ * dropped with a warning naming its fields.
+ */
+export function encodeAnthropicRequest(request: IRRequest, upstreamModel: string): { body: WireObject; warnings: Warnings } {
+  const warn = new FieldWarnings();
+  const body = encodeRequestCore(request, upstreamModel, warn);
+  const restored = new Set<string>();
+  const extra = request.extra;
+  if (extra?.protocol === ANTHROPIC_PROTOCOL) {
+    for (const [key, value] of Object.entries(extra.fields)) {
+      if (key === 'model' || key === 'max_tokens') continue;
+      if (key === 'stream' && request.stream) continue;
+      restored.add(key);
+      if (value === undefined) delete body[key];
+      else body[key] = value;
+    }
+  } else if (extra && Object.keys(extra.fields).length > 0) {
+    warn.add('extra', `dropped ${extra.protocol} fields Anthropic has no place for: ${Object.keys(extra.fields).join(', ')}`);
+  }
+  return { body, warnings: warn.collect(restored) };
+}
