@@ -1,9 +1,12 @@
-// Fake OpenAI API (served under /v1): chat completions (JSON + SSE), embeddings, models.
+// Fake OpenAI API (served under /v1): chat completions (JSON + SSE, every scenario of
+// scenarios.ts via openai-chat-scenarios.ts), embeddings, models.
 import { createHash, randomBytes } from 'node:crypto';
 import type { FakeUpstream, RequestContext } from './server.js';
 import { sendJson, startFakeServer } from './server.js';
 import { openSse } from './sse.js';
-import { echoReply, isRecord, randomAlnum, splitDeltas } from './text.js';
+import { chatDeltas, chatMessage, planChatReply } from './openai-chat-scenarios.js';
+import { responses } from './openai-responses.js';
+import { isRecord, randomAlnum } from './text.js';
 import { FAKE_USAGE } from './usage.js';
 
 export const OPENAI_FAKE_MODELS = ['gpt-4o', 'gpt-4o-mini', 'text-embedding-3-small', 'fake-error-context'] as const;
@@ -88,7 +91,8 @@ async function chatCompletions(ctx: RequestContext, chunkDelayMs: number): Promi
   if (messages === undefined) return badRequest(ctx, "Missing required parameter: 'messages'.", 'messages', 'missing_required_parameter');
   if (!Array.isArray(messages)) return badRequest(ctx, `Invalid type for 'messages': expected an array of objects, but got ${typeof messages} instead.`, 'messages', 'invalid_type');
   if (messages.length === 0) return badRequest(ctx, "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.", 'messages', 'empty_array');
-  if (model === 'fake-error-context') {
+  const plan = planChatReply(messages);
+  if (model === 'fake-error-context' || plan.kind === 'context-length') {
     return badRequest(
       ctx,
       "This model's maximum context length is 128000 tokens. However, your messages resulted in 250000 tokens. Please reduce the length of the messages.",
@@ -96,8 +100,8 @@ async function chatCompletions(ctx: RequestContext, chunkDelayMs: number): Promi
       'context_length_exceeded',
     );
   }
+  if (plan.kind === 'server-error') return sendJson(ctx, 500, openaiErrorFor(500).body);
 
-  const text = echoReply(messages);
   const id = `chatcmpl-${randomAlnum(29)}`;
   const created = Math.floor(Date.now() / 1000);
 
@@ -110,9 +114,9 @@ async function chatCompletions(ctx: RequestContext, chunkDelayMs: number): Promi
       choices: [
         {
           index: 0,
-          message: { role: 'assistant', content: text, refusal: null, annotations: [] },
+          message: chatMessage(plan),
           logprobs: null,
-          finish_reason: 'stop',
+          finish_reason: plan.finishReason,
         },
       ],
       usage: FAKE_USAGE.openai.chat,
@@ -142,8 +146,8 @@ async function chatCompletions(ctx: RequestContext, chunkDelayMs: number): Promi
 
   const frames: string[] = [
     chunk([choice({ role: 'assistant', content: '', refusal: null }, null)]),
-    ...splitDeltas(text).map((piece) => chunk([choice({ content: piece }, null)])),
-    chunk([choice({}, 'stop')]),
+    ...chatDeltas(plan).map((delta) => chunk([choice(delta, null)])),
+    chunk([choice({}, plan.finishReason)]),
   ];
   if (includeUsage) frames.push(chunk([], FAKE_USAGE.openai.chat));
   frames.push('[DONE]');
@@ -246,6 +250,7 @@ export function startFakeOpenAI(opts: { apiKey?: string; chunkDelayMs?: number }
       const { pathname } = ctx.url;
       const method = ctx.call.method;
       if (method === 'POST' && pathname === '/v1/chat/completions') return chatCompletions(ctx, chunkDelayMs);
+      if (method === 'POST' && pathname === '/v1/responses') return responses(ctx, chunkDelayMs);
       if (method === 'POST' && pathname === '/v1/embeddings') return embeddings(ctx);
       if (method === 'GET' && pathname === '/v1/models') {
         return sendJson(ctx, 200, { object: 'list', data: OPENAI_FAKE_MODELS.map(modelObject) });

@@ -1,0 +1,74 @@
+/**
+ * An OpenAI error answer (`{"error":{"message","type","param","code"}}`) or
+ * in-stream `error` event -> IR error kind.
+ * @see https://platform.openai.com/docs/guides/error-codes
+ */
+import type { IRError, IRErrorKind } from '../ir.js';
+import { isRecord, str } from './wire.js';
+
+const STATUS_OF_KIND: Record<IRErrorKind, number> = {
+  'invalid-request': 400,
+  'context-length': 400,
+  authentication: 401,
+  permission: 403,
+  'not-found': 404,
+  'request-too-large': 413,
+  'rate-limit': 429,
+  overloaded: 503,
+  timeout: 504,
+  server: 500,
+};
+
+export function decodeError(status: number, body: string): IRError {
+  let error: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (isRecord(parsed) && isRecord(parsed.error)) error = parsed.error;
+    else if (isRecord(parsed)) error = parsed;
+  } catch {
+    // not JSON: classify by status, keep the text as the message
+  }
+  const message = str(error.message) ?? (body.slice(0, 500) || `upstream answered ${status}`);
+  return classifyError(status, str(error.code), str(error.type), message);
+}
+
+/** Kind from the error code first (it is the most specific), then the HTTP status. */
+export function classifyError(status: number | undefined, code: string | undefined, type: string | undefined, message: string): IRError {
+  const kind = kindOf(status, code, type, message);
+  return { kind, message, status: status ?? STATUS_OF_KIND[kind] };
+}
+
+function kindOf(status: number | undefined, code: string | undefined, type: string | undefined, message: string): IRErrorKind {
+  if (code === 'context_length_exceeded' || /maximum context length|exceeds the context window/i.test(message)) return 'context-length';
+  if (code === 'rate_limit_exceeded' || code === 'insufficient_quota' || type === 'tokens' || type === 'requests') return 'rate-limit';
+  if (code === 'invalid_api_key') return 'authentication';
+  if (code === 'model_not_found') return 'not-found';
+  if (code === 'server_error' && status === undefined) return 'server';
+  switch (status) {
+    case undefined:
+      return type === 'invalid_request_error' ? 'invalid-request' : 'server';
+    case 400:
+    case 422:
+      return 'invalid-request';
+    case 401:
+      return 'authentication';
+    case 403:
+      return 'permission';
+    case 404:
+      return 'not-found';
+    case 408:
+    case 504:
+      return 'timeout';
+    case 413:
+      return 'request-too-large';
+    case 429:
+      return 'rate-limit';
+    case 503:
+    case 529:
+      return 'overloaded';
+    default:
+      return status >= 500 ? 'server' : 'invalid-request';
+  }
+}
+
+export { STATUS_OF_KIND };

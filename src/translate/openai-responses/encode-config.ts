@@ -1,0 +1,85 @@
+/**
+ * The request options both directions need in Responses shape: the upstream
+ * request, and the echo of the client's options in a response object.
+ * @see https://platform.openai.com/docs/api-reference/responses/create
+ */
+import type { IRRequest, IRResponseFormat, IRToolChoice, IRTool } from '../ir.js';
+import { PROTOCOL, isRecord, type Json } from './wire.js';
+
+/** Collects warnings once each, in order. */
+export class WarningSet {
+  readonly #seen = new Set<string>();
+  add(warning: string): void {
+    this.#seen.add(warning);
+  }
+  list(): string[] {
+    return [...this.#seen];
+  }
+}
+
+/**
+ * Function tools. The Responses API enforces strict schemas when `strict` is
+ * absent, so a tool from a protocol without that default says `false`.
+ */
+export function encodeTools(tools: IRTool[], warnings?: WarningSet): Json[] {
+  return tools.map((tool) => {
+    if (tool.cacheControl) warnings?.add('dropped tool cache_control: openai-responses has no prompt-cache hints');
+    const out: Json = { type: 'function', name: tool.name };
+    if (tool.description !== undefined) out.description = tool.description;
+    out.parameters = tool.parameters;
+    out.strict = tool.strict ?? false;
+    return out;
+  });
+}
+
+export function encodeToolChoice(choice: IRToolChoice): unknown {
+  return choice.type === 'tool' ? { type: 'function', name: choice.name } : choice.type;
+}
+
+export function encodeFormat(format: IRResponseFormat): Json {
+  switch (format.type) {
+    case 'text':
+      return { type: 'text' };
+    case 'json':
+      return { type: 'json_object' };
+    case 'json-schema': {
+      const out: Json = { type: 'json_schema', name: format.name, schema: format.schema };
+      if (format.strict !== undefined) out.strict = format.strict;
+      if (format.description !== undefined) out.description = format.description;
+      return out;
+    }
+    default:
+      return format satisfies never;
+  }
+}
+
+/** The `reasoning` object, or undefined when the IR asks for nothing this protocol can say. */
+export function encodeReasoningConfig(request: IRRequest, warnings?: WarningSet): Json | undefined {
+  const reasoning = request.reasoning;
+  if (!reasoning) return undefined;
+  const out: Json = {};
+  if (reasoning.effort !== undefined) out.effort = reasoning.effort;
+  else if (reasoning.budgetTokens !== undefined) warnings?.add('dropped reasoning budget_tokens: openai-responses takes an effort level');
+  const summary = reasoning.summary ?? (reasoning.includeThoughts ? 'auto' : undefined);
+  if (summary !== undefined) out.summary = summary;
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** The request's own-protocol unknown fields, or undefined when it came from another protocol. */
+export function ownExtra(request: IRRequest): Json | undefined {
+  return request.extra?.protocol === PROTOCOL ? request.extra.fields : undefined;
+}
+
+/**
+ * Puts the same protocol's unknown fields back: new keys verbatim, extra
+ * hosted tools after the function tools, and object fields (`text`,
+ * `reasoning`) merged key by key.
+ */
+export function mergeExtra(body: Json, extra: Json): void {
+  for (const [key, value] of Object.entries(extra)) {
+    const current = body[key];
+    if (current === undefined) body[key] = value;
+    else if (key === 'tools' && Array.isArray(current) && Array.isArray(value)) body[key] = [...current, ...value];
+    else if (isRecord(current) && isRecord(value)) body[key] = { ...value, ...current };
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * IR -> OpenAI Responses request body for an upstream.
+ *
+ * Input is always written as an item list in the expanded form
+ * (`{type:'message', role, content:[…]}`), system text becomes
+ * `instructions`, and what the Responses API cannot carry is dropped with a
+ * warning. A request from another protocol is sent with `store: false`:
+ * Switchboard never asks an upstream to keep state for it.
+ * @see https://platform.openai.com/docs/api-reference/responses/create
+ */
+import type { IRFilePart, IRImagePart, IRMessage, IRPart, IRRequest, IRTextPart, IRToolResultPart, Warnings } from '../ir.js';
+import {
+  WarningSet,
+  encodeFormat,
+  encodeReasoningConfig,
+  encodeToolChoice,
+  encodeTools,
+  mergeExtra,
+  ownExtra,
+} from './encode-config.js';
+import { PROTOCOL, dataUrl, type Json } from './wire.js';
+
+export function encodeRequest(request: IRRequest, upstreamModel: string): { body: Json; warnings: Warnings } {
+  const warnings = new WarningSet();
+  const body: Json = { model: upstreamModel };
+
+  if (request.system.length > 0) {
+    if (request.system.some((part) => part.cacheControl)) warnings.add('dropped system cache_control: openai-responses has no prompt-cache hints');
+    body.instructions = request.system.map((part) => part.text).join('\n\n');
+  }
+  body.input = encodeInput(request.messages, warnings);
+  if (request.tools.length > 0) body.tools = encodeTools(request.tools, warnings);
+  if (request.toolChoice) body.tool_choice = encodeToolChoice(request.toolChoice);
+  if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
+  if (request.maxTokens !== undefined) body.max_output_tokens = request.maxTokens;
+  if (request.temperature !== undefined) body.temperature = request.temperature;
+  if (request.topP !== undefined) body.top_p = request.topP;
+  if (request.topK !== undefined) warnings.add('dropped top_k: openai-responses has no top_k');
+  if (request.stopSequences && request.stopSequences.length > 0) warnings.add('dropped stop sequences: openai-responses has no stop parameter');
+  if (request.seed !== undefined) warnings.add('dropped seed: openai-responses has no seed');
+  if (request.responseFormat) body.text = { format: encodeFormat(request.responseFormat) };
+  const reasoning = encodeReasoningConfig(request, warnings);
+  if (reasoning) body.reasoning = reasoning;
+  if (request.user !== undefined) body.user = request.user;
+  if (request.stream) body.stream = true;
+
+  const extra = ownExtra(request);
+  if (extra) {
+    mergeExtra(body, extra);
+  } else {
+    if (request.extra && Object.keys(request.extra.fields).length > 0) {
+      warnings.add(`dropped ${request.extra.protocol} fields: ${Object.keys(request.extra.fields).join(', ')}`);
+    }
+    body.store = false;
+  }
+  return { body, warnings: warnings.list() };
+}
+
+/** Messages -> input items: text runs become message items; calls, results and reasoning are items of their own. */
+function encodeInput(messages: IRMessage[], warnings: WarningSet): Json[] {
+  const items: Json[] = [];
+  for (const message of messages) {
+    let pending: Json[] = [];
+    const flush = (): void => {
+      if (pending.length > 0) items.push({ type: 'message', role: message.role, content: pending });
+      pending = [];
+    };
+    for (const part of message.content) {
+      if ('cacheControl' in part && part.cacheControl) warnings.add('dropped cache_control: openai-responses has no prompt-cache hints');
+      switch (part.type) {
+        case 'text':
+          pending.push({ type: message.role === 'assistant' ? 'output_text' : 'input_text', text: part.text });
+          break;
+        case 'image':
+        case 'file':
+          if (message.role === 'assistant') warnings.add(`dropped assistant ${part.type}: openai-responses takes media only from the user`);
+          else pending.push(encodeMedia(part));
+          break;
+        case 'tool-call':
+          flush();
+          items.push({ type: 'function_call', call_id: part.id, name: part.name, arguments: part.arguments });
+          break;
+        case 'tool-result':
+          flush();
+          items.push(encodeToolResult(part, warnings));
+          break;
+        case 'reasoning':
+          flush();
+          encodeReasoning(part, items, warnings);
+          break;
+        default:
+          part satisfies never;
+      }
+    }
+    flush();
+  }
+  return items;
+}
+
+export function encodeMedia(part: IRImagePart | IRFilePart): Json {
+  const { source } = part;
+  if (part.type === 'image') {
+    const out: Json = { type: 'input_image' };
+    if (source.kind === 'file-id') out.file_id = source.id;
+    else out.image_url = source.kind === 'url' ? source.url : dataUrl(source.mediaType, source.data);
+    if (part.detail !== undefined) out.detail = part.detail;
+    return out;
+  }
+  const out: Json = { type: 'input_file' };
+  if (source.kind === 'file-id') out.file_id = source.id;
+  else if (source.kind === 'url') out.file_url = source.url;
+  else out.file_data = dataUrl(source.mediaType, source.data);
+  if (part.filename !== undefined) out.filename = part.filename;
+  return out;
+}
+
+function encodeToolResult(part: IRToolResultPart, warnings: WarningSet): Json {
+  if (part.isError) warnings.add('dropped tool-result error flag: openai-responses function_call_output has none');
+  const only = part.content.length === 1 ? part.content[0] : undefined;
+  let output: unknown;
+  if (part.content.length === 0) output = '';
+  else if (only?.type === 'text') output = only.text;
+  else output = part.content.map((c: IRTextPart | IRImagePart | IRFilePart) => (c.type === 'text' ? { type: 'input_text', text: c.text } : encodeMedia(c)));
+  return { type: 'function_call_output', call_id: part.toolCallId, output };
+}
+
+/**
+ * OpenAI reasoning goes back as a reasoning item (parts with the same item id
+ * are its summary parts); reasoning from another vendor cannot be replayed.
+ */
+function encodeReasoning(part: Extract<IRPart, { type: 'reasoning' }>, items: Json[], warnings: WarningSet): void {
+  if (part.vendor !== 'openai' || part.itemId === undefined) {
+    warnings.add(`dropped ${part.vendor ?? 'unknown-vendor'} reasoning: upstream is ${PROTOCOL}`);
+    return;
+  }
+  const last = items.at(-1);
+  let item: Json;
+  if (last?.type === 'reasoning' && last.id === part.itemId) item = last;
+  else {
+    item = { type: 'reasoning', id: part.itemId, summary: [] };
+    items.push(item);
+  }
+  if (part.text !== '') (item.summary as Json[]).push({ type: 'summary_text', text: part.text });
+  if (part.encrypted !== undefined) item.encrypted_content = part.encrypted;
+}
