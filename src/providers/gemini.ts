@@ -1,0 +1,71 @@
+import type { HttpClient } from './http.js';
+import { joinUrl, type Provider, type UpstreamCall } from './provider.js';
+
+/**
+ * The Gemini API (Google AI Studio keys). The model and streaming are in the
+ * URL: `POST /v1beta/models/{model}:generateContent`, or
+ * `:streamGenerateContent?alt=sse` for Server-Sent Events (without `alt=sse`
+ * the API streams one JSON array), `:countTokens`, and `GET /v1beta/models`.
+ * The @google/genai SDK calls the same `v1beta` paths by default.
+ * @see https://ai.google.dev/api/generate-content
+ * @see https://ai.google.dev/api/tokens
+ * @see https://ai.google.dev/api/models
+ */
+export const GEMINI_BASE_URL = 'https://generativelanguage.googleapis.com';
+
+/** @see https://ai.google.dev/gemini-api/docs/api-versions */
+export const GEMINI_API_VERSION = 'v1beta';
+
+/** A base URL that already names an API version (`…/v1beta`, `…/v1`) keeps it. */
+function versionedBase(baseUrl: string | null): string {
+  const base = (baseUrl ?? GEMINI_BASE_URL).replace(/\/+$/, '');
+  return /\/v1(beta\d*|alpha\d*)?$/.test(base) ? base : `${base}/${GEMINI_API_VERSION}`;
+}
+
+/** `gemini-2.5-flash`, `models/gemini-2.5-flash` or `tunedModels/x` -> the resource path. */
+function modelPath(model: string): string {
+  const resource = /^(models|tunedModels)\//.test(model) ? model : `models/${model}`;
+  return resource
+    .split('/')
+    .map((segment) => encodeURIComponent(segment))
+    .join('/');
+}
+
+function pathOf(call: UpstreamCall): string {
+  switch (call.endpoint) {
+    case 'generate':
+    case 'count_tokens': {
+      if (!call.upstreamModel) throw new Error(`gemini ${call.endpoint} needs the upstream model`);
+      const model = modelPath(call.upstreamModel);
+      if (call.endpoint === 'count_tokens') return `/${model}:countTokens`;
+      return call.stream ? `/${model}:streamGenerateContent?alt=sse` : `/${model}:generateContent`;
+    }
+    case 'models':
+      return '/models';
+    default:
+      throw new Error(`gemini upstreams do not serve ${call.endpoint}`);
+  }
+}
+
+export function geminiProvider(http: HttpClient): Provider {
+  return {
+    kind: 'gemini',
+    speaks: ['gemini'],
+    endpoints: ['generate', 'count_tokens', 'models'],
+    send(call, signal) {
+      const path = pathOf(call);
+      const headers: Record<string, string> = { ...call.headers, ...call.upstream.headers };
+      // https://ai.google.dev/gemini-api/docs/api-key#provide-api-key-explicitly
+      if (call.credential) headers['x-goog-api-key'] = call.credential;
+      if (call.body !== undefined) headers['content-type'] = 'application/json';
+      return http({
+        url: joinUrl(versionedBase(call.upstream.baseUrl), path),
+        method: call.body === undefined ? 'GET' : 'POST',
+        headers,
+        body: call.body,
+        signal,
+        timeouts: call.upstream.timeouts,
+      });
+    },
+  };
+}
