@@ -32,6 +32,7 @@ export const createCredentialBody = credentialSchema;
  */
 export const patchUpstreamBody = z.strictObject({
   baseUrl: upstreamSchema.shape.baseUrl.unwrap().optional(),
+  speaks: upstreamSchema.shape.speaks.unwrap().optional(),
   models: upstreamSchema.shape.models.unwrap().optional(),
   headers: upstreamSchema.shape.headers.unwrap().optional(),
   timeouts: z
@@ -125,6 +126,7 @@ export const upstreamView = z.object({
   kind: z.enum(UPSTREAM_KINDS),
   baseUrl: z.string().nullable(),
   strategy: z.enum(['round-robin']),
+  speaks: z.array(z.enum(['chat', 'responses'])),
   models: z.array(z.string()),
   headers: z.record(z.string(), z.string()),
   timeouts: z.object({ connectMs: z.number().int(), firstByteMs: z.number().int(), idleMs: z.number().int() }),

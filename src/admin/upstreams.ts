@@ -40,6 +40,7 @@ export function upstreamRoutes(ctx: GatewayContext): Hono {
       kind: body.kind,
       baseUrl: baseUrl ?? null,
       strategy: body.strategy,
+      speaks: body.speaks,
       models: body.models,
       headers: body.headers,
       timeouts: body.timeouts,
@@ -57,6 +58,7 @@ export function upstreamRoutes(ctx: GatewayContext): Hono {
     await ctx.store.upstreams.put({
       ...record,
       baseUrl: patch.baseUrl ?? record.baseUrl,
+      speaks: patch.speaks ?? record.speaks,
       models: patch.models ?? record.models,
       headers: patch.headers ?? record.headers,
       timeouts: { ...record.timeouts, ...definedOnly(patch.timeouts ?? {}) },
@@ -105,6 +107,7 @@ export function upstreamView(u: UpstreamRecord): UpstreamView {
     kind: u.kind,
     baseUrl: u.baseUrl,
     strategy: u.strategy,
+    speaks: u.speaks,
     models: u.models,
     headers: u.headers,
     timeouts: u.timeouts,

@@ -22,6 +22,7 @@ export async function applyConfig(config: Config, store: Store, box: SecretBox):
       kind: u.kind,
       baseUrl: u.baseUrl ?? null,
       strategy: u.strategy,
+      speaks: u.speaks,
       models: u.models,
       headers: u.headers,
       timeouts: u.timeouts,

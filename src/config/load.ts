@@ -12,6 +12,8 @@ export const DEFAULT_BASE_URL: Record<string, string | undefined> = {
   openai: 'https://api.openai.com/v1',
   // https://docs.anthropic.com/en/api/messages
   anthropic: 'https://api.anthropic.com',
+  // https://ai.google.dev/api/generate-content
+  gemini: 'https://generativelanguage.googleapis.com',
 };
 
 

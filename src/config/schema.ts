@@ -5,7 +5,7 @@ import { z } from 'zod';
  * edge; everything inside trusts the resulting types.
  */
 
-export const UPSTREAM_KINDS = ['openai', 'anthropic', 'mock'] as const;
+export const UPSTREAM_KINDS = ['openai', 'anthropic', 'gemini', 'mock'] as const;
 export type UpstreamKind = (typeof UPSTREAM_KINDS)[number];
 
 const id = z
@@ -42,6 +42,11 @@ export const upstreamSchema = z.strictObject({
   baseUrl: url.optional(),
   credentials: z.array(credentialSchema).default([]),
   strategy: z.enum(['round-robin']).default('round-robin'),
+  /**
+   * The API shapes an `openai` upstream serves: `chat` (/chat/completions),
+   * `responses` (/responses), or both. Other kinds know their own.
+   */
+  speaks: z.array(z.enum(['chat', 'responses'])).min(1).default(['chat']),
   /** Models this upstream serves under their own ids, for models not declared under `models`. */
   models: z.array(z.string().min(1)).default([]),
   /** Extra headers sent with every request to this upstream. */

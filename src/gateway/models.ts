@@ -8,28 +8,35 @@ import type { ErrorShape } from '../protocols/protocol.js';
 const CREATED = 1_700_000_000;
 
 /**
- * `GET /v1/models` and `GET /v1/models/{id}`: the models this key may use,
- * declared or listed by an upstream, in OpenAI's list shape, or Anthropic's
- * when the request carries `anthropic-version` (as the Anthropic SDK does).
+ * The models a key may use, declared or listed by an upstream, in the
+ * client's own list shape: OpenAI's, Anthropic's (the request carries
+ * `anthropic-version`) or Gemini's (`/v1beta/models`, or a Gemini API key header).
  */
-export async function listModels(c: Context, ctx: GatewayContext, one?: string): Promise<Response> {
-  const shape: ErrorShape = c.req.header('anthropic-version') ? 'anthropic' : 'openai';
+export async function listModels(c: Context, ctx: GatewayContext, shape: ErrorShape, one?: string): Promise<Response> {
   try {
     const snapshot = ctx.catalog.current();
-    const key = await authenticate(snapshot, c.req.raw.headers);
+    const key = await authenticate(snapshot, c.req.raw.headers, c.req.query('key'));
     const ids = [...new Set([...snapshot.models.keys(), ...snapshot.listedModels.keys()])]
       .filter((id) => mayUseModel(key, id))
       .sort();
     if (one !== undefined) {
-      if (!ids.includes(one)) throw new GatewayError('SB_ERR_MODEL_NOT_FOUND', `model ${one} does not exist`, 'model');
-      return c.json(shape === 'anthropic' ? anthropicModel(one) : openaiModel(one));
+      const id = one.replace(/^models\//, '');
+      if (!ids.includes(id)) throw new GatewayError('SB_ERR_MODEL_NOT_FOUND', `model ${id} does not exist`, 'model');
+      return c.json(describe(shape, id));
     }
-    if (shape === 'anthropic') {
-      // https://docs.anthropic.com/en/api/models-list
-      return c.json({ data: ids.map(anthropicModel), has_more: false, first_id: ids[0] ?? null, last_id: ids.at(-1) ?? null });
+    switch (shape) {
+      case 'anthropic':
+        // https://docs.anthropic.com/en/api/models-list
+        return c.json({ data: ids.map((id) => describe(shape, id)), has_more: false, first_id: ids[0] ?? null, last_id: ids.at(-1) ?? null });
+      case 'gemini':
+        // https://ai.google.dev/api/models#method:-models.list
+        return c.json({ models: ids.map((id) => describe(shape, id)) });
+      case 'openai':
+        // https://platform.openai.com/docs/api-reference/models/list
+        return c.json({ object: 'list', data: ids.map((id) => describe(shape, id)) });
+      default:
+        return shape satisfies never;
     }
-    // https://platform.openai.com/docs/api-reference/models/list
-    return c.json({ object: 'list', data: ids.map(openaiModel) });
   } catch (err) {
     const gatewayError = err instanceof GatewayError ? err : new GatewayError('SB_ERR_INTERNAL', String(err));
     const { status, body } = encodeError(shape, gatewayError);
@@ -37,10 +44,26 @@ export async function listModels(c: Context, ctx: GatewayContext, one?: string):
   }
 }
 
-function openaiModel(id: string) {
-  return { id, object: 'model', created: CREATED, owned_by: 'switchboard' };
+function describe(shape: ErrorShape, id: string): unknown {
+  switch (shape) {
+    case 'anthropic':
+      return { type: 'model', id, display_name: id, created_at: new Date(CREATED * 1000).toISOString() };
+    case 'gemini':
+      return {
+        name: `models/${id}`,
+        displayName: id,
+        supportedGenerationMethods: ['generateContent', 'streamGenerateContent', 'countTokens'],
+      };
+    case 'openai':
+      return { id, object: 'model', created: CREATED, owned_by: 'switchboard' };
+    default:
+      return shape satisfies never;
+  }
 }
 
-function anthropicModel(id: string) {
-  return { type: 'model', id, display_name: id, created_at: new Date(CREATED * 1000).toISOString() };
+/** Which list shape a `GET /v1/models` caller wants, from the headers its SDK sends. */
+export function modelsShapeOf(c: Context): ErrorShape {
+  if (c.req.header('anthropic-version')) return 'anthropic';
+  if (c.req.header('x-goog-api-key') || c.req.query('key')) return 'gemini';
+  return 'openai';
 }

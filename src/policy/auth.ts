@@ -4,8 +4,8 @@ import type { KeyRecord } from '../store/types.js';
 import { extractClientKey, hashClientKey } from './keys.js';
 
 /** Finds the request's client key in the in-memory snapshot (never the database). */
-export async function authenticate(snapshot: Snapshot, headers: Headers): Promise<KeyRecord> {
-  const presented = extractClientKey(headers);
+export async function authenticate(snapshot: Snapshot, headers: Headers, queryKey?: string): Promise<KeyRecord> {
+  const presented = extractClientKey(headers, queryKey);
   if (!presented) throw new GatewayError('SB_ERR_UNAUTHORIZED', 'missing API key: send it as Authorization: Bearer <key> or x-api-key');
   const key = snapshot.keysByHash.get(await hashClientKey(presented));
   if (!key) throw new GatewayError('SB_ERR_UNAUTHORIZED', 'invalid API key');

@@ -37,14 +37,14 @@ export function base64url(bytes: Uint8Array): string {
 }
 
 /**
- * Finds the client key in a request's headers: `Authorization: Bearer`,
- * `x-api-key` (Anthropic SDK), `x-goog-api-key` (Gemini SDK).
+ * Finds the client key in a request: `Authorization: Bearer`, `x-api-key`
+ * (Anthropic SDK), `x-goog-api-key` or the `?key=` query parameter (Gemini).
  */
-export function extractClientKey(headers: Headers): string | undefined {
+export function extractClientKey(headers: Headers, queryKey?: string): string | undefined {
   const auth = headers.get('authorization');
   if (auth) {
     const match = /^Bearer\s+(.+)$/i.exec(auth.trim());
     if (match) return match[1].trim();
   }
-  return headers.get('x-api-key')?.trim() || headers.get('x-goog-api-key')?.trim() || undefined;
+  return headers.get('x-api-key')?.trim() || headers.get('x-goog-api-key')?.trim() || queryKey?.trim() || undefined;
 }

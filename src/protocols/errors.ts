@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'SB_ERR_NO_ROUTE'
   | 'SB_ERR_UPSTREAM_UNREACHABLE'
   | 'SB_ERR_UPSTREAM_TIMEOUT'
+  | 'SB_ERR_UPSTREAM_INVALID'
   | 'SB_ERR_INTERNAL';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -23,6 +24,7 @@ const STATUS: Record<ErrorCode, number> = {
   SB_ERR_NO_ROUTE: 400,
   SB_ERR_UPSTREAM_UNREACHABLE: 502,
   SB_ERR_UPSTREAM_TIMEOUT: 504,
+  SB_ERR_UPSTREAM_INVALID: 502,
   SB_ERR_INTERNAL: 500,
 };
 
@@ -79,12 +81,33 @@ function anthropicError(err: GatewayError): unknown {
   return { type: 'error', error: { type: byStatus[err.status] ?? 'api_error', message: err.message } };
 }
 
+/**
+ * Gemini's error body: `{"error":{"code","message","status"}}` with Google's canonical status names.
+ * @see https://ai.google.dev/gemini-api/docs/troubleshooting#error-codes
+ */
+function geminiError(err: GatewayError): unknown {
+  const byStatus: Record<number, string> = {
+    400: 'INVALID_ARGUMENT',
+    401: 'UNAUTHENTICATED',
+    403: 'PERMISSION_DENIED',
+    404: 'NOT_FOUND',
+    413: 'INVALID_ARGUMENT',
+    429: 'RESOURCE_EXHAUSTED',
+    502: 'UNAVAILABLE',
+    504: 'DEADLINE_EXCEEDED',
+  };
+  return { error: { code: err.status, message: err.message, status: byStatus[err.status] ?? 'INTERNAL' } };
+}
+
+/** A gateway-made error in the client's own shape (upstream errors go through the codecs instead). */
 export function encodeError(shape: ErrorShape, err: GatewayError): { status: number; body: unknown } {
   switch (shape) {
     case 'openai':
       return { status: err.status, body: openaiError(err) };
     case 'anthropic':
       return { status: err.status, body: anthropicError(err) };
+    case 'gemini':
+      return { status: err.status, body: geminiError(err) };
     default:
       return shape satisfies never;
   }
@@ -99,6 +122,9 @@ export function encodeStreamError(shape: ErrorShape, message: string): string {
     case 'anthropic':
       // https://docs.anthropic.com/en/docs/build-with-claude/streaming#error-events
       return `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message } })}\n\n`;
+    case 'gemini':
+      // Gemini streams have no error event; a chunk carrying `error` is what its SDK raises on.
+      return `data: ${JSON.stringify({ error: { code: 502, message, status: 'UNAVAILABLE' } })}\n\n`;
     default:
       return shape satisfies never;
   }

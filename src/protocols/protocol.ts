@@ -1,18 +1,12 @@
 /**
- * Wire API shapes (DESIGN.md, "Words"). This issue serves the OpenAI and
- * Anthropic shapes by pass-through; Responses, Gemini and translation come next.
+ * Wire API shapes (DESIGN.md, "Words"). A client speaks one; an upstream
+ * speaks one or more. When they differ, translate/ goes through the IR.
  */
-export type Protocol = 'openai-chat' | 'openai-embeddings' | 'anthropic-messages';
+export type Protocol = 'openai-chat' | 'openai-responses' | 'openai-embeddings' | 'anthropic-messages' | 'gemini';
 
 /** What a client asked for: one operation in one protocol. */
-export type Endpoint = 'chat' | 'embeddings' | 'messages' | 'count_tokens' | 'models';
+export type Endpoint = 'chat' | 'responses' | 'embeddings' | 'messages' | 'generate' | 'count_tokens' | 'models';
 
 /** Which error shape a client expects back. */
-export type ErrorShape = 'openai' | 'anthropic';
+export type ErrorShape = 'openai' | 'anthropic' | 'gemini';
 
-export const PROTOCOL_OF: Record<Exclude<Endpoint, 'models'>, Protocol> = {
-  chat: 'openai-chat',
-  embeddings: 'openai-embeddings',
-  messages: 'anthropic-messages',
-  count_tokens: 'anthropic-messages',
-};

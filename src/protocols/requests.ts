@@ -1,17 +1,37 @@
 import { z } from 'zod';
 import { GatewayError } from './errors.js';
-import type { Endpoint } from './protocol.js';
+import type { Operation } from '../gateway/operations.js';
 import { formatPath } from '../config/format-path.js';
 
 /**
- * The client fields Switchboard acts on, validated strictly; every other
- * field passes through to the upstream untouched (loose objects).
+ * The client fields Switchboard itself acts on (model, streaming), checked
+ * before routing; every other field passes through to the upstream untouched
+ * or, when the shapes differ, is checked by the codec that translates it.
  */
 const openaiChat = z.looseObject({
   model: z.string().min(1),
   messages: z.array(z.unknown()).min(1),
   stream: z.boolean().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
+});
+
+const openaiResponses = z.looseObject({
+  model: z.string().min(1),
+  input: z.union([z.string(), z.array(z.unknown())]).optional(),
+  stream: z.boolean().nullish(),
+  // Stateful Responses features are not served yet: refuse them rather than answer without the state.
+  previous_response_id: z
+    .unknown()
+    .refine((v) => v === undefined || v === null, 'not supported yet: Switchboard serves the Responses API statelessly; send the whole conversation in `input`')
+    .optional(),
+  conversation: z
+    .unknown()
+    .refine((v) => v === undefined || v === null, 'not supported yet: Switchboard serves the Responses API statelessly; send the whole conversation in `input`')
+    .optional(),
+  store: z
+    .boolean()
+    .nullish()
+    .refine((v) => v !== true, 'not supported yet: Switchboard does not store responses; send store: false or leave it out'),
 });
 
 const openaiEmbeddings = z.looseObject({
@@ -31,17 +51,48 @@ const anthropicCountTokens = z.looseObject({
   messages: z.array(z.unknown()),
 });
 
-const SCHEMAS = {
-  chat: openaiChat,
-  embeddings: openaiEmbeddings,
-  messages: anthropicMessages,
-  count_tokens: anthropicCountTokens,
-} as const;
+const geminiGenerate = z.looseObject({
+  contents: z.array(z.unknown()),
+});
 
-export type ClientBody = { model: string; stream?: boolean | null } & Record<string, unknown>;
+const geminiCountTokens = z.looseObject({
+  contents: z.array(z.unknown()).optional(),
+  generateContentRequest: z.looseObject({ contents: z.array(z.unknown()) }).optional(),
+});
 
-/** Parses and validates a client's JSON body; a bad one becomes a 400 that names the field. */
-export function parseClientBody(endpoint: Exclude<Endpoint, 'models'>, text: string): ClientBody {
+function schemaFor(op: Operation): z.ZodType {
+  switch (op.protocol) {
+    case 'openai-chat':
+      return openaiChat;
+    case 'openai-responses':
+      return openaiResponses;
+    case 'openai-embeddings':
+      return openaiEmbeddings;
+    case 'anthropic-messages':
+      return op.endpoint === 'count_tokens' ? anthropicCountTokens : anthropicMessages;
+    case 'gemini':
+      return op.endpoint === 'count_tokens' ? geminiCountTokens : geminiGenerate;
+    default:
+      return op.protocol satisfies never;
+  }
+}
+
+export interface ClientBody {
+  /** The parsed JSON body, untouched. */
+  json: Record<string, unknown>;
+  /** The public model id asked for (from the body, or for Gemini from the URL). */
+  model: string;
+  stream: boolean;
+}
+
+/** What the URL says, for protocols that put the model and streaming there (Gemini). */
+export interface UrlHints {
+  model?: string;
+  stream?: boolean;
+}
+
+/** Parses and checks a client's JSON body; a bad one becomes a 400 that names the field. */
+export function parseClientBody(op: Operation, text: string, hints: UrlHints = {}): ClientBody {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -50,12 +101,15 @@ export function parseClientBody(endpoint: Exclude<Endpoint, 'models'>, text: str
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json))
     throw new GatewayError('SB_ERR_BAD_REQUEST', 'request body must be a JSON object');
-  const parsed = SCHEMAS[endpoint].safeParse(json);
+  const parsed = schemaFor(op).safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = formatPath(issue.path);
     const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
     throw new GatewayError('SB_ERR_BAD_REQUEST', `${field}: ${message}`, field);
   }
-  return json as ClientBody;
+  const body = json as Record<string, unknown>;
+  const model = hints.model ?? (body.model as string);
+  const stream = hints.stream ?? body.stream === true;
+  return { json: body, model, stream };
 }

@@ -9,6 +9,7 @@ import { joinUrl, type Provider } from './provider.js';
  */
 const PATHS: Partial<Record<Endpoint, string>> = {
   chat: '/chat/completions',
+  responses: '/responses',
   embeddings: '/embeddings',
   models: '/models',
 };
@@ -16,8 +17,9 @@ const PATHS: Partial<Record<Endpoint, string>> = {
 export function openaiProvider(http: HttpClient): Provider {
   return {
     kind: 'openai',
-    speaks: ['openai-chat', 'openai-embeddings'],
-    endpoints: ['chat', 'embeddings', 'models'],
+    // Which of chat / responses one upstream serves is its `speaks` setting (routing/plan.ts).
+    speaks: ['openai-chat', 'openai-responses', 'openai-embeddings'],
+    endpoints: ['chat', 'responses', 'embeddings', 'models'],
     send(call, signal) {
       const path = PATHS[call.endpoint];
       if (!path) throw new Error(`openai upstreams do not serve ${call.endpoint}`);

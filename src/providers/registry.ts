@@ -4,10 +4,11 @@ import type { Provider } from './provider.js';
 import { openaiProvider } from './openai.js';
 import { anthropicProvider } from './anthropic.js';
 import { mockProvider } from './mock/mock.js';
+import { geminiProvider } from './gemini.js';
 
 export type Providers = Record<UpstreamKind, Provider>;
 
 /** Builds one provider per upstream kind over the platform's HTTP client. */
 export function createProviders(http: HttpClient): Providers {
-  return { openai: openaiProvider(http), anthropic: anthropicProvider(http), mock: mockProvider() };
+  return { openai: openaiProvider(http), anthropic: anthropicProvider(http), gemini: geminiProvider(http), mock: mockProvider() };
 }

@@ -1,9 +1,20 @@
 import type { Endpoint, Protocol } from '../protocols/protocol.js';
 import type { Providers } from '../providers/registry.js';
+import type { UpstreamRecord } from '../store/types.js';
 import type { LiveCredential, LiveUpstream, Snapshot } from './catalog.js';
+import { TRANSLATABLE } from '../gateway/operations.js';
 
 export type Plan =
-  | { kind: 'ok'; upstream: LiveUpstream; upstreamModel: string; credential: LiveCredential | null }
+  | {
+      kind: 'ok';
+      upstream: LiveUpstream;
+      upstreamModel: string;
+      credential: LiveCredential | null;
+      /** The protocol the upstream is spoken to in. */
+      upstreamProtocol: Protocol;
+      /** True when client and upstream protocols differ and the request goes through the IR. */
+      translate: boolean;
+    }
   | { kind: 'unknown-model' }
   | { kind: 'no-route'; reason: string };
 
@@ -15,12 +26,31 @@ export function routesOf(snapshot: Snapshot, model: string): { upstream: string;
   return listed?.map((upstream) => ({ upstream, model }));
 }
 
+/** The protocols an upstream serves: its kind's, narrowed by `speaks` for `openai` upstreams. */
+export function protocolsOf(providers: Providers, upstream: UpstreamRecord): readonly Protocol[] {
+  const speaks = providers[upstream.kind].speaks;
+  if (upstream.kind !== 'openai') return speaks;
+  return speaks.filter(
+    (p) =>
+      (p === 'openai-chat' && upstream.speaks.includes('chat')) ||
+      (p === 'openai-responses' && upstream.speaks.includes('responses')) ||
+      p === 'openai-embeddings',
+  );
+}
+
 /**
- * Picks the first route whose upstream is enabled, speaks the client's
- * protocol natively and has a usable credential, then a credential from its
- * pool (round-robin). Later routes are the fallback.
+ * Picks the first route whose upstream is enabled, can serve the client's
+ * protocol (natively, or through the IR when both sides translate) and has a
+ * usable credential, then a credential from its pool (round-robin). Native
+ * is pass-through; otherwise the upstream's first translatable protocol is used.
  */
-export function planRoute(snapshot: Snapshot, providers: Providers, model: string, protocol: Protocol, endpoint: Endpoint): Plan {
+export function planRoute(
+  snapshot: Snapshot,
+  providers: Providers,
+  model: string,
+  protocol: Protocol,
+  endpoint: Endpoint,
+): Plan {
   const routes = routesOf(snapshot, model);
   if (!routes) return { kind: 'unknown-model' };
   const reasons: string[] = [];
@@ -30,18 +60,19 @@ export function planRoute(snapshot: Snapshot, providers: Providers, model: strin
       reasons.push(`${route.upstream} is disabled or gone`);
       continue;
     }
-    const provider = providers[upstream.record.kind];
-    if (!provider.speaks.includes(protocol) || !provider.endpoints.includes(endpoint)) {
-      reasons.push(`${route.upstream} (${upstream.record.kind}) does not speak ${protocol}`);
+    const speaks = protocolsOf(providers, upstream.record);
+    const native = speaks.includes(protocol) && providers[upstream.record.kind].endpoints.includes(endpoint);
+    const via = native ? protocol : TRANSLATABLE.includes(protocol) ? speaks.find((p) => TRANSLATABLE.includes(p)) : undefined;
+    if (!via) {
+      reasons.push(`${route.upstream} (${upstream.record.kind}) cannot serve ${protocol}`);
       continue;
     }
-    if (upstream.record.kind === 'mock') return { kind: 'ok', upstream, upstreamModel: route.model, credential: null };
-    const credential = pickRoundRobin(upstream);
-    if (!credential) {
+    const credential = upstream.record.kind === 'mock' ? null : pickRoundRobin(upstream);
+    if (upstream.record.kind !== 'mock' && !credential) {
       reasons.push(`${route.upstream} has no usable credential`);
       continue;
     }
-    return { kind: 'ok', upstream, upstreamModel: route.model, credential };
+    return { kind: 'ok', upstream, upstreamModel: route.model, credential, upstreamProtocol: via, translate: via !== protocol };
   }
   return { kind: 'no-route', reason: reasons.join('; ') };
 }

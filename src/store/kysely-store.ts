@@ -34,7 +34,7 @@ export async function createKyselyStore(db: Kysely<Database>): Promise<Store> {
           db.selectFrom('credentials').selectAll().orderBy('created_at').orderBy('id').execute(),
         ]);
         return rows.map((row): UpstreamRecord => {
-          const options = JSON.parse(row.options) as Pick<UpstreamRecord, 'strategy' | 'models' | 'headers' | 'timeouts'>;
+          const options = { speaks: ['chat'], ...JSON.parse(row.options) } as Pick<UpstreamRecord, 'strategy' | 'speaks' | 'models' | 'headers' | 'timeouts'>;
           return {
             id: row.id,
             kind: row.kind as UpstreamRecord['kind'],
@@ -57,7 +57,7 @@ export async function createKyselyStore(db: Kysely<Database>): Promise<Store> {
       },
       async put(u) {
         const now = Date.now();
-        const options = JSON.stringify({ strategy: u.strategy, models: u.models, headers: u.headers, timeouts: u.timeouts });
+        const options = JSON.stringify({ strategy: u.strategy, speaks: u.speaks, models: u.models, headers: u.headers, timeouts: u.timeouts });
         await db.transaction().execute(async (trx) => {
           await trx
             .insertInto('upstreams')
@@ -337,6 +337,9 @@ function toLogRow(r: LogRecord): RequestLogTable {
     cache_status: r.cacheStatus,
     error: r.error,
     metadata: r.metadata === null || r.metadata === undefined ? null : JSON.stringify(r.metadata),
+    translation: r.translation,
+    warnings: r.warnings && r.warnings.length > 0 ? JSON.stringify(r.warnings) : null,
+    usage_estimated: r.usageEstimated ? 1 : 0,
   };
 }
 
@@ -366,6 +369,9 @@ function fromLogRow(r: RequestLogTable): LogRecord {
     cacheStatus: r.cache_status,
     error: r.error,
     metadata: r.metadata === null ? null : JSON.parse(r.metadata),
+    translation: r.translation,
+    warnings: r.warnings === null ? null : (JSON.parse(r.warnings) as string[]),
+    usageEstimated: r.usage_estimated === 1,
   };
 }
 

@@ -124,6 +124,16 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_translation': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('request_log').addColumn('translation', 'text').execute();
+      await db.schema.alterTable('request_log').addColumn('warnings', 'text').execute();
+      await db.schema
+        .alterTable('request_log')
+        .addColumn('usage_estimated', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -93,6 +93,10 @@ export interface RequestLogTable {
   cache_status: string | null;
   error: string | null;
   metadata: string | null;
+  translation: string | null;
+  /** JSON array of strings. */
+  warnings: string | null;
+  usage_estimated: number;
 }
 
 export interface UsageRollupTable {

@@ -7,6 +7,8 @@ export interface UpstreamRecord {
   kind: UpstreamKind;
   baseUrl: string | null;
   strategy: 'round-robin';
+  /** For `openai` upstreams: which of its API shapes it serves. */
+  speaks: ('chat' | 'responses')[];
   models: string[];
   headers: Record<string, string>;
   timeouts: Timeouts;
@@ -93,6 +95,12 @@ export interface LogRecord extends Usage {
   cacheStatus: string | null;
   error: string | null;
   metadata: unknown;
+  /** `client protocol -> upstream protocol` when the request was translated, else null. */
+  translation: string | null;
+  /** What translation could not carry across. */
+  warnings: string[] | null;
+  /** True when token figures are Switchboard's estimate, not the upstream's count. */
+  usageEstimated: boolean;
 }
 
 export interface LogQuery {

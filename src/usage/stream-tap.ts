@@ -1,32 +1,43 @@
-import { SseScanner } from '../translate/sse.js';
-import type { StreamWatcher } from './stream-watchers.js';
+import { SseScanner, type SseEvent } from '../translate/sse.js';
 
 export type StreamEnd =
   | { kind: 'complete' }
   | { kind: 'client-gone' }
   | { kind: 'upstream-broke'; error: string };
 
+/**
+ * What happens to each piece of an upstream SSE stream on its way to the
+ * client. Pass-through forwards the bytes as they are; translation turns the
+ * parsed events into another protocol's text.
+ */
+export interface SseProcessor {
+  /** Given the raw chunk and the events it completed, returns what to send now. */
+  chunk(bytes: Uint8Array, events: SseEvent[]): Uint8Array | string;
+  /** The upstream ended: whatever is still owed to the client (events without a final blank line included). */
+  end(rest: SseEvent[]): string;
+  /** The upstream broke mid-stream: the client protocol's error event. */
+  broke(message: string): string;
+}
+
 export interface TapOptions {
-  watcher: StreamWatcher;
-  /** True when the watcher may drop events: then events are re-framed one by one. */
-  filters: boolean;
-  /** Sent to the client when the upstream stream breaks, in the client's protocol. */
-  breakEvent: (message: string) => string;
+  processor: SseProcessor;
   onFirstByte: () => void;
   onEnd: (end: StreamEnd) => void;
 }
 
 /**
- * Pipes an upstream SSE body to the client chunk by chunk while the watcher
- * reads usage from a parsed copy. Nothing is held back: each chunk is
- * forwarded as soon as it arrives (or, when filtering, as soon as its event
- * is complete). Ends exactly once: complete, client gone, or upstream broke.
+ * Pipes an upstream SSE body to the client chunk by chunk: each upstream
+ * chunk is processed and sent as soon as it arrives, never held for the
+ * whole answer; memory is bounded by one unfinished event. Pull-based, so
+ * a slow client slows the upstream read instead of filling memory. Ends
+ * exactly once: complete, client gone, or upstream broke.
  */
 export function tapStream(upstream: ReadableStream<Uint8Array>, options: TapOptions): ReadableStream<Uint8Array> {
   const reader = upstream.getReader();
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
   const scanner = new SseScanner();
+  const { processor } = options;
   let first = true;
   let ended = false;
   const end = (how: StreamEnd) => {
@@ -34,46 +45,59 @@ export function tapStream(upstream: ReadableStream<Uint8Array>, options: TapOpti
     ended = true;
     options.onEnd(how);
   };
+  const send = (controller: ReadableStreamDefaultController<Uint8Array>, out: Uint8Array | string) => {
+    if (typeof out !== 'string') controller.enqueue(out);
+    else if (out.length > 0) controller.enqueue(encoder.encode(out));
+  };
 
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      let chunk: ReadableStreamReadResult<Uint8Array>;
-      try {
-        chunk = await reader.read();
-      } catch (err) {
-        const message = `upstream stream broke: ${(err as Error).message ?? String(err)}`;
-        controller.enqueue(encoder.encode(options.breakEvent(message)));
-        controller.close();
-        end({ kind: 'upstream-broke', error: message });
-        return;
-      }
-      if (chunk.done) {
-        const tail = scanner.flush();
-        for (const event of tail) {
-          const { keep } = options.watcher.see(event);
-          if (options.filters && keep) controller.enqueue(encoder.encode(`${event.raw}\n\n`));
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const breakOff = async (err: unknown) => {
+          const message = `upstream stream broke: ${(err as Error)?.message ?? String(err)}`;
+          send(controller, processor.broke(message));
+          controller.close();
+          end({ kind: 'upstream-broke', error: message });
+          await reader.cancel(err).catch(() => {});
+        };
+        // Loop until something is sent: a chunk may complete no event worth sending.
+        for (;;) {
+          let chunk: ReadableStreamReadResult<Uint8Array>;
+          try {
+            chunk = await reader.read();
+          } catch (err) {
+            return breakOff(err);
+          }
+          let out: Uint8Array | string;
+          try {
+            if (chunk.done) out = processor.end(scanner.flush());
+            else {
+              if (first) {
+                first = false;
+                options.onFirstByte();
+              }
+              out = processor.chunk(chunk.value, scanner.push(decoder.decode(chunk.value, { stream: true })));
+            }
+          } catch (err) {
+            // An event the processor cannot read (malformed upstream data) ends the stream like a break.
+            return breakOff(err);
+          }
+          if (chunk.done) {
+            send(controller, out);
+            controller.close();
+            end({ kind: 'complete' });
+            return;
+          }
+          if (typeof out !== 'string' || out.length > 0) {
+            send(controller, out);
+            return;
+          }
         }
-        controller.close();
-        end({ kind: 'complete' });
-        return;
-      }
-      if (first) {
-        first = false;
-        options.onFirstByte();
-      }
-      const events = scanner.push(decoder.decode(chunk.value, { stream: true }));
-      if (!options.filters) {
-        controller.enqueue(chunk.value);
-        for (const event of events) options.watcher.see(event);
-        return;
-      }
-      for (const event of events) {
-        if (options.watcher.see(event).keep) controller.enqueue(encoder.encode(`${event.raw}\n\n`));
-      }
+      },
+      async cancel(reason) {
+        end({ kind: 'client-gone' });
+        await reader.cancel(reason).catch(() => {});
+      },
     },
-    async cancel(reason) {
-      end({ kind: 'client-gone' });
-      await reader.cancel(reason).catch(() => {});
-    },
-  });
+  );
 }

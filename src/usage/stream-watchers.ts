@@ -1,16 +1,46 @@
+import type { Protocol } from '../protocols/protocol.js';
 import type { Usage } from '../store/types.js';
 import type { SseEvent } from '../translate/sse.js';
-import { fromAnthropicUsage, fromOpenAIUsage } from './extract.js';
+import { fromAnthropicUsage, fromGeminiUsage, fromOpenAIResponsesUsage, fromOpenAIUsage } from './extract.js';
 
 /**
- * Reads usage (and in-band errors) from a stream's SSE events as they pass.
- * `keep` says whether an event goes on to the client.
+ * Reads usage (and in-band errors) from a pass-through stream's SSE events
+ * as they pass, parsing only the few events that can carry them.
  */
 export interface StreamWatcher {
+  /** True when the watcher may drop events, so they must be re-framed one by one. */
+  filters: boolean;
   see(event: SseEvent): { keep: boolean };
   usage(): Usage | undefined;
   /** An error the upstream reported inside the stream, if any. */
   error(): string | undefined;
+}
+
+export function watcherFor(protocol: Protocol, clientWantsUsage: boolean): StreamWatcher {
+  switch (protocol) {
+    case 'openai-chat':
+      return openaiChatWatcher(clientWantsUsage);
+    case 'openai-responses':
+      return openaiResponsesWatcher();
+    case 'anthropic-messages':
+      return anthropicWatcher();
+    case 'gemini':
+      return geminiWatcher();
+    case 'openai-embeddings':
+      throw new Error('embeddings do not stream');
+    default:
+      return protocol satisfies never;
+  }
+}
+
+const KEEP = { keep: true };
+
+function parse<T>(data: string): T | undefined {
+  try {
+    return JSON.parse(data) as T;
+  } catch {
+    return undefined; // not JSON ([DONE], a vendor extension): the client gets it untouched
+  }
 }
 
 /**
@@ -19,26 +49,48 @@ export interface StreamWatcher {
  * client did not ask, that chunk is read and then dropped.
  * @see https://platform.openai.com/docs/api-reference/chat/create#chat-create-stream_options
  */
-export function openaiChatWatcher(clientWantsUsage: boolean): StreamWatcher {
+function openaiChatWatcher(clientWantsUsage: boolean): StreamWatcher {
   let usage: Usage | undefined;
   let error: string | undefined;
   return {
+    filters: !clientWantsUsage,
     see(event) {
-      // Parse only the few chunks that can matter; most carry neither.
-      if (!event.data.includes('"usage":{') && !event.data.includes('"error"')) return { keep: true };
-      try {
-        const chunk = JSON.parse(event.data) as { usage?: unknown; choices?: unknown[]; error?: { message?: string } };
-        if (chunk.error) error = chunk.error.message ?? 'upstream reported an error';
-        const found = fromOpenAIUsage(chunk.usage as never);
-        if (found) {
-          usage = found;
-          const usageOnly = Array.isArray(chunk.choices) && chunk.choices.length === 0;
-          if (usageOnly && !clientWantsUsage) return { keep: false };
-        }
-      } catch {
-        // not JSON ([DONE] or a vendor extension): pass it on untouched
+      if (!event.data.includes('"usage":{') && !event.data.includes('"error"')) return KEEP;
+      const chunk = parse<{ usage?: unknown; choices?: unknown[]; error?: { message?: string } }>(event.data);
+      if (!chunk) return KEEP;
+      if (chunk.error) error = chunk.error.message ?? 'upstream reported an error';
+      const found = fromOpenAIUsage(chunk.usage as never);
+      if (found) {
+        usage = found;
+        const usageOnly = Array.isArray(chunk.choices) && chunk.choices.length === 0;
+        if (usageOnly && !clientWantsUsage) return { keep: false };
       }
-      return { keep: true };
+      return KEEP;
+    },
+    usage: () => usage,
+    error: () => error,
+  };
+}
+
+/**
+ * OpenAI Responses: the final `response.completed` (or `.incomplete`,
+ * `.failed`) event carries the whole response with its usage.
+ * @see https://platform.openai.com/docs/api-reference/responses-streaming
+ */
+function openaiResponsesWatcher(): StreamWatcher {
+  let usage: Usage | undefined;
+  let error: string | undefined;
+  return {
+    filters: false,
+    see(event) {
+      const type = event.event ?? '';
+      if (!/^response\.(completed|incomplete|failed)$|^error$/.test(type) && !event.data.includes('"usage":{')) return KEEP;
+      const data = parse<{ type?: string; response?: { usage?: unknown; error?: { message?: string } | null }; message?: string }>(event.data);
+      if (!data) return KEEP;
+      usage = fromOpenAIResponsesUsage(data.response?.usage as never) ?? usage;
+      if (data.type === 'error') error = data.message ?? 'upstream reported an error';
+      if (data.type === 'response.failed') error = data.response?.error?.message ?? 'response failed';
+      return KEEP;
     },
     usage: () => usage,
     error: () => error,
@@ -51,26 +103,42 @@ export function openaiChatWatcher(clientWantsUsage: boolean): StreamWatcher {
  * input figures again).
  * @see https://docs.anthropic.com/en/docs/build-with-claude/streaming
  */
-export function anthropicWatcher(): StreamWatcher {
+function anthropicWatcher(): StreamWatcher {
   let usage: Usage | undefined;
   let error: string | undefined;
   return {
+    filters: false,
     see(event) {
-      if (event.event === 'message_start' || event.event === 'message_delta' || event.event === 'error') {
-        try {
-          const data = JSON.parse(event.data) as {
-            message?: { usage?: unknown };
-            usage?: unknown;
-            error?: { message?: string };
-          };
-          if (event.event === 'message_start') usage = fromAnthropicUsage(data.message?.usage as never, usage);
-          else if (event.event === 'message_delta') usage = fromAnthropicUsage(data.usage as never, usage);
-          else error = data.error?.message ?? 'upstream reported an error';
-        } catch {
-          // malformed event: forward it, the client's SDK will report it
-        }
-      }
-      return { keep: true };
+      if (event.event !== 'message_start' && event.event !== 'message_delta' && event.event !== 'error') return KEEP;
+      const data = parse<{ message?: { usage?: unknown }; usage?: unknown; error?: { message?: string } }>(event.data);
+      if (!data) return KEEP;
+      if (event.event === 'message_start') usage = fromAnthropicUsage(data.message?.usage as never, usage);
+      else if (event.event === 'message_delta') usage = fromAnthropicUsage(data.usage as never, usage);
+      else error = data.error?.message ?? 'upstream reported an error';
+      return KEEP;
+    },
+    usage: () => usage,
+    error: () => error,
+  };
+}
+
+/**
+ * Gemini (`alt=sse`): chunks may carry `usageMetadata`; the last one has the
+ * final figures.
+ * @see https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent
+ */
+function geminiWatcher(): StreamWatcher {
+  let usage: Usage | undefined;
+  let error: string | undefined;
+  return {
+    filters: false,
+    see(event) {
+      if (!event.data.includes('"usageMetadata"') && !event.data.includes('"error"')) return KEEP;
+      const data = parse<{ usageMetadata?: unknown; error?: { message?: string } }>(event.data);
+      if (!data) return KEEP;
+      usage = fromGeminiUsage(data.usageMetadata as never) ?? usage;
+      if (data.error) error = data.error.message ?? 'upstream reported an error';
+      return KEEP;
     },
     usage: () => usage,
     error: () => error,

@@ -110,10 +110,11 @@ describe('errors in the client protocol shape, with the statuses of DESIGN.md', 
     expect(aerr).toBeInstanceOf(Anthropic.NotFoundError);
   });
 
-  it('400 when the model exists but no route speaks the client protocol (translation comes later)', async () => {
-    const err = await anthropic.messages.create({ model: 'gpt-test', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(Anthropic.BadRequestError);
-    expect((err as Error).message).toMatch(/does not speak anthropic-messages/);
+  it('400 when the model exists but no route can serve the request shape (embeddings do not translate)', async () => {
+    const err = await openai.embeddings.create({ model: 'claude-test', input: 'x' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((err as Error).message).toMatch(/ant \(anthropic\) cannot serve openai-embeddings/);
+    expect(ant.calls).toHaveLength(0);
   });
 
   it('413 for a body over the limit, recorded, and the upstream never called', async () => {

@@ -14,7 +14,7 @@ export async function startCommand(options: { config: string; port?: string; hos
   if (options.host !== undefined) config.server.host = options.host;
 
   const gateway = await startNodeGateway(config, { log: (m) => console.error(m) });
-  const adminKeyFile = gateway.adminKeySource === 'config' ? undefined : `./${relative(process.cwd(), gateway.adminKeySource)}`;
+  const adminKeyFile = gateway.adminKeySource === 'config' ? undefined : shortPath(gateway.adminKeySource);
   const demoKey = config.keys.find((k) => k.key)?.key;
   const shownKey = gateway.createdKeys[0]?.key ?? demoKey ?? '<your key>';
   const model = config.models.find((m) => !m.id.includes('embed'))?.id ?? 'MODEL';
@@ -48,6 +48,12 @@ export async function startCommand(options: { config: string; port?: string; hos
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** `./data/admin-key` when under the working folder, the absolute path otherwise. */
+function shortPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith('..') ? path : `./${rel}`;
 }
 
 function parsePort(text: string): number {

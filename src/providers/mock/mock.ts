@@ -102,6 +102,10 @@ function answer(call: UpstreamCall, endpoint: Endpoint, body: Record<string, unk
         event('message_stop', {}),
       ]);
     }
+    case 'responses':
+    case 'generate':
+      // Not spoken natively: clients of these shapes reach the mock through translation.
+      throw new Error(`the mock upstream does not serve ${endpoint} natively`);
     default:
       return endpoint satisfies never;
   }

@@ -1,0 +1,111 @@
+import type { Context } from 'hono';
+import type { GatewayContext } from './context.js';
+import type { Operation } from './operations.js';
+import { startExchange, readText } from './exchange.js';
+import { GatewayError, upstreamErrorMessage } from '../protocols/errors.js';
+import { parseClientBody, type UrlHints } from '../protocols/requests.js';
+import type { Protocol } from '../protocols/protocol.js';
+import { authenticate, mayUseModel, requestGroup, requestMetadata } from '../policy/auth.js';
+import { planRoute } from '../routing/plan.js';
+import { codecFor } from '../translate/registry.js';
+import { estimateInputTokens } from '../usage/estimate-tokens.js';
+import { forwardableRequestHeaders, passBackHeaders } from './headers.js';
+import { respondPassThrough } from './respond-pass-through.js';
+
+/** Fields the Anthropic count_tokens endpoint accepts (it refuses max_tokens, stream, sampling). */
+const ANTHROPIC_COUNT_FIELDS = ['model', 'messages', 'system', 'tools', 'tool_choice', 'thinking', 'mcp_servers'];
+
+/**
+ * Token counting for any upstream: native where the upstream can count
+ * (Anthropic count_tokens, Gemini countTokens; passed through when the client
+ * speaks the same shape, translated otherwise), else an estimate with a real
+ * tokenizer, marked as estimated in the log.
+ */
+export async function countTokens(c: Context, ctx: GatewayContext, op: Operation, hints: UrlHints = {}): Promise<Response> {
+  const ex = startExchange(ctx, op, c.req.raw.signal);
+  const { row } = ex;
+  try {
+    const snapshot = ctx.catalog.current();
+    const key = await authenticate(snapshot, c.req.raw.headers, c.req.query('key'));
+    row.keyId = key.id;
+    row.group = requestGroup(key, c.req.header('x-switchboard-group'));
+    row.metadata = requestMetadata(c.req.header('x-switchboard-metadata'));
+    const body = parseClientBody(op, await c.req.text(), hints);
+    row.model = body.model;
+    if (!mayUseModel(key, body.model))
+      throw new GatewayError('SB_ERR_FORBIDDEN', `this key may not use model ${body.model}`, 'model');
+    const plan = planRoute(snapshot, ctx.providers, body.model, op.protocol, 'count_tokens');
+    if (plan.kind === 'unknown-model')
+      throw new GatewayError('SB_ERR_MODEL_NOT_FOUND', `model ${body.model} does not exist`, 'model');
+    if (plan.kind === 'no-route')
+      throw new GatewayError('SB_ERR_NO_ROUTE', `model ${body.model} cannot be served: ${plan.reason}`, 'model');
+    const upstream = plan.upstream.record;
+    row.upstreamId = upstream.id;
+    row.upstreamModel = plan.upstreamModel;
+    row.credentialId = plan.credential?.id ?? null;
+    const provider = ctx.providers[upstream.kind];
+    const headers = new Headers({ 'x-request-id': row.id, 'x-switchboard-upstream': upstream.id });
+    const call = {
+      upstream,
+      credential: plan.credential?.secret ?? null,
+      endpoint: 'count_tokens' as const,
+      headers: forwardableRequestHeaders(c.req.raw.headers),
+      upstreamModel: plan.upstreamModel,
+    };
+
+    // Same shape and the upstream counts: pass through.
+    if (!plan.translate && provider.endpoints.includes('count_tokens')) {
+      const json = op.protocol === 'gemini' ? body.json : { ...body.json, model: plan.upstreamModel };
+      const reply = await provider.send({ ...call, body: JSON.stringify(json) }, ex.upstreamSignal);
+      passBackHeaders(reply.headers, headers);
+      return await respondPassThrough(ex, op, reply, headers, { clientWantsUsage: false });
+    }
+
+    // Otherwise read the request into the IR (count bodies lack max_tokens; give the decoder one).
+    const client = codecFor(op.protocol);
+    const countBody = op.protocol === 'gemini' ? geminiInner(body.json) : { max_tokens: 1, ...body.json };
+    const request = client.decodeRequest(countBody, { ...hints, stream: false });
+
+    let tokens: number;
+    if (canCount(plan.upstreamProtocol) && provider.endpoints.includes('count_tokens')) {
+      const target = codecFor(plan.upstreamProtocol);
+      const encoded = target.encodeRequest(request, plan.upstreamModel).body as Record<string, unknown>;
+      const upstreamBody =
+        plan.upstreamProtocol === 'gemini'
+          ? { generateContentRequest: { model: `models/${plan.upstreamModel}`, ...encoded } }
+          : Object.fromEntries(Object.entries(encoded).filter(([k]) => ANTHROPIC_COUNT_FIELDS.includes(k)));
+      const reply = await provider.send({ ...call, body: JSON.stringify(upstreamBody) }, ex.upstreamSignal);
+      passBackHeaders(reply.headers, headers);
+      const text = await readText(reply.body);
+      if (reply.status >= 400) {
+        const error = target.decodeError(reply.status, text);
+        ex.finish(reply.status, 'upstream_error', undefined, upstreamErrorMessage(reply.status, text));
+        const { status, body: errorBody } = client.encodeError(error);
+        return Response.json(errorBody, { status, headers });
+      }
+      const parsed = JSON.parse(text) as { input_tokens?: number; totalTokens?: number };
+      tokens = parsed.input_tokens ?? parsed.totalTokens ?? 0;
+      row.translation = `${op.protocol} -> ${plan.upstreamProtocol}`;
+    } else {
+      tokens = await estimateInputTokens(request);
+      row.usageEstimated = true;
+      row.warnings = [`estimated with the o200k_base tokenizer: ${upstream.kind} upstreams cannot count tokens`];
+    }
+    ex.firstByte();
+    ex.finish(200, 'ok', undefined, null);
+    // https://docs.anthropic.com/en/api/messages-count-tokens · https://ai.google.dev/api/tokens
+    return Response.json(op.protocol === 'gemini' ? { totalTokens: tokens } : { input_tokens: tokens }, { headers });
+  } catch (err) {
+    return ex.fail(err);
+  }
+}
+
+function canCount(protocol: Protocol): boolean {
+  return protocol === 'anthropic-messages' || protocol === 'gemini';
+}
+
+/** Gemini's countTokens takes either `{contents}` or a whole `{generateContentRequest}`. */
+function geminiInner(json: Record<string, unknown>): Record<string, unknown> {
+  const inner = json.generateContentRequest as Record<string, unknown> | undefined;
+  return inner ?? json;
+}

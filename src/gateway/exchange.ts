@@ -1,0 +1,116 @@
+import type { GatewayContext } from './context.js';
+import type { Operation } from './operations.js';
+import { encodeError, GatewayError } from '../protocols/errors.js';
+import { UpstreamFailure } from '../providers/http.js';
+import { ZERO_USAGE, type LogRecord, type Outcome, type Usage } from '../store/types.js';
+
+/**
+ * One client request in flight: its log row being filled in, the link
+ * between the client's connection and the upstream call, and the single
+ * place where the row is handed to the recorder.
+ */
+export interface Exchange {
+  row: LogRecord;
+  /** Aborted when the client goes away; passed to the upstream call. */
+  upstreamSignal: AbortSignal;
+  /** Marks the first byte sent to the client. */
+  firstByte(): void;
+  /** Completes the row and queues it; only the first call counts. */
+  finish(status: number, outcome: Outcome, usage: Usage | undefined, error: string | null): void;
+  /** A gateway-made error in the client's shape, recorded. */
+  fail(err: unknown): Response;
+  /** Cuts the upstream call (client gone mid-stream). */
+  abortUpstream(): void;
+}
+
+export function startExchange(ctx: GatewayContext, op: Operation, clientSignal: AbortSignal): Exchange {
+  const started = ctx.now();
+  const row: LogRecord = {
+    id: crypto.randomUUID(),
+    ts: started,
+    keyId: null,
+    group: null,
+    protocol: op.protocol,
+    endpoint: op.endpoint,
+    model: null,
+    upstreamModel: null,
+    upstreamId: null,
+    credentialId: null,
+    stream: false,
+    status: 0,
+    outcome: 'ok',
+    ...ZERO_USAGE,
+    costUsd: null,
+    latencyMs: 0,
+    ttfbMs: null,
+    cacheStatus: null,
+    error: null,
+    metadata: null,
+    translation: null,
+    warnings: null,
+    usageEstimated: false,
+  };
+  const abort = new AbortController();
+  const onClientGone = () => abort.abort(new UpstreamFailure('aborted', 'client went away'));
+  if (clientSignal.aborted) onClientGone();
+  else clientSignal.addEventListener('abort', onClientGone, { once: true });
+  let recorded = false;
+
+  const exchange: Exchange = {
+    row,
+    upstreamSignal: abort.signal,
+    firstByte() {
+      row.ttfbMs ??= ctx.now() - started;
+    },
+    finish(status, outcome, usage, error) {
+      if (recorded) return;
+      recorded = true;
+      clientSignal.removeEventListener('abort', onClientGone);
+      Object.assign(row, usage ?? {}, { status, outcome, error, latencyMs: ctx.now() - started });
+      ctx.recorder.record(row);
+    },
+    fail(err) {
+      if (err instanceof UpstreamFailure && err.kind === 'aborted') {
+        exchange.finish(499, 'incomplete', undefined, 'client disconnected before the upstream answered');
+        return new Response(null, { status: 499 });
+      }
+      const gatewayError = toGatewayError(err);
+      if (gatewayError.code === 'SB_ERR_INTERNAL') ctx.log(`request ${row.id} failed: ${(err as Error)?.stack ?? String(err)}`);
+      exchange.finish(gatewayError.status, 'error', undefined, gatewayError.message);
+      const { status, body } = encodeError(op.shape, gatewayError);
+      return Response.json(body, { status, headers: { 'x-request-id': row.id } });
+    },
+    abortUpstream() {
+      abort.abort(new UpstreamFailure('aborted', 'client went away'));
+    },
+  };
+  return exchange;
+}
+
+function toGatewayError(err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err;
+  if (err instanceof UpstreamFailure) {
+    return new GatewayError(err.isTimeout ? 'SB_ERR_UPSTREAM_TIMEOUT' : 'SB_ERR_UPSTREAM_UNREACHABLE', `upstream ${err.message}`);
+  }
+  return new GatewayError('SB_ERR_INTERNAL', `internal error: ${(err as Error)?.message ?? String(err)}`);
+}
+
+/** Reads a whole body as text, stopping (and cancelling the rest) past `limit` bytes. */
+export async function readText(body: ReadableStream<Uint8Array> | null, limit = Infinity): Promise<string> {
+  if (!body) return '';
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      break;
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
+}

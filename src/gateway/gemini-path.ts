@@ -1,0 +1,17 @@
+/**
+ * Gemini puts the model and the action in the path:
+ * `/v1beta/models/{model}:generateContent`, `:streamGenerateContent`,
+ * `:countTokens` (newer SDK releases use `/v1/...`). Model ids may hold `/`.
+ * @see https://ai.google.dev/api/generate-content
+ */
+export type GeminiAction = 'generateContent' | 'streamGenerateContent' | 'countTokens';
+
+const PATH = /^\/v1(?:beta)?\/models\/(.+):(generateContent|streamGenerateContent|countTokens)$/;
+
+export function parseGeminiPath(path: string): { model: string; action: GeminiAction } | undefined {
+  const match = PATH.exec(path);
+  if (!match) return undefined;
+  // The SDK may send `models/` twice (`models/models/x`) when given a full resource name.
+  const model = decodeURIComponent(match[1]).replace(/^models\//, '');
+  return { model, action: match[2] as GeminiAction };
+}

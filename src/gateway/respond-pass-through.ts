@@ -1,0 +1,80 @@
+import type { Exchange } from './exchange.js';
+import { readText } from './exchange.js';
+import type { Operation } from './operations.js';
+import type { UpstreamReply } from '../providers/provider.js';
+import { encodeStreamError, upstreamErrorMessage } from '../protocols/errors.js';
+import { usageFromBody } from '../usage/extract.js';
+import { watcherFor } from '../usage/stream-watchers.js';
+import { tapStream, type StreamEnd } from '../usage/stream-tap.js';
+
+/** How long an upstream error body may be before it is cut when passed back. */
+const MAX_ERROR_BODY = 1024 * 1024;
+
+/**
+ * Same protocol on both sides: the upstream's status, body and useful
+ * headers go back as they are; usage is read on the way past.
+ */
+export async function respondPassThrough(
+  ex: Exchange,
+  op: Operation,
+  reply: UpstreamReply,
+  headers: Headers,
+  options: { clientWantsUsage: boolean },
+): Promise<Response> {
+  headers.set('content-type', reply.headers.get('content-type') ?? 'application/json');
+
+  if (reply.status >= 400) {
+    const text = await readText(reply.body, MAX_ERROR_BODY);
+    ex.firstByte();
+    ex.finish(reply.status, 'upstream_error', undefined, upstreamErrorMessage(reply.status, text));
+    return new Response(text, { status: reply.status, headers });
+  }
+
+  if (!reply.body || !headers.get('content-type')!.includes('text/event-stream')) {
+    const text = await readText(reply.body);
+    ex.firstByte();
+    ex.finish(reply.status, 'ok', usageFromBody(op.protocol, text), null);
+    return new Response(text, { status: reply.status, headers });
+  }
+
+  const watcher = watcherFor(op.protocol, options.clientWantsUsage);
+  headers.set('cache-control', 'no-cache');
+  const stream = tapStream(reply.body, {
+    processor: {
+      chunk(bytes, events) {
+        if (!watcher.filters) {
+          for (const event of events) watcher.see(event);
+          return bytes;
+        }
+        // Re-frame event by event so the ones Switchboard added can be left out.
+        let out = '';
+        for (const event of events) if (watcher.see(event).keep) out += `${event.raw}\n\n`;
+        return out;
+      },
+      end(rest) {
+        let out = '';
+        for (const event of rest) if (watcher.see(event).keep && watcher.filters) out += `${event.raw}\n\n`;
+        return out;
+      },
+      broke: (message) => encodeStreamError(op.shape, message),
+    },
+    onFirstByte: () => ex.firstByte(),
+    onEnd: (end: StreamEnd) => {
+      const usage = watcher.usage();
+      switch (end.kind) {
+        case 'complete': {
+          const inBand = watcher.error();
+          return ex.finish(reply.status, inBand ? 'upstream_error' : 'ok', usage, inBand ?? null);
+        }
+        case 'client-gone':
+          ex.abortUpstream();
+          return ex.finish(499, 'incomplete', usage, 'client disconnected mid-stream');
+        case 'upstream-broke':
+          return ex.finish(502, 'incomplete', usage, end.error);
+        default:
+          return end satisfies never;
+      }
+    },
+  });
+  return new Response(stream, { status: reply.status, headers });
+}

@@ -1,0 +1,114 @@
+import type { Exchange } from './exchange.js';
+import { readText } from './exchange.js';
+import type { UpstreamReply } from '../providers/provider.js';
+import type { Codec } from '../translate/codec.js';
+import type { IREvent, IRRequest, IRResponse } from '../translate/ir.js';
+import { responseToEvents } from '../translate/response-events.js';
+import { ZERO_USAGE, type Usage } from '../store/types.js';
+import { tapStream, type StreamEnd } from '../usage/stream-tap.js';
+import { GatewayError } from '../protocols/errors.js';
+
+const MAX_ERROR_BODY = 1024 * 1024;
+
+export interface Translation {
+  client: Codec;
+  upstream: Codec;
+  /** The client's request in the IR (the client codec's encoders read its options). */
+  request: IRRequest;
+}
+
+/**
+ * Client and upstream speak different protocols: errors, bodies and stream
+ * events are decoded from the upstream's shape into the IR and encoded into
+ * the client's, event by event for streams. Usage recorded is the upstream's.
+ */
+export async function respondTranslated(ex: Exchange, reply: UpstreamReply, headers: Headers, t: Translation): Promise<Response> {
+  if (reply.status >= 400) {
+    const error = t.upstream.decodeError(reply.status, await readText(reply.body, MAX_ERROR_BODY));
+    const { status, body } = t.client.encodeError(error);
+    ex.firstByte();
+    ex.finish(reply.status, 'upstream_error', undefined, error.message);
+    return Response.json(body, { status, headers });
+  }
+
+  const upstreamStreams = (reply.headers.get('content-type') ?? '').includes('text/event-stream');
+  if (!upstreamStreams || !reply.body) {
+    const response = decodeWhole(t.upstream, await readText(reply.body));
+    ex.firstByte();
+    ex.finish(reply.status, 'ok', response.usage, null);
+    if (!t.request.stream) return Response.json(t.client.encodeResponse(response, t.request), { status: 200, headers });
+    // The client asked for a stream but the upstream answered whole: replay it as events.
+    const encoder = t.client.encodeStream(t.request);
+    const text = responseToEvents(response).map((e) => encoder.push(e)).join('') + encoder.end();
+    headers.set('content-type', 'text/event-stream; charset=utf-8');
+    return new Response(text, { status: 200, headers });
+  }
+
+  const decoder = t.upstream.decodeStream();
+  const encoder = t.client.encodeStream(t.request);
+  const usage: Usage = { ...ZERO_USAGE };
+  let sawUsage = false;
+  let inBandError: string | undefined;
+  const take = (events: IREvent[]): string => {
+    let out = '';
+    for (const event of events) {
+      const seen =
+        event.type === 'usage' ? event.usage : event.type === 'finish' || event.type === 'response-start' ? event.usage : undefined;
+      if (seen) {
+        Object.assign(usage, definedOnly(seen));
+        sawUsage = true;
+      }
+      if (event.type === 'error') inBandError = event.error.message;
+      out += encoder.push(event);
+    }
+    return out;
+  };
+
+  headers.set('content-type', 'text/event-stream; charset=utf-8');
+  headers.set('cache-control', 'no-cache');
+  const stream = tapStream(reply.body, {
+    processor: {
+      chunk(_bytes, events) {
+        let out = '';
+        for (const event of events) out += take(decoder.push(event));
+        return out;
+      },
+      end(rest) {
+        let out = '';
+        for (const event of rest) out += take(decoder.push(event));
+        return out + take(decoder.end()) + encoder.end();
+      },
+      broke: (message) => t.client.encodeStreamError({ kind: 'server', message, status: 502 }),
+    },
+    onFirstByte: () => ex.firstByte(),
+    onEnd: (end: StreamEnd) => {
+      const seen = sawUsage ? usage : undefined;
+      switch (end.kind) {
+        case 'complete':
+          return ex.finish(reply.status, inBandError ? 'upstream_error' : 'ok', seen, inBandError ?? null);
+        case 'client-gone':
+          ex.abortUpstream();
+          return ex.finish(499, 'incomplete', seen, 'client disconnected mid-stream');
+        case 'upstream-broke':
+          return ex.finish(502, 'incomplete', seen, end.error);
+        default:
+          return end satisfies never;
+      }
+    },
+  });
+  return new Response(stream, { status: 200, headers });
+}
+
+function decodeWhole(codec: Codec, text: string): IRResponse {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new GatewayError('SB_ERR_UPSTREAM_INVALID', `upstream answered with a body that is not JSON: ${text.slice(0, 200)}`);
+  }
+  return codec.decodeResponse(json);
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
