@@ -1,0 +1,107 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ChildMessage, ChildStats } from './child.js';
+
+/**
+ * The parent side: forks each server (fake upstream, bare proxy, Switchboard)
+ * into its own Node process running TypeScript through tsx, so none of them
+ * shares an event loop with the load generator or with each other. Every
+ * child is tracked and killed on exit, error or Ctrl-C.
+ */
+export interface Child {
+  name: string;
+  url: string;
+  pid: number;
+  /** CPU time and event-loop delay since the previous call. */
+  stats(): Promise<ChildStats>;
+  /** Asks the child to close cleanly; SIGKILL after `graceMs`. Resolves with its report. */
+  stop(graceMs?: number): Promise<Record<string, unknown>>;
+}
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const live = new Set<ChildProcess>();
+
+export async function startChild(
+  name: string,
+  file: string,
+  args: string[] = [],
+  options: { nodeArgs?: string[]; readyMs?: number } = {},
+): Promise<Child> {
+  const proc = fork(fileURLToPath(new URL(file, import.meta.url)), args, {
+    cwd: ROOT,
+    execArgv: ['--import', 'tsx', ...(options.nodeArgs ?? [])],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  live.add(proc);
+  proc.once('exit', () => live.delete(proc));
+
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within ${options.readyMs ?? 20_000} ms`)), options.readyMs ?? 20_000);
+    const onExit = (code: number | null) => reject(new Error(`${name} exited with code ${code} before it was ready`));
+    proc.once('exit', onExit);
+    proc.on('message', (message: ChildMessage) => {
+      if (message.type !== 'ready') return;
+      clearTimeout(timer);
+      proc.off('exit', onExit);
+      resolve(message.url);
+    });
+  }).catch((err: unknown) => {
+    proc.kill('SIGKILL');
+    throw err;
+  });
+
+  // A child that dies in the middle of a run would make every later figure a lie.
+  const onCrash = (code: number | null, signal: NodeJS.Signals | null) => {
+    console.error(`\n${name} (pid ${proc.pid}) exited unexpectedly (code ${code}, signal ${signal})`);
+    killAll();
+    process.exit(1);
+  };
+  proc.once('exit', onCrash);
+
+  return {
+    name,
+    url,
+    pid: proc.pid ?? -1,
+    stats() {
+      return new Promise((resolve) => {
+        const onMessage = (message: ChildMessage) => {
+          if (message.type !== 'stats') return;
+          proc.off('message', onMessage);
+          resolve(message.stats);
+        };
+        proc.on('message', onMessage);
+        proc.send({ type: 'stats' });
+      });
+    },
+    stop(graceMs = 10_000) {
+      proc.off('exit', onCrash);
+      if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve({});
+      return new Promise((resolve) => {
+        let report: Record<string, unknown> = {};
+        const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+        proc.on('message', (message: ChildMessage) => {
+          if (message.type === 'stopped') report = message.report;
+        });
+        proc.once('exit', () => {
+          clearTimeout(timer);
+          resolve(report);
+        });
+        proc.send({ type: 'stop' });
+      });
+    },
+  };
+}
+
+/** Kills every child still running (by its own pid). Safe to call more than once. */
+export function killAll(): void {
+  for (const proc of live) proc.kill('SIGKILL');
+  live.clear();
+}
+
+process.once('exit', killAll);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    killAll();
+    process.exit(130);
+  });
+}

@@ -1,0 +1,79 @@
+import type { ChildStats } from './child.js';
+import type { LoadResult } from './load.js';
+import type { ProbeResult } from './probe.js';
+
+/** Switchboard against the baselines, and the verdicts on the targets. Pure: figures in, figures out. */
+export const TARGETS = { addedP50Ms: 1, throughputRatio: 0.6 };
+
+export interface Priced {
+  /** CPU time (user + system, all threads) each process spent per request. */
+  cpuUsPerRequest: Record<string, number>;
+  /** Event-loop delay of the process under test over the run. */
+  serverLoopDelayMs: ChildStats['loopDelayMs'];
+  /** Share of the machine's CPU that processes outside the bench used during the run, 0..1. */
+  foreignCpu: number;
+}
+
+export interface ScenarioResult {
+  label: string;
+  /** The process under test: fake, bare or switchboard. */
+  server: string;
+  url: string;
+  max: LoadResult & Priced;
+  rate: LoadResult & Priced;
+  paced: ProbeResult & Priced;
+  sequential: ProbeResult & Priced;
+}
+
+type LatencyRun = 'rate' | 'paced' | 'sequential';
+export interface Delta {
+  p50: number;
+  p99: number;
+}
+
+export function compare(results: Record<string, ScenarioResult>) {
+  const added = (a: string, b: string, run: LatencyRun): Delta | undefined => {
+    const x = results[a]?.[run];
+    const y = results[b]?.[run];
+    return x && y ? { p50: x.p50 - y.p50, p99: x.p99 - y.p99 } : undefined;
+  };
+  const addedAll = (a: string, b: string) => ({ rate: added(a, b, 'rate'), paced: added(a, b, 'paced'), sequential: added(a, b, 'sequential') });
+  const ratio = (a: string, b: string) => {
+    const x = results[a]?.max.reqPerSec;
+    const y = results[b]?.max.reqPerSec;
+    return x !== undefined && y !== undefined ? x / y : undefined;
+  };
+  // bare's CPU per request over Switchboard's: the throughput ratio if each proxy had a core to itself.
+  const cpuRatio = (a: string, b: string) => {
+    const x = results[a]?.max.cpuUsPerRequest.switchboard;
+    const y = results[b]?.max.cpuUsPerRequest.bare;
+    return x !== undefined && y !== undefined ? y / x : undefined;
+  };
+
+  const comparison = {
+    added: {
+      vsDirect: addedAll('switchboard', 'direct'),
+      vsBare: addedAll('switchboard', 'bare'),
+      streamVsBare: addedAll('switchboard-stream', 'bare-stream'),
+    },
+    throughputRatio: { vsBare: ratio('switchboard', 'bare'), streamVsBare: ratio('switchboard-stream', 'bare-stream') },
+    cpuRatio: { vsBare: cpuRatio('switchboard', 'bare'), streamVsBare: cpuRatio('switchboard-stream', 'bare-stream') },
+  };
+
+  const vsDirect = comparison.added.vsDirect;
+  const throughput = comparison.throughputRatio.vsBare;
+  const targets = {
+    /** Judged on autocannon's overallRate run; the paced and sequential figures are there to read it by. */
+    addedP50VsDirect: vsDirect.rate && {
+      limitMs: TARGETS.addedP50Ms,
+      ms: vsDirect.rate.p50,
+      pass: vsDirect.rate.p50 <= TARGETS.addedP50Ms,
+      pacedMs: vsDirect.paced?.p50,
+      pacedPass: vsDirect.paced ? vsDirect.paced.p50 <= TARGETS.addedP50Ms : undefined,
+      sequentialMs: vsDirect.sequential?.p50,
+      sequentialPass: vsDirect.sequential ? vsDirect.sequential.p50 <= TARGETS.addedP50Ms : undefined,
+    },
+    throughputVsBare: throughput !== undefined ? { min: TARGETS.throughputRatio, ratio: throughput, pass: throughput >= TARGETS.throughputRatio } : undefined,
+  };
+  return { comparison, targets };
+}

@@ -1,0 +1,225 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { killAll, startChild, type Child } from './children.js';
+import { compare, TARGETS, type Priced, type ScenarioResult } from './compare.js';
+import { runLoad, type LoadResult } from './load.js';
+import { foreignShare, machineLoad, ticks } from './machine.js';
+import { runProbe, runSequential, type ProbeResult } from './probe.js';
+import { ms, rps, signedMs, table, verdict, writeResults } from './report.js';
+
+/**
+ * `npm run bench`: the fake upstream, a bare Node proxy and Switchboard, each
+ * in its own process; the load generators in this one. Per scenario: max
+ * throughput at a fixed concurrency after a warm-up; latency at a fixed rate
+ * (autocannon `overallRate`, and an evenly paced probe); latency of
+ * sequential requests. Env overrides: BENCH_DURATION, BENCH_WARMUP,
+ * BENCH_CONNECTIONS, BENCH_RATE, BENCH_RATE_CONNECTIONS, BENCH_PACED,
+ * BENCH_SEQUENTIAL, BENCH_CHUNKS, BENCH_ONLY (scenario ids, comma-separated),
+ * BENCH_PROFILE (child names to run under --cpu-prof: fake, bare, switchboard).
+ */
+const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
+const settings = {
+  durationS: env('BENCH_DURATION', 10),
+  warmupS: env('BENCH_WARMUP', 3),
+  connections: env('BENCH_CONNECTIONS', 50),
+  rate: env('BENCH_RATE', 500),
+  rateConnections: env('BENCH_RATE_CONNECTIONS', 10),
+  pacedS: env('BENCH_PACED', 4),
+  sequential: env('BENCH_SEQUENTIAL', 2000),
+  chunks: env('BENCH_CHUNKS', 50),
+};
+const CLIENT_KEY = 'sk-sb-bench-000000000000000000000000';
+const HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${CLIENT_KEY}` };
+const messages = [{ role: 'user', content: 'Say hello.' }];
+// Streaming clients do not ask for usage: Switchboard asks the upstream for it and drops that chunk.
+const BODY = { plain: JSON.stringify({ model: 'bench-model', messages }), stream: JSON.stringify({ model: 'bench-model', messages, stream: true }) };
+
+type Target = 'fake' | 'bare' | 'switchboard';
+const SCENARIOS: { id: string; label: string; target: Target; stream: boolean }[] = [
+  { id: 'direct', label: 'direct to fake', target: 'fake', stream: false },
+  { id: 'bare', label: 'bare proxy', target: 'bare', stream: false },
+  { id: 'switchboard', label: 'Switchboard', target: 'switchboard', stream: false },
+  { id: 'bare-stream', label: `bare proxy, stream ${settings.chunks}`, target: 'bare', stream: true },
+  { id: 'switchboard-stream', label: `Switchboard, stream ${settings.chunks}`, target: 'switchboard', stream: true },
+];
+
+/** One request before the load: right status, right shape, every frame, and no usage chunk the client did not ask for. */
+async function smokeTest(url: string, stream: boolean): Promise<void> {
+  const res = await request(url, { method: 'POST', headers: HEADERS, body: stream ? BODY.stream : BODY.plain });
+  const text = await res.body.text();
+  if (res.statusCode !== 200) throw new Error(`smoke test ${url}: status ${res.statusCode}: ${text.slice(0, 300)}`);
+  if (!stream) {
+    const body = JSON.parse(text) as { object?: string; usage?: unknown };
+    if (body.object !== 'chat.completion' || !body.usage) throw new Error(`smoke test ${url}: unexpected body ${text.slice(0, 300)}`);
+    return;
+  }
+  const frames = text.split('\n\n').filter(Boolean);
+  const ok = frames.length === settings.chunks + 1 && frames.at(-1) === 'data: [DONE]' && !text.includes('"choices":[]');
+  if (!ok) throw new Error(`smoke test ${url}: expected ${settings.chunks} chunks and [DONE], got ${frames.length} frames`);
+}
+
+async function measure(scenario: (typeof SCENARIOS)[number], server: Child, fake: Child, everyone: Child[]): Promise<ScenarioResult> {
+  const url = `${server.url}/v1/chat/completions`;
+  const base = { url, body: scenario.stream ? BODY.stream : BODY.plain, headers: HEADERS };
+  // Around each run: CPU time per request (unlike req/s, barely moved by other work on the
+  // machine), the server's event-loop stalls, and how much CPU processes outside the bench took.
+  const procs = server === fake ? [fake] : [server, fake];
+  const ours = async () => (await Promise.all(everyone.map((p) => p.stats()))).map((s, i) => ({ name: everyone[i].name, ...s }));
+  const self = () => {
+    const { user, system } = process.cpuUsage();
+    return user + system;
+  };
+  const priced = async <T extends { requests: number }>(run: () => Promise<T>): Promise<T & Priced> => {
+    const [m0, c0, o0] = [ticks(), self(), await ours()];
+    const result = await run();
+    const [m1, c1, o1] = [ticks(), self(), await ours()];
+    const oursMicros = c1 - c0 + o1.reduce((sum, s, i) => sum + s.cpuTotalMicros - o0[i].cpuTotalMicros, 0);
+    const of = (name: string) => o1.find((s) => s.name === name)!;
+    const cpuUsPerRequest = Object.fromEntries(procs.map((p) => [p.name, of(p.name).cpuMicros / Math.max(1, result.requests)]));
+    return { ...result, cpuUsPerRequest, serverLoopDelayMs: of(server.name).loopDelayMs, foreignCpu: foreignShare(m0, m1, oursMicros) };
+  };
+  const step = (text: string) => process.stdout.write(text);
+
+  await smokeTest(url, scenario.stream);
+  step(`${scenario.label}: warm-up...`);
+  await runLoad({ ...base, connections: settings.connections, durationS: settings.warmupS });
+  step(' max...');
+  const max = await priced(() => runLoad({ ...base, connections: settings.connections, durationS: settings.durationS }));
+  step(` ${rps(max.reqPerSec)} req/s; ${settings.rate}/s...`);
+  const rate = await priced(() =>
+    runLoad({ ...base, connections: settings.rateConnections, durationS: settings.durationS, overallRate: settings.rate }),
+  );
+  step(` p50 ${ms(rate.p50)} ms; paced...`);
+  const paced = await priced(() => runProbe({ ...base, rate: settings.rate, durationS: settings.pacedS }));
+  step(` p50 ${ms(paced.p50)} ms; sequential...`);
+  const sequential = await priced(() => runSequential({ ...base, count: settings.sequential }));
+  console.log(` p50 ${ms(sequential.p50)} ms`);
+  return { label: scenario.label, server: server.name, url, max, rate, paced, sequential };
+}
+
+function problems(run: LoadResult | ProbeResult): number {
+  // autocannon counts timeouts among its errors
+  return run.errors + run.non2xx + ('mismatches' in run ? run.mismatches : 0);
+}
+
+function print(results: Record<string, ScenarioResult>, outcome: ReturnType<typeof compare>): void {
+  const row = (r: ScenarioResult, load: string, run: (LoadResult | ProbeResult) & Priced) => [
+    load,
+    rps(run.reqPerSec),
+    ms(run.p50),
+    ms(run.p99),
+    problems(run),
+    Math.round(run.cpuUsPerRequest[r.server] ?? NaN),
+    ms(run.serverLoopDelayMs.max, 1),
+    `${Math.round(run.foreignCpu * 100)}%`,
+  ];
+  const rows = Object.values(results).flatMap((r) => [
+    [r.label, ...row(r, `max, c=${settings.connections}`, r.max)],
+    ['', ...row(r, `${settings.rate}/s autocannon`, r.rate)],
+    ['', ...row(r, `${settings.rate}/s paced`, r.paced)],
+    ['', ...row(r, 'sequential', r.sequential)],
+  ]);
+  const headers = ['scenario', 'load', 'req/s', 'p50 ms', 'p99 ms', 'errors/non-2xx', 'server CPU us/req', 'server max stall ms', 'other procs CPU'];
+  console.log(`\n${table(headers, rows, 2)}`);
+  const noisy = Object.values(results).some((r) => [r.max, r.rate, r.paced, r.sequential].some((run) => run.foreignCpu > 0.1));
+  if (noisy) console.log('WARNING: processes outside the bench took over 10% of the CPU during some runs (last column); rerun when the machine is quiet.');
+
+  const { comparison, targets } = outcome;
+  console.log(`\nSwitchboard's added latency, p50 / p99 (autocannon at ${settings.rate}/s | paced ${settings.rate}/s | sequential):`);
+  const line = (label: string, d: (typeof comparison.added)['vsDirect']) => {
+    const pair = (x?: { p50: number; p99: number }) => (x ? `${signedMs(x.p50)} / ${signedMs(x.p99)}` : '-');
+    if (d.rate || d.paced) console.log(`  ${label.padEnd(28)} ${pair(d.rate)} | ${pair(d.paced)} | ${pair(d.sequential)}`);
+  };
+  line('vs direct', comparison.added.vsDirect);
+  line('vs bare proxy', comparison.added.vsBare);
+  line('stream vs bare proxy stream', comparison.added.streamVsBare);
+  const pct = (v?: number) => (v === undefined ? '-' : `${(v * 100).toFixed(0)}%`);
+  const { throughputRatio: t, cpuRatio: c } = comparison;
+  console.log(`Throughput vs bare proxy at c=${settings.connections}: ${pct(t.vsBare)}; stream ${pct(t.streamVsBare)}`);
+  console.log(`CPU per request, bare / Switchboard (the ratio if each had a core to itself): ${pct(c.vsBare)}; stream ${pct(c.streamVsBare)}`);
+
+  console.log('\nTargets:');
+  const a = targets.addedP50VsDirect;
+  if (a)
+    console.log(
+      `  added p50 vs direct at ${settings.rate} req/s <= ${TARGETS.addedP50Ms} ms: ${verdict(a.pass)} (${signedMs(a.ms)}) ` +
+        `[paced ${signedMs(a.pacedMs ?? NaN)}, sequential ${signedMs(a.sequentialMs ?? NaN)}]`,
+    );
+  const b = targets.throughputVsBare;
+  if (b) console.log(`  throughput >= ${TARGETS.throughputRatio * 100}% of bare proxy: ${verdict(b.pass)} (${pct(b.ratio)})`);
+}
+
+async function main(): Promise<void> {
+  const date = new Date();
+  const profile = (process.env.BENCH_PROFILE ?? '').split(',').filter(Boolean);
+  const profileDir = profile.length ? mkdtempSync(join(tmpdir(), 'switchboard-bench-prof-')) : undefined;
+  const nodeArgs = (name: string) => (profileDir && profile.includes(name) ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
+  process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+  const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
+  const scenarios = only.length ? SCENARIOS.filter((s) => only.includes(s.id)) : SCENARIOS;
+
+  const fake = await startChild('fake', './fake-upstream.ts', ['--chunks', String(settings.chunks)], { nodeArgs: nodeArgs('fake') });
+  const bare = await startChild('bare', './bare-proxy.ts', [fake.url], { nodeArgs: nodeArgs('bare') });
+  const switchboard = await startChild('switchboard', './switchboard.ts', [fake.url, dataDir, CLIENT_KEY], { nodeArgs: nodeArgs('switchboard') });
+  const servers: Record<Target, Child> = { fake, bare, switchboard };
+
+  const cpu = cpus();
+  console.log(`Switchboard bench: node ${process.version}, ${cpu[0]?.model ?? 'unknown cpu'} x${cpu.length}, ${date.toISOString()}`);
+  // The servers are idle now: whatever keeps the cores busy is someone else's.
+  const before = await machineLoad();
+  console.log(`machine before the run: ${(before.busy * 100).toFixed(0)}% of CPU busy, load average ${before.loadavg1m.toFixed(2)}`);
+  if (before.busy > 0.15) console.log('WARNING: other processes are using the CPU; every figure below is skewed.');
+  console.log(
+    `max: ${settings.connections} connections, ${settings.warmupS}s warm-up + ${settings.durationS}s; ` +
+      `${settings.rate}/s: autocannon over ${settings.rateConnections} connections for ${settings.durationS}s, ` +
+      `paced for ${settings.pacedS}s; sequential: ${settings.sequential} requests\n`,
+  );
+
+  const results: Record<string, ScenarioResult> = {};
+  for (const scenario of scenarios) results[scenario.id] = await measure(scenario, servers[scenario.target], fake, [fake, bare, switchboard]);
+  const after = await machineLoad();
+
+  const reports: Record<string, Record<string, unknown>> = {};
+  for (const child of [switchboard, bare, fake]) reports[child.name] = await child.stop();
+
+  const outcome = compare(results);
+  print(results, outcome);
+  console.log(`Switchboard recorded (request_log rows by outcome, stream): ${JSON.stringify(reports.switchboard?.requestLog ?? [])}`);
+  if (profileDir) console.log(`CPU profiles (${profile.join(', ')}): ${profileDir} (summarise with npx tsx bench/profile-top.ts <file>)`);
+
+  const failures = Object.entries(results).flatMap(([id, r]) =>
+    (['max', 'rate', 'paced', 'sequential'] as const)
+      .filter((run) => problems(r[run]) > 0)
+      .map((run) => `${id} ${run}: ${r[run].errors} errors, ${r[run].non2xx} non-2xx${'mismatches' in r[run] ? `, ${r[run].mismatches} mismatches` : ''}`),
+  );
+  const file = writeResults(
+    {
+      date: date.toISOString(),
+      node: process.version,
+      cpu: { model: cpu[0]?.model, cores: cpu.length },
+      platform: `${process.platform} ${process.arch}`,
+      machine: { before, after },
+      settings,
+      scenarios: results,
+      ...outcome,
+      switchboardRecorded: reports.switchboard?.requestLog,
+      failures,
+      ok: failures.length === 0,
+    },
+    date,
+  );
+  console.log(`\nResults: ${file} (and bench/results/latest.json)`);
+  if (failures.length) throw new Error(`requests failed during the bench:\n  ${failures.join('\n  ')}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(`\nBENCH FAILED: ${err instanceof Error ? err.message : String(err)}`);
+    killAll();
+    process.exit(1);
+  },
+);
