@@ -1,12 +1,10 @@
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { GatewayContext } from './context.js';
-import { OPERATIONS, type Operation } from './operations.js';
+import { OPERATIONS } from './operations.js';
 import { proxyRequest } from './proxy.js';
 import { countTokens } from './count-tokens.js';
 import { listModels, modelsShapeOf } from './models.js';
 import { parseGeminiPath } from './gemini-path.js';
-import { startExchange } from './exchange.js';
 import { encodeError, GatewayError } from '../protocols/errors.js';
 import { createAdminApp } from '../admin/app.js';
 
@@ -17,21 +15,12 @@ import { createAdminApp } from '../admin/app.js';
 export function createApp(ctx: GatewayContext): Hono {
   const app = new Hono();
 
-  // Bodies past the limit are refused before they are read (413), and recorded.
-  const limit = (op: Operation) =>
-    bodyLimit({
-      maxSize: ctx.maxBodyBytes,
-      onError: (c) =>
-        startExchange(ctx, op, c.req.raw.signal).fail(
-          new GatewayError('SB_ERR_BODY_TOO_LARGE', `request body is larger than ${ctx.maxBodyBytes} bytes`),
-        ),
-    });
-
-  app.post('/v1/chat/completions', limit(OPERATIONS.chat), (c) => proxyRequest(c, ctx, OPERATIONS.chat));
-  app.post('/v1/responses', limit(OPERATIONS.responses), (c) => proxyRequest(c, ctx, OPERATIONS.responses));
-  app.post('/v1/embeddings', limit(OPERATIONS.embeddings), (c) => proxyRequest(c, ctx, OPERATIONS.embeddings));
-  app.post('/v1/messages', limit(OPERATIONS.messages), (c) => proxyRequest(c, ctx, OPERATIONS.messages));
-  app.post('/v1/messages/count_tokens', limit(OPERATIONS.anthropicCountTokens), (c) =>
+  // Bodies past ctx.maxBodyBytes are refused (413) by ctx.io.readBody, inside each handler, and recorded.
+  app.post('/v1/chat/completions', (c) => proxyRequest(c, ctx, OPERATIONS.chat));
+  app.post('/v1/responses', (c) => proxyRequest(c, ctx, OPERATIONS.responses));
+  app.post('/v1/embeddings', (c) => proxyRequest(c, ctx, OPERATIONS.embeddings));
+  app.post('/v1/messages', (c) => proxyRequest(c, ctx, OPERATIONS.messages));
+  app.post('/v1/messages/count_tokens', (c) =>
     countTokens(c, ctx, OPERATIONS.anthropicCountTokens),
   );
 
@@ -42,8 +31,8 @@ export function createApp(ctx: GatewayContext): Hono {
     if (target.action === 'countTokens') return countTokens(c, ctx, OPERATIONS.geminiCountTokens, { model: target.model });
     return proxyRequest(c, ctx, OPERATIONS.geminiGenerate, { model: target.model, stream: target.action === 'streamGenerateContent' });
   };
-  app.post('/v1beta/models/*', limit(OPERATIONS.geminiGenerate), gemini);
-  app.post('/v1/models/*', limit(OPERATIONS.geminiGenerate), gemini);
+  app.post('/v1beta/models/*', gemini);
+  app.post('/v1/models/*', gemini);
 
   app.get('/v1/models', (c) => listModels(c, ctx, modelsShapeOf(c)));
   app.get('/v1/models/:id{.+}', (c) => listModels(c, ctx, modelsShapeOf(c), c.req.param('id')));

@@ -3,6 +3,7 @@ import type { Catalog } from '../routing/catalog.js';
 import type { Providers } from '../providers/registry.js';
 import type { Recorder } from '../usage/recorder.js';
 import type { SecretBox } from '../policy/secrets.js';
+import type { RequestIO } from './request-io.js';
 
 /**
  * Everything the gateway needs, built once at start by the platform and
@@ -17,6 +18,8 @@ export interface GatewayContext {
   secrets: SecretBox;
   adminKey: string;
   maxBodyBytes: number;
+  /** Reading client bodies and noticing clients that leave (webRequestIO, or the platform's own). */
+  io: RequestIO;
   now: () => number;
   log: (message: string) => void;
 }

@@ -22,7 +22,7 @@ const ANTHROPIC_COUNT_FIELDS = ['model', 'messages', 'system', 'tools', 'tool_ch
  * tokenizer, marked as estimated in the log.
  */
 export async function countTokens(c: Context, ctx: GatewayContext, op: Operation, hints: UrlHints = {}): Promise<Response> {
-  const ex = startExchange(ctx, op, c.req.raw.signal);
+  const ex = startExchange(ctx, op, ctx.io.clientSignal(c));
   const { row } = ex;
   try {
     const snapshot = ctx.catalog.current();
@@ -30,7 +30,7 @@ export async function countTokens(c: Context, ctx: GatewayContext, op: Operation
     row.keyId = key.id;
     row.group = requestGroup(key, c.req.header('x-switchboard-group'));
     row.metadata = requestMetadata(c.req.header('x-switchboard-metadata'));
-    const body = parseClientBody(op, await c.req.text(), hints);
+    const body = parseClientBody(op, await ctx.io.readBody(c, ctx.maxBodyBytes), hints);
     row.model = body.model;
     if (!mayUseModel(key, body.model))
       throw new GatewayError('SB_ERR_FORBIDDEN', `this key may not use model ${body.model}`, 'model');
@@ -76,7 +76,7 @@ export async function countTokens(c: Context, ctx: GatewayContext, op: Operation
           : Object.fromEntries(Object.entries(encoded).filter(([k]) => ANTHROPIC_COUNT_FIELDS.includes(k)));
       const reply = await provider.send({ ...call, body: JSON.stringify(upstreamBody) }, ex.upstreamSignal);
       passBackHeaders(reply.headers, headers);
-      const text = await readText(reply.body);
+      const text = await readText(reply);
       if (reply.status >= 400) {
         const error = target.decodeError(reply.status, text);
         ex.finish(reply.status, 'upstream_error', undefined, upstreamErrorMessage(reply.status, text));

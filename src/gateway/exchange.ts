@@ -1,7 +1,7 @@
 import type { GatewayContext } from './context.js';
 import type { Operation } from './operations.js';
 import { encodeError, GatewayError } from '../protocols/errors.js';
-import { UpstreamFailure } from '../providers/http.js';
+import { UpstreamFailure, type HttpReply } from '../providers/http.js';
 import { ZERO_USAGE, type LogRecord, type Outcome, type Usage } from '../store/types.js';
 
 /**
@@ -95,8 +95,10 @@ function toGatewayError(err: unknown): GatewayError {
   return new GatewayError('SB_ERR_INTERNAL', `internal error: ${(err as Error)?.message ?? String(err)}`);
 }
 
-/** Reads a whole body as text, stopping (and cancelling the rest) past `limit` bytes. */
-export async function readText(body: ReadableStream<Uint8Array> | null, limit = Infinity): Promise<string> {
+/** Reads a whole upstream answer as text, stopping (and cancelling the rest) past `limit` bytes. */
+export async function readText(reply: HttpReply, limit = Infinity): Promise<string> {
+  if (reply.text && limit === Infinity) return reply.text();
+  const body = reply.body;
   if (!body) return '';
   const reader = body.getReader();
   const decoder = new TextDecoder();

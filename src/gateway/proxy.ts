@@ -19,7 +19,7 @@ import { respondTranslated, type Translation } from './respond-translated.js';
  * streams), record. Every exit records exactly one request_log row.
  */
 export async function proxyRequest(c: Context, ctx: GatewayContext, op: Operation, hints: UrlHints = {}): Promise<Response> {
-  const ex = startExchange(ctx, op, c.req.raw.signal);
+  const ex = startExchange(ctx, op, ctx.io.clientSignal(c));
   const { row } = ex;
   try {
     // 1. authenticate: hash lookup in the in-memory snapshot
@@ -31,7 +31,7 @@ export async function proxyRequest(c: Context, ctx: GatewayContext, op: Operatio
     row.metadata = requestMetadata(c.req.header('x-switchboard-metadata'));
 
     // 2. read and check the body (its size is capped by the bodyLimit middleware)
-    const body = parseClientBody(op, await c.req.text(), hints);
+    const body = parseClientBody(op, await ctx.io.readBody(c, ctx.maxBodyBytes), hints);
     row.model = body.model;
     row.stream = body.stream;
 

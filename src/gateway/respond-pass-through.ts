@@ -24,14 +24,15 @@ export async function respondPassThrough(
   headers.set('content-type', reply.headers.get('content-type') ?? 'application/json');
 
   if (reply.status >= 400) {
-    const text = await readText(reply.body, MAX_ERROR_BODY);
+    const text = await readText(reply, MAX_ERROR_BODY);
     ex.firstByte();
     ex.finish(reply.status, 'upstream_error', undefined, upstreamErrorMessage(reply.status, text));
     return new Response(text, { status: reply.status, headers });
   }
 
-  if (!reply.body || !headers.get('content-type')!.includes('text/event-stream')) {
-    const text = await readText(reply.body);
+  const body = headers.get('content-type')!.includes('text/event-stream') ? reply.body : null;
+  if (!body) {
+    const text = await readText(reply);
     ex.firstByte();
     ex.finish(reply.status, 'ok', usageFromBody(op.protocol, text), null);
     return new Response(text, { status: reply.status, headers });
@@ -39,7 +40,7 @@ export async function respondPassThrough(
 
   const watcher = watcherFor(op.protocol, options.clientWantsUsage);
   headers.set('cache-control', 'no-cache');
-  const stream = tapStream(reply.body, {
+  const stream = tapStream(body, {
     processor: {
       chunk(bytes, events) {
         if (!watcher.filters) {

@@ -24,16 +24,16 @@ export interface Translation {
  */
 export async function respondTranslated(ex: Exchange, reply: UpstreamReply, headers: Headers, t: Translation): Promise<Response> {
   if (reply.status >= 400) {
-    const error = t.upstream.decodeError(reply.status, await readText(reply.body, MAX_ERROR_BODY));
+    const error = t.upstream.decodeError(reply.status, await readText(reply, MAX_ERROR_BODY));
     const { status, body } = t.client.encodeError(error);
     ex.firstByte();
     ex.finish(reply.status, 'upstream_error', undefined, error.message);
     return Response.json(body, { status, headers });
   }
 
-  const upstreamStreams = (reply.headers.get('content-type') ?? '').includes('text/event-stream');
-  if (!upstreamStreams || !reply.body) {
-    const response = decodeWhole(t.upstream, await readText(reply.body));
+  const body = (reply.headers.get('content-type') ?? '').includes('text/event-stream') ? reply.body : null;
+  if (!body) {
+    const response = decodeWhole(t.upstream, await readText(reply));
     ex.firstByte();
     ex.finish(reply.status, 'ok', response.usage, null);
     if (!t.request.stream) return Response.json(t.client.encodeResponse(response, t.request), { status: 200, headers });
@@ -66,7 +66,7 @@ export async function respondTranslated(ex: Exchange, reply: UpstreamReply, head
 
   headers.set('content-type', 'text/event-stream; charset=utf-8');
   headers.set('cache-control', 'no-cache');
-  const stream = tapStream(reply.body, {
+  const stream = tapStream(body, {
     processor: {
       chunk(_bytes, events) {
         let out = '';

@@ -15,6 +15,23 @@ export async function hashClientKey(key: string): Promise<string> {
   return toHex(new Uint8Array(digest));
 }
 
+/**
+ * hashClientKey with a memory of recent answers: the same few keys arrive
+ * on every request, and WebCrypto's digest costs more than the rest of the
+ * authentication. Bounded, so random keys cannot grow it without limit.
+ */
+export function memoizedKeyHasher(capacity = 10_000): (key: string) => Promise<string> {
+  const known = new Map<string, string>();
+  return async (key) => {
+    const hit = known.get(key);
+    if (hit !== undefined) return hit;
+    const hash = await hashClientKey(key);
+    if (known.size >= capacity) known.delete(known.keys().next().value!);
+    known.set(key, hash);
+    return hash;
+  };
+}
+
 /** What admins see of a key: enough to recognise it, too little to use it. */
 export function displayPrefix(key: string): string {
   return key.slice(0, KEY_PREFIX.length + 6) + '…';

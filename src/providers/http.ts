@@ -18,6 +18,8 @@ export interface HttpReply {
   status: number;
   headers: Headers;
   body: ReadableStream<Uint8Array> | null;
+  /** The whole body as text, when the client can read it faster than through `body`. */
+  text?: () => Promise<string>;
 }
 
 export type HttpClient = (request: HttpRequest) => Promise<HttpReply>;

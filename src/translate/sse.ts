@@ -1,11 +1,11 @@
 /** One Server-Sent Event as it came over the wire. */
 export interface SseEvent {
   /** The `event:` field, when present. */
-  event?: string;
+  readonly event?: string;
   /** The `data:` lines joined with newlines. */
-  data: string;
+  readonly data: string;
   /** The event's own text without its terminating blank line. */
-  raw: string;
+  readonly raw: string;
 }
 
 /**
@@ -25,8 +25,7 @@ export class SseScanner {
       if (!end) break;
       const raw = this.#buffer.slice(0, end.at);
       this.#buffer = this.#buffer.slice(end.at + end.length);
-      const event = parseEvent(raw);
-      if (event) events.push(event);
+      if (hasField(raw)) events.push(new LazyEvent(raw));
     }
     return events;
   }
@@ -35,21 +34,44 @@ export class SseScanner {
   flush(): SseEvent[] {
     const rest = this.#buffer;
     this.#buffer = '';
-    const event = rest.trim() ? parseEvent(rest) : undefined;
-    return event ? [event] : [];
+    return hasField(rest) ? [new LazyEvent(rest)] : [];
   }
 }
 
 function findBoundary(text: string): { at: number; length: number } | undefined {
-  let best: { at: number; length: number } | undefined;
-  for (const sep of ['\n\n', '\r\n\r\n', '\r\r']) {
+  // Most upstreams frame with LF only: one scan finds the boundary; CR forms are looked for only when present.
+  const lf = text.indexOf('\n\n');
+  if (!text.includes('\r')) return lf === -1 ? undefined : { at: lf, length: 2 };
+  let best: { at: number; length: number } | undefined = lf === -1 ? undefined : { at: lf, length: 2 };
+  for (const sep of ['\r\n\r\n', '\r\r']) {
     const at = text.indexOf(sep);
     if (at !== -1 && (!best || at < best.at)) best = { at, length: sep.length };
   }
   return best;
 }
 
-function parseEvent(raw: string): SseEvent | undefined {
+/** True when a block carries `event:` or `data:`; comment-only blocks (keep-alives) and bare `id:` / `retry:` are not events to act on. */
+function hasField(raw: string): boolean {
+  if (raw.startsWith('data') || raw.startsWith('event')) return true;
+  return /(^|[\r\n])(data|event)(:|[\r\n]|$)/.test(raw);
+}
+
+/**
+ * An event whose fields are parsed on first use: a pass-through stream
+ * looks at the raw text of most events and never needs their fields.
+ */
+class LazyEvent implements SseEvent {
+  #parsed: { event?: string; data: string } | undefined;
+  constructor(readonly raw: string) {}
+  get event(): string | undefined {
+    return (this.#parsed ??= parseEvent(this.raw)).event;
+  }
+  get data(): string {
+    return (this.#parsed ??= parseEvent(this.raw)).data;
+  }
+}
+
+function parseEvent(raw: string): { event?: string; data: string } {
   let event: string | undefined;
   const data: string[] = [];
   for (const line of raw.split(/\r\n|\r|\n/)) {
@@ -61,6 +83,5 @@ function parseEvent(raw: string): SseEvent | undefined {
     if (field === 'event') event = value;
     else if (field === 'data') data.push(value);
   }
-  if (event === undefined && data.length === 0) return undefined;
-  return { event, data: data.join('\n'), raw };
+  return { event, data: data.join('\n') };
 }

@@ -25,8 +25,10 @@ export interface RecorderOptions {
  * nothing; the queue is capped so a dead database cannot eat all memory.
  */
 export function createRecorder(store: Store, options: RecorderOptions = {}): Recorder {
-  const intervalMs = options.intervalMs ?? 1000;
-  const batchSize = options.batchSize ?? 500;
+  // Small batches, often: each write holds the event loop (SQLite is synchronous), so many
+  // short writes with turns in between keep request latency flat where one big write would stall it.
+  const intervalMs = options.intervalMs ?? 250;
+  const batchSize = options.batchSize ?? 100;
   const maxQueued = batchSize * 200;
   const log = options.log ?? (() => {});
   let queue: LogRecord[] = [];
@@ -44,6 +46,8 @@ export function createRecorder(store: Store, options: RecorderOptions = {}): Rec
           log(`usage recorder: write failed, will retry: ${String(err)}`);
           return;
         }
+        // Let waiting requests run before the next batch.
+        if (queue.length > 0) await new Promise((resolve) => setTimeout(resolve, 0));
       }
     });
     return writing;

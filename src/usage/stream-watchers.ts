@@ -55,7 +55,7 @@ function openaiChatWatcher(clientWantsUsage: boolean): StreamWatcher {
   return {
     filters: !clientWantsUsage,
     see(event) {
-      if (!event.data.includes('"usage":{') && !event.data.includes('"error"')) return KEEP;
+      if (!event.raw.includes('"usage":{') && !event.raw.includes('"error"')) return KEEP;
       const chunk = parse<{ usage?: unknown; choices?: unknown[]; error?: { message?: string } }>(event.data);
       if (!chunk) return KEEP;
       if (chunk.error) error = chunk.error.message ?? 'upstream reported an error';
@@ -83,8 +83,7 @@ function openaiResponsesWatcher(): StreamWatcher {
   return {
     filters: false,
     see(event) {
-      const type = event.event ?? '';
-      if (!/^response\.(completed|incomplete|failed)$|^error$/.test(type) && !event.data.includes('"usage":{')) return KEEP;
+      if (!event.raw.includes('"usage":{') && !event.raw.includes('"error"')) return KEEP;
       const data = parse<{ type?: string; response?: { usage?: unknown; error?: { message?: string } | null }; message?: string }>(event.data);
       if (!data) return KEEP;
       usage = fromOpenAIResponsesUsage(data.response?.usage as never) ?? usage;
@@ -109,12 +108,12 @@ function anthropicWatcher(): StreamWatcher {
   return {
     filters: false,
     see(event) {
-      if (event.event !== 'message_start' && event.event !== 'message_delta' && event.event !== 'error') return KEEP;
+      if (!event.raw.includes('"usage"') && !event.raw.includes('"error"')) return KEEP;
       const data = parse<{ message?: { usage?: unknown }; usage?: unknown; error?: { message?: string } }>(event.data);
       if (!data) return KEEP;
       if (event.event === 'message_start') usage = fromAnthropicUsage(data.message?.usage as never, usage);
       else if (event.event === 'message_delta') usage = fromAnthropicUsage(data.usage as never, usage);
-      else error = data.error?.message ?? 'upstream reported an error';
+      else if (event.event === 'error') error = data.error?.message ?? 'upstream reported an error';
       return KEEP;
     },
     usage: () => usage,
@@ -133,7 +132,7 @@ function geminiWatcher(): StreamWatcher {
   return {
     filters: false,
     see(event) {
-      if (!event.data.includes('"usageMetadata"') && !event.data.includes('"error"')) return KEEP;
+      if (!event.raw.includes('"usageMetadata"') && !event.raw.includes('"error"')) return KEEP;
       const data = parse<{ usageMetadata?: unknown; error?: { message?: string } }>(event.data);
       if (!data) return KEEP;
       usage = fromGeminiUsage(data.usageMetadata as never) ?? usage;

@@ -12,6 +12,7 @@ import type { GatewayContext } from '../../gateway/context.js';
 import { openSqliteStore, sqlitePath } from './sqlite.js';
 import { createNodeHttpClient } from './http-client.js';
 import { localSecret } from './local-secrets.js';
+import { nodeRequestIO } from './request-io.js';
 
 export interface NodeGateway {
   url: string;
@@ -54,6 +55,7 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
     secrets,
     adminKey: admin.value,
     maxBodyBytes: config.server.maxBodyBytes,
+    io: nodeRequestIO,
     now: Date.now,
     log,
   };

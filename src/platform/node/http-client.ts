@@ -43,7 +43,23 @@ export function createNodeHttpClient(options: { connections?: number } = {}): { 
       if (Array.isArray(value)) for (const v of value) headers.append(name, v);
       else headers.set(name, value);
     }
-    return { status: res.statusCode, headers, body: toWebStream(res.body, req.signal) };
+    const body = res.body;
+    let web: ReadableStream<Uint8Array> | undefined;
+    return {
+      status: res.statusCode,
+      headers,
+      // The Web stream is made only for answers that are streamed on; whole answers are read with text().
+      get body() {
+        return (web ??= toWebStream(body, req.signal));
+      },
+      text: async () => {
+        try {
+          return await body.text();
+        } catch (err) {
+          throw toFailure(err, req.signal);
+        }
+      },
+    };
   };
   return { http, close: async () => void (await Promise.all([...agents.values()].map((a) => a.close()))) };
 }
