@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Context } from 'hono';
 import { tooLarge, webRequestIO, type RequestIO } from '../../gateway/request-io.js';
 
 /**

@@ -67,7 +67,8 @@ export function encodeGeminiMedia(
   part: IRImagePart | IRFilePart,
   warn: (warning: string) => void,
 ): { inlineData: GeminiBlob } | { fileData: GeminiFileData } | undefined {
-  if (part.type === 'image' && part.detail !== undefined) warn('dropped image detail: gemini has no detail setting');
+  // `auto` is every shape's default: nothing is lost (as the Anthropic codec treats it).
+  if (part.type === 'image' && part.detail !== undefined && part.detail !== 'auto') warn('dropped image detail: gemini has no detail setting');
   if (part.type === 'file' && part.filename !== undefined) warn('dropped file name: gemini parts carry no file name');
   const source = part.source;
   switch (source.kind) {
