@@ -5,6 +5,7 @@ import { proxyRequest } from './proxy.js';
 import { countTokens } from './count-tokens.js';
 import { listModels, modelsShapeOf } from './models.js';
 import { parseGeminiPath } from './gemini-path.js';
+import { startExchange } from './exchange.js';
 import { encodeError, GatewayError } from '../protocols/errors.js';
 import { createAdminApp } from '../admin/app.js';
 
@@ -29,6 +30,11 @@ export function createApp(ctx: GatewayContext): Hono {
     const target = parseGeminiPath(c.req.path);
     if (!target) return notFound(c);
     if (target.action === 'countTokens') return countTokens(c, ctx, OPERATIONS.geminiCountTokens, { model: target.model });
+    if (target.action === 'streamGenerateContent' && c.req.query('alt') !== 'sse') {
+      // The official SDKs always stream over SSE; the JSON-array stream is not served.
+      const error = new GatewayError('SB_ERR_BAD_REQUEST', 'alt: streamGenerateContent is served as Server-Sent Events only: add ?alt=sse', 'alt');
+      return startExchange(ctx, OPERATIONS.geminiGenerate, ctx.io.clientSignal(c)).fail(error);
+    }
     return proxyRequest(c, ctx, OPERATIONS.geminiGenerate, { model: target.model, stream: target.action === 'streamGenerateContent' });
   };
   app.post('/v1beta/models/*', gemini);
