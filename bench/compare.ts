@@ -3,7 +3,9 @@ import type { LoadResult } from './load.js';
 import type { ProbeResult } from './probe.js';
 
 /** Switchboard against the baselines, and the verdicts on the targets. Pure: figures in, figures out. */
-export const TARGETS = { addedP50Ms: 1, throughputRatio: 0.6 };
+export const TARGETS = { addedP50Ms: 1, throughputRatio: 0.6, translatedFactor: 2 };
+/** Below this, added latency is within the machine's noise; the 2x comparison uses it as the floor. */
+const NOISE_FLOOR_MS = 0.25;
 
 export interface Priced {
   /** CPU time (user + system, all threads) each process spent per request. */
@@ -55,6 +57,7 @@ export function compare(results: Record<string, ScenarioResult>) {
       vsDirect: addedAll('switchboard', 'direct'),
       vsBare: addedAll('switchboard', 'bare'),
       streamVsBare: addedAll('switchboard-stream', 'bare-stream'),
+      translatedStreamVsBare: addedAll('switchboard-translated-stream', 'bare-stream'),
     },
     throughputRatio: { vsBare: ratio('switchboard', 'bare'), streamVsBare: ratio('switchboard-stream', 'bare-stream') },
     cpuRatio: { vsBare: cpuRatio('switchboard', 'bare'), streamVsBare: cpuRatio('switchboard-stream', 'bare-stream') },
@@ -74,6 +77,24 @@ export function compare(results: Record<string, ScenarioResult>) {
       sequentialPass: vsDirect.sequential ? vsDirect.sequential.p50 <= TARGETS.addedP50Ms : undefined,
     },
     throughputVsBare: throughput !== undefined ? { min: TARGETS.throughputRatio, ratio: throughput, pass: throughput >= TARGETS.throughputRatio } : undefined,
+    /** Translated streaming's added p50 against pass-through streaming's, both over the bare proxy, evenly paced. */
+    translatedStream: translatedVerdict(comparison.added.streamVsBare, comparison.added.translatedStreamVsBare),
   };
   return { comparison, targets };
+}
+
+function translatedVerdict(
+  passThrough: Record<LatencyRun, Delta | undefined>,
+  translated: Record<LatencyRun, Delta | undefined>,
+) {
+  if (!passThrough.paced || !translated.paced) return undefined;
+  const allowed = TARGETS.translatedFactor * Math.max(passThrough.paced.p50, NOISE_FLOOR_MS);
+  return {
+    passThroughMs: passThrough.paced.p50,
+    translatedMs: translated.paced.p50,
+    allowedMs: allowed,
+    pass: translated.paced.p50 <= allowed,
+    sequentialPassThroughMs: passThrough.sequential?.p50,
+    sequentialTranslatedMs: translated.sequential?.p50,
+  };
 }

@@ -35,18 +35,40 @@ const HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${C
 const messages = [{ role: 'user', content: 'Say hello.' }];
 // Streaming clients do not ask for usage: Switchboard asks the upstream for it and drops that chunk.
 const BODY = { plain: JSON.stringify({ model: 'bench-model', messages }), stream: JSON.stringify({ model: 'bench-model', messages, stream: true }) };
+// An Anthropic client on the OpenAI upstream: every event is decoded to the IR and encoded again.
+const TRANSLATED = {
+  path: '/v1/messages',
+  body: JSON.stringify({ model: 'bench-model', max_tokens: 256, messages, stream: true }),
+  headers: { 'content-type': 'application/json', 'x-api-key': CLIENT_KEY, 'anthropic-version': '2023-06-01' },
+};
 
 type Target = 'fake' | 'bare' | 'switchboard';
-const SCENARIOS: { id: string; label: string; target: Target; stream: boolean }[] = [
+type Scenario = { id: string; label: string; target: Target; stream: boolean; translated?: boolean };
+const SCENARIOS: Scenario[] = [
   { id: 'direct', label: 'direct to fake', target: 'fake', stream: false },
   { id: 'bare', label: 'bare proxy', target: 'bare', stream: false },
   { id: 'switchboard', label: 'Switchboard', target: 'switchboard', stream: false },
   { id: 'bare-stream', label: `bare proxy, stream ${settings.chunks}`, target: 'bare', stream: true },
   { id: 'switchboard-stream', label: `Switchboard, stream ${settings.chunks}`, target: 'switchboard', stream: true },
+  {
+    id: 'switchboard-translated-stream',
+    label: `Switchboard, Anthropic client on OpenAI upstream, stream ${settings.chunks}`,
+    target: 'switchboard',
+    stream: true,
+    translated: true,
+  },
 ];
 
 /** One request before the load: right status, right shape, every frame, and no usage chunk the client did not ask for. */
-async function smokeTest(url: string, stream: boolean): Promise<void> {
+async function smokeTest(url: string, stream: boolean, translated = false): Promise<void> {
+  if (translated) {
+    const res = await request(url, { method: 'POST', headers: TRANSLATED.headers, body: TRANSLATED.body });
+    const text = await res.body.text();
+    const deltas = text.split('event: content_block_delta').length - 1;
+    if (res.statusCode !== 200 || !text.startsWith('event: message_start') || !text.trimEnd().endsWith('data: {"type":"message_stop"}') || deltas < settings.chunks - 2)
+      throw new Error(`smoke test ${url} (translated): status ${res.statusCode}, ${deltas} text deltas: ${text.slice(0, 300)}`);
+    return;
+  }
   const res = await request(url, { method: 'POST', headers: HEADERS, body: stream ? BODY.stream : BODY.plain });
   const text = await res.body.text();
   if (res.statusCode !== 200) throw new Error(`smoke test ${url}: status ${res.statusCode}: ${text.slice(0, 300)}`);
@@ -61,8 +83,10 @@ async function smokeTest(url: string, stream: boolean): Promise<void> {
 }
 
 async function measure(scenario: (typeof SCENARIOS)[number], server: Child, fake: Child, everyone: Child[]): Promise<ScenarioResult> {
-  const url = `${server.url}/v1/chat/completions`;
-  const base = { url, body: scenario.stream ? BODY.stream : BODY.plain, headers: HEADERS };
+  const url = `${server.url}${scenario.translated ? TRANSLATED.path : '/v1/chat/completions'}`;
+  const base = scenario.translated
+    ? { url, body: TRANSLATED.body, headers: TRANSLATED.headers }
+    : { url, body: scenario.stream ? BODY.stream : BODY.plain, headers: HEADERS };
   // Around each run: CPU time per request (unlike req/s, barely moved by other work on the
   // machine), the server's event-loop stalls, and how much CPU processes outside the bench took.
   const procs = server === fake ? [fake] : [server, fake];
@@ -82,7 +106,7 @@ async function measure(scenario: (typeof SCENARIOS)[number], server: Child, fake
   };
   const step = (text: string) => process.stdout.write(text);
 
-  await smokeTest(url, scenario.stream);
+  await smokeTest(url, scenario.stream, scenario.translated);
   step(`${scenario.label}: warm-up...`);
   await runLoad({ ...base, connections: settings.connections, durationS: settings.warmupS });
   step(' max...');
@@ -135,6 +159,7 @@ function print(results: Record<string, ScenarioResult>, outcome: ReturnType<type
   line('vs direct', comparison.added.vsDirect);
   line('vs bare proxy', comparison.added.vsBare);
   line('stream vs bare proxy stream', comparison.added.streamVsBare);
+  line('translated stream vs bare stream', comparison.added.translatedStreamVsBare);
   const pct = (v?: number) => (v === undefined ? '-' : `${(v * 100).toFixed(0)}%`);
   const { throughputRatio: t, cpuRatio: c } = comparison;
   console.log(`Throughput vs bare proxy at c=${settings.connections}: ${pct(t.vsBare)}; stream ${pct(t.streamVsBare)}`);
@@ -149,6 +174,12 @@ function print(results: Record<string, ScenarioResult>, outcome: ReturnType<type
     );
   const b = targets.throughputVsBare;
   if (b) console.log(`  throughput >= ${TARGETS.throughputRatio * 100}% of bare proxy: ${verdict(b.pass)} (${pct(b.ratio)})`);
+  const tr = targets.translatedStream;
+  if (tr)
+    console.log(
+      `  translated stream added p50 <= ${TARGETS.translatedFactor}x pass-through stream's (paced ${settings.rate}/s, vs bare stream): ` +
+        `${verdict(tr.pass)} (${signedMs(tr.translatedMs)} vs ${signedMs(tr.passThroughMs)}; sequential ${signedMs(tr.sequentialTranslatedMs ?? NaN)} vs ${signedMs(tr.sequentialPassThroughMs ?? NaN)})`,
+    );
 }
 
 async function main(): Promise<void> {

@@ -72,6 +72,13 @@ class LazyEvent implements SseEvent {
 }
 
 function parseEvent(raw: string): { event?: string; data: string } {
+  // The common shapes, `data: …` and `event: …\ndata: …` on LF lines, without a regex split.
+  if (!raw.includes('\r')) {
+    const newline = raw.indexOf('\n');
+    if (newline === -1 && raw.startsWith('data:')) return { data: fieldValue(raw, 5) };
+    if (newline !== -1 && raw.indexOf('\n', newline + 1) === -1 && raw.startsWith('event:') && raw.startsWith('data:', newline + 1))
+      return { event: fieldValue(raw.slice(0, newline), 6), data: fieldValue(raw.slice(newline + 1), 5) };
+  }
   let event: string | undefined;
   const data: string[] = [];
   for (const line of raw.split(/\r\n|\r|\n/)) {
@@ -84,4 +91,9 @@ function parseEvent(raw: string): { event?: string; data: string } {
     else if (field === 'data') data.push(value);
   }
   return { event, data: data.join('\n') };
+}
+
+/** A field's value after `name:`, without the one optional leading space. */
+function fieldValue(line: string, from: number): string {
+  return line.charCodeAt(from) === 32 ? line.slice(from + 1) : line.slice(from);
 }
