@@ -31,7 +31,7 @@ export async function startCommand(options: { config: string; port?: string; hos
     `  curl ${gateway.url}/v1/chat/completions -H 'Authorization: Bearer ${shownKey}' -H 'Content-Type: application/json' \\\n` +
       `    -d '{"model":"${model}","messages":[{"role":"user","content":"Hello"}]}'`,
   );
-  console.log(`  curl ${gateway.url}/admin/api/usage?by=model -H "Authorization: Bearer ${adminKeyFile ? `$(cat ${adminKeyFile})` : '<admin key>'}"`);
+  console.log(`  curl '${gateway.url}/admin/api/usage?by=model' -H "Authorization: Bearer ${adminKeyFile ? `$(cat ${adminKeyFile})` : '<admin key>'}"`);
 
   let stopping = false;
   const stop = (signal: string) => {
