@@ -2,15 +2,14 @@ import type { Context } from 'hono';
 import type { GatewayContext } from './context.js';
 import type { Operation } from './operations.js';
 import { startExchange, readText } from './exchange.js';
-import { GatewayError, upstreamErrorMessage } from '../protocols/errors.js';
-import { parseClientBody, type UrlHints } from '../protocols/requests.js';
+import { upstreamErrorMessage } from '../protocols/errors.js';
+import type { UrlHints } from '../protocols/requests.js';
 import type { Protocol } from '../protocols/protocol.js';
-import { authenticate, mayUseModel, requestGroup, requestMetadata } from '../policy/auth.js';
-import { planRoute } from '../routing/plan.js';
 import { codecFor } from '../translate/registry.js';
 import { estimateInputTokens } from '../usage/estimate-tokens.js';
 import { forwardableRequestHeaders, passBackHeaders } from './headers.js';
 import { respondPassThrough } from './respond-pass-through.js';
+import { admit } from './proxy.js';
 
 /** Fields the Anthropic count_tokens endpoint accepts (it refuses max_tokens, stream, sampling). */
 const ANTHROPIC_COUNT_FIELDS = ['model', 'messages', 'system', 'tools', 'tool_choice', 'thinking', 'mcp_servers'];
@@ -25,24 +24,8 @@ export async function countTokens(c: Context, ctx: GatewayContext, op: Operation
   const ex = startExchange(ctx, op, ctx.io.clientSignal(c));
   const { row } = ex;
   try {
-    const snapshot = ctx.catalog.current();
-    const key = await authenticate(snapshot, c.req.raw.headers, c.req.query('key'));
-    row.keyId = key.id;
-    row.group = requestGroup(key, c.req.header('x-switchboard-group'));
-    row.metadata = requestMetadata(c.req.header('x-switchboard-metadata'));
-    const body = parseClientBody(op, await ctx.io.readBody(c, ctx.maxBodyBytes), hints);
-    row.model = body.model;
-    if (!mayUseModel(key, body.model))
-      throw new GatewayError('SB_ERR_FORBIDDEN', `this key may not use model ${body.model}`, 'model');
-    const plan = planRoute(snapshot, ctx.providers, body.model, op.protocol, 'count_tokens');
-    if (plan.kind === 'unknown-model')
-      throw new GatewayError('SB_ERR_MODEL_NOT_FOUND', `model ${body.model} does not exist`, 'model');
-    if (plan.kind === 'no-route')
-      throw new GatewayError('SB_ERR_NO_ROUTE', `model ${body.model} cannot be served: ${plan.reason}`, 'model');
+    const { body, plan } = await admit(c, ctx, ex, op, hints);
     const upstream = plan.upstream.record;
-    row.upstreamId = upstream.id;
-    row.upstreamModel = plan.upstreamModel;
-    row.credentialId = plan.credential?.id ?? null;
     const provider = ctx.providers[upstream.kind];
     const headers = new Headers({ 'x-request-id': row.id, 'x-switchboard-upstream': upstream.id });
     const call = {
