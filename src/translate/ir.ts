@@ -8,9 +8,11 @@ import type { Usage } from '../store/types.js';
  * Rules:
  * - Opaque upstream values (reasoning effort, roles we do not know, enum
  *   values) are carried as plain strings, never narrowed.
- * - Each codec puts the fields it could not map into `extra` (request level)
- *   so they survive a round trip through the same protocol; they are dropped,
- *   with a warning, when the target protocol is another.
+ * - Each codec keeps what the IR cannot say in `extra` (request level), so a
+ *   round trip through the same protocol gives the client's body back. Only
+ *   real losses (`extra.fields`, `extra.lost`) are warned about when the
+ *   target protocol is another; the client's raw spelling of things the IR
+ *   does carry (`extra.replay`) is silently left behind.
  * - Vendor-bound data (thinking signatures, encrypted reasoning) records its
  *   `vendor`, and encoders for another vendor drop it with a warning.
  */
@@ -145,8 +147,35 @@ export interface IRRequest {
   stream: boolean;
   /** An end-user id the client passed (OpenAI `user`, Anthropic `metadata.user_id`). */
   user?: string;
-  /** Fields of the source protocol the IR has no place for, by that protocol. */
-  extra: { protocol: string; fields: Record<string, unknown> } | null;
+  /** What the source protocol said that the IR cannot (see IRExtra). */
+  extra: IRExtra | null;
+}
+
+/**
+ * A request's source-protocol data beyond the IR. Encoders for `protocol`
+ * put back what `fields` and `replay` hold (a body key lives in one of the
+ * two); encoders for any other protocol drop all of it, warning about
+ * `fields` and `lost` only.
+ */
+export interface IRExtra {
+  /** The protocol that decoded the request (the codec's protocol name). */
+  protocol: string;
+  /** Content the IR has no place for (`n`, `safetySettings`, `service_tier`…): a real loss for another protocol, warned by name. */
+  fields: Record<string, unknown>;
+  /**
+   * Same-protocol-only data that carries nothing the IR lacks: the client's
+   * own spelling of fields the IR did map (a string vs a block list, an
+   * explicit null, `developer` vs `system`, `stream_options` the client-side
+   * stream encoder honours…), kept so the round trip is byte-exact. Never warned.
+   */
+  replay?: Record<string, unknown>;
+  /**
+   * Real losses found inside data that is otherwise kept in `replay` (a
+   * citation in a message, a server tool among the tools, a code-execution
+   * part), each named with where it was: `citations in messages[1].content[2]`.
+   * Warned like `fields` when the target is another protocol.
+   */
+  lost?: string[];
 }
 
 /**

@@ -40,7 +40,12 @@ export interface WireUsage {
   output_tokens_details?: { thinking_tokens?: number | null } | null;
 }
 
-/** The request body fields this codec maps to the IR; every other top-level field goes to `extra`. */
+/**
+ * The request body fields this codec maps to the IR; every other top-level
+ * field goes to `extra.fields`. A known field whose canonical encoding
+ * differs from the client's goes to `extra.replay` (`output_config` always:
+ * the IR carries its format and effort, but the encoder would not write it).
+ */
 export const KNOWN_REQUEST_FIELDS = [
   'model',
   'messages',
@@ -55,6 +60,7 @@ export const KNOWN_REQUEST_FIELDS = [
   'tool_choice',
   'thinking',
   'metadata',
+  'output_config',
 ] as const;
 
 /** The `stop_reason` values Anthropic documents (the type stays open: new values pass through). */

@@ -1,8 +1,11 @@
+import { formatPath } from '../../config/format-path.js';
 import { GatewayError } from '../../protocols/errors.js';
+import type { LossSink } from '../extra.js';
+import { isEmptyValue, makeExtra } from '../extra.js';
 import type { IRMessage, IRReasoningConfig, IRRequest, IRResponseFormat, IRTextPart, IRTool, IRToolChoice } from '../ir.js';
 import type { WireObject } from './anthropic-wire.js';
 import { ANTHROPIC_PROTOCOL, KNOWN_REQUEST_FIELDS, isObject } from './anthropic-wire.js';
-import { decodeCacheControl, decodeRequestBlock } from './decode-content.js';
+import { decodeCacheControl, decodeRequestBlock, noteUncarriedKeys } from './decode-content.js';
 import { FieldWarnings, encodeRequestCore } from './encode-request.js';
 import type { FieldPath } from './request-validation.js';
 import {
@@ -19,11 +22,14 @@ import { sameJson } from './same-json.js';
 
 /**
  * Client body -> IR. Validates the fields it maps (a 400 naming the field);
- * top-level fields it does not know go to `extra` verbatim. Then it encodes
- * the IR back and compares: a known field whose canonical encoding differs
- * from what the client sent (a block type the IR has no place for, citations,
- * server tools, a string-vs-blocks shape) is also kept in `extra`, so the
- * same-protocol round trip is exact while other protocols still see the IR.
+ * top-level fields it does not know go to `extra.fields` verbatim (real
+ * losses for another protocol). Then it encodes the IR back and compares: a
+ * known field whose canonical encoding differs from what the client sent (a
+ * string-vs-blocks shape, `stream: false`, `output_config`) is kept in
+ * `extra.replay`, so the same-protocol round trip is exact while other
+ * protocols see the IR and warn about nothing. What such a field holds that
+ * the IR cannot (citations, server tools and their blocks, adaptive
+ * thinking, unknown keys) is named, with its place, in `extra.lost`.
  * @see https://docs.anthropic.com/en/api/messages
  */
 export function decodeAnthropicRequest(body: unknown): IRRequest {
@@ -31,16 +37,18 @@ export function decodeAnthropicRequest(body: unknown): IRRequest {
   const model = requireString(body.model, ['model']);
   if (model === '') fail(['model'], 'String should have at least 1 character');
   if (body.max_tokens === undefined) fail(['max_tokens'], 'Field required');
+  const lostItems: string[] = [];
+  const lost: LossSink = (what) => void lostItems.push(what);
   const maxTokens = optionalInteger(body.max_tokens, ['max_tokens'], 1);
-  const messages = requireArray(body.messages, ['messages']).map(decodeMessage);
-  const toolChoice = decodeToolChoice(body.tool_choice);
+  const messages = requireArray(body.messages, ['messages']).map((message, i) => decodeMessage(message, i, lost));
+  const toolChoice = decodeToolChoice(body.tool_choice, lost);
   const outputConfig = body.output_config === undefined ? undefined : requireObject(body.output_config, ['output_config']);
 
   const request: IRRequest = {
     model,
-    system: decodeSystem(body.system),
+    system: decodeSystem(body.system, lost),
     messages,
-    tools: decodeTools(body.tools),
+    tools: decodeTools(body.tools, lost),
     stream: optionalBoolean(body.stream, ['stream']) ?? false,
     extra: null,
   };
@@ -56,46 +64,53 @@ export function decodeAnthropicRequest(body: unknown): IRRequest {
   if (body.stop_sequences !== undefined && body.stop_sequences !== null) {
     request.stopSequences = requireArray(body.stop_sequences, ['stop_sequences']).map((s, i) => requireString(s, ['stop_sequences', i]));
   }
-  const reasoning = decodeThinking(body.thinking, outputConfig);
+  const reasoning = decodeThinking(body.thinking, outputConfig, lost);
   if (reasoning) request.reasoning = reasoning;
-  const responseFormat = decodeOutputFormat(outputConfig);
+  const responseFormat = decodeOutputFormat(outputConfig, lost);
   if (responseFormat) request.responseFormat = responseFormat;
   if (body.metadata !== undefined && body.metadata !== null) {
-    const user = optionalString(requireObject(body.metadata, ['metadata']).user_id, ['metadata', 'user_id']);
+    const metadata = requireObject(body.metadata, ['metadata']);
+    const user = optionalString(metadata.user_id, ['metadata', 'user_id']);
     if (user !== undefined) request.user = user;
+    noteUncarriedKeys(metadata, ['user_id'], ['metadata'], lost);
   }
 
   const fields: Record<string, unknown> = {};
+  // The canonical encoding reads output_config from extra (a native format needs no forced tool).
+  const replay: Record<string, unknown> = outputConfig === undefined ? {} : { output_config: body.output_config };
   for (const [key, value] of Object.entries(body)) {
-    if (!(KNOWN_REQUEST_FIELDS as readonly string[]).includes(key)) fields[key] = value;
+    // An unknown field that says nothing (null, [], {}) loses nothing either: kept for the round trip only.
+    if (!(KNOWN_REQUEST_FIELDS as readonly string[]).includes(key)) (isEmptyValue(value) ? replay : fields)[key] = value;
   }
-  if (Object.keys(fields).length > 0) request.extra = { protocol: ANTHROPIC_PROTOCOL, fields };
+  request.extra = makeExtra(ANTHROPIC_PROTOCOL, { fields, replay });
   const canonical = encodeRequestCore(request, model, new FieldWarnings());
   for (const key of KNOWN_REQUEST_FIELDS) {
-    if (key !== 'model' && !sameJson(canonical[key], body[key])) fields[key] = body[key];
+    if (key !== 'model' && !sameJson(canonical[key], body[key])) replay[key] = body[key];
   }
-  if (Object.keys(fields).length > 0) request.extra = { protocol: ANTHROPIC_PROTOCOL, fields };
+  request.extra = makeExtra(ANTHROPIC_PROTOCOL, { fields, replay, lost: lostItems });
   return request;
 }
 
-function decodeMessage(value: unknown, i: number): IRMessage {
+function decodeMessage(value: unknown, i: number, lost: LossSink): IRMessage {
   const path: FieldPath = ['messages', i];
   const message = requireObject(value, path);
   const role = requireString(message.role, [...path, 'role']);
   if (role !== 'user' && role !== 'assistant') fail([...path, 'role'], "Input should be 'user' or 'assistant'");
+  noteUncarriedKeys(message, ['role', 'content'], path, lost);
   const content = message.content;
   if (typeof content === 'string') return { role, content: [{ type: 'text', text: content }] };
   const blocks = requireArray(content, [...path, 'content']);
-  return { role, content: blocks.flatMap((block, j) => decodeRequestBlock(block, [...path, 'content', j])) };
+  return { role, content: blocks.flatMap((block, j) => decodeRequestBlock(block, [...path, 'content', j], lost)) };
 }
 
-function decodeSystem(value: unknown): IRTextPart[] {
+function decodeSystem(value: unknown, lost: LossSink): IRTextPart[] {
   if (value === undefined || value === null) return [];
   if (typeof value === 'string') return [{ type: 'text', text: value }];
   return requireArray(value, ['system']).map((item, i) => {
     const path: FieldPath = ['system', i];
     const block = requireObject(item, path);
     if (requireString(block.type, [...path, 'type']) !== 'text') fail([...path, 'type'], "Input should be 'text'");
+    noteUncarriedKeys(block, ['type', 'text', 'cache_control'], path, lost);
     const part: IRTextPart = { type: 'text', text: requireString(block.text, [...path, 'text']) };
     const cacheControl = decodeCacheControl(block.cache_control, [...path, 'cache_control']);
     if (cacheControl) part.cacheControl = cacheControl;
@@ -103,15 +118,19 @@ function decodeSystem(value: unknown): IRTextPart[] {
   });
 }
 
-/** Custom tools become IR tools; server tools (with a `type` such as `web_search_20250305`) stay in `extra`. */
-function decodeTools(value: unknown): IRTool[] {
+/** Custom tools become IR tools; server tools (with a `type` such as `web_search_20250305`) are named to `lost`. */
+function decodeTools(value: unknown, lost: LossSink): IRTool[] {
   if (value === undefined || value === null) return [];
   const tools: IRTool[] = [];
   requireArray(value, ['tools']).forEach((item, i) => {
     const path: FieldPath = ['tools', i];
     const tool = requireObject(item, path);
     const type = optionalString(tool.type, [...path, 'type']);
-    if (type !== undefined && type !== 'custom') return;
+    if (type !== undefined && type !== 'custom') {
+      lost(`server tool ${typeof tool.name === 'string' ? `${tool.name} ` : ''}(${type}) in ${formatPath(path)}`);
+      return;
+    }
+    noteUncarriedKeys(tool, ['type', 'name', 'description', 'input_schema', 'strict', 'cache_control'], path, lost);
     const out: IRTool = { name: requireString(tool.name, [...path, 'name']), parameters: requireObject(tool.input_schema, [...path, 'input_schema']) };
     const description = optionalString(tool.description, [...path, 'description']);
     if (description !== undefined) out.description = description;
@@ -125,13 +144,14 @@ function decodeTools(value: unknown): IRTool[] {
 }
 
 /** @see https://docs.anthropic.com/en/api/messages#body-tool-choice */
-function decodeToolChoice(value: unknown): { choice?: IRToolChoice; parallel?: boolean } {
+function decodeToolChoice(value: unknown, lost: LossSink): { choice?: IRToolChoice; parallel?: boolean } {
   if (value === undefined || value === null) return {};
   const path: FieldPath = ['tool_choice'];
   const choice = requireObject(value, path);
   const type = requireString(choice.type, [...path, 'type']);
   const disable = optionalBoolean(choice.disable_parallel_tool_use, [...path, 'disable_parallel_tool_use']);
   const parallel = disable === undefined ? undefined : !disable;
+  noteUncarriedKeys(choice, ['type', 'name', 'disable_parallel_tool_use'], path, lost);
   switch (type) {
     case 'auto':
       return { choice: { type: 'auto' }, parallel };
@@ -142,16 +162,17 @@ function decodeToolChoice(value: unknown): { choice?: IRToolChoice; parallel?: b
     case 'tool':
       return { choice: { type: 'tool', name: requireString(choice.name, [...path, 'name']) }, parallel };
     default:
+      lost(`tool_choice ${type}`);
       return { parallel };
   }
 }
 
 /**
  * `thinking` (and `output_config.effort`) -> IR reasoning. `adaptive` and
- * other newer modes have no IR equivalent and stay in `extra`.
+ * other newer modes have no IR equivalent: named to `lost`.
  * @see https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking
  */
-function decodeThinking(value: unknown, outputConfig: WireObject | undefined): IRReasoningConfig | undefined {
+function decodeThinking(value: unknown, outputConfig: WireObject | undefined, lost: LossSink): IRReasoningConfig | undefined {
   const reasoning: IRReasoningConfig = {};
   if (value !== undefined && value !== null) {
     const path: FieldPath = ['thinking'];
@@ -160,16 +181,33 @@ function decodeThinking(value: unknown, outputConfig: WireObject | undefined): I
     if (type === 'enabled') {
       if (thinking.budget_tokens === undefined) fail([...path, 'budget_tokens'], 'Field required');
       reasoning.budgetTokens = optionalInteger(thinking.budget_tokens, [...path, 'budget_tokens'], 0);
-    } else if (type === 'disabled') reasoning.disabled = true;
+      noteUncarriedKeys(thinking, ['type', 'budget_tokens'], path, lost);
+    } else if (type === 'disabled') {
+      reasoning.disabled = true;
+      noteUncarriedKeys(thinking, ['type', 'budget_tokens'], path, lost);
+    } else lost(`${type} thinking`);
   }
   const effort = outputConfig?.effort;
   if (typeof effort === 'string') reasoning.effort = effort;
+  else if (effort !== undefined && effort !== null) lost('output_config.effort');
   return Object.keys(reasoning).length > 0 ? reasoning : undefined;
 }
 
-/** `output_config.format` (Anthropic's structured outputs) -> IR response format; the field itself stays in `extra`. */
-function decodeOutputFormat(outputConfig: WireObject | undefined): IRResponseFormat | undefined {
-  const format = outputConfig?.format;
-  if (!isObject(format) || format.type !== 'json_schema' || !isObject(format.schema)) return undefined;
+/**
+ * `output_config.format` (Anthropic's structured outputs) -> IR response
+ * format; the field itself is kept in `extra.replay` so an Anthropic upstream
+ * gets the native format back. Other `output_config` keys and formats are named to `lost`.
+ * @see https://docs.anthropic.com/en/docs/build-with-claude/structured-outputs
+ */
+function decodeOutputFormat(outputConfig: WireObject | undefined, lost: LossSink): IRResponseFormat | undefined {
+  if (!outputConfig) return undefined;
+  noteUncarriedKeys(outputConfig, ['effort', 'format'], ['output_config'], lost);
+  const format = outputConfig.format;
+  if (format === undefined || format === null) return undefined;
+  if (!isObject(format) || format.type !== 'json_schema' || !isObject(format.schema)) {
+    lost(`output_config.format${isObject(format) && typeof format.type === 'string' ? ` ${format.type}` : ''}`);
+    return undefined;
+  }
+  noteUncarriedKeys(format, ['type', 'schema'], ['output_config', 'format'], lost);
   return { type: 'json-schema', name: 'response', schema: format.schema };
 }

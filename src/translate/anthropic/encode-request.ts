@@ -1,3 +1,4 @@
+import { foreignExtraWarnings, replayedFields, sameProtocolExtra } from '../extra.js';
 import type { IRReasoningConfig, IRRequest, IRTool, Warnings } from '../ir.js';
 import type { WireObject } from './anthropic-wire.js';
 import { ANTHROPIC_PROTOCOL, isObject } from './anthropic-wire.js';
@@ -43,9 +44,10 @@ export class FieldWarnings {
   }
 }
 
-/** The Anthropic fields of a same-protocol `extra`, when there is one. */
+/** The Anthropic fields of a same-protocol `extra` (round-trip spellings and unmapped fields), when there is one. */
 function nativeFields(request: IRRequest): Record<string, unknown> | undefined {
-  return request.extra?.protocol === ANTHROPIC_PROTOCOL ? request.extra.fields : undefined;
+  const extra = sameProtocolExtra(request, ANTHROPIC_PROTOCOL);
+  return extra ? replayedFields(extra) : undefined;
 }
 
 /**
@@ -190,25 +192,27 @@ function encodeThinking(
 
 /**
  * IR -> Anthropic body for the upstream model. A same-protocol `extra`
- * re-emits the client's own fields verbatim (an `undefined` value removes a
- * field the canonical encoding would add); another protocol's `extra` is
- * dropped with a warning naming its fields.
+ * re-emits the client's own fields verbatim, from `replay` and `fields`
+ * alike (an `undefined` value removes a field the canonical encoding would
+ * add); another protocol's `extra` is dropped, with a warning naming what
+ * its `fields` and `lost` held (its `replay` carries nothing the IR lacks).
  */
 export function encodeAnthropicRequest(request: IRRequest, upstreamModel: string): { body: WireObject; warnings: Warnings } {
   const warn = new FieldWarnings();
   const body = encodeRequestCore(request, upstreamModel, warn);
   const restored = new Set<string>();
-  const extra = request.extra;
-  if (extra?.protocol === ANTHROPIC_PROTOCOL) {
-    for (const [key, value] of Object.entries(extra.fields)) {
+  const native = nativeFields(request);
+  if (native) {
+    for (const [key, value] of Object.entries(native)) {
       if (key === 'model' || key === 'max_tokens') continue;
       if (key === 'stream' && request.stream) continue;
       restored.add(key);
       if (value === undefined) delete body[key];
       else body[key] = value;
     }
-  } else if (extra && Object.keys(extra.fields).length > 0) {
-    warn.add('extra', `dropped ${extra.protocol} fields Anthropic has no place for: ${Object.keys(extra.fields).join(', ')}`);
+  } else {
+    const dropped = foreignExtraWarnings(request.extra, (protocol, names) => `dropped ${protocol} fields Anthropic has no place for: ${names.join(', ')}`);
+    for (const warning of dropped) warn.add('extra', warning);
   }
   return { body, warnings: warn.collect(restored) };
 }

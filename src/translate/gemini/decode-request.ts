@@ -1,4 +1,6 @@
 import type { RequestHints } from '../codec.js';
+import type { LossSink } from '../extra.js';
+import { isEmptyValue, makeExtra } from '../extra.js';
 import type { IRMessage, IRReasoningConfig, IRRequest, IRResponseFormat, IRTextPart, IRTool, IRToolChoice } from '../ir.js';
 import { geminiSchemaToJsonSchema } from './convert-gemini-schema.js';
 import { decodeGeminiParts, type CallIds } from './decode-parts.js';
@@ -34,9 +36,13 @@ const KNOWN_GENERATION_FIELDS = [
 /**
  * A client's `generateContent` / `streamGenerateContent` body -> IR. The
  * model and streaming come from the URL (`hints`). Fields the IR has no place
- * for go to `extra` (unknown top-level fields verbatim, unmapped
- * `generationConfig` / `toolConfig` fields under those names, the rest under
- * LAYOUT_FIELD) so encode-request.ts can give a Gemini upstream the same body.
+ * for go to `extra.fields` (unknown top-level fields verbatim, unmapped
+ * `generationConfig` / `toolConfig` fields under those names): real losses
+ * for another protocol. How the client laid out what the IR does carry goes
+ * to `extra.replay` under LAYOUT_FIELD, so encode-request.ts can give a
+ * Gemini upstream the same body; the layout's own losses (code-execution
+ * parts, `googleSearch` and other non-function tools, unknown part fields)
+ * are named in `extra.lost`.
  * @see https://ai.google.dev/api/generate-content#request-body
  */
 export function decodeGeminiRequest(body: unknown, hints?: RequestHints): IRRequest {
@@ -44,16 +50,21 @@ export function decodeGeminiRequest(body: unknown, hints?: RequestHints): IRRequ
   const model = hints?.model?.replace(/^models\//, '');
   if (!model) throw badRequest('model', 'is required (Gemini names the model in the URL)');
   const layout: GeminiLayout = {};
-  const extra = unknownFields(request, KNOWN_REQUEST_FIELDS);
+  const lostItems: string[] = [];
+  const lost: LossSink = (what) => void lostItems.push(what);
+  const extra: Record<string, unknown> = {};
+  const replay: Record<string, unknown> = {};
+  // An unknown field that says nothing (null, [], {}) loses nothing either: kept for the round trip only.
+  for (const [key, value] of Object.entries(unknownFields(request, KNOWN_REQUEST_FIELDS))) (isEmptyValue(value) ? replay : extra)[key] = value;
 
-  const messages = decodeContents(field(request, 'contents'), layout);
+  const messages = decodeContents(field(request, 'contents'), layout, lost);
   const system = decodeSystem(field(request, 'systemInstruction'), layout);
-  const tools = decodeTools(field(request, 'tools'), layout);
+  const tools = decodeTools(field(request, 'tools'), layout, lost);
   const toolConfig = decodeToolConfig(field(request, 'toolConfig'));
   if (toolConfig.extra) extra.toolConfig = toolConfig.extra;
   const generation = decodeGenerationConfig(field(request, 'generationConfig'), layout);
   if (generation.extra) extra.generationConfig = generation.extra;
-  if (Object.keys(layout).length > 0) extra[LAYOUT_FIELD] = layout;
+  if (Object.keys(layout).length > 0) replay[LAYOUT_FIELD] = layout;
 
   const ir: IRRequest = {
     model,
@@ -62,7 +73,7 @@ export function decodeGeminiRequest(body: unknown, hints?: RequestHints): IRRequ
     tools,
     ...generation.fields,
     stream: hints?.stream ?? false,
-    extra: Object.keys(extra).length > 0 ? { protocol: 'gemini', fields: extra } : null,
+    extra: makeExtra('gemini', { fields: extra, replay, lost: lostItems }),
   };
   if (toolConfig.choice) ir.toolChoice = toolConfig.choice;
   return ir;
@@ -83,7 +94,7 @@ function requestCallIds(): CallIds {
   };
 }
 
-function decodeContents(value: unknown, layout: GeminiLayout): IRMessage[] {
+function decodeContents(value: unknown, layout: GeminiLayout, lost: LossSink): IRMessage[] {
   const contents = requireArray(value, 'contents');
   if (contents.length === 0) throw badRequest('contents', 'must not be empty');
   const ids = requestCallIds();
@@ -92,9 +103,18 @@ function decodeContents(value: unknown, layout: GeminiLayout): IRMessage[] {
     const role = optionalString(content.role, `contents[${c}].role`);
     if (role !== 'user' && role !== 'model') (layout.roles ??= {})[c] = role ?? null;
     const parts = requireArray(content.parts, `contents[${c}].parts`);
+    const at = (index: number): string => `contents[${c}].parts[${index}]`;
     const decoded = decodeGeminiParts(parts, `contents[${c}].parts`, ids, {
-      unmapped: (index, part) => void (layout.parts ??= []).push({ content: c, index, part }),
-      extras: (index, fields) => void (layout.partExtras ??= []).push({ content: c, index, fields }),
+      unmapped(index, part) {
+        (layout.parts ??= []).push({ content: c, index, part });
+        const kind = Object.keys(part).filter((key) => key !== 'thought' && key !== 'thoughtSignature');
+        lost(`${kind.join('/') || 'empty'} part in ${at(index)}`);
+      },
+      extras(index, fields) {
+        (layout.partExtras ??= []).push({ content: c, index, fields });
+        // `thought: false` is the default: it says nothing.
+        for (const [key, value] of Object.entries(fields)) if (key !== 'thought' && !isEmptyValue(value)) lost(`${key} in ${at(index)}`);
+      },
     });
     return { role: role === 'model' ? 'assistant' : 'user', content: decoded };
   });
@@ -112,7 +132,7 @@ function decodeSystem(value: unknown, layout: GeminiLayout): IRTextPart[] {
   });
 }
 
-function decodeTools(value: unknown, layout: GeminiLayout): IRTool[] {
+function decodeTools(value: unknown, layout: GeminiLayout, lost: LossSink): IRTool[] {
   if (value === undefined || value === null) return [];
   const entries = requireArray(value, 'tools');
   const tools: IRTool[] = [];
@@ -121,8 +141,9 @@ function decodeTools(value: unknown, layout: GeminiLayout): IRTool[] {
     const entry = requireRecord(raw, `tools[${t}]`);
     const declarations = field(entry, 'functionDeclarations');
     const list = declarations === undefined ? [] : requireArray(declarations, `tools[${t}].functionDeclarations`);
-    list.forEach((decl, d) => tools.push(decodeDeclaration(decl, `tools[${t}].functionDeclarations[${d}]`, tools.length, layout)));
+    list.forEach((decl, d) => tools.push(decodeDeclaration(decl, `tools[${t}].functionDeclarations[${d}]`, tools.length, layout, lost)));
     const rest = unknownFields(entry, ['functionDeclarations']);
+    for (const key of Object.keys(rest)) lost(`${key} tool in tools[${t}]`);
     shape.push({ functions: list.length, ...(Object.keys(rest).length > 0 ? { rest } : {}) });
   });
   const plain = shape.length === 1 && shape[0]!.functions > 0 && shape[0]!.rest === undefined;
@@ -130,7 +151,7 @@ function decodeTools(value: unknown, layout: GeminiLayout): IRTool[] {
   return tools;
 }
 
-function decodeDeclaration(raw: unknown, path: string, index: number, layout: GeminiLayout): IRTool {
+function decodeDeclaration(raw: unknown, path: string, index: number, layout: GeminiLayout, lost: LossSink): IRTool {
   const decl = requireRecord(raw, path);
   const name = requireString(decl.name, `${path}.name`);
   const description = optionalString(decl.description, `${path}.description`);
@@ -140,6 +161,7 @@ function decodeDeclaration(raw: unknown, path: string, index: number, layout: Ge
     throw badRequest(path, 'parameters and parametersJsonSchema cannot both be set');
   }
   const rest = unknownFields(decl, ['name', 'description', 'parameters', 'parametersJsonSchema']);
+  for (const [key, value] of Object.entries(rest)) if (!isEmptyValue(value)) lost(`${key} in ${path}`);
   let parameters: Record<string, unknown>;
   let note: NonNullable<GeminiLayout['declarations']>[number] | undefined;
   if (jsonSchema !== undefined) {

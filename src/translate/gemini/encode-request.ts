@@ -1,3 +1,4 @@
+import { foreignExtraWarnings, replayedFields, sameProtocolExtra } from '../extra.js';
 import type { IRRequest, IRTool, IRToolChoice, Warnings } from '../ir.js';
 import { encodeGeminiParts } from './encode-parts.js';
 import type { GeminiContent, GeminiFunctionDeclaration, GeminiGenerationConfig, GeminiRequest } from './gemini-wire.js';
@@ -37,9 +38,10 @@ const BUDGET_BY_EFFORT: Record<string, number> = { none: 0, minimal: 1024, low: 
 export function encodeGeminiRequest(request: IRRequest, upstreamModel: string): { body: GeminiRequest; warnings: Warnings } {
   const warnings = new Set<string>();
   const warn = (warning: string): void => void warnings.add(warning);
-  const same = request.extra?.protocol === 'gemini';
-  const fields = same ? request.extra!.fields : {};
-  const layout: GeminiLayout = same && isRecord(fields[LAYOUT_FIELD]) ? (fields[LAYOUT_FIELD] as GeminiLayout) : {};
+  const own = sameProtocolExtra(request, 'gemini');
+  const same = own !== undefined;
+  const fields = own ? replayedFields(own) : {};
+  const layout: GeminiLayout = isRecord(fields[LAYOUT_FIELD]) ? (fields[LAYOUT_FIELD] as GeminiLayout) : {};
 
   const body: GeminiRequest = { contents: encodeContents(request, layout, warn) };
   if (!same && isGemini3OrLater(upstreamModel)) markForeignFunctionCalls(body.contents, warn);
@@ -67,9 +69,8 @@ export function encodeGeminiRequest(request: IRRequest, upstreamModel: string): 
     }
     mergeInto(generationConfig, fields.generationConfig);
     if (isRecord(fields.toolConfig)) body.toolConfig = { ...toolConfig, ...fields.toolConfig };
-  } else if (request.extra) {
-    const names = Object.keys(request.extra.fields);
-    if (names.length > 0) warn(`dropped ${request.extra.protocol} fields: ${names.join(', ')}`);
+  } else {
+    for (const warning of foreignExtraWarnings(request.extra, (protocol, names) => `dropped ${protocol} fields: ${names.join(', ')}`)) warn(warning);
   }
   if (toolConfig && !body.toolConfig) body.toolConfig = toolConfig;
   if (Object.keys(generationConfig).length > 0) body.generationConfig = generationConfig;

@@ -1,9 +1,13 @@
 /**
- * What a Gemini request says that the IR has no place for but a Gemini
- * upstream needs back exactly: kept in `extra.fields` under this key, read
- * back by encode-request.ts only when the target is Gemini too (other
- * encoders list it among the dropped fields). Positions are wire positions
- * (`contents[content].parts[index]`), which the encoder reproduces one for one.
+ * How a Gemini request laid out what it said, which a Gemini upstream needs
+ * back exactly: kept in `extra.replay` under this key, read back by
+ * encode-request.ts only when the target is Gemini too, and never warned
+ * about by other encoders. Most of it is spelling (roles, schema fields,
+ * how tools were grouped); what it holds that the IR cannot carry at all
+ * (`parts`, part fields other than `thought: false`, non-function tools,
+ * unknown declaration fields) is also named in `extra.lost` by the decoder.
+ * Positions are wire positions (`contents[content].parts[index]`), which the
+ * encoder reproduces one for one.
  */
 export const LAYOUT_FIELD = '$geminiLayout';
 

@@ -1,3 +1,5 @@
+import type { LossSink } from '../extra.js';
+import { noteUncarriedKeys } from '../extra.js';
 import type { IRFilePart, IRImagePart, IRMessage, IRPart, IRTextPart, IRToolResultPart } from '../ir.js';
 import { audioMediaType, sourceFromUrl } from './convert-openai-chat-media.js';
 import { badRequest, optionalString, requireRecord, requireString } from './validate.js';
@@ -10,11 +12,17 @@ import { badRequest, optionalString, requireRecord, requireString } from './vali
  *   parts; each result also gets the tool's name from the assistant call it answers.
  * - Empty string content of system, assistant and tool messages adds no part.
  * - Shapes the IR cannot tell apart (developer vs system, string vs one text
- *   part, `name`, `refusal`, unknown message fields) are restored by the
- *   same-protocol round trip from the raw messages (see request-facets.ts).
+ *   part, `refusal`) are restored by the same-protocol round trip from the
+ *   raw messages (see request-facets.ts); so are the fields the IR has no
+ *   place for (`name`, `audio`, unknown message fields), which are also
+ *   named to `lost` as real losses for another protocol.
  * @see https://platform.openai.com/docs/api-reference/chat/create#chat-create-messages
  */
-export function decodeOpenAIChatMessages(value: unknown, path = 'messages'): { system: IRTextPart[]; messages: IRMessage[] } {
+export function decodeOpenAIChatMessages(
+  value: unknown,
+  path = 'messages',
+  lost: LossSink = () => {},
+): { system: IRTextPart[]; messages: IRMessage[] } {
   if (!Array.isArray(value)) throw badRequest(path, value === undefined ? 'is required' : 'must be an array');
   if (value.length === 0) throw badRequest(path, 'must contain at least one message');
   const system: IRTextPart[] = [];
@@ -26,16 +34,18 @@ export function decodeOpenAIChatMessages(value: unknown, path = 'messages'): { s
     const at = `${path}[${i}]`;
     const message = requireRecord(raw, at);
     const role = requireString(message.role, `${at}.role`);
+    const carried = CARRIED_MESSAGE_KEYS[role];
+    if (carried) noteUncarriedKeys(message, carried, at, lost);
     switch (role) {
       case 'system':
       case 'developer':
-        system.push(...decodeTextContent(message.content, `${at}.content`, false));
+        system.push(...decodeTextContent(message.content, `${at}.content`, false, lost));
         break;
       case 'user':
-        messages.push({ role: 'user', content: decodeUserContent(message.content, `${at}.content`) });
+        messages.push({ role: 'user', content: decodeUserContent(message.content, `${at}.content`, lost) });
         break;
       case 'assistant': {
-        const content = decodeAssistant(message, at);
+        const content = decodeAssistant(message, at, lost);
         for (const part of content) if (part.type === 'tool-call') toolNames.set(part.id, part.name);
         messages.push({ role: 'assistant', content });
         break;
@@ -45,7 +55,7 @@ export function decodeOpenAIChatMessages(value: unknown, path = 'messages'): { s
         const result: IRToolResultPart = {
           type: 'tool-result',
           toolCallId,
-          content: decodeTextContent(message.content, `${at}.content`, false),
+          content: decodeTextContent(message.content, `${at}.content`, false, lost),
         };
         const name = toolNames.get(toolCallId);
         if (name !== undefined) result.name = name;
@@ -62,28 +72,54 @@ export function decodeOpenAIChatMessages(value: unknown, path = 'messages'): { s
   return { system, messages };
 }
 
+/** The message keys whose content reaches the IR, by role; any other key with a value is a real loss. */
+const CARRIED_MESSAGE_KEYS: Record<string, readonly string[]> = {
+  system: ['role', 'content'],
+  developer: ['role', 'content'],
+  user: ['role', 'content'],
+  assistant: ['role', 'content', 'refusal', 'tool_calls', 'reasoning_content'],
+  tool: ['role', 'content', 'tool_call_id'],
+};
+
 /** A string or an array of `{type:'text'}` parts (system, developer, tool, assistant content). */
-function decodeTextContent(content: unknown, at: string, allowRefusal: boolean): IRTextPart[] {
+function decodeTextContent(content: unknown, at: string, allowRefusal: boolean, lost: LossSink): IRTextPart[] {
   if (content === undefined || content === null) return [];
   if (typeof content === 'string') return content === '' ? [] : [{ type: 'text', text: content }];
   if (!Array.isArray(content)) throw badRequest(at, 'must be a string or an array of content parts');
   return content.map((raw, j) => {
     const partAt = `${at}[${j}]`;
     const part = requireRecord(raw, partAt);
+    if (part.type === 'text' || (allowRefusal && part.type === 'refusal')) noteUncarriedKeys(part, ['type', part.type], partAt, lost);
     if (part.type === 'text') return { type: 'text', text: requireString(part.text, `${partAt}.text`) };
     if (allowRefusal && part.type === 'refusal') return { type: 'text', text: requireString(part.refusal, `${partAt}.refusal`) };
     throw badRequest(`${partAt}.type`, `expected 'text'${allowRefusal ? " or 'refusal'" : ''}, got ${JSON.stringify(part.type)}`);
   });
 }
 
-function decodeUserContent(content: unknown, at: string): (IRTextPart | IRImagePart | IRFilePart)[] {
+function decodeUserContent(content: unknown, at: string, lost: LossSink): (IRTextPart | IRImagePart | IRFilePart)[] {
   if (typeof content === 'string') return content === '' ? [] : [{ type: 'text', text: content }];
   if (!Array.isArray(content)) throw badRequest(at, content === undefined ? 'is required' : 'must be a string or an array of content parts');
-  return content.map((raw, j) => decodeUserPart(raw, `${at}[${j}]`));
+  return content.map((raw, j) => decodeUserPart(raw, `${at}[${j}]`, lost));
 }
 
-function decodeUserPart(raw: unknown, at: string): IRTextPart | IRImagePart | IRFilePart {
+/** The keys of each user part (and of its inner object) whose content reaches the IR. */
+const CARRIED_PART_KEYS: Record<string, readonly string[]> = {
+  text: ['type', 'text'],
+  image_url: ['url', 'detail'],
+  input_audio: ['data', 'format'],
+  file: ['file_id', 'file_data', 'filename'],
+};
+
+function decodeUserPart(raw: unknown, at: string, lost: LossSink): IRTextPart | IRImagePart | IRFilePart {
   const part = requireRecord(raw, at);
+  const type = typeof part.type === 'string' ? part.type : '';
+  const carried = CARRIED_PART_KEYS[type];
+  if (carried && type === 'text') noteUncarriedKeys(part, carried, at, lost);
+  else if (carried) {
+    noteUncarriedKeys(part, ['type', type], at, lost);
+    const inner = part[type];
+    if (typeof inner === 'object' && inner !== null && !Array.isArray(inner)) noteUncarriedKeys(inner as Record<string, unknown>, carried, `${at}.${type}`, lost);
+  }
   switch (part.type) {
     case 'text':
       return { type: 'text', text: requireString(part.text, `${at}.text`) };
@@ -121,11 +157,11 @@ function decodeUserPart(raw: unknown, at: string): IRTextPart | IRImagePart | IR
 }
 
 /** Reasoning (non-standard `reasoning_content`), then text and refusal, then tool calls. */
-function decodeAssistant(message: Record<string, unknown>, at: string): IRPart[] {
+function decodeAssistant(message: Record<string, unknown>, at: string, lost: LossSink): IRPart[] {
   const parts: IRPart[] = [];
   const reasoning = optionalString(message.reasoning_content, `${at}.reasoning_content`);
   if (reasoning) parts.push({ type: 'reasoning', text: reasoning });
-  parts.push(...decodeTextContent(message.content, `${at}.content`, true));
+  parts.push(...decodeTextContent(message.content, `${at}.content`, true, lost));
   const refusal = optionalString(message.refusal, `${at}.refusal`);
   if (refusal) parts.push({ type: 'text', text: refusal });
   const calls = message.tool_calls;
@@ -137,6 +173,8 @@ function decodeAssistant(message: Record<string, unknown>, at: string): IRPart[]
       if (call.type !== undefined && call.type !== 'function')
         throw badRequest(`${callAt}.type`, `tool call type ${JSON.stringify(call.type)} cannot be translated (expected 'function')`);
       const fn = requireRecord(call.function, `${callAt}.function`);
+      noteUncarriedKeys(call, ['id', 'type', 'function'], callAt, lost);
+      noteUncarriedKeys(fn, ['name', 'arguments'], `${callAt}.function`, lost);
       parts.push({
         type: 'tool-call',
         id: requireString(call.id, `${callAt}.id`),

@@ -1,3 +1,4 @@
+import { foreignExtraWarnings, replayedField, replayedFields, sameProtocolExtra } from '../extra.js';
 import type { IRRequest, IRResponseFormat, IRToolChoice, Warnings } from '../ir.js';
 import { CACHE_CONTROL_WARNING, encodeOpenAIChatMessages } from './encode-messages.js';
 import { isRecord, jsonEqual, pick } from './json.js';
@@ -7,30 +8,31 @@ import { blankRequest, REQUEST_FACETS, ROUND_TRIP_FIELD } from './request-facets
 /**
  * IR -> an OpenAI Chat Completions request body for `upstreamModel`.
  *
- * From an OpenAI Chat client the unknown fields in `extra` come back verbatim,
- * and the raw spellings kept under ROUND_TRIP_FIELD are restored where the IR
- * still says the same thing (see request-facets.ts). A streaming request
- * always asks for `stream_options.include_usage`, so the stream reports usage.
+ * From an OpenAI Chat client the fields in `extra` (`fields` and `replay`)
+ * come back verbatim, and the raw spellings kept under ROUND_TRIP_FIELD are
+ * restored where the IR still says the same thing (see request-facets.ts).
+ * From another protocol only `extra.fields` and `extra.lost` are warned about.
+ * A streaming request always asks for `stream_options.include_usage`, so the
+ * stream reports usage.
  * @see https://platform.openai.com/docs/api-reference/chat/create
  */
 export function encodeOpenAIChatRequest(request: IRRequest, upstreamModel: string): { body: Record<string, unknown>; warnings: Warnings } {
   const warnings = new Set<string>();
   const warn = (w: string): void => void warnings.add(w);
-  const extra = request.extra;
-  const restored = extra?.protocol === 'openai-chat' ? restorable(request, extra.fields[ROUND_TRIP_FIELD], warn) : {};
+  const own = sameProtocolExtra(request, 'openai-chat');
+  const restored = own ? restorable(request, replayedField(own, ROUND_TRIP_FIELD), warn) : {};
   const body: Record<string, unknown> = {
     model: upstreamModel,
     ...encodeKnownFields(request, warn, new Set(Object.keys(restored))),
     ...Object.assign({}, ...Object.values(restored)),
   };
 
-  if (extra?.protocol === 'openai-chat') {
-    for (const [key, value] of Object.entries(extra.fields)) {
+  if (own) {
+    for (const [key, value] of Object.entries(replayedFields(own))) {
       if (key !== ROUND_TRIP_FIELD && !Object.hasOwn(body, key)) body[key] = value;
     }
-  } else if (extra) {
-    const names = Object.keys(extra.fields);
-    if (names.length > 0) warn(`dropped ${extra.protocol} fields: ${names.join(', ')}`);
+  } else {
+    for (const warning of foreignExtraWarnings(request.extra, (protocol, names) => `dropped ${protocol} fields: ${names.join(', ')}`)) warn(warning);
   }
 
   if (request.stream) {

@@ -1,5 +1,6 @@
 import type { Usage } from '../../store/types.js';
 import type { StreamEncoder } from '../codec.js';
+import { replayedField, sameProtocolExtra } from '../extra.js';
 import type { IREvent, IRRequest } from '../ir.js';
 import { encodeOpenAIChatUsage } from './convert-openai-chat-usage.js';
 import { encodeOpenAIChatStreamError } from './encode-error.js';
@@ -9,10 +10,10 @@ import type { ChatCompletionChunk } from './openai-chat-wire.js';
 
 type Delta = ChatCompletionChunk['choices'][number]['delta'];
 
-/** Whether the client asked for the usage chunk (`stream_options.include_usage`, kept in `extra`). */
+/** Whether the client asked for the usage chunk (`stream_options.include_usage`, kept in `extra.replay`). */
 export function clientWantsUsage(request: IRRequest): boolean {
-  if (request.extra?.protocol !== 'openai-chat') return false;
-  const options = request.extra.fields.stream_options;
+  const own = sameProtocolExtra(request, 'openai-chat');
+  const options = own ? replayedField(own, 'stream_options') : undefined;
   return isRecord(options) && options.include_usage === true;
 }
 

@@ -1,3 +1,5 @@
+import type { LossSink } from '../extra.js';
+import { noteUncarriedKeys } from '../extra.js';
 import type { IRRequest, IRResponseFormat, IRToolChoice, IRTool } from '../ir.js';
 import { decodeOpenAIChatMessages } from './decode-messages.js';
 import { isRecord } from './json.js';
@@ -19,27 +21,29 @@ import {
  * compared with what the client sent. Where they differ (a `developer` role,
  * `max_tokens` instead of `max_completion_tokens`, an explicit `null`, a
  * `tool_choice` form the IR has no place for…), the raw fields are kept in
- * `extra.fields[ROUND_TRIP_FIELD]`. The encoder gives them back verbatim, but
+ * `extra.replay[ROUND_TRIP_FIELD]`. The encoder gives them back verbatim, but
  * only after decoding them again and finding the same IR slice: if anything
- * changed the IR in between, the IR wins.
+ * changed the IR in between, the IR wins. What a facet's fields hold that the
+ * IR cannot (an `allowed_tools` choice, a message `name`) is named to `lost`
+ * while decoding, so another protocol's encoder can say what it dropped.
  */
 export interface RequestFacet {
   name: string;
   fields: readonly string[];
-  /** Reads this facet's fields of a client body into `into` (throws a 400 naming the field). */
-  decode(body: Record<string, unknown>, into: IRRequest): void;
+  /** Reads this facet's fields of a client body into `into` (throws a 400 naming the field), naming real losses to `lost`. */
+  decode(body: Record<string, unknown>, into: IRRequest, lost?: LossSink): void;
   /** The IR slice this facet produces, for comparison. */
   slice(request: IRRequest): unknown;
 }
 
-/** Where raw wire fields that the IR cannot spell are kept, inside `extra.fields`. */
+/** Where raw wire fields that the IR cannot spell are kept, inside `extra.replay`. */
 export const ROUND_TRIP_FIELD = '$roundTrip';
 
 export function blankRequest(): IRRequest {
   return { model: '', system: [], messages: [], tools: [], stream: false, extra: null };
 }
 
-function decodeTools(value: unknown): IRTool[] {
+function decodeTools(value: unknown, lost: LossSink): IRTool[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw badRequest('tools', 'must be an array');
   return value.map((raw, i) => {
@@ -47,6 +51,8 @@ function decodeTools(value: unknown): IRTool[] {
     const tool = requireRecord(raw, at);
     if (tool.type !== 'function') throw badRequest(`${at}.type`, `tool type ${JSON.stringify(tool.type)} cannot be translated (expected 'function')`);
     const fn = requireRecord(tool.function, `${at}.function`);
+    noteUncarriedKeys(tool, ['type', 'function'], at, lost);
+    noteUncarriedKeys(fn, ['name', 'description', 'parameters', 'strict'], `${at}.function`, lost);
     const out: IRTool = { name: requireString(fn.name, `${at}.function.name`), parameters: {} };
     const description = optionalString(fn.description, `${at}.function.description`);
     if (description !== undefined) out.description = description;
@@ -57,8 +63,11 @@ function decodeTools(value: unknown): IRTool[] {
   });
 }
 
-/** Forms the IR has no place for (`allowed_tools`, `custom`, …) decode to nothing and survive only the round trip. */
-function decodeToolChoice(value: unknown): IRToolChoice | undefined {
+/**
+ * Forms the IR has no place for (`allowed_tools`, `custom`, …) decode to
+ * nothing, survive only the round trip, and are named to `lost`.
+ */
+function decodeToolChoice(value: unknown, lost: LossSink): IRToolChoice | undefined {
   if (value === 'auto' || value === 'none' || value === 'required') return { type: value };
   if (isRecord(value) && value.type === 'function') {
     const fn = requireRecord(value.function, 'tool_choice.function');
@@ -66,6 +75,7 @@ function decodeToolChoice(value: unknown): IRToolChoice | undefined {
   }
   if (value !== undefined && value !== null && typeof value !== 'string' && !isRecord(value))
     throw badRequest('tool_choice', 'must be a string or an object');
+  if (value !== undefined && value !== null) lost(`tool_choice ${isRecord(value) ? String(value.type) : JSON.stringify(value)}`);
   return undefined;
 }
 
@@ -76,8 +86,8 @@ function decodeStop(value: unknown): string[] | undefined {
   return value as string[];
 }
 
-/** Types the IR has no place for decode to nothing and survive only the round trip. */
-function decodeResponseFormat(value: unknown): IRResponseFormat | undefined {
+/** Types the IR has no place for decode to nothing, survive only the round trip, and are named to `lost`. */
+function decodeResponseFormat(value: unknown, lost: LossSink): IRResponseFormat | undefined {
   if (value === undefined || value === null) return undefined;
   const format = requireRecord(value, 'response_format');
   switch (format.type) {
@@ -96,12 +106,16 @@ function decodeResponseFormat(value: unknown): IRResponseFormat | undefined {
       if (strict !== undefined) out.strict = strict;
       const description = optionalString(spec.description, 'response_format.json_schema.description');
       if (description !== undefined) out.description = description;
+      noteUncarriedKeys(spec, ['name', 'schema', 'strict', 'description'], 'response_format.json_schema', lost);
       return out;
     }
     default:
+      lost(`response_format ${String(format.type)}`);
       return undefined;
   }
 }
+
+const noLoss: LossSink = () => {};
 
 /** Assigns only defined values, so a decoded slice has no `key: undefined` noise. */
 function set<K extends keyof IRRequest>(into: IRRequest, key: K, value: IRRequest[K] | undefined): void {
@@ -113,15 +127,20 @@ export const REQUEST_FACETS: readonly RequestFacet[] = [
   {
     name: 'messages',
     fields: ['messages'],
-    decode(body, into) {
-      const { system, messages } = decodeOpenAIChatMessages(body.messages);
+    decode(body, into, lost) {
+      const { system, messages } = decodeOpenAIChatMessages(body.messages, 'messages', lost);
       into.system = system;
       into.messages = messages;
     },
     slice: (r) => ({ system: r.system, messages: r.messages }),
   },
-  { name: 'tools', fields: ['tools'], decode: (b, into) => (into.tools = decodeTools(b.tools)), slice: (r) => r.tools },
-  { name: 'toolChoice', fields: ['tool_choice'], decode: (b, into) => set(into, 'toolChoice', decodeToolChoice(b.tool_choice)), slice: (r) => r.toolChoice },
+  { name: 'tools', fields: ['tools'], decode: (b, into, lost = noLoss) => (into.tools = decodeTools(b.tools, lost)), slice: (r) => r.tools },
+  {
+    name: 'toolChoice',
+    fields: ['tool_choice'],
+    decode: (b, into, lost = noLoss) => set(into, 'toolChoice', decodeToolChoice(b.tool_choice, lost)),
+    slice: (r) => r.toolChoice,
+  },
   {
     name: 'parallelToolCalls',
     fields: ['parallel_tool_calls'],
@@ -143,7 +162,7 @@ export const REQUEST_FACETS: readonly RequestFacet[] = [
   {
     name: 'responseFormat',
     fields: ['response_format'],
-    decode: (b, into) => set(into, 'responseFormat', decodeResponseFormat(b.response_format)),
+    decode: (b, into, lost = noLoss) => set(into, 'responseFormat', decodeResponseFormat(b.response_format, lost)),
     slice: (r) => r.responseFormat,
   },
   {

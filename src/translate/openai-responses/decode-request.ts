@@ -3,11 +3,16 @@
  *
  * Switchboard serves the Responses API statelessly: `previous_response_id`
  * and `conversation` are refused with a 400, and `store` is carried in
- * `extra` but nothing is ever persisted. Fields the IR has no place for go
- * to `extra` so the same protocol re-emits them verbatim.
+ * `extra` but nothing is ever persisted. Top-level fields the IR has no
+ * place for go to `extra.fields` (real losses for another protocol: warned);
+ * what carries nothing the IR lacks (explicit nulls, `store: false`, default
+ * values) goes to `extra.replay`, as do the leftovers of mapped fields
+ * (hosted tools, an `allowed_tools` choice, `text.verbosity`), which are
+ * also named in `extra.lost`. The same protocol re-emits all of it verbatim.
  * @see https://platform.openai.com/docs/api-reference/responses/create
  */
 import { GatewayError } from '../../protocols/errors.js';
+import { isEmptyValue, makeExtra } from '../extra.js';
 import type {
   IRFilePart,
   IRImagePart,
@@ -44,6 +49,16 @@ const MAPPED_FIELDS = new Set([
   'stream',
 ]);
 
+/**
+ * Unmapped top-level values that ask for nothing another protocol would
+ * have to do (`store: true` is refused before decoding; Switchboard keeps
+ * nothing either way).
+ */
+const DEFAULT_VALUES: Record<string, unknown> = { store: false, background: false, truncation: 'disabled' };
+
+/** `stream_options` keys that concern only OpenAI's own stream (obfuscation padding), not what an upstream is asked. */
+const CLIENT_SIDE_STREAM_OPTIONS = ['include_obfuscation'];
+
 export function decodeRequest(body: unknown): IRRequest {
   if (!isRecord(body)) throw new GatewayError('SB_ERR_BAD_REQUEST', 'request body: expected a JSON object');
   for (const field of STATEFUL_FIELDS) {
@@ -55,9 +70,17 @@ export function decodeRequest(body: unknown): IRRequest {
   if (typeof model !== 'string' || model === '') throw badRequest('model', 'expected a non-empty string');
 
   const extra: Json = {};
+  const replay: Json = {};
+  const lost: string[] = [];
   for (const [key, value] of Object.entries(body)) {
-    // An explicit null has no place in the IR; keep it so the same protocol sends it back.
-    if (!MAPPED_FIELDS.has(key) || (value === null && key !== 'model')) extra[key] = value;
+    if (MAPPED_FIELDS.has(key)) {
+      // An explicit null has no place in the IR; keep it so the same protocol sends it back.
+      if (value === null && key !== 'model') replay[key] = value;
+    } else if (key === 'stream_options' && isRecord(value)) {
+      replay[key] = value;
+      for (const option of Object.keys(value)) if (!CLIENT_SIDE_STREAM_OPTIONS.includes(option)) lost.push(`stream_options.${option}`);
+    } else if (isEmptyValue(value) || (Object.hasOwn(DEFAULT_VALUES, key) && DEFAULT_VALUES[key] === value)) replay[key] = value;
+    else extra[key] = value;
   }
   const present = (key: string): boolean => body[key] !== undefined && body[key] !== null;
 
@@ -72,12 +95,18 @@ export function decodeRequest(body: unknown): IRRequest {
   if (present('tools')) {
     const { tools, others } = decodeTools(body.tools);
     request.tools = tools;
-    if (others.length > 0) extra.tools = others;
+    if (others.length > 0) {
+      replay.tools = others.map((other) => other.tool);
+      for (const { tool, index } of others) lost.push(`${String(tool.type)} tool in tools[${index}]`);
+    }
   }
   if (present('tool_choice')) {
     const choice = decodeToolChoice(body.tool_choice);
     if (choice) request.toolChoice = choice;
-    else extra.tool_choice = body.tool_choice;
+    else {
+      replay.tool_choice = body.tool_choice;
+      lost.push(`tool_choice ${isRecord(body.tool_choice) ? String(body.tool_choice.type) : JSON.stringify(body.tool_choice)}`);
+    }
   }
   if (present('parallel_tool_calls')) request.parallelToolCalls = boolField(body, 'parallel_tool_calls');
   if (present('max_output_tokens')) request.maxTokens = numberField(body, 'max_output_tokens');
@@ -91,16 +120,25 @@ export function decodeRequest(body: unknown): IRRequest {
   if (present('text')) {
     const { format, rest } = decodeTextConfig(body.text);
     if (format) request.responseFormat = format;
-    if (rest) extra.text = rest;
+    if (rest) keepRest('text', rest, replay, lost);
   }
   if (present('reasoning')) {
     const { config, rest } = decodeReasoningConfig(body.reasoning);
     if (config) request.reasoning = config;
-    if (rest) extra.reasoning = rest;
+    if (rest) keepRest('reasoning', rest, replay, lost);
   }
   // Always stamped, even when empty, so the same protocol's encoder knows the request is its own.
-  request.extra = { protocol: PROTOCOL, fields: extra };
+  request.extra = makeExtra(PROTOCOL, { fields: extra, replay, lost }, true);
   return request;
+}
+
+/** The unmapped keys of a mapped object (`text.verbosity`, an unknown `text.format`): kept for the round trip, named as lost. */
+function keepRest(field: string, rest: Json, replay: Json, lost: string[]): void {
+  replay[field] = rest;
+  for (const [key, value] of Object.entries(rest)) {
+    if (isEmptyValue(value)) continue;
+    lost.push(key === 'format' && isRecord(value) && typeof value.type === 'string' ? `${field}.format ${value.type}` : `${field}.${key}`);
+  }
 }
 
 function boolField(body: Json, key: string): boolean {
@@ -266,16 +304,16 @@ export function decodeReasoningItem(item: Json, path: string): IRPart[] {
   return parts;
 }
 
-/** Function tools map to the IR; every other tool type (web_search, mcp, …) stays in `extra`. */
-function decodeTools(tools: unknown): { tools: IRTool[]; others: unknown[] } {
+/** Function tools map to the IR; every other tool type (web_search, mcp, …) is kept for the round trip and named as lost. */
+function decodeTools(tools: unknown): { tools: IRTool[]; others: { tool: Json; index: number }[] } {
   if (!Array.isArray(tools)) throw badRequest('tools', 'expected an array');
   const out: IRTool[] = [];
-  const others: unknown[] = [];
+  const others: { tool: Json; index: number }[] = [];
   tools.forEach((tool: unknown, index) => {
     const path = `tools[${index}]`;
     if (!isRecord(tool) || typeof tool.type !== 'string') throw badRequest(`${path}.type`, 'expected a tool object with a type');
     if (tool.type !== 'function') {
-      others.push(tool);
+      others.push({ tool, index });
       return;
     }
     const parameters = tool.parameters ?? {};

@@ -3,6 +3,7 @@
  * request, and the echo of the client's options in a response object.
  * @see https://platform.openai.com/docs/api-reference/responses/create
  */
+import { replayedFields, sameProtocolExtra } from '../extra.js';
 import type { IRRequest, IRResponseFormat, IRToolChoice, IRTool } from '../ir.js';
 import { PROTOCOL, isRecord, type Json } from './wire.js';
 
@@ -65,9 +66,10 @@ export function encodeReasoningConfig(request: IRRequest, warnings?: WarningSet)
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-/** The request's own-protocol unknown fields, or undefined when it came from another protocol. */
+/** The request's own-protocol fields (unmapped and round-trip alike), or undefined when it came from another protocol. */
 export function ownExtra(request: IRRequest): Json | undefined {
-  return request.extra?.protocol === PROTOCOL ? request.extra.fields : undefined;
+  const own = sameProtocolExtra(request, PROTOCOL);
+  return own ? replayedFields(own) : undefined;
 }
 
 /**

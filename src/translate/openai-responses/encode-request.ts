@@ -8,6 +8,7 @@
  * Switchboard never asks an upstream to keep state for it.
  * @see https://platform.openai.com/docs/api-reference/responses/create
  */
+import { foreignExtraWarnings } from '../extra.js';
 import type { IRFilePart, IRImagePart, IRMessage, IRPart, IRRequest, IRTextPart, IRToolResultPart, Warnings } from '../ir.js';
 import {
   WarningSet,
@@ -48,9 +49,7 @@ export function encodeRequest(request: IRRequest, upstreamModel: string): { body
   if (extra) {
     mergeExtra(body, extra);
   } else {
-    if (request.extra && Object.keys(request.extra.fields).length > 0) {
-      warnings.add(`dropped ${request.extra.protocol} fields: ${Object.keys(request.extra.fields).join(', ')}`);
-    }
+    for (const warning of foreignExtraWarnings(request.extra, (protocol, names) => `dropped ${protocol} fields: ${names.join(', ')}`)) warnings.add(warning);
     body.store = false;
   }
   return { body, warnings: warnings.list() };

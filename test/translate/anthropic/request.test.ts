@@ -67,10 +67,12 @@ describe('anthropic request: same-protocol round trip', () => {
     ['system as one text block', { system: [{ type: 'text', text: 's' }] }, ['system']],
     ['stream: false', { stream: false }, ['stream']],
     ['citations: null passed back from a response', { messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: [{ type: 'text', text: 'b', citations: null }] }] }, ['messages']],
-  ])('%s round-trips exactly through extra, with the same IR', (_label, variant, extraKeys) => {
+  ])('%s round-trips exactly through extra.replay, with the same IR and nothing lost', (_label, variant, replayKeys) => {
     const original = { model: 'claude', max_tokens: 10, messages: [{ role: 'user', content: 'a' }], ...variant };
     const decoded = anthropicCodec.decodeRequest(structuredClone(original));
-    expect(Object.keys(decoded.extra?.fields ?? {})).toEqual(extraKeys);
+    expect(Object.keys(decoded.extra?.replay ?? {})).toEqual(replayKeys);
+    expect(decoded.extra?.fields).toEqual({});
+    expect(decoded.extra?.lost).toBeUndefined();
     expect(encodeRequest(decoded, 'claude').body).toEqual(original);
     const plain = encodeRequest({ ...decoded, extra: null }, 'claude').body;
     expect(anthropicCodec.decodeRequest(plain)).toEqual({ ...decoded, extra: null });
@@ -142,9 +144,25 @@ describe('anthropic request: same-protocol round trip', () => {
     const original = fixtureJson('anthropic-request-unknown.1.json');
     const decoded = anthropicCodec.decodeRequest(original);
     expect(decoded.extra?.protocol).toBe('anthropic-messages');
-    expect(Object.keys(decoded.extra!.fields).sort()).toEqual(
-      ['container', 'messages', 'metadata', 'output_config', 'service_tier', 'some_future_field', 'stream', 'system', 'thinking', 'tools'].sort(),
-    );
+    // Unknown top-level fields are real losses; known fields in the client's own spelling are kept for the round trip only.
+    expect(Object.keys(decoded.extra!.fields).sort()).toEqual(['container', 'service_tier', 'some_future_field']);
+    expect(Object.keys(decoded.extra!.replay!).sort()).toEqual(['messages', 'metadata', 'output_config', 'stream', 'system', 'thinking', 'tools']);
+    // ...and what those hold that the IR cannot is named, with its place.
+    expect(decoded.extra!.lost).toEqual([
+      'server_tool_use block in messages[1].content[0]',
+      'web_search_tool_result block in messages[1].content[1]',
+      'citations in messages[1].content[2]',
+      'cache_control in messages[1].content[3]',
+      'x_message_note in messages[2]',
+      'search_result block in messages[2].content[1]',
+      'title in messages[2].content[2]',
+      'context in messages[2].content[2]',
+      'citations in messages[2].content[2]',
+      'server tool web_search (web_search_20250305) in tools[0]',
+      'defer_loading in tools[1]',
+      'adaptive thinking',
+      'session in metadata',
+    ]);
     expect(decoded.extra!.fields.some_future_field).toEqual({ nested: [1, 2, 3] });
     expect(decoded.tools.map((t) => t.name)).toEqual(['lookup']);
     expect(decoded.toolChoice).toEqual({ type: 'required' });
@@ -167,7 +185,7 @@ describe('anthropic request: same-protocol round trip', () => {
     const original = fixtureJson('anthropic-request-output-format.1.json');
     const decoded = anthropicCodec.decodeRequest(original);
     expect(decoded.responseFormat).toEqual({ type: 'json-schema', name: 'response', schema: (original.output_config as any).format.schema });
-    expect(Object.keys(decoded.extra!.fields)).toEqual(['output_config']);
+    expect(decoded.extra).toEqual({ protocol: 'anthropic-messages', fields: {}, replay: { output_config: original.output_config } });
     const { body } = encodeRequest(decoded, 'claude-sonnet-4-5');
     expect(body).not.toHaveProperty('tools');
   });

@@ -121,10 +121,17 @@ describe('gemini request: decode', () => {
     ]);
     expect(ir.toolChoice).toEqual({ type: 'tool', name: 'get_weather' });
     expect(ir.reasoning).toEqual({ effort: 'high', includeThoughts: true });
-    expect(ir.extra?.fields.toolConfig).toEqual({ retrievalConfig: { languageCode: 'en' } });
-    expect(ir.extra?.fields[LAYOUT_FIELD]).toMatchObject({
+    expect(ir.extra?.fields).toEqual({ toolConfig: { retrievalConfig: { languageCode: 'en' } } });
+    expect(ir.extra?.replay?.[LAYOUT_FIELD]).toMatchObject({
       tools: [{ functions: 3 }, { functions: 0, rest: { codeExecution: {} } }, { functions: 0, rest: { googleSearch: {} } }],
     });
+    expect(ir.extra?.lost).toEqual([
+      'executableCode part in contents[3].parts[0]',
+      'codeExecutionResult part in contents[3].parts[1]',
+      'behavior in tools[0].functionDeclarations[2]',
+      'codeExecution tool in tools[1]',
+      'googleSearch tool in tools[2]',
+    ]);
   });
 
   it('pairs results answered out of order, and repeated names first to first', () => {
@@ -172,9 +179,10 @@ describe('gemini request: decode', () => {
     expect(ir.tools).toEqual([{ name: 'purr', parameters: { type: 'object' } }]);
     expect(ir.toolChoice).toEqual({ type: 'auto' });
     expect(ir).toMatchObject({ maxTokens: 100, stopSequences: ['meow'], responseFormat: { type: 'text' }, reasoning: { disabled: true } });
-    expect(ir.extra?.fields).toEqual({
-      safety_settings: [{ category: 'HARM_CATEGORY_HATE_SPEECH', threshold: 'BLOCK_NONE' }],
-      [LAYOUT_FIELD]: { roles: { 0: null } },
+    expect(ir.extra).toEqual({
+      protocol: 'gemini',
+      fields: { safety_settings: [{ category: 'HARM_CATEGORY_HATE_SPEECH', threshold: 'BLOCK_NONE' }] },
+      replay: { [LAYOUT_FIELD]: { roles: { 0: null } } },
     });
     // and encodes back in the JSON names, without a role where there was none
     const { body } = geminiCodec.encodeRequest(ir, 'gemini-2.5-flash');

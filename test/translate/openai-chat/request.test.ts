@@ -33,10 +33,12 @@ describe('openai-chat request round trip', () => {
     expect(ir).toMatchObject({ model: 'gpt-4o', maxTokens: 256, temperature: 0.2, topP: 0.9, seed: 7, stopSequences: ['\n\n', 'END'], user: 'user-1234', stream: false });
     expect(ir.extra?.protocol).toBe('openai-chat');
     expect(Object.keys(ir.extra!.fields).sort()).toEqual(
-      ['frequency_penalty', 'logit_bias', 'logprobs', 'metadata', 'n', 'presence_penalty', 'prompt_cache_key', 'service_tier', 'store', 'top_logprobs'].sort(),
+      ['frequency_penalty', 'logit_bias', 'logprobs', 'metadata', 'prompt_cache_key', 'service_tier', 'top_logprobs'].sort(),
     );
+    // Default values ask for nothing: kept for the round trip only, never warned about elsewhere.
+    expect(ir.extra!.replay).toEqual({ n: 1, presence_penalty: 0, store: false });
     // Nothing needed the raw spelling: the default encoding already matches.
-    expect(ir.extra!.fields[ROUND_TRIP_FIELD]).toBeUndefined();
+    expect(ir.extra!.replay![ROUND_TRIP_FIELD]).toBeUndefined();
   });
 
   it('decodes media parts: URL and data-URL images, audio, file data and file ids', () => {
@@ -50,8 +52,11 @@ describe('openai-chat request round trip', () => {
     expect(parts[3]).toMatchObject({ type: 'file', source: { kind: 'base64', mediaType: 'audio/wav', data: expect.stringMatching(/^UklGR/) } });
     expect(parts[4]).toEqual({ type: 'file', source: { kind: 'base64', mediaType: 'application/pdf', data: 'JVBERi0xLjQKJcOkw7zDtsOfCg==' }, filename: 'report.pdf' });
     expect(parts[5]).toEqual({ type: 'file', source: { kind: 'file-id', id: 'file-abc123' } });
-    // developer role, `name` and max_tokens are kept raw for the round trip only.
-    expect(Object.keys(ir.extra!.fields[ROUND_TRIP_FIELD] as object).sort()).toEqual(['maxTokens', 'messages']);
+    // developer role, `name` and max_tokens are kept raw for the round trip only...
+    expect(Object.keys(ir.extra!.replay![ROUND_TRIP_FIELD] as object).sort()).toEqual(['maxTokens', 'messages']);
+    expect(ir.extra!.fields).toEqual({});
+    // ...and the participant names, which the IR has no place for, are named as lost.
+    expect(ir.extra!.lost).toEqual(['name in messages[0]', 'name in messages[1]']);
   });
 
   it('decodes tool calls, and a run of tool messages into one user message of results named after their calls', () => {
@@ -78,7 +83,8 @@ describe('openai-chat request round trip', () => {
       strict: true,
     });
     expect(ir).toMatchObject({ toolChoice: { type: 'tool', name: 'get_weather' }, parallelToolCalls: false, stream: true });
-    expect(ir.extra!.fields.stream_options).toEqual({ include_usage: true });
+    // The client-side stream encoder honours it: kept for the round trip only, nothing lost.
+    expect(ir.extra).toEqual({ protocol: 'openai-chat', fields: {}, replay: { stream_options: { include_usage: true } } });
   });
 
   it('decodes the edge cases: mid-conversation system, refusal, reasoning_content, nulls, forms the IR lacks', () => {
@@ -107,7 +113,8 @@ describe('openai-chat request round trip', () => {
     });
     expect(ir).toMatchObject({ reasoning: { effort: 'high' }, stopSequences: ['STOP'], maxTokens: 2000, stream: false });
     expect(ir.temperature).toBeUndefined();
-    expect(ir.extra!.fields.verbosity).toBe('low');
+    expect(ir.extra!.fields).toEqual({ verbosity: 'low' });
+    expect(ir.extra!.lost).toEqual(['tool_choice allowed_tools']);
   });
 
   it('lets the IR win when it changed after decoding (e.g. redaction), and says so', () => {

@@ -79,18 +79,23 @@ describe('openai-responses request round trip', () => {
     expect(ir.temperature).toBeUndefined();
     expect(ir.extra).toEqual({
       protocol: 'openai-responses',
+      // Real losses for another protocol.
       fields: {
-        tools: [{ type: 'web_search', search_context_size: 'low' }],
-        text: { verbosity: 'low' },
         include: ['reasoning.encrypted_content'],
-        store: false,
         metadata: { app: 'switchboard-tests' },
         service_tier: 'auto',
         truncation: 'auto',
         prompt_cache_key: 'weather-v1',
         safety_identifier: 'sid-42',
+      },
+      // For the round trip only; what the leftovers of mapped fields hold is named in `lost`.
+      replay: {
+        tools: [{ type: 'web_search', search_context_size: 'low' }],
+        text: { verbosity: 'low' },
+        store: false,
         temperature: null,
       },
+      lost: ['web_search tool in tools[2]', 'text.verbosity'],
     });
   });
 
