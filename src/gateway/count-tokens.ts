@@ -7,7 +7,7 @@ import type { UrlHints } from '../protocols/requests.js';
 import type { Protocol } from '../protocols/protocol.js';
 import { codecFor } from '../translate/registry.js';
 import { estimateInputTokens } from '../usage/estimate-tokens.js';
-import { forwardableRequestHeaders, passBackHeaders } from './headers.js';
+import { forwardableRequestHeaders, jsonResponse, passBackHeaders, type ResponseHeaders } from './headers.js';
 import { respondPassThrough } from './respond-pass-through.js';
 import { admit } from './proxy.js';
 
@@ -27,7 +27,7 @@ export async function countTokens(c: Context, ctx: GatewayContext, op: Operation
     const { body, plan } = await admit(c, ctx, ex, op, hints);
     const upstream = plan.upstream.record;
     const provider = ctx.providers[upstream.kind];
-    const headers = new Headers({ 'x-request-id': row.id, 'x-switchboard-upstream': upstream.id });
+    const headers: ResponseHeaders = { 'x-request-id': row.id, 'x-switchboard-upstream': upstream.id };
     const call = {
       upstream,
       credential: plan.credential?.secret ?? null,
@@ -64,7 +64,7 @@ export async function countTokens(c: Context, ctx: GatewayContext, op: Operation
         const error = target.decodeError(reply.status, text);
         ex.finish(reply.status, 'upstream_error', undefined, upstreamErrorMessage(reply.status, text));
         const { status, body: errorBody } = client.encodeError(error);
-        return Response.json(errorBody, { status, headers });
+        return jsonResponse(errorBody, status, headers);
       }
       const parsed = JSON.parse(text) as { input_tokens?: number; totalTokens?: number };
       tokens = parsed.input_tokens ?? parsed.totalTokens ?? 0;
@@ -77,7 +77,7 @@ export async function countTokens(c: Context, ctx: GatewayContext, op: Operation
     ex.firstByte();
     ex.finish(200, 'ok', undefined, null);
     // https://docs.anthropic.com/en/api/messages-count-tokens · https://ai.google.dev/api/tokens
-    return Response.json(op.protocol === 'gemini' ? { totalTokens: tokens } : { input_tokens: tokens }, { headers });
+    return jsonResponse(op.protocol === 'gemini' ? { totalTokens: tokens } : { input_tokens: tokens }, 200, headers);
   } catch (err) {
     return ex.fail(err);
   }

@@ -1,3 +1,5 @@
+import type { ReplyHeaders } from '../providers/http.js';
+
 /**
  * Which headers cross the gateway. Client auth, hop-by-hop headers and
  * Switchboard's own headers stop here; everything else (vendor betas, new
@@ -39,11 +41,22 @@ export function forwardableRequestHeaders(headers: Headers): Record<string, stri
 /** Upstream headers worth passing back: request ids, rate limits, retry hints, processing time. */
 const PASSED_BACK = /^(request-id|openai-|anthropic-|x-ratelimit-|retry-after$|x-should-retry$)/;
 
-export function passBackHeaders(upstream: Headers, into: Headers): void {
+export function passBackHeaders(upstream: ReplyHeaders, into: ResponseHeaders): void {
   upstream.forEach((value, name) => {
-    if (PASSED_BACK.test(name)) into.set(name, value);
+    if (PASSED_BACK.test(name)) into[name] = value;
   });
   // Switchboard's own x-request-id names the log row; the upstream's is kept beside it.
   const upstreamRequestId = upstream.get('x-request-id');
-  if (upstreamRequestId) into.set('x-upstream-request-id', upstreamRequestId);
+  if (upstreamRequestId) into['x-upstream-request-id'] = upstreamRequestId;
+}
+
+/**
+ * Response headers as a plain record (lower-case names): the Node adapter
+ * writes a record straight to the socket, where a Headers object is converted first.
+ */
+export type ResponseHeaders = Record<string, string>;
+
+/** A JSON answer with the given headers. */
+export function jsonResponse(body: unknown, status: number, headers: ResponseHeaders): Response {
+  return new Response(JSON.stringify(body), { status, headers: { ...headers, 'content-type': 'application/json' } });
 }

@@ -8,7 +8,7 @@ import { parseClientBody, type ClientBody, type UrlHints } from '../protocols/re
 import { authenticate, mayUseModel, requestGroup, requestMetadata } from '../policy/auth.js';
 import { planRoute, type Plan } from '../routing/plan.js';
 import { codecFor } from '../translate/registry.js';
-import { forwardableRequestHeaders, passBackHeaders } from './headers.js';
+import { forwardableRequestHeaders, passBackHeaders, type ResponseHeaders } from './headers.js';
 import { respondPassThrough } from './respond-pass-through.js';
 import { respondTranslated, type Translation } from './respond-translated.js';
 
@@ -55,7 +55,7 @@ export async function proxyRequest(c: Context, ctx: GatewayContext, op: Operatio
     );
 
     // 6. respond (and record, when the body or stream is done)
-    const headers = new Headers({ 'x-request-id': row.id, 'x-switchboard-upstream': upstream.id });
+    const headers: ResponseHeaders = { 'x-request-id': row.id, 'x-switchboard-upstream': upstream.id };
     passBackHeaders(reply.headers, headers);
     if (translation) return await respondTranslated(ex, reply, headers, translation);
     return await respondPassThrough(ex, op, reply, headers, { clientWantsUsage: clientWantsUsage(op, body) });

@@ -2,6 +2,7 @@ import type { Exchange } from './exchange.js';
 import { readText } from './exchange.js';
 import type { Operation } from './operations.js';
 import type { UpstreamReply } from '../providers/provider.js';
+import type { ResponseHeaders } from './headers.js';
 import { encodeStreamError, upstreamErrorMessage } from '../protocols/errors.js';
 import { usageFromBody } from '../usage/extract.js';
 import { watcherFor } from '../usage/stream-watchers.js';
@@ -18,10 +19,10 @@ export async function respondPassThrough(
   ex: Exchange,
   op: Operation,
   reply: UpstreamReply,
-  headers: Headers,
+  headers: ResponseHeaders,
   options: { clientWantsUsage: boolean },
 ): Promise<Response> {
-  headers.set('content-type', reply.headers.get('content-type') ?? 'application/json');
+  headers['content-type'] = reply.headers.get('content-type') ?? 'application/json';
 
   if (reply.status >= 400) {
     const text = await readText(reply, MAX_ERROR_BODY);
@@ -30,7 +31,7 @@ export async function respondPassThrough(
     return new Response(text, { status: reply.status, headers });
   }
 
-  const body = headers.get('content-type')!.includes('text/event-stream') ? reply.body : null;
+  const body = headers['content-type'].includes('text/event-stream') ? reply.body : null;
   if (!body) {
     const text = await readText(reply);
     ex.firstByte();
@@ -39,7 +40,7 @@ export async function respondPassThrough(
   }
 
   const watcher = watcherFor(op.protocol, options.clientWantsUsage);
-  headers.set('cache-control', 'no-cache');
+  headers['cache-control'] = 'no-cache';
   const stream = tapStream(body, {
     processor: {
       chunk(bytes, events) {

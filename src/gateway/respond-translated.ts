@@ -1,6 +1,7 @@
 import type { Exchange } from './exchange.js';
 import { readText } from './exchange.js';
 import type { UpstreamReply } from '../providers/provider.js';
+import { jsonResponse, type ResponseHeaders } from './headers.js';
 import type { Codec } from '../translate/codec.js';
 import type { IREvent, IRRequest, IRResponse } from '../translate/ir.js';
 import { responseToEvents } from '../translate/response-events.js';
@@ -22,13 +23,13 @@ export interface Translation {
  * events are decoded from the upstream's shape into the IR and encoded into
  * the client's, event by event for streams. Usage recorded is the upstream's.
  */
-export async function respondTranslated(ex: Exchange, reply: UpstreamReply, headers: Headers, t: Translation): Promise<Response> {
+export async function respondTranslated(ex: Exchange, reply: UpstreamReply, headers: ResponseHeaders, t: Translation): Promise<Response> {
   if (reply.status >= 400) {
     const error = t.upstream.decodeError(reply.status, await readText(reply, MAX_ERROR_BODY));
     const { status, body } = t.client.encodeError(error);
     ex.firstByte();
     ex.finish(reply.status, 'upstream_error', undefined, error.message);
-    return Response.json(body, { status, headers });
+    return jsonResponse(body, status, headers);
   }
 
   const body = (reply.headers.get('content-type') ?? '').includes('text/event-stream') ? reply.body : null;
@@ -36,11 +37,11 @@ export async function respondTranslated(ex: Exchange, reply: UpstreamReply, head
     const response = decodeWhole(t.upstream, await readText(reply));
     ex.firstByte();
     ex.finish(reply.status, 'ok', response.usage, null);
-    if (!t.request.stream) return Response.json(t.client.encodeResponse(response, t.request), { status: 200, headers });
+    if (!t.request.stream) return jsonResponse(t.client.encodeResponse(response, t.request), 200, headers);
     // The client asked for a stream but the upstream answered whole: replay it as events.
     const encoder = t.client.encodeStream(t.request);
     const text = responseToEvents(response).map((e) => encoder.push(e)).join('') + encoder.end();
-    headers.set('content-type', 'text/event-stream; charset=utf-8');
+    headers['content-type'] = 'text/event-stream; charset=utf-8';
     return new Response(text, { status: 200, headers });
   }
 
@@ -64,8 +65,8 @@ export async function respondTranslated(ex: Exchange, reply: UpstreamReply, head
     return out;
   };
 
-  headers.set('content-type', 'text/event-stream; charset=utf-8');
-  headers.set('cache-control', 'no-cache');
+  headers['content-type'] = 'text/event-stream; charset=utf-8';
+  headers['cache-control'] = 'no-cache';
   const stream = tapStream(body, {
     processor: {
       chunk(_bytes, events) {

@@ -14,9 +14,15 @@ export interface HttpRequest {
   timeouts: Timeouts;
 }
 
+/** The part of `Headers` the gateway reads; a plain record can serve it without building a Headers object. */
+export interface ReplyHeaders {
+  get(name: string): string | null;
+  forEach(callback: (value: string, name: string) => void): void;
+}
+
 export interface HttpReply {
   status: number;
-  headers: Headers;
+  headers: ReplyHeaders;
   body: ReadableStream<Uint8Array> | null;
   /** The whole body as text, when the client can read it faster than through `body`. */
   text?: () => Promise<string>;

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { Agent, errors } from 'undici';
 import type { HttpClient } from '../../providers/http.js';
-import { UpstreamFailure } from '../../providers/http.js';
+import { UpstreamFailure, type ReplyHeaders } from '../../providers/http.js';
 
 /**
  * The upstream HTTP client on Node: one undici Agent, which keeps a
@@ -37,12 +37,7 @@ export function createNodeHttpClient(options: { connections?: number } = {}): { 
     } catch (err) {
       throw toFailure(err, req.signal);
     }
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(res.headers)) {
-      if (value === undefined) continue;
-      if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-      else headers.set(name, value);
-    }
+    const headers = recordHeaders(res.headers);
     const body = res.body;
     let web: ReadableStream<Uint8Array> | undefined;
     return {
@@ -62,6 +57,20 @@ export function createNodeHttpClient(options: { connections?: number } = {}): { 
     };
   };
   return { http, close: async () => void (await Promise.all([...agents.values()].map((a) => a.close()))) };
+}
+
+/** undici's header record (names already lower-case) read through the ReplyHeaders interface. */
+function recordHeaders(record: Record<string, string | string[] | undefined>): ReplyHeaders {
+  const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(', ') : (value ?? null));
+  return {
+    get: (name) => one(record[name.toLowerCase()]),
+    forEach(callback) {
+      for (const name in record) {
+        const value = one(record[name]);
+        if (value !== null) callback(value, name);
+      }
+    },
+  };
 }
 
 function toFailure(err: unknown, signal: AbortSignal): UpstreamFailure {
