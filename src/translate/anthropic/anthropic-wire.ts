@@ -74,10 +74,6 @@ export const ANTHROPIC_STOP_REASONS = [
   'model_context_window_exceeded',
 ] as const;
 
-export function isObject(value: unknown): value is WireObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** One SSE frame the way the Anthropic API writes it: `event:` then one `data:` line. */
 export function sseFrame(data: { type: string } & WireObject): string {
   return `event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`;

@@ -1,6 +1,6 @@
 import type { Usage } from '../../store/types.js';
+import { isRecord } from '../shared/json.js';
 import type { WireUsage } from './anthropic-wire.js';
-import { isObject } from './anthropic-wire.js';
 
 function count(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
@@ -13,14 +13,14 @@ function count(value: unknown): number | undefined {
  * @see https://docs.anthropic.com/en/api/messages#response-usage
  */
 export function fromAnthropicUsagePartial(usage: unknown): Partial<Usage> {
-  if (!isObject(usage)) return {};
+  if (!isRecord(usage)) return {};
   const out: Partial<Usage> = {};
   const input = count(usage.input_tokens);
   const output = count(usage.output_tokens);
   const cacheRead = count(usage.cache_read_input_tokens);
   const cacheWrite = count(usage.cache_creation_input_tokens);
   const details = usage.output_tokens_details;
-  const reasoning = isObject(details) ? count(details.thinking_tokens) : undefined;
+  const reasoning = isRecord(details) ? count(details.thinking_tokens) : undefined;
   if (input !== undefined) out.inputTokens = input;
   if (output !== undefined) out.outputTokens = output;
   if (cacheRead !== undefined) out.cacheReadTokens = cacheRead;

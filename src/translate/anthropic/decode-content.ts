@@ -2,7 +2,7 @@ import { formatPath } from '../../config/format-path.js';
 import type { LossSink } from '../extra.js';
 import { noteUncarriedKeys as noteKeys } from '../extra.js';
 import type { IRCacheControl, IRFilePart, IRImagePart, IRMediaSource, IRPart, IRTextPart } from '../ir.js';
-import { isObject } from './anthropic-wire.js';
+import { isRecord } from '../shared/json.js';
 import type { WireObject } from './anthropic-wire.js';
 import type { FieldPath } from './request-validation.js';
 import { fail, optionalBoolean, optionalString, requireObject, requireString } from './request-validation.js';
@@ -30,7 +30,7 @@ const CARRIED_BLOCK_KEYS: Record<string, readonly string[]> = {
  */
 export function noteUncarriedKeys(object: WireObject, carried: readonly string[], path: FieldPath, lost: LossSink): void {
   const citationsOff = (key: string, value: unknown): boolean =>
-    key === 'citations' && isObject(value) && value.enabled === false && Object.keys(value).length === 1;
+    key === 'citations' && isRecord(value) && value.enabled === false && Object.keys(value).length === 1;
   noteKeys(object, carried, formatPath(path), lost, citationsOff);
 }
 
@@ -54,7 +54,7 @@ export function decodeRequestBlock(block: unknown, path: FieldPath, lost: LossSi
     return [];
   }
   // A custom-content document becomes its inner parts: the document's own title and cache_control have no part to go on.
-  const contentDocument = type === 'document' && isObject(b.source) && b.source.type === 'content';
+  const contentDocument = type === 'document' && isRecord(b.source) && b.source.type === 'content';
   noteUncarriedKeys(b, contentDocument ? ['type', 'source'] : carried, path, lost);
   switch (type) {
     case 'text':
@@ -68,7 +68,7 @@ export function decodeRequestBlock(block: unknown, path: FieldPath, lost: LossSi
       return decodeDocument(b, path, cacheControl, lost);
     case 'tool_use': {
       const input = b.input === undefined ? {} : b.input;
-      if (!isObject(input)) fail([...path, 'input'], 'Input should be a valid dictionary');
+      if (!isRecord(input)) fail([...path, 'input'], 'Input should be a valid dictionary');
       return [
         {
           type: 'tool-call',

@@ -1,8 +1,9 @@
 import type { IRError, IRErrorKind } from '../ir.js';
-import { isObject } from './anthropic-wire.js';
+import { errorKindFromStatus, statusFromErrorKind } from '../shared/error-kind.js';
+import { isRecord } from '../shared/json.js';
 
 /**
- * Anthropic error `type` -> IR error kind, and the status each kind has.
+ * Anthropic error `type` -> IR error kind.
  * @see https://docs.anthropic.com/en/api/errors
  */
 const KIND_OF_TYPE: Record<string, IRErrorKind> = {
@@ -18,33 +19,15 @@ const KIND_OF_TYPE: Record<string, IRErrorKind> = {
   timeout_error: 'timeout',
 };
 
-const STATUS_OF_KIND: Record<IRErrorKind, number> = {
-  'invalid-request': 400,
-  'context-length': 400,
-  authentication: 401,
-  permission: 403,
-  'not-found': 404,
-  'request-too-large': 413,
-  'rate-limit': 429,
-  overloaded: 529,
-  timeout: 504,
-  server: 500,
-};
-
+/** The status each kind has at Anthropic: the usual ones, but overloaded is Anthropic's own 529. */
 export function statusOfKind(kind: IRErrorKind): number {
-  return STATUS_OF_KIND[kind];
+  return kind === 'overloaded' ? 529 : statusFromErrorKind(kind);
 }
 
+/** 402 is Anthropic's billing error; anything that is no 4xx or 5xx counts as a server error. */
 function kindOfStatus(status: number): IRErrorKind {
-  if (status === 401) return 'authentication';
-  if (status === 402 || status === 403) return 'permission';
-  if (status === 404) return 'not-found';
-  if (status === 408 || status === 504) return 'timeout';
-  if (status === 413) return 'request-too-large';
-  if (status === 429) return 'rate-limit';
-  if (status === 529 || status === 503) return 'overloaded';
-  if (status >= 400 && status < 500) return 'invalid-request';
-  return 'server';
+  if (status === 402) return 'permission';
+  return status >= 400 ? errorKindFromStatus(status) : 'server';
 }
 
 /**
@@ -58,7 +41,7 @@ function isContextLength(message: string): boolean {
 
 /** A parsed `{type:'error', error:{type, message}}` (HTTP body or SSE `error` event) -> IR error. */
 export function decodeAnthropicErrorBody(body: unknown, status: number | undefined): IRError {
-  const inner = isObject(body) && isObject(body.error) ? body.error : undefined;
+  const inner = isRecord(body) && isRecord(body.error) ? body.error : undefined;
   const type = typeof inner?.type === 'string' ? inner.type : undefined;
   const message = typeof inner?.message === 'string' ? inner.message : '';
   let kind: IRErrorKind = (type !== undefined ? KIND_OF_TYPE[type] : undefined) ?? (status !== undefined ? kindOfStatus(status) : 'server');

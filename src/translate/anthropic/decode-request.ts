@@ -3,8 +3,9 @@ import { GatewayError } from '../../protocols/errors.js';
 import type { LossSink } from '../extra.js';
 import { isEmptyValue, makeExtra } from '../extra.js';
 import type { IRMessage, IRReasoningConfig, IRRequest, IRResponseFormat, IRTextPart, IRTool, IRToolChoice } from '../ir.js';
+import { isRecord } from '../shared/json.js';
 import type { WireObject } from './anthropic-wire.js';
-import { ANTHROPIC_PROTOCOL, KNOWN_REQUEST_FIELDS, isObject } from './anthropic-wire.js';
+import { ANTHROPIC_PROTOCOL, KNOWN_REQUEST_FIELDS } from './anthropic-wire.js';
 import { decodeCacheControl, decodeRequestBlock, noteUncarriedKeys } from './decode-content.js';
 import { FieldWarnings, encodeRequestCore } from './encode-request.js';
 import type { FieldPath } from './request-validation.js';
@@ -33,7 +34,7 @@ import { sameJson } from './same-json.js';
  * @see https://docs.anthropic.com/en/api/messages
  */
 export function decodeAnthropicRequest(body: unknown): IRRequest {
-  if (!isObject(body)) throw new GatewayError('SB_ERR_BAD_REQUEST', 'request body must be a JSON object');
+  if (!isRecord(body)) throw new GatewayError('SB_ERR_BAD_REQUEST', 'request body must be a JSON object');
   const model = requireString(body.model, ['model']);
   if (model === '') fail(['model'], 'String should have at least 1 character');
   if (body.max_tokens === undefined) fail(['max_tokens'], 'Field required');
@@ -204,8 +205,8 @@ function decodeOutputFormat(outputConfig: WireObject | undefined, lost: LossSink
   noteUncarriedKeys(outputConfig, ['effort', 'format'], ['output_config'], lost);
   const format = outputConfig.format;
   if (format === undefined || format === null) return undefined;
-  if (!isObject(format) || format.type !== 'json_schema' || !isObject(format.schema)) {
-    lost(`output_config.format${isObject(format) && typeof format.type === 'string' ? ` ${format.type}` : ''}`);
+  if (!isRecord(format) || format.type !== 'json_schema' || !isRecord(format.schema)) {
+    lost(`output_config.format${isRecord(format) && typeof format.type === 'string' ? ` ${format.type}` : ''}`);
     return undefined;
   }
   noteUncarriedKeys(format, ['type', 'schema'], ['output_config', 'format'], lost);

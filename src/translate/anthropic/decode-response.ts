@@ -1,5 +1,5 @@
 import type { IRFinish, IRPart, IRResponse } from '../ir.js';
-import { isObject } from './anthropic-wire.js';
+import { isRecord } from '../shared/json.js';
 import { fromAnthropicUsage } from './convert-anthropic-usage.js';
 import { isJsonOutputCall } from './json-output.js';
 import { mapAnthropicStopReason } from './map-anthropic-finish-reason.js';
@@ -12,8 +12,8 @@ import { mapAnthropicStopReason } from './map-anthropic-finish-reason.js';
  * @see https://docs.anthropic.com/en/api/messages#response-content
  */
 export function decodeResponseBlock(block: unknown): IRPart | undefined {
-  if (!isObject(block)) return undefined;
-  if (isJsonOutputCall(block)) return { type: 'text', text: JSON.stringify(isObject(block.input) ? block.input : {}) };
+  if (!isRecord(block)) return undefined;
+  if (isJsonOutputCall(block)) return { type: 'text', text: JSON.stringify(isRecord(block.input) ? block.input : {}) };
   switch (block.type) {
     case 'text':
       return { type: 'text', text: typeof block.text === 'string' ? block.text : '' };
@@ -22,7 +22,7 @@ export function decodeResponseBlock(block: unknown): IRPart | undefined {
         type: 'tool-call',
         id: typeof block.id === 'string' ? block.id : '',
         name: typeof block.name === 'string' ? block.name : '',
-        arguments: JSON.stringify(isObject(block.input) ? block.input : {}),
+        arguments: JSON.stringify(isRecord(block.input) ? block.input : {}),
       };
     case 'thinking': {
       const part: IRPart = { type: 'reasoning', text: typeof block.thinking === 'string' ? block.thinking : '', vendor: 'anthropic' };
@@ -52,10 +52,10 @@ export function decodeFinish(stopReason: unknown, stopSequence: unknown, onlyJso
 
 /** Upstream Anthropic Messages body -> IR. */
 export function decodeAnthropicResponse(body: unknown): IRResponse {
-  const message = isObject(body) ? body : {};
+  const message = isRecord(body) ? body : {};
   const blocks = Array.isArray(message.content) ? message.content : [];
   const content = blocks.map(decodeResponseBlock).filter((p): p is IRPart => p !== undefined);
-  const onlyJson = blocks.some(isJsonOutputCall) && !blocks.some((b) => isObject(b) && b.type === 'tool_use' && !isJsonOutputCall(b));
+  const onlyJson = blocks.some(isJsonOutputCall) && !blocks.some((b) => isRecord(b) && b.type === 'tool_use' && !isJsonOutputCall(b));
   return {
     id: typeof message.id === 'string' ? message.id : '',
     model: typeof message.model === 'string' ? message.model : '',

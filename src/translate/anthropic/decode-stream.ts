@@ -1,8 +1,8 @@
 import type { Usage } from '../../store/types.js';
 import type { StreamDecoder } from '../codec.js';
 import type { IREvent, IRFinish } from '../ir.js';
+import { isRecord } from '../shared/json.js';
 import type { SseEvent } from '../sse.js';
-import { isObject } from './anthropic-wire.js';
 import type { WireObject } from './anthropic-wire.js';
 import { completeUsage, fromAnthropicUsagePartial } from './convert-anthropic-usage.js';
 import { decodeAnthropicErrorBody } from './decode-error.js';
@@ -38,7 +38,7 @@ export class AnthropicStreamDecoder implements StreamDecoder {
     } catch {
       return [];
     }
-    if (!isObject(data)) return [];
+    if (!isRecord(data)) return [];
     const type = typeof data.type === 'string' ? data.type : event.event;
     switch (type) {
       case 'message_start':
@@ -76,7 +76,7 @@ export class AnthropicStreamDecoder implements StreamDecoder {
   #messageStart(data: WireObject): IREvent[] {
     if (this.#started) return [];
     this.#started = true;
-    const message = isObject(data.message) ? data.message : {};
+    const message = isRecord(data.message) ? data.message : {};
     this.#id = typeof message.id === 'string' ? message.id : '';
     this.#model = typeof message.model === 'string' ? message.model : '';
     this.#usage = fromAnthropicUsagePartial(message.usage);
@@ -85,7 +85,7 @@ export class AnthropicStreamDecoder implements StreamDecoder {
 
   #blockStart(data: WireObject): IREvent[] {
     const index = typeof data.index === 'number' ? data.index : this.#open.size;
-    const block = isObject(data.content_block) ? data.content_block : {};
+    const block = isRecord(data.content_block) ? data.content_block : {};
     const events: IREvent[] = [];
     switch (block.type) {
       case 'text': {
@@ -113,7 +113,7 @@ export class AnthropicStreamDecoder implements StreamDecoder {
           toolCallId: typeof block.id === 'string' ? block.id : '',
           name: typeof block.name === 'string' ? block.name : '',
         });
-        if (isObject(block.input) && Object.keys(block.input).length > 0) {
+        if (isRecord(block.input) && Object.keys(block.input).length > 0) {
           events.push({ type: 'tool-call-delta', id, argumentsDelta: JSON.stringify(block.input) });
         }
         break;
@@ -142,7 +142,7 @@ export class AnthropicStreamDecoder implements StreamDecoder {
 
   #blockDelta(data: WireObject): IREvent[] {
     const block = typeof data.index === 'number' ? this.#open.get(data.index) : undefined;
-    const delta = isObject(data.delta) ? data.delta : {};
+    const delta = isRecord(data.delta) ? data.delta : {};
     if (!block) return [];
     switch (delta.type) {
       case 'text_delta':
@@ -181,7 +181,7 @@ export class AnthropicStreamDecoder implements StreamDecoder {
 
   /** message_delta: the stop reason, and cumulative usage figures that overwrite earlier ones. */
   #messageDelta(data: WireObject): IREvent[] {
-    const delta = isObject(data.delta) ? data.delta : {};
+    const delta = isRecord(data.delta) ? data.delta : {};
     if (delta.stop_reason !== undefined) this.#stopReason = delta.stop_reason;
     if (delta.stop_sequence !== undefined) this.#stopSequence = delta.stop_sequence;
     const usage = fromAnthropicUsagePartial(data.usage);

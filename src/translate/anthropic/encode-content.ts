@@ -10,8 +10,8 @@ import type {
   IRToolResultPart,
   Warnings,
 } from '../ir.js';
+import { isRecord } from '../shared/json.js';
 import type { WireObject } from './anthropic-wire.js';
-import { isObject } from './anthropic-wire.js';
 import { base64ToText, textToBase64 } from './text-base64.js';
 
 /**
@@ -91,7 +91,7 @@ export function toolInput(args: string, what: string, warnings: Warnings): WireO
   if (args.trim() === '') return {};
   try {
     const parsed: unknown = JSON.parse(args);
-    if (isObject(parsed)) return parsed;
+    if (isRecord(parsed)) return parsed;
   } catch {
     // fall through
   }

@@ -1,7 +1,8 @@
 import { foreignExtraWarnings, replayedFields, sameProtocolExtra } from '../extra.js';
 import type { IRReasoningConfig, IRRequest, IRTool, Warnings } from '../ir.js';
+import { isRecord } from '../shared/json.js';
 import type { WireObject } from './anthropic-wire.js';
-import { ANTHROPIC_PROTOCOL, isObject } from './anthropic-wire.js';
+import { ANTHROPIC_PROTOCOL } from './anthropic-wire.js';
 import { encodeMessages, encodeSystem, withCacheControl } from './encode-content.js';
 import { planJsonOutput } from './json-output.js';
 
@@ -57,7 +58,7 @@ function nativeFields(request: IRRequest): Record<string, unknown> | undefined {
  */
 export function encodeRequestCore(request: IRRequest, model: string, warn: FieldWarnings): WireObject {
   const native = nativeFields(request);
-  const outputConfig = isObject(native?.output_config) ? native.output_config : undefined;
+  const outputConfig = isRecord(native?.output_config) ? native.output_config : undefined;
   const body: WireObject = { model };
 
   let thinking = encodeThinking(request.reasoning, outputConfig?.effort !== undefined, warn);
@@ -80,7 +81,7 @@ export function encodeRequestCore(request: IRRequest, model: string, warn: Field
   const system = [...request.system];
   const tools: WireObject[] = request.tools.map(encodeTool);
   let toolChoice = encodeToolChoice(request);
-  if (request.responseFormat && !isObject(outputConfig?.format)) {
+  if (request.responseFormat && !isRecord(outputConfig?.format)) {
     const canForceTool = request.tools.length === 0 && thinking?.budget === undefined && request.toolChoice?.type !== 'none';
     const plan = planJsonOutput(request.responseFormat, canForceTool);
     if (plan?.mode === 'tool') {

@@ -1,6 +1,6 @@
 import type { IRResponseFormat } from '../ir.js';
+import { isRecord } from '../shared/json.js';
 import type { WireObject } from './anthropic-wire.js';
-import { isObject } from './anthropic-wire.js';
 
 /**
  * Anthropic has no `response_format`. A JSON answer asked for through the IR
@@ -47,5 +47,5 @@ export function planJsonOutput(format: IRResponseFormat, canForceTool: boolean):
 
 /** A `tool_use` block that carries the JSON answer, not a call for the client to run. */
 export function isJsonOutputCall(block: unknown): block is WireObject & { input?: unknown } {
-  return isObject(block) && block.type === 'tool_use' && block.name === JSON_OUTPUT_TOOL;
+  return isRecord(block) && block.type === 'tool_use' && block.name === JSON_OUTPUT_TOOL;
 }

@@ -1,6 +1,6 @@
 import { formatPath } from '../../config/format-path.js';
 import { GatewayError } from '../../protocols/errors.js';
-import { isObject } from './anthropic-wire.js';
+import { isRecord } from '../shared/json.js';
 import type { WireObject } from './anthropic-wire.js';
 
 /** A location in the client's body, rendered as `messages[0].content[1].text`. */
@@ -14,7 +14,7 @@ export function fail(path: FieldPath, message: string): never {
 
 export function requireObject(value: unknown, path: FieldPath): WireObject {
   if (value === undefined) fail(path, 'Field required');
-  if (!isObject(value)) fail(path, 'Input should be a valid dictionary');
+  if (!isRecord(value)) fail(path, 'Input should be a valid dictionary');
   return value;
 }
 

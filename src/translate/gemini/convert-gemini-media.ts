@@ -1,7 +1,8 @@
 import type { IRFilePart, IRImagePart, IRMediaSource } from '../ir.js';
+import { requireString, optionalString } from '../shared/validate.js';
 import type { GeminiBlob, GeminiFileData } from './gemini-wire.js';
 import { field } from './json.js';
-import { requireRecord, requireString, optionalString } from './validate.js';
+import { requireRecord } from './validate.js';
 
 /** `inlineData` / `fileData` -> an IR image (for `image/*`) or file part. */
 export function decodeGeminiMedia(part: Record<string, unknown>, path: string): IRImagePart | IRFilePart | undefined {

@@ -1,4 +1,4 @@
-import { isRecord } from './json.js';
+import { isRecord } from '../shared/json.js';
 
 /**
  * Gemini's `Schema` (an OpenAPI 3.0 subset, used by `parameters` and

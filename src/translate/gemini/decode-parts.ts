@@ -1,7 +1,8 @@
 import type { IRFilePart, IRImagePart, IRPart, IRReasoningPart, IRTextPart, IRToolResultPart } from '../ir.js';
+import { badRequest, optionalBoolean, optionalString, requireString } from '../shared/validate.js';
 import { decodeGeminiMedia } from './convert-gemini-media.js';
 import { field, parseObject, unknownFields } from './json.js';
-import { badRequest, optionalBoolean, optionalRecord, optionalString, requireRecord, requireString } from './validate.js';
+import { optionalRecord, requireRecord } from './validate.js';
 
 /** Part fields the IR carries; anything else on a mapped part is kept aside for the round trip. */
 const KNOWN_PART_FIELDS = ['text', 'thought', 'thoughtSignature', 'inlineData', 'fileData', 'functionCall', 'functionResponse'];

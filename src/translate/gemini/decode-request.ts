@@ -2,22 +2,14 @@ import type { RequestHints } from '../codec.js';
 import type { LossSink } from '../extra.js';
 import { isEmptyValue, makeExtra } from '../extra.js';
 import type { IRMessage, IRReasoningConfig, IRRequest, IRResponseFormat, IRTextPart, IRTool, IRToolChoice } from '../ir.js';
+import { jsonEqual } from '../shared/json.js';
+import { badRequest, optionalBoolean, optionalInteger, optionalNumber, optionalString, requireString } from '../shared/validate.js';
 import { geminiSchemaToJsonSchema } from './convert-gemini-schema.js';
 import { decodeGeminiParts, type CallIds } from './decode-parts.js';
 import { LAYOUT_FIELD, type GeminiLayout } from './gemini-layout.js';
 import { requestCallId, SYNTHETIC_ID_PREFIX } from './gemini-tool-ids.js';
-import { field, jsonEqual, unknownFields } from './json.js';
-import {
-  badRequest,
-  optionalBoolean,
-  optionalInteger,
-  optionalNumber,
-  optionalRecord,
-  optionalString,
-  requireArray,
-  requireRecord,
-  requireString,
-} from './validate.js';
+import { field, unknownFields } from './json.js';
+import { optionalRecord, requireArray, requireRecord } from './validate.js';
 
 const KNOWN_REQUEST_FIELDS = ['contents', 'systemInstruction', 'tools', 'toolConfig', 'generationConfig'];
 const KNOWN_GENERATION_FIELDS = [

@@ -1,10 +1,10 @@
 import { ZERO_USAGE } from '../../store/types.js';
 import type { IRFinish, IRPart, IRResponse } from '../ir.js';
+import { isRecord } from '../shared/json.js';
 import { decodeGeminiUsage } from './convert-gemini-usage.js';
 import { decodeGeminiParts, type CallIds } from './decode-parts.js';
 import type { GeminiResponse } from './gemini-wire.js';
 import { responseCallId } from './gemini-tool-ids.js';
-import { isRecord } from './json.js';
 import { decodeGeminiFinishReason } from './map-gemini-finish-reason.js';
 
 /** Ids for one answer's function calls: their own, else `call_gemini_<responseId>_<n>`. */

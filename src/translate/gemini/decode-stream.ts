@@ -1,12 +1,13 @@
 import type { Usage } from '../../store/types.js';
 import type { StreamDecoder } from '../codec.js';
 import type { IREvent, IRFinish } from '../ir.js';
+import { isRecord } from '../shared/json.js';
 import type { SseEvent } from '../sse.js';
 import { decodeGeminiUsage } from './convert-gemini-usage.js';
 import { responseCallIds, createdOf, finishOf } from './decode-response.js';
 import { decodeGeminiError } from './errors.js';
 import type { GeminiResponse } from './gemini-wire.js';
-import { field, isRecord } from './json.js';
+import { field } from './json.js';
 
 type Block = { kind: 'text' | 'reasoning'; id: string; signed: boolean };
 

@@ -1,8 +1,9 @@
 import type { IRPart, IRReasoningPart, IRToolCallPart, IRToolResultPart } from '../ir.js';
+import { isRecord } from '../shared/json.js';
 import { encodeGeminiMedia } from './convert-gemini-media.js';
 import type { GeminiFunctionResponsePart, GeminiPart } from './gemini-wire.js';
 import { isSyntheticId } from './gemini-tool-ids.js';
-import { isRecord, parseObject } from './json.js';
+import { parseObject } from './json.js';
 
 export interface PartEncoding {
   /**

@@ -1,9 +1,9 @@
 import { foreignExtraWarnings, replayedFields, sameProtocolExtra } from '../extra.js';
 import type { IRRequest, IRTool, IRToolChoice, Warnings } from '../ir.js';
+import { isRecord } from '../shared/json.js';
 import { encodeGeminiParts } from './encode-parts.js';
 import type { GeminiContent, GeminiFunctionDeclaration, GeminiGenerationConfig, GeminiRequest } from './gemini-wire.js';
 import { LAYOUT_FIELD, type GeminiLayout } from './gemini-layout.js';
-import { isRecord } from './json.js';
 
 /**
  * Gemini 3 and later check thought signatures on function calls and name

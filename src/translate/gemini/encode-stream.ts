@@ -1,11 +1,11 @@
 import type { Usage } from '../../store/types.js';
 import type { StreamEncoder } from '../codec.js';
 import type { IREvent, IRRequest, Vendor } from '../ir.js';
+import { isRecord } from '../shared/json.js';
 import { encodeGeminiUsage } from './convert-gemini-usage.js';
 import { encodeGeminiStreamError } from './errors.js';
 import type { GeminiPart, GeminiResponse } from './gemini-wire.js';
 import { isSyntheticId } from './gemini-tool-ids.js';
-import { isRecord } from './json.js';
 import { encodeGeminiFinishReason } from './map-gemini-finish-reason.js';
 
 /**

@@ -1,6 +1,7 @@
 import type { IRError, IRErrorKind } from '../ir.js';
+import { errorKindFromStatus } from '../shared/error-kind.js';
+import { isRecord } from '../shared/json.js';
 import type { GeminiErrorBody } from './gemini-wire.js';
-import { isRecord } from './json.js';
 
 /**
  * Gemini's context-length error: 400 INVALID_ARGUMENT, "The input token
@@ -67,29 +68,11 @@ function kindOf(httpStatus: number, status: string | undefined, message: string,
     default:
       break;
   }
-  switch (httpStatus) {
-    case 400:
-      if (CONTEXT_LENGTH.test(message)) return 'context-length';
-      return BAD_API_KEY.test(body) ? 'authentication' : 'invalid-request';
-    case 401:
-      return 'authentication';
-    case 403:
-      return 'permission';
-    case 404:
-      return 'not-found';
-    case 408:
-    case 504:
-      return 'timeout';
-    case 413:
-      return 'request-too-large';
-    case 429:
-      return 'rate-limit';
-    case 503:
-    case 529:
-      return 'overloaded';
-    default:
-      return httpStatus >= 500 ? 'server' : 'invalid-request';
+  if (httpStatus === 400) {
+    if (CONTEXT_LENGTH.test(message)) return 'context-length';
+    return BAD_API_KEY.test(body) ? 'authentication' : 'invalid-request';
   }
+  return errorKindFromStatus(httpStatus);
 }
 
 const SHAPE: Record<IRErrorKind, { code: number; status: string }> = {

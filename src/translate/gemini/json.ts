@@ -1,8 +1,5 @@
-/** Small JSON helpers shared by the Gemini codec's files. */
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord } from '../shared/json.js';
+/** JSON helpers for the Gemini wire format: its two field spellings and JSON-in-text. */
 
 /** `thoughtSignature` -> `thought_signature`: the proto field name the API also accepts. */
 export function snakeCase(camel: string): string {
@@ -33,21 +30,4 @@ export function parseObject(text: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
-}
-
-/**
- * Structural equality of JSON-like values; a property whose value is
- * `undefined` counts as absent.
- */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((item, i) => jsonEqual(item, b[i]));
-  }
-  if (!isRecord(a) || !isRecord(b)) return false;
-  const keysA = Object.keys(a).filter((k) => a[k] !== undefined);
-  const keysB = Object.keys(b).filter((k) => b[k] !== undefined);
-  if (keysA.length !== keysB.length) return false;
-  return keysA.every((k) => Object.hasOwn(b, k) && jsonEqual(a[k], b[k]));
 }

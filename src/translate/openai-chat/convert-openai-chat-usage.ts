@@ -1,5 +1,5 @@
 import type { Usage } from '../../store/types.js';
-import { isRecord } from './json.js';
+import { isRecord } from '../shared/json.js';
 import type { ChatUsage } from './openai-chat-wire.js';
 
 function count(value: unknown): number {

@@ -1,6 +1,7 @@
 import { upstreamErrorMessage } from '../../protocols/errors.js';
 import type { IRError, IRErrorKind } from '../ir.js';
-import { isRecord } from './json.js';
+import { errorKindFromStatus, statusFromErrorKind } from '../shared/error-kind.js';
+import { isRecord } from '../shared/json.js';
 
 /**
  * An OpenAI(-compatible) error answer -> IR. OpenAI marks a too-long prompt
@@ -26,50 +27,16 @@ export function classifyOpenAIChatError(status: number, error: Record<string, un
   const code = typeof error.code === 'string' ? error.code : '';
   const type = typeof error.type === 'string' ? error.type : '';
   const kind = classify(status, code, type, message);
-  return { kind, message, status: status > 0 ? status : DEFAULT_STATUS[kind] };
+  return { kind, message, status: status > 0 ? status : statusFromErrorKind(kind) };
 }
 
 function classify(status: number, code: string, type: string, message: string): IRErrorKind {
   if (code === 'context_length_exceeded') return 'context-length';
   if ((status === 0 || status === 400 || status === 413 || status === 422) && CONTEXT_LENGTH.test(message)) return 'context-length';
-  switch (status) {
-    case 401:
-      return 'authentication';
-    case 403:
-      return 'permission';
-    case 404:
-      return 'not-found';
-    case 408:
-    case 504:
-      return 'timeout';
-    case 413:
-      return 'request-too-large';
-    case 429:
-      return 'rate-limit';
-    case 503:
-    case 529:
-      return 'overloaded';
-    default:
-      break;
-  }
-  if (status >= 500) return 'server';
-  if (status >= 400) return 'invalid-request';
+  if (status >= 400) return errorKindFromStatus(status);
   // No status (an in-stream error): go by the body.
   if (code === 'rate_limit_exceeded' || type === 'rate_limit_error' || type === 'tokens' || type === 'requests') return 'rate-limit';
   if (type === 'invalid_request_error') return 'invalid-request';
   if (code === 'invalid_api_key' || type === 'authentication_error') return 'authentication';
   return 'server';
 }
-
-export const DEFAULT_STATUS: Record<IRErrorKind, number> = {
-  'invalid-request': 400,
-  'context-length': 400,
-  authentication: 401,
-  permission: 403,
-  'not-found': 404,
-  'request-too-large': 413,
-  'rate-limit': 429,
-  overloaded: 503,
-  timeout: 504,
-  server: 500,
-};

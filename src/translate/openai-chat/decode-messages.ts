@@ -1,8 +1,9 @@
 import type { LossSink } from '../extra.js';
 import { noteUncarriedKeys } from '../extra.js';
 import type { IRFilePart, IRImagePart, IRMessage, IRPart, IRTextPart, IRToolResultPart } from '../ir.js';
+import { badRequest, optionalString, requireString } from '../shared/validate.js';
 import { audioMediaType, sourceFromUrl } from './convert-openai-chat-media.js';
-import { badRequest, optionalString, requireRecord, requireString } from './validate.js';
+import { requireRecord } from './validate.js';
 
 /**
  * OpenAI Chat `messages` -> IR `system` + `messages`.

@@ -1,9 +1,10 @@
 import { isEmptyValue, makeExtra } from '../extra.js';
 import type { IRRequest } from '../ir.js';
+import { isRecord, jsonEqual, pick } from '../shared/json.js';
+import { badRequest, requireString } from '../shared/validate.js';
 import { encodeKnownFields } from './encode-request.js';
-import { isRecord, jsonEqual, pick } from './json.js';
 import { blankRequest, KNOWN_FIELDS, REQUEST_FACETS, ROUND_TRIP_FIELD } from './request-facets.js';
-import { badRequest, requireRecord, requireString } from './validate.js';
+import { requireRecord } from './validate.js';
 
 /**
  * Unmapped top-level values that ask for nothing beyond the API's default,

@@ -1,7 +1,7 @@
 import { GatewayError } from '../../protocols/errors.js';
 import type { IRPart, IRResponse } from '../ir.js';
+import { isRecord } from '../shared/json.js';
 import { decodeOpenAIChatUsage } from './convert-openai-chat-usage.js';
-import { isRecord } from './json.js';
 import { decodeOpenAIChatFinishReason } from './map-openai-chat-finish-reason.js';
 
 /**

@@ -1,11 +1,11 @@
 import type { Usage } from '../../store/types.js';
 import type { StreamDecoder } from '../codec.js';
 import type { IREvent, IRFinish } from '../ir.js';
+import { isRecord } from '../shared/json.js';
 import type { SseEvent } from '../sse.js';
 import { decodeOpenAIChatUsage } from './convert-openai-chat-usage.js';
 import { classifyOpenAIChatError } from './decode-error.js';
 import { readableReasoning } from './decode-response.js';
-import { isRecord } from './json.js';
 import { decodeOpenAIChatFinishReason } from './map-openai-chat-finish-reason.js';
 
 /**

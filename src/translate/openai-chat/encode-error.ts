@@ -1,5 +1,5 @@
 import type { IRError, IRErrorKind } from '../ir.js';
-import { DEFAULT_STATUS } from './decode-error.js';
+import { statusFromErrorKind } from '../shared/error-kind.js';
 
 /** The `type` and `code` OpenAI uses for each kind. */
 const SHAPE: Record<IRErrorKind, { type: string; code: string | null; param?: string }> = {
@@ -30,7 +30,7 @@ export function encodeOpenAIChatError(error: IRError): { status: number; body: {
     (error.kind === 'invalid-request' && error.status >= 400 && error.status < 500) ||
     (error.kind === 'server' && error.status >= 500 && error.status < 600);
   return {
-    status: keepStatus ? error.status : DEFAULT_STATUS[error.kind],
+    status: keepStatus ? error.status : statusFromErrorKind(error.kind),
     body: { error: { message: error.message, type: shape.type, param: shape.param ?? null, code: shape.code } },
   };
 }

@@ -1,7 +1,7 @@
 import { foreignExtraWarnings, replayedField, replayedFields, sameProtocolExtra } from '../extra.js';
 import type { IRRequest, IRResponseFormat, IRToolChoice, Warnings } from '../ir.js';
+import { isRecord, jsonEqual, pick } from '../shared/json.js';
 import { CACHE_CONTROL_WARNING, encodeOpenAIChatMessages } from './encode-messages.js';
-import { isRecord, jsonEqual, pick } from './json.js';
 import type { ChatTool, ChatToolChoice } from './openai-chat-wire.js';
 import { blankRequest, REQUEST_FACETS, ROUND_TRIP_FIELD } from './request-facets.js';
 

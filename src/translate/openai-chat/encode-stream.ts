@@ -2,9 +2,9 @@ import type { Usage } from '../../store/types.js';
 import type { StreamEncoder } from '../codec.js';
 import { replayedField, sameProtocolExtra } from '../extra.js';
 import type { IREvent, IRRequest } from '../ir.js';
+import { isRecord } from '../shared/json.js';
 import { encodeOpenAIChatUsage } from './convert-openai-chat-usage.js';
 import { encodeOpenAIChatStreamError } from './encode-error.js';
-import { isRecord } from './json.js';
 import { encodeOpenAIChatFinishReason } from './map-openai-chat-finish-reason.js';
 import type { ChatCompletionChunk } from './openai-chat-wire.js';
 

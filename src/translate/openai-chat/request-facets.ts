@@ -1,17 +1,10 @@
 import type { LossSink } from '../extra.js';
 import { noteUncarriedKeys } from '../extra.js';
 import type { IRRequest, IRResponseFormat, IRToolChoice, IRTool } from '../ir.js';
+import { isRecord } from '../shared/json.js';
+import { badRequest, optionalBoolean, optionalInteger, optionalNumber, optionalString, requireString } from '../shared/validate.js';
 import { decodeOpenAIChatMessages } from './decode-messages.js';
-import { isRecord } from './json.js';
-import {
-  badRequest,
-  optionalBoolean,
-  optionalInteger,
-  optionalNumber,
-  optionalString,
-  requireRecord,
-  requireString,
-} from './validate.js';
+import { requireRecord } from './validate.js';
 
 /**
  * The request fields this codec maps to the IR, in groups ("facets"): each

@@ -1,42 +1,11 @@
-import { GatewayError } from '../../protocols/errors.js';
-import { isRecord } from './json.js';
+import { isRecord } from '../shared/json.js';
+import { badRequest } from '../shared/validate.js';
 
-/** A 400 that names the offending field of the client's OpenAI Chat body. */
-export function badRequest(path: string, message: string): GatewayError {
-  return new GatewayError('SB_ERR_BAD_REQUEST', `${path}: ${message}`, path);
-}
-
+/**
+ * An object field of the client's OpenAI Chat body. Unlike Gemini's, a
+ * missing one is also reported as "must be an object".
+ */
 export function requireRecord(value: unknown, path: string): Record<string, unknown> {
   if (!isRecord(value)) throw badRequest(path, 'must be an object');
-  return value;
-}
-
-export function requireString(value: unknown, path: string): string {
-  if (typeof value !== 'string') throw badRequest(path, value === undefined ? 'is required' : 'must be a string');
-  return value;
-}
-
-/** A field that may be absent or null (both mean "not set"). */
-export function optionalString(value: unknown, path: string): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw badRequest(path, 'must be a string');
-  return value;
-}
-
-export function optionalNumber(value: unknown, path: string): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw badRequest(path, 'must be a number');
-  return value;
-}
-
-export function optionalInteger(value: unknown, path: string): number | undefined {
-  const n = optionalNumber(value, path);
-  if (n !== undefined && !Number.isInteger(n)) throw badRequest(path, 'must be an integer');
-  return n;
-}
-
-export function optionalBoolean(value: unknown, path: string): boolean | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'boolean') throw badRequest(path, 'must be a boolean');
   return value;
 }

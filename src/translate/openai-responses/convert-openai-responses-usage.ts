@@ -4,7 +4,8 @@
  * @see https://platform.openai.com/docs/api-reference/responses/object#responses/object-usage
  */
 import type { Usage } from '../../store/types.js';
-import { isRecord, num } from './wire.js';
+import { isRecord } from '../shared/json.js';
+import { num } from './wire.js';
 
 export interface ResponsesUsage {
   input_tokens: number;

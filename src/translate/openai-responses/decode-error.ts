@@ -4,20 +4,9 @@
  * @see https://platform.openai.com/docs/guides/error-codes
  */
 import type { IRError, IRErrorKind } from '../ir.js';
-import { isRecord, str } from './wire.js';
-
-const STATUS_OF_KIND: Record<IRErrorKind, number> = {
-  'invalid-request': 400,
-  'context-length': 400,
-  authentication: 401,
-  permission: 403,
-  'not-found': 404,
-  'request-too-large': 413,
-  'rate-limit': 429,
-  overloaded: 503,
-  timeout: 504,
-  server: 500,
-};
+import { errorKindFromStatus, statusFromErrorKind } from '../shared/error-kind.js';
+import { isRecord } from '../shared/json.js';
+import { str } from './wire.js';
 
 export function decodeError(status: number, body: string): IRError {
   let error: Record<string, unknown> = {};
@@ -35,7 +24,7 @@ export function decodeError(status: number, body: string): IRError {
 /** Kind from the error code first (it is the most specific), then the HTTP status. */
 export function classifyError(status: number | undefined, code: string | undefined, type: string | undefined, message: string): IRError {
   const kind = kindOf(status, code, type, message);
-  return { kind, message, status: status ?? STATUS_OF_KIND[kind] };
+  return { kind, message, status: status ?? statusFromErrorKind(kind) };
 }
 
 function kindOf(status: number | undefined, code: string | undefined, type: string | undefined, message: string): IRErrorKind {
@@ -44,31 +33,6 @@ function kindOf(status: number | undefined, code: string | undefined, type: stri
   if (code === 'invalid_api_key') return 'authentication';
   if (code === 'model_not_found') return 'not-found';
   if (code === 'server_error' && status === undefined) return 'server';
-  switch (status) {
-    case undefined:
-      return type === 'invalid_request_error' ? 'invalid-request' : 'server';
-    case 400:
-    case 422:
-      return 'invalid-request';
-    case 401:
-      return 'authentication';
-    case 403:
-      return 'permission';
-    case 404:
-      return 'not-found';
-    case 408:
-    case 504:
-      return 'timeout';
-    case 413:
-      return 'request-too-large';
-    case 429:
-      return 'rate-limit';
-    case 503:
-    case 529:
-      return 'overloaded';
-    default:
-      return status >= 500 ? 'server' : 'invalid-request';
-  }
+  if (status === undefined) return type === 'invalid_request_error' ? 'invalid-request' : 'server';
+  return errorKindFromStatus(status);
 }
-
-export { STATUS_OF_KIND };

@@ -27,7 +27,9 @@ import type {
   IRToolChoice,
   IRToolResultPart,
 } from '../ir.js';
-import { PROTOCOL, badRequest, isRecord, num, sourceFromUrl, str, type Json } from './wire.js';
+import { isRecord } from '../shared/json.js';
+import { badRequest } from '../shared/validate.js';
+import { PROTOCOL, num, sourceFromUrl, str, type Json } from './wire.js';
 
 /** Fields that need server-side state; refused rather than silently ignored. */
 const STATEFUL_FIELDS = ['previous_response_id', 'conversation'] as const;

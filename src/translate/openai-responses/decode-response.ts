@@ -5,9 +5,10 @@
  * @see https://platform.openai.com/docs/api-reference/responses/object
  */
 import type { IRPart, IRReasoningPart, IRResponse } from '../ir.js';
+import { isRecord } from '../shared/json.js';
 import { decodeUsage } from './convert-openai-responses-usage.js';
 import { decodeFinish } from './map-openai-responses-finish-reason.js';
-import { isRecord, num, str, type Json } from './wire.js';
+import { num, str, type Json } from './wire.js';
 
 export function decodeResponse(body: unknown): IRResponse {
   if (!isRecord(body)) throw new Error('openai-responses: the upstream answer is not a response object');

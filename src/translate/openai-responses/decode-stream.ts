@@ -11,11 +11,12 @@
 import type { StreamDecoder } from '../codec.js';
 import type { SseEvent } from '../sse.js';
 import type { IREvent, IRPart } from '../ir.js';
+import { isRecord } from '../shared/json.js';
 import { decodeUsage } from './convert-openai-responses-usage.js';
 import { classifyError } from './decode-error.js';
 import { decodeOutputItem } from './decode-response.js';
 import { decodeFinish } from './map-openai-responses-finish-reason.js';
-import { isRecord, num, str, type Json } from './wire.js';
+import { num, str, type Json } from './wire.js';
 
 interface PartState {
   blockId: string;

@@ -5,7 +5,8 @@
  */
 import { replayedFields, sameProtocolExtra } from '../extra.js';
 import type { IRRequest, IRResponseFormat, IRToolChoice, IRTool } from '../ir.js';
-import { PROTOCOL, isRecord, type Json } from './wire.js';
+import { isRecord } from '../shared/json.js';
+import { PROTOCOL, type Json } from './wire.js';
 
 /** Collects warnings once each, in order. */
 export class WarningSet {

@@ -5,7 +5,7 @@
  * @see https://platform.openai.com/docs/api-reference/responses-streaming/error
  */
 import type { IRError, IRErrorKind } from '../ir.js';
-import { STATUS_OF_KIND } from './decode-error.js';
+import { statusFromErrorKind } from '../shared/error-kind.js';
 
 interface OpenAIErrorShape {
   type: string;
@@ -29,7 +29,7 @@ const SHAPE: Record<IRErrorKind, OpenAIErrorShape> = {
 /** The status is the kind's own (an upstream's 529 or 422 means nothing to an OpenAI client). */
 export function encodeError(error: IRError): { status: number; body: unknown } {
   const { type, code, param } = SHAPE[error.kind];
-  const status = error.kind === 'server' && error.status >= 500 && error.status <= 599 ? error.status : STATUS_OF_KIND[error.kind];
+  const status = error.kind === 'server' && error.status >= 500 && error.status <= 599 ? error.status : statusFromErrorKind(error.kind);
   return { status, body: { error: { message: error.message, type, param, code } } };
 }
 

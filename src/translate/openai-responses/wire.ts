@@ -1,26 +1,15 @@
 /**
- * Small helpers for reading the OpenAI Responses wire format: type guards,
- * 400 errors that name the field, data URLs and item ids. Wire shapes are
- * read loosely (unknown in, checked field by field) so API drift does not
- * break parsing.
+ * Small helpers for reading the OpenAI Responses wire format: typed readers,
+ * data URLs and item ids. Wire shapes are read loosely (unknown in, checked
+ * field by field) so API drift does not break parsing.
  * @see https://platform.openai.com/docs/api-reference/responses/create
  */
-import { GatewayError } from '../../protocols/errors.js';
 import type { IRMediaSource } from '../ir.js';
 
 /** The protocol name this codec answers to (and stamps on `IRRequest.extra`). */
 export const PROTOCOL = 'openai-responses';
 
 export type Json = Record<string, unknown>;
-
-export function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** A 400 naming the offending field. */
-export function badRequest(path: string, message: string): GatewayError {
-  return new GatewayError('SB_ERR_BAD_REQUEST', `${path}: ${message}`, path);
-}
 
 export function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
 import { anthropicCodec } from '../../../src/translate/anthropic/index.js';
 import type { IREvent } from '../../../src/translate/ir.js';
-import { SseScanner } from '../../../src/translate/sse.js';
+import { replaySse } from '../replay-sse.js';
 
 const FIXTURES = new URL('../../fixtures/anthropic/', import.meta.url);
 
@@ -20,15 +20,7 @@ export function fixtureJson<T = Record<string, unknown>>(name: string): T {
 
 /** Feeds SSE text to the codec's stream decoder in small uneven chunks, then ends it. */
 export function decodeSse(text: string, chunkSize = 17): IREvent[] {
-  const scanner = new SseScanner();
-  const decoder = anthropicCodec.decodeStream();
-  const events: IREvent[] = [];
-  for (let i = 0; i < text.length; i += chunkSize) {
-    for (const e of scanner.push(text.slice(i, i + chunkSize))) events.push(...decoder.push(e));
-  }
-  for (const e of scanner.flush()) events.push(...decoder.push(e));
-  events.push(...decoder.end());
-  return events;
+  return replaySse(anthropicCodec.decodeStream(), text, chunkSize);
 }
 
 export interface Answer {

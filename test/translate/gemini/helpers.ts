@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { GoogleGenAI } from '@google/genai';
 import type { Usage } from '../../../src/store/types.js';
 import type { IREvent, IRFinish, IRPart } from '../../../src/translate/ir.js';
-import { SseScanner } from '../../../src/translate/sse.js';
 import { geminiCodec } from '../../../src/translate/gemini/index.js';
+import { replaySse } from '../replay-sse.js';
 
 const FIXTURES = new URL('../../fixtures/gemini/', import.meta.url);
 
@@ -21,15 +21,7 @@ export function fixture(name: string): any {
 
 /** Feeds SSE text through the scanner and the codec's stream decoder, in pieces of `chunkSize` characters. */
 export function decodeSse(text: string, chunkSize = 17): IREvent[] {
-  const scanner = new SseScanner();
-  const decoder = geminiCodec.decodeStream();
-  const events: IREvent[] = [];
-  for (let i = 0; i < text.length; i += chunkSize) {
-    for (const e of scanner.push(text.slice(i, i + chunkSize))) events.push(...decoder.push(e));
-  }
-  for (const e of scanner.flush()) events.push(...decoder.push(e));
-  events.push(...decoder.end());
-  return events;
+  return replaySse(geminiCodec.decodeStream(), text, chunkSize);
 }
 
 export interface TinyServer {

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { IREvent } from '../../../src/translate/ir.js';
-import { SseScanner } from '../../../src/translate/sse.js';
 import { openaiChatCodec } from '../../../src/translate/openai-chat/index.js';
+import { replaySse } from '../replay-sse.js';
 
 const FIXTURES = new URL('../../fixtures/openai-chat/', import.meta.url);
 
@@ -18,15 +18,7 @@ export function fixtureJson(name: string): any {
 
 /** Feed SSE text through the scanner in small uneven pieces, then through the codec's stream decoder. */
 export function decodeSse(text: string, pieceSize = 37): IREvent[] {
-  const scanner = new SseScanner();
-  const decoder = openaiChatCodec.decodeStream();
-  const events: IREvent[] = [];
-  for (let i = 0; i < text.length; i += pieceSize) {
-    for (const e of scanner.push(text.slice(i, i + pieceSize))) events.push(...decoder.push(e));
-  }
-  for (const e of scanner.flush()) events.push(...decoder.push(e));
-  events.push(...decoder.end());
-  return events;
+  return replaySse(openaiChatCodec.decodeStream(), text, pieceSize);
 }
 
 /** Text of each block, by IR block id, plus the order the blocks started in. */

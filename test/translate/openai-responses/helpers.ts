@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { openaiResponsesCodec } from '../../../src/translate/openai-responses/index.js';
 import type { IREvent, IRRequest } from '../../../src/translate/ir.js';
-import { SseScanner } from '../../../src/translate/sse.js';
+import { replaySse } from '../replay-sse.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/openai-responses/', import.meta.url));
 
@@ -22,15 +22,7 @@ export function fixtureJson(name: string): any {
 
 /** Feeds SSE text through the codec's stream decoder in small chunks, as it would arrive. */
 export function decodeSse(text: string, chunkSize = 37): IREvent[] {
-  const scanner = new SseScanner();
-  const decoder = openaiResponsesCodec.decodeStream();
-  const events: IREvent[] = [];
-  for (let i = 0; i < text.length; i += chunkSize) {
-    for (const sse of scanner.push(text.slice(i, i + chunkSize))) events.push(...decoder.push(sse));
-  }
-  for (const sse of scanner.flush()) events.push(...decoder.push(sse));
-  events.push(...decoder.end());
-  return events;
+  return replaySse(openaiResponsesCodec.decodeStream(), text, chunkSize);
 }
 
 /** Runs IR events through the codec's stream encoder and returns the SSE text. */

@@ -1,4 +1,4 @@
-/** Small JSON helpers shared by the OpenAI Chat codec's files. */
+/** Small JSON helpers shared by the codecs. */
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
