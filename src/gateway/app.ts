@@ -33,7 +33,7 @@ export function createApp(ctx: GatewayContext): Hono {
     if (target.action === 'streamGenerateContent' && c.req.query('alt') !== 'sse') {
       // The official SDKs always stream over SSE; the JSON-array stream is not served.
       const error = new GatewayError('SB_ERR_BAD_REQUEST', 'alt: streamGenerateContent is served as Server-Sent Events only: add ?alt=sse', 'alt');
-      return startExchange(ctx, OPERATIONS.geminiGenerate, ctx.io.clientSignal(c)).fail(error);
+      return startExchange(ctx, OPERATIONS.geminiGenerate, c).fail(error);
     }
     return proxyRequest(c, ctx, OPERATIONS.geminiGenerate, { model: target.model, stream: target.action === 'streamGenerateContent' });
   };

@@ -21,7 +21,7 @@ const ANTHROPIC_COUNT_FIELDS = ['model', 'messages', 'system', 'tools', 'tool_ch
  * tokenizer, marked as estimated in the log.
  */
 export async function countTokens(c: Context, ctx: GatewayContext, op: Operation, hints: UrlHints = {}): Promise<Response> {
-  const ex = startExchange(ctx, op, ctx.io.clientSignal(c));
+  const ex = startExchange(ctx, op, c);
   const { row } = ex;
   try {
     const { body, plan } = await admit(c, ctx, ex, op, hints);

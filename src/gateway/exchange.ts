@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import type { GatewayContext } from './context.js';
 import type { Operation } from './operations.js';
 import { encodeError, GatewayError } from '../protocols/errors.js';
@@ -23,7 +24,7 @@ export interface Exchange {
   abortUpstream(): void;
 }
 
-export function startExchange(ctx: GatewayContext, op: Operation, clientSignal: AbortSignal): Exchange {
+export function startExchange(ctx: GatewayContext, op: Operation, c: Context): Exchange {
   const started = ctx.now();
   const row: LogRecord = {
     id: crypto.randomUUID(),
@@ -51,10 +52,10 @@ export function startExchange(ctx: GatewayContext, op: Operation, clientSignal: 
     usageEstimated: false,
   };
   const abort = new AbortController();
-  const onClientGone = () => abort.abort(new UpstreamFailure('aborted', 'client went away'));
-  if (clientSignal.aborted) onClientGone();
-  else clientSignal.addEventListener('abort', onClientGone, { once: true });
   let recorded = false;
+  ctx.io.onClientGone(c, () => {
+    if (!recorded) abort.abort(new UpstreamFailure('aborted', 'client went away'));
+  });
 
   const exchange: Exchange = {
     row,
@@ -65,7 +66,6 @@ export function startExchange(ctx: GatewayContext, op: Operation, clientSignal: 
     finish(status, outcome, usage, error) {
       if (recorded) return;
       recorded = true;
-      clientSignal.removeEventListener('abort', onClientGone);
       Object.assign(row, usage ?? {}, { status, outcome, error, latencyMs: ctx.now() - started });
       ctx.recorder.record(row);
     },

@@ -19,7 +19,7 @@ import { respondTranslated, type Translation } from './respond-translated.js';
  * (piping streams), record. Every exit records exactly one request_log row.
  */
 export async function proxyRequest(c: Context, ctx: GatewayContext, op: Operation, hints: UrlHints = {}): Promise<Response> {
-  const ex = startExchange(ctx, op, ctx.io.clientSignal(c));
+  const ex = startExchange(ctx, op, c);
   const { row } = ex;
   try {
     // 1-4. authenticate, read the body, policy, plan

@@ -10,8 +10,8 @@ import { GatewayError } from '../protocols/errors.js';
 export interface RequestIO {
   /** The body as text; a GatewayError 413 past `maxBytes`, before reading more than that. */
   readBody(c: Context, maxBytes: number): Promise<string>;
-  /** Aborted when the client goes away before the answer is complete. */
-  clientSignal(c: Context): AbortSignal;
+  /** Calls `gone` if the client goes away before the answer is complete. */
+  onClientGone(c: Context, gone: () => void): void;
 }
 
 export function tooLarge(maxBytes: number): GatewayError {
@@ -39,5 +39,9 @@ export const webRequestIO: RequestIO = {
       text += decoder.decode(value, { stream: true });
     }
   },
-  clientSignal: (c) => c.req.raw.signal,
+  onClientGone(c, gone) {
+    const signal = c.req.raw.signal;
+    if (signal.aborted) gone();
+    else signal.addEventListener('abort', gone, { once: true });
+  },
 };

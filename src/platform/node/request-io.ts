@@ -32,13 +32,11 @@ export const nodeRequestIO: RequestIO = {
       incoming.once('error', reject);
     });
   },
-  clientSignal(c) {
+  onClientGone(c, gone) {
     const outgoing = (c.env as NodeBindings | undefined)?.outgoing;
-    if (!outgoing) return webRequestIO.clientSignal(c);
-    const controller = new AbortController();
+    if (!outgoing) return webRequestIO.onClientGone(c, gone);
     outgoing.once('close', () => {
-      if (!outgoing.writableFinished) controller.abort(new Error('client connection closed'));
+      if (!outgoing.writableFinished) gone();
     });
-    return controller.signal;
   },
 };

@@ -22,5 +22,31 @@ export async function openSqliteStore(url: string): Promise<Store> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  return createKyselyStore(new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) }));
+  return createKyselyStore(new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }));
+}
+
+/**
+ * Kysely prepares every query anew; the recorder sends the same few
+ * statements (a batch insert of a fixed size, the rollup upsert) over and
+ * over, so their prepared forms are kept and reused.
+ */
+function withStatementCache(db: Database.Database, capacity = 64): Database.Database {
+  const cache = new Map<string, Database.Statement>();
+  const prepare = (sql: string) => {
+    let statement = cache.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      if (cache.size >= capacity) cache.delete(cache.keys().next().value!);
+      cache.set(sql, statement);
+    }
+    return statement;
+  };
+  return new Proxy(db, {
+    get(target, name) {
+      if (name === 'prepare') return prepare;
+      const value = Reflect.get(target, name, target);
+      // native methods check that `this` is the real database, not the proxy
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
