@@ -82,7 +82,10 @@ export class AnthropicStreamEncoder implements StreamEncoder {
         return this.#open.has(event.id) ? '' : this.#begin(event.id, { kind: 'text' }, { type: 'text', text: '' });
       case 'text-delta': {
         const opened = this.#open.has(event.id) ? '' : this.#begin(event.id, { kind: 'text' }, { type: 'text', text: '' });
-        return opened + this.#delta(event.id, { type: 'text_delta', text: event.delta }, event.delta);
+        const index = this.#open.get(event.id)?.index;
+        if (index === undefined || event.delta === '') return opened;
+        // The most frequent event of a stream, written without building and serialising an object.
+        return `${opened}event: content_block_delta\ndata: {"type":"content_block_delta","index":${index},"delta":{"type":"text_delta","text":${JSON.stringify(event.delta)}}}\n\n`;
       }
       case 'tool-call-start':
         return this.#begin(event.id, { kind: 'tool' }, { type: 'tool_use', id: event.toolCallId, name: event.name, input: {} });
