@@ -1,7 +1,7 @@
 import type { Protocol } from '../protocols/protocol.js';
 import type { Usage } from '../store/types.js';
 import type { SseEvent } from '../translate/sse.js';
-import { fromAnthropicUsage, fromGeminiUsage, fromOpenAIResponsesUsage, fromOpenAIUsage } from './extract.js';
+import { usageOf } from './extract.js';
 
 /**
  * Reads usage (and in-band errors) from a pass-through stream's SSE events
@@ -59,7 +59,7 @@ function openaiChatWatcher(clientWantsUsage: boolean): StreamWatcher {
       const chunk = parse<{ usage?: unknown; choices?: unknown[]; error?: { message?: string } }>(event.data);
       if (!chunk) return KEEP;
       if (chunk.error) error = chunk.error.message ?? 'upstream reported an error';
-      const found = fromOpenAIUsage(chunk.usage as never);
+      const found = usageOf.openaiChat(chunk.usage);
       if (found) {
         usage = found;
         const usageOnly = Array.isArray(chunk.choices) && chunk.choices.length === 0;
@@ -86,7 +86,7 @@ function openaiResponsesWatcher(): StreamWatcher {
       if (!event.raw.includes('"usage":{') && !event.raw.includes('"error"')) return KEEP;
       const data = parse<{ type?: string; response?: { usage?: unknown; error?: { message?: string } | null }; message?: string }>(event.data);
       if (!data) return KEEP;
-      usage = fromOpenAIResponsesUsage(data.response?.usage as never) ?? usage;
+      usage = usageOf.openaiResponses(data.response?.usage) ?? usage;
       if (data.type === 'error') error = data.message ?? 'upstream reported an error';
       if (data.type === 'response.failed') error = data.response?.error?.message ?? 'response failed';
       return KEEP;
@@ -111,8 +111,8 @@ function anthropicWatcher(): StreamWatcher {
       if (!event.raw.includes('"usage"') && !event.raw.includes('"error"')) return KEEP;
       const data = parse<{ message?: { usage?: unknown }; usage?: unknown; error?: { message?: string } }>(event.data);
       if (!data) return KEEP;
-      if (event.event === 'message_start') usage = fromAnthropicUsage(data.message?.usage as never, usage);
-      else if (event.event === 'message_delta') usage = fromAnthropicUsage(data.usage as never, usage);
+      if (event.event === 'message_start') usage = usageOf.anthropic(data.message?.usage, usage);
+      else if (event.event === 'message_delta') usage = usageOf.anthropic(data.usage, usage);
       else if (event.event === 'error') error = data.error?.message ?? 'upstream reported an error';
       return KEEP;
     },
@@ -135,7 +135,7 @@ function geminiWatcher(): StreamWatcher {
       if (!event.raw.includes('"usageMetadata"') && !event.raw.includes('"error"')) return KEEP;
       const data = parse<{ usageMetadata?: unknown; error?: { message?: string } }>(event.data);
       if (!data) return KEEP;
-      usage = fromGeminiUsage(data.usageMetadata as never) ?? usage;
+      usage = usageOf.gemini(data.usageMetadata) ?? usage;
       if (data.error) error = data.error.message ?? 'upstream reported an error';
       return KEEP;
     },
