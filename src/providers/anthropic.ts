@@ -1,6 +1,6 @@
 import type { Endpoint } from '../protocols/protocol.js';
 import type { HttpClient } from './http.js';
-import { joinUrl, type Provider } from './provider.js';
+import { joinUrl, sendJson, type Provider } from './provider.js';
 
 /**
  * The Anthropic Messages API. `anthropic-version` and `anthropic-beta` come
@@ -23,19 +23,11 @@ export function anthropicProvider(http: HttpClient): Provider {
     send(call, signal) {
       const path = PATHS[call.endpoint];
       if (!path) throw new Error(`anthropic upstreams do not serve ${call.endpoint}`);
-      const headers: Record<string, string> = { ...call.headers, ...call.upstream.headers };
       // https://docs.anthropic.com/en/api/overview#authentication
-      if (call.credential) headers['x-api-key'] = call.credential;
-      headers['anthropic-version'] ??= ANTHROPIC_VERSION;
-      if (call.body !== undefined) headers['content-type'] = 'application/json';
-      return http({
-        url: joinUrl(call.upstream.baseUrl ?? '', path),
-        method: call.body === undefined ? 'GET' : 'POST',
-        headers,
-        body: call.body,
-        signal,
-        timeouts: call.upstream.timeouts,
-      });
+      const auth: Record<string, string> = call.credential ? { 'x-api-key': call.credential } : {};
+      // The client's anthropic-version (and anthropic-beta) pass through; the default fills a gap.
+      if (!call.headers['anthropic-version'] && !call.upstream.headers['anthropic-version']) auth['anthropic-version'] = ANTHROPIC_VERSION;
+      return sendJson(http, call, joinUrl(call.upstream.baseUrl ?? '', path), auth, signal);
     },
   };
 }

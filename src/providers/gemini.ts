@@ -1,5 +1,5 @@
 import type { HttpClient } from './http.js';
-import { joinUrl, type Provider, type UpstreamCall } from './provider.js';
+import { joinUrl, sendJson, type Provider, type UpstreamCall } from './provider.js';
 
 /**
  * The Gemini API (Google AI Studio keys). The model and streaming are in the
@@ -54,18 +54,9 @@ export function geminiProvider(http: HttpClient): Provider {
     endpoints: ['generate', 'count_tokens', 'models'],
     send(call, signal) {
       const path = pathOf(call);
-      const headers: Record<string, string> = { ...call.headers, ...call.upstream.headers };
       // https://ai.google.dev/gemini-api/docs/api-key#provide-api-key-explicitly
-      if (call.credential) headers['x-goog-api-key'] = call.credential;
-      if (call.body !== undefined) headers['content-type'] = 'application/json';
-      return http({
-        url: joinUrl(versionedBase(call.upstream.baseUrl), path),
-        method: call.body === undefined ? 'GET' : 'POST',
-        headers,
-        body: call.body,
-        signal,
-        timeouts: call.upstream.timeouts,
-      });
+      const auth: Record<string, string> = call.credential ? { 'x-goog-api-key': call.credential } : {};
+      return sendJson(http, call, joinUrl(versionedBase(call.upstream.baseUrl), path), auth, signal);
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Endpoint } from '../protocols/protocol.js';
 import type { HttpClient } from './http.js';
-import { joinUrl, type Provider } from './provider.js';
+import { joinUrl, sendJson, type Provider } from './provider.js';
 
 /**
  * Any OpenAI-compatible endpoint. The base URL includes the version path
@@ -23,17 +23,8 @@ export function openaiProvider(http: HttpClient): Provider {
     send(call, signal) {
       const path = PATHS[call.endpoint];
       if (!path) throw new Error(`openai upstreams do not serve ${call.endpoint}`);
-      const headers: Record<string, string> = { ...call.headers, ...call.upstream.headers };
-      if (call.credential) headers.authorization = `Bearer ${call.credential}`;
-      if (call.body !== undefined) headers['content-type'] = 'application/json';
-      return http({
-        url: joinUrl(call.upstream.baseUrl ?? '', path),
-        method: call.body === undefined ? 'GET' : 'POST',
-        headers,
-        body: call.body,
-        signal,
-        timeouts: call.upstream.timeouts,
-      });
+      const auth: Record<string, string> = call.credential ? { authorization: `Bearer ${call.credential}` } : {};
+      return sendJson(http, call, joinUrl(call.upstream.baseUrl ?? '', path), auth, signal);
     },
   };
 }

@@ -35,6 +35,23 @@ export interface Provider {
 
 export type ProviderFactory = (http: HttpClient) => Provider;
 
+/**
+ * What every HTTP provider does once it knows the URL and its auth header:
+ * the client's forwardable headers, the upstream's configured extras, the
+ * auth, JSON framing, and the upstream's timeouts.
+ */
+export function sendJson(
+  http: HttpClient,
+  call: UpstreamCall,
+  url: string,
+  auth: Record<string, string>,
+  signal: AbortSignal,
+): Promise<UpstreamReply> {
+  const headers: Record<string, string> = { ...call.headers, ...call.upstream.headers, ...auth };
+  if (call.body !== undefined) headers['content-type'] = 'application/json';
+  return http({ url, method: call.body === undefined ? 'GET' : 'POST', headers, body: call.body, signal, timeouts: call.upstream.timeouts });
+}
+
 /** Joins a base URL and a path without doubling or dropping the slash. */
 export function joinUrl(base: string, path: string): string {
   return base.replace(/\/+$/, '') + path;
