@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { GatewayContext } from './context.js';
 import type { Operation } from './operations.js';
 import { startExchange, readText } from './exchange.js';
-import { upstreamErrorMessage } from '../protocols/errors.js';
+import { GatewayError, upstreamErrorMessage } from '../protocols/errors.js';
 import type { UrlHints } from '../protocols/requests.js';
 import type { Protocol } from '../protocols/protocol.js';
 import { codecFor } from '../translate/registry.js';
@@ -66,8 +66,7 @@ export async function countTokens(c: Context, ctx: GatewayContext, op: Operation
         const { status, body: errorBody } = client.encodeError(error);
         return jsonResponse(errorBody, status, headers);
       }
-      const parsed = JSON.parse(text) as { input_tokens?: number; totalTokens?: number };
-      tokens = parsed.input_tokens ?? parsed.totalTokens ?? 0;
+      tokens = countIn(text);
       row.translation = `${op.protocol} -> ${plan.upstreamProtocol}`;
     } else {
       tokens = await estimateInputTokens(request);
@@ -81,6 +80,18 @@ export async function countTokens(c: Context, ctx: GatewayContext, op: Operation
   } catch (err) {
     return ex.fail(err);
   }
+}
+
+/** The figure in an upstream's count answer (`input_tokens` or `totalTokens`); a 502 when there is none. */
+function countIn(text: string): number {
+  try {
+    const parsed = JSON.parse(text) as { input_tokens?: unknown; totalTokens?: unknown };
+    const tokens = parsed.input_tokens ?? parsed.totalTokens;
+    if (typeof tokens === 'number') return tokens;
+  } catch {
+    // fall through to the error below
+  }
+  throw new GatewayError('SB_ERR_UPSTREAM_INVALID', `upstream answered the token count with no count: ${text.slice(0, 200)}`);
 }
 
 function canCount(protocol: Protocol): boolean {
