@@ -166,7 +166,19 @@ const tokenCounts = {
   reasoningTokens: z.number().int(),
 };
 
-const usageCounts = { requests: z.number().int(), errors: z.number().int(), ...tokenCounts };
+const usageCounts = {
+  requests: z.number().int(),
+  errors: z.number().int(),
+  ...tokenCounts,
+  costUsd: z
+    .number()
+    .nullable()
+    .describe('cost of the priced requests in USD; null when no request had a known price (unknown, not zero)'),
+  unpricedRequests: z
+    .number()
+    .int()
+    .describe('requests whose model has no price; when above 0 and costUsd is a number, costUsd is a partial total'),
+};
 
 export const usageRowView = z.object({
   value: z.string().describe('the key id, group, model or upstream id ("" when the request had none)'),
@@ -201,7 +213,7 @@ export const logRecordView = z.object({
   status: z.number().int(),
   outcome: z.enum(OUTCOMES),
   ...tokenCounts,
-  costUsd: z.number().nullable(),
+  costUsd: z.number().nullable().describe('USD; null when the model has no price'),
   latencyMs: z.number(),
   ttfbMs: z.number().nullable(),
   cacheStatus: z.string().nullable(),

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { GatewayContext } from '../gateway/context.js';
 import type { UsageRow } from '../store/types.js';
+import { roundUsd } from '../usage/cost.js';
 import { invalid, readQuery } from './errors.js';
 import { usageQuery, type UsageReportView, type UsageRowView } from './schemas.js';
 
@@ -36,8 +37,21 @@ async function keyNames(ctx: GatewayContext, rows: UsageRow[]): Promise<Map<stri
 }
 
 function totalsOf(rows: UsageRow[]): UsageReportView['totals'] {
-  const totals = { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
+  const totals: UsageReportView['totals'] = {
+    requests: 0,
+    errors: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    reasoningTokens: 0,
+    costUsd: null,
+    unpricedRequests: 0,
+  };
   for (const r of rows) {
+    // Null only while no row had a priced request; unpricedRequests says how partial the sum is.
+    if (r.costUsd !== null) totals.costUsd = roundUsd((totals.costUsd ?? 0) + r.costUsd);
+    totals.unpricedRequests += r.unpricedRequests;
     totals.requests += r.requests;
     totals.errors += r.errors;
     totals.inputTokens += r.inputTokens;

@@ -88,6 +88,16 @@ export const keySchema = z.strictObject({
   budget: keyBudgetSchema.optional(),
 });
 
+/** A model's price in USD per million tokens; absent cache prices are charged at the input price. */
+export const priceSchema = z.strictObject({
+  input: z.number().nonnegative(),
+  output: z.number().nonnegative(),
+  cacheRead: z.number().nonnegative().optional(),
+  cacheWrite: z.number().nonnegative().optional(),
+  /** Only when reasoning tokens cost other than output tokens. */
+  reasoning: z.number().nonnegative().optional(),
+});
+
 export const serverSchema = z.strictObject({
   host: z.string().default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(8788),
@@ -116,6 +126,8 @@ export const configSchema = z.strictObject({
   upstreams: z.array(upstreamSchema).default([]),
   models: z.array(modelSchema).default([]),
   keys: z.array(keySchema).default([]),
+  /** Prices by model id (upstream or public), over the shipped table (usage/prices.json). */
+  prices: z.record(z.string().min(1), priceSchema).default({}),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -127,3 +139,4 @@ export type KeyConfig = z.infer<typeof keySchema>;
 export type KeyLimits = z.infer<typeof keyLimitsSchema>;
 export type KeyBudget = z.infer<typeof keyBudgetSchema>;
 export type Timeouts = z.infer<typeof timeoutsSchema>;
+export type Price = z.infer<typeof priceSchema>;

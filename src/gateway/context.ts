@@ -4,6 +4,7 @@ import type { Providers } from '../providers/registry.js';
 import type { Recorder } from '../usage/recorder.js';
 import type { SecretBox } from '../policy/secrets.js';
 import type { RequestIO } from './request-io.js';
+import type { PriceLookup } from '../usage/cost.js';
 
 /**
  * Everything the gateway needs, built once at start by the platform and
@@ -18,6 +19,8 @@ export interface GatewayContext {
   secrets: SecretBox;
   adminKey: string;
   maxBodyBytes: number;
+  /** Model prices: the shipped table with the config's `prices` over it. */
+  prices: PriceLookup;
   /** Reading client bodies and noticing clients that leave (webRequestIO, or the platform's own). */
   io: RequestIO;
   now: () => number;

@@ -3,6 +3,7 @@ import type { GatewayContext } from './context.js';
 import type { Operation } from './operations.js';
 import { encodeError, GatewayError } from '../protocols/errors.js';
 import { UpstreamFailure, type HttpReply } from '../providers/http.js';
+import { costOf } from '../usage/cost.js';
 import { ZERO_USAGE, type LogRecord, type Outcome, type Usage } from '../store/types.js';
 
 /**
@@ -67,6 +68,7 @@ export function startExchange(ctx: GatewayContext, op: Operation, c: Context): E
       if (recorded) return;
       recorded = true;
       Object.assign(row, usage ?? {}, { status, outcome, error, latencyMs: ctx.now() - started });
+      row.costUsd = costOf(row, ctx.prices(row.upstreamModel, row.model));
       ctx.recorder.record(row);
     },
     fail(err) {

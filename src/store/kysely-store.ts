@@ -7,6 +7,8 @@ import { migrateToLatest } from './migrations.js';
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 const REVISION = 'revision';
+/** Rounds a summed cost to 1e-10 USD, dropping floating-point dust from the sum. */
+const roundUsd = (usd: number) => Math.round(usd * 1e10) / 1e10;
 
 /**
  * The Store written once in Kysely. It runs on any dialect whose SQL covers
@@ -225,6 +227,8 @@ export async function createKyselyStore(db: Kysely<Database>): Promise<Store> {
                   reasoning_tokens: eb('usage_rollup.reasoning_tokens', '+', eb.ref('excluded.reasoning_tokens')),
                   latency_ms_sum: eb('usage_rollup.latency_ms_sum', '+', eb.ref('excluded.latency_ms_sum')),
                   ttfb_ms_sum: eb('usage_rollup.ttfb_ms_sum', '+', eb.ref('excluded.ttfb_ms_sum')),
+                  cost_usd: eb('usage_rollup.cost_usd', '+', eb.ref('excluded.cost_usd')),
+                  unpriced_requests: eb('usage_rollup.unpriced_requests', '+', eb.ref('excluded.unpriced_requests')),
                 })),
               )
               .execute();
@@ -262,6 +266,8 @@ export async function createKyselyStore(db: Kysely<Database>): Promise<Store> {
             eb.fn.sum<number>('reasoning_tokens').as('reasoning_tokens'),
             eb.fn.sum<number>('latency_ms_sum').as('latency_ms_sum'),
             eb.fn.sum<number>('ttfb_ms_sum').as('ttfb_ms_sum'),
+            eb.fn.sum<number>('cost_usd').as('cost_usd'),
+            eb.fn.sum<number>('unpriced_requests').as('unpriced_requests'),
           ])
           // Rollups are hourly: a range starting mid-hour includes that whole hour.
           .where('hour', '>=', Math.floor(q.from / HOUR_MS) * HOUR_MS)
@@ -271,6 +277,7 @@ export async function createKyselyStore(db: Kysely<Database>): Promise<Store> {
         const rows = await query.orderBy('requests', 'desc').execute();
         return rows.map((r): UsageRow => {
           const requests = Number(r.requests);
+          const unpriced = Number(r.unpriced_requests);
           const row: UsageRow = {
             value: String(r.value),
             requests,
@@ -282,6 +289,8 @@ export async function createKyselyStore(db: Kysely<Database>): Promise<Store> {
             reasoningTokens: Number(r.reasoning_tokens),
             latencyMsAvg: requests ? Math.round(Number(r.latency_ms_sum) / requests) : 0,
             ttfbMsAvg: requests ? Math.round(Number(r.ttfb_ms_sum) / requests) : 0,
+            costUsd: unpriced >= requests ? null : roundUsd(Number(r.cost_usd)),
+            unpricedRequests: unpriced,
           };
           if (q.interval) row.bucket = Number((r as { bucket?: number }).bucket);
           return row;
@@ -402,6 +411,8 @@ function rollUp(rows: LogRecord[]): UsageRollupTable[] {
         reasoning_tokens: 0,
         latency_ms_sum: 0,
         ttfb_ms_sum: 0,
+        cost_usd: 0,
+        unpriced_requests: 0,
       };
       sums.set(id, sum);
     }
@@ -414,6 +425,8 @@ function rollUp(rows: LogRecord[]): UsageRollupTable[] {
     sum.reasoning_tokens += r.reasoningTokens;
     sum.latency_ms_sum += r.latencyMs;
     sum.ttfb_ms_sum += r.ttfbMs ?? 0;
+    if (r.costUsd === null) sum.unpriced_requests += 1;
+    else sum.cost_usd += r.costUsd;
   }
   return [...sums.values()];
 }

@@ -134,6 +134,20 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0003_cost': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .alterTable('usage_rollup')
+        .addColumn('cost_usd', 'double precision', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .alterTable('usage_rollup')
+        .addColumn('unpriced_requests', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      // Rows summed before costs were computed: their cost is unknown, not zero.
+      await db.updateTable('usage_rollup').set((eb) => ({ unpriced_requests: eb.ref('requests') })).execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -114,6 +114,10 @@ export interface UsageRollupTable {
   reasoning_tokens: number;
   latency_ms_sum: number;
   ttfb_ms_sum: number;
+  /** Sum of the priced requests' costs, USD. */
+  cost_usd: number;
+  /** Requests whose cost is unknown (their model has no price): cost_usd leaves them out. */
+  unpriced_requests: number;
 }
 
 export interface SettingsTable {

@@ -132,4 +132,8 @@ export interface UsageRow extends Usage {
   errors: number;
   latencyMsAvg: number;
   ttfbMsAvg: number;
+  /** Cost of the priced requests, USD; null when none was priced. */
+  costUsd: number | null;
+  /** Requests with no known cost; when above 0 and costUsd is a number, it is a partial total. */
+  unpricedRequests: number;
 }

@@ -408,7 +408,11 @@ describe('models, keys and the data plane, without a restart', () => {
       cacheReadTokens: sum(all, (r) => r.cacheReadTokens),
       cacheWriteTokens: sum(all, (r) => r.cacheWriteTokens),
       reasoningTokens: sum(all, (r) => r.reasoningTokens),
+      // The mock model has no price: its answers cost unknown; refused requests used no tokens and cost 0.
+      costUsd: all.some((r) => r.costUsd !== null) ? sum(all, (r) => r.costUsd ?? 0) : null,
+      unpricedRequests: all.filter((r) => r.costUsd === null).length,
     });
+    expect(byKey.body.totals.unpricedRequests).toBeGreaterThan(0);
 
     const now = Date.now();
     const byUpstream = await admin('GET', `/usage?by=upstream&interval=hour&from=${new Date(now - HOUR_MS).toISOString()}&to=${now + 1000}`);

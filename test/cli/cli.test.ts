@@ -117,6 +117,9 @@ describe('switchboard start, keys, usage', () => {
     const line = usage.stdout.split('\n').find((l) => l.startsWith('app '));
     expect(line).toBeDefined();
     expect(line!.trim().split(/\s+/).slice(1, 3)).toEqual(['5', '0']);
+    // The mock model has no price: its cost is unknown, never 0.
+    expect(usage.stdout).toMatch(/cost \$/);
+    expect(line!.trim().split(/\s+/).at(-1)).toBe('unknown');
 
     const byModel = await runCli(['usage', '--by', 'model', '--config', configFile], { CLI_TEST_KEY: KEY });
     expect(byModel.stdout).toMatch(/chat-model\s+\d+/);

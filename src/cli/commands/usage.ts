@@ -4,8 +4,10 @@ import { parseDuration, table } from '../table.js';
 
 export const USAGE_HELP = `switchboard usage [--by key|model|group|upstream] [--since 24h] [--config PATH]
 
-Shows requests, errors, tokens (input, output, cached read / write, reasoning)
-and average latency per key, model, group or upstream over the last period.`;
+Shows requests, errors, tokens (input, output, cached read / write, reasoning),
+average latency and cost in USD per key, model, group or upstream over the
+last period. Cost is "unknown" when no request in the row had a priced model,
+and marked "~" when some had none (the sum covers only the priced ones).`;
 
 const DIMENSIONS: UsageDimension[] = ['key', 'model', 'group', 'upstream'];
 
@@ -23,7 +25,7 @@ export async function usageCommand(store: Store, options: { by?: string; since?:
   }
   console.log(
     table(
-      [by, 'requests', 'errors', 'input', 'output', 'cache read', 'cache write', 'reasoning', 'avg ms', 'avg ttfb ms'],
+      [by, 'requests', 'errors', 'input', 'output', 'cache read', 'cache write', 'reasoning', 'avg ms', 'avg ttfb ms', 'cost $'],
       rows.map((r) => [
         names.get(r.value) ?? (r.value || '(none)'),
         r.requests,
@@ -35,7 +37,20 @@ export async function usageCommand(store: Store, options: { by?: string; since?:
         r.reasoningTokens,
         r.latencyMsAvg,
         r.ttfbMsAvg,
+        formatCost(r.costUsd, r.unpricedRequests),
       ]),
     ),
   );
+  const partial = rows.filter((r) => r.costUsd !== null && r.unpricedRequests > 0);
+  if (partial.length > 0) {
+    const n = partial.reduce((sum, r) => sum + r.unpricedRequests, 0);
+    console.log(`\n~ partial cost: ${n} request${n === 1 ? '' : 's'} in those rows had no price (set one under \`prices:\` in the config).`);
+  }
+}
+
+/** `unknown` when nothing was priced; `~` in front when the sum leaves unpriced requests out. */
+export function formatCost(costUsd: number | null, unpriced: number): string {
+  if (costUsd === null) return 'unknown';
+  const text = costUsd >= 1 ? costUsd.toFixed(2) : costUsd.toFixed(6);
+  return unpriced > 0 ? `~${text}` : text;
 }

@@ -7,6 +7,7 @@ import { createSecretBox } from '../../policy/secrets.js';
 import { createCatalog } from '../../routing/catalog.js';
 import { createProviders } from '../../providers/registry.js';
 import { createRecorder } from '../../usage/recorder.js';
+import { createPriceLookup } from '../../usage/cost.js';
 import { createApp } from '../../gateway/app.js';
 import type { GatewayContext } from '../../gateway/context.js';
 import { openSqliteStore, sqlitePath } from './sqlite.js';
@@ -55,6 +56,7 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
     secrets,
     adminKey: admin.value,
     maxBodyBytes: config.server.maxBodyBytes,
+    prices: createPriceLookup(config.prices),
     io: nodeRequestIO,
     now: Date.now,
     log,

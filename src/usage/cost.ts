@@ -1,0 +1,93 @@
+import { priceSchema, type Price } from '../config/schema.js';
+import type { Usage } from '../store/types.js';
+import shipped from './prices.json' with { type: 'json' };
+
+export type { Price };
+
+/** Prices by model id, USD per million tokens. */
+export type PriceTable = Record<string, Price>;
+
+/** Finds the price of a request's model: the first id that has one wins. */
+export type PriceLookup = (...ids: (string | null | undefined)[]) => Price | null;
+
+/** The shipped table (`prices.json`), checked once; keys starting with `$` are notes. */
+export const SHIPPED_PRICES: PriceTable = readTable(shipped as Record<string, unknown>);
+
+function readTable(raw: Record<string, unknown>): PriceTable {
+  const table: PriceTable = {};
+  for (const [id, value] of Object.entries(raw)) {
+    if (id.startsWith('$')) continue;
+    table[id] = priceSchema.parse(value);
+  }
+  return table;
+}
+
+/**
+ * What may follow a known id and still name the same model: a date
+ * (`-2024-08-06`, `-20250929`, Vertex's `@20250929`), `-latest`, and a
+ * Bedrock-style version (`-v1:0`). Anything else (`o3-pro`, `gpt-4o-audio-preview`)
+ * is another model with another price, so it stays unknown rather than
+ * borrowing the shorter id's price.
+ */
+const SNAPSHOT_SUFFIX = /^[-@](?:\d{4}-\d{2}-\d{2}|\d{8}|latest)(?:-v\d+(?::\d+)?)?$/;
+
+/** A lookup over the shipped table with `overrides` (the config's `prices`) on top. */
+export function createPriceLookup(overrides: PriceTable = {}): PriceLookup {
+  const table: PriceTable = { ...SHIPPED_PRICES, ...overrides };
+  // Longest first, so `gpt-4o-mini-2024-07-18` finds `gpt-4o-mini` before `gpt-4o`.
+  const ids = Object.keys(table).sort((a, b) => b.length - a.length);
+  const find = (id: string): Price | null => {
+    const exact = table[id];
+    if (exact) return exact;
+    for (const known of ids) if (id.startsWith(known) && SNAPSHOT_SUFFIX.test(id.slice(known.length))) return table[known];
+    return null;
+  };
+  return (...candidates) => {
+    for (const id of candidates) {
+      if (!id) continue;
+      // `models/gemini-2.5-pro`, `openai/gpt-4o`: the last segment names the model.
+      const found = find(id) ?? (id.includes('/') ? find(id.slice(id.lastIndexOf('/') + 1)) : null);
+      if (found) return found;
+    }
+    return null;
+  };
+}
+
+const shippedLookup = createPriceLookup();
+
+/**
+ * The shipped price of the first id that has one; pass the upstream model id
+ * first, then the public one.
+ */
+export function priceFor(...ids: (string | null | undefined)[]): Price | null {
+  return shippedLookup(...ids);
+}
+
+/**
+ * A request's cost in USD, or null when it used tokens and its model has no
+ * price (unknown, never zero). A request that used no tokens cost nothing,
+ * priced or not.
+ *
+ * `inputTokens` is uncached input and `outputTokens` includes reasoning
+ * (store/types.ts). When a cache price is not listed, cache reads and writes
+ * are charged at the input price: an upper bound rather than a guess at the
+ * discount.
+ */
+export function costOf(usage: Usage, price: Price | null): number | null {
+  const { inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens } = usage;
+  if (inputTokens + outputTokens + cacheReadTokens + cacheWriteTokens + reasoningTokens === 0) return 0;
+  if (!price) return null;
+  const reasoning = Math.min(reasoningTokens, outputTokens);
+  const perMillion =
+    inputTokens * price.input +
+    cacheReadTokens * (price.cacheRead ?? price.input) +
+    cacheWriteTokens * (price.cacheWrite ?? price.input) +
+    (outputTokens - reasoning) * price.output +
+    reasoning * (price.reasoning ?? price.output);
+  return roundUsd(perMillion / 1_000_000);
+}
+
+/** Rounds to 1e-10 USD, so sums and products read as the decimals they are (no 0.30000000000000004). */
+export function roundUsd(usd: number): number {
+  return Math.round(usd * 1e10) / 1e10;
+}
