@@ -1,9 +1,8 @@
 import { Hono } from 'hono';
 import type { GatewayContext } from '../gateway/context.js';
 import { newId } from '../policy/keys.js';
-import { maskSecret } from '../policy/secrets.js';
-import type { CredentialConfig } from '../config/schema.js';
 import { DEFAULT_BASE_URL } from '../config/load.js';
+import { sealCredential, upstreamRecordOf } from '../config/apply.js';
 import type { CredentialRecord, UpstreamRecord } from '../store/types.js';
 import { conflict, invalid, notFound, readBody } from './errors.js';
 import {
@@ -35,18 +34,9 @@ export function upstreamRoutes(ctx: GatewayContext): Hono {
     const ids = body.credentials.map((cred) => cred.id ?? newId('cred'));
     checkCredentialIds(ids, existing, 'credentials');
 
-    await ctx.store.upstreams.put({
-      id: body.id,
-      kind: body.kind,
-      baseUrl: baseUrl ?? null,
-      strategy: body.strategy,
-      speaks: body.speaks,
-      models: body.models,
-      headers: body.headers,
-      timeouts: body.timeouts,
-      enabled: body.enabled,
-    });
-    for (const [i, cred] of body.credentials.entries()) await ctx.store.upstreams.putCredential(await seal(ctx, body.id, ids[i], cred));
+    await ctx.store.upstreams.put(upstreamRecordOf(body, baseUrl ?? null));
+    for (const [i, cred] of body.credentials.entries())
+      await ctx.store.upstreams.putCredential(await sealCredential(ctx.secrets, body.id, ids[i], cred));
     await ctx.catalog.reload();
     return c.json(upstreamView(await findUpstream(ctx, body.id)), 201);
   });
@@ -83,7 +73,7 @@ export function upstreamRoutes(ctx: GatewayContext): Hono {
     const body = await readBody(c, createCredentialBody);
     const id = body.id ?? newId('cred');
     checkCredentialIds([id], await ctx.store.upstreams.list(), null);
-    const record = await seal(ctx, upstream.id, id, body);
+    const record = await sealCredential(ctx.secrets, upstream.id, id, body);
     await ctx.store.upstreams.putCredential(record);
     await ctx.catalog.reload();
     return c.json(credentialView(record), 201);
@@ -125,18 +115,6 @@ async function findUpstream(ctx: GatewayContext, id: string): Promise<UpstreamRe
   const found = (await ctx.store.upstreams.list()).find((u) => u.id === id);
   if (!found) throw notFound('upstream', id, 'id');
   return found;
-}
-
-async function seal(ctx: GatewayContext, upstreamId: string, id: string, cred: CredentialConfig): Promise<CredentialRecord> {
-  return {
-    id,
-    upstreamId,
-    secretEnc: await ctx.secrets.encrypt(cred.key),
-    hint: maskSecret(cred.key),
-    label: cred.label ?? null,
-    weight: cred.weight,
-    enabled: true,
-  };
 }
 
 /**

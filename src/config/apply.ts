@@ -1,8 +1,29 @@
-import type { Config } from './schema.js';
+import type { Config, CredentialConfig, UpstreamConfig } from './schema.js';
+import type { CredentialRecord, UpstreamRecord } from '../store/types.js';
 import type { Store } from '../store/store.js';
 import type { SecretBox } from '../policy/secrets.js';
 import { maskSecret } from '../policy/secrets.js';
 import { displayPrefix, generateClientKey, hashClientKey, newId } from '../policy/keys.js';
+
+/** An upstream as the config file (or the admin API, which takes the same shape) declares it, minus its credentials. */
+export function upstreamRecordOf(u: UpstreamConfig, baseUrl: string | null): Omit<UpstreamRecord, 'credentials'> {
+  return {
+    id: u.id,
+    kind: u.kind,
+    baseUrl,
+    strategy: u.strategy,
+    speaks: u.speaks,
+    models: u.models,
+    headers: u.headers,
+    timeouts: u.timeouts,
+    enabled: u.enabled,
+  };
+}
+
+/** A credential ready to store: sealed with the gateway secret, with a masked hint to show. */
+export async function sealCredential(box: SecretBox, upstreamId: string, id: string, c: CredentialConfig): Promise<CredentialRecord> {
+  return { id, upstreamId, secretEnc: await box.encrypt(c.key), hint: maskSecret(c.key), label: c.label ?? null, weight: c.weight, enabled: true };
+}
 
 export interface AppliedConfig {
   /** Keys generated because the file named them without a `key:`; shown once. */
@@ -17,17 +38,7 @@ export interface AppliedConfig {
 export async function applyConfig(config: Config, store: Store, box: SecretBox): Promise<AppliedConfig> {
   const existingUpstreams = new Map((await store.upstreams.list()).map((u) => [u.id, u]));
   for (const u of config.upstreams) {
-    await store.upstreams.put({
-      id: u.id,
-      kind: u.kind,
-      baseUrl: u.baseUrl ?? null,
-      strategy: u.strategy,
-      speaks: u.speaks,
-      models: u.models,
-      headers: u.headers,
-      timeouts: u.timeouts,
-      enabled: u.enabled,
-    });
+    await store.upstreams.put(upstreamRecordOf(u, u.baseUrl ?? null));
     const previous = existingUpstreams.get(u.id)?.credentials ?? [];
     const wanted = new Set<string>();
     for (const [i, c] of u.credentials.entries()) {
@@ -37,15 +48,7 @@ export async function applyConfig(config: Config, store: Store, box: SecretBox):
       // Re-encrypt only when the value changed, so restarts do not churn the table.
       const same = old && (await box.decrypt(old.secretEnc).catch(() => undefined)) === c.key;
       if (same && old.weight === c.weight && old.label === (c.label ?? null)) continue;
-      await store.upstreams.putCredential({
-        id,
-        upstreamId: u.id,
-        secretEnc: await box.encrypt(c.key),
-        hint: maskSecret(c.key),
-        label: c.label ?? null,
-        weight: c.weight,
-        enabled: true,
-      });
+      await store.upstreams.putCredential(await sealCredential(box, u.id, id, c));
     }
     // Credentials the file used to list under its own ids are removed with it.
     for (const old of previous)
