@@ -37,16 +37,10 @@ export async function runProbe(spec: ProbeSpec): Promise<ProbeResult> {
   const inFlight: Promise<void>[] = [];
 
   const fire = async () => {
-    const start = process.hrtime.bigint();
-    try {
-      const res = await pool.request({ path: url.pathname, method: 'POST', headers: spec.headers, body: spec.body });
-      await res.body.text();
-      const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      if (res.statusCode >= 200 && res.statusCode < 300) latencies.push(ms);
-      else non2xx++;
-    } catch {
-      errors++;
-    }
+    const outcome = await timedRequest(pool, url, spec);
+    if (outcome === 'error') errors++;
+    else if (outcome === 'non2xx') non2xx++;
+    else latencies.push(outcome);
   };
 
   const began = performance.now();
@@ -77,18 +71,29 @@ export async function runSequential(spec: Omit<ProbeSpec, 'rate' | 'durationS'> 
   let non2xx = 0;
   const began = performance.now();
   for (let i = 0; i < spec.count; i++) {
-    const start = process.hrtime.bigint();
-    try {
-      const res = await client.request({ path: url.pathname, method: 'POST', headers: spec.headers, body: spec.body });
-      await res.body.text();
-      const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      if (res.statusCode >= 200 && res.statusCode < 300) latencies.push(ms);
-      else non2xx++;
-    } catch {
-      errors++;
-    }
+    const outcome = await timedRequest(client, url, spec);
+    if (outcome === 'error') errors++;
+    else if (outcome === 'non2xx') non2xx++;
+    else latencies.push(outcome);
   }
   const elapsed = (performance.now() - began) / 1000;
   await client.close();
   return { reqPerSec: latencies.length / elapsed, requests: spec.count, ...latencyOf(latencies), errors, non2xx };
+}
+
+/** One POST, read to the end: its latency in ms, or how it failed. */
+async function timedRequest(
+  dispatcher: Pick<Client, 'request'>,
+  url: URL,
+  spec: { headers: Record<string, string>; body: string },
+): Promise<number | 'error' | 'non2xx'> {
+  const start = process.hrtime.bigint();
+  try {
+    const res = await dispatcher.request({ path: url.pathname, method: 'POST', headers: spec.headers, body: spec.body });
+    await res.body.text();
+    if (res.statusCode < 200 || res.statusCode >= 300) return 'non2xx';
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  } catch {
+    return 'error';
+  }
 }
