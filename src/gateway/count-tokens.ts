@@ -24,13 +24,15 @@ export async function countTokens(c: Context, ctx: GatewayContext, op: Operation
   const ex = startExchange(ctx, op, c);
   const { row } = ex;
   try {
-    const { body, plan } = await admit(c, ctx, ex, op, hints);
+    // Counting is cheap and never retried: the first planned route and credential answer it.
+    const { body, candidates } = await admit(c, ctx, ex, op, hints);
+    const plan = candidates[0];
     const upstream = plan.upstream.record;
     const provider = ctx.providers[upstream.kind];
     const headers: ResponseHeaders = { 'x-request-id': row.id, 'x-switchboard-upstream': upstream.id };
     const call = {
       upstream,
-      credential: plan.credential?.secret ?? null,
+      credential: plan.credentials[0]?.secret ?? null,
       endpoint: 'count_tokens' as const,
       headers: forwardableRequestHeaders(c.req.raw.headers),
       upstreamModel: plan.upstreamModel,

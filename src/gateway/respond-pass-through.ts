@@ -1,7 +1,7 @@
 import type { Exchange } from './exchange.js';
 import { readText } from './exchange.js';
 import type { Operation } from './operations.js';
-import type { UpstreamReply } from '../providers/provider.js';
+import type { PrimedReply } from './attempt.js';
 import type { ResponseHeaders } from './headers.js';
 import { encodeStreamError, upstreamErrorMessage } from '../protocols/errors.js';
 import { usageFromBody } from '../usage/extract.js';
@@ -18,7 +18,7 @@ const MAX_ERROR_BODY = 1024 * 1024;
 export async function respondPassThrough(
   ex: Exchange,
   op: Operation,
-  reply: UpstreamReply,
+  reply: PrimedReply,
   headers: ResponseHeaders,
   options: { clientWantsUsage: boolean },
 ): Promise<Response> {
@@ -42,6 +42,7 @@ export async function respondPassThrough(
   const watcher = watcherFor(op.protocol, options.clientWantsUsage);
   headers['cache-control'] = 'no-cache';
   const stream = tapStream(body, {
+    head: reply.head,
     processor: {
       chunk(bytes, events) {
         if (!watcher.filters) {

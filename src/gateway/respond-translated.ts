@@ -1,6 +1,6 @@
 import type { Exchange } from './exchange.js';
 import { readText } from './exchange.js';
-import type { UpstreamReply } from '../providers/provider.js';
+import type { PrimedReply } from './attempt.js';
 import { jsonResponse, type ResponseHeaders } from './headers.js';
 import type { Codec } from '../translate/codec.js';
 import type { IREvent, IRRequest, IRResponse } from '../translate/ir.js';
@@ -23,7 +23,7 @@ export interface Translation {
  * events are decoded from the upstream's shape into the IR and encoded into
  * the client's, event by event for streams. Usage recorded is the upstream's.
  */
-export async function respondTranslated(ex: Exchange, reply: UpstreamReply, headers: ResponseHeaders, t: Translation): Promise<Response> {
+export async function respondTranslated(ex: Exchange, reply: PrimedReply, headers: ResponseHeaders, t: Translation): Promise<Response> {
   if (reply.status >= 400) {
     const error = t.upstream.decodeError(reply.status, await readText(reply, MAX_ERROR_BODY));
     const { status, body } = t.client.encodeError(error);
@@ -68,6 +68,7 @@ export async function respondTranslated(ex: Exchange, reply: UpstreamReply, head
   headers['content-type'] = 'text/event-stream; charset=utf-8';
   headers['cache-control'] = 'no-cache';
   const stream = tapStream(body, {
+    head: reply.head,
     processor: {
       chunk(_bytes, events) {
         let out = '';

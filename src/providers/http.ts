@@ -31,7 +31,7 @@ export interface HttpReply {
 export type HttpClient = (request: HttpRequest) => Promise<HttpReply>;
 
 /** Why an upstream call failed before it answered. */
-export type FailureKind = 'connect' | 'connect-timeout' | 'first-byte-timeout' | 'idle-timeout' | 'aborted';
+export type FailureKind = 'connect' | 'connect-timeout' | 'first-byte-timeout' | 'idle-timeout' | 'broken' | 'aborted';
 
 export class UpstreamFailure extends Error {
   constructor(

@@ -6,7 +6,7 @@ import type { SecretBox } from '../policy/secrets.js';
 export interface LiveUpstream {
   record: UpstreamRecord;
   credentials: LiveCredential[];
-  /** Next credential index for round-robin. */
+  /** Rotates round-robin picks and the tie-breaks of the other strategies. */
   cursor: number;
 }
 
@@ -14,6 +14,8 @@ export interface LiveCredential {
   id: string;
   secret: string;
   weight: number;
+  /** Running score of smooth weighted round-robin (routing/strategies.ts). */
+  currentWeight: number;
 }
 
 /**
@@ -74,7 +76,7 @@ async function build(store: Store, box: SecretBox, log: (msg: string) => void): 
     for (const c of record.credentials) {
       if (!c.enabled) continue;
       try {
-        credentials.push({ id: c.id, secret: await box.decrypt(c.secretEnc), weight: c.weight });
+        credentials.push({ id: c.id, secret: await box.decrypt(c.secretEnc), weight: c.weight, currentWeight: 0 });
       } catch (err) {
         log(`upstream ${record.id}: credential ${c.id} skipped: ${(err as Error).message}`);
       }

@@ -1,25 +1,33 @@
 import type { Endpoint, Protocol } from '../protocols/protocol.js';
 import type { Providers } from '../providers/registry.js';
-import type { UpstreamRecord } from '../store/types.js';
+import type { RouteRecord, UpstreamRecord } from '../store/types.js';
 import type { LiveCredential, LiveUpstream, Snapshot } from './catalog.js';
 import { TRANSLATABLE } from '../gateway/operations.js';
+import type { PoolHealth } from './credential-health.js';
+import { orderCredentials } from './strategies.js';
+
+/** One route a request may try: the upstream, how it is spoken to, and its usable credentials in try order. */
+export interface Candidate {
+  upstream: LiveUpstream;
+  upstreamModel: string;
+  /** The protocol the upstream is spoken to in. */
+  upstreamProtocol: Protocol;
+  /** True when client and upstream protocols differ and the request goes through the IR. */
+  translate: boolean;
+  /** Credentials in the order to try them; `[null]` for upstreams that need none (mock). */
+  credentials: (LiveCredential | null)[];
+}
 
 export type Plan =
-  | {
-      kind: 'ok';
-      upstream: LiveUpstream;
-      upstreamModel: string;
-      credential: LiveCredential | null;
-      /** The protocol the upstream is spoken to in. */
-      upstreamProtocol: Protocol;
-      /** True when client and upstream protocols differ and the request goes through the IR. */
-      translate: boolean;
-    }
+  | { kind: 'ok'; candidates: Candidate[] }
   | { kind: 'unknown-model' }
-  | { kind: 'no-route'; reason: string };
+  /** No route can ever serve this (protocol, disabled upstream, empty pool): a configuration problem. */
+  | { kind: 'no-route'; reason: string }
+  /** Routes exist, but every credential is cooling down or disabled right now. */
+  | { kind: 'unavailable'; reason: string; retryAt: number | null };
 
 /** A model's routes: the declared ones, or else every upstream that lists the model itself. */
-export function routesOf(snapshot: Snapshot, model: string): { upstream: string; model: string }[] | undefined {
+export function routesOf(snapshot: Snapshot, model: string): RouteRecord[] | undefined {
   const declared = snapshot.models.get(model);
   if (declared) return declared.routes;
   const listed = snapshot.listedModels.get(model);
@@ -39,22 +47,29 @@ export function protocolsOf(providers: Providers, upstream: UpstreamRecord): rea
 }
 
 /**
- * Picks the first route whose upstream is enabled, can serve the client's
- * protocol (natively, or through the IR when both sides translate) and has a
- * usable credential, then a credential from its pool (round-robin). Native
- * is pass-through; otherwise the upstream's first translatable protocol is used.
+ * Every route that can serve the request, in try order: declared order, or,
+ * when the model's routes carry weights, a first route drawn by weight and
+ * the others after it in declared order. A route qualifies when its upstream
+ * is enabled, can serve the client's protocol (natively: pass-through; else
+ * through the IR when both sides translate) and has a usable credential,
+ * ordered by its pool's strategy.
  */
 export function planRoute(
   snapshot: Snapshot,
   providers: Providers,
-  model: string,
-  protocol: Protocol,
-  endpoint: Endpoint,
+  health: PoolHealth,
+  request: { model: string; protocol: Protocol; endpoint: Endpoint },
+  now: number,
+  random: () => number = Math.random,
 ): Plan {
+  const { model, protocol, endpoint } = request;
   const routes = routesOf(snapshot, model);
   if (!routes) return { kind: 'unknown-model' };
   const reasons: string[] = [];
-  for (const route of routes) {
+  const candidates: Candidate[] = [];
+  let unhealthy = 0;
+  let retryAt: number | null = null;
+  for (const route of weightedOrder(routes, random)) {
     const upstream = snapshot.upstreams.get(route.upstream);
     if (!upstream || !upstream.record.enabled) {
       reasons.push(`${route.upstream} is disabled or gone`);
@@ -67,20 +82,40 @@ export function planRoute(
       reasons.push(`${route.upstream} (${upstream.record.kind}) cannot serve ${protocol}`);
       continue;
     }
-    const credential = upstream.record.kind === 'mock' ? null : pickRoundRobin(upstream);
-    if (upstream.record.kind !== 'mock' && !credential) {
-      reasons.push(`${route.upstream} has no usable credential`);
+    const needsNone = upstream.record.kind === 'mock';
+    if (!needsNone && upstream.credentials.length === 0) {
+      reasons.push(`${route.upstream} has no credential`);
       continue;
     }
-    return { kind: 'ok', upstream, upstreamModel: route.model, credential, upstreamProtocol: via, translate: via !== protocol };
+    const credentials = needsNone ? [null] : orderCredentials(upstream, health, now);
+    if (credentials.length === 0) {
+      unhealthy++;
+      const back = health.soonestBack(upstream.credentials.map((c) => c.id));
+      if (back !== null && (retryAt === null || back < retryAt)) retryAt = back;
+      reasons.push(`every credential of ${route.upstream} is cooling down or disabled`);
+      continue;
+    }
+    candidates.push({ upstream, upstreamModel: route.model, upstreamProtocol: via, translate: via !== protocol, credentials });
   }
-  return { kind: 'no-route', reason: reasons.join('; ') };
+  if (candidates.length > 0) return { kind: 'ok', candidates };
+  const reason = reasons.join('; ');
+  return unhealthy > 0 ? { kind: 'unavailable', reason, retryAt } : { kind: 'no-route', reason };
 }
 
-function pickRoundRobin(upstream: LiveUpstream): LiveCredential | null {
-  const pool = upstream.credentials;
-  if (pool.length === 0) return null;
-  const credential = pool[upstream.cursor % pool.length];
-  upstream.cursor = (upstream.cursor + 1) % pool.length;
-  return credential;
+/** Declared order, unless some route has a weight: then the first is drawn by weight (absent: 1) and the rest keep their order. */
+function weightedOrder<R extends { weight?: number }>(routes: R[], random: () => number): R[] {
+  if (routes.length < 2 || !routes.some((r) => r.weight !== undefined)) return routes;
+  const weights = routes.map((r) => r.weight ?? 1);
+  const total = weights.reduce((a, b) => a + b, 0);
+  if (total <= 0) return routes;
+  let draw = random() * total;
+  let first = routes.length - 1;
+  for (let i = 0; i < routes.length; i++) {
+    draw -= weights[i];
+    if (draw < 0) {
+      first = i;
+      break;
+    }
+  }
+  return [routes[first], ...routes.filter((_, i) => i !== first)];
 }

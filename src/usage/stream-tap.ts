@@ -21,6 +21,8 @@ export interface SseProcessor {
 
 export interface TapOptions {
   processor: SseProcessor;
+  /** A first chunk already read from `upstream` (to judge the answer before committing to it); sent first. */
+  head?: Uint8Array;
   onFirstByte: () => void;
   onEnd: (end: StreamEnd) => void;
 }
@@ -40,6 +42,7 @@ export function tapStream(upstream: ReadableStream<Uint8Array>, options: TapOpti
   const { processor } = options;
   let first = true;
   let ended = false;
+  let head = options.head;
   const end = (how: StreamEnd) => {
     if (ended) return;
     ended = true;
@@ -64,7 +67,10 @@ export function tapStream(upstream: ReadableStream<Uint8Array>, options: TapOpti
         for (;;) {
           let chunk: ReadableStreamReadResult<Uint8Array>;
           try {
-            chunk = await reader.read();
+            if (head) {
+              chunk = { done: false, value: head };
+              head = undefined;
+            } else chunk = await reader.read();
           } catch (err) {
             return breakOff(err);
           }

@@ -26,7 +26,8 @@ export type Fault =
 export interface FakeUpstream {
   url: string;
   calls: FakeCall[];
-  failNext(fault: Fault, times?: number): void;
+  /** Queues a fault for the next `times` calls; with `when`, only for calls it matches (e.g. one credential). */
+  failNext(fault: Fault, times?: number, when?: (call: FakeCall) => boolean): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -114,7 +115,7 @@ function parseJson(raw: string): unknown {
 
 export async function startFakeServer(spec: VendorSpec): Promise<FakeUpstream> {
   const calls: FakeCall[] = [];
-  const faults: Array<{ fault: Fault; remaining: number }> = [];
+  const faults: Array<{ fault: Fault; remaining: number; when?: (call: FakeCall) => boolean }> = [];
   const sockets = new Set<Socket>();
   const timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   let closed = false;
@@ -132,11 +133,12 @@ export async function startFakeServer(spec: VendorSpec): Promise<FakeUpstream> {
       timers.add(entry);
     });
 
-  const takeFault = (): Fault | undefined => {
-    const head = faults[0];
-    if (!head) return undefined;
+  const takeFault = (call: FakeCall): Fault | undefined => {
+    const at = faults.findIndex((f) => !f.when || f.when(call));
+    if (at < 0) return undefined;
+    const head = faults[at];
     head.remaining -= 1;
-    if (head.remaining <= 0) faults.shift();
+    if (head.remaining <= 0) faults.splice(at, 1);
     return head.fault;
   };
 
@@ -154,7 +156,7 @@ export async function startFakeServer(spec: VendorSpec): Promise<FakeUpstream> {
     res.on('close', () => {
       if (!res.writableFinished) call.aborted = true;
     });
-    const fault = takeFault();
+    const fault = takeFault(call);
     const ctx: RequestContext = {
       req,
       res,
@@ -221,9 +223,9 @@ export async function startFakeServer(spec: VendorSpec): Promise<FakeUpstream> {
   return {
     url: `http://127.0.0.1:${port}`,
     calls,
-    failNext(fault: Fault, times = 1): void {
+    failNext(fault: Fault, times = 1, when?: (call: FakeCall) => boolean): void {
       if (!Number.isInteger(times) || times < 1) throw new Error(`failNext: times must be a positive integer, got ${times}`);
-      faults.push({ fault, remaining: times });
+      faults.push({ fault, remaining: times, when });
     },
     reset(): void {
       calls.length = 0;

@@ -32,6 +32,8 @@ afterAll(async () => {
 beforeEach(() => {
   oai.reset();
   ant.reset();
+  // Each test starts with healthy credentials (a 429 here would otherwise bench the only one).
+  gw.ctx.pools.forgetAll();
 });
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>

@@ -1,0 +1,221 @@
+import type { Context } from 'hono';
+import type { GatewayContext } from './context.js';
+import type { Exchange } from './exchange.js';
+import { readText } from './exchange.js';
+import type { Operation } from './operations.js';
+import { GENERATE_ENDPOINT } from './operations.js';
+import { forwardableRequestHeaders } from './headers.js';
+import type { Translation } from './respond-translated.js';
+import { GatewayError } from '../protocols/errors.js';
+import type { ClientBody, UrlHints } from '../protocols/requests.js';
+import type { UpstreamReply } from '../providers/provider.js';
+import { UpstreamFailure } from '../providers/http.js';
+import type { Candidate } from '../routing/plan.js';
+import { judgeFailure, judgeReply, type Failure } from '../routing/verdict.js';
+import { codecFor } from '../translate/registry.js';
+import type { IRRequest } from '../translate/ir.js';
+import type { Attempt } from '../store/types.js';
+
+/** How long an upstream error body may be before it is cut. */
+const MAX_ERROR_BODY = 1024 * 1024;
+
+/** An answer whose stream's first chunk was already read (`head`); whoever reads `body` must send `head` first. */
+export interface PrimedReply extends UpstreamReply {
+  head?: Uint8Array;
+}
+
+/** The try that will answer the client: a success, a client error, or the last failure when every try failed. */
+export interface Answer {
+  reply: PrimedReply;
+  candidate: Candidate;
+  translation?: Translation;
+}
+
+/**
+ * Step 5 of a request: tries the planned routes in order and, within each,
+ * its usable credentials in the pool's order, until one answers. A try that
+ * fails before anything reached the client (no connection, timeout, 429,
+ * 5xx, a refused credential, a stream that breaks before its first chunk)
+ * is judged, the credential's health updated, and the next one tried, within
+ * `retry.maxAttempts` tries and `retry.deadlineMs`, with jittered backoff.
+ * A 4xx the client caused is returned at once. Every try lands in the log row.
+ */
+export async function attemptUpstreams(
+  c: Context,
+  ctx: GatewayContext,
+  ex: Exchange,
+  op: Operation,
+  body: ClientBody,
+  candidates: Candidate[],
+  hints: UrlHints,
+): Promise<Answer> {
+  const { row } = ex;
+  const { maxAttempts, deadlineMs } = ctx.retry;
+  const deadline = row.ts + deadlineMs;
+  const headers = forwardableRequestHeaders(c.req.raw.headers);
+  const attempts: Attempt[] = [];
+  let decoded: IRRequest | undefined;
+  let lastReply: { answer: Answer; failure: Failure } | undefined;
+  let lastError: unknown;
+
+  for (const candidate of candidates) {
+    const upstream = candidate.upstream.record;
+    // The body for this route: pass-through, or translated for its protocol and model.
+    let upstreamBody: string;
+    let translation: Translation | undefined;
+    let warnings: string[] | null = null;
+    if (candidate.translate) {
+      const client = codecFor(op.protocol);
+      const target = codecFor(candidate.upstreamProtocol);
+      decoded ??= client.decodeRequest(body.json, hints);
+      const encoded = target.encodeRequest(decoded, candidate.upstreamModel);
+      upstreamBody = JSON.stringify(encoded.body);
+      translation = { client, upstream: target, request: decoded };
+      warnings = encoded.warnings.length > 0 ? encoded.warnings : null;
+    } else {
+      upstreamBody = passThroughBody(op, body, candidate.upstreamModel);
+    }
+
+    for (const credential of candidate.credentials) {
+      if (attempts.length >= maxAttempts || (attempts.length > 0 && ctx.now() >= deadline)) break;
+      if (attempts.length > 0) await backoff(attempts.length, ctx, ex.upstreamSignal);
+      Object.assign(row, {
+        upstreamId: upstream.id,
+        upstreamModel: candidate.upstreamModel,
+        credentialId: credential?.id ?? null,
+        translation: candidate.translate ? `${op.protocol} -> ${candidate.upstreamProtocol}` : null,
+        warnings,
+      });
+      const started = ctx.now();
+      if (credential) ctx.pools.begin(credential.id, started);
+      let served = false;
+      try {
+        const sent = await ctx.providers[upstream.kind].send(
+          {
+            upstream,
+            credential: credential?.secret ?? null,
+            credentialId: credential?.id,
+            endpoint: candidate.translate ? GENERATE_ENDPOINT[candidate.upstreamProtocol] : op.endpoint,
+            body: upstreamBody,
+            headers,
+            upstreamModel: candidate.upstreamModel,
+            stream: body.stream,
+          },
+          ex.upstreamSignal,
+        );
+        const { reply, errorText } = await primeReply(sent).catch((err: unknown) => {
+          throw err instanceof UpstreamFailure ? err : new UpstreamFailure('broken', `upstream broke off its answer: ${(err as Error)?.message ?? String(err)}`);
+        });
+        const now = ctx.now();
+        const verdict = judgeReply(reply.status, reply.headers, errorText, now);
+        const answer: Answer = { reply, candidate, translation };
+        if (verdict.kind === 'ok' || verdict.kind === 'client-error') {
+          if (credential && verdict.kind === 'ok') ctx.pools.succeeded(credential.id, now - started, now);
+          if (attempts.length > 0) {
+            attempts.push({ upstream: upstream.id, credential: credential?.id ?? null, status: reply.status, error: null, ms: now - started });
+            row.attempts = attempts;
+          }
+          served = true;
+          if (credential) holdUntilFinished(ctx, ex, credential.id);
+          return answer;
+        }
+        if (credential) ctx.pools.failed(credential.id, verdict, now);
+        attempts.push({ upstream: upstream.id, credential: credential?.id ?? null, status: reply.status, error: verdict.reason, ms: now - started });
+        lastReply = { answer, failure: verdict };
+        lastError = undefined;
+      } catch (err) {
+        if (ex.upstreamSignal.aborted) throw err;
+        if (!(err instanceof UpstreamFailure)) throw err;
+        const failure = judgeFailure(err);
+        const now = ctx.now();
+        if (credential) ctx.pools.failed(credential.id, failure, now);
+        attempts.push({ upstream: upstream.id, credential: credential?.id ?? null, status: null, error: failure.reason, ms: now - started });
+        lastError = err;
+        lastReply = undefined;
+      } finally {
+        if (credential && !served) ctx.pools.end(credential.id);
+      }
+    }
+  }
+
+  // Every try failed: the client hears about the last one.
+  row.attempts = attempts;
+  if (lastReply && lastReply.failure.kind !== 'disable') return lastReply.answer;
+  if (lastReply)
+    throw new GatewayError('SB_ERR_UPSTREAM_UNREACHABLE', `no upstream credential was accepted; last: ${lastReply.failure.reason}`);
+  throw lastError ?? new GatewayError('SB_ERR_INTERNAL', 'no upstream was tried');
+}
+
+/** The serving credential stays "in flight" (least-busy) until the answer is fully sent; its tokens count then. */
+function holdUntilFinished(ctx: GatewayContext, ex: Exchange, credentialId: string): void {
+  ex.onFinish((row) => {
+    ctx.pools.end(credentialId);
+    ctx.pools.addTokens(credentialId, row.inputTokens + row.cacheReadTokens + row.cacheWriteTokens + row.outputTokens);
+  });
+}
+
+/**
+ * Reads as much of an answer as deciding on it needs, before anything goes
+ * to the client: the error body, the whole body of a non-streamed answer, or
+ * the first chunk of a stream (so a stream that breaks at once is retried).
+ */
+async function primeReply(reply: UpstreamReply): Promise<{ reply: PrimedReply; errorText: string }> {
+  if (reply.status >= 400) {
+    const text = await readText(reply, MAX_ERROR_BODY);
+    return { reply: withText(reply, text), errorText: text };
+  }
+  // The content type first: touching `body` turns the platform's lazy body into a web stream, which `text()` then cannot read.
+  const sse = (reply.headers.get('content-type') ?? '').includes('text/event-stream');
+  const stream = sse ? reply.body : null;
+  if (!stream) return { reply: withText(reply, await readText(reply)), errorText: '' };
+  // Read the first chunk, then let go of the stream: the respond step reads on from there (no extra stream layer per chunk).
+  const reader = stream.getReader();
+  const first = await reader.read();
+  reader.releaseLock();
+  return { reply: { status: reply.status, headers: reply.headers, body: stream, head: first.done ? undefined : first.value }, errorText: '' };
+}
+
+function withText(reply: UpstreamReply, text: string): UpstreamReply {
+  return {
+    status: reply.status,
+    headers: reply.headers,
+    get body() {
+      return new Response(text).body;
+    },
+    text: () => Promise.resolve(text),
+  };
+}
+
+/** Full jitter: a random wait up to backoffMs * 2^(tries-1), capped; cut short when the client leaves. */
+function backoff(tries: number, ctx: GatewayContext, signal: AbortSignal): Promise<void> {
+  const ceiling = Math.min(ctx.retry.maxBackoffMs, ctx.retry.backoffMs * 2 ** (tries - 1));
+  const ms = Math.random() * ceiling;
+  if (ms < 1) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      signal.removeEventListener('abort', gone);
+      resolve();
+    }
+    function gone() {
+      clearTimeout(timer);
+      reject(signal.reason as Error);
+    }
+    signal.addEventListener('abort', gone, { once: true });
+  });
+}
+
+/**
+ * Same protocol: the client's body with the upstream's model id and what
+ * usage recording needs (OpenAI chat streams: `include_usage`). Gemini keeps
+ * the model in the URL, so its body goes as it came.
+ */
+function passThroughBody(op: Operation, body: ClientBody, upstreamModel: string): string {
+  if (op.protocol === 'gemini') return JSON.stringify(body.json);
+  const out: Record<string, unknown> = { ...body.json, model: upstreamModel };
+  if (op.protocol === 'openai-chat' && body.stream) {
+    const options = (body.json.stream_options ?? {}) as Record<string, unknown>;
+    out.stream_options = { ...options, include_usage: true };
+  }
+  return JSON.stringify(out);
+}

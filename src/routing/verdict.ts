@@ -1,0 +1,82 @@
+import type { ReplyHeaders } from '../providers/http.js';
+import { UpstreamFailure } from '../providers/http.js';
+
+/** A failed try, by what it says about the credential that made it. */
+export type Failure =
+  /** The credential is refused or out of quota (401, 402, 403, quota errors): out of the pool until a probe or an admin. */
+  | { kind: 'disable'; reason: string }
+  /** 429: bench the credential until the upstream's reset time. */
+  | { kind: 'rate-limited'; reason: string; retryAfterMs: number | null }
+  /** 5xx, timeouts, connection errors: try elsewhere; repeated ones cool the credential down. */
+  | { kind: 'unavailable'; reason: string };
+
+/** What a try's answer means for the request. */
+export type Verdict = { kind: 'ok' } | { kind: 'client-error' } | Failure;
+
+/**
+ * Error bodies that mean an account is out of money or quota, whatever the
+ * status. OpenAI: `insufficient_quota` (https://platform.openai.com/docs/guides/error-codes);
+ * Anthropic: "Your credit balance is too low" (https://docs.anthropic.com/en/api/errors).
+ */
+const QUOTA_EXHAUSTED = /insufficient_quota|credit balance is too low|billing_hard_limit|quota_exhausted/i;
+
+/** Judges an upstream's HTTP answer; `errorText` is its body when the status is 400 or above. */
+export function judgeReply(status: number, headers: ReplyHeaders, errorText: string, now: number): Verdict {
+  if (status < 400) return { kind: 'ok' };
+  const detail = briefly(errorText);
+  if (QUOTA_EXHAUSTED.test(errorText)) return { kind: 'disable', reason: `quota exhausted (${status}): ${detail}` };
+  if (status === 401 || status === 403) return { kind: 'disable', reason: `refused the credential (${status}): ${detail}` };
+  if (status === 402) return { kind: 'disable', reason: `payment required (402): ${detail}` };
+  if (status === 429) return { kind: 'rate-limited', reason: `rate limited (429): ${detail}`, retryAfterMs: retryAfterMs(headers, now) };
+  if (status === 408 || status >= 500) return { kind: 'unavailable', reason: `answered ${status}: ${detail}` };
+  return { kind: 'client-error' };
+}
+
+/** Judges a try that got no answer (connect error, timeout, reset); a client that left is not the upstream's fault. */
+export function judgeFailure(err: unknown): Failure {
+  if (err instanceof UpstreamFailure) return { kind: 'unavailable', reason: err.message };
+  return { kind: 'unavailable', reason: (err as Error)?.message ?? String(err) };
+}
+
+/**
+ * How long the upstream asks us to wait, from the headers vendors send with a 429:
+ * `retry-after-ms` and `retry-after` (seconds or an HTTP date, RFC 9110 §10.2.3),
+ * OpenAI's `x-ratelimit-reset-requests|tokens` durations like `6m0s` or `20ms`
+ * (https://platform.openai.com/docs/guides/rate-limits), and Anthropic's
+ * `anthropic-ratelimit-*-reset` RFC 3339 times (https://docs.anthropic.com/en/api/rate-limits).
+ * The explicit retry-after wins; otherwise the latest reset. Null when none is given.
+ */
+export function retryAfterMs(headers: ReplyHeaders, now: number): number | null {
+  const ms = headers.get('retry-after-ms');
+  if (ms !== null && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));
+  const after = headers.get('retry-after');
+  if (after !== null) {
+    if (/^\d+(\.\d+)?$/.test(after.trim())) return Number(after) * 1000;
+    const date = Date.parse(after);
+    if (!Number.isNaN(date)) return Math.max(0, date - now);
+  }
+  let latest: number | null = null;
+  headers.forEach((value, name) => {
+    let wait: number | null = null;
+    if (name.startsWith('x-ratelimit-reset-')) wait = parseDuration(value);
+    else if (name.startsWith('anthropic-ratelimit-') && name.endsWith('-reset')) {
+      const at = Date.parse(value);
+      wait = Number.isNaN(at) ? null : Math.max(0, at - now);
+    }
+    if (wait !== null && (latest === null || wait > latest)) latest = wait;
+  });
+  return latest;
+}
+
+/** `1h2m3.5s`, `6m0s`, `20ms`, `1.5s` -> milliseconds; null when it is not a duration. */
+export function parseDuration(text: string): number | null {
+  const parts = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+(?:\.\d+)?)ms)?$/.exec(text.trim());
+  if (!parts || text.trim() === '') return null;
+  const [, h, m, s, msPart] = parts;
+  return Number(h ?? 0) * 3_600_000 + Number(m ?? 0) * 60_000 + Number(s ?? 0) * 1000 + Number(msPart ?? 0);
+}
+
+function briefly(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat || '(no body)';
+}
