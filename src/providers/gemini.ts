@@ -1,5 +1,6 @@
 import type { HttpClient } from './http.js';
-import { joinUrl, sendJson, type Provider, type UpstreamCall } from './provider.js';
+import { joinUrl, sendJson, type ModelInfo, type Provider, type UpstreamCall } from './provider.js';
+import { arrayOf, recordOf, requestJson } from './upstream-json.js';
 
 /**
  * The Gemini API (Google AI Studio keys). The model and streaming are in the
@@ -58,5 +59,30 @@ export function geminiProvider(http: HttpClient): Provider {
       const auth: Record<string, string> = call.credential ? { 'x-goog-api-key': call.credential } : {};
       return sendJson(http, call, joinUrl(versionedBase(call.upstream.baseUrl), path), auth, signal);
     },
+    /**
+     * GET /v1beta/models, following `nextPageToken` with `pageToken`
+     * (`pageSize` up to 1000); `models/gemini-2.5-flash` is listed as `gemini-2.5-flash`.
+     * @see https://ai.google.dev/api/models#method:-models.list
+     */
+    async listModels(upstream, credential, signal) {
+      const headers: Record<string, string> = credential ? { 'x-goog-api-key': credential } : {};
+      const models: ModelInfo[] = [];
+      let token: string | undefined;
+      for (let page = 0; page < MAX_PAGES; page++) {
+        const query = new URLSearchParams({ pageSize: '1000', ...(token ? { pageToken: token } : {}) });
+        const url = joinUrl(versionedBase(upstream.baseUrl), `/models?${query}`);
+        const answer = recordOf(await requestJson(http, upstream, { url, headers }, signal));
+        for (const entry of arrayOf(answer.models)) {
+          const name = recordOf(entry).name;
+          if (typeof name === 'string' && name !== '') models.push({ id: name.replace(/^models\//, ''), ownedBy: 'google' });
+        }
+        if (typeof answer.nextPageToken !== 'string' || answer.nextPageToken === '' || answer.nextPageToken === token) break;
+        token = answer.nextPageToken;
+      }
+      return models;
+    },
   };
 }
+
+/** A guard against an upstream that pages forever. */
+const MAX_PAGES = 50;

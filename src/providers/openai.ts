@@ -1,6 +1,7 @@
 import type { Endpoint } from '../protocols/protocol.js';
 import type { HttpClient } from './http.js';
-import { joinUrl, sendJson, type Provider } from './provider.js';
+import { joinUrl, sendJson, type ModelInfo, type Provider } from './provider.js';
+import { arrayOf, recordOf, requestJson } from './upstream-json.js';
 
 /**
  * Any OpenAI-compatible endpoint. The base URL includes the version path
@@ -26,5 +27,23 @@ export function openaiProvider(http: HttpClient): Provider {
       const auth: Record<string, string> = call.credential ? { authorization: `Bearer ${call.credential}` } : {};
       return sendJson(http, call, joinUrl(call.upstream.baseUrl ?? '', path), auth, signal);
     },
+    async listModels(upstream, credential, signal) {
+      const auth: Record<string, string> = credential ? { authorization: `Bearer ${credential}` } : {};
+      const list = await requestJson(http, upstream, { url: joinUrl(upstream.baseUrl ?? '', '/models'), headers: auth }, signal);
+      return openaiModelList(list);
+    },
   };
+}
+
+/**
+ * OpenAI's `{object: "list", data: [{id, owned_by}]}`, which Azure and
+ * Copilot answer in too.
+ * @see https://platform.openai.com/docs/api-reference/models/list
+ */
+export function openaiModelList(list: unknown): ModelInfo[] {
+  return arrayOf(recordOf(list).data).flatMap((entry) => {
+    const m = recordOf(entry);
+    if (typeof m.id !== 'string' || m.id === '') return [];
+    return [typeof m.owned_by === 'string' ? { id: m.id, ownedBy: m.owned_by } : { id: m.id }];
+  });
 }

@@ -17,6 +17,14 @@ export interface UpstreamCall {
   upstreamModel?: string;
   /** Whether a streamed answer is wanted (Gemini chooses the URL by it). */
   stream?: boolean;
+  /** The credential's id in the pool, when known: providers that rotate tokens (codex) write them back under it. */
+  credentialId?: string;
+}
+
+/** One model an upstream says it serves, under the upstream's own id. */
+export interface ModelInfo {
+  id: string;
+  ownedBy?: string;
 }
 
 export type UpstreamReply = HttpReply;
@@ -31,9 +39,28 @@ export interface Provider {
   /** Endpoints it can serve (models listing, token counting, …). */
   endpoints: readonly Endpoint[];
   send(call: UpstreamCall, signal: AbortSignal): Promise<UpstreamReply>;
+  /**
+   * The models the upstream serves with this credential, asked of the
+   * upstream itself. Throws UpstreamFailure when it cannot be reached and
+   * UpstreamStatusError (providers/upstream-json.ts) when it answers non-2xx,
+   * so a health probe can tell a refused credential from an upstream that is down.
+   * `credentialId` lets providers that rotate tokens while asking (codex) store them.
+   */
+  listModels(upstream: UpstreamRecord, credential: string | null, signal: AbortSignal, credentialId?: string): Promise<ModelInfo[]>;
 }
 
-export type ProviderFactory = (http: HttpClient) => Provider;
+/** What providers may need from the platform beyond HTTP. */
+export interface ProviderDeps {
+  /**
+   * Replaces a credential's secret (sealed, stored, catalog reloaded), for
+   * providers whose tokens rotate on refresh. The credential is found by id,
+   * or else by its current secret.
+   */
+  saveCredentialSecret?(change: { upstreamId: string; credentialId?: string; previous: string; next: string }): Promise<void>;
+  log?(message: string): void;
+}
+
+export type ProviderFactory = (http: HttpClient, deps?: ProviderDeps) => Provider;
 
 /**
  * What every HTTP provider does once it knows the URL and its auth header:

@@ -1,14 +1,28 @@
 import type { UpstreamKind } from '../config/schema.js';
 import type { HttpClient } from './http.js';
-import type { Provider } from './provider.js';
+import type { Provider, ProviderDeps } from './provider.js';
 import { openaiProvider } from './openai.js';
 import { anthropicProvider } from './anthropic.js';
 import { mockProvider } from './mock/mock.js';
 import { geminiProvider } from './gemini.js';
+import { azureProvider } from './azure.js';
+import { copilotProvider } from './copilot/copilot.js';
+import { codexProvider } from './codex/codex.js';
 
 export type Providers = Record<UpstreamKind, Provider>;
 
-/** Builds one provider per upstream kind over the platform's HTTP client. */
-export function createProviders(http: HttpClient): Providers {
-  return { openai: openaiProvider(http), anthropic: anthropicProvider(http), gemini: geminiProvider(http), mock: mockProvider() };
+/**
+ * Builds one provider per upstream kind over the platform's HTTP client.
+ * `deps` lets providers whose tokens rotate (codex) write them back.
+ */
+export function createProviders(http: HttpClient, deps: ProviderDeps = {}): Providers {
+  return {
+    openai: openaiProvider(http),
+    anthropic: anthropicProvider(http),
+    gemini: geminiProvider(http),
+    azure: azureProvider(http),
+    copilot: copilotProvider(http),
+    codex: codexProvider(http, deps),
+    mock: mockProvider(),
+  };
 }

@@ -82,7 +82,7 @@ async function requireModel(ctx: RequestContext, body: Record<string, unknown>):
   return undefined;
 }
 
-async function chatCompletions(ctx: RequestContext, chunkDelayMs: number): Promise<void> {
+export async function chatCompletions(ctx: RequestContext, chunkDelayMs: number): Promise<void> {
   const body = await requireObject(ctx);
   if (!body) return;
   const model = await requireModel(ctx, body);
@@ -184,7 +184,7 @@ function embeddingInputs(input: unknown): string[] | undefined {
   return undefined;
 }
 
-async function embeddings(ctx: RequestContext): Promise<void> {
+export async function embeddings(ctx: RequestContext): Promise<void> {
   const body = await requireObject(ctx);
   if (!body) return;
   const model = await requireModel(ctx, body);
@@ -213,8 +213,9 @@ function modelObject(id: string): unknown {
   return { id, object: 'model', created: MODEL_CREATED, owned_by: id.startsWith('fake') ? 'switchboard-fake' : 'system' };
 }
 
-export function startFakeOpenAI(opts: { apiKey?: string; chunkDelayMs?: number } = {}): Promise<FakeUpstream> {
-  const apiKey = opts.apiKey ?? 'sk-fake-openai';
+/** `apiKeys` accepts several keys (a credential pool); `apiKey` one. */
+export function startFakeOpenAI(opts: { apiKey?: string; apiKeys?: string[]; chunkDelayMs?: number } = {}): Promise<FakeUpstream> {
+  const apiKeys = opts.apiKeys ?? [opts.apiKey ?? 'sk-fake-openai'];
   const chunkDelayMs = opts.chunkDelayMs ?? 0;
   return startFakeServer({
     headers: openaiHeaders,
@@ -234,7 +235,7 @@ export function startFakeOpenAI(opts: { apiKey?: string; chunkDelayMs?: number }
         );
       }
       const key = auth.slice('Bearer '.length).trim();
-      if (key !== apiKey) {
+      if (!apiKeys.includes(key)) {
         return sendJson(
           ctx,
           401,

@@ -16,6 +16,10 @@ export function mockProvider(): Provider {
       const body = call.body === undefined ? {} : (JSON.parse(call.body) as Record<string, unknown>);
       return answer(call, call.endpoint, body);
     },
+    // The mock serves exactly the models its upstream declares.
+    async listModels(upstream) {
+      return upstream.models.map((id) => ({ id, ownedBy: 'switchboard-mock' }));
+    },
   };
 }
 

@@ -1,0 +1,100 @@
+import type { Catalog } from './catalog.js';
+import type { Providers } from '../providers/registry.js';
+import type { Store } from '../store/store.js';
+
+/** What a model sync needs from the gateway context. */
+export interface ModelSyncDeps {
+  store: Store;
+  catalog: Catalog;
+  providers: Providers;
+}
+
+export class UnknownUpstream extends Error {}
+
+/**
+ * Asks an upstream for the models it serves and stores their ids as the
+ * upstream's `models`, which routing uses for models not declared under
+ * `models:` (routing/plan.ts `routesOf`). The credentials are tried in pool
+ * order until one answers; the last failure is thrown when none does.
+ * Returns the stored list.
+ */
+export async function syncModels(deps: ModelSyncDeps, upstreamId: string, signal: AbortSignal = AbortSignal.timeout(60_000)): Promise<string[]> {
+  const live = deps.catalog.current().upstreams.get(upstreamId);
+  if (!live) throw new UnknownUpstream(`no upstream with id ${upstreamId}`);
+  const provider = deps.providers[live.record.kind];
+  const candidates: ({ id: string; secret: string } | null)[] = live.record.kind === 'mock' ? [null] : live.credentials;
+  if (candidates.length === 0) throw new Error(`upstream ${upstreamId} has no usable credential to list its models with`);
+
+  let lastError: unknown;
+  for (const credential of candidates) {
+    try {
+      const listed = await provider.listModels(live.record, credential?.secret ?? null, signal, credential?.id);
+      const ids = [...new Set(listed.map((m) => m.id))];
+      await storeModels(deps, upstreamId, ids);
+      return ids;
+    } catch (err) {
+      lastError = err;
+      if (signal.aborted) break;
+    }
+  }
+  throw lastError;
+}
+
+/** Rewrites the upstream's `models` from the Store's current record, so nothing else of it changes. */
+async function storeModels(deps: ModelSyncDeps, upstreamId: string, ids: string[]): Promise<void> {
+  const record = (await deps.store.upstreams.list()).find((u) => u.id === upstreamId);
+  if (!record) throw new UnknownUpstream(`no upstream with id ${upstreamId}`);
+  const { credentials: _credentials, ...rest } = record;
+  const same = rest.models.length === ids.length && rest.models.every((id, i) => id === ids[i]);
+  if (!same) await deps.store.upstreams.put({ ...rest, models: ids });
+  await deps.catalog.reload();
+}
+
+/**
+ * Syncs every upstream with `modelSync: { intervalMinutes }` when its
+ * interval has passed (and once soon after start). Checks once per `tickMs`;
+ * the timer does not keep the process alive. Returns a stop function.
+ */
+export function scheduleModelSync(
+  deps: ModelSyncDeps,
+  options: { log: (message: string) => void; now?: () => number; tickMs?: number },
+): () => void {
+  const now = options.now ?? Date.now;
+  const lastRun = new Map<string, number>();
+  let running = false;
+  let stopped = false;
+  const controller = new AbortController();
+
+  const tick = async () => {
+    if (running || stopped) return;
+    running = true;
+    try {
+      for (const [id, live] of deps.catalog.current().upstreams) {
+        const interval = live.record.settings?.modelSync?.intervalMinutes;
+        if (!interval || !live.record.enabled || stopped) continue;
+        const last = lastRun.get(id);
+        if (last !== undefined && now() - last < interval * 60_000) continue;
+        lastRun.set(id, now());
+        try {
+          const ids = await syncModels(deps, id, AbortSignal.any([controller.signal, AbortSignal.timeout(60_000)]));
+          options.log(`upstream ${id}: model list synced (${ids.length} models)`);
+        } catch (err) {
+          if (!stopped) options.log(`upstream ${id}: model sync failed: ${(err as Error).message}`);
+        }
+      }
+    } finally {
+      running = false;
+    }
+  };
+
+  const first = setTimeout(() => void tick(), 0);
+  const timer = setInterval(() => void tick(), options.tickMs ?? 30_000);
+  (first as { unref?: () => void }).unref?.();
+  (timer as { unref?: () => void }).unref?.();
+  return () => {
+    stopped = true;
+    controller.abort();
+    clearTimeout(first);
+    clearInterval(timer);
+  };
+}
