@@ -53,6 +53,48 @@ export function createPriceLookup(overrides: PriceTable = {}): PriceLookup {
   };
 }
 
+export type PriceSource = 'shipped' | 'config' | 'admin';
+
+export interface PriceEntry {
+  model: string;
+  price: Price;
+  /** The layer the price in force comes from. */
+  source: PriceSource;
+}
+
+/**
+ * The price table in three layers, each over the one before: the shipped
+ * table, the config file's `prices`, and prices set through the admin API
+ * (kept in the database). `lookup` always reads the current layers, so an
+ * admin change applies to the next request.
+ */
+export interface PriceBook {
+  lookup: PriceLookup;
+  adminPrices(): PriceTable;
+  setAdminPrices(table: PriceTable): void;
+  /** Every priced model with its price in force and where it came from, sorted by id. */
+  entries(): PriceEntry[];
+}
+
+export function createPriceBook(config: PriceTable = {}, admin: PriceTable = {}): PriceBook {
+  let adminLayer = { ...admin };
+  let current = createPriceLookup({ ...config, ...adminLayer });
+  return {
+    lookup: (...ids) => current(...ids),
+    adminPrices: () => ({ ...adminLayer }),
+    setAdminPrices(table) {
+      adminLayer = { ...table };
+      current = createPriceLookup({ ...config, ...adminLayer });
+    },
+    entries() {
+      const layers: [PriceSource, PriceTable][] = [['shipped', SHIPPED_PRICES], ['config', config], ['admin', adminLayer]];
+      const found = new Map<string, PriceEntry>();
+      for (const [source, table] of layers) for (const [model, price] of Object.entries(table)) found.set(model, { model, price, source });
+      return [...found.values()].sort((a, b) => a.model.localeCompare(b.model));
+    },
+  };
+}
+
 const shippedLookup = createPriceLookup();
 
 /**

@@ -1,0 +1,306 @@
+import { GatewayError } from '../protocols/errors.js';
+import type { Endpoint } from '../protocols/protocol.js';
+import type { ClientBody } from '../protocols/requests.js';
+import type { Snapshot } from '../routing/catalog.js';
+import type { Counters, Taken } from '../store/counters.js';
+import type { Store } from '../store/store.js';
+import type { KeyRecord, Usage } from '../store/types.js';
+import type { PriceLookup } from '../usage/cost.js';
+import { budgetTakes, seedBudgets, type SeedDeps } from './budgets.js';
+import {
+  bucketPrefix,
+  globalScope,
+  groupScope,
+  isEmptyRule,
+  keyScope,
+  saveRules,
+  type Dimension,
+  type LimitRules,
+  type Planned,
+  type Scope,
+  type ScopeRule,
+} from './limit-rules.js';
+import { minuteOf } from './periods.js';
+import { estimateRequest, tokensUsed, type Estimate } from './reservation.js';
+import { formatDuration, rateLimitHeaders, retryAfterSeconds, tightest } from './rate-limit-headers.js';
+
+/** What the gateway knows of a request when it checks limits (proxy.ts admit(), step 3). */
+export interface AdmitRequest {
+  key: KeyRecord;
+  /** The group the request counts under: the key's, or a narrowing of it. */
+  group: string;
+  endpoint: Endpoint;
+  body: ClientBody;
+  /** For the model's price: the routes' upstream model ids are tried before the public id. */
+  snapshot: Snapshot;
+}
+
+/** A request let through: the headers to answer with, and the settlement of what it reserved. */
+export interface Admission {
+  /** x-ratelimit-* figures after this request, for the response. */
+  headers: Record<string, string>;
+  /** Replaces the reservations with the real usage and cost (null cost: unpriced, counted as 0). Only the first call counts. */
+  settle(usage: Usage, costUsd: number | null): void;
+}
+
+export interface DimensionStatus {
+  dimension: Dimension;
+  limit: number;
+  used: number;
+  remaining: number;
+  /** When the window or period ends, epoch ms; null for concurrency and `total` budgets. */
+  resetAt: number | null;
+}
+
+export interface ScopeStatus {
+  rule: ScopeRule;
+  counters: DimensionStatus[];
+  /** Requests refused by this scope since the process started, by dimension. */
+  blocks: Partial<Record<Dimension, number>>;
+}
+
+export interface BlockReport {
+  total: number;
+  /** `<scope kind>.<dimension>`, e.g. `key.rpm`, `group.budget-usd`. */
+  byReason: Record<string, number>;
+}
+
+export interface Limits {
+  admit(request: AdmitRequest): Promise<Admission>;
+  /** Group and gateway-wide rules as they are enforced now. */
+  rules(): LimitRules;
+  /** Sets (or with null, removes) a group's rule: stored, its budget seeded, then enforced. */
+  setGroupRule(id: string, rule: ScopeRule | null): Promise<void>;
+  setGlobalRule(rule: ScopeRule): Promise<void>;
+  /** Seeds a key's budget from the database before a new or changed budget is enforced. */
+  prepareKey(key: KeyRecord): Promise<void>;
+  /** Seeds every budget in force (at start). */
+  seedAll(snapshot: Snapshot): Promise<void>;
+  status(scope: Scope): Promise<ScopeStatus>;
+  blocks(): BlockReport;
+}
+
+export interface LimitsDeps {
+  prices: PriceLookup;
+  /** Group and gateway-wide rules as stored (limit-rules.ts loadRules). */
+  rules: LimitRules;
+  now: () => number;
+  /** Writes queued usage rows, so budget seeding reads the latest spend. */
+  flush: () => Promise<void>;
+  log: (message: string) => void;
+}
+
+/** Admits every request, reserving nothing: no scope has a rule. */
+const UNLIMITED: Admission = { headers: {}, settle() {} };
+const NO_ESTIMATE: Estimate = { tokens: 0, usd: 0 };
+/** The order blocks are reported in: a spent budget first, since waiting out a minute will not help. */
+const REPORT_ORDER: Dimension[] = ['budget-usd', 'budget-tokens', 'concurrent', 'rpm', 'tpm'];
+
+/**
+ * Rate limits (requests and tokens per minute, concurrent requests) and
+ * budgets per key, per group and for the whole gateway, counted in
+ * `Counters`. A request takes from every bucket that applies to it at once,
+ * all or nothing, with its tokens and cost estimated; when it ends the
+ * estimate is settled with the real figures (exchange.finish).
+ */
+export function createLimits(counters: Counters, store: Store, deps: LimitsDeps): Limits {
+  let rules = deps.rules;
+  const blockCounts = new Map<string, number>();
+  const scopeBlocks = new Map<string, Partial<Record<Dimension, number>>>();
+  const seedDeps: SeedDeps = { store, counters, now: deps.now, flush: deps.flush };
+
+  /** The scopes with a rule that a request falls under: its key, its group and the groups above it, the gateway. */
+  const scopesOf = (key: KeyRecord, group: string): Scope[] => {
+    const scopes: Scope[] = [];
+    const own = keyScope(key);
+    if (!isEmptyRule(own.rule)) scopes.push(own);
+    for (const id of groupChain(group)) {
+      const rule = rules.groups.get(id);
+      if (rule && !isEmptyRule(rule)) scopes.push(groupScope(id, rule));
+    }
+    if (!isEmptyRule(rules.global)) scopes.push(globalScope(rules.global));
+    return scopes;
+  };
+
+  const countBlock = (p: Planned) => {
+    const reason = `${p.scope.kind}.${p.dimension}`;
+    blockCounts.set(reason, (blockCounts.get(reason) ?? 0) + 1);
+    const counts = scopeBlocks.get(bucketPrefix(p.scope)) ?? {};
+    counts[p.dimension] = (counts[p.dimension] ?? 0) + 1;
+    scopeBlocks.set(bucketPrefix(p.scope), counts);
+  };
+
+  const admission = (planned: Planned[], headers: Record<string, string>): Admission => {
+    let settled = false;
+    return {
+      headers,
+      settle(usage, costUsd) {
+        if (settled) return;
+        settled = true;
+        const actual: Record<Planned['measure'], number> = { request: 1, slot: 0, tokens: tokensUsed(usage), usd: costUsd ?? 0 };
+        for (const p of planned) {
+          const real = actual[p.measure];
+          if (real === p.take.amount) continue;
+          counters.settle(p.take.bucket, p.take.amount, real).catch((err: unknown) => deps.log(`limits: settling ${p.take.bucket} failed: ${String(err)}`));
+        }
+      },
+    };
+  };
+
+  return {
+    async admit({ key, group, endpoint, body, snapshot }) {
+      // Counting tokens costs nothing and is metered apart from generation by the vendors that offer it.
+      if (endpoint === 'count_tokens') return UNLIMITED;
+      const scopes = scopesOf(key, group);
+      if (scopes.length === 0) return UNLIMITED;
+      const now = deps.now();
+      const needsEstimate = scopes.some((s) => s.rule.budget !== null || s.rule.limits?.tpm !== undefined);
+      const estimate = needsEstimate ? estimateRequest(endpoint, body, priceOf(deps.prices, snapshot, body.model)) : NO_ESTIMATE;
+      const planned = scopes.flatMap((s) => [...rateTakes(s, estimate, now), ...budgetTakes(s, estimate, now)]);
+      if (planned.length === 0) return UNLIMITED;
+
+      const taken = await counters.take(planned.map((p) => p.take));
+      const of = (dimension: Dimension) => taken.filter((_, i) => planned[i]!.dimension === dimension);
+      const headers = rateLimitHeaders(tightest(of('rpm')), tightest(of('tpm')), now);
+      const refused = planned
+        .map((p, i) => ({ p, t: taken[i]! }))
+        .filter(({ t }) => !t.allowed)
+        .sort((a, b) => REPORT_ORDER.indexOf(a.p.dimension) - REPORT_ORDER.indexOf(b.p.dimension))[0];
+      if (!refused) return admission(planned, headers);
+
+      countBlock(refused.p);
+      throw blockedError(refused.p, refused.t, headers, now);
+    },
+
+    rules: () => rules,
+
+    async setGroupRule(id, rule) {
+      const groups = new Map(rules.groups);
+      if (rule && !isEmptyRule(rule)) {
+        await seedBudgets(seedDeps, [groupScope(id, rule)]);
+        groups.set(id, rule);
+      } else groups.delete(id);
+      const next = { ...rules, groups };
+      await saveRules(store, next);
+      rules = next;
+    },
+
+    async setGlobalRule(rule) {
+      await seedBudgets(seedDeps, [globalScope(rule)]);
+      const next = { ...rules, global: rule };
+      await saveRules(store, next);
+      rules = next;
+    },
+
+    prepareKey: (key) => seedBudgets(seedDeps, [keyScope(key)]),
+
+    async seedAll(snapshot) {
+      const keys = [...snapshot.keysById.values()].filter((k) => k.revokedAt === null).map(keyScope);
+      const groups = [...rules.groups].map(([id, rule]) => groupScope(id, rule));
+      await seedBudgets(seedDeps, [...keys, ...groups, globalScope(rules.global)]);
+    },
+
+    async status(scope) {
+      const now = deps.now();
+      const planned = [...rateTakes(scope, NO_ESTIMATE, now), ...budgetTakes(scope, NO_ESTIMATE, now)];
+      const counts = await Promise.all(planned.map((p) => counters.peek(p.take.bucket)));
+      return {
+        rule: scope.rule,
+        counters: planned.map((p, i) => ({
+          dimension: p.dimension,
+          limit: p.take.limit,
+          used: counts[i]!,
+          remaining: Math.max(0, p.take.limit - counts[i]!),
+          resetAt: Number.isFinite(p.take.resetAt) ? p.take.resetAt : null,
+        })),
+        blocks: { ...scopeBlocks.get(bucketPrefix(scope)) },
+      };
+    },
+
+    blocks() {
+      const byReason = Object.fromEntries(blockCounts);
+      return { total: Object.values(byReason).reduce((sum, n) => sum + n, 0), byReason };
+    },
+  };
+}
+
+/** `team-a/sub/x` -> `team-a/sub/x`, `team-a/sub`, `team-a`: a group's rule covers its narrowings. */
+function groupChain(group: string): string[] {
+  const chain: string[] = [];
+  for (let id = group; id !== ''; id = id.includes('/') ? id.slice(0, id.lastIndexOf('/')) : '') chain.push(id);
+  return chain;
+}
+
+/** The model's price for the reservation: the routes' upstream ids first (what will be billed), then the public id. */
+function priceOf(prices: PriceLookup, snapshot: Snapshot, model: string) {
+  const routes = snapshot.models.get(model)?.routes ?? [];
+  return prices(...routes.map((r) => r.model), model);
+}
+
+/** Requests, tokens and concurrent requests of one scope: fixed clock minutes, and a running count of requests in flight. */
+function rateTakes(scope: Scope, estimate: Estimate, now: number): Planned[] {
+  const limits = scope.rule.limits;
+  if (!limits) return [];
+  const minute = minuteOf(now);
+  const prefix = bucketPrefix(scope);
+  const planned: Planned[] = [];
+  if (limits.concurrent !== undefined)
+    planned.push({
+      take: { bucket: `${prefix}:concurrent`, amount: 1, limit: limits.concurrent, resetAt: Infinity },
+      scope,
+      dimension: 'concurrent',
+      measure: 'slot',
+    });
+  if (limits.rpm !== undefined)
+    planned.push({
+      take: { bucket: `${prefix}:rpm@${minute.start}`, amount: 1, limit: limits.rpm, resetAt: minute.end },
+      scope,
+      dimension: 'rpm',
+      measure: 'request',
+    });
+  if (limits.tpm !== undefined)
+    planned.push({
+      take: { bucket: `${prefix}:tpm@${minute.start}`, amount: estimate.tokens, limit: limits.tpm, resetAt: minute.end },
+      scope,
+      dimension: 'tpm',
+      measure: 'tokens',
+    });
+  return planned;
+}
+
+/** The 429 for a refused request, naming what refused it; budgets also tell SDKs not to retry. */
+function blockedError(p: Planned, t: Taken, headers: Record<string, string>, now: number): GatewayError {
+  const wait = t.resetAt - now;
+  const out: Record<string, string> = { ...headers };
+  const when = Number.isFinite(t.resetAt) ? `; it resets at ${new Date(t.resetAt).toISOString()}` : '';
+  switch (p.dimension) {
+    case 'budget-usd':
+    case 'budget-tokens': {
+      const budget = p.scope.rule.budget!;
+      const per = budget.period === 'total' ? 'in total' : `per ${budget.period}`;
+      const amount = p.dimension === 'budget-usd' ? `$${t.limit}` : `${t.limit} tokens`;
+      if (Number.isFinite(t.resetAt)) out['retry-after'] = retryAfterSeconds(wait);
+      // The OpenAI and Anthropic SDKs obey this header and would otherwise sleep out the Retry-After (openai-node, anthropic-sdk-typescript: client shouldRetry()).
+      out['x-should-retry'] = 'false';
+      return new GatewayError('SB_ERR_BUDGET_EXHAUSTED', `budget exhausted: ${amount} ${per} for ${p.scope.label}${when}`, null, out);
+    }
+    case 'concurrent':
+      // A slot frees when any request in flight ends; there is no window to wait out.
+      out['retry-after'] = '1';
+      return new GatewayError('SB_ERR_RATE_LIMITED', `rate limit reached: ${t.limit} concurrent requests for ${p.scope.label}`, null, out);
+    case 'rpm':
+    case 'tpm': {
+      out['retry-after'] = retryAfterSeconds(wait);
+      const what = p.dimension === 'rpm' ? 'requests' : 'tokens';
+      return new GatewayError(
+        'SB_ERR_RATE_LIMITED',
+        `rate limit reached: ${t.limit} ${what} per minute for ${p.scope.label}; retry in ${formatDuration(wait)}`,
+        null,
+        out,
+      );
+    }
+    default:
+      return p.dimension satisfies never;
+  }
+}
+

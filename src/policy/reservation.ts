@@ -1,0 +1,42 @@
+import type { Endpoint } from '../protocols/protocol.js';
+import type { ClientBody } from '../protocols/requests.js';
+import { costOf, type Price } from '../usage/cost.js';
+import { ZERO_USAGE, type Usage } from '../store/types.js';
+
+/** Output reserved when the request sets no ceiling of its own. */
+export const DEFAULT_OUTPUT_RESERVATION = 1_024;
+
+/** What a request is taken to use until its real usage is known. */
+export interface Estimate {
+  tokens: number;
+  usd: number;
+}
+
+/**
+ * A cheap, deliberately rough estimate made before the upstream is called:
+ * about four characters of JSON per input token, plus the output ceiling the
+ * request asks for. It only has to bound in-flight spend; each reservation is
+ * replaced by the real figures when the request ends.
+ */
+export function estimateRequest(endpoint: Endpoint, body: ClientBody, price: Price | null): Estimate {
+  const input = Math.ceil(JSON.stringify(body.json).length / 4);
+  const output = endpoint === 'embeddings' ? 0 : outputCeiling(body.json) ?? DEFAULT_OUTPUT_RESERVATION;
+  return { tokens: input + output, usd: costOf({ ...ZERO_USAGE, inputTokens: input, outputTokens: output }, price) ?? 0 };
+}
+
+/**
+ * The request's own output limit, in whichever field its protocol uses:
+ * OpenAI Chat `max_completion_tokens` / `max_tokens`, Responses
+ * `max_output_tokens`, Anthropic `max_tokens`, Gemini `generationConfig.maxOutputTokens`.
+ */
+function outputCeiling(json: Record<string, unknown>): number | undefined {
+  const config = json.generationConfig as Record<string, unknown> | undefined;
+  for (const value of [json.max_completion_tokens, json.max_tokens, json.max_output_tokens, config?.maxOutputTokens])
+    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
+  return undefined;
+}
+
+/** Every token a request used, counted once: input (cached or not) and output (reasoning is part of it). */
+export function tokensUsed(usage: Usage): number {
+  return usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens + usage.outputTokens;
+}

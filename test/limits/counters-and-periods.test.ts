@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryCounters } from '../../src/store/memory-counters.js';
+import { minuteOf, periodOf } from '../../src/policy/periods.js';
+import { formatDuration, retryAfterSeconds } from '../../src/policy/rate-limit-headers.js';
+import { estimateRequest } from '../../src/policy/reservation.js';
+
+describe('memory counters', () => {
+  it('take from several buckets all or nothing, admitting while each is below its limit', async () => {
+    const counters = createMemoryCounters(() => 1000);
+    const takes = (amount: number) => [
+      { bucket: 'a', amount: 1, limit: 2, resetAt: 5000 },
+      { bucket: 'b', amount, limit: 10, resetAt: 5000 },
+    ];
+    expect((await counters.take(takes(9))).map((t) => t.allowed)).toEqual([true, true]);
+    // b is at 9 < 10, so a large take still goes through and crosses.
+    expect((await counters.take(takes(5))).map((t) => [t.allowed, t.used, t.remaining])).toEqual([
+      [true, 2, 0],
+      [true, 14, 0],
+    ]);
+    const refused = await counters.take(takes(1));
+    expect(refused.map((t) => t.allowed)).toEqual([false, false]);
+    expect(await counters.peek('a')).toBe(2);
+    // A refused take leaves no trace in a bucket that had room.
+    const c = createMemoryCounters(() => 1000);
+    await c.take([{ bucket: 'full', amount: 1, limit: 1, resetAt: 5000 }]);
+    await c.take([
+      { bucket: 'room', amount: 1, limit: 9, resetAt: 5000 },
+      { bucket: 'full', amount: 1, limit: 1, resetAt: 5000 },
+    ]);
+    expect(await c.peek('room')).toBe(0);
+  });
+
+  it('settle reservations to real figures, never below zero, and forget ended windows', async () => {
+    let now = 1000;
+    const counters = createMemoryCounters(() => now);
+    await counters.take([{ bucket: 'x', amount: 50, limit: 100, resetAt: 2000 }]);
+    await counters.settle('x', 50, 20);
+    expect(await counters.peek('x')).toBe(20);
+    await counters.settle('x', 50, 0);
+    expect(await counters.peek('x')).toBe(0);
+    await counters.take([{ bucket: 'x', amount: 7, limit: 100, resetAt: 2000 }]);
+    now = 2000;
+    expect(await counters.peek('x')).toBe(0);
+    const [fresh] = await counters.take([{ bucket: 'x', amount: 1, limit: 100, resetAt: 3000 }]);
+    expect(fresh).toMatchObject({ used: 1, resetAt: 3000 });
+  });
+
+  it('seed only buckets that do not exist yet', async () => {
+    const counters = createMemoryCounters(() => 1000);
+    await counters.seed('s', 5, Infinity);
+    await counters.seed('s', 9, Infinity);
+    expect(await counters.peek('s')).toBe(5);
+    await counters.take([{ bucket: 's', amount: 1, limit: 100, resetAt: Infinity }]);
+    expect(await counters.peek('s')).toBe(6);
+  });
+});
+
+describe('periods', () => {
+  const at = Date.UTC(2025, 0, 15, 12, 34, 56); // a Wednesday
+  it('are UTC minutes, days, Monday weeks, calendar months and all time', () => {
+    expect(minuteOf(at)).toEqual({ start: Date.UTC(2025, 0, 15, 12, 34), end: Date.UTC(2025, 0, 15, 12, 35) });
+    expect(periodOf('day', at)).toEqual({ start: Date.UTC(2025, 0, 15), end: Date.UTC(2025, 0, 16) });
+    expect(periodOf('week', at)).toEqual({ start: Date.UTC(2025, 0, 13), end: Date.UTC(2025, 0, 20) });
+    expect(periodOf('week', Date.UTC(2025, 0, 19, 23))).toEqual({ start: Date.UTC(2025, 0, 13), end: Date.UTC(2025, 0, 20) });
+    expect(periodOf('month', Date.UTC(2024, 11, 31, 23))).toEqual({ start: Date.UTC(2024, 11, 1), end: Date.UTC(2025, 0, 1) });
+    expect(periodOf('total', at)).toEqual({ start: 0, end: Infinity });
+  });
+});
+
+describe('headers and estimates', () => {
+  it('write durations as OpenAI does and Retry-After in whole seconds', () => {
+    expect(formatDuration(20)).toBe('20ms');
+    expect(formatDuration(1500)).toBe('1.5s');
+    expect(formatDuration(360_000)).toBe('6m0s');
+    expect(formatDuration(7_500_000)).toBe('2h5m0s');
+    expect(retryAfterSeconds(1)).toBe('1');
+    expect(retryAfterSeconds(30_000)).toBe('30');
+    expect(retryAfterSeconds(30_001)).toBe('31');
+  });
+
+  it('reserve input by body size plus the output ceiling of each protocol', () => {
+    const body = (json: Record<string, unknown>) => ({ json, model: 'm', stream: false });
+    const size = (json: Record<string, unknown>) => Math.ceil(JSON.stringify(json).length / 4);
+    const chat = { model: 'm', max_completion_tokens: 100 };
+    expect(estimateRequest('chat', body(chat), null)).toEqual({ tokens: size(chat) + 100, usd: 0 });
+    const gemini = { generationConfig: { maxOutputTokens: 50 } };
+    expect(estimateRequest('generate', body(gemini), null).tokens).toBe(size(gemini) + 50);
+    expect(estimateRequest('messages', body({}), null).tokens).toBe(1 + 1024);
+    expect(estimateRequest('embeddings', body({ input: 'x' }), null).tokens).toBe(size({ input: 'x' }));
+    expect(estimateRequest('chat', body(chat), { input: 1_000_000, output: 0 }).usd).toBe(size(chat));
+  });
+});
