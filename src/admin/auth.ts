@@ -1,12 +1,14 @@
 import type { MiddlewareHandler } from 'hono';
 import type { GatewayContext } from '../gateway/context.js';
 import { errorBody } from './errors.js';
+import { resolveClientAddress } from '../policy/client-address.js';
 
 /**
  * Guards the control plane: `Authorization: Bearer <admin key>`. Both sides
  * are hashed with SHA-256 and the digests compared byte by byte without an
  * early exit, so the time taken says nothing about how much of the key was
  * right (nor its length). WebCrypto only, so it runs on Workers too.
+ * Wrong keys are counted by source address (GET /admin/api/security).
  */
 export function requireAdminKey(ctx: GatewayContext): MiddlewareHandler {
   let expected: Promise<Uint8Array> | undefined;
@@ -15,7 +17,11 @@ export function requireAdminKey(ctx: GatewayContext): MiddlewareHandler {
     if (!match) return deny(c, 'missing admin key: send it as Authorization: Bearer <admin key>', 'missing_admin_key');
     expected ??= sha256(ctx.adminKey);
     const ok = ctx.adminKey.length > 0 && sameBytes(await sha256(match[1]), await expected);
-    if (!ok) return deny(c, 'invalid admin key', 'invalid_admin_key');
+    if (!ok) {
+      const address = resolveClientAddress(ctx.io.clientAddress(c), c.req.header('x-forwarded-for'), ctx.settings.current().proxyTrust);
+      ctx.refusals.count('failedAdminAuth', address, 'invalid admin key');
+      return deny(c, 'invalid admin key', 'invalid_admin_key');
+    }
     await next();
   };
 }
@@ -29,7 +35,13 @@ async function sha256(text: string): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+/** Whether two strings are equal, in time that depends on neither (their SHA-256 digests are compared). */
+export async function constantTimeEqual(a: string, b: string): Promise<boolean> {
+  return sameBytes(await sha256(a), await sha256(b));
+}
+
+/** Every byte is compared, with no early exit; a length difference counts as a difference too. */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   let diff = a.length ^ b.length;
   for (let i = 0; i < a.length; i++) diff |= a[i] ^ (b[i] ?? 0);
   return diff === 0;

@@ -12,6 +12,8 @@ export interface RequestIO {
   readBody(c: Context, maxBytes: number): Promise<string>;
   /** Calls `gone` if the client goes away before the answer is complete. */
   onClientGone(c: Context, gone: () => void): void;
+  /** The peer address of the client's connection (before any X-Forwarded-For), when the platform knows it. */
+  clientAddress(c: Context): string | undefined;
 }
 
 export function tooLarge(maxBytes: number): GatewayError {
@@ -44,4 +46,6 @@ export const webRequestIO: RequestIO = {
     if (signal.aborted) gone();
     else signal.addEventListener('abort', gone, { once: true });
   },
+  // Plain Web requests carry no peer address; a platform that has one supplies its own RequestIO.
+  clientAddress: () => undefined,
 };

@@ -1,11 +1,14 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { Config } from '../../config/schema.js';
+import { SECRET_HELP } from '../../policy/secrets.js';
+import { sqlitePath } from './sqlite.js';
 
 /**
- * A secret the config file leaves out (the admin key, the encryption secret)
- * is generated once and kept in the data folder with owner-only permissions,
- * so a fresh clone starts with no setup and restarts keep the same values.
+ * The admin key, when the config file leaves it out, is generated once and
+ * kept in the data folder with owner-only permissions, so a fresh clone
+ * starts with no setup and restarts keep the same value.
  */
 export function localSecret(dataDir: string, name: string, prefix = ''): { value: string; path: string; created: boolean } {
   const path = join(dataDir, name);
@@ -14,4 +17,39 @@ export function localSecret(dataDir: string, name: string, prefix = ''): { value
   const value = prefix + randomBytes(32).toString('base64url');
   writeFileSync(path, `${value}\n`, { mode: 0o600 });
   return { value, path, created: true };
+}
+
+/** The folder the database lives in, where the admin-key and secret files are kept. */
+export function dataDirOf(config: Config): string {
+  const path = sqlitePath(config.storage.url);
+  return path === ':memory:' ? './data' : dirname(path);
+}
+
+/** Where the encryption secret comes from; `none` when there is none. */
+export type SecretSource = { kind: 'config'; value: string } | { kind: 'file'; value: string; path: string } | { kind: 'none'; path: string };
+
+/**
+ * The encryption secret: the config file's `secret`, else a `secret` file in
+ * the data folder (written by earlier versions, which generated one). It is
+ * never generated any more: a secret that lives next to the database it
+ * protects protects little, so it must come from the operator.
+ */
+export function findSecret(config: Config, dataDir = dataDirOf(config)): SecretSource {
+  const path = join(dataDir, 'secret');
+  if (config.secret) return { kind: 'config', value: config.secret };
+  if (existsSync(path)) {
+    const value = readFileSync(path, 'utf8').trim();
+    if (value.length > 0) return { kind: 'file', value, path };
+  }
+  return { kind: 'none', path };
+}
+
+/** Credentials in the config file with no secret to seal them: one problem per upstream, as `path: message`. */
+export function missingSecretProblems(config: Config, source: SecretSource): string[] {
+  if (source.kind !== 'none') return [];
+  return config.upstreams.flatMap((u, i) =>
+    u.credentials.length === 0
+      ? []
+      : [`upstreams[${i}].credentials: cannot be stored without a secret to encrypt them (none in the config, no ${source.path}); ${SECRET_HELP}`],
+  );
 }

@@ -39,4 +39,8 @@ export const nodeRequestIO: RequestIO = {
       if (!outgoing.writableFinished) gone();
     });
   },
+  clientAddress(c) {
+    // The socket's peer: `127.0.0.1`, `::1`, or `::ffff:127.0.0.1` on a dual-stack listener.
+    return (c.env as NodeBindings | undefined)?.incoming?.socket.remoteAddress;
+  },
 };

@@ -1,0 +1,61 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { GatewayContext } from '../gateway/context.js';
+import { cidrListSchema, loggingSchema, securitySchema } from '../config/schema.js';
+import { saveSettings, type GatewaySettings } from '../policy/gateway-settings.js';
+import { describeIssues, invalid, readBody } from './errors.js';
+
+/**
+ * /settings: the gateway-wide security and logging settings (the config
+ * file's `security` and `logging`). A PATCH changes only the fields it names;
+ * the result is validated whole, stored, and used from the next request.
+ */
+
+/** PATCH /settings. Built without defaults: zod 4 applies a default even inside `.optional()`, which would reset fields left out. */
+export const patchSettingsBody = z.strictObject({
+  security: z
+    .strictObject({
+      ipAllowlist: cidrListSchema.optional(),
+      trustProxy: securitySchema.shape.trustProxy.unwrap().optional(),
+    })
+    .optional(),
+  logging: z
+    .strictObject({
+      bodies: loggingSchema.shape.bodies.unwrap().optional(),
+      redact: z.strictObject({ emails: z.boolean().optional(), patterns: z.array(z.string().min(1)).optional() }).optional(),
+    })
+    .optional(),
+});
+
+export const settingsView = z.object({ security: securitySchema, logging: loggingSchema });
+
+export function settingsRoutes(ctx: GatewayContext): Hono {
+  const app = new Hono();
+
+  app.get('/', (c) => c.json(ctx.settings.current().raw));
+
+  app.patch('/', async (c) => {
+    const patch = await readBody(c, patchSettingsBody);
+    const current = ctx.settings.current().raw;
+    const merged = {
+      security: { ...current.security, ...definedOnly(patch.security ?? {}) },
+      logging: {
+        ...current.logging,
+        ...definedOnly({ bodies: patch.logging?.bodies }),
+        redact: { ...current.logging.redact, ...definedOnly(patch.logging?.redact ?? {}) },
+      },
+    };
+    const parsed = settingsView.safeParse(merged);
+    if (!parsed.success) throw invalid(describeIssues(parsed.error), 'invalid_body');
+    const next: GatewaySettings = parsed.data;
+    await saveSettings(ctx.store, next);
+    ctx.settings.replace(next);
+    return c.json(ctx.settings.current().raw);
+  });
+
+  return app;
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,99 @@
+import { loggingSchema, securitySchema, type LoggingSettings, type SecuritySettings } from '../config/schema.js';
+import type { Store } from '../store/store.js';
+import type { KeyRecord } from '../store/types.js';
+import type { BodyLogPolicy } from './body-log.js';
+import type { ProxyTrust } from './client-address.js';
+import { parseCidrList, type Cidr } from './ip-allowlist.js';
+import { createRedactor } from './redact.js';
+
+/**
+ * The security and logging settings the data plane reads on every request,
+ * compiled once (CIDRs parsed, regexes built) and held in memory. They live
+ * in the `settings` table (`security`, `logging`, JSON): the config file's
+ * sections are written there at start when present, and the admin API
+ * (/admin/api/settings) changes them at run time.
+ */
+export interface GatewaySettings {
+  security: SecuritySettings;
+  logging: LoggingSettings;
+}
+
+export interface LiveSettings {
+  readonly raw: GatewaySettings;
+  /** Null: no list, every address is allowed. */
+  readonly ipAllowlist: readonly Cidr[] | null;
+  readonly proxyTrust: ProxyTrust;
+  readonly bodies: BodyLogPolicy;
+}
+
+export interface SettingsHolder {
+  current(): LiveSettings;
+  replace(next: GatewaySettings): void;
+}
+
+const STORE_KEYS = { security: 'security', logging: 'logging' } as const;
+
+export function defaultSettings(): GatewaySettings {
+  return { security: securitySchema.parse({}), logging: loggingSchema.parse({}) };
+}
+
+export function compileSettings(raw: GatewaySettings): LiveSettings {
+  const trust = raw.security.trustProxy;
+  const proxyTrust: ProxyTrust =
+    trust === false
+      ? { kind: 'off' }
+      : trust === true
+        ? { kind: 'hops', hops: 1 }
+        : typeof trust === 'number'
+          ? { kind: 'hops', hops: trust }
+          : { kind: 'cidrs', cidrs: parseCidrList(trust).ok };
+  return {
+    raw,
+    // A list whose entries all failed to parse still refuses everyone: failing open is not an option.
+    ipAllowlist: raw.security.ipAllowlist.length > 0 ? parseCidrList(raw.security.ipAllowlist).ok : null,
+    proxyTrust,
+    bodies: { mode: raw.logging.bodies, redact: createRedactor(raw.logging.redact) },
+  };
+}
+
+export function createSettingsHolder(initial: GatewaySettings): SettingsHolder {
+  let live = compileSettings(initial);
+  return {
+    current: () => live,
+    replace(next) {
+      live = compileSettings(next);
+    },
+  };
+}
+
+/** The stored settings; a section never saved (or no longer valid) falls back to its defaults. */
+export async function loadSettings(store: Store, log: (message: string) => void = () => {}): Promise<GatewaySettings> {
+  const read = async <S extends typeof securitySchema | typeof loggingSchema>(key: string, schema: S) => {
+    const text = await store.settings.get(key);
+    const parsed = schema.safeParse(text === undefined ? {} : JSON.parse(text));
+    if (parsed.success) return parsed.data;
+    log(`settings: stored ${key} settings are not valid (${parsed.error.message}); using the defaults`);
+    return schema.parse({});
+  };
+  return {
+    security: (await read(STORE_KEYS.security, securitySchema)) as SecuritySettings,
+    logging: (await read(STORE_KEYS.logging, loggingSchema)) as LoggingSettings,
+  };
+}
+
+export async function saveSettings(store: Store, next: Partial<GatewaySettings>): Promise<void> {
+  if (next.security) await store.settings.set(STORE_KEYS.security, JSON.stringify(next.security));
+  if (next.logging) await store.settings.set(STORE_KEYS.logging, JSON.stringify(next.logging));
+}
+
+const keyLists = new WeakMap<KeyRecord, readonly Cidr[] | null>();
+
+/** A key's own allowlist, parsed once per snapshot record; null when the key has none. */
+export function keyAllowlist(key: KeyRecord): readonly Cidr[] | null {
+  let list = keyLists.get(key);
+  if (list === undefined) {
+    list = key.ipAllowlist && key.ipAllowlist.length > 0 ? parseCidrList(key.ipAllowlist).ok : null;
+    keyLists.set(key, list);
+  }
+  return list;
+}

@@ -1,0 +1,79 @@
+/**
+ * Redaction of logged request and response bodies, applied before anything
+ * is stored. Secrets and API-key shapes are always removed; e-mail addresses
+ * and the operator's own patterns only when configured.
+ */
+
+export interface RedactOptions {
+  emails: boolean;
+  /** Extra regular expressions (JavaScript syntax), each match replaced. */
+  patterns: readonly string[];
+}
+
+export interface Redactor {
+  (text: string): string;
+}
+
+/**
+ * Shapes that are always redacted, most specific first (each is applied to
+ * the output of the one before). Key formats as their issuers document them:
+ */
+const ALWAYS: readonly { name: string; pattern: RegExp }[] = [
+  // PEM private keys, RFC 7468 §2 (`-----BEGIN … PRIVATE KEY-----`), also with JSON-escaped newlines.
+  { name: 'private-key', pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY-----/g },
+  // Anthropic keys: `sk-ant-api03-…` (https://docs.anthropic.com/en/api/admin-api/apikeys/get-api-key)
+  { name: 'anthropic-key', pattern: /\bsk-ant-[A-Za-z0-9_-]{8,}/g },
+  // OpenAI keys (`sk-…`, `sk-proj-…`, https://platform.openai.com/docs/api-reference/authentication) and Switchboard's own `sk-sb-…`.
+  { name: 'api-key', pattern: /\bsk-[A-Za-z0-9_-]{16,}/g },
+  // Google API keys: `AIza` + 35 characters (https://cloud.google.com/docs/authentication/api-keys).
+  { name: 'google-key', pattern: /\bAIza[0-9A-Za-z_-]{35}/g },
+  // GitHub tokens: ghp_/gho_/ghu_/ghs_/ghr_ and fine-grained github_pat_ (https://github.blog/2021-04-05-behind-githubs-new-authentication-token-formats/).
+  { name: 'github-token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})/g },
+  // AWS access key ids (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids)
+  { name: 'aws-key-id', pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/g },
+  // AWS secret access keys only where labelled as such: 40 base64 characters alone look like anything.
+  { name: 'aws-secret', pattern: /(aws_?secret_?access_?key["'\s:=]{1,6})[A-Za-z0-9/+=]{40}/gi },
+  // JSON Web Tokens: three base64url parts, the first two JSON objects (`eyJ` is `{"`), RFC 7519 §3.
+  { name: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g },
+  // Bearer credentials in any header-like text, RFC 6750 §2.1.
+  { name: 'bearer', pattern: /(\bBearer\s+)[A-Za-z0-9._~+/-]{8,}=*/gi },
+];
+
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+
+/** Compiles the options into one function; throws naming the pattern that is not a valid regex. */
+export function createRedactor(options: RedactOptions): Redactor {
+  const rules = [...ALWAYS];
+  if (options.emails) rules.push({ name: 'email', pattern: EMAIL });
+  for (const [i, source] of options.patterns.entries()) rules.push({ name: `pattern-${i + 1}`, pattern: compilePattern(source) });
+  return (text) => {
+    let out = text;
+    for (const { name, pattern } of rules) {
+      pattern.lastIndex = 0;
+      // A captured prefix (`Bearer `, a label) is kept so the redacted text still reads.
+      out = out.replace(pattern, (match: string, ...groups: unknown[]) => {
+        const prefix = typeof groups[0] === 'string' ? groups[0] : '';
+        return `${prefix}[REDACTED:${name}]`;
+      });
+    }
+    return out;
+  };
+}
+
+/** A custom pattern as a global regex (throws SyntaxError when it is not one). */
+export function compilePattern(source: string): RegExp {
+  return new RegExp(source, 'g');
+}
+
+/** What is wrong with each custom pattern that cannot be used, by its index in the list. */
+export function patternProblems(patterns: readonly string[]): { index: number; message: string }[] {
+  const problems: { index: number; message: string }[] = [];
+  for (const [index, source] of patterns.entries()) {
+    try {
+      if (compilePattern(source).test('')) problems.push({ index, message: 'matches the empty string, which would put a marker between every character' });
+    } catch (err) {
+      problems.push({ index, message: `not a valid regular expression: ${(err as Error).message}` });
+    }
+  }
+  return problems;
+}
