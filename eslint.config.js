@@ -18,7 +18,7 @@ const NODE_ONLY = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', 'bench/results/'] },
+  { ignores: ['node_modules/', 'dist/', 'data/', 'bench/results/', 'web/dist/', 'test/artifacts/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,0 +1,95 @@
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { StaticSite } from '../../gateway/app.js';
+
+/** Where `npm run build:web` writes the dashboard: web/dist at the package root. */
+export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.txt': 'text/plain; charset=utf-8',
+  '.woff2': 'font/woff2',
+};
+
+/**
+ * The page may talk only to its own origin and run only its own files; it
+ * holds the admin key, so no framing either. Inline styles are allowed
+ * because charts set sizes through `style` attributes.
+ */
+const PAGE_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  // index.html names the hashed assets of the current build: always ask again.
+  'cache-control': 'no-cache',
+};
+
+/**
+ * Serves the built single-page app from `dir`: a file when the path names
+ * one; `index.html` for any other path, so client-side routes survive a
+ * reload. Files under `assets/` carry a content hash in their names (Vite),
+ * so they may be cached for good. When the app was never built, a page says
+ * how to build it.
+ */
+export function createStaticSite(dir: string = DEFAULT_WEB_DIR): StaticSite {
+  const root = resolve(dir);
+  return async (request) => {
+    const path = decodePath(new URL(request.url).pathname);
+    const file = path === undefined ? undefined : await findFile(root, path);
+    if (file) {
+      const immutable = path!.startsWith('/assets/');
+      return fileResponse(request, await readFile(file), TYPES[extname(file)] ?? 'application/octet-stream', {
+        'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+        'x-content-type-options': 'nosniff',
+      });
+    }
+    // A missing asset is a 404, not the page: a stale tab asking for an old bundle should fail plainly.
+    if (path?.startsWith('/assets/') || extname(path ?? '') !== '')
+      return new Response('not found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+    const index = await findFile(root, '/index.html');
+    if (!index) return notBuilt(root);
+    return fileResponse(request, await readFile(index), TYPES['.html'], PAGE_HEADERS);
+  };
+}
+
+function fileResponse(request: Request, body: Buffer, type: string, headers: Record<string, string>): Response {
+  return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), {
+    status: 200,
+    headers: { ...headers, 'content-type': type, 'content-length': String(body.length) },
+  });
+}
+
+function decodePath(pathname: string): string | undefined {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The file under root that the path names, if it is a regular file; never anything outside root. */
+async function findFile(root: string, path: string): Promise<string | undefined> {
+  if (path.includes('\0')) return undefined;
+  const file = resolve(join(root, path));
+  if (!file.startsWith(root + sep)) return undefined;
+  try {
+    return (await stat(file)).isFile() ? file : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function notBuilt(root: string): Response {
+  const html = `<!doctype html><meta charset="utf-8"><title>Switchboard</title>
+<p>The dashboard is not built (nothing in <code>${root.replace(/[<&]/g, '')}</code>). Run <code>npm run build:web</code>, or start with <code>npm start</code>, which builds it.</p>
+<p>The API is up: <a href="/admin/api/openapi.json">/admin/api/openapi.json</a>.</p>`;
+  return new Response(html, { status: 503, headers: { ...PAGE_HEADERS, 'content-type': TYPES['.html'] } });
+}

@@ -1,0 +1,163 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from './schema.js';
+
+/**
+ * Figures the dashboard's overview needs and the hourly rollups cannot give:
+ * latency percentiles and cache hits, over any range and bucket size. They are
+ * read from `request_log` itself, with window functions that SQLite (3.25+),
+ * PostgreSQL and D1 all run, so percentiles are exact rather than averaged.
+ */
+
+export interface LogStatsQuery {
+  from: number;
+  to: number;
+  /** Width of one series bucket, ms; buckets start at multiples of it (UTC). */
+  bucketMs: number;
+  /** How many rows of each top list. */
+  top: number;
+}
+
+export interface LogStatsFigures {
+  requests: number;
+  /** Requests whose outcome was not `ok`. */
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+  /** Sum of the priced requests, USD; null when none was priced. */
+  costUsd: number | null;
+  /** Answers served from the response cache (`cache_status = 'HIT'`). */
+  cacheHits: number;
+  /** Requests the cache looked at (any cache status). */
+  cacheLookups: number;
+  /** Nearest-rank percentiles of the whole request's latency, ms; null without requests. */
+  latencyP50: number | null;
+  latencyP95: number | null;
+}
+
+export type TopDimension = 'key' | 'group' | 'model' | 'upstream';
+
+export interface TopRow {
+  value: string;
+  requests: number;
+  errors: number;
+  tokens: number;
+  costUsd: number | null;
+}
+
+export interface LogStats {
+  totals: LogStatsFigures;
+  series: (LogStatsFigures & { bucket: number })[];
+  top: Record<TopDimension, TopRow[]>;
+}
+
+const TOP_COLUMNS = { key: 'key_id', group: 'group_name', model: 'model', upstream: 'upstream_id' } as const;
+
+export async function queryLogStats(db: Kysely<Database>, q: LogStatsQuery): Promise<LogStats> {
+  // Written into the SQL as a literal integer: a bound JS number may arrive as REAL, and ts / size must divide as integers.
+  const size = sql.lit(Math.max(1, Math.floor(q.bucketMs)));
+  const inRange = sql`ts >= ${q.from} and ts < ${q.to}`;
+  const sums = sql`count(*) as requests,
+      sum(case when outcome <> 'ok' then 1 else 0 end) as errors,
+      sum(input_tokens) as input_tokens, sum(output_tokens) as output_tokens,
+      sum(cache_read_tokens) as cache_read_tokens, sum(cache_write_tokens) as cache_write_tokens,
+      sum(reasoning_tokens) as reasoning_tokens,
+      sum(cost_usd) as cost_usd,
+      sum(case when cache_status = 'HIT' then 1 else 0 end) as cache_hits,
+      sum(case when cache_status is not null then 1 else 0 end) as cache_lookups`;
+
+  const [totalRows, bucketRows, totalLatency, bucketLatency, ...tops] = await Promise.all([
+    sql<SumRow>`select ${sums} from request_log where ${inRange}`.execute(db),
+    sql<SumRow & { bucket: number }>`select (ts / ${size}) * ${size} as bucket, ${sums}
+      from request_log where ${inRange} group by bucket order by bucket`.execute(db),
+    percentiles(db, inRange, sql`0`),
+    percentiles(db, inRange, sql`(ts / ${size}) * ${size}`),
+    ...(Object.keys(TOP_COLUMNS) as TopDimension[]).map((dim) =>
+      sql<SumRow & { value: string | null }>`select ${sql.ref(TOP_COLUMNS[dim])} as value, ${sums}
+        from request_log where ${inRange} group by value order by requests desc, value limit ${q.top}`.execute(db),
+    ),
+  ]);
+
+  const latencyByBucket = new Map(bucketLatency.map((l) => [Number(l.bucket), l]));
+  return {
+    totals: figures(totalRows.rows[0], totalLatency[0]),
+    series: bucketRows.rows.map((r) => ({
+      bucket: Number(r.bucket),
+      ...figures(r, latencyByBucket.get(Number(r.bucket))),
+    })),
+    top: Object.fromEntries(
+      (Object.keys(TOP_COLUMNS) as TopDimension[]).map((dim, i) => [
+        dim,
+        tops[i].rows.map((r): TopRow => {
+          const f = figures(r, undefined);
+          return {
+            value: r.value ?? '',
+            requests: f.requests,
+            errors: f.errors,
+            tokens: f.inputTokens + f.outputTokens + f.cacheReadTokens + f.cacheWriteTokens,
+            costUsd: f.costUsd,
+          };
+        }),
+      ]),
+    ) as Record<TopDimension, TopRow[]>,
+  };
+}
+
+interface SumRow {
+  requests: number | string;
+  errors: number | string | null;
+  input_tokens: number | string | null;
+  output_tokens: number | string | null;
+  cache_read_tokens: number | string | null;
+  cache_write_tokens: number | string | null;
+  reasoning_tokens: number | string | null;
+  cost_usd: number | string | null;
+  cache_hits: number | string | null;
+  cache_lookups: number | string | null;
+}
+
+interface LatencyRow {
+  bucket: number;
+  p50: number | null;
+  p95: number | null;
+}
+
+/**
+ * p50 and p95 per bucket: rows ranked by latency inside their bucket; the
+ * percentile is the first value whose rank reaches that share of the bucket.
+ */
+async function percentiles(db: Kysely<Database>, inRange: ReturnType<typeof sql>, bucket: ReturnType<typeof sql>): Promise<LatencyRow[]> {
+  const result = await sql<LatencyRow>`with ranked as (
+      select ${bucket} as bucket, latency_ms,
+        row_number() over (partition by ${bucket} order by latency_ms) as pos,
+        count(*) over (partition by ${bucket}) as n
+      from request_log where ${inRange}
+    )
+    select bucket,
+      min(case when pos >= n * 0.5 then latency_ms end) as p50,
+      min(case when pos >= n * 0.95 then latency_ms end) as p95
+    from ranked group by bucket`.execute(db);
+  return result.rows;
+}
+
+function figures(r: SumRow | undefined, latency: LatencyRow | undefined): LogStatsFigures {
+  const n = (v: number | string | null | undefined) => Number(v ?? 0);
+  const requests = n(r?.requests);
+  return {
+    requests,
+    errors: n(r?.errors),
+    inputTokens: n(r?.input_tokens),
+    outputTokens: n(r?.output_tokens),
+    cacheReadTokens: n(r?.cache_read_tokens),
+    cacheWriteTokens: n(r?.cache_write_tokens),
+    reasoningTokens: n(r?.reasoning_tokens),
+    // SUM over only NULLs is NULL: no priced request means unknown, not zero.
+    costUsd: r?.cost_usd === null || r?.cost_usd === undefined ? null : Math.round(Number(r.cost_usd) * 1e10) / 1e10,
+    cacheHits: n(r?.cache_hits),
+    cacheLookups: n(r?.cache_lookups),
+    latencyP50: requests > 0 && latency?.p50 != null ? Number(latency.p50) : null,
+    latencyP95: requests > 0 && latency?.p95 != null ? Number(latency.p95) : null,
+  };
+}

@@ -1,0 +1,88 @@
+import { useEffect, useState } from 'react';
+import { forgetKey, savedKey, whenUnauthorized } from './api.js';
+import { navigate, usePath } from './router.js';
+import { applyTheme, nextTheme, savedTheme } from './theme.js';
+import { Login } from './pages/Login.js';
+import { OverviewPage } from './pages/Overview.js';
+import { KeysPage } from './pages/Keys.js';
+import { UpstreamsPage } from './pages/Upstreams.js';
+import { ModelsPage } from './pages/Models.js';
+import { LogsPage } from './pages/Logs.js';
+import { SettingsPage } from './pages/Settings.js';
+
+const PAGES = [
+  { path: '/', title: 'Overview', render: () => <OverviewPage /> },
+  { path: '/keys', title: 'Keys', render: () => <KeysPage /> },
+  { path: '/upstreams', title: 'Upstreams', render: () => <UpstreamsPage /> },
+  { path: '/models', title: 'Models', render: () => <ModelsPage /> },
+  { path: '/logs', title: 'Logs', render: () => <LogsPage /> },
+  { path: '/settings', title: 'Settings', render: () => <SettingsPage /> },
+];
+
+export function App() {
+  const [signedIn, setSignedIn] = useState(() => savedKey() !== null);
+  const [theme, setTheme] = useState(savedTheme);
+  const path = usePath();
+
+  useEffect(() => applyTheme(theme), [theme]);
+  useEffect(() => {
+    whenUnauthorized(() => {
+      forgetKey();
+      setSignedIn(false);
+    });
+  }, []);
+
+  const page = PAGES.find((p) => p.path === path) ?? PAGES[0];
+  useEffect(() => {
+    document.title = `${page.title} · Switchboard`;
+  }, [page]);
+
+  const themeButton = (
+    <button type="button" className="icon theme" title={`Theme: ${theme} (click to change)`} onClick={() => setTheme(nextTheme(theme))}>
+      {theme === 'dark' ? '☾' : theme === 'light' ? '☀' : '◐'}
+    </button>
+  );
+
+  if (!signedIn) return <Login onSignedIn={() => setSignedIn(true)} themeButton={themeButton} />;
+
+  return (
+    <div className="shell">
+      <nav className="nav" aria-label="Pages">
+        <div className="brand">Switchboard</div>
+        <ul>
+          {PAGES.map((p) => (
+            <li key={p.path}>
+              <a
+                href={p.path}
+                aria-current={p === page ? 'page' : undefined}
+                onClick={(e) => {
+                  e.preventDefault();
+                  navigate(p.path);
+                }}
+              >
+                {p.title}
+              </a>
+            </li>
+          ))}
+        </ul>
+        <div className="nav-end">
+          {themeButton}
+          <button
+            type="button"
+            className="small"
+            onClick={() => {
+              forgetKey();
+              setSignedIn(false);
+            }}
+          >
+            Sign out
+          </button>
+        </div>
+      </nav>
+      <main className="main">
+        <h1>{page.title}</h1>
+        {page.render()}
+      </main>
+    </div>
+  );
+}

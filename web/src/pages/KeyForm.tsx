@@ -1,0 +1,112 @@
+import { useState, type FormEvent } from 'react';
+import { messageOf } from '../api.js';
+import { ErrorNote, Field, splitList } from '../components/ui.js';
+import type { Key, KeyBudget, KeyLimits } from '../types.js';
+
+/** The fields of a key that can be set: name (at creation only), group, models, limits, budget. */
+export interface KeyFields {
+  name: string;
+  group: string;
+  models: string[] | null;
+  limits: KeyLimits | null;
+  budget: KeyBudget | null;
+}
+
+const num = (text: string) => (text.trim() === '' ? undefined : Number(text));
+
+export function KeyForm(props: { initial?: Key; knownModels: string[]; onSubmit: (fields: KeyFields) => Promise<void>; onCancel: () => void }) {
+  const k = props.initial;
+  const [name, setName] = useState(k?.name ?? '');
+  const [group, setGroup] = useState(k?.group ?? 'default');
+  const [models, setModels] = useState(k?.models?.join(', ') ?? '');
+  const [rpm, setRpm] = useState(String(k?.limits?.rpm ?? ''));
+  const [tpm, setTpm] = useState(String(k?.limits?.tpm ?? ''));
+  const [concurrent, setConcurrent] = useState(String(k?.limits?.concurrent ?? ''));
+  const [budgetUsd, setBudgetUsd] = useState(String(k?.budget?.usd ?? ''));
+  const [budgetTokens, setBudgetTokens] = useState(String(k?.budget?.tokens ?? ''));
+  const [period, setPeriod] = useState<KeyBudget['period']>(k?.budget?.period ?? 'month');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const limits = { ...(k?.limits ?? {}), rpm: num(rpm), tpm: num(tpm), concurrent: num(concurrent) };
+    const hasLimits = Object.values(limits).some((v) => v !== undefined);
+    const budget = { usd: num(budgetUsd), tokens: num(budgetTokens), period };
+    const hasBudget = budget.usd !== undefined || budget.tokens !== undefined;
+    const list = splitList(models);
+    setBusy(true);
+    setError(undefined);
+    try {
+      await props.onSubmit({
+        name: name.trim(),
+        group: group.trim() || 'default',
+        models: list.length > 0 ? list : null,
+        limits: hasLimits ? JSON.parse(JSON.stringify(limits)) : null,
+        budget: hasBudget ? JSON.parse(JSON.stringify(budget)) : null,
+      });
+    } catch (err) {
+      setError(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="form" onSubmit={(e) => void submit(e)}>
+      {!k && (
+        <Field label="Name">
+          <input name="name" value={name} onChange={(e) => setName(e.target.value)} required placeholder="alice-laptop" />
+        </Field>
+      )}
+      <Field label="Group" hint="Usage is also reported per group.">
+        <input name="group" value={group} onChange={(e) => setGroup(e.target.value)} />
+      </Field>
+      <Field label="Models" hint={`Comma-separated; empty allows every model. Known: ${props.knownModels.slice(0, 12).join(', ') || 'none yet'}`}>
+        <input name="models" value={models} onChange={(e) => setModels(e.target.value)} placeholder="all models" />
+      </Field>
+      <fieldset>
+        <legend>Limits (empty: none)</legend>
+        <div className="row3">
+          <Field label="Requests / min">
+            <input name="rpm" type="number" min={1} value={rpm} onChange={(e) => setRpm(e.target.value)} />
+          </Field>
+          <Field label="Tokens / min">
+            <input name="tpm" type="number" min={1} value={tpm} onChange={(e) => setTpm(e.target.value)} />
+          </Field>
+          <Field label="Concurrent">
+            <input name="concurrent" type="number" min={1} value={concurrent} onChange={(e) => setConcurrent(e.target.value)} />
+          </Field>
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>Budget (empty: none)</legend>
+        <div className="row3">
+          <Field label="USD">
+            <input name="budgetUsd" type="number" min={0} step="any" value={budgetUsd} onChange={(e) => setBudgetUsd(e.target.value)} />
+          </Field>
+          <Field label="Tokens">
+            <input name="budgetTokens" type="number" min={1} value={budgetTokens} onChange={(e) => setBudgetTokens(e.target.value)} />
+          </Field>
+          <Field label="Per">
+            <select name="period" value={period} onChange={(e) => setPeriod(e.target.value as KeyBudget['period'])}>
+              <option value="day">day</option>
+              <option value="week">week</option>
+              <option value="month">month</option>
+              <option value="total">total</option>
+            </select>
+          </Field>
+        </div>
+      </fieldset>
+      <ErrorNote error={error} />
+      <div className="form-actions">
+        <button type="button" onClick={props.onCancel}>
+          Cancel
+        </button>
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? 'Saving…' : k ? 'Save' : 'Create key'}
+        </button>
+      </div>
+    </form>
+  );
+}

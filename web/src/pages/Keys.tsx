@@ -1,0 +1,223 @@
+import { useState } from 'react';
+import { api } from '../api.js';
+import { ActionButton, Badge, Card, CopyButton, Empty, ErrorNote, Loading, Modal } from '../components/ui.js';
+import { count, dateTime, usd } from '../format.js';
+import { clientSnippets } from '../snippets.js';
+import type { Key, Model, Page, UsageReport, UsageRow } from '../types.js';
+import { optional, useLoad } from '../use-load.js';
+import { KeyForm, type KeyFields } from './KeyForm.js';
+
+const DAY_MS = 86_400_000;
+
+/** A key's live counters, as GET /keys/:id/limits reports them (when the gateway has it). */
+interface KeyStatus {
+  counters?: { dimension: string; limit: number; used: number; remaining: number; resetAt: number | null }[];
+}
+
+export function KeysPage() {
+  const [showRevoked, setShowRevoked] = useState(false);
+  const [editing, setEditing] = useState<Key | 'new' | null>(null);
+  const [created, setCreated] = useState<(Key & { key: string }) | null>(null);
+  const [actionError, setActionError] = useState<string>();
+
+  const keys = useLoad(async () => {
+    const [list, usage, models] = await Promise.all([
+      api<Page<Key>>('/keys'),
+      api<UsageReport>('/usage', { query: { by: 'key', from: Date.now() - 30 * DAY_MS } }),
+      api<Page<Model>>('/models'),
+    ]);
+    const active = list.data.filter((k) => k.revokedAt === null).slice(0, 100);
+    const statuses = await Promise.all(active.map((k) => optional(api<KeyStatus>(`/keys/${encodeURIComponent(k.id)}/limits`)).catch(() => null)));
+    return {
+      keys: list.data,
+      usage: new Map(usage.rows.map((r) => [r.value, r])),
+      status: new Map(active.map((k, i) => [k.id, statuses[i]])),
+      models: models.data.map((m) => m.id),
+    };
+  }, []);
+
+  const save = async (fields: KeyFields) => {
+    if (editing === 'new') {
+      const made = await api<Key & { key: string }>('/keys', {
+        method: 'POST',
+        body: {
+          name: fields.name,
+          group: fields.group,
+          ...(fields.models ? { models: fields.models } : {}),
+          ...(fields.limits ? { limits: fields.limits } : {}),
+          ...(fields.budget ? { budget: fields.budget } : {}),
+        },
+      });
+      setCreated(made);
+    } else if (editing) {
+      await api(`/keys/${encodeURIComponent(editing.id)}`, {
+        method: 'PATCH',
+        body: { group: fields.group, models: fields.models, limits: fields.limits, budget: fields.budget },
+      });
+    }
+    setEditing(null);
+    keys.reload();
+  };
+
+  const shown = keys.data?.keys.filter((k) => showRevoked || k.revokedAt === null) ?? [];
+  return (
+    <div className="page">
+      <div className="toolbar">
+        <button type="button" className="primary" onClick={() => setEditing('new')}>
+          New key
+        </button>
+        <label className="check">
+          <input type="checkbox" checked={showRevoked} onChange={(e) => setShowRevoked(e.target.checked)} /> Show revoked
+        </label>
+      </div>
+      <ErrorNote error={keys.error} onRetry={keys.reload} />
+      <ErrorNote error={actionError} />
+      <Loading when={keys.loading && !keys.data} />
+      {keys.data && (
+        <Card>
+          {shown.length === 0 ? (
+            <Empty>No keys yet. Create one to give a client access.</Empty>
+          ) : (
+            <div className="table-wrap">
+              <table className="table" data-testid="keys-table">
+                <thead>
+                  <tr>
+                    <th>Name</th>
+                    <th>Group</th>
+                    <th>Models</th>
+                    <th className="num">Requests (30 d)</th>
+                    <th className="num">Tokens (30 d)</th>
+                    <th className="num">Spend (30 d)</th>
+                    <th>Limits &amp; budget</th>
+                    <th>Created</th>
+                    <th />
+                  </tr>
+                </thead>
+                <tbody>
+                  {shown.map((k) => (
+                    <KeyRow
+                      key={k.id}
+                      k={k}
+                      usage={keys.data!.usage.get(k.id)}
+                      status={keys.data!.status.get(k.id) ?? null}
+                      onEdit={() => setEditing(k)}
+                      onRevoke={async () => {
+                        setActionError(undefined);
+                        await api(`/keys/${encodeURIComponent(k.id)}/revoke`, { method: 'POST' });
+                        keys.reload();
+                      }}
+                      onError={setActionError}
+                    />
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </Card>
+      )}
+      {editing && (
+        <Modal title={editing === 'new' ? 'New key' : `Edit ${editing.name}`} onClose={() => setEditing(null)}>
+          <KeyForm initial={editing === 'new' ? undefined : editing} knownModels={keys.data?.models ?? []} onSubmit={save} onCancel={() => setEditing(null)} />
+        </Modal>
+      )}
+      {created && <CreatedKey created={created} models={keys.data?.models ?? []} onClose={() => setCreated(null)} />}
+    </div>
+  );
+}
+
+function KeyRow(props: { k: Key; usage: UsageRow | undefined; status: KeyStatus | null; onEdit: () => void; onRevoke: () => Promise<void>; onError: (m: string) => void }) {
+  const { k, usage } = props;
+  const revoked = k.revokedAt !== null;
+  return (
+    <tr className={revoked ? 'revoked' : undefined} data-key-name={k.name}>
+      <td>
+        <div className="strong">{k.name}</div>
+        <code className="muted">{k.prefix}</code> {revoked && <Badge tone="bad">revoked</Badge>}
+        {k.source !== 'admin' && <Badge>{k.source}</Badge>}
+      </td>
+      <td>{k.group}</td>
+      <td className="ellipsis">{k.models?.join(', ') ?? <span className="muted">all</span>}</td>
+      <td className="num">{count(usage?.requests ?? 0)}</td>
+      <td className="num">{count((usage?.inputTokens ?? 0) + (usage?.outputTokens ?? 0) + (usage?.cacheReadTokens ?? 0) + (usage?.cacheWriteTokens ?? 0))}</td>
+      <td className="num">{usd(usage ? usage.costUsd : 0)}</td>
+      <td>
+        <Limits k={k} status={props.status} />
+      </td>
+      <td className="nowrap">{dateTime(k.createdAt)}</td>
+      <td className="nowrap">
+        {!revoked && (
+          <>
+            <button type="button" className="small" onClick={props.onEdit}>
+              Edit
+            </button>{' '}
+            <ActionButton className="small danger" confirm={`Revoke key ${k.name}? Clients using it are refused from the next request.`} onClick={props.onRevoke} onError={props.onError}>
+              Revoke
+            </ActionButton>
+          </>
+        )}
+        {revoked && <span className="muted">{dateTime(k.revokedAt)}</span>}
+      </td>
+    </tr>
+  );
+}
+
+/** Live counters against each limit when the API reports them; else the configured limits as text. */
+function Limits(props: { k: Key; status: KeyStatus | null }) {
+  const counters = props.status?.counters ?? [];
+  if (counters.length > 0)
+    return (
+      <div className="meters">
+        {counters.map((c) => (
+          <div key={c.dimension} className="meter" title={`${c.dimension}: ${c.used} of ${c.limit}`}>
+            <span className="meter-label">
+              {c.dimension} {c.dimension === 'budget-usd' ? `${usd(c.used)} / ${usd(c.limit)}` : `${count(c.used)} / ${count(c.limit)}`}
+            </span>
+            <span className="meter-bar">
+              <i style={{ width: `${Math.min(100, (c.used / Math.max(c.limit, 1e-9)) * 100)}%` }} className={c.used >= c.limit ? 'full' : ''} />
+            </span>
+          </div>
+        ))}
+      </div>
+    );
+  const parts: string[] = [];
+  const l = props.k.limits;
+  if (l?.rpm) parts.push(`${l.rpm} rpm`);
+  if (l?.tpm) parts.push(`${count(l.tpm)} tpm`);
+  if (l?.concurrent) parts.push(`${l.concurrent} concurrent`);
+  const b = props.k.budget;
+  if (b?.usd) parts.push(`${usd(b.usd)} / ${b.period}`);
+  if (b?.tokens) parts.push(`${count(b.tokens)} tokens / ${b.period}`);
+  return parts.length ? <span>{parts.join(' · ')}</span> : <span className="muted">none</span>;
+}
+
+function CreatedKey(props: { created: Key & { key: string }; models: string[]; onClose: () => void }) {
+  const model = props.created.models?.[0] ?? props.models[0] ?? 'MODEL';
+  const snippets = clientSnippets(window.location.origin, props.created.key, model);
+  const [tab, setTab] = useState(snippets[0].id);
+  const current = snippets.find((s) => s.id === tab) ?? snippets[0];
+  return (
+    <Modal title={`Key ${props.created.name} created`} onClose={props.onClose} wide>
+      <p>Copy the key now: it is shown only this once. Switchboard keeps only its hash.</p>
+      <div className="secret" data-testid="created-key">
+        <code>{props.created.key}</code>
+        <CopyButton text={props.created.key} label="Copy key" />
+      </div>
+      <div className="tabs" role="tablist">
+        {snippets.map((s) => (
+          <button key={s.id} type="button" role="tab" aria-selected={s.id === tab} className={s.id === tab ? 'tab active' : 'tab'} onClick={() => setTab(s.id)}>
+            {s.title}
+          </button>
+        ))}
+      </div>
+      <div className="snippet">
+        <pre>{current.text}</pre>
+        <CopyButton text={current.text} />
+      </div>
+      <div className="form-actions">
+        <button type="button" className="primary" onClick={props.onClose}>
+          Done
+        </button>
+      </div>
+    </Modal>
+  );
+}

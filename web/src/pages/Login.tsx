@@ -1,0 +1,53 @@
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { api, messageOf, saveKey } from '../api.js';
+import { ErrorNote } from '../components/ui.js';
+
+/** The admin key is checked against the API before it is kept (sessionStorage, this tab only). */
+export function Login(props: { onSignedIn: () => void; themeButton: ReactNode }) {
+  const [key, setKey] = useState('');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api('/keys', { key: key.trim() });
+      saveKey(key.trim());
+      props.onSignedIn();
+    } catch (err) {
+      setError(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="login">
+      <form className="card login-card" onSubmit={(e) => void submit(e)}>
+        <div className="login-head">
+          <h1>Switchboard</h1>
+          {props.themeButton}
+        </div>
+        <p className="muted">Sign in with the gateway's admin key. It is kept in this tab only and sent only in request headers.</p>
+        <label className="field">
+          <span className="field-label">Admin key</span>
+          <input
+            name="adminKey"
+            type="password"
+            autoComplete="current-password"
+            autoFocus
+            value={key}
+            onChange={(e) => setKey(e.target.value)}
+            required
+          />
+        </label>
+        <ErrorNote error={error} />
+        <button type="submit" className="primary" disabled={busy || key.trim() === ''}>
+          {busy ? 'Checking…' : 'Sign in'}
+        </button>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,289 @@
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { api, download, messageOf } from '../api.js';
+import { Badge, Card, Empty, ErrorNote, Loading, Modal } from '../components/ui.js';
+import { count, dateTime, ms, usd } from '../format.js';
+import type { Key, LogRow, Page } from '../types.js';
+import { useLoad } from '../use-load.js';
+
+const PAGE_SIZE = 50;
+
+/** The filters as the API names them (GET /logs and /logs/export take the same ones). */
+interface Filters {
+  q: string;
+  key: string;
+  group: string;
+  model: string;
+  upstream: string;
+  status: string;
+  outcome: string;
+  cache: string;
+  from: string;
+  to: string;
+}
+
+const NO_FILTERS: Filters = { q: '', key: '', group: '', model: '', upstream: '', status: '', outcome: '', cache: '', from: '', to: '' };
+
+function queryOf(f: Filters): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(f)) {
+    if (!value.trim()) continue;
+    // datetime-local values are the browser's local time; the API takes instants.
+    out[name] = name === 'from' || name === 'to' ? new Date(value).toISOString() : value.trim();
+  }
+  return out;
+}
+
+export function LogsPage() {
+  const [draft, setDraft] = useState<Filters>(NO_FILTERS);
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const [offset, setOffset] = useState(0);
+  const [open, setOpen] = useState<LogRow | null>(null);
+  const [exportError, setExportError] = useState<string>();
+
+  const keys = useLoad(() => api<Page<Key>>('/keys').then((p) => p.data), []);
+  const names = new Map(keys.data?.map((k) => [k.id, k.name]));
+  const page = useLoad(
+    () => api<Page<LogRow>>('/logs', { query: { ...queryOf(filters), limit: PAGE_SIZE, offset } }),
+    [JSON.stringify(filters), offset],
+  );
+
+  const apply = (e: FormEvent) => {
+    e.preventDefault();
+    setOffset(0);
+    setFilters(draft);
+  };
+  const set = (name: keyof Filters) => (e: { target: { value: string } }) => setDraft({ ...draft, [name]: e.target.value });
+  const exportAs = async (format: 'csv' | 'jsonl') => {
+    setExportError(undefined);
+    try {
+      await download('/logs/export', { ...queryOf(filters), format }, `switchboard-logs.${format}`);
+    } catch (err) {
+      setExportError(messageOf(err));
+    }
+  };
+
+  return (
+    <div className="page">
+      <Card>
+        <form className="filters" onSubmit={apply} aria-label="Filters">
+          <input className="search" type="search" placeholder="Search id, model, error…" value={draft.q} onChange={set('q')} aria-label="Search" />
+          <select value={draft.key} onChange={set('key')} aria-label="Key">
+            <option value="">any key</option>
+            {keys.data?.map((k) => (
+              <option key={k.id} value={k.id}>
+                {k.name}
+              </option>
+            ))}
+          </select>
+          <input placeholder="group" value={draft.group} onChange={set('group')} aria-label="Group" />
+          <input placeholder="model" value={draft.model} onChange={set('model')} aria-label="Model" />
+          <input placeholder="upstream" value={draft.upstream} onChange={set('upstream')} aria-label="Upstream" />
+          <input placeholder="status" inputMode="numeric" value={draft.status} onChange={set('status')} aria-label="Status" className="narrow" />
+          <select value={draft.outcome} onChange={set('outcome')} aria-label="Outcome">
+            <option value="">any outcome</option>
+            <option value="ok">ok</option>
+            <option value="error">error</option>
+            <option value="upstream_error">upstream error</option>
+            <option value="incomplete">incomplete</option>
+          </select>
+          <select value={draft.cache} onChange={set('cache')} aria-label="Cache">
+            <option value="">any cache</option>
+            <option value="HIT">hit</option>
+            <option value="MISS">miss</option>
+            <option value="none">not cached</option>
+          </select>
+          <input type="datetime-local" value={draft.from} onChange={set('from')} aria-label="From" />
+          <input type="datetime-local" value={draft.to} onChange={set('to')} aria-label="To" />
+          <button type="submit" className="primary">
+            Filter
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              setDraft(NO_FILTERS);
+              setFilters(NO_FILTERS);
+              setOffset(0);
+            }}
+          >
+            Clear
+          </button>
+          <span className="spacer" />
+          <button type="button" className="small" onClick={() => void exportAs('csv')}>
+            Export CSV
+          </button>
+          <button type="button" className="small" onClick={() => void exportAs('jsonl')}>
+            Export JSONL
+          </button>
+        </form>
+      </Card>
+      <ErrorNote error={page.error} onRetry={page.reload} />
+      <ErrorNote error={exportError} />
+      <Loading when={page.loading && !page.data} />
+      {page.data && (
+        <Card>
+          {page.data.data.length === 0 ? (
+            <Empty>No requests match.</Empty>
+          ) : (
+            <div className="table-wrap">
+              <table className="table logs" data-testid="logs-table">
+                <thead>
+                  <tr>
+                    <th>Time</th>
+                    <th>Key</th>
+                    <th>Group</th>
+                    <th>Model</th>
+                    <th>Upstream</th>
+                    <th className="num">Status</th>
+                    <th>Cache</th>
+                    <th className="num">Tokens</th>
+                    <th className="num">Cost</th>
+                    <th className="num">Latency</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {page.data.data.map((r) => (
+                    <tr key={r.id} className="clickable" onClick={() => setOpen(r)} data-log-id={r.id}>
+                      <td className="nowrap">{dateTime(r.ts)}</td>
+                      <td>{r.keyId ? (names.get(r.keyId) ?? r.keyId) : <span className="muted">—</span>}</td>
+                      <td>{r.group ?? '—'}</td>
+                      <td>{r.model ?? '—'}</td>
+                      <td>{r.upstreamId ?? '—'}</td>
+                      <td className="num">
+                        <Badge tone={r.outcome === 'ok' ? 'ok' : r.status >= 500 ? 'bad' : 'warn'} title={r.error ?? r.outcome}>
+                          {r.status}
+                        </Badge>
+                      </td>
+                      <td>{r.cacheStatus ?? '—'}</td>
+                      <td className="num">{count(r.inputTokens + r.cacheReadTokens + r.cacheWriteTokens + r.outputTokens)}</td>
+                      <td className="num">{usd(r.costUsd)}</td>
+                      <td className="num">{ms(r.latencyMs)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          <div className="pager">
+            <button type="button" className="small" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
+              ← Newer
+            </button>
+            <span className="muted">
+              rows {page.data.data.length ? offset + 1 : 0}–{offset + page.data.data.length}
+            </span>
+            <button type="button" className="small" disabled={!page.data.hasMore} onClick={() => setOffset(offset + PAGE_SIZE)}>
+              Older →
+            </button>
+          </div>
+        </Card>
+      )}
+      {open && <LogDetail row={open} keyName={open.keyId ? names.get(open.keyId) : undefined} onClose={() => setOpen(null)} />}
+    </div>
+  );
+}
+
+interface Bodies {
+  mode?: string;
+  request?: unknown;
+  response?: unknown;
+  requestTruncated?: boolean;
+  responseTruncated?: boolean;
+}
+
+/** One request: the row already in hand, then GET /logs/:id for what only it has (bodies, when logged). */
+function LogDetail(props: { row: LogRow; keyName?: string; onClose: () => void }) {
+  const full = useLoad(() => api<LogRow & { bodies?: Bodies | null }>(`/logs/${encodeURIComponent(props.row.id)}`), [props.row.id]);
+  const r = full.data ?? props.row;
+  const bodies = full.data?.bodies;
+  const facts: [string, ReactNode][] = [
+    ['Request id', <code key="id">{r.id}</code>],
+    ['Time', dateTime(r.ts)],
+    ['Key', props.keyName ?? r.keyId ?? '—'],
+    ['Group', r.group ?? '—'],
+    ['Endpoint', `${r.protocol} ${r.endpoint}${r.stream ? ' (stream)' : ''}`],
+    ['Model', `${r.model ?? '—'}${r.upstreamModel && r.upstreamModel !== r.model ? ` → ${r.upstreamModel}` : ''}`],
+    ['Upstream', `${r.upstreamId ?? '—'}${r.credentialId ? ` · ${r.credentialId}` : ''}`],
+    ['Status', `${r.status} (${r.outcome})`],
+    ['Cache', r.cacheStatus ?? '—'],
+    ['Latency', `${ms(r.latencyMs)} total, ${ms(r.ttfbMs)} to first byte`],
+    ['Tokens', `${count(r.inputTokens)} in · ${count(r.cacheReadTokens)} cache read · ${count(r.cacheWriteTokens)} cache write · ${count(r.outputTokens)} out (${count(r.reasoningTokens)} reasoning)${r.usageEstimated ? ' · estimated' : ''}`],
+    ['Cost', usd(r.costUsd)],
+  ];
+  if (r.translation) facts.push(['Translation', r.translation]);
+  if (r.error) facts.push(['Error', <span key="e" className="bad-text">{r.error}</span>]);
+  return (
+    <Modal title="Request" onClose={props.onClose} wide>
+      <ErrorNote error={full.error} />
+      <dl className="detail" data-testid="log-detail">
+        {facts.map(([label, value]) => (
+          <div key={label}>
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+      {r.warnings && r.warnings.length > 0 && (
+        <>
+          <h3>Translation warnings</h3>
+          <ul>
+            {r.warnings.map((w) => (
+              <li key={w}>{w}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      {r.attempts && r.attempts.length > 0 && (
+        <>
+          <h3>Attempts</h3>
+          <table className="table compact">
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>Upstream</th>
+                <th>Credential</th>
+                <th className="num">Status</th>
+                <th className="num">Time</th>
+                <th>Error</th>
+              </tr>
+            </thead>
+            <tbody>
+              {r.attempts.map((a, i) => (
+                <tr key={i}>
+                  <td>{i + 1}</td>
+                  <td>{a.upstream}</td>
+                  <td>{a.credential ?? '—'}</td>
+                  <td className="num">{a.status ?? '—'}</td>
+                  <td className="num">{ms(a.ms)}</td>
+                  <td>{a.error ?? <span className="muted">served</span>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+      <h3>Metadata</h3>
+      {r.metadata === null || r.metadata === undefined ? <p className="muted">none</p> : <pre className="json">{JSON.stringify(r.metadata, null, 2)}</pre>}
+      <h3>Bodies</h3>
+      {bodies ? (
+        <>
+          <h4>Request{bodies.requestTruncated ? ' (truncated)' : ''}</h4>
+          <pre className="json">{show(bodies.request)}</pre>
+          <h4>Response{bodies.responseTruncated ? ' (truncated)' : ''}</h4>
+          <pre className="json">{show(bodies.response)}</pre>
+        </>
+      ) : (
+        <p className="muted">{full.loading ? 'Loading…' : 'Not logged for this request (body logging is set in Settings).'}</p>
+      )}
+    </Modal>
+  );
+}
+
+/** A logged body: pretty JSON when it parses, else the text as it is. */
+function show(body: unknown): string {
+  if (body === null || body === undefined) return '—';
+  if (typeof body !== 'string') return JSON.stringify(body, null, 2);
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    return body;
+  }
+}

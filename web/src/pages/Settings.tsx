@@ -1,0 +1,265 @@
+import { useEffect, useState } from 'react';
+import { api, apiText, download, messageOf } from '../api.js';
+import { ActionButton, Card, ErrorNote, Field, Loading, splitList } from '../components/ui.js';
+import { count, dateTime } from '../format.js';
+import { optional, useLoad } from '../use-load.js';
+
+interface GatewaySettings {
+  security: { ipAllowlist: string[]; trustProxy: boolean | number | string[] };
+  logging: { bodies: 'off' | 'metadata' | 'full'; redact: { emails: boolean; patterns: string[] } };
+}
+
+export function SettingsPage() {
+  return (
+    <div className="page settings">
+      <CacheCard />
+      <SettingsCards />
+      <RefusalsCard />
+      <ConfigCard />
+    </div>
+  );
+}
+
+function CacheCard() {
+  const cache = useLoad(() => optional(api<Record<string, number | null>>('/cache')), []);
+  const [error, setError] = useState<string>();
+  const [note, setNote] = useState<string>();
+  if (cache.data === null) return null;
+  return (
+    <Card title="Response cache">
+      <ErrorNote error={cache.error ?? error} onRetry={cache.reload} />
+      {cache.data && (
+        <>
+          <dl className="facts">
+            {Object.entries(cache.data).map(([name, value]) => (
+              <div key={name}>
+                <dt>{name}</dt>
+                <dd>{typeof value === 'number' ? count(value) : String(value ?? '—')}</dd>
+              </div>
+            ))}
+          </dl>
+          <p className="muted">Whether the cache is on, and for how long answers are kept, is set in the config file's cache section (and per key or request).</p>
+          <ActionButton
+            className="small danger"
+            confirm="Remove every cached answer?"
+            onError={setError}
+            onClick={async () => {
+              const r = await api<{ deleted: number }>('/cache', { method: 'DELETE' });
+              setNote(`Removed ${r.deleted} cached answers.`);
+              cache.reload();
+            }}
+          >
+            Purge all
+          </ActionButton>
+          {note && <span className="muted"> {note}</span>}
+        </>
+      )}
+    </Card>
+  );
+}
+
+function SettingsCards() {
+  const settings = useLoad(() => optional(api<GatewaySettings>('/settings')), []);
+  const [bodies, setBodies] = useState<GatewaySettings['logging']['bodies']>('off');
+  const [emails, setEmails] = useState(false);
+  const [patterns, setPatterns] = useState('');
+  const [allowlist, setAllowlist] = useState('');
+  const [trustProxy, setTrustProxy] = useState('false');
+  const [error, setError] = useState<string>();
+  const [saved, setSaved] = useState<string>();
+
+  useEffect(() => {
+    const s = settings.data;
+    if (!s) return;
+    setBodies(s.logging.bodies);
+    setEmails(s.logging.redact.emails);
+    setPatterns(s.logging.redact.patterns.join('\n'));
+    setAllowlist(s.security.ipAllowlist.join('\n'));
+    setTrustProxy(Array.isArray(s.security.trustProxy) ? s.security.trustProxy.join(', ') : String(s.security.trustProxy));
+  }, [settings.data]);
+
+  if (settings.data === null) return <Card title="Security and logging">This gateway has no settings API.</Card>;
+
+  const patch = (body: unknown, what: string) => async () => {
+    setError(undefined);
+    setSaved(undefined);
+    await api('/settings', { method: 'PATCH', body });
+    setSaved(`${what} saved.`);
+    settings.reload();
+  };
+  const trustValue = (): boolean | number | string[] => {
+    const t = trustProxy.trim();
+    if (t === 'true' || t === 'false') return t === 'true';
+    if (/^\d+$/.test(t)) return Number(t);
+    return splitList(t);
+  };
+
+  return (
+    <>
+      <ErrorNote error={settings.error ?? error} onRetry={settings.reload} />
+      {saved && <div className="note">{saved}</div>}
+      <Loading when={settings.loading && !settings.data} />
+      <Card title="Body logging and redaction">
+        <div className="form">
+          <Field label="Log request and response bodies" hint="metadata: sizes and shapes only; full: the bodies, redacted as below.">
+            <select name="bodies" value={bodies} onChange={(e) => setBodies(e.target.value as typeof bodies)}>
+              <option value="off">off</option>
+              <option value="metadata">metadata</option>
+              <option value="full">full</option>
+            </select>
+          </Field>
+          <label className="check">
+            <input type="checkbox" checked={emails} onChange={(e) => setEmails(e.target.checked)} /> Redact email addresses
+          </label>
+          <Field label="Redact patterns" hint="One regular expression per line; each match is replaced.">
+            <textarea name="patterns" rows={3} value={patterns} onChange={(e) => setPatterns(e.target.value)} />
+          </Field>
+          <ActionButton
+            className="primary"
+            onError={setError}
+            onClick={patch({ logging: { bodies, redact: { emails, patterns: patterns.split('\n').map((p) => p.trim()).filter(Boolean) } } }, 'Logging')}
+          >
+            Save logging
+          </ActionButton>
+        </div>
+      </Card>
+      <Card title="IP allowlist">
+        <div className="form">
+          <Field label="Client addresses allowed on /v1" hint="One address or CIDR per line (10.0.0.0/8, 2001:db8::/32); empty allows any.">
+            <textarea name="ipAllowlist" rows={4} value={allowlist} onChange={(e) => setAllowlist(e.target.value)} />
+          </Field>
+          <Field label="Trust X-Forwarded-For" hint="false, true (one proxy), a number of proxies, or the proxies' CIDRs.">
+            <input name="trustProxy" value={trustProxy} onChange={(e) => setTrustProxy(e.target.value)} />
+          </Field>
+          <ActionButton className="primary" onError={setError} onClick={patch({ security: { ipAllowlist: splitList(allowlist), trustProxy: trustValue() } }, 'IP allowlist')}>
+            Save allowlist
+          </ActionButton>
+        </div>
+      </Card>
+    </>
+  );
+}
+
+interface SecurityReport {
+  since: number;
+  failedAdminAuth: number;
+  failedClientAuth: number;
+  ipBlocked: number;
+  recent: { at: number; kind: string; address: string | null; reason: string }[];
+}
+
+/** Refused requests since the gateway started (GET /security), newest first. */
+function RefusalsCard() {
+  const report = useLoad(() => optional(api<SecurityReport>('/security')), []);
+  if (report.data === null) return null;
+  const r = report.data;
+  return (
+    <Card title="Refused requests" actions={<button type="button" className="small" onClick={report.reload}>Refresh</button>}>
+      <ErrorNote error={report.error} onRetry={report.reload} />
+      {r && (
+        <>
+          <p className="muted">Since {dateTime(r.since)}: {count(r.failedAdminAuth)} failed admin sign-ins, {count(r.failedClientAuth)} unknown client keys, {count(r.ipBlocked)} refused by the allowlist.</p>
+          {r.recent.length > 0 && (
+            <div className="table-wrap">
+              <table className="table compact">
+                <thead>
+                  <tr>
+                    <th>Time</th>
+                    <th>What</th>
+                    <th>Address</th>
+                    <th>Reason</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {[...r.recent].reverse().slice(0, 20).map((x, i) => (
+                    <tr key={i}>
+                      <td>{dateTime(x.at)}</td>
+                      <td>{x.kind}</td>
+                      <td>{x.address ?? '—'}</td>
+                      <td>{x.reason}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </>
+      )}
+    </Card>
+  );
+}
+
+interface ImportResult {
+  dryRun: boolean;
+  upstreams: number;
+  models: number;
+  keys: number;
+  createdKeys: { name: string; key: string }[];
+}
+
+function ConfigCard() {
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string>();
+  const [result, setResult] = useState<ImportResult>();
+
+  const run = (dryRun: boolean) => async () => {
+    setError(undefined);
+    setResult(undefined);
+    try {
+      setResult(await api<ImportResult>('/config', { method: 'POST', text, query: { dryRun } }));
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  };
+
+  return (
+    <Card title="Configuration">
+      <p className="muted">
+        The whole configuration in the config file's shape. Credential keys are exported as <code>{'${SB_CREDENTIAL_…}'}</code> placeholders: importing a
+        placeholder keeps the credential already stored under that id. Client keys are exported without their secret.
+      </p>
+      <div className="actions">
+        <ActionButton onError={setError} onClick={() => download('/config', { format: 'yaml' }, 'switchboard.yaml')}>
+          Export YAML
+        </ActionButton>
+        <ActionButton onError={setError} onClick={() => download('/config', { format: 'json' }, 'switchboard.json')}>
+          Export JSON
+        </ActionButton>
+        <ActionButton onError={setError} onClick={async () => setText(await apiText('/config', { query: { format: 'yaml' } }))}>
+          Load current into the editor
+        </ActionButton>
+      </div>
+      <Field label="Import (YAML or JSON)">
+        <textarea name="config" rows={12} className="code" value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} />
+      </Field>
+      <input
+        type="file"
+        accept=".yaml,.yml,.json"
+        aria-label="Import from a file"
+        onChange={async (e) => {
+          const file = e.target.files?.[0];
+          if (file) setText(await file.text());
+        }}
+      />
+      <div className="actions">
+        <button type="button" onClick={() => void run(true)()} disabled={!text.trim()}>
+          Validate
+        </button>
+        <button type="button" className="primary" onClick={() => void run(false)()} disabled={!text.trim()}>
+          Import
+        </button>
+      </div>
+      <ErrorNote error={error} />
+      {result && (
+        <div className="note" data-testid="import-result">
+          {result.dryRun ? 'Valid: would apply' : 'Applied'} {result.upstreams} upstreams, {result.models} models, {result.keys} keys.
+          {result.createdKeys.map((k) => (
+            <div key={k.name}>
+              New key <b>{k.name}</b> (shown once): <code>{k.key}</code>
+            </div>
+          ))}
+        </div>
+      )}
+    </Card>
+  );
+}
