@@ -3,11 +3,21 @@ import type { GatewayContext } from '../gateway/context.js';
 import { requireAdminKey } from './auth.js';
 import { renderError } from './errors.js';
 import { keyRoutes } from './keys.js';
+import { keyLimitRoutes, limitRoutes } from './limits.js';
+import { priceRoutes } from './prices.js';
 import { logRoutes } from './logs.js';
+import { logExportRoutes } from './logs-export.js';
+import { overviewRoutes } from './overview.js';
+import { configRoutes } from './config-io.js';
 import { modelRoutes } from './models.js';
 import { openApiDocument } from './openapi.js';
 import { upstreamRoutes } from './upstreams.js';
+import { upstreamLoginRoutes } from './upstream-login.js';
+import { credentialHealthRoutes } from './credential-health.js';
 import { usageRoutes } from './usage.js';
+import { securityRoutes } from './security.js';
+import { settingsRoutes } from './settings.js';
+import { cacheRoutes } from './cache.js';
 
 /**
  * The control plane, mounted at /admin/api. Every write goes to the Store and
@@ -24,10 +34,23 @@ export function createAdminApp(ctx: GatewayContext): Hono {
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
 
   app.use('*', requireAdminKey(ctx));
+  // Before /upstreams: its paths (/health, /upstreams/:id/health, …/check, …/enable) are more specific.
+  app.route('/', credentialHealthRoutes(ctx));
   app.route('/upstreams', upstreamRoutes(ctx));
+  app.route('/upstreams', upstreamLoginRoutes(ctx));
   app.route('/models', modelRoutes(ctx));
   app.route('/keys', keyRoutes(ctx));
+  app.route('/keys', keyLimitRoutes(ctx));
+  app.route('/limits', limitRoutes(ctx));
+  app.route('/prices', priceRoutes(ctx));
   app.route('/usage', usageRoutes(ctx));
+  app.route('/cache', cacheRoutes(ctx));
+  // Before /logs, whose `/:id` would otherwise take `export` for a row id.
+  app.route('/logs/export', logExportRoutes(ctx));
   app.route('/logs', logRoutes(ctx));
+  app.route('/security', securityRoutes(ctx));
+  app.route('/settings', settingsRoutes(ctx));
+  app.route('/overview', overviewRoutes(ctx));
+  app.route('/config', configRoutes(ctx));
   return app;
 }

@@ -31,6 +31,8 @@ export function keyRoutes(ctx: GatewayContext): Hono {
       models: body.models ?? null,
       limits: body.limits ?? null,
       budget: body.budget ?? null,
+      cache: body.cache ?? null,
+      ipAllowlist: body.ipAllowlist && body.ipAllowlist.length > 0 ? body.ipAllowlist : null,
       source: 'admin',
       createdAt: ctx.now(),
       revokedAt: null,
@@ -55,7 +57,11 @@ export function keyRoutes(ctx: GatewayContext): Hono {
       models: patch.models === undefined ? current.models : patch.models,
       limits: patch.limits === undefined ? current.limits : patch.limits,
       budget: patch.budget === undefined ? current.budget : patch.budget,
+      cache: patch.cache === undefined ? (current.cache ?? null) : patch.cache,
+      ipAllowlist: patch.ipAllowlist === undefined ? (current.ipAllowlist ?? null) : patch.ipAllowlist?.length ? patch.ipAllowlist : null,
     };
+    // A new budget counts what the key already spent this period: read before it is enforced.
+    await ctx.limits.prepareKey(next);
     await ctx.store.keys.put(next);
     await ctx.catalog.reload();
     return c.json(keyView(await findKey(ctx, current.id)));
@@ -86,6 +92,8 @@ export function keyView(k: KeyRecord): KeyView {
     models: k.models,
     limits: k.limits,
     budget: k.budget,
+    cache: k.cache ?? null,
+    ipAllowlist: k.ipAllowlist ?? null,
     source: k.source,
     createdAt: k.createdAt,
     revokedAt: k.revokedAt,

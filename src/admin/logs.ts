@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
 import type { GatewayContext } from '../gateway/context.js';
-import { invalid, readQuery } from './errors.js';
-import { logsQuery } from './schemas.js';
+import { invalid, notFound, readQuery } from './errors.js';
+import { logRecordView, logsQuery } from './schemas.js';
+import { z } from 'zod';
+import type { LogQuery } from '../store/types.js';
 
 /** /logs: request log rows, newest first, filtered and paged. */
 export function logRoutes(ctx: GatewayContext): Hono {
@@ -9,21 +11,49 @@ export function logRoutes(ctx: GatewayContext): Hono {
 
   app.get('/', async (c) => {
     const q = readQuery(c, logsQuery);
-    const keyId = q.key === undefined ? undefined : await resolveKey(ctx, q.key);
-    const { data, hasMore } = await ctx.store.logs.query({
-      keyId,
-      model: q.model,
-      status: q.status,
-      outcome: q.outcome,
-      from: q.from,
-      to: q.to,
-      limit: q.limit,
-      offset: q.offset,
-    });
+    const { data, hasMore } = await ctx.store.logs.query(await logQueryOf(ctx, q));
     return c.json({ data, hasMore, limit: q.limit, offset: q.offset });
   });
 
+  // One row, with its logged bodies (redacted) when body logging was on for it.
+  app.get('/:id', async (c) => {
+    const id = c.req.param('id');
+    const row = await ctx.store.logs.get(id);
+    if (!row) throw notFound('request log row', id, 'id');
+    const bodies = await ctx.store.logs.bodies(id);
+    return c.json({
+      ...row,
+      bodies: bodies
+        ? {
+            mode: bodies.mode,
+            request: bodies.requestBody,
+            response: bodies.responseBody,
+            requestTruncated: bodies.requestTruncated,
+            responseTruncated: bodies.responseTruncated,
+          }
+        : null,
+    });
+  });
+
   return app;
+}
+
+/** The Store's query for the admin API's filters (shared with /logs/export). */
+export async function logQueryOf(ctx: GatewayContext, q: z.output<typeof logsQuery>): Promise<LogQuery> {
+  return {
+    keyId: q.key === undefined ? undefined : await resolveKey(ctx, q.key),
+    model: q.model,
+    status: q.status,
+    outcome: q.outcome,
+    group: q.group,
+    upstreamId: q.upstream,
+    cacheStatus: q.cache,
+    search: q.q,
+    from: q.from,
+    to: q.to,
+    limit: q.limit,
+    offset: q.offset,
+  };
 }
 
 /** `key` may be a key id or a key name; an unknown one is an error rather than an empty page. */
@@ -35,3 +65,16 @@ async function resolveKey(ctx: GatewayContext, key: string): Promise<string> {
   if (!byName) throw invalid([{ path: 'key', message: `no key with id or name ${key}` }], 'invalid_query');
   return byName.id;
 }
+
+export const logDetailView = logRecordView.extend({
+  bodies: z
+    .object({
+      mode: z.enum(['metadata', 'full']),
+      request: z.string().nullable().describe('full: the request body; metadata: a JSON summary (bytes, contentType, params). Redacted'),
+      response: z.string().nullable().describe('full: the response body as the client got it (SSE text for streams); metadata: JSON (status, bytes, contentType). Redacted'),
+      requestTruncated: z.boolean(),
+      responseTruncated: z.boolean(),
+    })
+    .nullable()
+    .describe('null when body logging was off for this request'),
+});

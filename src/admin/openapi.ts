@@ -1,5 +1,16 @@
 import { z } from 'zod';
 import * as s from './schemas.js';
+import { configSchema } from '../config/schema.js';
+import { overviewQuery, overviewView } from './overview.js';
+import { configExportQuery, configImportQuery, configImportView } from './config-io.js';
+import { logsExportQuery } from './logs-export.js';
+import { setCredentialStateBody } from './credential-health.js';
+import { groupStatusView, keyStatusView, limitsReportView, scopeRuleBody, scopeStatusView } from './limits.js';
+import { deletedPriceView, priceEntryView } from './prices.js';
+import { priceSchema } from '../config/schema.js';
+import { logDetailView } from './logs.js';
+import { securityReportView } from './security.js';
+import { patchSettingsBody, settingsView } from './settings.js';
 
 /**
  * The OpenAPI 3.1 document of the control plane, generated from the same zod
@@ -16,22 +27,51 @@ const REQUEST_BODIES = {
   CreateUpstream: s.createUpstreamBody,
   PatchUpstream: s.patchUpstreamBody,
   CreateCredential: s.createCredentialBody,
+  SetCredentialState: setCredentialStateBody,
   CreateModel: s.createModelBody,
   PutModel: s.putModelBody,
   CreateKey: s.createKeyBody,
   PatchKey: s.patchKeyBody,
+  ScopeRule: scopeRuleBody,
+  Price: priceSchema,
+  CopilotPoll: s.copilotPollBody,
+  CodexFinish: s.codexFinishBody,
+  CodexImport: s.codexImportBody,
+  ConfigDocument: configSchema,
+  PatchSettings: patchSettingsBody,
 } satisfies Record<string, z.ZodType>;
 
 const RESPONSES = {
   Upstream: s.upstreamView,
   Credential: s.credentialView,
+  PoolHealth: s.poolHealthView,
+  CredentialHealth: s.credentialHealthView,
+  CredentialCheck: s.credentialCheckView,
   Model: s.modelView,
   Key: s.keyView,
   CreatedKey: s.createdKeyView,
   Deleted: s.deletedView,
+  LimitsReport: limitsReportView,
+  ScopeLimits: scopeStatusView,
+  GroupLimits: groupStatusView,
+  KeyLimits: keyStatusView,
+  PriceEntry: priceEntryView,
+  DeletedPrice: deletedPriceView,
   UsageReport: s.usageReportView,
   LogPage: s.logPageView,
+  LogDetail: logDetailView,
+  SecurityReport: securityReportView,
+  Settings: settingsView,
   Error: s.errorView,
+  ModelSync: s.modelSyncView,
+  DeviceCode: s.deviceCodeView,
+  LoginProgress: s.loginProgressView,
+  CodexLogin: s.codexLoginView,
+  CacheStats: s.cacheStatsView,
+  CachePurged: s.cachePurgedView,
+  Overview: overviewView,
+  ConfigExport: configSchema,
+  ConfigImport: configImportView,
 } satisfies Record<string, z.ZodType>;
 
 type Component = keyof typeof REQUEST_BODIES | keyof typeof RESPONSES;
@@ -39,23 +79,44 @@ type Component = keyof typeof REQUEST_BODIES | keyof typeof RESPONSES;
 interface Operation {
   method: Method;
   path: string;
-  tag: 'upstreams' | 'models' | 'keys' | 'usage' | 'logs';
+  tag: 'upstreams' | 'models' | 'keys' | 'usage' | 'logs' | 'overview' | 'config' | 'cache' | 'limits' | 'prices' | 'security';
   summary: string;
   body?: keyof typeof REQUEST_BODIES;
   query?: z.ZodObject;
   /** Success status and what it returns; `list` wraps it as `{data: [...]}`; `orCreated` adds a 201. */
   ok: { status: number; schema: keyof typeof RESPONSES; list?: boolean; orCreated?: boolean };
-  errors: (400 | 404 | 409)[];
+  /** Other media types the success answer may come in (chosen by a `format` query parameter), as text. */
+  alsoProduces?: string[];
+  /** The answer is only ever text in `alsoProduces` (ok.schema then names what its rows hold). */
+  textOnly?: boolean;
+  /** A request body that is also accepted as YAML text. */
+  bodyAlsoYaml?: boolean;
+  /** 502: the upstream or its sign-in server failed or refused. */
+  errors: (400 | 404 | 409 | 502)[];
 }
 
 const OPERATIONS: Operation[] = [
+  { method: 'get', path: '/cache', tag: 'cache', summary: 'Response cache size: entries, bytes, hits', ok: { status: 200, schema: 'CacheStats' }, errors: [] },
+  { method: 'delete', path: '/cache', tag: 'cache', summary: 'Purge the response cache: all, or by model, client key or client cache key', query: s.cachePurgeQuery, ok: { status: 200, schema: 'CachePurged' }, errors: [400] },
   { method: 'get', path: '/upstreams', tag: 'upstreams', summary: 'List upstreams, credentials masked', ok: { status: 200, schema: 'Upstream', list: true }, errors: [] },
   { method: 'post', path: '/upstreams', tag: 'upstreams', summary: 'Create an upstream; credentials are encrypted at rest', body: 'CreateUpstream', ok: { status: 201, schema: 'Upstream' }, errors: [400, 409] },
   { method: 'get', path: '/upstreams/{id}', tag: 'upstreams', summary: 'Get an upstream', ok: { status: 200, schema: 'Upstream' }, errors: [404] },
-  { method: 'patch', path: '/upstreams/{id}', tag: 'upstreams', summary: 'Change baseUrl, models, headers, timeouts or enabled', body: 'PatchUpstream', ok: { status: 200, schema: 'Upstream' }, errors: [400, 404] },
+  { method: 'patch', path: '/upstreams/{id}', tag: 'upstreams', summary: 'Change baseUrl, strategy, models, headers, timeouts or enabled', body: 'PatchUpstream', ok: { status: 200, schema: 'Upstream' }, errors: [400, 404] },
   { method: 'delete', path: '/upstreams/{id}', tag: 'upstreams', summary: 'Delete an upstream no model route uses', ok: { status: 200, schema: 'Deleted' }, errors: [404, 409] },
   { method: 'post', path: '/upstreams/{id}/credentials', tag: 'upstreams', summary: 'Add a credential to the pool', body: 'CreateCredential', ok: { status: 201, schema: 'Credential' }, errors: [400, 404, 409] },
+  { method: 'get', path: '/health', tag: 'upstreams', summary: "Every pool's credentials: state, reason, since, counters", ok: { status: 200, schema: 'PoolHealth', list: true }, errors: [] },
+  { method: 'get', path: '/upstreams/{id}/health', tag: 'upstreams', summary: "One pool's credentials: state, reason, since, counters", ok: { status: 200, schema: 'PoolHealth' }, errors: [404] },
+  { method: 'post', path: '/upstreams/{id}/check', tag: 'upstreams', summary: 'Run a validity check (a model listing) on every credential of the pool', ok: { status: 200, schema: 'CredentialCheck', list: true }, errors: [404] },
+  { method: 'post', path: '/upstreams/{id}/credentials/{credentialId}/check', tag: 'upstreams', summary: 'Run a validity check on one credential', ok: { status: 200, schema: 'CredentialCheck' }, errors: [404] },
+  { method: 'post', path: '/upstreams/{id}/credentials/{credentialId}/disable', tag: 'upstreams', summary: 'Take a credential out of the pool by hand (probes leave it alone)', body: 'SetCredentialState', ok: { status: 200, schema: 'CredentialHealth' }, errors: [400, 404] },
+  { method: 'post', path: '/upstreams/{id}/credentials/{credentialId}/enable', tag: 'upstreams', summary: 'Put a credential back into the pool as healthy', body: 'SetCredentialState', ok: { status: 200, schema: 'CredentialHealth' }, errors: [400, 404] },
   { method: 'delete', path: '/upstreams/{id}/credentials/{credentialId}', tag: 'upstreams', summary: 'Remove a credential', ok: { status: 200, schema: 'Deleted' }, errors: [404] },
+  { method: 'post', path: '/upstreams/{id}/sync-models', tag: 'upstreams', summary: "Ask the upstream for its models and store them as its `models` list", ok: { status: 200, schema: 'ModelSync' }, errors: [404, 502] },
+  { method: 'post', path: '/upstreams/{id}/login/copilot/start', tag: 'upstreams', summary: 'copilot: start the GitHub device flow; show userCode and verificationUri to the user', ok: { status: 200, schema: 'DeviceCode' }, errors: [400, 404, 502] },
+  { method: 'post', path: '/upstreams/{id}/login/copilot/poll', tag: 'upstreams', summary: 'copilot: poll the device flow once (every `interval` seconds); on approval the GitHub token is stored as a credential (201)', body: 'CopilotPoll', ok: { status: 200, schema: 'LoginProgress', orCreated: true }, errors: [400, 404, 502] },
+  { method: 'post', path: '/upstreams/{id}/login/codex/start', tag: 'upstreams', summary: 'codex: start a ChatGPT sign-in (OAuth with PKCE); open `url` in a browser', ok: { status: 200, schema: 'CodexLogin' }, errors: [400, 404] },
+  { method: 'post', path: '/upstreams/{id}/login/codex/finish', tag: 'upstreams', summary: 'codex: finish the sign-in with the URL the browser landed on; the tokens are stored as a credential', body: 'CodexFinish', ok: { status: 201, schema: 'LoginProgress' }, errors: [400, 404, 502] },
+  { method: 'post', path: '/upstreams/{id}/import-codex', tag: 'upstreams', summary: "codex: import the Codex CLI's ~/.codex/auth.json as a credential", body: 'CodexImport', ok: { status: 201, schema: 'LoginProgress' }, errors: [400, 404] },
   { method: 'get', path: '/models', tag: 'models', summary: 'List models and their routes', ok: { status: 200, schema: 'Model', list: true }, errors: [] },
   { method: 'post', path: '/models', tag: 'models', summary: 'Create a model', body: 'CreateModel', ok: { status: 201, schema: 'Model' }, errors: [400, 409] },
   { method: 'get', path: '/models/{id}', tag: 'models', summary: 'Get a model', ok: { status: 200, schema: 'Model' }, errors: [404] },
@@ -67,8 +128,27 @@ const OPERATIONS: Operation[] = [
   { method: 'patch', path: '/keys/{id}', tag: 'keys', summary: 'Change group, models, limits or budget', body: 'PatchKey', ok: { status: 200, schema: 'Key' }, errors: [400, 404] },
   { method: 'delete', path: '/keys/{id}', tag: 'keys', summary: 'Revoke a client key (it stays listed)', ok: { status: 200, schema: 'Key' }, errors: [404] },
   { method: 'post', path: '/keys/{id}/revoke', tag: 'keys', summary: 'Revoke a client key (it stays listed)', ok: { status: 200, schema: 'Key' }, errors: [404] },
+  { method: 'get', path: '/keys/{id}/limits', tag: 'limits', summary: "A key's own limits and budget with live counters (used, remaining, reset) and refusals", ok: { status: 200, schema: 'KeyLimits' }, errors: [404] },
+  { method: 'get', path: '/limits', tag: 'limits', summary: 'Gateway-wide and group limits with live counters; refused requests counted by reason', ok: { status: 200, schema: 'LimitsReport' }, errors: [] },
+  { method: 'get', path: '/limits/global', tag: 'limits', summary: 'Gateway-wide limits and budget with live counters', ok: { status: 200, schema: 'ScopeLimits' }, errors: [] },
+  { method: 'put', path: '/limits/global', tag: 'limits', summary: 'Set the gateway-wide limits and budget (a part left out is removed)', body: 'ScopeRule', ok: { status: 200, schema: 'ScopeLimits' }, errors: [400] },
+  { method: 'get', path: '/limits/groups/{id}', tag: 'limits', summary: "A group's limits and budget with live counters", ok: { status: 200, schema: 'GroupLimits' }, errors: [404] },
+  { method: 'put', path: '/limits/groups/{id}', tag: 'limits', summary: "Set a group's limits and budget (201 when new; both null removes the rule)", body: 'ScopeRule', ok: { status: 200, schema: 'GroupLimits', orCreated: true }, errors: [400] },
+  { method: 'delete', path: '/limits/groups/{id}', tag: 'limits', summary: "Remove a group's limits and budget", ok: { status: 200, schema: 'Deleted' }, errors: [404] },
+  { method: 'get', path: '/prices', tag: 'prices', summary: 'The effective price table (shipped, config, admin) with where each price comes from', ok: { status: 200, schema: 'PriceEntry', list: true }, errors: [] },
+  { method: 'get', path: '/prices/{model}', tag: 'prices', summary: "A model's price in force", ok: { status: 200, schema: 'PriceEntry' }, errors: [404] },
+  { method: 'put', path: '/prices/{model}', tag: 'prices', summary: "Set a model's price (USD per million tokens); applies to the next request (201 when new)", body: 'Price', ok: { status: 200, schema: 'PriceEntry', orCreated: true }, errors: [400] },
+  { method: 'delete', path: '/prices/{model}', tag: 'prices', summary: 'Remove an admin price; the config or shipped one applies again', ok: { status: 200, schema: 'DeletedPrice' }, errors: [404] },
   { method: 'get', path: '/usage', tag: 'usage', summary: 'Usage summed by key, group, model or upstream', query: s.usageQuery, ok: { status: 200, schema: 'UsageReport' }, errors: [400] },
   { method: 'get', path: '/logs', tag: 'logs', summary: 'Request log, newest first', query: s.logsQuery, ok: { status: 200, schema: 'LogPage' }, errors: [400] },
+  { method: 'get', path: '/logs/{id}', tag: 'logs', summary: 'One request log row, with its logged bodies (redacted) when body logging was on', ok: { status: 200, schema: 'LogDetail' }, errors: [404] },
+  { method: 'get', path: '/security', tag: 'security', summary: 'Failed admin and client auth and IP-allowlist refusals since start, by source and latest', ok: { status: 200, schema: 'SecurityReport' }, errors: [] },
+  { method: 'get', path: '/settings', tag: 'security', summary: 'IP allowlist, proxy trust and body logging settings', ok: { status: 200, schema: 'Settings' }, errors: [] },
+  { method: 'patch', path: '/settings', tag: 'security', summary: 'Change IP allowlist, proxy trust or body logging; only the fields given change', body: 'PatchSettings', ok: { status: 200, schema: 'Settings' }, errors: [400] },
+  { method: 'get', path: '/logs/export', tag: 'logs', summary: 'Every log row matching the filters, as CSV (default) or JSON Lines', query: logsExportQuery, ok: { status: 200, schema: 'LogPage' }, alsoProduces: ['text/csv', 'application/x-ndjson'], textOnly: true, errors: [400] },
+  { method: 'get', path: '/overview', tag: 'overview', summary: 'Totals, error rate, cache hit ratio, p50 / p95 latency, a time series and top lists for a range', query: overviewQuery, ok: { status: 200, schema: 'Overview' }, errors: [400] },
+  { method: 'get', path: '/config', tag: 'config', summary: 'Export the configuration in the config file shape (credential keys as ${SB_CREDENTIAL_…} placeholders)', query: configExportQuery, ok: { status: 200, schema: 'ConfigExport' }, alsoProduces: ['application/yaml'], errors: [400] },
+  { method: 'post', path: '/config', tag: 'config', summary: 'Import a configuration (JSON or YAML): validated whole, then upserted; placeholders keep stored credentials', query: configImportQuery, body: 'ConfigDocument', bodyAlsoYaml: true, ok: { status: 200, schema: 'ConfigImport' }, errors: [400] },
 ];
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
@@ -76,6 +156,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: 'Missing or wrong admin key',
   404: 'No such id',
   409: 'Already exists, or still in use',
+  502: 'The upstream or its sign-in server failed or refused; the message says what it answered',
 };
 
 let cached: JsonSchema | undefined;
@@ -106,7 +187,7 @@ function build(): JsonSchema {
     },
     servers: [{ url: '/admin/api' }],
     security: [{ adminKey: [] }],
-    tags: ['upstreams', 'models', 'keys', 'usage', 'logs', 'meta'].map((name) => ({ name })),
+    tags: ['upstreams', 'models', 'keys', 'usage', 'logs', 'overview', 'config', 'cache', 'limits', 'prices', 'security', 'meta'].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: { adminKey: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <admin key>' } },
@@ -121,7 +202,9 @@ function operation(op: Operation): JsonSchema {
   const okSchema = op.ok.list
     ? { type: 'object', properties: { data: { type: 'array', items: ref(op.ok.schema) } }, required: ['data'] }
     : ref(op.ok.schema);
-  const responses: Record<string, unknown> = { [String(op.ok.status)]: { description: 'OK', content: json(okSchema) } };
+  const okContent: Record<string, unknown> = op.textOnly ? {} : json(okSchema);
+  for (const type of op.alsoProduces ?? []) okContent[type] = { schema: { type: 'string' } };
+  const responses: Record<string, unknown> = { [String(op.ok.status)]: { description: 'OK', content: okContent } };
   if (op.ok.orCreated) responses['201'] = { description: 'Created', content: json(okSchema) };
   for (const status of [...op.errors, 401])
     responses[String(status)] = { description: ERROR_DESCRIPTIONS[status], content: json(ref('Error')) };
@@ -143,7 +226,9 @@ function operation(op: Operation): JsonSchema {
     summary: op.summary,
     operationId: operationId(op),
     ...(pathParams.length + queryParams.length > 0 ? { parameters: [...pathParams, ...queryParams] } : {}),
-    ...(op.body ? { requestBody: { required: true, content: json(ref(op.body)) } } : {}),
+    ...(op.body
+      ? { requestBody: { required: true, content: { ...json(ref(op.body)), ...(op.bodyAlsoYaml ? { 'application/yaml': { schema: ref(op.body) } } : {}) } } }
+      : {}),
     responses,
   };
 }

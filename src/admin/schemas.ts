@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import {
+  STRATEGIES,
+  cacheChoiceSchema,
+  cidrListSchema,
   credentialSchema,
   keyBudgetSchema,
   keyLimitsSchema,
@@ -7,6 +10,7 @@ import {
   modelSchema,
   timeoutsSchema,
   upstreamSchema,
+  upstreamSettingsSchema,
   UPSTREAM_KINDS,
 } from '../config/schema.js';
 import type { Outcome, UsageDimension } from '../store/types.js';
@@ -33,6 +37,7 @@ export const createCredentialBody = credentialSchema;
 export const patchUpstreamBody = z.strictObject({
   baseUrl: upstreamSchema.shape.baseUrl.unwrap().optional(),
   speaks: upstreamSchema.shape.speaks.unwrap().optional(),
+  strategy: upstreamSchema.shape.strategy.unwrap().optional(),
   models: upstreamSchema.shape.models.unwrap().optional(),
   headers: upstreamSchema.shape.headers.unwrap().optional(),
   timeouts: z
@@ -43,6 +48,8 @@ export const patchUpstreamBody = z.strictObject({
     })
     .optional(),
   enabled: z.boolean().optional(),
+  // Per-kind settings (azure, copilot, codex, model sync): given ones replace the stored ones.
+  ...upstreamSettingsSchema.shape,
 });
 
 /** POST /models. */
@@ -60,6 +67,9 @@ export const patchKeyBody = z.strictObject({
   models: keySchema.shape.models.unwrap().nullable().optional(),
   limits: keyLimitsSchema.nullable().optional(),
   budget: keyBudgetSchema.nullable().optional(),
+  cache: cacheChoiceSchema.nullable().optional(),
+  /** `null` or `[]` removes the key's own IP allowlist. */
+  ipAllowlist: cidrListSchema.nullable().optional(),
 });
 
 // ---- query strings ----------------------------------------------------------
@@ -102,6 +112,10 @@ export const logsQuery = z.object({
   model: z.string().min(1).optional(),
   status: integer(100).max(599, 'must be at most 599').optional(),
   outcome: z.enum(OUTCOMES).optional(),
+  group: z.string().min(1).optional(),
+  upstream: z.string().min(1).optional().describe('an upstream id'),
+  cache: z.string().min(1).optional().describe('a cache status (HIT, MISS), or none for requests the cache did not see'),
+  q: z.string().min(1).optional().describe('text found in the request id, model, upstream model or error'),
   from: instant.optional(),
   to: instant.optional(),
   limit: integer(1)
@@ -121,22 +135,61 @@ export const credentialView = z.object({
   enabled: z.boolean(),
 });
 
+export const credentialHealthView = z.object({
+  id: z.string(),
+  hint: z.string(),
+  label: z.string().nullable(),
+  weight: z.number().int(),
+  enabled: z.boolean().describe('false: left out of the pool by configuration'),
+  state: z.enum(['healthy', 'cooling', 'disabled']),
+  reason: z.string().nullable().describe('why it is in this state'),
+  since: z.number().int().nullable().describe('epoch ms; null when it never changed'),
+  until: z.number().int().nullable().describe('end of a cooldown, epoch ms'),
+  setBy: z.enum(['gateway', 'admin']).describe('admin: set by hand, left alone by probes'),
+  requests: z.number().int().describe('tries since this process started'),
+  errors: z.number().int(),
+  inFlight: z.number().int(),
+  tokens: z.number().int(),
+  lastError: z.string().nullable(),
+  lastErrorAt: z.number().int().nullable(),
+  lastUsedAt: z.number().int().nullable(),
+  ttfbMs: z.number().int().nullable().describe('time to first byte, exponentially weighted average'),
+});
+export type CredentialHealthView = z.infer<typeof credentialHealthView>;
+
+export const poolHealthView = z.object({
+  upstream: z.string(),
+  kind: z.enum(UPSTREAM_KINDS),
+  strategy: z.enum(STRATEGIES),
+  enabled: z.boolean(),
+  credentials: z.array(credentialHealthView),
+});
+export type PoolHealthView = z.infer<typeof poolHealthView>;
+
+export const credentialCheckView = z.object({
+  credentialId: z.string(),
+  ok: z.boolean(),
+  detail: z.string().describe('what the check saw: the model count, or why it failed'),
+  state: z.enum(['healthy', 'cooling', 'disabled']),
+});
+
 export const upstreamView = z.object({
   id: z.string(),
   kind: z.enum(UPSTREAM_KINDS),
   baseUrl: z.string().nullable(),
-  strategy: z.enum(['round-robin']),
+  strategy: z.enum(STRATEGIES),
   speaks: z.array(z.enum(['chat', 'responses'])),
   models: z.array(z.string()),
   headers: z.record(z.string(), z.string()),
   timeouts: z.object({ connectMs: z.number().int(), firstByteMs: z.number().int(), idleMs: z.number().int() }),
   enabled: z.boolean(),
+  settings: upstreamSettingsSchema.optional().describe('settings only some kinds read (docs/upstreams.md)'),
   credentials: z.array(credentialView),
 });
 
 export const modelView = z.object({
   id: z.string(),
-  routes: z.array(z.object({ upstream: z.string(), model: z.string() })),
+  routes: z.array(z.object({ upstream: z.string(), model: z.string(), weight: z.number().int().optional() })),
 });
 
 export const keyView = z.object({
@@ -147,6 +200,8 @@ export const keyView = z.object({
   models: z.array(z.string()).nullable().describe('null: every model'),
   limits: keyLimitsSchema.nullable(),
   budget: keyBudgetSchema.nullable(),
+  cache: cacheChoiceSchema.nullable().describe('the response cache for this key; null: the model\'s or the global setting'),
+  ipAllowlist: z.array(z.string()).nullable().describe('CIDRs this key may be used from; null: wherever the gateway allows'),
   source: z.string().describe('config, admin or cli'),
   createdAt: z.number().int().describe('epoch ms'),
   revokedAt: z.number().int().nullable().describe('epoch ms'),
@@ -216,7 +271,8 @@ export const logRecordView = z.object({
   costUsd: z.number().nullable().describe('USD; null when the model has no price'),
   latencyMs: z.number(),
   ttfbMs: z.number().nullable(),
-  cacheStatus: z.string().nullable(),
+  cacheStatus: z.string().nullable().describe('HIT or MISS when the response cache looked the request up; else null (cache off or skipped)'),
+  savedTokens: z.number().int().optional().describe('on a cache hit: the tokens the stored answer cost when it was made'),
   error: z.string().nullable(),
   metadata: z.unknown(),
 });
@@ -230,6 +286,76 @@ export const logPageView = z.object({
 
 export const errorView = z.object({
   error: z.object({ message: z.string(), type: z.string(), param: z.string().nullable(), code: z.string() }),
+});
+
+/** DELETE /cache: which entries to purge; none given purges all. */
+export const cachePurgeQuery = z.object({
+  model: z.string().min(1).optional().describe('the public model id'),
+  keyId: z.string().min(1).optional().describe('the client key whose requests made the entries'),
+  cacheKey: z.string().min(1).optional().describe('a client\'s own x-switchboard-cache-key'),
+});
+
+export const cacheStatsView = z.object({
+  entries: z.number().int(),
+  bytes: z.number().int().describe('bytes of stored answers'),
+  hits: z.number().int().describe('hits on the entries still stored'),
+  maxBytes: z.number().int().describe('the cap the sweep keeps the cache under'),
+});
+
+export const cachePurgedView = z.object({ deleted: z.number().int().describe('entries removed') });
+
+// ---- upstream sign-in and model sync (upstream-login.ts) --------------------
+
+export const copilotPollBody = z.strictObject({
+  deviceCode: z.string().min(1).describe('the deviceCode the start call returned'),
+  label: z.string().optional().describe('a label for the credential made on success'),
+});
+
+export const codexFinishBody = z.strictObject({
+  state: z.string().min(1).describe('the state the start call returned'),
+  callback: z.string().min(1).describe('the URL the browser landed on after sign-in (http://localhost:1455/auth/callback?code=…), or just its code'),
+  label: z.string().optional(),
+});
+
+/** The Codex CLI's tokens, as in `~/.codex/auth.json`. */
+export const codexTokensBody = z.looseObject({
+  access_token: z.string().min(1),
+  refresh_token: z.string().min(1),
+  id_token: z.string().optional(),
+  account_id: z.string().optional().describe('read from the tokens when absent'),
+});
+
+export const codexImportBody = z
+  .looseObject({
+    tokens: codexTokensBody,
+    label: z.string().optional(),
+  })
+  .describe('the content of the Codex CLI\'s ~/.codex/auth.json (other fields are ignored)');
+
+export const modelSyncView = z.object({
+  upstream: z.string(),
+  models: z.array(z.string()).describe('the upstream\'s model ids, now its `models` list'),
+});
+
+export const deviceCodeView = z.object({
+  deviceCode: z.string().describe('pass back to the poll call'),
+  userCode: z.string().describe('the code the user enters at verificationUri'),
+  verificationUri: z.string(),
+  expiresIn: z.number().describe('seconds'),
+  interval: z.number().describe('seconds to wait between polls'),
+});
+
+export const loginProgressView = z.object({
+  status: z.enum(['pending', 'done', 'expired', 'denied']),
+  interval: z.number().optional().describe('seconds to wait before the next poll (pending)'),
+  credential: credentialView.optional().describe('the credential made (done)'),
+});
+
+export const codexLoginView = z.object({
+  url: z.string().describe('open in a browser and sign in to ChatGPT'),
+  state: z.string().describe('pass back to the finish call'),
+  redirectUri: z.string().describe('where the browser lands afterwards; copy that URL'),
+  expiresIn: z.number().describe('seconds this sign-in stays open'),
 });
 
 export type CredentialView = z.infer<typeof credentialView>;

@@ -2,9 +2,11 @@ import { Hono } from 'hono';
 import type { GatewayContext } from '../gateway/context.js';
 import { newId } from '../policy/keys.js';
 import { DEFAULT_BASE_URL } from '../config/load.js';
-import { sealCredential, upstreamRecordOf } from '../config/apply.js';
+import { sealCredential, settingsOf, upstreamRecordOf } from '../config/apply.js';
+import { UPSTREAM_SETTING_KEYS, type UpstreamSettings } from '../config/schema.js';
 import type { CredentialRecord, UpstreamRecord } from '../store/types.js';
 import { conflict, invalid, notFound, readBody } from './errors.js';
+import { SECRET_HELP } from '../policy/secrets.js';
 import {
   createCredentialBody,
   createUpstreamBody,
@@ -26,6 +28,7 @@ export function upstreamRoutes(ctx: GatewayContext): Hono {
 
   app.post('/', async (c) => {
     const body = await readBody(c, createUpstreamBody);
+    if (body.credentials.length > 0) requireSecret(ctx, 'credentials');
     const existing = await ctx.store.upstreams.list();
     if (existing.some((u) => u.id === body.id)) throw conflict(`an upstream with id ${body.id} already exists`, 'id');
     const baseUrl = body.baseUrl ?? DEFAULT_BASE_URL[body.kind];
@@ -49,10 +52,12 @@ export function upstreamRoutes(ctx: GatewayContext): Hono {
       ...record,
       baseUrl: patch.baseUrl ?? record.baseUrl,
       speaks: patch.speaks ?? record.speaks,
+      strategy: patch.strategy ?? record.strategy,
       models: patch.models ?? record.models,
       headers: patch.headers ?? record.headers,
       timeouts: { ...record.timeouts, ...definedOnly(patch.timeouts ?? {}) },
       enabled: patch.enabled ?? record.enabled,
+      settings: settingsOf({ ...record.settings, ...definedOnly(pickSettings(patch)) }),
     });
     await ctx.catalog.reload();
     return c.json(upstreamView(await findUpstream(ctx, current.id)));
@@ -71,6 +76,7 @@ export function upstreamRoutes(ctx: GatewayContext): Hono {
   app.post('/:id/credentials', async (c) => {
     const upstream = await findUpstream(ctx, c.req.param('id'));
     const body = await readBody(c, createCredentialBody);
+    requireSecret(ctx, 'key');
     const id = body.id ?? newId('cred');
     checkCredentialIds([id], await ctx.store.upstreams.list(), null);
     const record = await sealCredential(ctx.secrets, upstream.id, id, body);
@@ -102,6 +108,7 @@ export function upstreamView(u: UpstreamRecord): UpstreamView {
     headers: u.headers,
     timeouts: u.timeouts,
     enabled: u.enabled,
+    ...(u.settings ? { settings: u.settings } : {}),
     credentials: u.credentials.map(credentialView),
   };
 }
@@ -134,4 +141,15 @@ function checkCredentialIds(ids: string[], upstreams: UpstreamRecord[], field: s
 
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Credentials are only ever stored encrypted: without a secret, a write that carries one is refused, saying how to set it. */
+function requireSecret(ctx: GatewayContext, field: string): void {
+  if (!ctx.secrets.canSeal)
+    throw invalid([{ path: field, message: `cannot be stored: the gateway has no secret to encrypt credentials with; ${SECRET_HELP}` }], 'secret_not_set');
+}
+
+/** The per-kind settings a patch carries. */
+function pickSettings(patch: Partial<UpstreamSettings>): Partial<UpstreamSettings> {
+  return Object.fromEntries(UPSTREAM_SETTING_KEYS.map((key) => [key, patch[key]])) as Partial<UpstreamSettings>;
 }

@@ -5,6 +5,10 @@ import { openSqliteStore } from '../platform/node/sqlite.js';
 import { START_HELP, startCommand } from './commands/start.js';
 import { KEYS_HELP, keysCommand } from './commands/keys.js';
 import { USAGE_HELP, usageCommand } from './commands/usage.js';
+import { HEALTH_HELP, healthCommand } from './commands/health.js';
+import { SECRET_HELP, secretCommand } from './commands/secret.js';
+import { findSecret, missingSecretProblems } from '../platform/node/local-secrets.js';
+import { UPSTREAM_HELP, upstreamCommand } from './commands/upstream.js';
 
 const CONFIG_HELP = `switchboard config check [--config PATH]
 
@@ -19,12 +23,15 @@ Commands:
   start           serve the gateway (default config: ./switchboard.yaml)
   keys            create, list or revoke client keys
   usage           requests, tokens and latency per key, model, group or upstream
+  health          each upstream credential's state: healthy, cooling or disabled, and why
+  secret rotate   re-encrypt stored credentials under a new secret
+  upstream        sign upstreams in (copilot, codex), import Codex CLI tokens, sync model lists
   config check    validate the config file
   version         print the version
 
 Every command takes --config PATH (or SWITCHBOARD_CONFIG) and --help.`;
 
-const HELPS: Record<string, string> = { start: START_HELP, keys: KEYS_HELP, usage: USAGE_HELP, config: CONFIG_HELP };
+const HELPS: Record<string, string> = { start: START_HELP, keys: KEYS_HELP, usage: USAGE_HELP, config: CONFIG_HELP, health: HEALTH_HELP, upstream: UPSTREAM_HELP, secret: SECRET_HELP };
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -41,6 +48,9 @@ async function main(argv: string[]): Promise<number> {
       models: { type: 'string' },
       by: { type: 'string' },
       since: { type: 'string' },
+      'new-secret-env': { type: 'string' },
+      upstream: { type: 'string' },
+      file: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -65,17 +75,35 @@ async function main(argv: string[]): Promise<number> {
     case 'config': {
       if (rest[0] !== 'check') throw new Error(`config: expected "check"\n\n${CONFIG_HELP}`);
       const config = readConfig(path);
+      // Credentials in the file need a secret to be stored: the same check `start` makes.
+      const secretProblems = missingSecretProblems(config, findSecret(config));
+      if (secretProblems.length > 0) throw new ConfigProblems(path, secretProblems);
       console.log(
         `${path}: OK (${config.upstreams.length} upstreams, ${config.models.length} models, ${config.keys.length} keys)`,
       );
       return 0;
     }
+    case 'secret':
+      await secretCommand(readConfig(path), rest[0], { newSecretEnv: values['new-secret-env'] }, process.env);
+      return 0;
     case 'keys':
+    case 'health':
     case 'usage': {
       const store = await openSqliteStore(readConfig(path).storage.url);
       try {
         if (command === 'keys') await keysCommand(store, rest[0], rest.slice(1), values);
+        else if (command === 'health') await healthCommand(store, values);
         else await usageCommand(store, values);
+      } finally {
+        await store.close();
+      }
+      return 0;
+    }
+    case 'upstream': {
+      const config = readConfig(path);
+      const store = await openSqliteStore(config.storage.url);
+      try {
+        await upstreamCommand(config, store, rest, values);
       } finally {
         await store.close();
       }

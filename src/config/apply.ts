@@ -1,9 +1,12 @@
-import type { Config, CredentialConfig, UpstreamConfig } from './schema.js';
+import type { Config, CredentialConfig, UpstreamConfig, UpstreamSettings } from './schema.js';
+import { UPSTREAM_SETTING_KEYS } from './schema.js';
 import type { CredentialRecord, UpstreamRecord } from '../store/types.js';
 import type { Store } from '../store/store.js';
 import type { SecretBox } from '../policy/secrets.js';
-import { maskSecret } from '../policy/secrets.js';
+import { isCurrentSeal, maskSecret } from '../policy/secrets.js';
+import { saveSettings } from '../policy/gateway-settings.js';
 import { displayPrefix, generateClientKey, hashClientKey, newId } from '../policy/keys.js';
+import { applyLimitsConfig } from '../policy/limit-rules.js';
 
 /** An upstream as the config file (or the admin API, which takes the same shape) declares it, minus its credentials. */
 export function upstreamRecordOf(u: UpstreamConfig, baseUrl: string | null): Omit<UpstreamRecord, 'credentials'> {
@@ -17,7 +20,15 @@ export function upstreamRecordOf(u: UpstreamConfig, baseUrl: string | null): Omi
     headers: u.headers,
     timeouts: u.timeouts,
     enabled: u.enabled,
+    settings: settingsOf(u),
   };
+}
+
+/** The per-kind settings the upstream declares, kept together on the record; undefined when it declares none. */
+export function settingsOf(u: Partial<UpstreamSettings>): UpstreamSettings | undefined {
+  const settings: Record<string, unknown> = {};
+  for (const key of UPSTREAM_SETTING_KEYS) if (u[key] !== undefined) settings[key] = u[key];
+  return Object.keys(settings).length > 0 ? (settings as UpstreamSettings) : undefined;
 }
 
 /** A credential ready to store: sealed with the gateway secret, with a masked hint to show. */
@@ -47,7 +58,8 @@ export async function applyConfig(config: Config, store: Store, box: SecretBox):
       const old = previous.find((p) => p.id === id);
       // Re-encrypt only when the value changed, so restarts do not churn the table.
       const same = old && (await box.decrypt(old.secretEnc).catch(() => undefined)) === c.key;
-      if (same && old.weight === c.weight && old.label === (c.label ?? null)) continue;
+      // An older seal format is re-sealed in passing.
+      if (same && isCurrentSeal(old.secretEnc) && old.weight === c.weight && old.label === (c.label ?? null)) continue;
       await store.upstreams.putCredential(await sealCredential(box, u.id, id, c));
     }
     // Credentials the file used to list under its own ids are removed with it.
@@ -76,10 +88,15 @@ export async function applyConfig(config: Config, store: Store, box: SecretBox):
       models: k.models ?? null,
       limits: k.limits ?? null,
       budget: k.budget ?? null,
+      cache: k.cache ?? null,
+      ipAllowlist: k.ipAllowlist ?? null,
       source: 'config',
       createdAt: old?.createdAt ?? Date.now(),
       revokedAt: old?.revokedAt ?? null,
     });
   }
+  await applyLimitsConfig(config, store);
+  // Security and logging sections, when the file has them, replace what the admin API set.
+  await saveSettings(store, { security: config.security, logging: config.logging });
   return { createdKeys };
 }

@@ -14,7 +14,15 @@ export const DEFAULT_BASE_URL: Record<string, string | undefined> = {
   anthropic: 'https://api.anthropic.com',
   // https://ai.google.dev/api/generate-content
   gemini: 'https://generativelanguage.googleapis.com',
+  // Azure has no default: each resource has its own endpoint (https://NAME.openai.azure.com).
+  // The Copilot API; the token exchange may name another (providers/copilot/constants.ts).
+  copilot: 'https://api.githubcopilot.com',
+  // The ChatGPT backend the Codex CLI talks to (providers/codex/constants.ts).
+  codex: 'https://chatgpt.com/backend-api/codex',
 };
+
+/** Kinds whose credentials usually come from a login (admin API or CLI), so the file may list none. */
+const SIGNED_IN_KINDS = new Set(['copilot', 'codex']);
 
 
 export function formatIssues(error: z.ZodError): string[] {
@@ -51,7 +59,7 @@ function crossCheck(config: Config): string[] {
   config.upstreams.forEach((u, i) => {
     if (upstreamIds.has(u.id)) problems.push(`upstreams[${i}].id: duplicate id ${u.id}`);
     upstreamIds.add(u.id);
-    if (u.kind !== 'mock' && u.credentials.length === 0)
+    if (u.kind !== 'mock' && !SIGNED_IN_KINDS.has(u.kind) && u.credentials.length === 0)
       problems.push(`upstreams[${i}].credentials: needs at least one credential`);
   });
   const modelIds = new Set<string>();

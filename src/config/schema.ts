@@ -1,11 +1,13 @@
 import { z } from 'zod';
+import { parseCidr } from '../policy/ip-allowlist.js';
+import { patternProblems } from '../policy/redact.js';
 
 /**
  * The config file's schema (DESIGN.md, "Configuration"). Validated once at the
  * edge; everything inside trusts the resulting types.
  */
 
-export const UPSTREAM_KINDS = ['openai', 'anthropic', 'gemini', 'mock'] as const;
+export const UPSTREAM_KINDS = ['openai', 'anthropic', 'gemini', 'azure', 'copilot', 'codex', 'mock'] as const;
 export type UpstreamKind = (typeof UPSTREAM_KINDS)[number];
 
 const id = z
@@ -22,6 +24,10 @@ const url = z.string().refine((v) => {
   }
 }, 'must be a URL');
 
+/** How an upstream spreads requests over its credentials (routing/strategies.ts). */
+export const STRATEGIES = ['round-robin', 'weighted', 'least-busy', 'latency'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
 export const credentialSchema = z.strictObject({
   id: id.optional(),
   key: z.string().min(1, 'must not be empty'),
@@ -36,12 +42,53 @@ export const timeoutsSchema = z.strictObject({
   idleMs: z.number().int().positive().default(120_000),
 });
 
+/**
+ * Settings only some upstream kinds read (docs/upstreams.md). They sit flat
+ * on the upstream in the file and the admin API, and are kept together as
+ * the record's `settings`.
+ */
+export const modelSyncSchema = z.strictObject({
+  /** Ask the upstream for its model list this often and store it as the upstream's `models`. */
+  intervalMinutes: z.number().positive(),
+});
+
+export const copilotAuthSchema = z.strictObject({
+  /** Where the device flow runs (default https://github.com). */
+  githubUrl: url.optional(),
+  /** Where the Copilot token is exchanged (default https://api.github.com). */
+  githubApiUrl: url.optional(),
+  /** The OAuth app the device flow signs in to (default: the Copilot editor plugins' public client id). */
+  clientId: z.string().min(1).optional(),
+});
+
+function upstreamSettingsShape() {
+  return {
+    /** azure: the dated `api-version` of the deployments API. */
+    apiVersion: z.string().min(1).optional(),
+    /** azure: public model id -> deployment name; a model not listed is its own deployment name. */
+    deployments: z.record(z.string().min(1), z.string().min(1)).optional(),
+    /** azure: `api-key` (default) or `bearer` (Microsoft Entra ID access tokens as credentials). */
+    authHeader: z.enum(['api-key', 'bearer']).optional(),
+    /** copilot: the GitHub endpoints of the login and the token exchange. */
+    auth: copilotAuthSchema.optional(),
+    /** codex: the OpenAI sign-in server for login and refresh (default https://auth.openai.com). */
+    authUrl: url.optional(),
+    /** Periodic model catalog sync; absent: only on demand. */
+    modelSync: modelSyncSchema.optional(),
+  };
+}
+
+/** The per-kind settings as stored on the upstream record. */
+export const upstreamSettingsSchema = z.strictObject(upstreamSettingsShape());
+export type UpstreamSettings = z.infer<typeof upstreamSettingsSchema>;
+export const UPSTREAM_SETTING_KEYS = Object.keys(upstreamSettingsSchema.shape) as (keyof UpstreamSettings)[];
+
 export const upstreamSchema = z.strictObject({
   id,
   kind: z.enum(UPSTREAM_KINDS),
   baseUrl: url.optional(),
   credentials: z.array(credentialSchema).default([]),
-  strategy: z.enum(['round-robin']).default('round-robin'),
+  strategy: z.enum(STRATEGIES).default('round-robin'),
   /**
    * The API shapes an `openai` upstream serves: `chat` (/chat/completions),
    * `responses` (/responses), or both. Other kinds know their own.
@@ -53,11 +100,14 @@ export const upstreamSchema = z.strictObject({
   headers: z.record(z.string(), z.string()).default({}),
   timeouts: timeoutsSchema.prefault({}),
   enabled: z.boolean().default(true),
+  ...upstreamSettingsShape(),
 });
 
 export const routeSchema = z.strictObject({
   upstream: id,
   model: z.string().min(1, 'must not be empty'),
+  /** When any route of a model has a weight, the first try is drawn by weight (absent: 1) and the rest follow in order. */
+  weight: z.number().int().nonnegative().optional(),
 });
 
 export const modelSchema = z.strictObject({
@@ -77,6 +127,15 @@ export const keyBudgetSchema = z.strictObject({
   period: z.enum(['day', 'week', 'month', 'total']).default('month'),
 });
 
+/** A key's or a model's response-cache choice: on, off, or on with its own time to live. */
+export const cacheChoiceSchema = z.union([z.boolean(), z.strictObject({ ttlSeconds: z.number().int().positive() })]);
+
+/** An IPv4 or IPv6 address or CIDR range (policy/ip-allowlist.ts). */
+export const cidrSchema = z
+  .string()
+  .refine((v) => parseCidr(v) !== undefined, 'must be an IPv4 or IPv6 address or CIDR range, e.g. 10.0.0.0/8 or 2001:db8::/32');
+export const cidrListSchema = z.array(cidrSchema);
+
 export const keySchema = z.strictObject({
   name: z.string().min(1, 'must not be empty'),
   /** The plaintext key to import (hashed at once). Absent: one is generated and printed once. */
@@ -84,6 +143,20 @@ export const keySchema = z.strictObject({
   group: z.string().min(1).default('default'),
   /** Public model ids this key may use; absent means all. */
   models: z.array(z.string().min(1)).optional(),
+  limits: keyLimitsSchema.optional(),
+  budget: keyBudgetSchema.optional(),
+  /** The response cache for this key: `false` keeps it off even when a request asks (policy/cache-policy.ts). */
+  cache: cacheChoiceSchema.optional(),
+  /** Addresses this key may be used from (CIDRs); absent: anywhere the global list allows. */
+  ipAllowlist: cidrListSchema.optional(),
+});
+
+/**
+ * Limits and a budget shared by every key of a group (`groups:`); a group
+ * `team-a` also covers keys narrowed to `team-a/<sub>`.
+ */
+export const groupSchema = z.strictObject({
+  id: z.string().min(1, 'must not be empty'),
   limits: keyLimitsSchema.optional(),
   budget: keyBudgetSchema.optional(),
 });
@@ -96,6 +169,78 @@ export const priceSchema = z.strictObject({
   cacheWrite: z.number().nonnegative().optional(),
   /** Only when reasoning tokens cost other than output tokens. */
   reasoning: z.number().nonnegative().optional(),
+});
+
+/** Retries before the first byte reached the client: next credential, then next route. */
+export const retrySchema = z.strictObject({
+  /** Tries per request in all, the first included. */
+  maxAttempts: z.number().int().min(1).max(20).default(4),
+  /** No new try starts after this long since the request arrived. */
+  deadlineMs: z.number().int().positive().default(60_000),
+  /** Backoff before try n is a random wait up to backoffMs * 2^(n-2), capped at maxBackoffMs. */
+  backoffMs: z.number().int().nonnegative().default(50),
+  maxBackoffMs: z.number().int().nonnegative().default(2_000),
+});
+
+/** When a credential cools down, and how it is checked back to health. */
+export const healthSchema = z.strictObject({
+  /** Consecutive 5xx / timeout / connect failures before a credential cools down. */
+  failuresBeforeCooling: z.number().int().positive().default(3),
+  /** First cooldown after failures (doubling on each new one, up to maxCooldownMs); 429s use the upstream's reset time. */
+  cooldownMs: z.number().int().positive().default(10_000),
+  maxCooldownMs: z.number().int().positive().default(300_000),
+  /** How often cooling and disabled credentials are probed (a model listing); 0 turns probes off. */
+  probeIntervalMs: z.number().int().nonnegative().default(60_000),
+});
+
+/** The response cache (policy/cache.ts): exact-match answers kept in the database. */
+export const cacheSchema = z.strictObject({
+  /** On for every request; keys, models and the request's headers may say otherwise. */
+  enabled: z.boolean().default(false),
+  ttlSeconds: z.number().int().positive().default(3600),
+  /** All entries together; the sweep evicts the least recently used past it. */
+  maxBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(100 * 1024 * 1024),
+  /** An answer larger than this is sent but not kept. */
+  maxEntryBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(2 * 1024 * 1024),
+  sweepIntervalSeconds: z.number().int().positive().default(60),
+  /** Who shares answers: each key its own (default), or every key of a group. */
+  scope: z.enum(['key', 'group']).default('key'),
+  /** Per public model id: on, off or on with its own TTL. */
+  models: z.record(z.string().min(1), cacheChoiceSchema).default({}),
+});
+
+/** Who may reach the data plane, and how the client's address is read (docs/security.md). */
+export const securitySchema = z.strictObject({
+  /** Client addresses allowed on the data plane; empty: any. */
+  ipAllowlist: cidrListSchema.default([]),
+  /**
+   * Whether to read X-Forwarded-For: `false` (the socket address), `true` (one
+   * proxy in front), a number of proxies in front, or the proxies' CIDRs.
+   */
+  trustProxy: z.union([z.boolean(), z.number().int().min(1).max(32), cidrListSchema.min(1)]).default(false),
+});
+
+/** Logging of request and response bodies (policy/body-log.ts). */
+export const loggingSchema = z.strictObject({
+  bodies: z.enum(['off', 'metadata', 'full']).default('off'),
+  redact: z
+    .strictObject({
+      emails: z.boolean().default(false),
+      /** Extra regular expressions; each match is replaced (a first capture group is kept). */
+      patterns: z.array(z.string().min(1)).default([]),
+    })
+    .superRefine((r, check) => {
+      for (const { index, message } of patternProblems(r.patterns)) check.addIssue({ code: 'custom', path: ['patterns', index], message });
+    })
+    .prefault({}),
 });
 
 export const serverSchema = z.strictObject({
@@ -120,14 +265,26 @@ export const configSchema = z.strictObject({
   server: serverSchema.prefault({}),
   /** Bearer token for /admin/api. Absent: generated once and kept in the data folder. */
   adminKey: z.string().min(16, 'must be at least 16 characters').optional(),
-  /** Encrypts credentials at rest. Absent: generated once and kept in the data folder. */
+  /** Encrypts credentials at rest. Absent: read from <data folder>/secret if that exists; else credentials cannot be stored. */
   secret: z.string().min(16, 'must be at least 16 characters').optional(),
   storage: storageSchema.prefault({}),
   upstreams: z.array(upstreamSchema).default([]),
+  retry: retrySchema.prefault({}),
+  health: healthSchema.prefault({}),
   models: z.array(modelSchema).default([]),
   keys: z.array(keySchema).default([]),
+  /** Limits and budgets per group of keys (docs/limits.md). */
+  groups: z.array(groupSchema).default([]),
+  /** Limits and a budget over all traffic through this gateway. */
+  limits: keyLimitsSchema.optional(),
+  budget: keyBudgetSchema.optional(),
   /** Prices by model id (upstream or public), over the shipped table (usage/prices.json). */
   prices: z.record(z.string().min(1), priceSchema).default({}),
+  cache: cacheSchema.prefault({}),
+  /** IP allowlist and proxy trust; absent: the database's (admin API) settings stay as they are. */
+  security: securitySchema.optional(),
+  /** Body logging; absent: the database's (admin API) settings stay as they are. */
+  logging: loggingSchema.optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -138,5 +295,12 @@ export type RouteConfig = z.infer<typeof routeSchema>;
 export type KeyConfig = z.infer<typeof keySchema>;
 export type KeyLimits = z.infer<typeof keyLimitsSchema>;
 export type KeyBudget = z.infer<typeof keyBudgetSchema>;
+export type GroupConfig = z.infer<typeof groupSchema>;
 export type Timeouts = z.infer<typeof timeoutsSchema>;
 export type Price = z.infer<typeof priceSchema>;
+export type RetrySettings = z.infer<typeof retrySchema>;
+export type HealthSettings = z.infer<typeof healthSchema>;
+export type CacheChoice = z.infer<typeof cacheChoiceSchema>;
+export type CacheSettings = z.infer<typeof cacheSchema>;
+export type SecuritySettings = z.infer<typeof securitySchema>;
+export type LoggingSettings = z.infer<typeof loggingSchema>;

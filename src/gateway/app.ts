@@ -13,7 +13,13 @@ import { createAdminApp } from '../admin/app.js';
  * The whole HTTP surface, built from the context: the data plane under /v1
  * and /v1beta, the control plane under /admin/api. Platforms only call `app.fetch`.
  */
-export function createApp(ctx: GatewayContext): Hono {
+/** Answers a GET for the dashboard: a file of the built web app, or its index.html. */
+export type StaticSite = (request: Request) => Promise<Response>;
+
+/** Paths the dashboard never answers for, even when nothing else does: the APIs stay in their own error shapes. */
+const API_PATHS = /^\/(v1|v1beta|admin\/api|healthz)(\/|$)/;
+
+export function createApp(ctx: GatewayContext, options: { site?: StaticSite } = {}): Hono {
   const app = new Hono();
 
   // Bodies past ctx.maxBodyBytes are refused (413) by ctx.io.readBody, inside each handler, and recorded.
@@ -48,6 +54,10 @@ export function createApp(ctx: GatewayContext): Hono {
   app.route('/admin/api', createAdminApp(ctx));
 
   app.get('/healthz', (c) => c.json({ ok: true }));
+
+  // The dashboard (web/), registered last so every API route above wins; GET only, so it also answers HEAD.
+  const site = options.site;
+  if (site) app.get('*', (c) => (API_PATHS.test(c.req.path) ? notFound(c) : site(c.req.raw)));
 
   const notFound = (c: Context) => {
     const shape = c.req.path.startsWith('/v1beta') ? 'gemini' : c.req.header('anthropic-version') ? 'anthropic' : 'openai';

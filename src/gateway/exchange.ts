@@ -4,6 +4,7 @@ import type { Operation } from './operations.js';
 import { encodeError, GatewayError } from '../protocols/errors.js';
 import { UpstreamFailure, type HttpReply } from '../providers/http.js';
 import { costOf } from '../usage/cost.js';
+import { startBodyCapture, type BodyCapture } from '../policy/body-log.js';
 import { ZERO_USAGE, type LogRecord, type Outcome, type Usage } from '../store/types.js';
 
 /**
@@ -17,12 +18,18 @@ export interface Exchange {
   upstreamSignal: AbortSignal;
   /** Marks the first byte sent to the client. */
   firstByte(): void;
+  /** Runs `callback` once the row is complete (releases held resources: pool slots, reservations). */
+  onFinish(callback: (row: LogRecord) => void): void;
   /** Completes the row and queues it; only the first call counts. */
   finish(status: number, outcome: Outcome, usage: Usage | undefined, error: string | null): void;
   /** A gateway-made error in the client's shape, recorded. */
   fail(err: unknown): Response;
   /** Cuts the upstream call (client gone mid-stream). */
   abortUpstream(): void;
+  /** Body logging for this request (`logging.bodies`), or null when it is off. */
+  bodies: BodyCapture | null;
+  /** The response as the client gets it, its body seen on the way when bodies are logged. */
+  logBodies(res: Response): Response;
 }
 
 export function startExchange(ctx: GatewayContext, op: Operation, c: Context): Exchange {
@@ -51,9 +58,12 @@ export function startExchange(ctx: GatewayContext, op: Operation, c: Context): E
     translation: null,
     warnings: null,
     usageEstimated: false,
+    attempts: null,
   };
   const abort = new AbortController();
   let recorded = false;
+  const finishers: ((row: LogRecord) => void)[] = [];
+  const bodies = startBodyCapture(ctx.settings.current().bodies, row.id, (build) => ctx.recorder.recordBodies(build));
   ctx.io.onClientGone(c, () => {
     if (!recorded) abort.abort(new UpstreamFailure('aborted', 'client went away'));
   });
@@ -70,6 +80,10 @@ export function startExchange(ctx: GatewayContext, op: Operation, c: Context): E
       Object.assign(row, usage ?? {}, { status, outcome, error, latencyMs: ctx.now() - started });
       row.costUsd = costOf(row, ctx.prices(row.upstreamModel, row.model));
       ctx.recorder.record(row);
+      for (const callback of finishers) callback(row);
+    },
+    onFinish(callback) {
+      finishers.push(callback);
     },
     fail(err) {
       if (err instanceof UpstreamFailure && err.kind === 'aborted') {
@@ -80,11 +94,13 @@ export function startExchange(ctx: GatewayContext, op: Operation, c: Context): E
       if (gatewayError.code === 'SB_ERR_INTERNAL') ctx.log(`request ${row.id} failed: ${(err as Error)?.stack ?? String(err)}`);
       exchange.finish(gatewayError.status, 'error', undefined, gatewayError.message);
       const { status, body } = encodeError(op.shape, gatewayError);
-      return Response.json(body, { status, headers: { 'x-request-id': row.id } });
+      return Response.json(body, { status, headers: { ...gatewayError.headers, 'x-request-id': row.id } });
     },
     abortUpstream() {
       abort.abort(new UpstreamFailure('aborted', 'client went away'));
     },
+    bodies,
+    logBodies: (res) => (bodies ? bodies.response(res) : res),
   };
   return exchange;
 }

@@ -1,70 +1,56 @@
 import type { Context } from 'hono';
 import type { GatewayContext } from './context.js';
 import type { Operation } from './operations.js';
-import { GENERATE_ENDPOINT } from './operations.js';
 import { startExchange, type Exchange } from './exchange.js';
 import { GatewayError } from '../protocols/errors.js';
 import { parseClientBody, type ClientBody, type UrlHints } from '../protocols/requests.js';
 import { authenticate, mayUseModel, requestGroup, requestMetadata } from '../policy/auth.js';
-import { planRoute, type Plan } from '../routing/plan.js';
-import { codecFor } from '../translate/registry.js';
-import { forwardableRequestHeaders, passBackHeaders, type ResponseHeaders } from './headers.js';
+import { resolveClientAddress } from '../policy/client-address.js';
+import { countFailedAuth, refuseUnlisted } from '../policy/client-access.js';
+import { keyAllowlist } from '../policy/gateway-settings.js';
+import { planRoute, type Candidate } from '../routing/plan.js';
+import { passBackHeaders, type ResponseHeaders } from './headers.js';
+import { attemptUpstreams } from './attempt.js';
 import { respondPassThrough } from './respond-pass-through.js';
-import { respondTranslated, type Translation } from './respond-translated.js';
+import { respondTranslated } from './respond-translated.js';
+import { lookUpCache } from '../policy/cache.js';
 
 /**
  * One proxied request, top to bottom: admit it (authenticate, read and check
- * the body, check policy, plan a route), call the upstream (the body passed
- * through, or translated through the IR when the shapes differ), respond
+ * the body, check policy, plan the routes), attempt the upstreams (the body
+ * passed through, or translated through the IR when the shapes differ; the
+ * next credential or route when a try fails before the first byte), respond
  * (piping streams), record. Every exit records exactly one request_log row.
  */
 export async function proxyRequest(c: Context, ctx: GatewayContext, op: Operation, hints: UrlHints = {}): Promise<Response> {
   const ex = startExchange(ctx, op, c);
+  // Every answer leaves through here, so body logging (when on) sees what the client gets.
+  return ex.logBodies(await proxyExchange(c, ctx, ex, op, hints));
+}
+
+async function proxyExchange(c: Context, ctx: GatewayContext, ex: Exchange, op: Operation, hints: UrlHints): Promise<Response> {
   const { row } = ex;
   try {
     // 1-4. authenticate, read the body, policy, plan
-    const { body, plan } = await admit(c, ctx, ex, op, hints);
-    const upstream = plan.upstream.record;
+    const { body, candidates, rateLimitHeaders } = await admit(c, ctx, ex, op, hints);
 
-    // 5. attempt
-    let upstreamBody: string;
-    let translation: Translation | undefined;
-    if (plan.translate) {
-      const client = codecFor(op.protocol);
-      const target = codecFor(plan.upstreamProtocol);
-      const request = client.decodeRequest(body.json, hints);
-      const encoded = target.encodeRequest(request, plan.upstreamModel);
-      upstreamBody = JSON.stringify(encoded.body);
-      translation = { client, upstream: target, request };
-      row.translation = `${op.protocol} -> ${plan.upstreamProtocol}`;
-      row.warnings = encoded.warnings.length > 0 ? encoded.warnings : null;
-    } else {
-      upstreamBody = passThroughBody(op, body, plan.upstreamModel);
-    }
-    const reply = await ctx.providers[upstream.kind].send(
-      {
-        upstream,
-        credential: plan.credential?.secret ?? null,
-        endpoint: plan.translate ? GENERATE_ENDPOINT[plan.upstreamProtocol] : op.endpoint,
-        body: upstreamBody,
-        headers: forwardableRequestHeaders(c.req.raw.headers),
-        upstreamModel: plan.upstreamModel,
-        stream: body.stream,
-      },
-      ex.upstreamSignal,
-    );
+    // 4b. response cache: a stored answer ends the request here (read only when the cache is on for it)
+    const cache = await lookUpCache(ctx, ex, op, c.req.raw.headers, body, rateLimitHeaders);
+    if (cache.hit) return cache.hit;
+
+    // 5. attempt: routes in order, each route's usable credentials in its pool's order
+    const { reply, candidate, translation } = await attemptUpstreams(c, ctx, ex, op, body, candidates, hints);
 
     // 6. respond (and record, when the body or stream is done)
-    const headers: ResponseHeaders = { 'x-request-id': row.id, 'x-switchboard-upstream': upstream.id };
+    const headers: ResponseHeaders = { 'x-request-id': row.id, 'x-switchboard-upstream': candidate.upstream.record.id };
     passBackHeaders(reply.headers, headers);
-    if (translation) return await respondTranslated(ex, reply, headers, translation);
-    return await respondPassThrough(ex, op, reply, headers, { clientWantsUsage: clientWantsUsage(op, body) });
+    Object.assign(headers, rateLimitHeaders); // the key's own x-ratelimit-* replace the upstream's
+    if (translation) return cache.keep(await respondTranslated(ex, reply, headers, translation));
+    return cache.keep(await respondPassThrough(ex, op, reply, headers, { clientWantsUsage: clientWantsUsage(op, body) }));
   } catch (err) {
     return ex.fail(err);
   }
 }
-
-type RoutedPlan = Extract<Plan, { kind: 'ok' }>;
 
 /**
  * Steps 1-4 of every data-plane request, filling in the log row as it goes:
@@ -78,52 +64,58 @@ export async function admit(
   ex: Exchange,
   op: Operation,
   hints: UrlHints,
-): Promise<{ body: ClientBody; plan: RoutedPlan }> {
+): Promise<{ body: ClientBody; candidates: Candidate[]; rateLimitHeaders: Record<string, string> }> {
   const { row } = ex;
-  // 1. authenticate: hash lookup in the in-memory snapshot
+  // 1. where from and who: the gateway's IP allowlist, the key (hash lookup in the in-memory snapshot), the key's own allowlist
+  const access = ctx.settings.current();
+  const address = resolveClientAddress(ctx.io.clientAddress(c), c.req.header('x-forwarded-for'), access.proxyTrust);
+  refuseUnlisted(ctx.refusals, access.ipAllowlist, address);
   const snapshot = ctx.catalog.current();
-  const key = await authenticate(snapshot, c.req.raw.headers, c.req.query('key'));
+  const key = await authenticate(snapshot, c.req.raw.headers, c.req.query('key')).catch((err: unknown) => countFailedAuth(ctx.refusals, address, err));
+  refuseUnlisted(ctx.refusals, keyAllowlist(key), address, key);
   row.keyId = key.id;
   row.group = key.group;
   row.group = requestGroup(key, c.req.header('x-switchboard-group'));
   row.metadata = requestMetadata(c.req.header('x-switchboard-metadata'));
 
-  // 2. read and check the body (refused past server.maxBodyBytes)
-  const body = parseClientBody(op, await ctx.io.readBody(c, ctx.maxBodyBytes), hints);
+  // 2. read and check the body (refused past server.maxBodyBytes); kept for body logging when it is on
+  const text = await ctx.io.readBody(c, ctx.maxBodyBytes);
+  ex.bodies?.request(text, c.req.header('content-type'), Number(c.req.header('content-length') ?? NaN));
+  const body = parseClientBody(op, text, hints);
   row.model = body.model;
   row.stream = body.stream;
 
-  // 3. policy
+  // 3. policy: the model, then rate limits and budgets (reserved here, settled when the row is finished)
   if (!mayUseModel(key, body.model)) throw new GatewayError('SB_ERR_FORBIDDEN', `this key may not use model ${body.model}`, 'model');
+  const admission = await ctx.limits.admit({ key, group: row.group, endpoint: op.endpoint, body, snapshot });
+  ex.onFinish((finished) => admission.settle(finished, finished.costUsd));
 
-  // 4. plan: model -> route -> credential, pass-through or translation
-  const plan = planRoute(snapshot, ctx.providers, body.model, op.protocol, op.endpoint);
-  if (plan.kind === 'unknown-model') throw new GatewayError('SB_ERR_MODEL_NOT_FOUND', `model ${body.model} does not exist`, 'model');
-  if (plan.kind === 'no-route')
-    throw new GatewayError('SB_ERR_NO_ROUTE', `model ${body.model} cannot be served: ${plan.reason}`, 'model');
-  row.upstreamId = plan.upstream.record.id;
-  row.upstreamModel = plan.upstreamModel;
-  row.credentialId = plan.credential?.id ?? null;
-  return { body, plan };
+  // 4. plan: model -> routes in try order -> each route's usable credentials
+  const plan = planRoute(snapshot, ctx.providers, ctx.pools, { model: body.model, protocol: op.protocol, endpoint: op.endpoint }, ctx.now());
+  switch (plan.kind) {
+    case 'ok':
+      break;
+    case 'unknown-model':
+      throw new GatewayError('SB_ERR_MODEL_NOT_FOUND', `model ${body.model} does not exist`, 'model');
+    case 'no-route':
+      throw new GatewayError('SB_ERR_NO_ROUTE', `model ${body.model} cannot be served: ${plan.reason}`, 'model');
+    case 'unavailable': {
+      const wait: Record<string, string> =
+        plan.retryAt === null ? {} : { 'retry-after': String(Math.max(1, Math.ceil((plan.retryAt - ctx.now()) / 1000))) };
+      throw new GatewayError('SB_ERR_UPSTREAMS_UNAVAILABLE', `model ${body.model} has no upstream available right now: ${plan.reason}`, null, wait);
+    }
+    default:
+      return plan satisfies never;
+  }
+  const first = plan.candidates[0];
+  row.upstreamId = first.upstream.record.id;
+  row.upstreamModel = first.upstreamModel;
+  row.credentialId = first.credentials[0]?.id ?? null;
+  return { body, candidates: plan.candidates, rateLimitHeaders: admission.headers };
 }
 
 /** Whether an OpenAI chat client asked for the final usage chunk itself. */
 function clientWantsUsage(op: Operation, body: ClientBody): boolean {
   const options = body.json.stream_options as { include_usage?: unknown } | null | undefined;
   return op.protocol !== 'openai-chat' || options?.include_usage === true;
-}
-
-/**
- * Same protocol: the client's body with the upstream's model id and what
- * usage recording needs (OpenAI chat streams: `include_usage`). Gemini keeps
- * the model in the URL, so its body goes as it came.
- */
-function passThroughBody(op: Operation, body: ClientBody, upstreamModel: string): string {
-  if (op.protocol === 'gemini') return JSON.stringify(body.json);
-  const out: Record<string, unknown> = { ...body.json, model: upstreamModel };
-  if (op.protocol === 'openai-chat' && body.stream) {
-    const options = (body.json.stream_options ?? {}) as Record<string, unknown>;
-    out.stream_options = { ...options, include_usage: true };
-  }
-  return JSON.stringify(out);
 }

@@ -9,6 +9,9 @@ export type ErrorCode =
   | 'SB_ERR_MODEL_NOT_FOUND'
   | 'SB_ERR_BODY_TOO_LARGE'
   | 'SB_ERR_NO_ROUTE'
+  | 'SB_ERR_RATE_LIMITED'
+  | 'SB_ERR_BUDGET_EXHAUSTED'
+  | 'SB_ERR_UPSTREAMS_UNAVAILABLE'
   | 'SB_ERR_UPSTREAM_UNREACHABLE'
   | 'SB_ERR_UPSTREAM_TIMEOUT'
   | 'SB_ERR_UPSTREAM_INVALID'
@@ -22,19 +25,26 @@ const STATUS: Record<ErrorCode, number> = {
   SB_ERR_MODEL_NOT_FOUND: 404,
   SB_ERR_BODY_TOO_LARGE: 413,
   SB_ERR_NO_ROUTE: 400,
+  SB_ERR_RATE_LIMITED: 429,
+  SB_ERR_BUDGET_EXHAUSTED: 429,
+  SB_ERR_UPSTREAMS_UNAVAILABLE: 503,
   SB_ERR_UPSTREAM_UNREACHABLE: 502,
   SB_ERR_UPSTREAM_TIMEOUT: 504,
   SB_ERR_UPSTREAM_INVALID: 502,
   SB_ERR_INTERNAL: 500,
 };
 
-/** An error Switchboard itself raises; `param` names the offending field. */
+/**
+ * An error Switchboard itself raises; `param` names the offending field,
+ * `headers` go out with it (a 429's Retry-After and x-ratelimit-*).
+ */
 export class GatewayError extends Error {
   readonly status: number;
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly param: string | null = null,
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.status = STATUS[code];
@@ -51,15 +61,23 @@ function openaiError(err: GatewayError): unknown {
       ? 'authentication_error'
       : err.status === 403
         ? 'permission_error'
-        : err.status >= 500
-          ? 'server_error'
-          : 'invalid_request_error';
+        : err.status === 429
+          ? // OpenAI names a spent quota `insufficient_quota`; a budget is Switchboard's quota.
+            err.code === 'SB_ERR_BUDGET_EXHAUSTED'
+            ? 'insufficient_quota'
+            : 'rate_limit_error'
+          : err.status >= 500
+            ? 'server_error'
+            : 'invalid_request_error';
   const code: Partial<Record<ErrorCode, string>> = {
     SB_ERR_UNAUTHORIZED: 'invalid_api_key',
     SB_ERR_MODEL_NOT_FOUND: 'model_not_found',
     SB_ERR_BODY_TOO_LARGE: 'request_too_large',
     SB_ERR_UPSTREAM_TIMEOUT: 'upstream_timeout',
     SB_ERR_UPSTREAM_UNREACHABLE: 'upstream_unreachable',
+    SB_ERR_UPSTREAMS_UNAVAILABLE: 'upstreams_unavailable',
+    SB_ERR_RATE_LIMITED: 'rate_limit_exceeded',
+    SB_ERR_BUDGET_EXHAUSTED: 'budget_exceeded',
   };
   return { error: { message: err.message, type, param: err.param, code: code[err.code] ?? err.code } };
 }
@@ -76,9 +94,12 @@ function anthropicError(err: GatewayError): unknown {
     404: 'not_found_error',
     413: 'request_too_large',
     429: 'rate_limit_error',
+    503: 'overloaded_error',
     504: 'timeout_error',
   };
-  return { type: 'error', error: { type: byStatus[err.status] ?? 'api_error', message: err.message } };
+  // Anthropic has no budget error; its SDKs pick the error class by status (429: RateLimitError), so the type may say what happened.
+  const type = err.code === 'SB_ERR_BUDGET_EXHAUSTED' ? 'budget_exceeded_error' : (byStatus[err.status] ?? 'api_error');
+  return { type: 'error', error: { type, message: err.message } };
 }
 
 /**
@@ -94,6 +115,7 @@ function geminiError(err: GatewayError): unknown {
     413: 'INVALID_ARGUMENT',
     429: 'RESOURCE_EXHAUSTED',
     502: 'UNAVAILABLE',
+    503: 'UNAVAILABLE',
     504: 'DEADLINE_EXCEEDED',
   };
   return { error: { code: err.status, message: err.message, status: byStatus[err.status] ?? 'INTERNAL' } };

@@ -1,8 +1,10 @@
 import { type Kysely, sql } from 'kysely';
-import type { Database, RequestLogTable, UsageRollupTable } from './schema.js';
+import type { Database, RequestBodiesTable, RequestLogTable, UsageRollupTable } from './schema.js';
 import type { Store } from './store.js';
-import type { KeyRecord, LogRecord, UpstreamRecord, UsageRow } from './types.js';
+import type { CredentialHealthRecord, KeyRecord, LogRecord, RequestBodiesRecord, UpstreamRecord, UsageRow } from './types.js';
 import { migrateToLatest } from './migrations.js';
+import { kyselyCacheStore } from './kysely-cache-store.js';
+import { queryLogStats } from './log-stats.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -36,7 +38,7 @@ export async function createKyselyStore(db: Kysely<Database>): Promise<Store> {
           db.selectFrom('credentials').selectAll().orderBy('created_at').orderBy('id').execute(),
         ]);
         return rows.map((row): UpstreamRecord => {
-          const options = { speaks: ['chat'], ...JSON.parse(row.options) } as Pick<UpstreamRecord, 'strategy' | 'speaks' | 'models' | 'headers' | 'timeouts'>;
+          const options = { speaks: ['chat'], ...JSON.parse(row.options) } as Pick<UpstreamRecord, 'strategy' | 'speaks' | 'models' | 'headers' | 'timeouts' | 'settings'>;
           return {
             id: row.id,
             kind: row.kind as UpstreamRecord['kind'],
@@ -59,7 +61,8 @@ export async function createKyselyStore(db: Kysely<Database>): Promise<Store> {
       },
       async put(u) {
         const now = Date.now();
-        const options = JSON.stringify({ strategy: u.strategy, speaks: u.speaks, models: u.models, headers: u.headers, timeouts: u.timeouts });
+        // Per-kind settings ride in the same JSON column: no migration per new setting.
+        const options = JSON.stringify({ strategy: u.strategy, speaks: u.speaks, models: u.models, headers: u.headers, timeouts: u.timeouts, settings: u.settings });
         await db.transaction().execute(async (trx) => {
           await trx
             .insertInto('upstreams')
@@ -108,6 +111,38 @@ export async function createKyselyStore(db: Kysely<Database>): Promise<Store> {
           return Number(res.numDeletedRows) > 0;
         });
       },
+      // No revision bump: a running gateway keeps the credentials it decrypted until it restarts with the new secret.
+      async resealCredentials(updates) {
+        await db.transaction().execute(async (trx) => {
+          for (const u of updates) {
+            const res = await trx.updateTable('credentials').set({ secret_enc: u.secretEnc }).where('id', '=', u.id).executeTakeFirst();
+            if (Number(res.numUpdatedRows) !== 1) throw new Error(`credential ${u.id} vanished while it was being re-sealed`);
+          }
+        });
+      },
+    },
+
+    health: {
+      async list() {
+        const rows = await db.selectFrom('credential_health').selectAll().execute();
+        return rows.map((r) => ({
+          credentialId: r.credential_id,
+          state: r.state as CredentialHealthRecord['state'],
+          reason: r.reason,
+          since: Number(r.since),
+          until: r.until === null ? null : Number(r.until),
+          setBy: r.set_by as CredentialHealthRecord['setBy'],
+        }));
+      },
+      // Not a catalog change: no revision bump, so health news does not rebuild every snapshot.
+      async put(h) {
+        const row = { state: h.state, reason: h.reason, since: h.since, until: h.until, set_by: h.setBy };
+        await db
+          .insertInto('credential_health')
+          .values({ credential_id: h.credentialId, ...row })
+          .onConflict((oc) => oc.column('credential_id').doUpdateSet(row))
+          .execute();
+      },
     },
 
     models: {
@@ -118,7 +153,9 @@ export async function createKyselyStore(db: Kysely<Database>): Promise<Store> {
         ]);
         return models.map((m) => ({
           id: m.id,
-          routes: routes.filter((r) => r.model_id === m.id).map((r) => ({ upstream: r.upstream_id, model: r.upstream_model })),
+          routes: routes
+            .filter((r) => r.model_id === m.id)
+            .map((r) => ({ upstream: r.upstream_id, model: r.upstream_model, ...(r.weight === null ? {} : { weight: r.weight }) })),
         }));
       },
       async put(model) {
@@ -133,7 +170,15 @@ export async function createKyselyStore(db: Kysely<Database>): Promise<Store> {
           if (model.routes.length > 0) {
             await trx
               .insertInto('routes')
-              .values(model.routes.map((r, position) => ({ model_id: model.id, position, upstream_id: r.upstream, upstream_model: r.model })))
+              .values(
+                model.routes.map((r, position) => ({
+                  model_id: model.id,
+                  position,
+                  upstream_id: r.upstream,
+                  upstream_model: r.model,
+                  weight: r.weight ?? null,
+                })),
+              )
               .execute();
           }
           await bump(trx);
@@ -162,6 +207,8 @@ export async function createKyselyStore(db: Kysely<Database>): Promise<Store> {
             models: r.models === null ? null : (JSON.parse(r.models) as string[]),
             limits: r.limits === null ? null : JSON.parse(r.limits),
             budget: r.budget === null ? null : JSON.parse(r.budget),
+            cache: r.cache === null ? null : JSON.parse(r.cache),
+            ipAllowlist: r.ip_allowlist === null ? null : (JSON.parse(r.ip_allowlist) as string[]),
             source: r.source,
             createdAt: Number(r.created_at),
             revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
@@ -177,6 +224,8 @@ export async function createKyselyStore(db: Kysely<Database>): Promise<Store> {
           models: k.models === null ? null : JSON.stringify(k.models),
           limits: k.limits === null ? null : JSON.stringify(k.limits),
           budget: k.budget === null ? null : JSON.stringify(k.budget),
+          cache: k.cache === null || k.cache === undefined ? null : JSON.stringify(k.cache),
+          ip_allowlist: k.ipAllowlist && k.ipAllowlist.length > 0 ? JSON.stringify(k.ipAllowlist) : null,
           source: k.source,
           revoked_at: k.revokedAt,
         };
@@ -204,10 +253,11 @@ export async function createKyselyStore(db: Kysely<Database>): Promise<Store> {
     },
 
     logs: {
-      async write(rows) {
-        if (rows.length === 0) return;
+      async write(rows, bodies = []) {
+        if (rows.length === 0 && bodies.length === 0) return;
         const rollups = rollUp(rows);
         await db.transaction().execute(async (trx) => {
+          for (const b of bodies) await trx.insertInto('request_bodies').values(toBodiesRow(b)).onConflict((oc) => oc.doNothing()).execute();
           // SQLite caps bound parameters per statement; 24 columns × 40 rows stays well under it.
           for (let i = 0; i < rows.length; i += 40) {
             await trx.insertInto('request_log').values(rows.slice(i, i + 40).map(toLogRow)).execute();
@@ -243,8 +293,35 @@ export async function createKyselyStore(db: Kysely<Database>): Promise<Store> {
         if (q.outcome !== undefined) query = query.where('outcome', '=', q.outcome);
         if (q.from !== undefined) query = query.where('ts', '>=', q.from);
         if (q.to !== undefined) query = query.where('ts', '<', q.to);
+        if (q.group !== undefined) query = query.where('group_name', '=', q.group);
+        if (q.upstreamId !== undefined) query = query.where('upstream_id', '=', q.upstreamId);
+        if (q.cacheStatus === 'none') query = query.where('cache_status', 'is', null);
+        else if (q.cacheStatus !== undefined) query = query.where('cache_status', '=', q.cacheStatus);
+        if (q.search !== undefined) {
+          // LIKE with the user's % and _ taken literally.
+          const pattern = `%${q.search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+          const like = (column: string) => sql<boolean>`${sql.ref(column)} like ${pattern} escape '\\'`;
+          query = query.where((eb) => eb.or(['id', 'model', 'upstream_model', 'error'].map(like)));
+        }
         const rows = await query.orderBy('ts', 'desc').orderBy('id', 'desc').limit(q.limit + 1).offset(q.offset).execute();
         return { data: rows.slice(0, q.limit).map(fromLogRow), hasMore: rows.length > q.limit };
+      },
+      stats: (q) => queryLogStats(db, q),
+      async get(id) {
+        const row = await db.selectFrom('request_log').selectAll().where('id', '=', id).executeTakeFirst();
+        return row && fromLogRow(row);
+      },
+      async bodies(requestId) {
+        const row = await db.selectFrom('request_bodies').selectAll().where('request_id', '=', requestId).executeTakeFirst();
+        if (!row) return undefined;
+        return {
+          requestId: row.request_id,
+          mode: row.mode as RequestBodiesRecord['mode'],
+          requestBody: row.request_body,
+          responseBody: row.response_body,
+          requestTruncated: row.request_truncated === 1,
+          responseTruncated: row.response_truncated === 1,
+        };
       },
     },
 
@@ -252,7 +329,8 @@ export async function createKyselyStore(db: Kysely<Database>): Promise<Store> {
       async query(q) {
         const column = ({ key: 'key_id', group: 'group_name', model: 'model', upstream: 'upstream_id' } as const)[q.by];
         const size = q.interval === 'day' ? DAY_MS : HOUR_MS;
-        const bucket = sql<number>`(hour / ${size}) * ${size}`;
+        // A literal: better-sqlite3 binds JS numbers as REAL, which would make this a float division (no bucketing at all).
+        const bucket = sql<number>`(hour / ${sql.lit(size)}) * ${sql.lit(size)}`;
         let query = db
           .selectFrom('usage_rollup')
           .select((eb) => [
@@ -298,6 +376,8 @@ export async function createKyselyStore(db: Kysely<Database>): Promise<Store> {
       },
     },
 
+    cache: kyselyCacheStore(db),
+
     settings: {
       async get(key) {
         const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
@@ -317,6 +397,17 @@ export async function createKyselyStore(db: Kysely<Database>): Promise<Store> {
     },
 
     close: () => db.destroy(),
+  };
+}
+
+function toBodiesRow(b: RequestBodiesRecord): RequestBodiesTable {
+  return {
+    request_id: b.requestId,
+    mode: b.mode,
+    request_body: b.requestBody,
+    response_body: b.responseBody,
+    request_truncated: b.requestTruncated ? 1 : 0,
+    response_truncated: b.responseTruncated ? 1 : 0,
   };
 }
 
@@ -349,6 +440,8 @@ function toLogRow(r: LogRecord): RequestLogTable {
     translation: r.translation,
     warnings: r.warnings && r.warnings.length > 0 ? JSON.stringify(r.warnings) : null,
     usage_estimated: r.usageEstimated ? 1 : 0,
+    saved_tokens: r.savedTokens ?? 0,
+    attempts: r.attempts && r.attempts.length > 0 ? JSON.stringify(r.attempts) : null,
   };
 }
 
@@ -381,6 +474,8 @@ function fromLogRow(r: RequestLogTable): LogRecord {
     translation: r.translation,
     warnings: r.warnings === null ? null : (JSON.parse(r.warnings) as string[]),
     usageEstimated: r.usage_estimated === 1,
+    savedTokens: r.saved_tokens,
+    attempts: r.attempts === null ? null : (JSON.parse(r.attempts) as LogRecord['attempts']),
   };
 }
 

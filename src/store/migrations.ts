@@ -148,13 +148,81 @@ const migrations: Record<string, Migration> = {
       await db.updateTable('usage_rollup').set((eb) => ({ unpriced_requests: eb.ref('requests') })).execute();
     },
   },
+  '0004_pools': {
+    async up(db: Kysely<any>) {
+      // Each try of a request (route, credential, why it failed), JSON; null when the first try served it.
+      await db.schema.alterTable('request_log').addColumn('attempts', 'text').execute();
+      await db.schema.alterTable('routes').addColumn('weight', 'integer').execute();
+      // Apart from `credentials`, so applying the config file never resets what health checks learned.
+      await db.schema
+        .createTable('credential_health')
+        .ifNotExists()
+        .addColumn('credential_id', 'text', (c) => c.primaryKey())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('since', 'bigint', (c) => c.notNull())
+        .addColumn('until', 'bigint')
+        .addColumn('set_by', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+  '0005_response_cache': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('response_cache')
+        .ifNotExists()
+        .addColumn('key_hash', 'text', (c) => c.primaryKey())
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('key_id', 'text')
+        .addColumn('custom_key', 'text')
+        .addColumn('model', 'text', (c) => c.notNull())
+        .addColumn('protocol', 'text', (c) => c.notNull())
+        .addColumn('stream', 'integer', (c) => c.notNull())
+        .addColumn('status', 'integer', (c) => c.notNull())
+        .addColumn('content_type', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('usage', 'text', (c) => c.notNull())
+        .addColumn('bytes', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('last_used_at', 'bigint', (c) => c.notNull())
+        .addColumn('hits', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      // The sweep deletes by expiry, then evicts by last use.
+      await db.schema.createIndex('response_cache_expires').ifNotExists().on('response_cache').column('expires_at').execute();
+      await db.schema.createIndex('response_cache_last_used').ifNotExists().on('response_cache').column('last_used_at').execute();
+      await db.schema.alterTable('api_keys').addColumn('cache', 'text').execute();
+      await db.schema
+        .alterTable('request_log')
+        .addColumn('saved_tokens', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+  },
+  '0006_request_bodies': {
+    async up(db: Kysely<any>) {
+      // Logged bodies (logging.bodies), redacted; apart from request_log so its rows stay small.
+      await db.schema
+        .createTable('request_bodies')
+        .ifNotExists()
+        .addColumn('request_id', 'text', (c) => c.primaryKey())
+        .addColumn('mode', 'text', (c) => c.notNull())
+        .addColumn('request_body', 'text')
+        .addColumn('response_body', 'text')
+        .addColumn('request_truncated', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('response_truncated', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      // The same security work: a key's own IP allowlist (JSON array of CIDRs), null for none.
+      await db.schema.alterTable('api_keys').addColumn('ip_allowlist', 'text').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-/** Applies every pending migration; throws with the failing step's error. */
-export async function migrateToLatest(db: Kysely<any>): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+/** Applies every pending migration, or those up to `target` (tests of one migration start there); throws with the failing step's error. */
+export async function migrateToLatest(db: Kysely<any>, target?: string): Promise<void> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await (target === undefined ? migrator.migrateToLatest() : migrator.migrateTo(target));
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -14,6 +14,9 @@ export interface Database {
   request_log: RequestLogTable;
   usage_rollup: UsageRollupTable;
   settings: SettingsTable;
+  response_cache: ResponseCacheTable;
+  request_bodies: RequestBodiesTable;
+  credential_health: CredentialHealthTable;
 }
 
 export interface UpstreamsTable {
@@ -51,6 +54,8 @@ export interface RoutesTable {
   position: number;
   upstream_id: string;
   upstream_model: string;
+  /** Share of traffic when the model's routes are weighted; null keeps strict order. */
+  weight: number | null;
 }
 
 export interface ApiKeysTable {
@@ -63,6 +68,10 @@ export interface ApiKeysTable {
   models: string | null;
   limits: string | null;
   budget: string | null;
+  /** JSON: true, false or {ttlSeconds}; null: not set on the key. */
+  cache: string | null;
+  /** JSON array of CIDRs the key may be used from; null: no list of its own. */
+  ip_allowlist: string | null;
   source: string;
   created_at: number;
   revoked_at: number | null;
@@ -97,6 +106,10 @@ export interface RequestLogTable {
   /** JSON array of strings. */
   warnings: string | null;
   usage_estimated: number;
+  /** On a cache hit, the tokens the stored answer cost when it was made; 0 otherwise. */
+  saved_tokens: number;
+  /** JSON array of attempts (routing/attempts), when more than one try was made or the try failed. */
+  attempts: string | null;
 }
 
 export interface UsageRollupTable {
@@ -118,6 +131,50 @@ export interface UsageRollupTable {
   cost_usd: number;
   /** Requests whose cost is unknown (their model has no price): cost_usd leaves them out. */
   unpriced_requests: number;
+}
+
+/** What the gateway last learned about a credential: healthy, cooling until a time, or disabled. */
+export interface CredentialHealthTable {
+  credential_id: string;
+  state: string;
+  reason: string | null;
+  since: number;
+  until: number | null;
+  /** `gateway` (learned from traffic or a probe) or `admin` (set by hand; probes leave it alone). */
+  set_by: string;
+}
+
+/** The response cache: answers as the client received them, keyed on the normalized request. */
+export interface ResponseCacheTable {
+  key_hash: string;
+  /** `key:<id>` or `group:<name>`. */
+  scope: string;
+  key_id: string | null;
+  custom_key: string | null;
+  model: string;
+  protocol: string;
+  stream: number;
+  status: number;
+  content_type: string;
+  body: string;
+  /** JSON Usage. */
+  usage: string;
+  bytes: number;
+  created_at: number;
+  expires_at: number;
+  last_used_at: number;
+  hits: number;
+}
+
+/** A request's logged bodies (policy/body-log.ts), already redacted. */
+export interface RequestBodiesTable {
+  request_id: string;
+  /** `metadata` (JSON summaries) or `full` (the bodies as text). */
+  mode: string;
+  request_body: string | null;
+  response_body: string | null;
+  request_truncated: number;
+  response_truncated: number;
 }
 
 export interface SettingsTable {

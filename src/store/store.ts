@@ -1,13 +1,19 @@
 import type {
+  CacheEntry,
+  CachePurge,
+  CacheStats,
   KeyRecord,
   LogQuery,
   LogRecord,
   ModelRecord,
   UpstreamRecord,
   CredentialRecord,
+  CredentialHealthRecord,
+  RequestBodiesRecord,
   UsageQuery,
   UsageRow,
 } from './types.js';
+import type { LogStats, LogStatsQuery } from './log-stats.js';
 
 /**
  * The only way to the database. SQLite implements it now (kysely-store.ts over
@@ -22,6 +28,13 @@ export interface Store {
     delete(id: string): Promise<boolean>;
     putCredential(credential: CredentialRecord): Promise<void>;
     deleteCredential(upstreamId: string, credentialId: string): Promise<boolean>;
+    /** Replaces the sealed values of existing credentials, all or none (secret rotation). */
+    resealCredentials(updates: { id: string; secretEnc: string }[]): Promise<void>;
+  };
+  /** What health checks learned about credentials; kept apart so config re-application leaves it alone. */
+  health: {
+    list(): Promise<CredentialHealthRecord[]>;
+    put(health: CredentialHealthRecord): Promise<void>;
   };
   models: {
     list(): Promise<ModelRecord[]>;
@@ -34,12 +47,29 @@ export interface Store {
     revoke(id: string, at: number): Promise<boolean>;
   };
   logs: {
-    /** Writes log rows and their hourly rollups in one transaction. */
-    write(rows: LogRecord[]): Promise<void>;
+    /** Writes log rows, their hourly rollups and any logged bodies in one transaction. */
+    write(rows: LogRecord[], bodies?: RequestBodiesRecord[]): Promise<void>;
+    get(id: string): Promise<LogRecord | undefined>;
+    /** The request's logged bodies, when body logging was on for it. */
+    bodies(requestId: string): Promise<RequestBodiesRecord | undefined>;
     query(query: LogQuery): Promise<{ data: LogRecord[]; hasMore: boolean }>;
+    /** Sums, latency percentiles and top lists over a range, for the dashboard's overview. */
+    stats(query: LogStatsQuery): Promise<LogStats>;
   };
   usage: {
     query(query: UsageQuery): Promise<UsageRow[]>;
+  };
+  /** The response cache; read only for requests the cache is on for. */
+  cache: {
+    /** The live entry under a key hash, counted as a hit; undefined when absent or expired. */
+    hit(keyHash: string, now: number): Promise<CacheEntry | undefined>;
+    /** Stores an entry, replacing any under the same key hash. */
+    put(entry: CacheEntry): Promise<void>;
+    /** Deletes the entries matching every given filter (none: all); returns how many. */
+    purge(filter: CachePurge): Promise<number>;
+    /** Deletes expired entries, then the least recently used until the rest fit in maxBytes. */
+    sweep(now: number, maxBytes: number): Promise<{ expired: number; evicted: number }>;
+    stats(): Promise<CacheStats>;
   };
   settings: {
     get(key: string): Promise<string | undefined>;

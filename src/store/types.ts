@@ -1,4 +1,4 @@
-import type { KeyBudget, KeyLimits, Timeouts, UpstreamKind } from '../config/schema.js';
+import type { CacheChoice, KeyBudget, KeyLimits, Strategy, Timeouts, UpstreamKind, UpstreamSettings } from '../config/schema.js';
 
 /** Records as the rest of the gateway sees them; the Store maps them to rows. */
 
@@ -6,13 +6,15 @@ export interface UpstreamRecord {
   id: string;
   kind: UpstreamKind;
   baseUrl: string | null;
-  strategy: 'round-robin';
+  strategy: Strategy;
   /** For `openai` upstreams: which of its API shapes it serves. */
   speaks: ('chat' | 'responses')[];
   models: string[];
   headers: Record<string, string>;
   timeouts: Timeouts;
   enabled: boolean;
+  /** Settings only some kinds read (azure deployments, copilot / codex sign-in URLs, model sync); absent: none. */
+  settings?: UpstreamSettings;
   credentials: CredentialRecord[];
 }
 
@@ -30,6 +32,32 @@ export interface CredentialRecord {
 export interface RouteRecord {
   upstream: string;
   model: string;
+  /** Share of first tries when the model's routes are weighted. */
+  weight?: number;
+}
+
+export type CredentialState = 'healthy' | 'cooling' | 'disabled';
+
+/** A credential's health as last learned; absent means healthy. */
+export interface CredentialHealthRecord {
+  credentialId: string;
+  state: CredentialState;
+  reason: string | null;
+  since: number;
+  /** End of a cooldown (epoch ms). */
+  until: number | null;
+  setBy: 'gateway' | 'admin';
+}
+
+/** One try of a request at one upstream with one credential. */
+export interface Attempt {
+  upstream: string;
+  credential: string | null;
+  /** The upstream's HTTP status, or null when it did not answer. */
+  status: number | null;
+  /** Why it failed; null for the try that served the request. */
+  error: string | null;
+  ms: number;
 }
 
 export interface ModelRecord {
@@ -47,6 +75,10 @@ export interface KeyRecord {
   models: string[] | null;
   limits: KeyLimits | null;
   budget: KeyBudget | null;
+  /** Response cache choice for this key; absent or null: the model's or the global setting. */
+  cache?: CacheChoice | null;
+  /** CIDRs this key may be used from; absent or null: no list of its own. */
+  ipAllowlist?: string[] | null;
   /** Where the key came from: `config`, `admin` or `cli`. */
   source: string;
   createdAt: number;
@@ -101,6 +133,21 @@ export interface LogRecord extends Usage {
   warnings: string[] | null;
   /** True when token figures are Switchboard's estimate, not the upstream's count. */
   usageEstimated: boolean;
+  /** Every try when more than one was made or the only one failed; else null. */
+  attempts: Attempt[] | null;
+  /** On a cache hit: the tokens the stored answer cost when it was made (its own token fields stay 0: nothing was spent). */
+  savedTokens?: number;
+}
+
+/** A request's logged bodies, already redacted (policy/body-log.ts). */
+export interface RequestBodiesRecord {
+  requestId: string;
+  /** `metadata`: JSON summaries of each body; `full`: the bodies as text. */
+  mode: 'metadata' | 'full';
+  requestBody: string | null;
+  responseBody: string | null;
+  requestTruncated: boolean;
+  responseTruncated: boolean;
 }
 
 export interface LogQuery {
@@ -108,6 +155,12 @@ export interface LogQuery {
   model?: string;
   status?: number;
   outcome?: Outcome;
+  group?: string;
+  upstreamId?: string;
+  /** A cache status as recorded (`HIT`, `MISS`), or `none` for requests the cache did not see. */
+  cacheStatus?: string;
+  /** Text found in the request id, model, upstream model or error. */
+  search?: string;
   from?: number;
   to?: number;
   limit: number;
@@ -136,4 +189,42 @@ export interface UsageRow extends Usage {
   costUsd: number | null;
   /** Requests with no known cost; when above 0 and costUsd is a number, it is a partial total. */
   unpricedRequests: number;
+}
+
+/** One stored answer of the response cache, exactly as the client received it. */
+export interface CacheEntry {
+  /** SHA-256 of the normalized request (or the client's own cache key) with its scope. */
+  keyHash: string;
+  /** `key:<id>` or `group:<name>`: who may read it. */
+  scope: string;
+  /** The key whose request made the entry. */
+  keyId: string | null;
+  /** The client's `x-switchboard-cache-key`, when it named the entry. */
+  customKey: string | null;
+  model: string;
+  protocol: string;
+  stream: boolean;
+  status: number;
+  contentType: string;
+  body: string;
+  /** What the answer cost to make, reported as saved on each hit. */
+  usage: Usage;
+  bytes: number;
+  createdAt: number;
+  expiresAt: number;
+  lastUsedAt: number;
+  hits: number;
+}
+
+/** Which entries a purge removes; every given filter must match, none given removes all. */
+export interface CachePurge {
+  model?: string;
+  keyId?: string;
+  customKey?: string;
+}
+
+export interface CacheStats {
+  entries: number;
+  bytes: number;
+  hits: number;
 }

@@ -1,9 +1,14 @@
 import type { Store } from '../store/store.js';
-import type { LogRecord } from '../store/types.js';
+import type { LogRecord, RequestBodiesRecord } from '../store/types.js';
 
 export interface Recorder {
   /** Queues one request's row; never waits for the database. */
   record(row: LogRecord): void;
+  /**
+   * Queues one request's logged bodies as a builder, run by the batch just
+   * before it writes, so redacting and summarizing stay off the request path.
+   */
+  recordBodies(build: () => RequestBodiesRecord): void;
   /** Writes everything queued so far. */
   flush(): Promise<void>;
   /** Flushes and stops the timer. */
@@ -32,22 +37,28 @@ export function createRecorder(store: Store, options: RecorderOptions = {}): Rec
   const maxQueued = batchSize * 200;
   const log = options.log ?? (() => {});
   let queue: LogRecord[] = [];
+  let bodies: (() => RequestBodiesRecord)[] = [];
+  // Bodies can be large (up to 2 × 256 KB each): fewer per batch, fewer held.
+  const bodiesPerBatch = 20;
+  const maxQueuedBodies = 1000;
   let writing: Promise<void> = Promise.resolve();
   let dropped = 0;
 
   const flush = (): Promise<void> => {
     writing = writing.then(async () => {
-      while (queue.length > 0) {
+      while (queue.length > 0 || bodies.length > 0) {
         const batch = queue.slice(0, batchSize);
+        const builders = bodies.slice(0, bodiesPerBatch);
         try {
-          await store.logs.write(batch);
+          await store.logs.write(batch, buildBodies(builders, log));
           queue = queue.slice(batch.length);
+          bodies = bodies.slice(builders.length);
         } catch (err) {
           log(`usage recorder: write failed, will retry: ${String(err)}`);
           return;
         }
         // Let waiting requests run before the next batch.
-        if (queue.length > 0) await new Promise((resolve) => setTimeout(resolve, 0));
+        if (queue.length > 0 || bodies.length > 0) await new Promise((resolve) => setTimeout(resolve, 0));
       }
     });
     return writing;
@@ -65,10 +76,30 @@ export function createRecorder(store: Store, options: RecorderOptions = {}): Rec
       queue.push(row);
       if (queue.length === batchSize) void flush();
     },
+    recordBodies(build) {
+      if (bodies.length >= maxQueuedBodies) {
+        bodies.shift();
+        if (++dropped % 1000 === 1) log(`usage recorder: body queue full, oldest bodies dropped`);
+      }
+      bodies.push(build);
+    },
     flush,
     async close() {
       clearInterval(timer);
       await flush();
     },
   };
+}
+
+/** Runs the builders; one that throws loses its bodies (logged), never the batch. */
+function buildBodies(builders: (() => RequestBodiesRecord)[], log: (msg: string) => void): RequestBodiesRecord[] {
+  const out: RequestBodiesRecord[] = [];
+  for (const build of builders) {
+    try {
+      out.push(build());
+    } catch (err) {
+      log(`usage recorder: request bodies not logged: ${String(err)}`);
+    }
+  }
+  return out;
 }

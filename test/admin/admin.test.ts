@@ -117,7 +117,7 @@ describe('upstreams', () => {
     const [stored] = (await gw.ctx.store.upstreams.list()).find((u) => u.id === 'mock-a')!.credentials;
     expect(stored.secretEnc).not.toBe(MOCK_SECRET);
     expect(stored.secretEnc).not.toContain(MOCK_SECRET);
-    expect(stored.secretEnc).toMatch(/^v1\./);
+    expect(stored.secretEnc).toMatch(/^v2\./);
     expect(await gw.ctx.secrets.decrypt(stored.secretEnc)).toBe(MOCK_SECRET);
   });
 
@@ -219,7 +219,7 @@ describe('models, keys and the data plane, without a restart', () => {
     expect(list.text).not.toContain(alice.key);
     expect(list.text).not.toContain(storedHash);
     for (const k of list.body.data) {
-      expect(Object.keys(k).sort()).toEqual(['budget', 'createdAt', 'group', 'id', 'limits', 'models', 'name', 'prefix', 'revokedAt', 'source'].sort());
+      expect(Object.keys(k).sort()).toEqual(['budget', 'cache', 'createdAt', 'group', 'id', 'ipAllowlist', 'limits', 'models', 'name', 'prefix', 'revokedAt', 'source'].sort());
     }
     const one = await admin('GET', `/keys/${alice.id}`);
     expect(one.body).toEqual(list.body.data[0]);
@@ -441,6 +441,24 @@ describe('models, keys and the data plane, without a restart', () => {
 });
 
 describe('OpenAPI document', () => {
+  it('documents only endpoints that exist: each answers with the API, not the router 404', async () => {
+    const doc = (await admin('GET', '/openapi.json', undefined, null)).body;
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) {
+      for (const method of Object.keys(ops)) {
+        const concrete = path.replace(/\{[^}]+\}/g, 'no-such-thing');
+        // Writes get a JSON array for a body, which every write schema refuses: nothing changes.
+        const res = await fetch(`${gw.url}/admin/api${concrete}`, {
+          method: method.toUpperCase(),
+          headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+          body: method === 'get' ? undefined : '[]',
+        });
+        const text = await res.text();
+        expect(text, `${method.toUpperCase()} ${path}`).not.toBe('404 Not Found');
+        expect(res.headers.get('content-type') ?? '', `${method.toUpperCase()} ${path}`).toMatch(/json|csv|yaml|ndjson|text\/plain/);
+      }
+    }
+  });
+
   it('is public and describes every admin endpoint with schemas generated from zod', async () => {
     const res = await admin('GET', '/openapi.json', undefined, null);
     expect(res.status).toBe(200);
@@ -454,27 +472,60 @@ describe('OpenAPI document', () => {
     );
     expect(operations.sort()).toEqual(
       [
-        'GET /openapi.json',
-        'GET /upstreams',
-        'POST /upstreams',
-        'GET /upstreams/{id}',
-        'PATCH /upstreams/{id}',
-        'DELETE /upstreams/{id}',
-        'POST /upstreams/{id}/credentials',
-        'DELETE /upstreams/{id}/credentials/{credentialId}',
-        'GET /models',
-        'POST /models',
-        'GET /models/{id}',
-        'PUT /models/{id}',
-        'DELETE /models/{id}',
-        'GET /keys',
-        'POST /keys',
-        'GET /keys/{id}',
-        'PATCH /keys/{id}',
+        'DELETE /cache',
         'DELETE /keys/{id}',
-        'POST /keys/{id}/revoke',
-        'GET /usage',
+        'DELETE /limits/groups/{id}',
+        'DELETE /models/{id}',
+        'DELETE /prices/{model}',
+        'DELETE /upstreams/{id}',
+        'DELETE /upstreams/{id}/credentials/{credentialId}',
+        'GET /cache',
+        'GET /config',
+        'GET /health',
+        'GET /keys',
+        'GET /keys/{id}',
+        'GET /keys/{id}/limits',
+        'GET /limits',
+        'GET /limits/global',
+        'GET /limits/groups/{id}',
         'GET /logs',
+        'GET /logs/export',
+        'GET /logs/{id}',
+        'GET /models',
+        'GET /models/{id}',
+        'GET /openapi.json',
+        'GET /overview',
+        'GET /prices',
+        'GET /prices/{model}',
+        'GET /security',
+        'GET /settings',
+        'GET /upstreams',
+        'GET /upstreams/{id}',
+        'GET /upstreams/{id}/health',
+        'GET /usage',
+        'PATCH /keys/{id}',
+        'PATCH /settings',
+        'PATCH /upstreams/{id}',
+        'POST /config',
+        'POST /keys',
+        'POST /keys/{id}/revoke',
+        'POST /models',
+        'POST /upstreams',
+        'POST /upstreams/{id}/check',
+        'POST /upstreams/{id}/credentials',
+        'POST /upstreams/{id}/credentials/{credentialId}/check',
+        'POST /upstreams/{id}/credentials/{credentialId}/disable',
+        'POST /upstreams/{id}/credentials/{credentialId}/enable',
+        'POST /upstreams/{id}/import-codex',
+        'POST /upstreams/{id}/login/codex/finish',
+        'POST /upstreams/{id}/login/codex/start',
+        'POST /upstreams/{id}/login/copilot/poll',
+        'POST /upstreams/{id}/login/copilot/start',
+        'POST /upstreams/{id}/sync-models',
+        'PUT /limits/global',
+        'PUT /limits/groups/{id}',
+        'PUT /models/{id}',
+        'PUT /prices/{model}',
       ].sort(),
     );
 
@@ -486,14 +537,14 @@ describe('OpenAPI document', () => {
     expect(createKey.properties.limits.properties.rpm.type).toBe('integer');
     expect(createKey.additionalProperties).toBe(false);
     expect(createKey.properties).not.toHaveProperty('key');
-    expect(doc.components.schemas.CreateUpstream.properties.kind.enum).toEqual(['openai', 'anthropic', 'gemini', 'mock']);
+    expect(doc.components.schemas.CreateUpstream.properties.kind.enum).toEqual(['openai', 'anthropic', 'gemini', 'azure', 'copilot', 'codex', 'mock']);
     expect(doc.components.schemas.PatchUpstream.properties.timeouts.properties.idleMs).not.toHaveProperty('default');
     expect(doc.components.schemas.Key.properties).not.toHaveProperty('hash');
     expect(doc.components.schemas.Credential.properties).not.toHaveProperty('secretEnc');
 
     const usageParams = doc.paths['/usage'].get.parameters;
     expect(usageParams.find((p: { name: string }) => p.name === 'by').schema.enum).toEqual(['key', 'group', 'model', 'upstream']);
-    expect(doc.paths['/logs'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['key', 'model', 'status', 'outcome', 'from', 'to', 'limit', 'offset']);
+    expect(doc.paths['/logs'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['key', 'model', 'status', 'outcome', 'group', 'upstream', 'cache', 'q', 'from', 'to', 'limit', 'offset']);
     expect(doc.paths['/upstreams/{id}/credentials/{credentialId}'].delete.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual([
       'path:id',
       'path:credentialId',

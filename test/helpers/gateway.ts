@@ -23,6 +23,14 @@ export async function startTestGateway(options: {
   extra?: Partial<Record<keyof Config, unknown>>;
   timeouts?: { connectMs?: number; firstByteMs?: number; idleMs?: number };
   maxBodyBytes?: number;
+  /** The built dashboard to serve at `/` (default: the package's web/dist); false serves none. */
+  webDir?: string | false;
+  /** The gateway's clock (rate-limit minutes, budget periods, row times). */
+  now?: () => number;
+  /** The address to listen on (default 127.0.0.1). */
+  host?: string;
+  /** Receives the gateway's process log (default: dropped). */
+  log?: (message: string) => void;
 }): Promise<NodeGateway> {
   const upstreams: unknown[] = [{ id: 'mock', kind: 'mock', models: ['mock-model'] }];
   const models: unknown[] = [];
@@ -54,7 +62,7 @@ export async function startTestGateway(options: {
     );
   }
   const config = configSchema.parse({
-    server: { host: '127.0.0.1', port: 0, ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}) },
+    server: { host: options.host ?? '127.0.0.1', port: 0, ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}) },
     adminKey: ADMIN_KEY,
     secret: 'test-secret-0000000000000000',
     storage: { url: `sqlite:${join(tempDir(), 'switchboard.db')}` },
@@ -66,7 +74,7 @@ export async function startTestGateway(options: {
     ],
     ...options.extra,
   });
-  return startNodeGateway(config, { log: () => {}, recorderIntervalMs: 50 });
+  return startNodeGateway(config, { log: options.log ?? (() => {}), recorderIntervalMs: 50, ...(options.now ? { now: options.now } : {}), ...(options.webDir !== undefined ? { webDir: options.webDir } : {}) });
 }
 
 /** Waits for the recorder, then returns the log rows newest first. */

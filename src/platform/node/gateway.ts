@@ -1,25 +1,41 @@
-import { dirname } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Config } from '../../config/schema.js';
 import { applyConfig } from '../../config/apply.js';
-import { createSecretBox } from '../../policy/secrets.js';
+import { createSecretBox, noSecretBox, SECRET_HELP } from '../../policy/secrets.js';
+import { createSettingsHolder, loadSettings } from '../../policy/gateway-settings.js';
+import { createAuthFailures } from '../../policy/auth-failures.js';
 import { createCatalog } from '../../routing/catalog.js';
+import { PoolHealth } from '../../routing/credential-health.js';
+import { startProbes } from '../../routing/probe.js';
 import { createProviders } from '../../providers/registry.js';
+import { scheduleModelSync } from '../../routing/model-sync.js';
+import type { Catalog } from '../../routing/catalog.js';
+import type { Store } from '../../store/store.js';
+import type { SecretBox } from '../../policy/secrets.js';
+import { maskSecret } from '../../policy/secrets.js';
 import { createRecorder } from '../../usage/recorder.js';
-import { createPriceLookup } from '../../usage/cost.js';
+import { createPriceBook } from '../../usage/cost.js';
+import { loadAdminPrices } from '../../admin/prices.js';
+import { createMemoryCounters } from '../../store/memory-counters.js';
+import { createLimits } from '../../policy/limits.js';
+import { loadRules } from '../../policy/limit-rules.js';
+import { startCacheSweeper } from '../../policy/cache-sweeper.js';
 import { createApp } from '../../gateway/app.js';
 import type { GatewayContext } from '../../gateway/context.js';
-import { openSqliteStore, sqlitePath } from './sqlite.js';
+import { openSqliteStore } from './sqlite.js';
 import { createNodeHttpClient } from './http-client.js';
-import { localSecret } from './local-secrets.js';
+import { dataDirOf, findSecret, localSecret, missingSecretProblems, type SecretSource } from './local-secrets.js';
 import { nodeRequestIO } from './request-io.js';
+import { createStaticSite } from './static.js';
 
 export interface NodeGateway {
   url: string;
   ctx: GatewayContext;
   /** Where the admin key came from: `config` or the path of the file it is kept in. */
   adminKeySource: string;
+  /** Where the encryption secret came from; `none`: credentials cannot be stored. */
+  secretSource: SecretSource['kind'];
   createdKeys: { name: string; key: string }[];
   /** Stops accepting, flushes the usage recorder, closes the database. */
   close(): Promise<void>;
@@ -30,38 +46,72 @@ export interface NodeGatewayOptions {
   /** How often to look for changes made by other processes (CLI, other replicas). */
   refreshMs?: number;
   recorderIntervalMs?: number;
+  /** The built dashboard to serve at `/` (default: the package's web/dist); false serves none. */
+  webDir?: string | false;
+  /** The clock (tests move it to cross rate-limit minutes and budget periods). */
+  now?: () => number;
 }
 
 /** Builds the context from a validated config and serves the app over node:http. */
 export async function startNodeGateway(config: Config, options: NodeGatewayOptions = {}): Promise<NodeGateway> {
   const log = options.log ?? ((m: string) => console.error(m));
-  const path = sqlitePath(config.storage.url);
-  const dataDir = path === ':memory:' ? './data' : dirname(path);
+  const dataDir = dataDirOf(config);
+  // No secret is ever generated: without one, credentials in the file are an error and the admin API refuses new ones.
+  const secret = findSecret(config, dataDir);
+  const secretProblems = missingSecretProblems(config, secret);
+  if (secretProblems.length > 0) throw new Error(`the config file lists upstream credentials but no secret is set:\n  ${secretProblems.join('\n  ')}`);
 
   const store = await openSqliteStore(config.storage.url);
   const admin = config.adminKey ? { value: config.adminKey, path: 'config' } : localSecret(dataDir, 'admin-key', 'sb-admin-');
-  const secret = config.secret ?? localSecret(dataDir, 'secret').value;
-  const secrets = await createSecretBox(secret);
+  const secrets = secret.kind === 'none' ? noSecretBox() : await createSecretBox(secret.value);
+  if (secret.kind === 'none') log(`no secret is set: upstreams that need credentials cannot be added until one is; ${SECRET_HELP}`);
   const { createdKeys } = await applyConfig(config, store, secrets);
+  const settings = createSettingsHolder(await loadSettings(store, log));
 
   const catalog = await createCatalog(store, secrets, log);
   const stopWatching = catalog.watch(options.refreshMs ?? 2000);
   const recorder = createRecorder(store, { intervalMs: options.recorderIntervalMs ?? 1000, log });
   const upstreamHttp = createNodeHttpClient();
+  const now = options.now ?? Date.now;
+  const priceBook = createPriceBook(config.prices, await loadAdminPrices(store));
+  const counters = createMemoryCounters(now);
+  const limits = createLimits(counters, store, { prices: priceBook.lookup, rules: await loadRules(store), now, flush: () => recorder.flush(), log });
+  // What was spent earlier this period (before a restart) counts; read once here, never on a request's path.
+  await limits.seedAll(catalog.current());
+  // Credential health: learned states come back from the database; changes go to it off the request path.
+  const pools = new PoolHealth(
+    config.health,
+    (record) => void store.health.put(record).catch((err: unknown) => log(`saving credential health failed: ${String(err)}`)),
+    log,
+  );
+  pools.load(await store.health.list());
   const ctx: GatewayContext = {
     store,
     catalog,
-    providers: createProviders(upstreamHttp.http),
+    pools,
+    retry: config.retry,
+    health: config.health,
+    // Codex refreshes rotate its tokens: they are written back to the credential at once.
+    providers: createProviders(upstreamHttp.http, { saveCredentialSecret: (change) => saveCredentialSecret(store, secrets, catalog, change), log }),
     recorder,
     secrets,
     adminKey: admin.value,
+    settings,
+    refusals: createAuthFailures({ now, log }),
     maxBodyBytes: config.server.maxBodyBytes,
-    prices: createPriceLookup(config.prices),
+    prices: priceBook.lookup,
+    priceBook,
+    limits,
+    counters,
+    cache: config.cache,
     io: nodeRequestIO,
-    now: Date.now,
+    now,
     log,
   };
-  const app = createApp(ctx);
+  const app = createApp(ctx, { site: options.webDir === false ? undefined : createStaticSite(options.webDir) });
+  const stopProbes = startProbes(ctx, config.health.probeIntervalMs);
+  const stopSweeping = startCacheSweeper(store, config.cache, ctx.now, log);
+  const stopModelSync = scheduleModelSync(ctx, { log });
 
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: config.server.host, port: config.server.port }, () => resolve(s));
@@ -75,10 +125,14 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
     url: `http://${host}:${port}`,
     ctx,
     adminKeySource: admin.path,
+    secretSource: secret.kind,
     createdKeys,
     close() {
       closing ??= (async () => {
         stopWatching();
+        stopProbes();
+        stopSweeping();
+        stopModelSync();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           (server as { closeAllConnections?: () => void }).closeAllConnections?.();
@@ -90,4 +144,33 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
       return closing;
     },
   };
+}
+
+/**
+ * Replaces a credential's secret (sealed, stored, catalog reloaded), keeping
+ * its id, label, weight and state. Found by id, or else by its current secret.
+ */
+export async function saveCredentialSecret(
+  store: Store,
+  box: SecretBox,
+  catalog: Catalog,
+  change: { upstreamId: string; credentialId?: string; previous: string; next: string },
+): Promise<void> {
+  const live = catalog.current().upstreams.get(change.upstreamId);
+  const id = change.credentialId ?? live?.credentials.find((c) => c.secret === change.previous)?.id;
+  const stored = (await store.upstreams.list()).find((u) => u.id === change.upstreamId)?.credentials.find((c) => c.id === id);
+  if (!stored) throw new Error(`no credential ${id ?? '(unknown id)'} in upstream ${change.upstreamId}`);
+  // Codex secrets are JSON: the hint shows the end of the access token, as when it was signed in.
+  const hint = maskSecret(accessTokenOf(change.next) ?? change.next);
+  await store.upstreams.putCredential({ ...stored, secretEnc: await box.encrypt(change.next), hint });
+  await catalog.reload();
+}
+
+function accessTokenOf(secret: string): string | undefined {
+  try {
+    const token = (JSON.parse(secret) as { access_token?: unknown }).access_token;
+    return typeof token === 'string' ? token : undefined;
+  } catch {
+    return undefined;
+  }
 }
