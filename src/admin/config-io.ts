@@ -98,7 +98,7 @@ export function configRoutes(ctx: GatewayContext): Hono {
 }
 
 /**
- * The database as a config document. Left out: server, storage, adminKey
+ * The gateway as a config document. Left out: server, storage, adminKey
  * and secret (they belong to the process, not the database), the shipped
  * prices (only config and admin ones), and sections still at their defaults.
  */
@@ -116,6 +116,10 @@ export async function exportConfig(ctx: GatewayContext): Promise<Record<string, 
     ...(Object.keys(prices).length > 0 ? { prices } : {}),
     security,
     logging,
+    // Read at start, not changed at run time: exported so the document is the whole configuration.
+    cache: ctx.cache,
+    retry: ctx.retry,
+    health: ctx.health,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { formatPath } from '../config/format-path.js';
+import { MissingSecretError } from '../policy/secrets.js';
 
 /**
  * Errors of the control plane, in OpenAI's shape
@@ -76,6 +77,8 @@ export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.output<
 /** The admin app's error handler: AdminErrors as they are, anything else as a logged 500. */
 export function renderError(c: Context, err: Error, log: (message: string) => void): Response {
   if (err instanceof AdminError) return c.json(errorBody(err.status, err.message, err.param, err.code), err.status);
+  // Any write that seals a credential (sign-in flows, config import) without a secret: the operator's to fix, not a crash.
+  if (err instanceof MissingSecretError) return c.json(errorBody(400, err.message, null, 'secret_not_set'), 400);
   log(`admin: unhandled error on ${c.req.method} ${c.req.path}: ${err.stack ?? String(err)}`);
   return c.json(errorBody(500, 'internal error', null, 'internal_error'), 500);
 }

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { GatewayContext } from './context.js';
-import { authenticate, mayUseModel } from '../policy/auth.js';
+import { mayUseModel } from '../policy/auth.js';
+import { identifyClient } from './identify.js';
 import { encodeError, GatewayError } from '../protocols/errors.js';
 import type { ErrorShape } from '../protocols/protocol.js';
 
@@ -15,7 +16,7 @@ const CREATED = 1_700_000_000;
 export async function listModels(c: Context, ctx: GatewayContext, shape: ErrorShape, one?: string): Promise<Response> {
   try {
     const snapshot = ctx.catalog.current();
-    const key = await authenticate(snapshot, c.req.raw.headers, c.req.query('key'));
+    const key = await identifyClient(c, ctx, snapshot);
     const ids = [...new Set([...snapshot.models.keys(), ...snapshot.listedModels.keys()])]
       .filter((id) => mayUseModel(key, id))
       .sort();

@@ -4,10 +4,8 @@ import type { Operation } from './operations.js';
 import { startExchange, type Exchange } from './exchange.js';
 import { GatewayError } from '../protocols/errors.js';
 import { parseClientBody, type ClientBody, type UrlHints } from '../protocols/requests.js';
-import { authenticate, mayUseModel, requestGroup, requestMetadata } from '../policy/auth.js';
-import { resolveClientAddress } from '../policy/client-address.js';
-import { countFailedAuth, refuseUnlisted } from '../policy/client-access.js';
-import { keyAllowlist } from '../policy/gateway-settings.js';
+import { mayUseModel, requestGroup, requestMetadata } from '../policy/auth.js';
+import { identifyClient } from './identify.js';
 import { planRoute, type Candidate } from '../routing/plan.js';
 import { passBackHeaders, type ResponseHeaders } from './headers.js';
 import { attemptUpstreams } from './attempt.js';
@@ -67,12 +65,8 @@ export async function admit(
 ): Promise<{ body: ClientBody; candidates: Candidate[]; rateLimitHeaders: Record<string, string> }> {
   const { row } = ex;
   // 1. where from and who: the gateway's IP allowlist, the key (hash lookup in the in-memory snapshot), the key's own allowlist
-  const access = ctx.settings.current();
-  const address = resolveClientAddress(ctx.io.clientAddress(c), c.req.header('x-forwarded-for'), access.proxyTrust);
-  refuseUnlisted(ctx.refusals, access.ipAllowlist, address);
   const snapshot = ctx.catalog.current();
-  const key = await authenticate(snapshot, c.req.raw.headers, c.req.query('key')).catch((err: unknown) => countFailedAuth(ctx.refusals, address, err));
-  refuseUnlisted(ctx.refusals, keyAllowlist(key), address, key);
+  const key = await identifyClient(c, ctx, snapshot);
   row.keyId = key.id;
   row.group = key.group;
   row.group = requestGroup(key, c.req.header('x-switchboard-group'));

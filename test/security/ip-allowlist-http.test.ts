@@ -52,6 +52,11 @@ describe('IPv4: gateway bound to 127.0.0.1', () => {
     const report = (await admin(gw, 'GET', '/security')).json;
     expect(report.ipBlocked).toBe(2);
     expect(report.bySource[0]).toMatchObject({ address: '127.0.0.1', ipBlocked: 2 });
+
+    // The model list is behind the same allowlist.
+    const models = await openai.models.list().catch((e: unknown) => e);
+    expect(models).toBeInstanceOf(OpenAI.PermissionDeniedError);
+    expect((await admin(gw, 'GET', '/security')).json.ipBlocked).toBe(3);
   });
 
   it('allows it once the list (changed through the admin API) holds it, and applies a key\'s own list', async () => {

@@ -125,6 +125,14 @@ describe('without a secret', () => {
       expect(withCredentials.status).toBe(400);
       expect((await adminCall(gw.url, 'GET', '/upstreams/oai')).status).toBe(404); // nothing half-made
       expect((await adminCall(gw.url, 'POST', '/upstreams', { id: 'mock2', kind: 'mock' })).status).toBe(201);
+
+      // Sign-in flows store credentials too: the same clear 400, not a crash.
+      expect((await adminCall(gw.url, 'POST', '/upstreams', { id: 'cdx', kind: 'codex' })).status).toBe(201);
+      const imported = await adminCall(gw.url, 'POST', '/upstreams/cdx/import-codex', {
+        tokens: { access_token: 'at-canary', refresh_token: 'rt-canary', account_id: 'acct-1' },
+      });
+      expect(imported.status).toBe(400);
+      expect(JSON.parse(imported.text).error.code).toBe('secret_not_set');
       expect(existsSync(join(dir, 'secret'))).toBe(false); // never generated
     } finally {
       await gw.close();

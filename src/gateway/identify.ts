@@ -1,0 +1,23 @@
+import type { Context } from 'hono';
+import type { GatewayContext } from './context.js';
+import type { Snapshot } from '../routing/catalog.js';
+import type { KeyRecord } from '../store/types.js';
+import { authenticate } from '../policy/auth.js';
+import { resolveClientAddress } from '../policy/client-address.js';
+import { countFailedAuth, refuseUnlisted } from '../policy/client-access.js';
+import { keyAllowlist } from '../policy/gateway-settings.js';
+
+/**
+ * Step 1 of every data-plane request: where it comes from and who sends it.
+ * The gateway's IP allowlist (before the key is even looked at), the key
+ * (hash lookup in the in-memory snapshot; failures counted by source), then
+ * the key's own allowlist. Throws the client-facing 401 / 403.
+ */
+export async function identifyClient(c: Context, ctx: GatewayContext, snapshot: Snapshot): Promise<KeyRecord> {
+  const access = ctx.settings.current();
+  const address = resolveClientAddress(ctx.io.clientAddress(c), c.req.header('x-forwarded-for'), access.proxyTrust);
+  refuseUnlisted(ctx.refusals, access.ipAllowlist, address);
+  const key = await authenticate(snapshot, c.req.raw.headers, c.req.query('key')).catch((err: unknown) => countFailedAuth(ctx.refusals, address, err));
+  refuseUnlisted(ctx.refusals, keyAllowlist(key), address, key);
+  return key;
+}
