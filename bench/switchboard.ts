@@ -18,6 +18,7 @@ runAsChild(async () => {
   const config = configSchema.parse({
     server: { port: 0 },
     storage: { url: `sqlite:${db}` },
+    secret: 'bench-secret-0000000000000000',
     upstreams: [{ id: 'fake', kind: 'openai', baseUrl: `${fake}/v1`, credentials: [{ key: 'sk-bench' }] }],
     models: [{ id: 'bench-model', routes: [{ upstream: 'fake', model: 'fake-model' }] }],
     keys: [{ name: 'bench', key }],

@@ -11,13 +11,16 @@ import { keyAllowlist } from '../policy/gateway-settings.js';
  * Step 1 of every data-plane request: where it comes from and who sends it.
  * The gateway's IP allowlist (before the key is even looked at), the key
  * (hash lookup in the in-memory snapshot; failures counted by source), then
- * the key's own allowlist. Throws the client-facing 401 / 403.
+ * the key's own allowlist. Throws the client-facing 401 / 403. The client's
+ * address is worked out only when a list or a failure needs it.
  */
 export async function identifyClient(c: Context, ctx: GatewayContext, snapshot: Snapshot): Promise<KeyRecord> {
   const access = ctx.settings.current();
-  const address = resolveClientAddress(ctx.io.clientAddress(c), c.req.header('x-forwarded-for'), access.proxyTrust);
-  refuseUnlisted(ctx.refusals, access.ipAllowlist, address);
-  const key = await authenticate(snapshot, c.req.raw.headers, c.req.query('key')).catch((err: unknown) => countFailedAuth(ctx.refusals, address, err));
-  refuseUnlisted(ctx.refusals, keyAllowlist(key), address, key);
+  let address: { value: string | undefined } | undefined;
+  const addressOf = () => (address ??= { value: resolveClientAddress(ctx.io.clientAddress(c), c.req.header('x-forwarded-for'), access.proxyTrust) }).value;
+  if (access.ipAllowlist !== null) refuseUnlisted(ctx.refusals, access.ipAllowlist, addressOf());
+  const key = await authenticate(snapshot, c.req.raw.headers, c.req.query('key')).catch((err: unknown) => countFailedAuth(ctx.refusals, addressOf(), err));
+  const own = keyAllowlist(key);
+  if (own !== null) refuseUnlisted(ctx.refusals, own, addressOf(), key);
   return key;
 }

@@ -26,6 +26,7 @@ export async function startCommand(options: { config: string; port?: string; hos
     `  admin key: ${adminKeyFile ? `in ${adminKeyFile}` : 'from the config file (adminKey)'}`,
   );
   for (const { name, key } of gateway.createdKeys) console.log(`  new key "${name}" (shown once): ${key}`);
+  console.log(`  dashboard: ${gateway.url}/ (sign in with the admin key)`);
   console.log('\nTry it:');
   console.log(
     `  curl ${gateway.url}/v1/chat/completions -H 'Authorization: Bearer ${shownKey}' -H 'Content-Type: application/json' \\\n` +
