@@ -3,14 +3,13 @@ import { defineConfig } from 'vite';
 
 /**
  * The dashboard's build: web/ is the root, web/dist the output the gateway
- * serves at `/`. JSX is compiled by Vite's own esbuild (React's automatic
- * runtime), so no framework plugin is needed. `npm run dev:web` serves it
+ * serves at `/`. JSX is compiled by Vite's own transformer (oxc, React's
+ * automatic runtime by default), so no framework plugin is needed. `npm run dev:web` serves it
  * with hot reload and sends the API to a gateway on localhost:8788.
  */
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/',
-  esbuild: { jsx: 'automatic' },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

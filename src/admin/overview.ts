@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { GatewayContext } from '../gateway/context.js';
 import type { LogStatsFigures } from '../store/log-stats.js';
 import { invalid, readQuery } from './errors.js';
-import { parseInstant } from './schemas.js';
+import { instant } from './schemas.js';
 
 /**
  * /overview: what the dashboard's first page shows for a time range: totals,
@@ -28,18 +28,6 @@ const RANGES = {
 const BUCKET_SIZES = [MINUTE_MS, 5 * MINUTE_MS, 15 * MINUTE_MS, HOUR_MS, 6 * HOUR_MS, DAY_MS, 7 * DAY_MS];
 const MAX_BUCKETS = 60;
 const TOP_ROWS = 5;
-
-const instant = z
-  .string()
-  .describe('ISO-8601 date-time or epoch milliseconds')
-  .transform((text, check) => {
-    const ms = parseInstant(text);
-    if (ms === undefined) {
-      check.addIssue({ code: 'custom', message: 'must be an ISO-8601 date or epoch milliseconds' });
-      return z.NEVER;
-    }
-    return ms;
-  });
 
 export const overviewQuery = z.object({
   range: z.enum(Object.keys(RANGES) as [keyof typeof RANGES]).optional().describe('a named range ending now; default 24h'),

@@ -82,7 +82,7 @@ export function parseInstant(text: string): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-const instant = z
+export const instant = z
   .string()
   .describe('ISO-8601 date-time or epoch milliseconds')
   .transform((text, check) => {

@@ -1,5 +1,6 @@
 import type { Redactor } from './redact.js';
 import type { RequestBodiesRecord } from '../store/types.js';
+import { watchBody } from './watch-body.js';
 
 /**
  * Logging of request and response bodies (`logging.bodies`):
@@ -89,36 +90,17 @@ export function startBodyCapture(policy: BodyLogPolicy, requestId: string, recor
       const kept: Uint8Array[] = [];
       let keptBytes = 0;
       let total = 0;
-      const reader = body.getReader();
-      const done = () => hand(res.status, contentType, kept, total);
-      // Pull-based like the stream it wraps, so a slow client still slows the upstream read.
-      const stream = new ReadableStream<Uint8Array>({
-        async pull(controller) {
-          let chunk: ReadableStreamReadResult<Uint8Array>;
-          try {
-            chunk = await reader.read();
-          } catch (err) {
-            done();
-            controller.error(err);
-            return;
-          }
-          if (chunk.done) {
-            done();
-            controller.close();
-            return;
-          }
-          total += chunk.value.byteLength;
+      const stream = watchBody(body, {
+        chunk(bytes) {
+          total += bytes.byteLength;
           if (keptBytes < keepLimit) {
-            const piece = chunk.value.subarray(0, keepLimit - keptBytes);
+            const piece = bytes.subarray(0, keepLimit - keptBytes);
             kept.push(piece.slice());
             keptBytes += piece.byteLength;
           }
-          controller.enqueue(chunk.value);
         },
-        async cancel(reason) {
-          done();
-          await reader.cancel(reason).catch(() => {});
-        },
+        // A body cut short is logged as far as it went.
+        end: () => hand(res.status, contentType, kept, total),
       });
       return new Response(stream, { status: res.status, statusText: res.statusText, headers: res.headers });
     },

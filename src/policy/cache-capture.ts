@@ -1,3 +1,5 @@
+import { watchBody } from './watch-body.js';
+
 /**
  * Passes a response body to the client unchanged while keeping a copy, for
  * the response cache. The copy is given to `done` only when the body was
@@ -20,40 +22,15 @@ export function captureBody(
     return new Response(null, init);
   }
 
-  const reader = response.body.getReader();
   let parts: Uint8Array[] | undefined = [];
   let size = 0;
-  let finished = false;
-  const finish = (body: string | undefined) => {
-    if (finished) return;
-    finished = true;
-    done(body);
-  };
-
-  const stream = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      let chunk: ReadableStreamReadResult<Uint8Array>;
-      try {
-        chunk = await reader.read();
-      } catch (err) {
-        finish(undefined);
-        controller.error(err);
-        return;
-      }
-      if (chunk.done) {
-        controller.close();
-        finish(parts ? joinText(parts) : undefined);
-        return;
-      }
-      size += chunk.value.byteLength;
+  const stream = watchBody(response.body, {
+    chunk(bytes) {
+      size += bytes.byteLength;
       if (parts && size > maxBytes) parts = undefined;
-      parts?.push(chunk.value);
-      controller.enqueue(chunk.value);
+      parts?.push(bytes);
     },
-    async cancel(reason) {
-      finish(undefined);
-      await reader.cancel(reason).catch(() => {});
-    },
+    end: (complete) => done(complete && parts ? joinText(parts) : undefined),
   });
   return new Response(stream, init);
 }
