@@ -11,7 +11,7 @@ import { cachePurgeQuery } from './schemas.js';
 export function cacheRoutes(ctx: GatewayContext): Hono {
   const app = new Hono();
 
-  app.get('/', async (c) => c.json({ ...(await ctx.store.cache.stats()), maxBytes: ctx.cache.maxBytes }));
+  app.get('/', async (c) => c.json({ ...(await ctx.store.cache.stats()), maxBytes: ctx.settings.current().raw.cache.maxBytes }));
 
   app.delete('/', async (c) => {
     const q = readQuery(c, cachePurgeQuery);

@@ -117,7 +117,7 @@ export async function exportConfig(ctx: GatewayContext): Promise<Record<string, 
     security,
     logging,
     // Read at start, not changed at run time: exported so the document is the whole configuration.
-    cache: ctx.cache,
+    cache: ctx.settings.current().raw.cache,
     retry: ctx.retry,
     health: ctx.health,
   };
@@ -139,7 +139,7 @@ async function applyLiveParts(ctx: GatewayContext, config: Config): Promise<void
     await ctx.store.settings.set('prices', JSON.stringify(table));
     ctx.priceBook.setAdminPrices(table);
   }
-  if (config.security || config.logging) ctx.settings.replace(await loadSettings(ctx.store, ctx.log));
+  if (config.security || config.logging || config.cache) ctx.settings.replace(await loadSettings(ctx.store, ctx.log));
 }
 
 export function credentialPlaceholder(credentialId: string): string {

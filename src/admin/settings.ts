@@ -1,13 +1,13 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { GatewayContext } from '../gateway/context.js';
-import { cidrListSchema, loggingSchema, securitySchema } from '../config/schema.js';
+import { cacheChoiceSchema, cacheSchema, cidrListSchema, loggingSchema, securitySchema } from '../config/schema.js';
 import { saveSettings, type GatewaySettings } from '../policy/gateway-settings.js';
 import { describeIssues, invalid, readBody } from './errors.js';
 
 /**
- * /settings: the gateway-wide security and logging settings (the config
- * file's `security` and `logging`). A PATCH changes only the fields it names;
+ * /settings: the gateway-wide security, logging and response cache settings
+ * (the config file's `security`, `logging` and `cache`). A PATCH changes only the fields it names;
  * the result is validated whole, stored, and used from the next request.
  */
 
@@ -25,9 +25,20 @@ export const patchSettingsBody = z.strictObject({
       redact: z.strictObject({ emails: z.boolean().optional(), patterns: z.array(z.string().min(1)).optional() }).optional(),
     })
     .optional(),
+  cache: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      ttlSeconds: cacheSchema.shape.ttlSeconds.unwrap().optional(),
+      maxBytes: cacheSchema.shape.maxBytes.unwrap().optional(),
+      maxEntryBytes: cacheSchema.shape.maxEntryBytes.unwrap().optional(),
+      scope: cacheSchema.shape.scope.unwrap().optional(),
+      /** Replaces the per-model choices whole. */
+      models: z.record(z.string().min(1), cacheChoiceSchema).optional(),
+    })
+    .optional(),
 });
 
-export const settingsView = z.object({ security: securitySchema, logging: loggingSchema });
+export const settingsView = z.object({ security: securitySchema, logging: loggingSchema, cache: cacheSchema });
 
 export function settingsRoutes(ctx: GatewayContext): Hono {
   const app = new Hono();
@@ -44,6 +55,7 @@ export function settingsRoutes(ctx: GatewayContext): Hono {
         ...definedOnly({ bodies: patch.logging?.bodies }),
         redact: { ...current.logging.redact, ...definedOnly(patch.logging?.redact ?? {}) },
       },
+      cache: { ...current.cache, ...definedOnly(patch.cache ?? {}) },
     };
     const parsed = settingsView.safeParse(merged);
     if (!parsed.success) throw invalid(describeIssues(parsed.error), 'invalid_body');

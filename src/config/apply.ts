@@ -96,7 +96,7 @@ export async function applyConfig(config: Config, store: Store, box: SecretBox):
     });
   }
   await applyLimitsConfig(config, store);
-  // Security and logging sections, when the file has them, replace what the admin API set.
-  await saveSettings(store, { security: config.security, logging: config.logging });
+  // Security, logging and cache sections, when the file has them, replace what the admin API set.
+  await saveSettings(store, { security: config.security, logging: config.logging, cache: config.cache });
   return { createdKeys };
 }

@@ -280,7 +280,8 @@ export const configSchema = z.strictObject({
   budget: keyBudgetSchema.optional(),
   /** Prices by model id (upstream or public), over the shipped table (usage/prices.json). */
   prices: z.record(z.string().min(1), priceSchema).default({}),
-  cache: cacheSchema.prefault({}),
+  /** Response cache; absent: the database's (admin API) settings stay as they are. */
+  cache: cacheSchema.optional(),
   /** IP allowlist and proxy trust; absent: the database's (admin API) settings stay as they are. */
   security: securitySchema.optional(),
   /** Body logging; absent: the database's (admin API) settings stay as they are. */

@@ -11,7 +11,6 @@ import type { RequestIO } from './request-io.js';
 import type { PriceBook, PriceLookup } from '../usage/cost.js';
 import type { Counters } from '../store/counters.js';
 import type { Limits } from '../policy/limits.js';
-import type { CacheSettings } from '../config/schema.js';
 
 /**
  * Everything the gateway needs, built once at start by the platform and
@@ -41,8 +40,6 @@ export interface GatewayContext {
   /** Rate limits and budgets per key, group and gateway (policy/limits.ts), counted in `counters`. */
   limits: Limits;
   counters: Counters;
-  /** The response cache's settings (config `cache`); per-key choices live on the keys. */
-  cache: CacheSettings;
   /** Reading client bodies and noticing clients that leave (webRequestIO, or the platform's own). */
   io: RequestIO;
   now: () => number;

@@ -39,7 +39,8 @@ export async function lookUpCache(
   const { row } = ex;
   const key = row.keyId === null ? undefined : ctx.catalog.current().keysById.get(row.keyId);
   if (!key) return NOT_CACHED;
-  const decision = decideCache(ctx.cache, key, body.model, headers);
+  const settings = ctx.settings.current().raw.cache;
+  const decision = decideCache(settings, key, body.model, headers);
   // Skipped requests keep cacheStatus null like uncached ones: the cache never saw them (hit ratios count HIT / non-null).
   if (decision.kind !== 'on') return NOT_CACHED;
 
@@ -62,7 +63,7 @@ export async function lookUpCache(
   row.cacheStatus = 'MISS';
   return {
     keep: (response) =>
-      captureBody(response, { [CACHE_STATUS_HEADER]: 'MISS' }, ctx.cache.maxEntryBytes, (text) => {
+      captureBody(response, { [CACHE_STATUS_HEADER]: 'MISS' }, settings.maxEntryBytes, (text) => {
         // The row is finished by now: respond-* finish it before the body's last read returns.
         if (text === undefined || response.status !== 200 || row.status !== 200 || row.outcome !== 'ok') return;
         const now = ctx.now();

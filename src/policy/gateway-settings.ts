@@ -1,4 +1,4 @@
-import { loggingSchema, securitySchema, type LoggingSettings, type SecuritySettings } from '../config/schema.js';
+import { cacheSchema, loggingSchema, securitySchema, type CacheSettings, type LoggingSettings, type SecuritySettings } from '../config/schema.js';
 import type { Store } from '../store/store.js';
 import type { KeyRecord } from '../store/types.js';
 import type { BodyLogPolicy } from './body-log.js';
@@ -7,15 +7,16 @@ import { parseCidrList, type Cidr } from './ip-allowlist.js';
 import { createRedactor } from './redact.js';
 
 /**
- * The security and logging settings the data plane reads on every request,
- * compiled once (CIDRs parsed, regexes built) and held in memory. They live
- * in the `settings` table (`security`, `logging`, JSON): the config file's
+ * The security, logging and cache settings the data plane reads on every
+ * request, compiled once (CIDRs parsed, regexes built) and held in memory.
+ * They live in the `settings` table (`security`, `logging`, `cache`, JSON): the config file's
  * sections are written there at start when present, and the admin API
  * (/admin/api/settings) changes them at run time.
  */
 export interface GatewaySettings {
   security: SecuritySettings;
   logging: LoggingSettings;
+  cache: CacheSettings;
 }
 
 export interface LiveSettings {
@@ -31,10 +32,10 @@ export interface SettingsHolder {
   replace(next: GatewaySettings): void;
 }
 
-const STORE_KEYS = { security: 'security', logging: 'logging' } as const;
+const STORE_KEYS = { security: 'security', logging: 'logging', cache: 'cache' } as const;
 
 export function defaultSettings(): GatewaySettings {
-  return { security: securitySchema.parse({}), logging: loggingSchema.parse({}) };
+  return { security: securitySchema.parse({}), logging: loggingSchema.parse({}), cache: cacheSchema.parse({}) };
 }
 
 export function compileSettings(raw: GatewaySettings): LiveSettings {
@@ -68,7 +69,7 @@ export function createSettingsHolder(initial: GatewaySettings): SettingsHolder {
 
 /** The stored settings; a section never saved (or no longer valid) falls back to its defaults. */
 export async function loadSettings(store: Store, log: (message: string) => void = () => {}): Promise<GatewaySettings> {
-  const read = async <S extends typeof securitySchema | typeof loggingSchema>(key: string, schema: S) => {
+  const read = async <S extends typeof securitySchema | typeof loggingSchema | typeof cacheSchema>(key: string, schema: S) => {
     const text = await store.settings.get(key);
     const parsed = schema.safeParse(text === undefined ? {} : JSON.parse(text));
     if (parsed.success) return parsed.data;
@@ -78,12 +79,14 @@ export async function loadSettings(store: Store, log: (message: string) => void 
   return {
     security: (await read(STORE_KEYS.security, securitySchema)) as SecuritySettings,
     logging: (await read(STORE_KEYS.logging, loggingSchema)) as LoggingSettings,
+    cache: (await read(STORE_KEYS.cache, cacheSchema)) as CacheSettings,
   };
 }
 
 export async function saveSettings(store: Store, next: Partial<GatewaySettings>): Promise<void> {
   if (next.security) await store.settings.set(STORE_KEYS.security, JSON.stringify(next.security));
   if (next.logging) await store.settings.set(STORE_KEYS.logging, JSON.stringify(next.logging));
+  if (next.cache) await store.settings.set(STORE_KEYS.cache, JSON.stringify(next.cache));
 }
 
 const keyLists = new WeakMap<KeyRecord, readonly Cidr[] | null>();

@@ -196,6 +196,12 @@ describe.skipIf(!canRun)('dashboard in a browser', () => {
     await expect.poll(() => page.getByLabel('Import (YAML or JSON)').inputValue()).toContain('SB_CREDENTIAL_');
     await page.getByRole('button', { name: 'Validate' }).click();
     await expect(page.getByTestId('import-result').textContent()).resolves.toContain('Valid');
+    // Turning the cache on from the page changes the gateway's settings.
+    await page.getByRole('checkbox', { name: 'Cache answers for every key' }).check();
+    await page.getByLabel('Keep answers for (seconds)').fill('90');
+    await page.getByRole('button', { name: 'Save cache settings' }).click();
+    await page.getByText('Cache settings saved.').waitFor();
+    expect(gw.ctx.settings.current().raw.cache).toMatchObject({ enabled: true, ttlSeconds: 90 });
     // The wrong key tried at sign-in was counted.
     await expect(page.getByRole('heading', { name: 'Refused requests' }).locator('xpath=../..').textContent()).resolves.toMatch(/[1-9]\d* failed admin sign-ins/);
     await shot('settings');

@@ -103,14 +103,13 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
     priceBook,
     limits,
     counters,
-    cache: config.cache,
     io: nodeRequestIO,
     now,
     log,
   };
   const app = createApp(ctx, { site: options.webDir === false ? undefined : createStaticSite(options.webDir) });
   const stopProbes = startProbes(ctx, config.health.probeIntervalMs);
-  const stopSweeping = startCacheSweeper(store, config.cache, ctx.now, log);
+  const stopSweeping = startCacheSweeper(store, () => ctx.settings.current().raw.cache, ctx.now, log);
   const stopModelSync = scheduleModelSync(ctx, { log });
 
   const server = await new Promise<ServerType>((resolve, reject) => {

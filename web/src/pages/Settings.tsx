@@ -7,6 +7,7 @@ import { optional, useLoad } from '../use-load.js';
 interface GatewaySettings {
   security: { ipAllowlist: string[]; trustProxy: boolean | number | string[] };
   logging: { bodies: 'off' | 'metadata' | 'full'; redact: { emails: boolean; patterns: string[] } };
+  cache?: { enabled: boolean; ttlSeconds: number; scope: 'key' | 'group'; maxBytes: number; maxEntryBytes: number };
 }
 
 export function SettingsPage() {
@@ -38,7 +39,7 @@ function CacheCard() {
               </div>
             ))}
           </dl>
-          <p className="muted">Whether the cache is on, and for how long answers are kept, is set in the config file's cache section (and per key or request).</p>
+          <p className="muted">Keys, models and requests can turn the cache on or off for themselves; see the cache settings below.</p>
           <ActionButton
             className="small danger"
             confirm="Remove every cached answer?"
@@ -64,6 +65,9 @@ function SettingsCards() {
   const [emails, setEmails] = useState(false);
   const [patterns, setPatterns] = useState('');
   const [allowlist, setAllowlist] = useState('');
+  const [cacheOn, setCacheOn] = useState(false);
+  const [cacheTtl, setCacheTtl] = useState('3600');
+  const [cacheScope, setCacheScope] = useState<'key' | 'group'>('key');
   const [trustProxy, setTrustProxy] = useState('false');
   const [error, setError] = useState<string>();
   const [saved, setSaved] = useState<string>();
@@ -76,6 +80,11 @@ function SettingsCards() {
     setPatterns(s.logging.redact.patterns.join('\n'));
     setAllowlist(s.security.ipAllowlist.join('\n'));
     setTrustProxy(Array.isArray(s.security.trustProxy) ? s.security.trustProxy.join(', ') : String(s.security.trustProxy));
+    if (s.cache) {
+      setCacheOn(s.cache.enabled);
+      setCacheTtl(String(s.cache.ttlSeconds));
+      setCacheScope(s.cache.scope);
+    }
   }, [settings.data]);
 
   if (settings.data === null) return <Card title="Security and logging">This gateway has no settings API.</Card>;
@@ -99,6 +108,31 @@ function SettingsCards() {
       <ErrorNote error={settings.error ?? error} onRetry={settings.reload} />
       {saved && <div className="note">{saved}</div>}
       <Loading when={settings.loading && !settings.data} />
+      {settings.data?.cache && (
+        <Card title="Cache settings">
+          <div className="form">
+            <label className="check">
+              <input type="checkbox" name="cacheEnabled" checked={cacheOn} onChange={(e) => setCacheOn(e.target.checked)} /> Cache answers for every key
+            </label>
+            <Field label="Keep answers for (seconds)" hint="Keys, models and the x-switchboard-cache-ttl header may set their own.">
+              <input name="cacheTtl" inputMode="numeric" value={cacheTtl} onChange={(e) => setCacheTtl(e.target.value)} />
+            </Field>
+            <Field label="Share answers" hint="Each key its own, or every key of a group.">
+              <select name="cacheScope" value={cacheScope} onChange={(e) => setCacheScope(e.target.value as 'key' | 'group')}>
+                <option value="key">per key</option>
+                <option value="group">per group</option>
+              </select>
+            </Field>
+            <ActionButton
+              className="primary"
+              onError={setError}
+              onClick={patch({ cache: { enabled: cacheOn, ttlSeconds: Number(cacheTtl), scope: cacheScope } }, 'Cache settings')}
+            >
+              Save cache settings
+            </ActionButton>
+          </div>
+        </Card>
+      )}
       <Card title="Body logging and redaction">
         <div className="form">
           <Field label="Log request and response bodies" hint="metadata: sizes and shapes only; full: the bodies, redacted as below.">
