@@ -66,6 +66,9 @@ export interface Key {
   models: string[] | null;
   limits: KeyLimits | null;
   budget: KeyBudget | null;
+  /** Present when the gateway has the response cache / IP allowlists. */
+  cache?: boolean | { ttlSeconds: number } | null;
+  ipAllowlist?: string[] | null;
   source: string;
   createdAt: number;
   revokedAt: number | null;

@@ -3,13 +3,16 @@ import { messageOf } from '../api.js';
 import { ErrorNote, Field, splitList } from '../components/ui.js';
 import type { Key, KeyBudget, KeyLimits } from '../types.js';
 
-/** The fields of a key that can be set: name (at creation only), group, models, limits, budget. */
+/** The fields of a key that can be set: name (at creation only), group, models, limits, budget, cache, IP allowlist. */
 export interface KeyFields {
   name: string;
   group: string;
   models: string[] | null;
   limits: KeyLimits | null;
   budget: KeyBudget | null;
+  /** null: as the gateway and model settings say. */
+  cache: boolean | { ttlSeconds: number } | null;
+  ipAllowlist: string[] | null;
 }
 
 const num = (text: string) => (text.trim() === '' ? undefined : Number(text));
@@ -25,6 +28,8 @@ export function KeyForm(props: { initial?: Key; knownModels: string[]; onSubmit:
   const [budgetUsd, setBudgetUsd] = useState(String(k?.budget?.usd ?? ''));
   const [budgetTokens, setBudgetTokens] = useState(String(k?.budget?.tokens ?? ''));
   const [period, setPeriod] = useState<KeyBudget['period']>(k?.budget?.period ?? 'month');
+  const [cache, setCache] = useState(k?.cache === undefined || k.cache === null ? 'inherit' : k.cache === false ? 'off' : 'on');
+  const [allowlist, setAllowlist] = useState(k?.ipAllowlist?.join(', ') ?? '');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
@@ -35,6 +40,7 @@ export function KeyForm(props: { initial?: Key; knownModels: string[]; onSubmit:
     const budget = { usd: num(budgetUsd), tokens: num(budgetTokens), period };
     const hasBudget = budget.usd !== undefined || budget.tokens !== undefined;
     const list = splitList(models);
+    const addresses = splitList(allowlist);
     setBusy(true);
     setError(undefined);
     try {
@@ -44,6 +50,9 @@ export function KeyForm(props: { initial?: Key; knownModels: string[]; onSubmit:
         models: list.length > 0 ? list : null,
         limits: hasLimits ? JSON.parse(JSON.stringify(limits)) : null,
         budget: hasBudget ? JSON.parse(JSON.stringify(budget)) : null,
+        // A key that had a TTL of its own keeps it while "on" stays chosen.
+        cache: cache === 'inherit' ? null : cache === 'off' ? false : typeof k?.cache === 'object' && k.cache !== null ? k.cache : true,
+        ipAllowlist: addresses.length > 0 ? addresses : null,
       });
     } catch (err) {
       setError(messageOf(err));
@@ -98,6 +107,18 @@ export function KeyForm(props: { initial?: Key; knownModels: string[]; onSubmit:
           </Field>
         </div>
       </fieldset>
+      <div className="row3">
+        <Field label="Response cache" hint="Off keeps this key's prompts out of the cache whatever is asked.">
+          <select name="cache" value={cache} onChange={(e) => setCache(e.target.value)}>
+            <option value="inherit">as the gateway and model say</option>
+            <option value="on">on</option>
+            <option value="off">off</option>
+          </select>
+        </Field>
+        <Field label="IP allowlist" hint="Comma-separated addresses or CIDRs; empty: any address.">
+          <input name="ipAllowlist" value={allowlist} onChange={(e) => setAllowlist(e.target.value)} placeholder="10.0.0.0/8, 2001:db8::/32" />
+        </Field>
+      </div>
       <ErrorNote error={error} />
       <div className="form-actions">
         <button type="button" onClick={props.onCancel}>

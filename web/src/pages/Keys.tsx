@@ -46,13 +46,15 @@ export function KeysPage() {
           ...(fields.models ? { models: fields.models } : {}),
           ...(fields.limits ? { limits: fields.limits } : {}),
           ...(fields.budget ? { budget: fields.budget } : {}),
+          ...(fields.cache !== null ? { cache: fields.cache } : {}),
+          ...(fields.ipAllowlist ? { ipAllowlist: fields.ipAllowlist } : {}),
         },
       });
       setCreated(made);
     } else if (editing) {
       await api(`/keys/${encodeURIComponent(editing.id)}`, {
         method: 'PATCH',
-        body: { group: fields.group, models: fields.models, limits: fields.limits, budget: fields.budget },
+        body: { group: fields.group, models: fields.models, limits: fields.limits, budget: fields.budget, cache: fields.cache, ipAllowlist: fields.ipAllowlist },
       });
     }
     setEditing(null);
