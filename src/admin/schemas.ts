@@ -29,6 +29,9 @@ export const createUpstreamBody = upstreamSchema;
 /** POST /upstreams/:id/credentials: one credential as the config file declares one. */
 export const createCredentialBody = credentialSchema;
 
+/** PUT /upstreams/:id/credentials/order: every credential id of the pool, in the new order. */
+export const credentialOrderBody = z.strictObject({ ids: z.array(z.string().min(1)).min(1) });
+
 /**
  * PATCH /upstreams/:id. Built from the config fields with their defaults
  * removed: zod 4 applies a default even inside `.optional()`, which would

@@ -9,6 +9,7 @@ import { conflict, invalid, notFound, readBody } from './errors.js';
 import { SECRET_HELP } from '../policy/secrets.js';
 import {
   createCredentialBody,
+  credentialOrderBody,
   createUpstreamBody,
   patchUpstreamBody,
   type CredentialView,
@@ -83,6 +84,17 @@ export function upstreamRoutes(ctx: GatewayContext): Hono {
     await ctx.store.upstreams.putCredential(record);
     await ctx.catalog.reload();
     return c.json(credentialView(record), 201);
+  });
+
+  app.put('/:id/credentials/order', async (c) => {
+    const upstream = await findUpstream(ctx, c.req.param('id'));
+    const { ids } = await readBody(c, credentialOrderBody);
+    const pool = upstream.credentials.map((cred) => cred.id);
+    const same = ids.length === pool.length && new Set(ids).size === ids.length && ids.every((id) => pool.includes(id));
+    if (!same) throw invalid([{ path: 'ids', message: `must list each credential of the pool once: ${pool.join(', ')}` }], 'invalid_body');
+    await ctx.store.upstreams.orderCredentials(upstream.id, ids);
+    await ctx.catalog.reload();
+    return c.json(upstreamView(await findUpstream(ctx, upstream.id)));
   });
 
   app.delete('/:id/credentials/:credentialId', async (c) => {

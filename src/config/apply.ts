@@ -65,6 +65,10 @@ export async function applyConfig(config: Config, store: Store, box: SecretBox):
     // Credentials the file used to list under its own ids are removed with it.
     for (const old of previous)
       if (old.id.startsWith(`${u.id}#`) && !wanted.has(old.id)) await store.upstreams.deleteCredential(u.id, old.id);
+    // The file's order is the pool's order; credentials added elsewhere follow.
+    const order = [...wanted];
+    const stored = (await store.upstreams.list()).find((s) => s.id === u.id)?.credentials.map((c) => c.id) ?? [];
+    if (order.some((id, i) => stored[i] !== id)) await store.upstreams.orderCredentials(u.id, [...order, ...stored.filter((id) => !wanted.has(id))]);
   }
 
   for (const m of config.models) await store.models.put({ id: m.id, routes: m.routes });

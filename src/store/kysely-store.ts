@@ -35,7 +35,14 @@ export async function createKyselyStore(db: Kysely<Database>): Promise<Store> {
       async list() {
         const [rows, creds] = await Promise.all([
           db.selectFrom('upstreams').selectAll().orderBy('id').execute(),
-          db.selectFrom('credentials').selectAll().orderBy('created_at').orderBy('id').execute(),
+          db
+            .selectFrom('credentials')
+            .selectAll()
+            .orderBy(sql`position is null`)
+            .orderBy('position')
+            .orderBy('created_at')
+            .orderBy('id')
+            .execute(),
         ]);
         return rows.map((row): UpstreamRecord => {
           const options = { speaks: ['chat'], ...JSON.parse(row.options) } as Pick<UpstreamRecord, 'strategy' | 'speaks' | 'models' | 'headers' | 'timeouts' | 'settings'>;
@@ -109,6 +116,13 @@ export async function createKyselyStore(db: Kysely<Database>): Promise<Store> {
             .executeTakeFirst();
           await bump(trx);
           return Number(res.numDeletedRows) > 0;
+        });
+      },
+      async orderCredentials(upstreamId, ids) {
+        await db.transaction().execute(async (trx) => {
+          for (const [position, id] of ids.entries())
+            await trx.updateTable('credentials').set({ position }).where('upstream_id', '=', upstreamId).where('id', '=', id).execute();
+          await bump(trx);
         });
       },
       // No revision bump: a running gateway keeps the credentials it decrypted until it restarts with the new secret.

@@ -215,6 +215,12 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('api_keys').addColumn('ip_allowlist', 'text').execute();
     },
   },
+  '0007_credential_order': {
+    async up(db: Kysely<any>) {
+      // A pool's order (round-robin sequence, retry order); null sorts after, by creation.
+      await db.schema.alterTable('credentials').addColumn('position', 'integer').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

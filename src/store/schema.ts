@@ -41,6 +41,8 @@ export interface CredentialsTable {
   weight: number;
   enabled: number;
   created_at: number;
+  /** Place in the pool's order; null: after the placed ones, by creation. */
+  position: number | null;
 }
 
 export interface ModelsTable {

@@ -28,6 +28,8 @@ export interface Store {
     delete(id: string): Promise<boolean>;
     putCredential(credential: CredentialRecord): Promise<void>;
     deleteCredential(upstreamId: string, credentialId: string): Promise<boolean>;
+    /** Puts a pool's credentials in this order (the round-robin sequence and retry order); ids must be the pool's. */
+    orderCredentials(upstreamId: string, ids: string[]): Promise<void>;
     /** Replaces the sealed values of existing credentials, all or none (secret rotation). */
     resealCredentials(updates: { id: string; secretEnc: string }[]): Promise<void>;
   };

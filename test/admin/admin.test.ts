@@ -525,6 +525,7 @@ describe('OpenAPI document', () => {
         'PUT /limits/global',
         'PUT /limits/groups/{id}',
         'PUT /models/{id}',
+        'PUT /upstreams/{id}/credentials/order',
         'PUT /prices/{model}',
       ].sort(),
     );

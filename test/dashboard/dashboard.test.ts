@@ -177,6 +177,21 @@ describe.skipIf(!canRun)('dashboard in a browser', () => {
     expect(text).toContain('sk-…-key');
     expect(text).not.toContain('sk-second-upstream-key');
     expect(await card.locator('.badge', { hasText: 'healthy' }).count()).toBe(1);
+
+    // A second credential, then the first moved after it from the page: the pool's order changes.
+    const added = await fetch(`${gw.url}/admin/api/upstreams/second/credentials`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'second-b', key: 'sk-second-spare-key' }),
+    });
+    expect(added.status).toBe(201);
+    await page.reload();
+    await card.locator('tr[data-credential="second-b"]').waitFor();
+    const firstId = (await card.locator('tr[data-credential]').first().getAttribute('data-credential'))!;
+    await card.locator(`tr[data-credential="${firstId}"]`).getByRole('button', { name: 'Later in the pool' }).click();
+    await expect.poll(async () => (await card.locator('tr[data-credential]').first().getAttribute('data-credential'))).toBe('second-b');
+    const pool = (await gw.ctx.store.upstreams.list()).find((u) => u.id === 'second')!;
+    expect(pool.credentials.map((c) => c.id)).toEqual(['second-b', firstId]);
     await shot('upstreams');
   });
 

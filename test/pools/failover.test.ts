@@ -74,6 +74,23 @@ describe('credential pools', () => {
     expect(backup.calls).toHaveLength(0);
   });
 
+  it('follows the order an admin gives the pool, and refuses an order that is not the pool', async () => {
+    const put = (ids: string[]) =>
+      admin('/upstreams/pool/credentials/order', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ids }) });
+    let res = await put(['cred-3', 'cred-1', 'cred-2']);
+    expect(res.status).toBe(200);
+    expect(res.body.credentials.map((c: { id: string }) => c.id)).toEqual(['cred-3', 'cred-1', 'cred-2']);
+    gw.ctx.catalog.current().upstreams.get('pool')!.cursor = 0;
+    for (let i = 0; i < 3; i++) await ask();
+    expect(chatCalls(main).map(keyOf)).toEqual([POOL_KEYS[2], POOL_KEYS[0], POOL_KEYS[1]]);
+
+    res = await put(['cred-1', 'cred-2']);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/each credential of the pool once/);
+    expect((await put(['cred-1', 'cred-1', 'cred-2'])).status).toBe(400);
+    expect((await put(['cred-1', 'cred-2', 'cred-3'])).status).toBe(200);
+  });
+
   it('moves a 429 to the next credential, cools the first until its Retry-After, and logs both tries', async () => {
     main.failNext({ kind: 'status', status: 429, headers: { 'retry-after': '30' } }, 1, withKey(POOL_KEYS[0]));
     // Start the rotation at the first credential.

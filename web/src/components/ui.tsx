@@ -115,6 +115,8 @@ export function ActionButton(props: {
   confirm?: string;
   onError?: (message: string) => void;
   testId?: string;
+  /** Tooltip and accessible name, for buttons that show only a symbol. */
+  title?: string;
 }) {
   const [busy, setBusy] = useState(false);
   const run = async () => {
@@ -129,7 +131,7 @@ export function ActionButton(props: {
     }
   };
   return (
-    <button type="button" className={props.className ?? 'small'} disabled={busy} onClick={() => void run()} data-testid={props.testId}>
+    <button type="button" className={props.className ?? 'small'} disabled={busy} onClick={() => void run()} data-testid={props.testId} title={props.title} aria-label={props.title}>
       {busy ? '…' : props.children}
     </button>
   );

@@ -222,8 +222,15 @@ function UpstreamCard(props: {
               </tr>
             </thead>
             <tbody>
-              {u.credentials.map((c) => {
+              {u.credentials.map((c, i) => {
                 const h = { ...c, ...props.health.get(c.id) };
+                // The pool's order is its round-robin sequence and retry order.
+                const move = (to: number) =>
+                  act(async () => {
+                    const ids = u.credentials.map((x) => x.id);
+                    ids.splice(to, 0, ids.splice(i, 1)[0]);
+                    await api(`${path}/credentials/order`, { method: 'PUT', body: { ids } });
+                  });
                 const credPath = `${path}/credentials/${encodeURIComponent(c.id)}`;
                 const state = h.state ?? (c.enabled ? 'healthy' : 'disabled');
                 return (
@@ -249,6 +256,16 @@ function UpstreamCard(props: {
                       {h.lastError ?? <span className="muted">—</span>}
                     </td>
                     <td className="nowrap">
+                      {u.credentials.length > 1 && (
+                        <>
+                          <ActionButton className="small" title="Earlier in the pool" onError={props.onError} onClick={move(Math.max(0, i - 1))}>
+                            ↑
+                          </ActionButton>
+                          <ActionButton className="small" title="Later in the pool" onError={props.onError} onClick={move(Math.min(u.credentials.length - 1, i + 1))}>
+                            ↓
+                          </ActionButton>{' '}
+                        </>
+                      )}
                       <ActionButton
                         onError={props.onError}
                         onClick={act(async () => {
