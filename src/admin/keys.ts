@@ -2,8 +2,8 @@ import { Hono } from 'hono';
 import type { GatewayContext } from '../gateway/context.js';
 import { displayPrefix, generateClientKey, hashClientKey, newId } from '../policy/keys.js';
 import type { KeyRecord } from '../store/types.js';
-import { conflict, notFound, readBody } from './errors.js';
-import { createKeyBody, patchKeyBody, type KeyView } from './schemas.js';
+import { conflict, notFound, readBody, readQuery } from './errors.js';
+import { createKeyBody, keysQuery, patchKeyBody, type KeyView } from './schemas.js';
 
 /**
  * /keys: client keys. The plaintext exists only in the response that creates
@@ -13,7 +13,17 @@ import { createKeyBody, patchKeyBody, type KeyView } from './schemas.js';
 export function keyRoutes(ctx: GatewayContext): Hono {
   const app = new Hono();
 
-  app.get('/', async (c) => c.json({ data: (await ctx.store.keys.list()).map(keyView) }));
+  app.get('/', async (c) => {
+    const { q, revoked, limit, offset } = readQuery(c, keysQuery);
+    const needle = q?.toLowerCase();
+    const matching = (await ctx.store.keys.list()).filter(
+      (k) =>
+        (revoked === 'include' || (revoked === 'only') === (k.revokedAt !== null)) &&
+        (!needle || [k.name, k.group, k.prefix].some((text) => text.toLowerCase().includes(needle))),
+    );
+    const end = limit === undefined ? matching.length : offset + limit;
+    return c.json({ data: matching.slice(offset, end).map(keyView), hasMore: end < matching.length, total: matching.length });
+  });
 
   app.get('/:id', async (c) => c.json(keyView(await findKey(ctx, c.req.param('id')))));
 

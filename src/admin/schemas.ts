@@ -128,6 +128,17 @@ export const logsQuery = z.object({
   offset: integer(0).default(0),
 });
 
+/** GET /keys: without `limit`, every key (the CLI and scripts); with it, one page. */
+export const keysQuery = z.object({
+  q: z.string().min(1).optional().describe('text found in the name, group or prefix'),
+  revoked: z.enum(['include', 'exclude', 'only']).default('include'),
+  limit: integer(1)
+    .transform((n) => Math.min(n, MAX_LOG_LIMIT))
+    .optional()
+    .describe(`a page of at most ${MAX_LOG_LIMIT}; absent: every key`),
+  offset: integer(0).default(0),
+});
+
 // ---- responses ---------------------------------------------------------------
 
 export const credentialView = z.object({
@@ -278,6 +289,12 @@ export const logRecordView = z.object({
   savedTokens: z.number().int().optional().describe('on a cache hit: the tokens the stored answer cost when it was made'),
   error: z.string().nullable(),
   metadata: z.unknown(),
+});
+
+export const keyPageView = z.object({
+  data: z.array(keyView),
+  hasMore: z.boolean(),
+  total: z.number().int().describe('keys matching the filters, all pages'),
 });
 
 export const logPageView = z.object({

@@ -553,3 +553,25 @@ describe('OpenAPI document', () => {
     expect(doc.paths['/openapi.json'].get.security).toEqual([]);
   });
 });
+
+// Last: it adds keys that earlier tests' exact lists would not expect.
+describe('key list pages', () => {
+  it('pages on the server, searches name, group and prefix, and filters revoked keys', async () => {
+    for (const name of ['page-a', 'page-b', 'page-c']) expect((await admin('POST', '/keys', { name, group: 'paging-team' })).status).toBe(201);
+    const first = await admin('GET', '/keys?q=paging-team&limit=2');
+    expect(first.body.data.map((k: { name: string }) => k.name)).toEqual(['page-a', 'page-b']);
+    expect(first.body).toMatchObject({ hasMore: true, total: 3 });
+    const second = await admin('GET', '/keys?q=paging-team&limit=2&offset=2');
+    expect(second.body.data.map((k: { name: string }) => k.name)).toEqual(['page-c']);
+    expect(second.body.hasMore).toBe(false);
+
+    const c = second.body.data[0] as { id: string; prefix: string };
+    expect((await admin('GET', `/keys?q=${encodeURIComponent(c.prefix)}`)).body.data.map((k: { id: string }) => k.id)).toEqual([c.id]);
+    expect((await admin('POST', `/keys/${c.id}/revoke`)).status).toBe(200);
+    expect((await admin('GET', '/keys?q=paging-team&revoked=exclude')).body.total).toBe(2);
+    expect((await admin('GET', '/keys?q=paging-team&revoked=only')).body.data.map((k: { name: string }) => k.name)).toEqual(['page-c']);
+    // Without a limit: every key, as before.
+    expect((await admin('GET', '/keys')).body.data.length).toBeGreaterThanOrEqual(3);
+    expect((await admin('GET', '/keys?limit=0')).status).toBe(400);
+  });
+});

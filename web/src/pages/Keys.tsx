@@ -8,6 +8,8 @@ import { optional, useLoad } from '../use-load.js';
 import { KeyForm, type KeyFields } from './KeyForm.js';
 
 const DAY_MS = 86_400_000;
+/** Keys per page; the list pages on the server. */
+const PAGE_SIZE = 50;
 
 /** A key's live counters, as GET /keys/:id/limits reports them (when the gateway has it). */
 interface KeyStatus {
@@ -19,22 +21,27 @@ export function KeysPage() {
   const [editing, setEditing] = useState<Key | 'new' | null>(null);
   const [created, setCreated] = useState<(Key & { key: string }) | null>(null);
   const [actionError, setActionError] = useState<string>();
+  const [search, setSearch] = useState('');
+  const [offset, setOffset] = useState(0);
 
   const keys = useLoad(async () => {
+    const query = { limit: PAGE_SIZE, offset, revoked: showRevoked ? 'include' : 'exclude', ...(search.trim() ? { q: search.trim() } : {}) };
     const [list, usage, models] = await Promise.all([
-      api<Page<Key>>('/keys'),
+      api<Page<Key> & { total?: number }>('/keys', { query }),
       api<UsageReport>('/usage', { query: { by: 'key', from: Date.now() - 30 * DAY_MS } }),
       api<Page<Model>>('/models'),
     ]);
-    const active = list.data.filter((k) => k.revokedAt === null).slice(0, 100);
+    const active = list.data.filter((k) => k.revokedAt === null);
     const statuses = await Promise.all(active.map((k) => optional(api<KeyStatus>(`/keys/${encodeURIComponent(k.id)}/limits`)).catch(() => null)));
     return {
       keys: list.data,
+      hasMore: list.hasMore ?? false,
+      total: list.total ?? list.data.length,
       usage: new Map(usage.rows.map((r) => [r.value, r])),
       status: new Map(active.map((k, i) => [k.id, statuses[i]])),
       models: models.data.map((m) => m.id),
     };
-  }, []);
+  }, [offset, showRevoked, search]);
 
   const save = async (fields: KeyFields) => {
     if (editing === 'new') {
@@ -61,7 +68,7 @@ export function KeysPage() {
     keys.reload();
   };
 
-  const shown = keys.data?.keys.filter((k) => showRevoked || k.revokedAt === null) ?? [];
+  const shown = keys.data?.keys ?? [];
   return (
     <div className="page">
       <div className="toolbar">
@@ -69,8 +76,27 @@ export function KeysPage() {
           New key
         </button>
         <label className="check">
-          <input type="checkbox" checked={showRevoked} onChange={(e) => setShowRevoked(e.target.checked)} /> Show revoked
+          <input
+            type="checkbox"
+            checked={showRevoked}
+            onChange={(e) => {
+              setShowRevoked(e.target.checked);
+              setOffset(0);
+            }}
+          />{' '}
+          Show revoked
         </label>
+        <input
+          type="search"
+          name="keySearch"
+          aria-label="Search keys"
+          placeholder="name, group or prefix"
+          value={search}
+          onChange={(e) => {
+            setSearch(e.target.value);
+            setOffset(0);
+          }}
+        />
       </div>
       <ErrorNote error={keys.error} onRetry={keys.reload} />
       <ErrorNote error={actionError} />
@@ -113,6 +139,19 @@ export function KeysPage() {
                   ))}
                 </tbody>
               </table>
+            </div>
+          )}
+          {(offset > 0 || keys.data.hasMore) && (
+            <div className="pager">
+              <button type="button" className="small" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
+                Newer
+              </button>
+              <span className="muted">
+                {offset + 1}–{offset + shown.length} of {keys.data.total}
+              </span>
+              <button type="button" className="small" disabled={!keys.data.hasMore} onClick={() => setOffset(offset + PAGE_SIZE)}>
+                More
+              </button>
             </div>
           )}
         </Card>
