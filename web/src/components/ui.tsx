@@ -144,3 +144,20 @@ export function splitList(text: string): string[] {
     .map((s) => s.trim())
     .filter(Boolean);
 }
+
+/** A form's error line and its Cancel / submit buttons; the submit label reads `busyLabel` while it runs. */
+export function FormFooter(props: { error?: string; busy: boolean; label: string; busyLabel: string; onCancel: () => void }) {
+  return (
+    <>
+      <ErrorNote error={props.error} />
+      <div className="form-actions">
+        <button type="button" onClick={props.onCancel}>
+          Cancel
+        </button>
+        <button type="submit" className="primary" disabled={props.busy}>
+          {props.busy ? props.busyLabel : props.label}
+        </button>
+      </div>
+    </>
+  );
+}

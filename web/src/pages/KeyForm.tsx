@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { messageOf } from '../api.js';
-import { ErrorNote, Field, splitList } from '../components/ui.js';
+import { Field, FormFooter, splitList } from '../components/ui.js';
 import type { Key, KeyBudget, KeyLimits } from '../types.js';
 
 /** The fields of a key that can be set: name (at creation only), group, models, limits, budget, cache, IP allowlist. */
@@ -119,15 +119,7 @@ export function KeyForm(props: { initial?: Key; knownModels: string[]; onSubmit:
           <input name="ipAllowlist" value={allowlist} onChange={(e) => setAllowlist(e.target.value)} placeholder="10.0.0.0/8, 2001:db8::/32" />
         </Field>
       </div>
-      <ErrorNote error={error} />
-      <div className="form-actions">
-        <button type="button" onClick={props.onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Saving…' : k ? 'Save' : 'Create key'}
-        </button>
-      </div>
+      <FormFooter error={error} busy={busy} label={k ? 'Save' : 'Create key'} busyLabel="Saving…" onCancel={props.onCancel} />
     </form>
   );
 }

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api, messageOf } from '../api.js';
-import { ErrorNote, Field, splitList } from '../components/ui.js';
+import { Field, FormFooter, splitList } from '../components/ui.js';
 import type { Upstream } from '../types.js';
 
 export const KINDS = ['openai', 'anthropic', 'gemini', 'azure', 'copilot', 'codex', 'mock'];
@@ -84,23 +84,9 @@ export function AddUpstreamForm(props: { onDone: () => void; onCancel: () => voi
         <Field label="Models it serves under their own ids" hint="Comma-separated; optional.">
           <input name="models" value={models} onChange={(e) => setModels(e.target.value)} />
         </Field>
-        <Field label="Credential strategy">
-          <select name="strategy" value={strategy} onChange={(e) => setStrategy(e.target.value)}>
-            {STRATEGIES.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-        </Field>
+        <StrategyField value={strategy} onChange={setStrategy} />
       </div>
-      <ErrorNote error={error} />
-      <div className="form-actions">
-        <button type="button" onClick={props.onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Adding…' : 'Add upstream'}
-        </button>
-      </div>
+      <FormFooter error={error} busy={busy} label="Add upstream" busyLabel="Adding…" onCancel={props.onCancel} />
     </form>
   );
 }
@@ -131,25 +117,11 @@ export function EditUpstreamForm(props: { upstream: Upstream; onDone: () => void
       <Field label="Models it serves under their own ids" hint="Comma-separated.">
         <input name="models" value={models} onChange={(e) => setModels(e.target.value)} />
       </Field>
-      <Field label="Credential strategy">
-        <select name="strategy" value={strategy} onChange={(e) => setStrategy(e.target.value)}>
-          {STRATEGIES.map((s) => (
-            <option key={s}>{s}</option>
-          ))}
-        </select>
-      </Field>
+      <StrategyField value={strategy} onChange={setStrategy} />
       <label className="check">
         <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} /> Enabled
       </label>
-      <ErrorNote error={error} />
-      <div className="form-actions">
-        <button type="button" onClick={props.onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Saving…' : 'Save'}
-        </button>
-      </div>
+      <FormFooter error={error} busy={busy} label="Save" busyLabel="Saving…" onCancel={props.onCancel} />
     </form>
   );
 }
@@ -179,15 +151,20 @@ export function AddCredentialForm(props: { upstream: Upstream; onDone: () => voi
           <input name="weight" type="number" min={1} value={weight} onChange={(e) => setWeight(e.target.value)} />
         </Field>
       </div>
-      <ErrorNote error={error} />
-      <div className="form-actions">
-        <button type="button" onClick={props.onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Adding…' : 'Add credential'}
-        </button>
-      </div>
+      <FormFooter error={error} busy={busy} label="Add credential" busyLabel="Adding…" onCancel={props.onCancel} />
     </form>
+  );
+}
+
+/** How the pool spreads requests (docs/pools.md). */
+function StrategyField(props: { value: string; onChange: (value: string) => void }) {
+  return (
+    <Field label="Credential strategy">
+      <select name="strategy" value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+        {STRATEGIES.map((s) => (
+          <option key={s}>{s}</option>
+        ))}
+      </select>
+    </Field>
   );
 }
