@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { GatewayContext } from '../gateway/context.js';
+import { ZERO_USAGE } from '../store/types.js';
 import type { LogStatsFigures } from '../store/log-stats.js';
 import { invalid, readQuery } from './errors.js';
 import { instant } from './schemas.js';
@@ -127,11 +128,7 @@ function fillBuckets(from: number, to: number, size: number, found: (LogStatsFig
   const empty: LogStatsFigures = {
     requests: 0,
     errors: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    cacheReadTokens: 0,
-    cacheWriteTokens: 0,
-    reasoningTokens: 0,
+    ...ZERO_USAGE,
     costUsd: null,
     cacheHits: 0,
     cacheLookups: 0,

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { GatewayContext } from '../gateway/context.js';
-import type { UsageRow } from '../store/types.js';
+import { ZERO_USAGE, type UsageRow } from '../store/types.js';
 import { roundUsd } from '../usage/cost.js';
 import { invalid, readQuery } from './errors.js';
 import { usageQuery, type UsageReportView, type UsageRowView } from './schemas.js';
@@ -40,11 +40,7 @@ function totalsOf(rows: UsageRow[]): UsageReportView['totals'] {
   const totals: UsageReportView['totals'] = {
     requests: 0,
     errors: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    cacheReadTokens: 0,
-    cacheWriteTokens: 0,
-    reasoningTokens: 0,
+    ...ZERO_USAGE,
     costUsd: null,
     unpricedRequests: 0,
   };
