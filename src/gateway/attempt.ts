@@ -10,6 +10,7 @@ import { GatewayError } from '../protocols/errors.js';
 import type { ClientBody, UrlHints } from '../protocols/requests.js';
 import type { UpstreamReply } from '../providers/provider.js';
 import { UpstreamFailure } from '../providers/http.js';
+import { UpstreamStatusError } from '../providers/upstream-json.js';
 import type { Candidate } from '../routing/plan.js';
 import { judgeFailure, judgeReply, type Failure } from '../routing/verdict.js';
 import { codecFor } from '../translate/registry.js';
@@ -125,12 +126,13 @@ export async function attemptUpstreams(
         lastError = undefined;
       } catch (err) {
         if (ex.upstreamSignal.aborted) throw err;
-        if (!(err instanceof UpstreamFailure)) throw err;
+        if (!(err instanceof UpstreamFailure) && !(err instanceof UpstreamStatusError)) throw err;
         const failure = judgeFailure(err);
         const now = ctx.now();
         if (credential) ctx.pools.failed(credential.id, failure, now);
         attempts.push({ upstream: upstream.id, credential: credential?.id ?? null, status: null, error: failure.reason, ms: now - started });
-        lastError = err;
+        // A token exchange or refresh that failed is the credential's problem, told as a 502 like any refusal.
+        lastError = err instanceof UpstreamStatusError ? new GatewayError('SB_ERR_UPSTREAM_UNREACHABLE', `upstream credential unusable: ${failure.reason}`) : err;
         lastReply = undefined;
       } finally {
         if (credential && !served) ctx.pools.end(credential.id);

@@ -1,5 +1,6 @@
 import type { ReplyHeaders } from '../providers/http.js';
 import { UpstreamFailure } from '../providers/http.js';
+import { UpstreamStatusError } from '../providers/upstream-json.js';
 
 /** A failed try, by what it says about the credential that made it. */
 export type Failure =
@@ -32,8 +33,19 @@ export function judgeReply(status: number, headers: ReplyHeaders, errorText: str
   return { kind: 'client-error' };
 }
 
-/** Judges a try that got no answer (connect error, timeout, reset); a client that left is not the upstream's fault. */
+/**
+ * Judges a try that got no answer (connect error, timeout, reset), or whose
+ * credential could not be turned into a usable token first (a Copilot token
+ * exchange or a Codex refresh answering non-2xx: `UpstreamStatusError`).
+ */
 export function judgeFailure(err: unknown): Failure {
+  if (err instanceof UpstreamStatusError) {
+    const reason = `${err.message}${err.detail ? `: ${err.detail.slice(0, 200)}` : ''}`;
+    if (err.status === 401 || err.status === 402 || err.status === 403 || (err.status === 400 && /invalid_grant|refresh_token/i.test(err.detail)))
+      return { kind: 'disable', reason: `refused the credential (${err.status}): ${reason}` };
+    if (err.status === 429) return { kind: 'rate-limited', reason, retryAfterMs: null };
+    return { kind: 'unavailable', reason };
+  }
   if (err instanceof UpstreamFailure) return { kind: 'unavailable', reason: err.message };
   return { kind: 'unavailable', reason: (err as Error)?.message ?? String(err) };
 }

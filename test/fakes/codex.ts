@@ -24,11 +24,14 @@ export function startFakeCodex(opts: { accountId: string; isLiveToken: (token: s
         });
       }
       if (ctx.call.method === 'POST' && ctx.url.pathname === '/responses') {
-        const body = ctx.call.body as { stream?: unknown; store?: unknown; instructions?: unknown } | undefined;
+        const body = ctx.call.body as ({ stream?: unknown; store?: unknown; instructions?: unknown } & Record<string, unknown>) | undefined;
         if (body?.stream !== true) return sendJson(ctx, 400, { detail: 'Stream must be set to true' });
         if (body.store !== false) return sendJson(ctx, 400, { detail: 'Store must be set to false' });
         if (typeof body.instructions !== 'string') return sendJson(ctx, 400, { detail: 'Instructions are required' });
-        return responses(ctx, 0);
+        // The backend refuses the sampling and length parameters the public API takes.
+        for (const field of ['max_output_tokens', 'temperature', 'top_p'])
+          if (field in body) return sendJson(ctx, 400, { detail: `Unsupported parameter: ${field}` });
+        return responses(ctx, 0, { unstored: true });
       }
       return sendJson(ctx, 404, { detail: 'Not Found' });
     },

@@ -211,8 +211,12 @@ function streamEvents(response: Record<string, unknown>, p: Plan, done: Record<s
   return events;
 }
 
-/** POST /v1/responses, after openai.ts checked the key. */
-export async function responses(ctx: RequestContext, chunkDelayMs: number): Promise<void> {
+/**
+ * POST /v1/responses, after openai.ts checked the key. `unstored`: the final
+ * streamed response carries `output: []`, as the ChatGPT (Codex) backend does
+ * with `store: false`; the items come only as `response.output_item.done`.
+ */
+export async function responses(ctx: RequestContext, chunkDelayMs: number, options: { unstored?: boolean } = {}): Promise<void> {
   const body: unknown = ctx.call.body;
   if (!isRecord(body)) {
     return badRequest(ctx, 'We could not parse the JSON body of your request. The OpenAI API expects a JSON payload.', null, null);
@@ -246,6 +250,7 @@ export async function responses(ctx: RequestContext, chunkDelayMs: number): Prom
   if (body.stream !== true) return sendJson(ctx, 200, done);
 
   const sse = await openSse(ctx, chunkDelayMs);
-  for (const [type, data] of streamEvents(response, p, done)) if (!(await sse.send(JSON.stringify(data), type))) return;
+  const final = options.unstored ? { ...done, output: [] } : done;
+  for (const [type, data] of streamEvents(response, p, final)) if (!(await sse.send(JSON.stringify(data), type))) return;
   sse.end();
 }

@@ -126,6 +126,49 @@ describe('copilot upstream: device-flow sign-in, token exchange, chat', () => {
   });
 });
 
+describe('copilot: a revoked GitHub token in the pool', () => {
+  let github: FakeGitHub;
+  let copilot: FakeUpstream;
+  let gw: NodeGateway;
+
+  beforeAll(async () => {
+    let github_: FakeGitHub | undefined;
+    copilot = await startFakeCopilot({ isLiveToken: (t) => github_?.isLiveCopilotToken(t) ?? false });
+    github = github_ = await startFakeGitHub({ copilotApiUrl: copilot.url });
+    gw = await startTestGateway({
+      extra: {
+        upstreams: [
+          {
+            id: 'cp',
+            kind: 'copilot',
+            baseUrl: copilot.url,
+            auth: { githubUrl: github.url, githubApiUrl: github.url },
+            credentials: [{ id: 'gh-revoked', key: 'gho_revoked_000000' }, { id: 'gh-good', key: github.githubToken }],
+          },
+        ],
+        models: [{ id: 'copilot-gpt', routes: [{ upstream: 'cp', model: 'gpt-4o' }] }],
+        health: { probeIntervalMs: 0 },
+      },
+    });
+  });
+  afterAll(async () => {
+    await gw?.close();
+    await github?.close();
+    await copilot?.close();
+  });
+
+  it('fails over to the good one and benches the revoked one, whose token exchange is refused', async () => {
+    const client = new OpenAI({ apiKey: TEST_KEY, baseURL: `${gw.url}/v1`, maxRetries: 0 });
+    gw.ctx.catalog.current().upstreams.get('cp')!.cursor = 0;
+    for (let i = 0; i < 4; i++) {
+      const answer = await client.chat.completions.create({ model: 'copilot-gpt', messages: [{ role: 'user', content: 'hi' }] });
+      expect(answer.choices[0].message.content).toBeTruthy();
+    }
+    expect(gw.ctx.pools.state('gh-revoked')).toMatchObject({ state: 'disabled' });
+    expect(gw.ctx.pools.state('gh-revoked').reason).toMatch(/refused the credential \(401\)/);
+  });
+});
+
 describe('switchboard upstream login copilot', () => {
   let github: FakeGitHub;
   let copilot: FakeUpstream;

@@ -34,15 +34,18 @@ export function codexProvider(http: HttpClient, deps: ProviderDeps = {}, now: ()
       if (!call.credential) throw new Error('codex upstreams need a ChatGPT sign-in credential');
       const request = JSON.parse(call.body ?? '{}') as Record<string, unknown>;
       const wantsStream = request.stream === true;
-      const body = JSON.stringify({ ...request, instructions: request.instructions ?? '', stream: true, store: false });
+      // The backend refuses what the public Responses API takes for length and sampling (the Codex CLI never sends them).
+      for (const field of UNSUPPORTED_FIELDS) delete request[field];
+      const instructions = typeof request.instructions === 'string' ? request.instructions : '';
+      const body = JSON.stringify({ ...request, instructions, stream: true, store: false });
       const url = joinUrl(call.upstream.baseUrl ?? CODEX_BASE_URL, '/responses');
       const streamCall: UpstreamCall = { ...call, body, headers: { ...call.headers, accept: 'text/event-stream' } };
 
-      let tokens = await sessions.fresh(call.upstream, call.credential, call.credentialId, signal);
+      let tokens = await sessions.fresh(call.upstream, call.credential, call.credentialId);
       let reply = await sendJson(http, streamCall, url, headersFor(tokens), signal);
       if (reply.status === 401) {
         await discardBody(reply);
-        tokens = await sessions.refused(call.upstream, call.credential, call.credentialId, tokens, signal);
+        tokens = await sessions.refused(call.upstream, call.credential, call.credentialId, tokens);
         reply = await sendJson(http, streamCall, url, headersFor(tokens), signal);
       }
       if (wantsStream || reply.status < 200 || reply.status > 299) return reply;
@@ -54,7 +57,7 @@ export function codexProvider(http: HttpClient, deps: ProviderDeps = {}, now: ()
      */
     async listModels(upstream, credential, signal, credentialId) {
       if (!credential) throw new Error('codex upstreams need a ChatGPT sign-in credential');
-      const tokens = await sessions.fresh(upstream, credential, credentialId, signal);
+      const tokens = await sessions.fresh(upstream, credential, credentialId);
       const url = joinUrl(upstream.baseUrl ?? CODEX_BASE_URL, `/models?client_version=${CODEX_CLIENT_VERSION}`);
       const answer = recordOf(await requestJson(http, upstream, { url, headers: headersFor(tokens) }, signal));
       return arrayOf(answer.models).flatMap((entry) => {
@@ -68,19 +71,29 @@ export function codexProvider(http: HttpClient, deps: ProviderDeps = {}, now: ()
 }
 
 /**
+ * Fields the Codex backend answers 400 "Unsupported parameter" to; a client's
+ * value for them (an Anthropic client's `max_tokens` arrives as
+ * `max_output_tokens`) is dropped rather than failing the request.
+ */
+const UNSUPPORTED_FIELDS = ['max_output_tokens', 'temperature', 'top_p'];
+
+/**
  * Reads a whole Responses stream and answers with its final response object
  * (`response.completed`, or `.incomplete` / `.failed`), as a non-streamed
- * Responses call would.
+ * Responses call would. Unstored responses end with `output: []`: the items
+ * are taken from their `response.output_item.done` events instead.
  * @see https://platform.openai.com/docs/api-reference/responses-streaming
  */
 async function collectResponse(reply: HttpReply): Promise<UpstreamReply> {
   const scanner = new SseScanner();
-  let final: unknown;
+  let final: Record<string, unknown> | undefined;
   let error: unknown;
+  const items: unknown[] = [];
   const consider = (data: string) => {
     if (data === '' || data === '[DONE]') return;
     const event = recordOf(JSON.parse(data));
-    if (event.type === 'response.completed' || event.type === 'response.incomplete' || event.type === 'response.failed') final = event.response;
+    if (event.type === 'response.completed' || event.type === 'response.incomplete' || event.type === 'response.failed') final = recordOf(event.response);
+    else if (event.type === 'response.output_item.done' && typeof event.output_index === 'number') items[event.output_index] = event.item;
     else if (event.type === 'error') error = event;
   };
   const reader = reply.body?.getReader();
@@ -102,7 +115,8 @@ async function collectResponse(reply: HttpReply): Promise<UpstreamReply> {
     const message = recordOf(error).message ?? 'the Codex stream ended without a response';
     return jsonReply(502, headers, { error: { message, type: 'server_error', param: null, code: recordOf(error).code ?? null } });
   }
-  return jsonReply(200, headers, final);
+  const output = Array.isArray(final.output) && final.output.length > 0 ? final.output : items.filter((item) => item !== undefined);
+  return jsonReply(200, headers, { ...final, output });
 }
 
 function jsonReply(status: number, headers: Headers, value: unknown): UpstreamReply {

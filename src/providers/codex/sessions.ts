@@ -24,18 +24,18 @@ export class CodexSessions {
   ) {}
 
   /** Usable tokens for a stored secret, refreshed first when expired or nearly so. */
-  async fresh(upstream: UpstreamRecord, secret: string, credentialId: string | undefined, signal: AbortSignal): Promise<CodexCredential> {
+  async fresh(upstream: UpstreamRecord, secret: string, credentialId: string | undefined): Promise<CodexCredential> {
     const stored = parseCodexCredential(secret);
     const current = this.latest(stored);
     if (current.expires_at === undefined || current.expires_at - REFRESH_MARGIN_MS > this.now()) return current;
-    return this.refresh(upstream, secret, credentialId, current, signal);
+    return this.refresh(upstream, secret, credentialId, current);
   }
 
   /** After a 401: refresh now, unless another request already did since `used` was handed out. */
-  async refused(upstream: UpstreamRecord, secret: string, credentialId: string | undefined, used: CodexCredential, signal: AbortSignal): Promise<CodexCredential> {
+  async refused(upstream: UpstreamRecord, secret: string, credentialId: string | undefined, used: CodexCredential): Promise<CodexCredential> {
     const current = this.latest(parseCodexCredential(secret));
     if (current.access_token !== used.access_token) return current;
-    return this.refresh(upstream, secret, credentialId, current, signal);
+    return this.refresh(upstream, secret, credentialId, current);
   }
 
   private latest(stored: CodexCredential): CodexCredential {
@@ -45,12 +45,13 @@ export class CodexSessions {
     return current;
   }
 
-  private refresh(upstream: UpstreamRecord, secret: string, credentialId: string | undefined, current: CodexCredential, signal: AbortSignal): Promise<CodexCredential> {
+  private refresh(upstream: UpstreamRecord, secret: string, credentialId: string | undefined, current: CodexCredential): Promise<CodexCredential> {
     const key = current.refresh_token;
     let running = this.pending.get(key);
     if (!running) {
       running = (async () => {
-        const next = await refreshCodexTokens(this.http, upstream, current, signal);
+        // Its own time limit, never one client's signal: a refresh cut off after the server rotated the token would lose the credential.
+        const next = await refreshCodexTokens(this.http, upstream, current, AbortSignal.timeout(upstream.timeouts.firstByteMs));
         this.rotated.set(key, next);
         if (this.deps.saveCredentialSecret) {
           await this.deps

@@ -16,8 +16,10 @@ export function copilotProvider(http: HttpClient, now: () => number = Date.now):
   const tokens = new CopilotTokens(http, now);
 
   async function sendOnce(call: UpstreamCall, githubToken: string, signal: AbortSignal): Promise<UpstreamReply> {
-    const copilot = await tokens.get(call.upstream, githubToken, signal);
-    const auth = { ...COPILOT_API_HEADERS, authorization: `Bearer ${copilot.token}` };
+    const copilot = await tokens.get(call.upstream, githubToken);
+    const auth: Record<string, string> = { ...COPILOT_API_HEADERS, authorization: `Bearer ${copilot.token}` };
+    // Copilot refuses image parts without this header (as the editors send it, vscode-copilot-chat's fetch.ts).
+    if (call.body?.includes('"image_url"')) auth['copilot-vision-request'] = 'true';
     return sendJson(http, call, joinUrl(copilot.apiUrl, '/chat/completions'), auth, signal);
   }
 
@@ -37,7 +39,7 @@ export function copilotProvider(http: HttpClient, now: () => number = Date.now):
     },
     async listModels(upstream, credential, signal) {
       if (!credential) throw new Error('copilot upstreams need a GitHub token credential');
-      const copilot = await tokens.get(upstream, credential, signal);
+      const copilot = await tokens.get(upstream, credential);
       const headers = { ...COPILOT_API_HEADERS, authorization: `Bearer ${copilot.token}` };
       return openaiModelList(await requestJson(http, upstream, { url: joinUrl(copilot.apiUrl, '/models'), headers }, signal));
     },

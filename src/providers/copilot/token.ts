@@ -34,12 +34,13 @@ export class CopilotTokens {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async get(upstream: UpstreamRecord, githubToken: string, signal: AbortSignal): Promise<CopilotToken> {
+  async get(upstream: UpstreamRecord, githubToken: string): Promise<CopilotToken> {
     const cached = this.cache.get(githubToken);
     if (cached && this.now() < cached.refreshAt) return cached;
     let exchange = this.pending.get(githubToken);
     if (!exchange) {
-      exchange = this.exchange(upstream, githubToken, signal).finally(() => this.pending.delete(githubToken));
+      // Shared by every request waiting for it: its own time limit, never one client's signal (a client that leaves must not fail the others).
+      exchange = this.exchange(upstream, githubToken, AbortSignal.timeout(upstream.timeouts.firstByteMs)).finally(() => this.pending.delete(githubToken));
       this.pending.set(githubToken, exchange);
     }
     return exchange;
