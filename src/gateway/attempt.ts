@@ -79,7 +79,10 @@ export async function attemptUpstreams(
 
     for (const credential of candidate.credentials) {
       if (attempts.length >= maxAttempts || (attempts.length > 0 && ctx.now() >= deadline)) break;
-      if (attempts.length > 0) await backoff(attempts.length, ctx, ex.upstreamSignal);
+      if (attempts.length > 0) {
+        await backoff(attempts.length, ctx, ex.upstreamSignal);
+        if (ctx.now() >= deadline) break;
+      }
       Object.assign(row, {
         upstreamId: upstream.id,
         upstreamModel: candidate.upstreamModel,

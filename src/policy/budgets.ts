@@ -47,9 +47,11 @@ export interface SeedDeps {
  * Starts each scope's current budget buckets at what the database says was
  * spent so far this period (usage_rollup, summed by key or group). Runs at
  * start and when an admin sets a budget, before the budget is enforced, so
- * it is never on a request's path. Buckets already counting are left alone.
+ * it is never on a request's path. At start, buckets already counting are
+ * left alone; when a budget is set (`replace`), the database's figure
+ * replaces the bucket, which may be stale from a rule removed and set again.
  */
-export async function seedBudgets(deps: SeedDeps, scopes: Scope[]): Promise<void> {
+export async function seedBudgets(deps: SeedDeps, scopes: Scope[], replace = false): Promise<void> {
   const withBudget = scopes.filter((s) => s.rule.budget && (s.rule.budget.usd !== undefined || s.rule.budget.tokens !== undefined));
   if (withBudget.length === 0) return;
   await deps.flush();
@@ -73,7 +75,7 @@ export async function seedBudgets(deps: SeedDeps, scopes: Scope[]): Promise<void
       tokens: rows.reduce((sum, r) => sum + tokensUsed(r), 0),
     };
     for (const p of budgetTakes(scope, { usd: 0, tokens: 0 }, now))
-      await deps.counters.seed(p.take.bucket, p.measure === 'usd' ? spent.usd : spent.tokens, p.take.resetAt);
+      await deps.counters.seed(p.take.bucket, p.measure === 'usd' ? spent.usd : spent.tokens, p.take.resetAt, replace);
   }
 }
 

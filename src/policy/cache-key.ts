@@ -26,7 +26,16 @@ export interface CacheKeyInput {
   body: Record<string, unknown>;
   /** The client's `x-switchboard-cache-key`: replaces the body in the key, nothing else. */
   customKey: string | null;
+  /** The client's request headers; those in ANSWER_HEADERS are part of the key. */
+  headers?: { get(name: string): string | null };
 }
+
+/**
+ * Forwarded headers that change the answer: Anthropic's API version and beta
+ * features, and the OpenAI organization and project billed (and so the models
+ * and limits in force). Two requests that differ in them never share an entry.
+ */
+const ANSWER_HEADERS = ['anthropic-version', 'anthropic-beta', 'openai-organization', 'openai-project'];
 
 /**
  * The cache key: SHA-256 (WebCrypto) of the normalized request together with
@@ -43,9 +52,21 @@ export async function cacheKeyHash(input: CacheKeyInput): Promise<string> {
     model: input.model,
     stream: input.stream,
     ...request,
+    ...headerPart(input.headers),
   });
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The answer-changing headers present, lower-cased; nothing when there are none (keys stay as they were). */
+function headerPart(headers: CacheKeyInput['headers']): { headers?: Record<string, string> } {
+  if (!headers) return {};
+  const found: Record<string, string> = {};
+  for (const name of ANSWER_HEADERS) {
+    const value = headers.get(name);
+    if (value !== null) found[name] = value;
+  }
+  return Object.keys(found).length > 0 ? { headers: found } : {};
 }
 
 /** The body without the fields that do not change the answer. */

@@ -52,6 +52,7 @@ export async function lookUpCache(
     scope: decision.scope,
     body: body.json,
     customKey: decision.customKey,
+    headers,
   });
   const entry = await ctx.store.cache.hit(keyHash, ctx.now()).catch((err: unknown) => {
     // A cache that cannot be read is a miss, not a failed request.

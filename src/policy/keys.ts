@@ -18,14 +18,16 @@ export async function hashClientKey(key: string): Promise<string> {
 /**
  * hashClientKey with a memory of recent answers: the same few keys arrive
  * on every request, and WebCrypto's digest costs more than the rest of the
- * authentication. Bounded, so random keys cannot grow it without limit.
+ * authentication. Bounded in count and in length (a Switchboard key is 49
+ * characters), so random or huge strings cannot grow it without limit.
  */
-export function memoizedKeyHasher(capacity = 10_000): (key: string) => Promise<string> {
+export function memoizedKeyHasher(capacity = 10_000, maxKeyLength = 256): (key: string) => Promise<string> {
   const known = new Map<string, string>();
   return async (key) => {
     const hit = known.get(key);
     if (hit !== undefined) return hit;
     const hash = await hashClientKey(key);
+    if (key.length > maxKeyLength) return hash;
     if (known.size >= capacity) known.delete(known.keys().next().value!);
     known.set(key, hash);
     return hash;

@@ -177,7 +177,7 @@ export function createLimits(counters: Counters, store: Store, deps: LimitsDeps)
     async setGroupRule(id, rule) {
       const groups = new Map(rules.groups);
       if (rule && !isEmptyRule(rule)) {
-        await seedBudgets(seedDeps, [groupScope(id, rule)]);
+        await seedBudgets(seedDeps, [groupScope(id, rule)], true);
         groups.set(id, rule);
       } else groups.delete(id);
       const next = { ...rules, groups };
@@ -186,13 +186,13 @@ export function createLimits(counters: Counters, store: Store, deps: LimitsDeps)
     },
 
     async setGlobalRule(rule) {
-      await seedBudgets(seedDeps, [globalScope(rule)]);
+      await seedBudgets(seedDeps, [globalScope(rule)], true);
       const next = { ...rules, global: rule };
       await saveRules(store, next);
       rules = next;
     },
 
-    prepareKey: (key) => seedBudgets(seedDeps, [keyScope(key)]),
+    prepareKey: (key) => seedBudgets(seedDeps, [keyScope(key)], true),
 
     async seedAll(snapshot) {
       const keys = [...snapshot.keysById.values()].filter((k) => k.revokedAt === null).map(keyScope);

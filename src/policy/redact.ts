@@ -15,6 +15,14 @@ export interface Redactor {
 }
 
 /**
+ * Where a key may start: not inside a longer word, except right after a
+ * JSON escape (`\n`, `\t`, …), whose letter would otherwise hide a key that
+ * begins a line of a logged body (`\b` alone sees `n` + `sk-` as one word).
+ */
+const START = String.raw`(?:(?<=\\[nrtbf])|(?<![A-Za-z0-9]))`;
+const from = (source: string, flags = 'g') => new RegExp(START + source, flags);
+
+/**
  * Shapes that are always redacted, most specific first (each is applied to
  * the output of the one before). Key formats as their issuers document them:
  */
@@ -22,21 +30,21 @@ const ALWAYS: readonly { name: string; pattern: RegExp }[] = [
   // PEM private keys, RFC 7468 §2 (`-----BEGIN … PRIVATE KEY-----`), also with JSON-escaped newlines.
   { name: 'private-key', pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY-----/g },
   // Anthropic keys: `sk-ant-api03-…` (https://docs.anthropic.com/en/api/admin-api/apikeys/get-api-key)
-  { name: 'anthropic-key', pattern: /\bsk-ant-[A-Za-z0-9_-]{8,}/g },
+  { name: 'anthropic-key', pattern: from(String.raw`sk-ant-[A-Za-z0-9_-]{8,}`) },
   // OpenAI keys (`sk-…`, `sk-proj-…`, https://platform.openai.com/docs/api-reference/authentication) and Switchboard's own `sk-sb-…`.
-  { name: 'api-key', pattern: /\bsk-[A-Za-z0-9_-]{16,}/g },
+  { name: 'api-key', pattern: from(String.raw`sk-[A-Za-z0-9_-]{16,}`) },
   // Google API keys: `AIza` + 35 characters (https://cloud.google.com/docs/authentication/api-keys).
-  { name: 'google-key', pattern: /\bAIza[0-9A-Za-z_-]{35}/g },
+  { name: 'google-key', pattern: from(String.raw`AIza[0-9A-Za-z_-]{35}`) },
   // GitHub tokens: ghp_/gho_/ghu_/ghs_/ghr_ and fine-grained github_pat_ (https://github.blog/2021-04-05-behind-githubs-new-authentication-token-formats/).
-  { name: 'github-token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})/g },
+  { name: 'github-token', pattern: from(String.raw`(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})`) },
   // AWS access key ids (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids)
-  { name: 'aws-key-id', pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/g },
+  { name: 'aws-key-id', pattern: from(String.raw`(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b`) },
   // AWS secret access keys only where labelled as such: 40 base64 characters alone look like anything.
   { name: 'aws-secret', pattern: /(aws_?secret_?access_?key["'\s:=]{1,6})[A-Za-z0-9/+=]{40}/gi },
   // JSON Web Tokens: three base64url parts, the first two JSON objects (`eyJ` is `{"`), RFC 7519 §3.
-  { name: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g },
+  { name: 'jwt', pattern: from(String.raw`eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*`) },
   // Bearer credentials in any header-like text, RFC 6750 §2.1.
-  { name: 'bearer', pattern: /(\bBearer\s+)[A-Za-z0-9._~+/-]{8,}=*/gi },
+  { name: 'bearer', pattern: from(String.raw`(Bearer\s+)[A-Za-z0-9._~+/-]{8,}=*`, 'gi') },
 ];
 
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;

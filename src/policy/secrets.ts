@@ -91,7 +91,8 @@ export function isCurrentSeal(sealed: string): boolean {
 
 /** A masked form of a credential safe to list: `sk-…wxyz`. */
 export function maskSecret(secret: string): string {
-  if (secret.length <= 8) return '…';
+  // Never more than a quarter of a secret: short ones show less.
+  if (secret.length < 16) return secret.length <= 8 ? '…' : `…${secret.slice(-2)}`;
   return `${secret.slice(0, 3)}…${secret.slice(-4)}`;
 }
 

@@ -21,12 +21,20 @@ export type Verdict = { kind: 'ok' } | { kind: 'client-error' } | Failure;
  */
 const QUOTA_EXHAUSTED = /insufficient_quota|credit balance is too low|billing_hard_limit|quota_exhausted/i;
 
+/**
+ * A key the upstream does not accept, told with a status other than 401 / 403:
+ * Google answers a wrong or expired API key with 400 INVALID_ARGUMENT and
+ * reason API_KEY_INVALID / API_KEY_EXPIRED (https://ai.google.dev/gemini-api/docs/troubleshooting).
+ */
+const KEY_REFUSED = /API_KEY_INVALID|API_KEY_EXPIRED|API key not valid|API key expired/i;
+
 /** Judges an upstream's HTTP answer; `errorText` is its body when the status is 400 or above. */
 export function judgeReply(status: number, headers: ReplyHeaders, errorText: string, now: number): Verdict {
   if (status < 400) return { kind: 'ok' };
   const detail = briefly(errorText);
   if (QUOTA_EXHAUSTED.test(errorText)) return { kind: 'disable', reason: `quota exhausted (${status}): ${detail}` };
-  if (status === 401 || status === 403) return { kind: 'disable', reason: `refused the credential (${status}): ${detail}` };
+  if (status === 401 || status === 403 || (status === 400 && KEY_REFUSED.test(errorText)))
+    return { kind: 'disable', reason: `refused the credential (${status}): ${detail}` };
   if (status === 402) return { kind: 'disable', reason: `payment required (402): ${detail}` };
   if (status === 429) return { kind: 'rate-limited', reason: `rate limited (429): ${detail}`, retryAfterMs: retryAfterMs(headers, now) };
   if (status === 408 || status >= 500) return { kind: 'unavailable', reason: `answered ${status}: ${detail}` };

@@ -41,9 +41,11 @@ export interface Counters {
   /**
    * Starts a bucket at `amount` unless it exists already (what was spent
    * before this process started, read from the database). Idempotent, so
-   * many replicas may seed the same bucket.
+   * many replicas may seed the same bucket. With `replace`, the bucket is set
+   * to `amount` whatever it holds (a budget set again: the database is the
+   * truth, the bucket may be stale from an earlier rule).
    */
-  seed(bucket: string, amount: number, resetAt: number): Promise<void>;
+  seed(bucket: string, amount: number, resetAt: number, replace?: boolean): Promise<void>;
   /** The current count of a bucket, 0 when it does not exist (for the admin API). */
   peek(bucket: string): Promise<number>;
 }

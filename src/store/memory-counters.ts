@@ -58,10 +58,10 @@ export function createMemoryCounters(now: () => number): Counters {
       if (!bucket) return;
       bucket.used = Math.max(0, bucket.used - reserved + actual);
     },
-    async seed(name, amount, resetAt) {
+    async seed(name, amount, resetAt, replace = false) {
       const at = now();
       const existing = buckets.get(name);
-      if (existing && existing.resetAt > at) return;
+      if (existing && existing.resetAt > at && !replace) return;
       if (resetAt > at) buckets.set(name, { used: amount, resetAt });
     },
     async peek(name) {

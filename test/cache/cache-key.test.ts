@@ -38,8 +38,12 @@ describe('cache key', () => {
       input({ stream: true }),
       input({ model: 'gpt-other' }),
       input({ body: { model: 'gpt-test', messages: [{ role: 'user', content: 'hi!' }] } }),
+      input({ headers: new Headers({ 'anthropic-beta': 'prompt-caching-2024-07-31' }) }),
+      input({ headers: new Headers({ 'openai-project': 'proj_1' }) }),
     ])
       expect(await cacheKeyHash(other)).not.toBe(base);
+    // Headers that do not change the answer leave the key alone.
+    expect(await cacheKeyHash(input({ headers: new Headers({ 'user-agent': 'x', 'x-stainless-os': 'Linux' }) }))).toBe(base);
   });
 
   it('a custom key replaces the body but keeps scope, protocol and streaming apart', async () => {

@@ -186,6 +186,13 @@ describe('budgets', () => {
     const patched = await admin(gw, 'PATCH', `/keys/${id}`, { budget: { usd: 0.003, period: 'day' } });
     expect(patched.body.budget).toEqual({ usd: 0.003, period: 'day' });
     await expect(chat(client)).rejects.toMatchObject({ status: 429, code: 'budget_exceeded' });
+
+    // Removed, more spent meanwhile, then set again: what was spent while it was off counts too.
+    expect((await admin(gw, 'PATCH', `/keys/${id}`, { budget: null })).status).toBe(200);
+    for (let i = 0; i < 4; i++) await chat(client);
+    expect((await admin(gw, 'PATCH', `/keys/${id}`, { budget: { usd: 0.008, period: 'day' } })).status).toBe(200);
+    // Six requests of $0.0018 are recorded ($0.0108), over the $0.008 budget set again.
+    await expect(chat(client)).rejects.toMatchObject({ status: 429, code: 'budget_exceeded' });
   });
 });
 

@@ -89,4 +89,16 @@ describe('headers and estimates', () => {
     expect(estimateRequest('embeddings', body({ input: 'x' }), null).tokens).toBe(size({ input: 'x' }));
     expect(estimateRequest('chat', body(chat), { input: 1_000_000, output: 0 }).usd).toBe(size(chat));
   });
+
+  it('counts an inline image as an image, not as its base64 text', () => {
+    const image = 'iVBORw0KGgo'.padEnd(2_000_000, 'A');
+    const withImage = {
+      model: 'm',
+      max_tokens: 10,
+      messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: image } }, { type: 'text', text: 'what is it?' }] }],
+    };
+    const tokens = estimateRequest('messages', { json: withImage, model: 'm', stream: false }, null).tokens;
+    const text = Math.ceil((JSON.stringify(withImage).length - image.length) / 4);
+    expect(tokens).toBe(text + 1600 + 10);
+  });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { PoolHealth } from '../../src/routing/credential-health.js';
 import { orderCredentials } from '../../src/routing/strategies.js';
 import { planRoute } from '../../src/routing/plan.js';
@@ -172,6 +173,8 @@ describe('reading an upstream failure', () => {
     expect(judgeReply(429, h, '{"error":{"type":"insufficient_quota"}}', 0).kind).toBe('disable');
     expect(judgeReply(400, h, '{"type":"error","error":{"type":"invalid_request_error","message":"Your credit balance is too low to access the Anthropic API."}}', 0).kind).toBe('disable');
     expect(judgeReply(429, h, '', 0).kind).toBe('rate-limited');
+    const geminiBadKey = readFileSync(new URL('../fixtures/gemini/gemini-error-api-key.1.json', import.meta.url), 'utf8');
+    expect(judgeReply(400, h, geminiBadKey, 0)).toMatchObject({ kind: 'disable', reason: expect.stringMatching(/refused the credential \(400\)/) });
     expect(judgeReply(529, h, '', 0).kind).toBe('unavailable');
     expect(judgeReply(503, h, '', 0).kind).toBe('unavailable');
   });

@@ -29,6 +29,19 @@ describe('redaction', () => {
     expect(labelled).toBe('aws_secret_access_key = [REDACTED:aws-secret]');
   });
 
+  it('finds keys that begin a line or a tab stop of a JSON body, and after an underscore', () => {
+    for (const [name, secret] of Object.entries(secrets)) {
+      if (name === 'pem') continue;
+      for (const escape of ['\\n', '\\t', '\\r']) {
+        const out = redact(JSON.stringify({ content: `line one${JSON.parse(`"${escape}"`)}${secret}` }));
+        expect(out, `${name} after ${escape}`).not.toContain(secret);
+      }
+    }
+    expect(redact('token=tok_sk-proj-AbCdEfGhIjKlMnOpQrStUvWx0123456789')).toBe('token=tok_[REDACTED:api-key]');
+    // A key-like tail inside an ordinary word is left alone.
+    expect(redact('the task-AbCdEfGhIjKlMnOpQrStUvWx list')).toBe('the task-AbCdEfGhIjKlMnOpQrStUvWx list');
+  });
+
   it('leaves ordinary text and short look-alikes alone', () => {
     const text = 'ask-me about sk-short, AIza, my email a@example.com and eyJ';
     expect(redact(text)).toBe(text);

@@ -23,5 +23,7 @@ describe('secret box', () => {
     const other = await createSecretBox('another-secret-0123456789');
     await expect(other.decrypt(sealed)).rejects.toThrow(/secret differs/);
     expect(maskSecret('sk-live-very-secret')).toBe('sk-…cret');
+    expect(maskSecret('sk-short-key')).toBe('…ey');
+    expect(maskSecret('12345678')).toBe('…');
   });
 });
