@@ -2,6 +2,7 @@ import type { GatewayContext } from '../gateway/context.js';
 import type { Exchange } from '../gateway/exchange.js';
 import type { Operation } from '../gateway/operations.js';
 import type { ClientBody } from '../protocols/requests.js';
+import type { Protocol } from '../protocols/protocol.js';
 import type { CacheEntry, Usage } from '../store/types.js';
 import { captureBody } from './cache-capture.js';
 import { cacheKeyHash } from './cache-key.js';
@@ -67,6 +68,8 @@ export async function lookUpCache(
       captureBody(response, { [CACHE_STATUS_HEADER]: 'MISS' }, settings.maxEntryBytes, (text) => {
         // The row is finished by now: respond-* finish it before the body's last read returns.
         if (text === undefined || response.status !== 200 || row.status !== 200 || row.outcome !== 'ok') return;
+        // A stream the upstream closed before its last event would be replayed cut short for the whole TTL.
+        if (body.stream && !endsWell(op.protocol, text)) return;
         const now = ctx.now();
         const stored: CacheEntry = {
           keyHash,
@@ -121,6 +124,30 @@ function replay(ctx: GatewayContext, ex: Exchange, entry: CacheEntry, answerHead
   };
   if (entry.stream) headers['cache-control'] = 'no-cache';
   return new Response(entry.body, { status: entry.status, headers });
+}
+
+/**
+ * Whether a streamed answer, as the client got it, carries its protocol's
+ * closing event: OpenAI Chat `data: [DONE]`, Anthropic `message_stop`,
+ * Responses `response.completed` / `response.incomplete`, Gemini a chunk
+ * with `finishReason` (its stream has no closing event of its own).
+ */
+export function endsWell(protocol: Protocol, text: string): boolean {
+  const tail = text.slice(-4096);
+  switch (protocol) {
+    case 'openai-chat':
+      return /data: \[DONE\]\s*$/.test(tail);
+    case 'anthropic-messages':
+      return tail.includes('event: message_stop');
+    case 'openai-responses':
+      return tail.includes('response.completed') || tail.includes('response.incomplete');
+    case 'gemini':
+      return tail.includes('"finishReason"');
+    case 'openai-embeddings':
+      return true;
+    default:
+      return protocol satisfies never;
+  }
 }
 
 function usageOf(row: Usage): Usage {

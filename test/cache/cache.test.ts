@@ -226,6 +226,20 @@ describe('response cache: hit, miss, skip and expiry', () => {
     for await (const _chunk of again.data) void _chunk;
     expect(openaiFake.calls.length).toBe(before + 2);
   });
+
+  it('does not keep a stream the upstream closed before its last event', async () => {
+    const client = openai(CACHED_KEY);
+    const ask = () => client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'closed early' }], stream: true }).withResponse();
+    openaiFake.failNext({ kind: 'end-mid-stream', afterEvents: 3 });
+    const first = await ask();
+    for await (const _chunk of first.data) void _chunk;
+    await new Promise((r) => setTimeout(r, 100));
+    const again = await ask();
+    expect(again.response.headers.get('x-switchboard-cache')).toBe('MISS');
+    for await (const _chunk of again.data) void _chunk;
+    // The whole answer, closed properly, is kept.
+    await eventually(async () => expect((await ask()).response.headers.get('x-switchboard-cache')).toBe('HIT'));
+  });
 });
 
 describe('response cache: streams replayed to the official SDKs', () => {

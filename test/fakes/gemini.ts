@@ -192,6 +192,10 @@ async function writeStream(ctx: RequestContext, items: unknown[], sse: boolean, 
         res.destroy();
         return;
       }
+      if (streamFault.kind === 'end-mid-stream') {
+        res.end();
+        return;
+      }
       await ctx.sleep(streamFault.ms);
     }
     if (i > 0 && delayMs > 0) await ctx.sleep(delayMs);

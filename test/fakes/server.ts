@@ -21,7 +21,9 @@ export type Fault =
   | { kind: 'slow-first-byte'; ms: number }
   | { kind: 'hang' }
   | { kind: 'cut-mid-stream'; afterEvents: number }
-  | { kind: 'stall-mid-stream'; afterEvents: number; ms: number };
+  | { kind: 'stall-mid-stream'; afterEvents: number; ms: number }
+  /** Closes the stream cleanly (no reset) after that many events, before the protocol's last one. */
+  | { kind: 'end-mid-stream'; afterEvents: number };
 
 export interface FakeUpstream {
   url: string;
@@ -32,7 +34,7 @@ export interface FakeUpstream {
   close(): Promise<void>;
 }
 
-export type StreamFault = Extract<Fault, { kind: 'cut-mid-stream' | 'stall-mid-stream' }>;
+export type StreamFault = Extract<Fault, { kind: 'cut-mid-stream' | 'stall-mid-stream' | 'end-mid-stream' }>;
 
 /** Everything a vendor handler needs to answer one request. */
 export interface RequestContext {
@@ -163,7 +165,7 @@ export async function startFakeServer(spec: VendorSpec): Promise<FakeUpstream> {
       call,
       url: new URL(req.url ?? '/', 'http://127.0.0.1'),
       headers: spec.headers(),
-      streamFault: fault?.kind === 'cut-mid-stream' || fault?.kind === 'stall-mid-stream' ? fault : undefined,
+      streamFault: fault?.kind === 'cut-mid-stream' || fault?.kind === 'stall-mid-stream' || fault?.kind === 'end-mid-stream' ? fault : undefined,
       sleep,
     };
     switch (fault?.kind) {

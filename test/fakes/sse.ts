@@ -30,6 +30,10 @@ export async function openSse(ctx: RequestContext, delayMs: number): Promise<Sse
       res.destroy();
       return false;
     }
+    if (streamFault.kind === 'end-mid-stream') {
+      res.end();
+      return false;
+    }
     await ctx.sleep(streamFault.ms);
     return !res.destroyed;
   };
