@@ -64,7 +64,7 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
   const store = await openSqliteStore(config.storage.url);
   const admin = config.adminKey ? { value: config.adminKey, path: 'config' } : localSecret(dataDir, 'admin-key', 'sb-admin-');
   const secrets = secret.kind === 'none' ? noSecretBox() : await createSecretBox(secret.value);
-  if (secret.kind === 'none') log(`no secret is set: upstreams that need credentials cannot be added until one is; ${SECRET_HELP}`);
+  if (secret.kind === 'none') log(`note: no secret is set, which is fine while no upstream has credentials (the offline demo); to add one, ${SECRET_HELP}`);
   const { createdKeys } = await applyConfig(config, store, secrets);
   const settings = createSettingsHolder(await loadSettings(store, log));
 
