@@ -18,20 +18,16 @@ export function budgetTakes(scope: Scope, estimate: Estimate, now: number): Plan
   const window = periodOf(budget.period, now);
   const planned: Planned[] = [];
   const bucket = (measure: string) => `${bucketPrefix(scope)}:${measure}:${budget.period}@${window.start}`;
-  if (budget.usd !== undefined)
+  for (const measure of ['usd', 'tokens'] as const) {
+    const limit = budget[measure];
+    if (limit === undefined) continue;
     planned.push({
-      take: { bucket: bucket('usd'), amount: estimate.usd, limit: budget.usd, resetAt: window.end },
+      take: { bucket: bucket(measure), amount: estimate[measure], limit, resetAt: window.end },
       scope,
-      dimension: 'budget-usd',
-      measure: 'usd',
+      dimension: `budget-${measure}`,
+      measure,
     });
-  if (budget.tokens !== undefined)
-    planned.push({
-      take: { bucket: bucket('tokens'), amount: estimate.tokens, limit: budget.tokens, resetAt: window.end },
-      scope,
-      dimension: 'budget-tokens',
-      measure: 'tokens',
-    });
+  }
   return planned;
 }
 
