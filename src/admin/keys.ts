@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import type { GatewayContext } from '../gateway/context.js';
 import { displayPrefix, generateClientKey, hashClientKey, newId } from '../policy/keys.js';
 import type { KeyRecord } from '../store/types.js';
+import type { KeyResponses } from '../config/schema.js';
+import { MissingSecretError } from '../policy/secrets.js';
 import { conflict, notFound, readBody, readQuery } from './errors.js';
 import { createKeyBody, keysQuery, patchKeyBody, type KeyView } from './schemas.js';
 
@@ -43,6 +45,7 @@ export function keyRoutes(ctx: GatewayContext): Hono {
       budget: body.budget ?? null,
       cache: body.cache ?? null,
       ipAllowlist: body.ipAllowlist && body.ipAllowlist.length > 0 ? body.ipAllowlist : null,
+      responses: storedResponses(ctx, body.responses ?? null),
       source: 'admin',
       createdAt: ctx.now(),
       revokedAt: null,
@@ -69,6 +72,7 @@ export function keyRoutes(ctx: GatewayContext): Hono {
       budget: patch.budget === undefined ? current.budget : patch.budget,
       cache: patch.cache === undefined ? (current.cache ?? null) : patch.cache,
       ipAllowlist: patch.ipAllowlist === undefined ? (current.ipAllowlist ?? null) : patch.ipAllowlist?.length ? patch.ipAllowlist : null,
+      responses: patch.responses === undefined ? (current.responses ?? null) : storedResponses(ctx, patch.responses),
     };
     // A new budget counts what the key already spent this period: read before it is enforced.
     await ctx.limits.prepareKey(next);
@@ -104,10 +108,17 @@ export function keyView(k: KeyRecord): KeyView {
     budget: k.budget,
     cache: k.cache ?? null,
     ipAllowlist: k.ipAllowlist ?? null,
+    responses: k.responses ?? null,
     source: k.source,
     createdAt: k.createdAt,
     revokedAt: k.revokedAt,
   };
+}
+
+/** Stored answers are sealed with the secret: without one, a key cannot be given them. */
+function storedResponses(ctx: GatewayContext, choice: KeyResponses | null): KeyResponses | null {
+  if (choice?.store && !ctx.secrets.canSeal) throw new MissingSecretError('stored responses cannot be enabled');
+  return choice;
 }
 
 async function findKey(ctx: GatewayContext, id: string): Promise<KeyRecord> {

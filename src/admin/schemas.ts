@@ -3,6 +3,7 @@ import {
   STRATEGIES,
   cacheChoiceSchema,
   cidrListSchema,
+  keyResponsesSchema,
   credentialSchema,
   keyBudgetSchema,
   keyLimitsSchema,
@@ -73,6 +74,8 @@ export const patchKeyBody = z.strictObject({
   cache: cacheChoiceSchema.nullable().optional(),
   /** `null` or `[]` removes the key's own IP allowlist. */
   ipAllowlist: cidrListSchema.nullable().optional(),
+  /** `null` turns stored Responses off (answers already stored stay until their retention ends). */
+  responses: keyResponsesSchema.nullable().optional(),
 });
 
 // ---- query strings ----------------------------------------------------------
@@ -216,6 +219,9 @@ export const keyView = z.object({
   budget: keyBudgetSchema.nullable(),
   cache: cacheChoiceSchema.nullable().describe('the response cache for this key; null: the model\'s or the global setting'),
   ipAllowlist: z.array(z.string()).nullable().describe('CIDRs this key may be used from; null: wherever the gateway allows'),
+  responses: keyResponsesSchema
+    .nullable()
+    .describe('stored Responses: answers kept (sealed) for retentionDays, previous_response_id and GET /v1/responses/{id}; null: stateless'),
   source: z.string().describe('config, admin or cli'),
   createdAt: z.number().int().describe('epoch ms'),
   revokedAt: z.number().int().nullable().describe('epoch ms'),

@@ -94,6 +94,7 @@ export async function applyConfig(config: Config, store: Store, box: SecretBox):
       budget: k.budget ?? null,
       cache: k.cache ?? null,
       ipAllowlist: k.ipAllowlist ?? null,
+      responses: k.responses ?? null,
       source: 'config',
       createdAt: old?.createdAt ?? Date.now(),
       revokedAt: old?.revokedAt ?? null,

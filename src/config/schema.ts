@@ -136,6 +136,16 @@ export const cidrSchema = z
   .refine((v) => parseCidr(v) !== undefined, 'must be an IPv4 or IPv6 address or CIDR range, e.g. 10.0.0.0/8 or 2001:db8::/32');
 export const cidrListSchema = z.array(cidrSchema);
 
+/**
+ * Stateful Responses for a key (docs/responses.md): with `store: true` the
+ * gateway keeps the key's Responses answers (sealed with the secret) for
+ * `retentionDays`, serves them back, and expands `previous_response_id`.
+ */
+export const keyResponsesSchema = z.strictObject({
+  store: z.boolean(),
+  retentionDays: z.number().int().min(1).max(3650).default(30),
+});
+
 export const keySchema = z.strictObject({
   name: z.string().min(1, 'must not be empty'),
   /** The plaintext key to import (hashed at once). Absent: one is generated and printed once. */
@@ -149,6 +159,8 @@ export const keySchema = z.strictObject({
   cache: cacheChoiceSchema.optional(),
   /** Addresses this key may be used from (CIDRs); absent: anywhere the global list allows. */
   ipAllowlist: cidrListSchema.optional(),
+  /** Stored Responses for this key; absent: the Responses API is served statelessly. */
+  responses: keyResponsesSchema.optional(),
 });
 
 /**
@@ -302,6 +314,7 @@ export type Price = z.infer<typeof priceSchema>;
 export type RetrySettings = z.infer<typeof retrySchema>;
 export type HealthSettings = z.infer<typeof healthSchema>;
 export type CacheChoice = z.infer<typeof cacheChoiceSchema>;
+export type KeyResponses = z.infer<typeof keyResponsesSchema>;
 export type CacheSettings = z.infer<typeof cacheSchema>;
 export type SecuritySettings = z.infer<typeof securitySchema>;
 export type LoggingSettings = z.infer<typeof loggingSchema>;

@@ -6,6 +6,7 @@ import { countTokens } from './count-tokens.js';
 import { listModels, modelsShapeOf } from './models.js';
 import { parseGeminiPath } from './gemini-path.js';
 import { startExchange } from './exchange.js';
+import { deleteStoredResponse, getStoredResponse, listStoredInputItems } from './stored-responses.js';
 import { encodeError, GatewayError } from '../protocols/errors.js';
 import { createAdminApp } from '../admin/app.js';
 
@@ -25,6 +26,10 @@ export function createApp(ctx: GatewayContext, options: { site?: StaticSite } = 
   // Bodies past ctx.maxBodyBytes are refused (413) by ctx.io.readBody, inside each handler, and recorded.
   app.post('/v1/chat/completions', (c) => proxyRequest(c, ctx, OPERATIONS.chat));
   app.post('/v1/responses', (c) => proxyRequest(c, ctx, OPERATIONS.responses));
+  // Stored responses of the caller's key (keys with `responses.store`).
+  app.get('/v1/responses/:id/input_items', (c) => listStoredInputItems(c, ctx));
+  app.get('/v1/responses/:id', (c) => getStoredResponse(c, ctx));
+  app.delete('/v1/responses/:id', (c) => deleteStoredResponse(c, ctx));
   app.post('/v1/embeddings', (c) => proxyRequest(c, ctx, OPERATIONS.embeddings));
   app.post('/v1/messages', (c) => proxyRequest(c, ctx, OPERATIONS.messages));
   app.post('/v1/messages/count_tokens', (c) =>

@@ -11,6 +11,7 @@ import type { RequestIO } from './request-io.js';
 import type { PriceBook, PriceLookup } from '../usage/cost.js';
 import type { Counters } from '../store/counters.js';
 import type { Limits } from '../policy/limits.js';
+import type { ResponseKeeper } from '../stored-responses/response-keeper.js';
 
 /**
  * Everything the gateway needs, built once at start by the platform and
@@ -26,6 +27,8 @@ export interface GatewayContext {
   retry: RetrySettings;
   health: HealthSettings;
   recorder: Recorder;
+  /** Stored Responses answers of keys that opted in (stored-responses/). */
+  responses: ResponseKeeper;
   secrets: SecretBox;
   adminKey: string;
   /** IP allowlist, proxy trust and body logging, compiled; changed by the admin API (policy/gateway-settings.ts). */

@@ -12,6 +12,7 @@ import { attemptUpstreams } from './attempt.js';
 import { respondPassThrough } from './respond-pass-through.js';
 import { respondTranslated } from './respond-translated.js';
 import { lookUpCache } from '../policy/cache.js';
+import { NOT_STORED, prepareResponseState, type ResponseState } from '../stored-responses/response-state.js';
 
 /**
  * One proxied request, top to bottom: admit it (authenticate, read and check
@@ -30,11 +31,11 @@ async function proxyExchange(c: Context, ctx: GatewayContext, ex: Exchange, op: 
   const { row } = ex;
   try {
     // 1-4. authenticate, read the body, policy, plan
-    const { body, candidates, rateLimitHeaders } = await admit(c, ctx, ex, op, hints);
+    const { body, candidates, rateLimitHeaders, state } = await admit(c, ctx, ex, op, hints);
 
     // 4b. response cache: a stored answer ends the request here (read only when the cache is on for it)
     const cache = await lookUpCache(ctx, ex, op, c.req.raw.headers, body, rateLimitHeaders);
-    if (cache.hit) return cache.hit;
+    if (cache.hit) return state.keep(cache.hit);
 
     // 5. attempt: routes in order, each route's usable credentials in its pool's order
     const { reply, candidate, translation } = await attemptUpstreams(c, ctx, ex, op, body, candidates, hints);
@@ -43,8 +44,9 @@ async function proxyExchange(c: Context, ctx: GatewayContext, ex: Exchange, op: 
     const headers: ResponseHeaders = { 'x-request-id': row.id, 'x-switchboard-upstream': candidate.upstream.record.id };
     passBackHeaders(reply.headers, headers);
     Object.assign(headers, rateLimitHeaders); // the key's own x-ratelimit-* replace the upstream's
-    if (translation) return cache.keep(await respondTranslated(ex, reply, headers, translation));
-    return cache.keep(await respondPassThrough(ex, op, reply, headers, { clientWantsUsage: clientWantsUsage(op, body) }));
+    // The answer as the client gets it is what the cache and stored responses keep.
+    if (translation) return state.keep(cache.keep(await respondTranslated(ex, reply, headers, translation)));
+    return state.keep(cache.keep(await respondPassThrough(ex, op, reply, headers, { clientWantsUsage: clientWantsUsage(op, body) })));
   } catch (err) {
     return ex.fail(err);
   }
@@ -62,7 +64,7 @@ export async function admit(
   ex: Exchange,
   op: Operation,
   hints: UrlHints,
-): Promise<{ body: ClientBody; candidates: Candidate[]; rateLimitHeaders: Record<string, string> }> {
+): Promise<{ body: ClientBody; candidates: Candidate[]; rateLimitHeaders: Record<string, string>; state: ResponseState }> {
   const { row } = ex;
   // 1. where from and who: the gateway's IP allowlist, the key (hash lookup in the in-memory snapshot), the key's own allowlist
   const snapshot = ctx.catalog.current();
@@ -78,6 +80,8 @@ export async function admit(
   const body = parseClientBody(op, text, hints);
   row.model = body.model;
   row.stream = body.stream;
+  // 2b. Responses: previous_response_id expanded from the key's stored answers (a database read), `store` decided
+  const state = op.endpoint === 'responses' ? await prepareResponseState(ctx, key, body) : NOT_STORED;
 
   // 3. policy: the model, then rate limits and budgets (reserved here, settled when the row is finished)
   if (!mayUseModel(key, body.model)) throw new GatewayError('SB_ERR_FORBIDDEN', `this key may not use model ${body.model}`, 'model');
@@ -105,7 +109,7 @@ export async function admit(
   row.upstreamId = first.upstream.record.id;
   row.upstreamModel = first.upstreamModel;
   row.credentialId = first.credentials[0]?.id ?? null;
-  return { body, candidates: plan.candidates, rateLimitHeaders: admission.headers };
+  return { body, candidates: plan.candidates, rateLimitHeaders: admission.headers, state };
 }
 
 /** Whether an OpenAI chat client asked for the final usage chunk itself. */

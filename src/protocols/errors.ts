@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'SB_ERR_UNAUTHORIZED'
   | 'SB_ERR_FORBIDDEN'
   | 'SB_ERR_NOT_FOUND'
+  | 'SB_ERR_PREVIOUS_RESPONSE_NOT_FOUND'
   | 'SB_ERR_MODEL_NOT_FOUND'
   | 'SB_ERR_BODY_TOO_LARGE'
   | 'SB_ERR_NO_ROUTE'
@@ -22,6 +23,7 @@ const STATUS: Record<ErrorCode, number> = {
   SB_ERR_UNAUTHORIZED: 401,
   SB_ERR_FORBIDDEN: 403,
   SB_ERR_NOT_FOUND: 404,
+  SB_ERR_PREVIOUS_RESPONSE_NOT_FOUND: 404,
   SB_ERR_MODEL_NOT_FOUND: 404,
   SB_ERR_BODY_TOO_LARGE: 413,
   SB_ERR_NO_ROUTE: 400,
@@ -72,6 +74,8 @@ function openaiError(err: GatewayError): unknown {
   const code: Partial<Record<ErrorCode, string>> = {
     SB_ERR_UNAUTHORIZED: 'invalid_api_key',
     SB_ERR_MODEL_NOT_FOUND: 'model_not_found',
+    // OpenAI's own code, which clients (Codex) read to resend the whole conversation.
+    SB_ERR_PREVIOUS_RESPONSE_NOT_FOUND: 'previous_response_not_found',
     SB_ERR_BODY_TOO_LARGE: 'request_too_large',
     SB_ERR_UPSTREAM_TIMEOUT: 'upstream_timeout',
     SB_ERR_UPSTREAM_UNREACHABLE: 'upstream_unreachable',

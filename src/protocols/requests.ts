@@ -19,19 +19,17 @@ const openaiResponses = z.looseObject({
   model: z.string().min(1),
   input: z.union([z.string(), z.array(z.unknown())]).optional(),
   stream: z.boolean().nullish(),
-  // Stateful Responses features are not served yet: refuse them rather than answer without the state.
-  previous_response_id: z
-    .unknown()
-    .refine((v) => v === undefined || v === null, 'not supported yet: Switchboard serves the Responses API statelessly; send the whole conversation in `input`')
-    .optional(),
+  // Expanded from the key's stored responses (stored-responses/response-state.ts), which also decides on `store`.
+  previous_response_id: z.string().min(1).nullish(),
+  store: z.boolean().nullish(),
+  // The Conversations API is not served; stored responses chain by previous_response_id.
   conversation: z
     .unknown()
-    .refine((v) => v === undefined || v === null, 'not supported yet: Switchboard serves the Responses API statelessly; send the whole conversation in `input`')
+    .refine(
+      (v) => v === undefined || v === null,
+      'not supported: Switchboard does not serve the Conversations API; chain turns with previous_response_id (a key with stored responses) or send the whole conversation in `input`',
+    )
     .optional(),
-  store: z
-    .boolean()
-    .nullish()
-    .refine((v) => v !== true, 'not supported yet: Switchboard does not store responses; send store: false or leave it out'),
 });
 
 const openaiEmbeddings = z.looseObject({

@@ -4,6 +4,7 @@ import type { Store } from './store.js';
 import type { CredentialHealthRecord, KeyRecord, LogRecord, RequestBodiesRecord, UpstreamRecord, UsageRow } from './types.js';
 import { migrateToLatest } from './migrations.js';
 import { kyselyCacheStore } from './kysely-cache-store.js';
+import { kyselyResponseStore } from './kysely-response-store.js';
 import { queryLogStats } from './log-stats.js';
 
 const HOUR_MS = 3_600_000;
@@ -223,6 +224,7 @@ export async function createKyselyStore(db: Kysely<Database>): Promise<Store> {
             budget: r.budget === null ? null : JSON.parse(r.budget),
             cache: r.cache === null ? null : JSON.parse(r.cache),
             ipAllowlist: r.ip_allowlist === null ? null : (JSON.parse(r.ip_allowlist) as string[]),
+            responses: r.responses === null ? null : JSON.parse(r.responses),
             source: r.source,
             createdAt: Number(r.created_at),
             revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
@@ -240,6 +242,7 @@ export async function createKyselyStore(db: Kysely<Database>): Promise<Store> {
           budget: k.budget === null ? null : JSON.stringify(k.budget),
           cache: k.cache === null || k.cache === undefined ? null : JSON.stringify(k.cache),
           ip_allowlist: k.ipAllowlist && k.ipAllowlist.length > 0 ? JSON.stringify(k.ipAllowlist) : null,
+          responses: k.responses === null || k.responses === undefined ? null : JSON.stringify(k.responses),
           source: k.source,
           revoked_at: k.revokedAt,
         };
@@ -391,6 +394,7 @@ export async function createKyselyStore(db: Kysely<Database>): Promise<Store> {
     },
 
     cache: kyselyCacheStore(db),
+    responses: kyselyResponseStore(db),
 
     settings: {
       async get(key) {

@@ -221,6 +221,25 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('credentials').addColumn('position', 'integer').execute();
     },
   },
+  '0008_stored_responses': {
+    async up(db: Kysely<any>) {
+      // Stateful Responses: the answers of keys that opted in, sealed; a key's ids are its own.
+      await db.schema
+        .createTable('stored_responses')
+        .ifNotExists()
+        .addColumn('key_id', 'text', (c) => c.notNull())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('model', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('data_enc', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('stored_responses_pk', ['key_id', 'id'])
+        .execute();
+      // The retention job deletes by expiry.
+      await db.schema.createIndex('stored_responses_expires').ifNotExists().on('stored_responses').column('expires_at').execute();
+      await db.schema.alterTable('api_keys').addColumn('responses', 'text').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -17,6 +17,7 @@ export interface Database {
   response_cache: ResponseCacheTable;
   request_bodies: RequestBodiesTable;
   credential_health: CredentialHealthTable;
+  stored_responses: StoredResponsesTable;
 }
 
 export interface UpstreamsTable {
@@ -74,6 +75,8 @@ export interface ApiKeysTable {
   cache: string | null;
   /** JSON array of CIDRs the key may be used from; null: no list of its own. */
   ip_allowlist: string | null;
+  /** JSON {store, retentionDays}; null: Responses served statelessly. */
+  responses: string | null;
   source: string;
   created_at: number;
   revoked_at: number | null;
@@ -185,3 +188,14 @@ export interface SettingsTable {
 }
 
 export type Generatedless<T> = { [K in keyof T]: T[K] extends Generated<infer U> ? U : T[K] };
+
+/** Stored Responses answers (key field `responses`), pruned at `expires_at`. */
+export interface StoredResponsesTable {
+  key_id: string;
+  id: string;
+  model: string;
+  created_at: number;
+  expires_at: number;
+  /** JSON {response, input, previousResponseId}, sealed with the gateway secret (policy/secrets). */
+  data_enc: string;
+}

@@ -10,6 +10,7 @@ import type {
   CredentialRecord,
   CredentialHealthRecord,
   RequestBodiesRecord,
+  StoredResponseRecord,
   UsageQuery,
   UsageRow,
 } from './types.js';
@@ -72,6 +73,16 @@ export interface Store {
     /** Deletes expired entries, then the least recently used until the rest fit in maxBytes. */
     sweep(now: number, maxBytes: number): Promise<{ expired: number; evicted: number }>;
     stats(): Promise<CacheStats>;
+  };
+  /** Stored Responses answers of keys that opted in; every call names the owning key. */
+  responses: {
+    /** Stores an answer, replacing any of the same key and id. */
+    put(record: StoredResponseRecord): Promise<void>;
+    /** The key's live answer under that id; undefined when absent, another key's or expired. */
+    get(keyId: string, id: string, now: number): Promise<StoredResponseRecord | undefined>;
+    delete(keyId: string, id: string): Promise<boolean>;
+    /** Deletes answers past their retention; returns how many. */
+    prune(now: number): Promise<number>;
   };
   settings: {
     get(key: string): Promise<string | undefined>;

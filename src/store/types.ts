@@ -1,4 +1,4 @@
-import type { CacheChoice, KeyBudget, KeyLimits, Strategy, Timeouts, UpstreamKind, UpstreamSettings } from '../config/schema.js';
+import type { CacheChoice, KeyBudget, KeyResponses, KeyLimits, Strategy, Timeouts, UpstreamKind, UpstreamSettings } from '../config/schema.js';
 
 /** Records as the rest of the gateway sees them; the Store maps them to rows. */
 
@@ -79,10 +79,28 @@ export interface KeyRecord {
   cache?: CacheChoice | null;
   /** CIDRs this key may be used from; absent or null: no list of its own. */
   ipAllowlist?: string[] | null;
+  /** Stored Responses (store, retention); absent or null: served statelessly. */
+  responses?: KeyResponses | null;
   /** Where the key came from: `config`, `admin` or `cli`. */
   source: string;
   createdAt: number;
   revokedAt: number | null;
+}
+
+/**
+ * A stored Responses answer as the database holds it: who owns it, when it
+ * goes, and its content (the Response object and the input items that made
+ * it) sealed with the gateway secret (stored-responses/sealing.ts).
+ */
+export interface StoredResponseRecord {
+  /** The id the client saw (`resp_…`); unique within a key. */
+  id: string;
+  keyId: string;
+  model: string;
+  createdAt: number;
+  /** Epoch ms past which it is neither served nor kept (the key's retention). */
+  expiresAt: number;
+  sealed: string;
 }
 
 /** How a request ended, as stored in `request_log.outcome`. */

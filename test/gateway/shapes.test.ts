@@ -19,17 +19,17 @@ afterAll(async () => {
   await fake?.close();
 });
 
-describe('the Responses API is served statelessly', () => {
+describe('the Responses API for a key without stored responses', () => {
   it.each([
-    ['previous_response_id', { previous_response_id: 'resp_123' }],
-    ['conversation', { conversation: 'conv_1' }],
-    ['store', { store: true }],
-  ])('refuses %s with a 400 naming it, before any upstream call', async (field, extra) => {
+    ['previous_response_id', { previous_response_id: 'resp_123' }, /stored responses are not enabled for this key/],
+    ['conversation', { conversation: 'conv_1' }, /Conversations API/],
+    ['store', { store: true }, /stored responses are not enabled for this key/],
+  ])('refuses %s with a 400 naming it, before any upstream call', async (field, extra, message) => {
     fake.reset();
     const err = await openai.responses.create({ model: 'gpt-test', input: 'hi', ...extra } as never).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
     expect((err as InstanceType<typeof OpenAI.BadRequestError>).param).toBe(field);
-    expect((err as Error).message).toMatch(/not supported yet/);
+    expect((err as Error).message).toMatch(message);
     expect(fake.calls).toHaveLength(0);
   });
 

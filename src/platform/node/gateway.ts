@@ -21,6 +21,8 @@ import { createMemoryCounters } from '../../store/memory-counters.js';
 import { createLimits } from '../../policy/limits.js';
 import { loadRules } from '../../policy/limit-rules.js';
 import { startCacheSweeper } from '../../policy/cache-sweeper.js';
+import { createResponseKeeper } from '../../stored-responses/response-keeper.js';
+import { startResponsePruner } from '../../stored-responses/pruner.js';
 import { createApp } from '../../gateway/app.js';
 import type { GatewayContext } from '../../gateway/context.js';
 import { openSqliteStore } from './sqlite.js';
@@ -50,6 +52,8 @@ export interface NodeGatewayOptions {
   webDir?: string | false;
   /** The clock (tests move it to cross rate-limit minutes and budget periods). */
   now?: () => number;
+  /** How often stored Responses past their retention are deleted (default hourly). */
+  pruneIntervalMs?: number;
 }
 
 /** Builds the context from a validated config and serves the app over node:http. */
@@ -59,7 +63,7 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
   // No secret is ever generated: without one, credentials in the file are an error and the admin API refuses new ones.
   const secret = findSecret(config, dataDir);
   const secretProblems = missingSecretProblems(config, secret);
-  if (secretProblems.length > 0) throw new Error(`the config file lists upstream credentials but no secret is set:\n  ${secretProblems.join('\n  ')}`);
+  if (secretProblems.length > 0) throw new Error(`the config file needs a secret to encrypt with, and none is set:\n  ${secretProblems.join('\n  ')}`);
 
   const store = await openSqliteStore(config.storage.url);
   const admin = config.adminKey ? { value: config.adminKey, path: 'config' } : localSecret(dataDir, 'admin-key', 'sb-admin-');
@@ -94,6 +98,7 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
     // Codex refreshes rotate its tokens: they are written back to the credential at once.
     providers: createProviders(upstreamHttp.http, { saveCredentialSecret: (change) => saveCredentialSecret(store, secrets, catalog, change), log }),
     recorder,
+    responses: createResponseKeeper({ store, secrets, now, log }),
     secrets,
     adminKey: admin.value,
     settings,
@@ -111,6 +116,7 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
   const stopProbes = startProbes(ctx, config.health.probeIntervalMs);
   const stopSweeping = startCacheSweeper(store, () => ctx.settings.current().raw.cache, ctx.now, log);
   const stopModelSync = scheduleModelSync(ctx, { log });
+  const stopPruning = startResponsePruner(store, ctx.now, log, options.pruneIntervalMs);
 
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: config.server.host, port: config.server.port }, () => resolve(s));
@@ -132,11 +138,13 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
         stopProbes();
         stopSweeping();
         stopModelSync();
+        stopPruning();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           (server as { closeAllConnections?: () => void }).closeAllConnections?.();
         });
         await recorder.close();
+        await ctx.responses.flush();
         await upstreamHttp.close();
         await store.close();
       })();

@@ -47,9 +47,16 @@ export function findSecret(config: Config, dataDir = dataDirOf(config)): SecretS
 /** Credentials in the config file with no secret to seal them: one problem per upstream, as `path: message`. */
 export function missingSecretProblems(config: Config, source: SecretSource): string[] {
   if (source.kind !== 'none') return [];
-  return config.upstreams.flatMap((u, i) =>
+  const credentials = config.upstreams.flatMap((u, i) =>
     u.credentials.length === 0
       ? []
       : [`upstreams[${i}].credentials: cannot be stored without a secret to encrypt them (none in the config, no ${source.path}); ${SECRET_HELP}`],
   );
+  // Stored Responses are sealed like credentials.
+  const responses = config.keys.flatMap((k, i) =>
+    k.responses?.store
+      ? [`keys[${i}].responses: stored responses cannot be enabled without a secret to encrypt them (none in the config, no ${source.path}); ${SECRET_HELP}`]
+      : [],
+  );
+  return [...credentials, ...responses];
 }
