@@ -219,7 +219,7 @@ describe('models, keys and the data plane, without a restart', () => {
     expect(list.text).not.toContain(alice.key);
     expect(list.text).not.toContain(storedHash);
     for (const k of list.body.data) {
-      expect(Object.keys(k).sort()).toEqual(['budget', 'cache', 'createdAt', 'group', 'id', 'ipAllowlist', 'limits', 'models', 'name', 'prefix', 'revokedAt', 'source'].sort());
+      expect(Object.keys(k).sort()).toEqual(['budget', 'cache', 'createdAt', 'group', 'id', 'ipAllowlist', 'limits', 'models', 'name', 'prefix', 'responses', 'revokedAt', 'source'].sort());
     }
     const one = await admin('GET', `/keys/${alice.id}`);
     expect(one.body).toEqual(list.body.data[0]);

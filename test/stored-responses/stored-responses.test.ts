@@ -147,3 +147,30 @@ describe('reasoning across a chain', () => {
     expect(replayed).toEqual([expect.objectContaining({ encrypted_content: reasoning!.encrypted_content })]);
   });
 });
+
+describe('the key setting through the admin API', () => {
+  const admin = (method: string, path: string, body?: unknown) =>
+    fetch(`${rig.gw.url}/admin/api${path}`, {
+      method,
+      headers: { authorization: 'Bearer sb-admin-stored-0000000000000', 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+
+  it('is set at creation, changed by PATCH, exported with the config, and takes effect at once', async () => {
+    const created = await admin('POST', '/keys', { name: 'made-stateful', responses: { store: true, retentionDays: 7 } });
+    expect(created.status).toBe(201);
+    const key = await created.json();
+    expect(key.responses).toEqual({ store: true, retentionDays: 7 });
+    const client = rig.client(key.key);
+    const res = await client.responses.create({ model: MODELS.chat, input: 'kept' });
+    expect((await client.responses.retrieve(res.id)).id).toBe(res.id);
+
+    const exported = await (await admin('GET', '/config')).json();
+    expect(exported.keys.find((k: { name: string }) => k.name === 'made-stateful').responses).toEqual({ store: true, retentionDays: 7 });
+
+    const off = await admin('PATCH', `/keys/${key.id}`, { responses: null });
+    expect((await off.json()).responses).toBeNull();
+    const refused = await client.responses.create({ model: MODELS.chat, input: 'again', store: true }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
+  });
+});

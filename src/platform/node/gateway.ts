@@ -63,7 +63,7 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
   // No secret is ever generated: without one, credentials in the file are an error and the admin API refuses new ones.
   const secret = findSecret(config, dataDir);
   const secretProblems = missingSecretProblems(config, secret);
-  if (secretProblems.length > 0) throw new Error(`the config file needs a secret to encrypt with, and none is set:\n  ${secretProblems.join('\n  ')}`);
+  if (secretProblems.length > 0) throw new Error(`the config file has values to encrypt (credentials, stored responses) but no secret is set:\n  ${secretProblems.join('\n  ')}`);
 
   const store = await openSqliteStore(config.storage.url);
   const admin = config.adminKey ? { value: config.adminKey, path: 'config' } : localSecret(dataDir, 'admin-key', 'sb-admin-');
