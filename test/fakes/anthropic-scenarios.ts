@@ -4,7 +4,8 @@
 // https://docs.anthropic.com/en/docs/build-with-claude/streaming.
 import type { ScenarioName } from './scenarios.js';
 import { JSON_ANSWER, LENGTH_TEXT, REASONING, REASONING_ANSWER, REASONING_SIGNATURE, STOP_SEQUENCE, STOP_TEXT, TOOL_CALLS } from './scenarios.js';
-import { splitDeltas } from './text.js';
+import { randomAlnum, splitDeltas } from './text.js';
+import type { AgentStep } from './agent-scenario.js';
 
 export type AnthropicFakeBlock =
   | { type: 'text'; text: string }
@@ -54,6 +55,16 @@ export function anthropicScenarioReply(scenario: Exclude<ScenarioName, 'context'
     default:
       return scenario satisfies never;
   }
+}
+
+/** The agent scenario's step (agent-scenario.ts) as a reply. */
+export function anthropicAgentReply(step: AgentStep): AnthropicFakeReply {
+  if (step.kind === 'answer') return { content: [{ type: 'text', text: step.text }], stop_reason: 'end_turn', stop_sequence: null };
+  return {
+    content: [{ type: 'tool_use', id: `toolu_${randomAlnum(24)}`, name: step.name, input: step.arguments }],
+    stop_reason: 'tool_use',
+    stop_sequence: null,
+  };
 }
 
 /** Tool input JSON in several pieces, led by an empty one as the real API sends. */

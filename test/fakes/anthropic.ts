@@ -3,7 +3,9 @@
 import type { FakeUpstream, RequestContext } from './server.js';
 import { sendJson, startFakeServer } from './server.js';
 import { openSse } from './sse.js';
-import { anthropicScenarioReply, anthropicStreamEvents } from './anthropic-scenarios.js';
+import { anthropicAgentReply, anthropicScenarioReply, anthropicStreamEvents } from './anthropic-scenarios.js';
+import { agentStep } from './agent-scenario.js';
+import { anthropicAgentView } from './agent-views.js';
 import { scenarioOf } from './scenarios.js';
 import { echoReply, isRecord, lastUserText, randomAlnum } from './text.js';
 import { FAKE_USAGE } from './usage.js';
@@ -93,7 +95,8 @@ async function messages(ctx: RequestContext, chunkDelayMs: number): Promise<void
     return invalid(ctx, 'prompt is too long: 250000 tokens > 200000 maximum');
   }
   if (scenario === 'error') return sendJson(ctx, 500, anthropicError('api_error', 'Internal server error'));
-  const reply = anthropicScenarioReply(scenario, echoReply(v.messages));
+  const agent = agentStep(anthropicAgentView(body));
+  const reply = agent ? anthropicAgentReply(agent) : anthropicScenarioReply(scenario, echoReply(v.messages));
   const id = `msg_01${randomAlnum(22)}`;
   const usage = FAKE_USAGE.anthropic.messages;
 

@@ -18,6 +18,8 @@ import {
   type ScenarioName,
 } from './scenarios.js';
 import { isRecord, randomAlnum, splitDeltas } from './text.js';
+import { agentStep, type AgentStep } from './agent-scenario.js';
+import { geminiAgentView } from './agent-views.js';
 
 /**
  * Token figures of every successful answer (the JSON body, and the last chunk
@@ -134,6 +136,12 @@ function scenarioChunks(scenario: Exclude<ScenarioName, 'context' | 'error'>, ec
   }
 }
 
+/** The agent scenario's step (agent-scenario.ts) as stream chunks. */
+function agentChunks(step: AgentStep): { chunks: Part[][]; finishReason: string } {
+  if (step.kind === 'answer') return { chunks: splitDeltas(step.text).map((text) => [{ text }]), finishReason: 'STOP' };
+  return { chunks: [[{ functionCall: { id: `fc_${randomAlnum(12)}`, name: step.name, args: step.arguments } }]], finishReason: 'STOP' };
+}
+
 /** Joins streamed chunks into whole parts: neighbouring text parts of the same kind merge (the first one's signature stays). */
 function wholeParts(chunks: Part[][]): Part[] {
   const parts: Part[] = [];
@@ -221,7 +229,8 @@ async function generate(ctx: RequestContext, model: string, stream: boolean, del
   const scenario = scenarioOf(text);
   if (model === 'fake-error-context' || scenario === 'context') return sendJson(ctx, 400, geminiError(400, CONTEXT_MESSAGE));
   if (scenario === 'error') return sendJson(ctx, 500, geminiErrorFor(500).body);
-  const { chunks, finishReason } = scenarioChunks(scenario, `echo: ${text}`);
+  const agent = agentStep(geminiAgentView(body));
+  const { chunks, finishReason } = agent ? agentChunks(agent) : scenarioChunks(scenario, `echo: ${text}`);
   const responseId = randomAlnum(23);
   if (!stream) return sendJson(ctx, 200, answer(wholeParts(chunks), finishReason, usageMetadata(scenario, true), model, responseId));
   const items = chunks.map((parts, i) => {

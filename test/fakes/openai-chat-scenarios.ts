@@ -1,7 +1,9 @@
 // What the fake OpenAI chat endpoint answers for each scenario of scenarios.ts,
 // as a plan that openai.ts renders as a chat.completion body or as chunk frames.
 import { JSON_ANSWER, LENGTH_TEXT, REASONING, REASONING_ANSWER, STOP_TEXT, TOOL_CALLS, scenarioOf } from './scenarios.js';
-import { echoReply, lastUserText, splitDeltas } from './text.js';
+import { agentStep, type AgentStep } from './agent-scenario.js';
+import { chatAgentView } from './agent-views.js';
+import { echoReply, lastUserText, randomAlnum, splitDeltas } from './text.js';
 
 export interface ChatToolCallPlan {
   id: string;
@@ -25,7 +27,16 @@ export type ChatPlan =
 /** Tool call ids the fake gives, in order. */
 export const FAKE_CHAT_TOOL_CALL_IDS = ['call_fake_1', 'call_fake_2'] as const;
 
-export function planChatReply(messages: unknown[]): ChatPlan {
+/** The agent scenario's step as a chat reply. */
+function agentPlan(step: AgentStep): ChatPlan {
+  if (step.kind === 'answer') return { kind: 'reply', content: step.text, finishReason: 'stop' };
+  return { kind: 'reply', content: null, toolCalls: [{ id: `call_${randomAlnum(24)}`, name: step.name, arguments: JSON.stringify(step.arguments) }], finishReason: 'tool_calls' };
+}
+
+/** `body` (the whole request) lets the agent scenario read the offered tools. */
+export function planChatReply(messages: unknown[], body: Record<string, unknown> = { messages }): ChatPlan {
+  const agent = agentStep(chatAgentView(body));
+  if (agent) return agentPlan(agent);
   switch (scenarioOf(lastUserText(messages))) {
     case 'text':
       return { kind: 'reply', content: echoReply(messages), finishReason: 'stop' };

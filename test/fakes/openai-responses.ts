@@ -16,6 +16,8 @@ import {
   scenarioOf,
 } from './scenarios.js';
 import { isRecord, randomAlnum, splitDeltas } from './text.js';
+import { agentStep } from './agent-scenario.js';
+import { responsesAgentView } from './agent-views.js';
 
 /** `usage` of every successful /v1/responses answer (JSON body, and the terminal event of a stream). */
 export const FAKE_RESPONSES_USAGE = {
@@ -63,9 +65,15 @@ interface Plan {
   incomplete: boolean;
 }
 
-function plan(input: unknown): Plan | 'context' | 'error' {
-  const text = lastUserText(input);
+function plan(body: Record<string, unknown>): Plan | 'context' | 'error' {
+  const text = lastUserText(body.input);
   const message = (t: string): Item => ({ type: 'message', id: `msg_${randomAlnum(40)}`, text: t });
+  const agent = agentStep(responsesAgentView(body));
+  if (agent?.kind === 'answer') return { incomplete: false, items: [message(agent.text)] };
+  if (agent?.kind === 'call') {
+    const call: Item = { type: 'function_call', id: `fc_${randomAlnum(40)}`, callId: `call_${randomAlnum(24)}`, name: agent.name, arguments: JSON.stringify(agent.arguments) };
+    return { incomplete: false, items: [call] };
+  }
   switch (scenarioOf(text)) {
     case 'context':
       return 'context';
@@ -228,7 +236,7 @@ export async function responses(ctx: RequestContext, chunkDelayMs: number, optio
   if (typeof body.input !== 'string' && !Array.isArray(body.input)) {
     return badRequest(ctx, "Missing required parameter: 'input'.", 'input', 'missing_required_parameter');
   }
-  const p = plan(body.input);
+  const p = plan(body);
   if (body.model === 'fake-error-context' || p === 'context') {
     return badRequest(ctx, 'Your input exceeds the context window of this model. Please adjust your input and try again.', 'input', 'context_length_exceeded');
   }

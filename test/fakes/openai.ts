@@ -91,7 +91,7 @@ export async function chatCompletions(ctx: RequestContext, chunkDelayMs: number)
   if (messages === undefined) return badRequest(ctx, "Missing required parameter: 'messages'.", 'messages', 'missing_required_parameter');
   if (!Array.isArray(messages)) return badRequest(ctx, `Invalid type for 'messages': expected an array of objects, but got ${typeof messages} instead.`, 'messages', 'invalid_type');
   if (messages.length === 0) return badRequest(ctx, "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.", 'messages', 'empty_array');
-  const plan = planChatReply(messages);
+  const plan = planChatReply(messages, body);
   if (model === 'fake-error-context' || plan.kind === 'context-length') {
     return badRequest(
       ctx,
