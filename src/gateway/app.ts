@@ -6,6 +6,7 @@ import { countTokens } from './count-tokens.js';
 import { listModels, modelsShapeOf } from './models.js';
 import { parseGeminiPath } from './gemini-path.js';
 import { startExchange } from './exchange.js';
+import { compactConversation } from './compact.js';
 import { deleteStoredResponse, getStoredResponse, listStoredInputItems } from './stored-responses.js';
 import { encodeError, GatewayError } from '../protocols/errors.js';
 import { createAdminApp } from '../admin/app.js';
@@ -26,6 +27,7 @@ export function createApp(ctx: GatewayContext, options: { site?: StaticSite } = 
   // Bodies past ctx.maxBodyBytes are refused (413) by ctx.io.readBody, inside each handler, and recorded.
   app.post('/v1/chat/completions', (c) => proxyRequest(c, ctx, OPERATIONS.chat));
   app.post('/v1/responses', (c) => proxyRequest(c, ctx, OPERATIONS.responses));
+  app.post('/v1/responses/compact', (c) => compactConversation(c, ctx));
   // Stored responses of the caller's key (keys with `responses.store`).
   app.get('/v1/responses/:id/input_items', (c) => listStoredInputItems(c, ctx));
   app.get('/v1/responses/:id', (c) => getStoredResponse(c, ctx));

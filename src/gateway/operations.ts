@@ -11,6 +11,7 @@ export interface Operation {
 export const OPERATIONS = {
   chat: { protocol: 'openai-chat', endpoint: 'chat', shape: 'openai' },
   responses: { protocol: 'openai-responses', endpoint: 'responses', shape: 'openai' },
+  compact: { protocol: 'openai-responses', endpoint: 'compact', shape: 'openai' },
   embeddings: { protocol: 'openai-embeddings', endpoint: 'embeddings', shape: 'openai' },
   messages: { protocol: 'anthropic-messages', endpoint: 'messages', shape: 'anthropic' },
   anthropicCountTokens: { protocol: 'anthropic-messages', endpoint: 'count_tokens', shape: 'anthropic' },

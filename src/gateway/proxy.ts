@@ -12,7 +12,7 @@ import { attemptUpstreams } from './attempt.js';
 import { respondPassThrough } from './respond-pass-through.js';
 import { respondTranslated } from './respond-translated.js';
 import { lookUpCache } from '../policy/cache.js';
-import { NOT_STORED, prepareResponseState, type ResponseState } from '../stored-responses/response-state.js';
+import { expandPreviousResponse, NOT_STORED, prepareResponseState, type ResponseState } from '../stored-responses/response-state.js';
 
 /**
  * One proxied request, top to bottom: admit it (authenticate, read and check
@@ -82,6 +82,7 @@ export async function admit(
   row.stream = body.stream;
   // 2b. Responses: previous_response_id expanded from the key's stored answers (a database read), `store` decided
   const state = op.endpoint === 'responses' ? await prepareResponseState(ctx, key, body) : NOT_STORED;
+  if (op.endpoint === 'compact') await expandPreviousResponse(ctx, key, body.json);
 
   // 3. policy: the model, then rate limits and budgets (reserved here, settled when the row is finished)
   if (!mayUseModel(key, body.model)) throw new GatewayError('SB_ERR_FORBIDDEN', `this key may not use model ${body.model}`, 'model');

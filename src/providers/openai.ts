@@ -11,6 +11,8 @@ import { arrayOf, recordOf, requestJson } from './upstream-json.js';
 const PATHS: Partial<Record<Endpoint, string>> = {
   chat: '/chat/completions',
   responses: '/responses',
+  // https://platform.openai.com/docs/api-reference/responses/compact
+  compact: '/responses/compact',
   embeddings: '/embeddings',
   models: '/models',
 };
@@ -20,7 +22,7 @@ export function openaiProvider(http: HttpClient): Provider {
     kind: 'openai',
     // Which of chat / responses one upstream serves is its `speaks` setting (routing/plan.ts).
     speaks: ['openai-chat', 'openai-responses', 'openai-embeddings'],
-    endpoints: ['chat', 'responses', 'embeddings', 'models'],
+    endpoints: ['chat', 'responses', 'compact', 'embeddings', 'models'],
     send(call, signal) {
       const path = PATHS[call.endpoint];
       if (!path) throw new Error(`openai upstreams do not serve ${call.endpoint}`);

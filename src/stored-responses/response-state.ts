@@ -35,20 +35,7 @@ export async function prepareResponseState(ctx: GatewayContext, key: KeyRecord, 
   if (asked === true && !settings)
     throw new GatewayError('SB_ERR_BAD_REQUEST', 'store: stored responses are not enabled for this key; send store: false or leave it out', 'store');
 
-  const previousId = typeof json.previous_response_id === 'string' ? json.previous_response_id : null;
-  if (previousId !== null) {
-    if (!settings)
-      throw new GatewayError(
-        'SB_ERR_BAD_REQUEST',
-        'previous_response_id: stored responses are not enabled for this key; send the whole conversation in `input`',
-        'previous_response_id',
-      );
-    const previous = await ctx.responses.get(key.id, previousId);
-    if (!previous)
-      throw new GatewayError('SB_ERR_PREVIOUS_RESPONSE_NOT_FOUND', `Previous response with id '${previousId}' not found.`, 'previous_response_id');
-    json.input = [...historyOf(previous), ...inputItems(json.input)];
-  }
-  delete json.previous_response_id;
+  const previousId = await expandPreviousResponse(ctx, key, json);
   json.store = false;
 
   if (!settings || asked === false) return NOT_STORED;
@@ -80,3 +67,25 @@ export async function prepareResponseState(ctx: GatewayContext, key: KeyRecord, 
 
 /** The state of a request that stores nothing (every other endpoint, keys without stored responses). */
 export const NOT_STORED: ResponseState = { keep: (response) => response, remember: () => {} };
+
+/**
+ * Replaces `previous_response_id` by the stored history at the head of
+ * `input` (the key's own answers only); returns the id, or null when the
+ * request named none. Refused for keys without stored responses.
+ */
+export async function expandPreviousResponse(ctx: GatewayContext, key: KeyRecord, json: Json): Promise<string | null> {
+  const previousId = typeof json.previous_response_id === 'string' ? json.previous_response_id : null;
+  delete json.previous_response_id;
+  if (previousId === null) return null;
+  if (!key.responses?.store)
+    throw new GatewayError(
+      'SB_ERR_BAD_REQUEST',
+      'previous_response_id: stored responses are not enabled for this key; send the whole conversation in `input`',
+      'previous_response_id',
+    );
+  const previous = await ctx.responses.get(key.id, previousId);
+  if (!previous)
+    throw new GatewayError('SB_ERR_PREVIOUS_RESPONSE_NOT_FOUND', `Previous response with id '${previousId}' not found.`, 'previous_response_id');
+  json.input = [...historyOf(previous), ...inputItems(json.input)];
+  return previousId;
+}

@@ -262,3 +262,29 @@ export async function responses(ctx: RequestContext, chunkDelayMs: number, optio
   for (const [type, data] of streamEvents(response, p, final)) if (!(await sse.send(JSON.stringify(data), type))) return;
   sse.end();
 }
+
+/** The opaque summary the fake's compaction returns (real ones are encrypted by OpenAI). */
+export const FAKE_COMPACTION_CONTENT = 'ZmFrZS1jb21wYWN0aW9uLXN1bW1hcnk=';
+
+/**
+ * POST /v1/responses/compact: every user message of the conversation, then
+ * one `compaction` item, with usage, as OpenAI answers.
+ * @see https://platform.openai.com/docs/api-reference/responses/compact
+ */
+export async function compact(ctx: RequestContext): Promise<void> {
+  const body: unknown = ctx.call.body;
+  if (!isRecord(body)) return badRequest(ctx, 'We could not parse the JSON body of your request. The OpenAI API expects a JSON payload.', null, null);
+  if (typeof body.model !== 'string' || body.model === '') return badRequest(ctx, 'you must provide a model parameter', 'model', 'missing_required_parameter');
+  for (const field of ['previous_response_id', 'store', 'stream']) {
+    if (body[field] !== undefined) return badRequest(ctx, `Unknown parameter: '${field}'.`, field, 'unknown_parameter');
+  }
+  const input = typeof body.input === 'string' ? [{ type: 'message', role: 'user', content: body.input }] : Array.isArray(body.input) ? body.input : [];
+  const users = input.filter((item: unknown) => isRecord(item) && item.role === 'user' && (item.type ?? 'message') === 'message');
+  return sendJson(ctx, 200, {
+    id: `resp_${randomAlnum(48)}`,
+    object: 'response.compaction',
+    created_at: Math.floor(Date.now() / 1000),
+    output: [...users, { id: `cmp_${randomAlnum(40)}`, type: 'compaction', encrypted_content: FAKE_COMPACTION_CONTENT }],
+    usage: FAKE_RESPONSES_USAGE,
+  });
+}

@@ -5,7 +5,7 @@ import type { FakeUpstream, RequestContext } from './server.js';
 import { sendJson, startFakeServer } from './server.js';
 import { openSse } from './sse.js';
 import { chatDeltas, chatMessage, planChatReply } from './openai-chat-scenarios.js';
-import { responses } from './openai-responses.js';
+import { compact, responses } from './openai-responses.js';
 import { isRecord, randomAlnum } from './text.js';
 import { FAKE_USAGE } from './usage.js';
 
@@ -252,6 +252,7 @@ export function startFakeOpenAI(opts: { apiKey?: string; apiKeys?: string[]; chu
       const method = ctx.call.method;
       if (method === 'POST' && pathname === '/v1/chat/completions') return chatCompletions(ctx, chunkDelayMs);
       if (method === 'POST' && pathname === '/v1/responses') return responses(ctx, chunkDelayMs);
+      if (method === 'POST' && pathname === '/v1/responses/compact') return compact(ctx);
       if (method === 'POST' && pathname === '/v1/embeddings') return embeddings(ctx);
       if (method === 'GET' && pathname === '/v1/models') {
         return sendJson(ctx, 200, { object: 'list', data: OPENAI_FAKE_MODELS.map(modelObject) });

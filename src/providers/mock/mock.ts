@@ -107,6 +107,7 @@ function answer(call: UpstreamCall, endpoint: Endpoint, body: Record<string, unk
       ]);
     }
     case 'responses':
+    case 'compact':
     case 'generate':
       // Not spoken natively: clients of these shapes reach the mock through translation.
       throw new Error(`the mock upstream does not serve ${endpoint} natively`);
