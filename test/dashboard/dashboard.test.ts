@@ -80,6 +80,7 @@ describe.skipIf(!canRun)('dashboard in a browser', () => {
     await dialog.getByLabel('Group').fill('web-team');
     await dialog.getByLabel('Response cache').selectOption('off');
     await dialog.getByLabel('IP allowlist').fill('127.0.0.0/8, ::1');
+    await dialog.getByLabel('Stored responses (days)').fill('14');
     await dialog.getByRole('button', { name: 'Create key' }).click();
 
     const created = page.getByTestId('created-key');
@@ -98,7 +99,7 @@ describe.skipIf(!canRun)('dashboard in a browser', () => {
     await page.getByRole('button', { name: 'Done' }).click();
     await page.locator('tr[data-key-name="browser-key"]').waitFor();
     const stored = [...gw.ctx.catalog.current().keysById.values()].find((k) => k.name === 'browser-key')!;
-    expect(stored).toMatchObject({ cache: false, ipAllowlist: ['127.0.0.0/8', '::1'] });
+    expect(stored).toMatchObject({ cache: false, ipAllowlist: ['127.0.0.0/8', '::1'], responses: { store: true, retentionDays: 14 } });
 
     const client = new OpenAI({ apiKey: createdKey, baseURL: `${gw.url}/v1`, maxRetries: 0 });
     const reply = await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'from the browser test' }] });

@@ -69,6 +69,7 @@ export interface Key {
   /** Present when the gateway has the response cache / IP allowlists. */
   cache?: boolean | { ttlSeconds: number } | null;
   ipAllowlist?: string[] | null;
+  responses?: { store: boolean; retentionDays: number } | null;
   source: string;
   createdAt: number;
   revokedAt: number | null;

@@ -3,7 +3,7 @@ import { messageOf } from '../api.js';
 import { Field, FormFooter, splitList } from '../components/ui.js';
 import type { Key, KeyBudget, KeyLimits } from '../types.js';
 
-/** The fields of a key that can be set: name (at creation only), group, models, limits, budget, cache, IP allowlist. */
+/** The fields of a key that can be set: name (at creation only), group, models, limits, budget, cache, IP allowlist, stored responses. */
 export interface KeyFields {
   name: string;
   group: string;
@@ -13,6 +13,8 @@ export interface KeyFields {
   /** null: as the gateway and model settings say. */
   cache: boolean | { ttlSeconds: number } | null;
   ipAllowlist: string[] | null;
+  /** null: the Responses API is served statelessly for this key. */
+  responses: { store: boolean; retentionDays: number } | null;
 }
 
 const num = (text: string) => (text.trim() === '' ? undefined : Number(text));
@@ -30,6 +32,7 @@ export function KeyForm(props: { initial?: Key; knownModels: string[]; onSubmit:
   const [period, setPeriod] = useState<KeyBudget['period']>(k?.budget?.period ?? 'month');
   const [cache, setCache] = useState(k?.cache === undefined || k.cache === null ? 'inherit' : k.cache === false ? 'off' : 'on');
   const [allowlist, setAllowlist] = useState(k?.ipAllowlist?.join(', ') ?? '');
+  const [retention, setRetention] = useState(k?.responses?.store ? String(k.responses.retentionDays) : '');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
@@ -53,6 +56,7 @@ export function KeyForm(props: { initial?: Key; knownModels: string[]; onSubmit:
         // A key that had a TTL of its own keeps it while "on" stays chosen.
         cache: cache === 'inherit' ? null : cache === 'off' ? false : typeof k?.cache === 'object' && k.cache !== null ? k.cache : true,
         ipAllowlist: addresses.length > 0 ? addresses : null,
+        responses: num(retention) === undefined ? null : { store: true, retentionDays: num(retention)! },
       });
     } catch (err) {
       setError(messageOf(err));
@@ -117,6 +121,9 @@ export function KeyForm(props: { initial?: Key; knownModels: string[]; onSubmit:
         </Field>
         <Field label="IP allowlist" hint="Comma-separated addresses or CIDRs; empty: any address.">
           <input name="ipAllowlist" value={allowlist} onChange={(e) => setAllowlist(e.target.value)} placeholder="10.0.0.0/8, 2001:db8::/32" />
+        </Field>
+        <Field label="Stored responses (days)" hint="Keeps this key's Responses answers, encrypted, for previous_response_id; empty: stateless.">
+          <input name="responsesRetentionDays" type="number" min={1} max={3650} value={retention} onChange={(e) => setRetention(e.target.value)} placeholder="off" />
         </Field>
       </div>
       <FormFooter error={error} busy={busy} label={k ? 'Save' : 'Create key'} busyLabel="Saving…" onCancel={props.onCancel} />

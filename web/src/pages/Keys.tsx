@@ -55,13 +55,14 @@ export function KeysPage() {
           ...(fields.budget ? { budget: fields.budget } : {}),
           ...(fields.cache !== null ? { cache: fields.cache } : {}),
           ...(fields.ipAllowlist ? { ipAllowlist: fields.ipAllowlist } : {}),
+          ...(fields.responses ? { responses: fields.responses } : {}),
         },
       });
       setCreated(made);
     } else if (editing) {
       await api(`/keys/${encodeURIComponent(editing.id)}`, {
         method: 'PATCH',
-        body: { group: fields.group, models: fields.models, limits: fields.limits, budget: fields.budget, cache: fields.cache, ipAllowlist: fields.ipAllowlist },
+        body: { group: fields.group, models: fields.models, limits: fields.limits, budget: fields.budget, cache: fields.cache, ipAllowlist: fields.ipAllowlist, responses: fields.responses },
       });
     }
     setEditing(null);
