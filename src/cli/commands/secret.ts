@@ -10,7 +10,9 @@ Re-encrypts every stored upstream credential under a new secret, in one
 transaction: each is opened with the current secret (the config file's
 \`secret\`, else <data folder>/secret) and sealed with the new one, read from
 the environment variable NAME (at least 16 characters). If any credential
-cannot be opened, nothing changes.
+cannot be opened, nothing changes. Stored responses are not re-encrypted:
+under the new secret they read as not found, and go at the end of their
+retention.
 
 Then give the gateway the new secret (set the variable the config's \`secret\`
 names, e.g. SWITCHBOARD_SECRET, to the new value) and restart it. Steps in
