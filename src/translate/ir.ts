@@ -115,15 +115,17 @@ export type IRResponseFormat =
   | { type: 'json-schema'; name: string; schema: Record<string, unknown>; strict?: boolean; description?: string };
 
 export interface IRReasoningConfig {
-  /** OpenAI `reasoning_effort` / Responses `reasoning.effort`, kept opaque (`minimal`, `low`, `high`, …). */
+  /** OpenAI `reasoning_effort` / Responses `reasoning.effort`, Anthropic `output_config.effort`, Gemini `thinkingLevel`, kept opaque. */
   effort?: string;
-  /** Anthropic `thinking.budget_tokens`, Gemini `thinkingBudget`. */
+  /** Anthropic `thinking.budget_tokens`, Gemini `thinkingBudget` (positive; 0 is `disabled`). */
   budgetTokens?: number;
   /** Whether thinking is explicitly turned off. */
   disabled?: boolean;
+  /** Thinking on, its depth left to the model (Anthropic `thinking.type: adaptive`, Gemini `thinkingBudget: -1`). */
+  adaptive?: boolean;
   /** OpenAI Responses `reasoning.summary`. */
   summary?: string;
-  /** Whether readable thoughts should be returned (Gemini `includeThoughts`). */
+  /** Whether readable thoughts should be returned (Gemini `includeThoughts`, Anthropic `thinking.display`). */
   includeThoughts?: boolean;
 }
 

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { FakeUpstream, RequestContext } from './server.js';
 import { sendJson, startFakeServer } from './server.js';
 import { openSse } from './sse.js';
-import { chatDeltas, chatMessage, planChatReply } from './openai-chat-scenarios.js';
+import { chatDeltas, chatMessage, planChatReply, reasoningStyleOf } from './openai-chat-scenarios.js';
 import { compact, responses } from './openai-responses.js';
 import { isRecord, randomAlnum } from './text.js';
 import { FAKE_USAGE } from './usage.js';
@@ -91,7 +91,13 @@ export async function chatCompletions(ctx: RequestContext, chunkDelayMs: number)
   if (messages === undefined) return badRequest(ctx, "Missing required parameter: 'messages'.", 'messages', 'missing_required_parameter');
   if (!Array.isArray(messages)) return badRequest(ctx, `Invalid type for 'messages': expected an array of objects, but got ${typeof messages} instead.`, 'messages', 'invalid_type');
   if (messages.length === 0) return badRequest(ctx, "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.", 'messages', 'empty_array');
+  const missing = missingReasoningContent(model, messages);
+  if (missing !== undefined) {
+    // DeepSeek's answer when a thinking model's tool-call turn comes back without its reasoning.
+    return badRequest(ctx, `Missing \`reasoning_content\` field in the assistant message at message index ${missing}`, null, null);
+  }
   const plan = planChatReply(messages, body);
+  const style = reasoningStyleOf(model);
   if (model === 'fake-error-context' || plan.kind === 'context-length') {
     return badRequest(
       ctx,
@@ -114,7 +120,7 @@ export async function chatCompletions(ctx: RequestContext, chunkDelayMs: number)
       choices: [
         {
           index: 0,
-          message: chatMessage(plan),
+          message: chatMessage(plan, style),
           logprobs: null,
           finish_reason: plan.finishReason,
         },
@@ -146,7 +152,7 @@ export async function chatCompletions(ctx: RequestContext, chunkDelayMs: number)
 
   const frames: string[] = [
     chunk([choice({ role: 'assistant', content: '', refusal: null }, null)]),
-    ...chatDeltas(plan).map((delta) => chunk([choice(delta, null)])),
+    ...chatDeltas(plan, style).map((delta) => chunk([choice(delta, null)])),
     chunk([choice({}, plan.finishReason)]),
   ];
   if (includeUsage) frames.push(chunk([], FAKE_USAGE.openai.chat));
@@ -155,6 +161,18 @@ export async function chatCompletions(ctx: RequestContext, chunkDelayMs: number)
   const sse = await openSse(ctx, chunkDelayMs);
   for (const f of frames) if (!(await sse.send(f))) return;
   sse.end();
+}
+
+/**
+ * DeepSeek's thinking models need the `reasoning_content` of each assistant
+ * tool-call turn back in later requests; the fake checks it for model ids
+ * with `deepseek` and returns the index of the first message without it.
+ * @see https://api-docs.deepseek.com/guides/thinking_mode#tool-calls
+ */
+function missingReasoningContent(model: string, messages: unknown[]): number | undefined {
+  if (!model.includes('deepseek')) return undefined;
+  const index = messages.findIndex((m) => isRecord(m) && m.role === 'assistant' && Array.isArray(m.tool_calls) && typeof m.reasoning_content !== 'string');
+  return index < 0 ? undefined : index;
 }
 
 /** Deterministic vector in [-1, 1), exactly representable as float32 (multiples of 1/128). */

@@ -245,12 +245,12 @@ describe('requests holding what the IR cannot carry name it when crossing', () =
       model: 'claude-sonnet-4-5',
       max_tokens: 100,
       service_tier: 'standard_only',
-      thinking: { type: 'adaptive' },
+      thinking: { type: 'interleaved' },
       messages: [{ role: 'user', content: 'hi' }],
     });
     expect(encode(ir, 'openai-chat').warnings).toEqual([
       'dropped anthropic-messages fields: service_tier',
-      'dropped anthropic-messages content: adaptive thinking',
+      'dropped anthropic-messages content: interleaved thinking',
     ]);
   });
 

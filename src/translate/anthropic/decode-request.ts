@@ -29,8 +29,8 @@ import { sameJson } from './same-json.js';
  * string-vs-blocks shape, `stream: false`, `output_config`) is kept in
  * `extra.replay`, so the same-protocol round trip is exact while other
  * protocols see the IR and warn about nothing. What such a field holds that
- * the IR cannot (citations, server tools and their blocks, adaptive
- * thinking, unknown keys) is named, with its place, in `extra.lost`.
+ * the IR cannot (citations, server tools and their blocks, unknown
+ * keys) is named, with its place, in `extra.lost`.
  * @see https://docs.anthropic.com/en/api/messages
  */
 export function decodeAnthropicRequest(body: unknown): IRRequest {
@@ -169,9 +169,12 @@ function decodeToolChoice(value: unknown, lost: LossSink): { choice?: IRToolChoi
 }
 
 /**
- * `thinking` (and `output_config.effort`) -> IR reasoning. `adaptive` and
- * other newer modes have no IR equivalent: named to `lost`.
+ * `thinking` (and `output_config.effort`) -> IR reasoning: `enabled` with its
+ * budget, `adaptive` (the model chooses its depth), `disabled`; `display`
+ * says whether readable thinking comes back (it does unless `omitted`).
+ * Other thinking types have no IR equivalent: named to `lost`.
  * @see https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking
+ * @see https://platform.claude.com/docs/en/build-with-claude/effort
  */
 function decodeThinking(value: unknown, outputConfig: WireObject | undefined, lost: LossSink): IRReasoningConfig | undefined {
   const reasoning: IRReasoningConfig = {};
@@ -182,11 +185,14 @@ function decodeThinking(value: unknown, outputConfig: WireObject | undefined, lo
     if (type === 'enabled') {
       if (thinking.budget_tokens === undefined) fail([...path, 'budget_tokens'], 'Field required');
       reasoning.budgetTokens = optionalInteger(thinking.budget_tokens, [...path, 'budget_tokens'], 0);
-      noteUncarriedKeys(thinking, ['type', 'budget_tokens'], path, lost);
-    } else if (type === 'disabled') {
-      reasoning.disabled = true;
-      noteUncarriedKeys(thinking, ['type', 'budget_tokens'], path, lost);
-    } else lost(`${type} thinking`);
+    } else if (type === 'adaptive') reasoning.adaptive = true;
+    else if (type === 'disabled') reasoning.disabled = true;
+    else lost(`${type} thinking`);
+    if (type === 'enabled' || type === 'adaptive') {
+      const display = optionalString(thinking.display, [...path, 'display']);
+      reasoning.includeThoughts = display !== 'omitted';
+    }
+    noteUncarriedKeys(thinking, ['type', 'budget_tokens', 'display'], path, lost);
   }
   const effort = outputConfig?.effort;
   if (typeof effort === 'string') reasoning.effort = effort;

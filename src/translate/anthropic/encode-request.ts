@@ -1,28 +1,14 @@
 import { foreignExtraWarnings, replayedFields, sameProtocolExtra } from '../extra.js';
-import type { IRReasoningConfig, IRRequest, IRTool, Warnings } from '../ir.js';
+import type { IRRequest, IRTool, Warnings } from '../ir.js';
 import { isRecord } from '../shared/json.js';
 import type { WireObject } from './anthropic-wire.js';
 import { ANTHROPIC_PROTOCOL } from './anthropic-wire.js';
 import { encodeMessages, encodeSystem, withCacheControl } from './encode-content.js';
+import { MIN_BUDGET, planThinking } from './encode-thinking.js';
 import { planJsonOutput } from './json-output.js';
 
 /** `max_tokens` is required by Anthropic; sent when the client set none (OpenAI and Gemini clients may not). */
 export const DEFAULT_MAX_TOKENS = 4096;
-
-/**
- * Thinking budgets for an opaque reasoning effort from another protocol
- * (Anthropic's minimum budget is 1024).
- * @see https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking#working-with-thinking-budgets
- */
-const EFFORT_BUDGET: Record<string, number> = {
-  minimal: 1024,
-  low: 2048,
-  medium: 8192,
-  high: 16384,
-  xhigh: 24576,
-  max: 32768,
-};
-const MIN_BUDGET = 1024;
 
 /** Warnings filed under the body field they concern, so a field restored from `extra` takes its warnings away. */
 export class FieldWarnings {
@@ -61,28 +47,29 @@ export function encodeRequestCore(request: IRRequest, model: string, warn: Field
   const outputConfig = isRecord(native?.output_config) ? native.output_config : undefined;
   const body: WireObject = { model };
 
-  let thinking = encodeThinking(request.reasoning, outputConfig?.effort !== undefined, warn);
+  let plan = planThinking(request.reasoning, model, outputConfig?.effort !== undefined, warn);
   let maxTokens = request.maxTokens;
   if (maxTokens === undefined) {
-    maxTokens = Math.max(DEFAULT_MAX_TOKENS, (thinking?.budget ?? 0) + DEFAULT_MAX_TOKENS);
+    maxTokens = DEFAULT_MAX_TOKENS + plan.reserve;
     warn.add('max_tokens', `max_tokens: the client set no limit; sent ${maxTokens} (Anthropic requires one)`);
   }
-  if (thinking?.budget !== undefined && thinking.budget >= maxTokens) {
+  if (plan.budget !== undefined && plan.budget >= maxTokens) {
     if (maxTokens - 1 >= MIN_BUDGET) {
-      warn.add('thinking', `thinking budget ${thinking.budget} lowered to ${maxTokens - 1}: it must stay below max_tokens`);
-      thinking = { config: { type: 'enabled', budget_tokens: maxTokens - 1 }, budget: maxTokens - 1 };
+      warn.add('thinking', `thinking budget ${plan.budget} lowered to ${maxTokens - 1}: it must stay below max_tokens`);
+      plan = { thinking: { type: 'enabled', budget_tokens: maxTokens - 1 }, budget: maxTokens - 1, reserve: maxTokens - 1 };
     } else {
       warn.add('thinking', `dropped thinking: max_tokens ${maxTokens} leaves no room for the minimum budget of ${MIN_BUDGET}`);
-      thinking = undefined;
+      plan = { reserve: 0 };
     }
   }
   body.max_tokens = maxTokens;
+  const thinkingOn = plan.thinking !== undefined && plan.thinking.type !== 'disabled';
 
   const system = [...request.system];
   const tools: WireObject[] = request.tools.map(encodeTool);
   let toolChoice = encodeToolChoice(request);
   if (request.responseFormat && !isRecord(outputConfig?.format)) {
-    const canForceTool = request.tools.length === 0 && thinking?.budget === undefined && request.toolChoice?.type !== 'none';
+    const canForceTool = request.tools.length === 0 && !thinkingOn && request.toolChoice?.type !== 'none';
     const plan = planJsonOutput(request.responseFormat, canForceTool);
     if (plan?.mode === 'tool') {
       tools.push(plan.tool);
@@ -98,9 +85,8 @@ export function encodeRequestCore(request: IRRequest, model: string, warn: Field
   body.messages = encodeMessages(request.messages, warn.list('messages'));
   if (tools.length > 0) body.tools = tools;
   if (toolChoice) body.tool_choice = toolChoice;
-  if (thinking) body.thinking = thinking.config;
-
-  const thinkingOn = thinking?.budget !== undefined;
+  if (plan.thinking) body.thinking = plan.thinking;
+  if (plan.effort !== undefined) body.output_config = { effort: plan.effort };
   if (request.temperature !== undefined) {
     if (thinkingOn && request.temperature !== 1) warn.add('temperature', 'dropped temperature: Anthropic allows none with thinking on');
     else if (request.temperature > 1) {
@@ -155,40 +141,6 @@ function encodeToolChoice(request: IRRequest): WireObject | undefined {
   }
   if (parallelToolCalls !== undefined) out.disable_parallel_tool_use = !parallelToolCalls;
   return out;
-}
-
-/**
- * IR reasoning -> `thinking`. A budget is sent as is (raised to Anthropic's
- * minimum); an effort from another protocol becomes a budget, unless the
- * client's own `output_config.effort` carries it.
- */
-function encodeThinking(
-  reasoning: IRReasoningConfig | undefined,
-  nativeEffort: boolean,
-  warn: FieldWarnings,
-): { config: WireObject; budget?: number } | undefined {
-  if (!reasoning) return undefined;
-  if (reasoning.disabled) return { config: { type: 'disabled' } };
-  let budget = reasoning.budgetTokens;
-  if (budget !== undefined) {
-    if (budget === 0) return { config: { type: 'disabled' } };
-    if (budget < 0) {
-      budget = EFFORT_BUDGET.medium;
-      warn.add('thinking', `dynamic thinking budget sent to Anthropic as budget_tokens ${budget}`);
-    } else if (budget < MIN_BUDGET) {
-      warn.add('thinking', `thinking budget ${budget} raised to Anthropic's minimum of ${MIN_BUDGET}`);
-      budget = MIN_BUDGET;
-    }
-  } else if (reasoning.effort !== undefined && !nativeEffort) {
-    if (reasoning.effort === 'none') return { config: { type: 'disabled' } };
-    budget = EFFORT_BUDGET[reasoning.effort];
-    if (budget === undefined) {
-      warn.add('thinking', `dropped reasoning effort "${reasoning.effort}": no Anthropic thinking budget for it`);
-      return undefined;
-    }
-    warn.add('thinking', `reasoning effort "${reasoning.effort}" sent to Anthropic as thinking budget_tokens ${budget}`);
-  }
-  return budget === undefined ? undefined : { config: { type: 'enabled', budget_tokens: budget }, budget };
 }
 
 /**

@@ -280,7 +280,8 @@ function decodeResponseFormat(
 
 /**
  * `thinkingConfig`: a positive `thinkingBudget` is a budget, 0 turns thinking
- * off, -1 (dynamic) stays Gemini's; `thinkingLevel` is the effort, lower-cased.
+ * off, -1 (dynamic) is adaptive thinking; other values stay Gemini's.
+ * `thinkingLevel` is the effort, lower-cased.
  * @see https://ai.google.dev/gemini-api/docs/thinking
  */
 function decodeThinkingConfig(value: unknown, layout: GeminiLayout): { reasoning?: IRReasoningConfig; extra?: Record<string, unknown> } {
@@ -292,6 +293,7 @@ function decodeThinkingConfig(value: unknown, layout: GeminiLayout): { reasoning
   const budget = optionalInteger(field(config, 'thinkingBudget'), path('thinkingBudget'));
   if (budget !== undefined && budget > 0) reasoning.budgetTokens = budget;
   else if (budget === 0) reasoning.disabled = true;
+  else if (budget === -1) reasoning.adaptive = true;
   else if (budget !== undefined) extra.thinkingBudget = budget;
   const include = optionalBoolean(field(config, 'includeThoughts'), path('includeThoughts'));
   if (include !== undefined) reasoning.includeThoughts = include;

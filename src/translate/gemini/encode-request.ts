@@ -1,5 +1,6 @@
 import { foreignExtraWarnings, replayedFields, sameProtocolExtra } from '../extra.js';
-import type { IRRequest, IRTool, IRToolChoice, Warnings } from '../ir.js';
+import type { IRReasoningConfig, IRRequest, IRTool, IRToolChoice, Warnings } from '../ir.js';
+import { budgetForEffort, effortForBudget, effortForTarget, GEMINI_LEVELS, reasoningOff } from '../shared/reasoning-levels.js';
 import { isRecord } from '../shared/json.js';
 import { encodeGeminiParts } from './encode-parts.js';
 import type { GeminiContent, GeminiFunctionDeclaration, GeminiGenerationConfig, GeminiRequest } from './gemini-wire.js';
@@ -21,13 +22,6 @@ function isGemini3OrLater(model: string): boolean {
  * @see https://ai.google.dev/gemini-api/docs/thought-signatures
  */
 export const SKIP_THOUGHT_SIGNATURE = 'skip_thought_signature_validator';
-
-/**
- * Reasoning effort -> thinking budget for models that take a budget, as
- * Google's OpenAI compatibility layer maps `reasoning_effort`.
- * @see https://ai.google.dev/gemini-api/docs/openai#thinking
- */
-const BUDGET_BY_EFFORT: Record<string, number> = { none: 0, minimal: 1024, low: 1024, medium: 8192, high: 24576, xhigh: 32768 };
 
 /**
  * IR -> a `generateContent` body for `upstreamModel` (the model itself goes
@@ -176,23 +170,57 @@ function encodeGenerationConfig(
     else config.responseJsonSchema = format.schema;
   }
 
-  const reasoning = request.reasoning;
-  if (reasoning) {
-    const thinking: Record<string, unknown> = {};
+  const thinking = request.reasoning ? encodeThinkingConfig(request.reasoning, upstreamModel, layout, same, warn) : {};
+  if (Object.keys(thinking).length > 0) config.thinkingConfig = thinking;
+  return config;
+}
+
+/**
+ * IR reasoning -> `thinkingConfig`, by the table in
+ * shared/reasoning-levels.ts. Gemini 3 and later take an effort as
+ * `thinkingLevel` and cannot turn thinking off; earlier models take a budget
+ * (-1: dynamic). A Gemini client's own settings come back as they were.
+ * @see https://ai.google.dev/gemini-api/docs/thinking
+ */
+function encodeThinkingConfig(
+  reasoning: IRReasoningConfig,
+  upstreamModel: string,
+  layout: GeminiLayout,
+  same: boolean,
+  warn: (w: string) => void,
+): Record<string, unknown> {
+  const thinking: Record<string, unknown> = {};
+  const levels = isGemini3OrLater(upstreamModel);
+  if (same) {
     if (reasoning.budgetTokens !== undefined) thinking.thinkingBudget = reasoning.budgetTokens;
     else if (reasoning.disabled) thinking.thinkingBudget = 0;
+    else if (reasoning.adaptive) thinking.thinkingBudget = -1;
+    if (reasoning.effort !== undefined) thinking.thinkingLevel = layout.thinkingLevel ?? reasoning.effort;
+  } else if (reasoningOff(reasoning)) {
+    if (levels) {
+      thinking.thinkingLevel = 'low';
+      warn('reasoning turned off sent to gemini as thinkingLevel low: Gemini 3 cannot turn thinking off');
+    } else thinking.thinkingBudget = 0;
+  } else if (levels) {
+    // An effort as the nearest level Gemini has; a budget as the level the table maps it to.
     if (reasoning.effort !== undefined) {
-      if (same) thinking.thinkingLevel = layout.thinkingLevel ?? reasoning.effort;
-      else if (thinking.thinkingBudget !== undefined) warn(`dropped reasoning effort ${reasoning.effort}: a thinking budget is set`);
-      else if (isGemini3OrLater(upstreamModel)) thinking.thinkingLevel = reasoning.effort;
-      else if (BUDGET_BY_EFFORT[reasoning.effort] !== undefined) thinking.thinkingBudget = BUDGET_BY_EFFORT[reasoning.effort];
-      else warn(`dropped reasoning effort ${reasoning.effort}: no thinking budget known for it`);
+      const target = effortForTarget(reasoning.effort, GEMINI_LEVELS);
+      if (target.mapped) warn(`reasoning effort "${reasoning.effort}" sent to gemini as thinkingLevel "${target.effort}"`);
+      thinking.thinkingLevel = target.effort;
+    } else if (reasoning.budgetTokens !== undefined) {
+      thinking.thinkingLevel = effortForBudget(reasoning.budgetTokens, GEMINI_LEVELS);
+      warn(`thinking budget ${reasoning.budgetTokens} sent to gemini as thinkingLevel "${thinking.thinkingLevel}"`);
     }
-    if (reasoning.includeThoughts !== undefined) thinking.includeThoughts = reasoning.includeThoughts;
-    else if (!same && reasoning.summary !== undefined && reasoning.summary !== 'none') thinking.includeThoughts = true;
-    if (Object.keys(thinking).length > 0) config.thinkingConfig = thinking;
-  }
-  return config;
+  } else if (reasoning.budgetTokens !== undefined) thinking.thinkingBudget = reasoning.budgetTokens;
+  else if (reasoning.effort !== undefined) {
+    const budget = budgetForEffort(reasoning.effort);
+    if (budget !== undefined) thinking.thinkingBudget = budget;
+    else warn(`dropped reasoning effort "${reasoning.effort}": no thinking budget known for it`);
+  } else if (reasoning.adaptive) thinking.thinkingBudget = -1;
+
+  if (reasoning.includeThoughts !== undefined) thinking.includeThoughts = reasoning.includeThoughts;
+  else if (!same && reasoning.summary !== undefined && reasoning.summary !== 'none') thinking.includeThoughts = true;
+  return thinking;
 }
 
 /** Adds the client's unmapped `generationConfig` fields back (one level deep into `thinkingConfig`). */

@@ -58,11 +58,23 @@ export function decodeMessageContent(message: Record<string, unknown>): IRPart[]
   return parts;
 }
 
-/** `reasoning_content` or `reasoning` when it is a non-empty string. */
+/**
+ * Readable reasoning of a message or delta: `reasoning_content` or
+ * `reasoning` when a non-empty string, else the text and summary entries of
+ * OpenRouter's `reasoning_details` (its encrypted entries mean nothing elsewhere).
+ * @see https://openrouter.ai/docs/use-cases/reasoning-tokens#reasoning-details
+ */
 export function readableReasoning(source: Record<string, unknown>): string | undefined {
   for (const key of ['reasoning_content', 'reasoning']) {
     const value = source[key];
     if (typeof value === 'string' && value !== '') return value;
   }
-  return undefined;
+  if (!Array.isArray(source.reasoning_details)) return undefined;
+  let text = '';
+  for (const detail of source.reasoning_details) {
+    if (!isRecord(detail)) continue;
+    if (detail.type === 'reasoning.text' && typeof detail.text === 'string') text += detail.text;
+    else if (detail.type === 'reasoning.summary' && typeof detail.summary === 'string') text += detail.summary;
+  }
+  return text === '' ? undefined : text;
 }

@@ -11,8 +11,10 @@ type Warn = (warning: string) => void;
  * - A user message's `tool-result` parts become `tool` messages, in order,
  *   before a `user` message with the rest. Tool messages carry text only, so
  *   images and files a tool returned move into that user message (warned).
- * - Assistant text parts are joined into one string; reasoning is dropped,
- *   since Chat Completions takes no reasoning input (warned).
+ * - Assistant text parts are joined into one string. Readable reasoning
+ *   that carries no vendor-bound data goes back as `reasoning_content`, the
+ *   field compatible servers wrote it in (DeepSeek requires it back after
+ *   its tool calls); signed or encrypted reasoning is dropped (warned).
  * @see https://platform.openai.com/docs/api-reference/chat/create#chat-create-messages
  */
 export function encodeOpenAIChatMessages(system: IRTextPart[], messages: IRMessage[], warn: Warn): ChatMessage[] {
@@ -112,6 +114,7 @@ function encodeMedia(part: IRImagePart | IRFilePart, warn: Warn): ChatContentPar
 function encodeAssistant(parts: IRPart[], warn: Warn): ChatMessage {
   let text = '';
   let hasText = false;
+  let reasoning = '';
   const calls: IRToolCallPart[] = [];
   for (const part of parts) {
     switch (part.type) {
@@ -123,17 +126,17 @@ function encodeAssistant(parts: IRPart[], warn: Warn): ChatMessage {
         calls.push(part);
         break;
       case 'reasoning':
-        warn(
-          part.signature !== undefined || part.encrypted !== undefined
-            ? `dropped ${part.vendor ?? 'unknown'} reasoning signature/encrypted content: upstream is openai chat`
-            : 'dropped reasoning text from assistant history: openai chat takes no reasoning input',
-        );
+        // A signature or encrypted content means another vendor's model thought it: only that vendor can use it.
+        if (part.signature || part.encrypted !== undefined || part.redacted) {
+          warn(`dropped ${part.vendor ?? 'unknown'} reasoning with its signature/encrypted content: upstream is openai chat`);
+        } else reasoning += part.text;
         break;
       default:
         warn(`dropped ${part.type} part from an assistant message: openai chat assistant messages carry text and tool calls`);
     }
   }
   const message: ChatMessage = { role: 'assistant', content: hasText ? text : calls.length > 0 ? null : '' };
+  if (reasoning !== '') message.reasoning_content = reasoning;
   if (calls.length > 0) {
     message.tool_calls = calls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } }));
   }

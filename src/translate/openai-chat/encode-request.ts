@@ -1,6 +1,7 @@
 import { foreignExtraWarnings, replayedField, replayedFields, sameProtocolExtra } from '../extra.js';
 import type { IRRequest, IRResponseFormat, IRToolChoice, Warnings } from '../ir.js';
 import { isRecord, jsonEqual, pick } from '../shared/json.js';
+import { openaiEffort, refusesReasoning } from '../shared/openai-effort.js';
 import { CACHE_CONTROL_WARNING, encodeOpenAIChatMessages } from './encode-messages.js';
 import type { ChatTool, ChatToolChoice } from './openai-chat-wire.js';
 import { blankRequest, REQUEST_FACETS, ROUND_TRIP_FIELD } from './request-facets.js';
@@ -23,7 +24,7 @@ export function encodeOpenAIChatRequest(request: IRRequest, upstreamModel: strin
   const restored = own ? restorable(request, replayedField(own, ROUND_TRIP_FIELD), warn) : {};
   const body: Record<string, unknown> = {
     model: upstreamModel,
-    ...encodeKnownFields(request, warn, new Set(Object.keys(restored))),
+    ...encodeKnownFields(request, warn, new Set(Object.keys(restored)), upstreamModel),
     ...Object.assign({}, ...Object.values(restored)),
   };
 
@@ -47,8 +48,14 @@ export function encodeOpenAIChatRequest(request: IRRequest, upstreamModel: strin
 /**
  * The default wire encoding of every field a facet owns (no model, no extra),
  * except the facets named in `skip` (those the client's own spelling replaces).
+ * With the upstream's model, reasoning is left out for a model that refuses it.
  */
-export function encodeKnownFields(request: IRRequest, warn: (w: string) => void, skip: ReadonlySet<string> = new Set()): Record<string, unknown> {
+export function encodeKnownFields(
+  request: IRRequest,
+  warn: (w: string) => void,
+  skip: ReadonlySet<string> = new Set(),
+  upstreamModel?: string,
+): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   if (!skip.has('messages')) body.messages = encodeOpenAIChatMessages(request.system, request.messages, warn);
   if (request.tools.length > 0 && !skip.has('tools')) {
@@ -73,10 +80,12 @@ export function encodeKnownFields(request: IRRequest, warn: (w: string) => void,
   if (request.responseFormat) body.response_format = encodeResponseFormat(request.responseFormat);
   const reasoning = request.reasoning;
   if (reasoning && !skip.has('reasoning')) {
-    if (reasoning.effort !== undefined) body.reasoning_effort = reasoning.effort;
-    if (reasoning.budgetTokens !== undefined) warn(`dropped reasoning budget of ${reasoning.budgetTokens} tokens: openai chat takes reasoning_effort only`);
-    if (reasoning.disabled) warn('dropped "reasoning disabled": openai chat cannot turn reasoning off');
-    if (reasoning.summary !== undefined) warn('dropped reasoning summary: openai chat returns no reasoning summary');
+    if (upstreamModel !== undefined && refusesReasoning(upstreamModel)) warn(`dropped reasoning settings: ${upstreamModel} does not reason`);
+    else {
+      const effort = openaiEffort(reasoning, 'openai chat', warn);
+      if (effort !== undefined) body.reasoning_effort = effort;
+      if (reasoning.summary !== undefined) warn('dropped reasoning summary: openai chat returns no reasoning summary');
+    }
   }
   if (request.user !== undefined) body.user = request.user;
   if (request.stream) body.stream = true;

@@ -6,6 +6,7 @@
 import { replayedFields, sameProtocolExtra } from '../extra.js';
 import type { IRRequest, IRResponseFormat, IRToolChoice, IRTool } from '../ir.js';
 import { isRecord } from '../shared/json.js';
+import { openaiEffort, refusesReasoning } from '../shared/openai-effort.js';
 import { PROTOCOL, type Json } from './wire.js';
 
 /** Collects warnings once each, in order. */
@@ -55,13 +56,21 @@ export function encodeFormat(format: IRResponseFormat): Json {
   }
 }
 
-/** The `reasoning` object, or undefined when the IR asks for nothing this protocol can say. */
-export function encodeReasoningConfig(request: IRRequest, warnings?: WarningSet): Json | undefined {
+/**
+ * The `reasoning` object, or undefined when the IR asks for nothing this
+ * protocol can say. With the upstream's model (a request, not the echo of a
+ * client's options), reasoning is left out for a model that refuses it.
+ */
+export function encodeReasoningConfig(request: IRRequest, warnings?: WarningSet, upstreamModel?: string): Json | undefined {
   const reasoning = request.reasoning;
   if (!reasoning) return undefined;
+  if (upstreamModel !== undefined && refusesReasoning(upstreamModel)) {
+    warnings?.add(`dropped reasoning settings: ${upstreamModel} does not reason`);
+    return undefined;
+  }
   const out: Json = {};
-  if (reasoning.effort !== undefined) out.effort = reasoning.effort;
-  else if (reasoning.budgetTokens !== undefined) warnings?.add('dropped reasoning budget_tokens: openai-responses takes an effort level');
+  const effort = openaiEffort(reasoning, PROTOCOL, (w) => warnings?.add(w));
+  if (effort !== undefined) out.effort = effort;
   const summary = reasoning.summary ?? (reasoning.includeThoughts ? 'auto' : undefined);
   if (summary !== undefined) out.summary = summary;
   return Object.keys(out).length > 0 ? out : undefined;

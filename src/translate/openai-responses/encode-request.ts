@@ -40,7 +40,7 @@ export function encodeRequest(request: IRRequest, upstreamModel: string): { body
   if (request.stopSequences && request.stopSequences.length > 0) warnings.add('dropped stop sequences: openai-responses has no stop parameter');
   if (request.seed !== undefined) warnings.add('dropped seed: openai-responses has no seed');
   if (request.responseFormat) body.text = { format: encodeFormat(request.responseFormat) };
-  const reasoning = encodeReasoningConfig(request, warnings);
+  const reasoning = encodeReasoningConfig(request, warnings, upstreamModel);
   if (reasoning) body.reasoning = reasoning;
   if (request.user !== undefined) body.user = request.user;
   if (request.stream) body.stream = true;

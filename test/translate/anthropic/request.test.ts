@@ -86,7 +86,7 @@ describe('anthropic request: same-protocol round trip', () => {
       { type: 'text', text: 'Project rules: keep functions small.', cacheControl: { type: 'ephemeral' } },
     ]);
     expect(decoded.maxTokens).toBe(32000);
-    expect(decoded.reasoning).toEqual({ budgetTokens: 10000 });
+    expect(decoded.reasoning).toEqual({ budgetTokens: 10000, includeThoughts: true });
     expect(decoded.toolChoice).toEqual({ type: 'auto' });
     expect(decoded.parallelToolCalls).toBe(true);
     expect(decoded.tools[1]).toEqual({
@@ -160,13 +160,12 @@ describe('anthropic request: same-protocol round trip', () => {
       'citations in messages[2].content[2]',
       'server tool web_search (web_search_20250305) in tools[0]',
       'defer_loading in tools[1]',
-      'adaptive thinking',
       'session in metadata',
     ]);
     expect(decoded.extra!.fields.some_future_field).toEqual({ nested: [1, 2, 3] });
     expect(decoded.tools.map((t) => t.name)).toEqual(['lookup']);
     expect(decoded.toolChoice).toEqual({ type: 'required' });
-    expect(decoded.reasoning).toEqual({ effort: 'high' });
+    expect(decoded.reasoning).toEqual({ adaptive: true, includeThoughts: true, effort: 'high' });
     expect(decoded.user).toBe('u-1');
     expect(decoded.stream).toBe(false);
     expect(decoded.messages[1]!.content).toEqual([

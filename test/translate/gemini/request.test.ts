@@ -196,7 +196,7 @@ describe('gemini request: decode', () => {
     });
   });
 
-  it('keeps a dynamic thinking budget and unknown modes as Gemini-only settings', () => {
+  it('reads a dynamic thinking budget as adaptive thinking, and keeps unknown modes as Gemini-only settings', () => {
     const body = {
       contents: [{ role: 'user', parts: [{ text: 'hi' }] }],
       toolConfig: { functionCallingConfig: { mode: 'VALIDATED' } },
@@ -205,7 +205,7 @@ describe('gemini request: decode', () => {
     const ir = geminiCodec.decodeRequest(structuredClone(body), hints);
     expect(ir.toolChoice).toBeUndefined();
     expect(ir.responseFormat).toBeUndefined();
-    expect(ir.reasoning).toBeUndefined();
+    expect(ir.reasoning).toEqual({ adaptive: true });
     expect(geminiCodec.encodeRequest(ir, 'gemini-2.5-flash').body).toEqual(body);
   });
 
@@ -312,7 +312,7 @@ describe('gemini request: encode from another protocol', () => {
         maxOutputTokens: 512,
         responseMimeType: 'application/json',
         responseJsonSchema: { type: 'object' },
-        thinkingConfig: { thinkingBudget: 1024 },
+        thinkingConfig: { thinkingBudget: 2048 },
       },
     });
     expect(warnings).toEqual(

@@ -125,10 +125,9 @@ describe('openai-chat request round trip', () => {
     expect(body.messages[0]).toEqual({ role: 'system', content: 'Be terse.' }); // developer -> system: rebuilt from the IR
     expect(body.messages[2]).toEqual({ role: 'user', content: '[redacted]' });
     expect(JSON.stringify(body)).not.toContain('Say something rude');
-    expect(warnings.sort()).toEqual([
-      'dropped reasoning text from assistant history: openai chat takes no reasoning input',
-      'rebuilt openai chat messages from the IR: it changed after decoding',
-    ]);
+    expect(warnings.sort()).toEqual(['rebuilt openai chat messages from the IR: it changed after decoding']);
+    // Readable reasoning without vendor data goes back where compatible servers wrote it.
+    expect(body.messages.find((m: any) => m.content === '391')).toEqual({ role: 'assistant', content: '391', reasoning_content: '17*23 = 17*20 + 17*3 = 340 + 51 = 391.' });
     // Other facets are untouched, so they still come back in the client's spelling.
     expect(body).toMatchObject({ max_tokens: 100, max_completion_tokens: 2000, stop: 'STOP', temperature: null, tool_choice: input.tool_choice });
   });
@@ -189,9 +188,9 @@ function foreignRequest(): IRRequest {
 
 describe('openai-chat request from another protocol', () => {
   it('encodes messages, tools and options, moving tool-result images into a user message', () => {
-    const { body, warnings } = codec.encodeRequest(foreignRequest(), 'gpt-4o-2024-08-06') as { body: any; warnings: string[] };
+    const { body, warnings } = codec.encodeRequest(foreignRequest(), 'o4-mini') as { body: any; warnings: string[] };
     expect(body).toEqual({
-      model: 'gpt-4o-2024-08-06',
+      model: 'o4-mini',
       messages: [
         { role: 'system', content: 'You are terse.' },
         { role: 'user', content: 'Screenshot the page, then describe it.' },
@@ -214,17 +213,18 @@ describe('openai-chat request from another protocol', () => {
       parallel_tool_calls: true,
       max_completion_tokens: 1024,
       stop: ['###'],
+      reasoning_effort: 'low',
       user: 'user-9',
       stream: true,
       stream_options: { include_usage: true },
     });
     expect(warnings.sort()).toEqual(
       [
-        'dropped anthropic reasoning signature/encrypted content: upstream is openai chat',
+        'dropped anthropic reasoning with its signature/encrypted content: upstream is openai chat',
         'dropped anthropic-messages fields: metadata, service_tier',
         'dropped cache_control hints: openai chat caches prompts automatically',
         'dropped file URL https://example.com/spec.pdf: openai chat takes files as data or file ids, not URLs',
-        'dropped reasoning budget of 2048 tokens: openai chat takes reasoning_effort only',
+        'thinking budget 2048 sent to openai chat as reasoning effort "low"',
         'dropped top_k: openai chat has no top_k',
         'moved image of tool result toolu_01 into a user message: openai chat tool messages carry text only',
       ].sort(),

@@ -261,7 +261,7 @@ describe('openai-responses request from another protocol', () => {
       tool_choice: { type: 'function', name: 'get_weather' },
       max_output_tokens: 1024,
       text: { format: { type: 'json_object' } },
-      reasoning: { summary: 'auto' },
+      reasoning: { effort: 'low', summary: 'auto' },
       user: 'u-1',
       store: false,
     });
@@ -272,7 +272,7 @@ describe('openai-responses request from another protocol', () => {
       'dropped top_k: openai-responses has no top_k',
       'dropped stop sequences: openai-responses has no stop parameter',
       'dropped seed: openai-responses has no seed',
-      'dropped reasoning budget_tokens: openai-responses takes an effort level',
+      'thinking budget 2048 sent to openai-responses as reasoning effort "low"',
       'dropped anthropic-messages fields: service_tier, container',
     ]);
   });
