@@ -9,10 +9,10 @@ import type { Translation } from './respond-translated.js';
 import { GatewayError } from '../protocols/errors.js';
 import type { ClientBody, UrlHints } from '../protocols/requests.js';
 import type { UpstreamReply } from '../providers/provider.js';
-import { UpstreamFailure } from '../providers/http.js';
+import { UpstreamFailure, type ReplyHeaders } from '../providers/http.js';
 import { UpstreamStatusError } from '../providers/upstream-json.js';
 import type { Candidate } from '../routing/plan.js';
-import { judgeFailure, judgeReply, type Failure } from '../routing/verdict.js';
+import { judgeFailure, judgeReply, retryAfterSeconds, type Failure } from '../routing/verdict.js';
 import { codecFor } from '../translate/registry.js';
 import type { IRRequest } from '../translate/ir.js';
 import type { Attempt } from '../store/types.js';
@@ -56,7 +56,8 @@ export async function attemptUpstreams(
   const headers = forwardableRequestHeaders(c.req.raw.headers);
   const attempts: Attempt[] = [];
   let decoded: IRRequest | undefined;
-  let lastReply: { answer: Answer; failure: Failure } | undefined;
+  let lastReply: { answer: Answer; failure: Failure; errorText: string } | undefined;
+  let everyTryRateLimited = true;
   let lastError: unknown;
 
   for (const candidate of candidates) {
@@ -125,7 +126,8 @@ export async function attemptUpstreams(
         }
         if (credential) ctx.pools.failed(credential.id, verdict, now);
         attempts.push({ upstream: upstream.id, credential: credential?.id ?? null, status: reply.status, error: verdict.reason, ms: now - started });
-        lastReply = { answer, failure: verdict };
+        lastReply = { answer, failure: verdict, errorText };
+        if (verdict.kind !== 'rate-limited') everyTryRateLimited = false;
         lastError = undefined;
       } catch (err) {
         if (ex.upstreamSignal.aborted) throw err;
@@ -134,6 +136,7 @@ export async function attemptUpstreams(
         const now = ctx.now();
         if (credential) ctx.pools.failed(credential.id, failure, now);
         attempts.push({ upstream: upstream.id, credential: credential?.id ?? null, status: null, error: failure.reason, ms: now - started });
+        everyTryRateLimited = false;
         // A token exchange or refresh that failed is the credential's problem, told as a 502 like any refusal.
         lastError = err instanceof UpstreamStatusError ? new GatewayError('SB_ERR_UPSTREAM_UNREACHABLE', `upstream credential unusable: ${failure.reason}`) : err;
         lastReply = undefined;
@@ -145,10 +148,33 @@ export async function attemptUpstreams(
 
   // Every try failed: the client hears about the last one.
   row.attempts = attempts;
+  if (lastReply && everyTryRateLimited) return rateLimitedAnswer(ctx, candidates, lastReply);
   if (lastReply && lastReply.failure.kind !== 'disable') return lastReply.answer;
   if (lastReply)
     throw new GatewayError('SB_ERR_UPSTREAM_UNREACHABLE', `no upstream credential was accepted; last: ${lastReply.failure.reason}`);
   throw lastError ?? new GatewayError('SB_ERR_INTERNAL', 'no upstream was tried');
+}
+
+/**
+ * Every try ended on the upstream's 429: the client gets the last one (in
+ * its own shape, as any upstream error), with `Retry-After` set to when the
+ * first of the planned credentials comes back, when none is usable before.
+ */
+function rateLimitedAnswer(ctx: GatewayContext, candidates: Candidate[], last: { answer: Answer; errorText: string }): Answer {
+  const now = ctx.now();
+  const ids = candidates.flatMap((c) => c.upstream.credentials.map((credential) => credential.id));
+  const back = ids.some((id) => ctx.pools.usable(id, now)) ? null : ctx.pools.soonestBack(ids);
+  if (back === null) return last.answer;
+  const { reply } = last.answer;
+  const retryAfter = retryAfterSeconds(back, now);
+  const headers: ReplyHeaders = {
+    get: (name) => (name.toLowerCase() === 'retry-after' ? retryAfter : reply.headers.get(name)),
+    forEach(callback) {
+      reply.headers.forEach((value, name) => name.toLowerCase() !== 'retry-after' && callback(value, name));
+      callback(retryAfter, 'retry-after');
+    },
+  };
+  return { ...last.answer, reply: withText({ status: reply.status, headers, body: null }, last.errorText) };
 }
 
 /** The serving credential stays "in flight" (least-busy) until the answer is fully sent; its tokens count then. */

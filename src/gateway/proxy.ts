@@ -7,6 +7,7 @@ import { parseClientBody, type ClientBody, type UrlHints } from '../protocols/re
 import { mayUseModel, requestGroup, requestMetadata } from '../policy/auth.js';
 import { identifyClient } from './identify.js';
 import { planRoute, type Candidate } from '../routing/plan.js';
+import { retryAfterSeconds } from '../routing/verdict.js';
 import { passBackHeaders, type ResponseHeaders } from './headers.js';
 import { attemptUpstreams } from './attempt.js';
 import { respondPassThrough } from './respond-pass-through.js';
@@ -99,8 +100,10 @@ export async function admit(
     case 'no-route':
       throw new GatewayError('SB_ERR_NO_ROUTE', `model ${body.model} cannot be served: ${plan.reason}`, 'model');
     case 'unavailable': {
-      const wait: Record<string, string> =
-        plan.retryAt === null ? {} : { 'retry-after': String(Math.max(1, Math.ceil((plan.retryAt - ctx.now()) / 1000))) };
+      const wait: Record<string, string> = plan.retryAt === null ? {} : { 'retry-after': retryAfterSeconds(plan.retryAt, ctx.now()) };
+      // Every pool waiting out the upstream's 429s: a 429 the client's SDK backs off on; broken or disabled pools: 503.
+      if (plan.rateLimited)
+        throw new GatewayError('SB_ERR_UPSTREAMS_RATE_LIMITED', `model ${body.model} is rate limited by its upstreams: ${plan.reason}`, null, wait);
       throw new GatewayError('SB_ERR_UPSTREAMS_UNAVAILABLE', `model ${body.model} has no upstream available right now: ${plan.reason}`, null, wait);
     }
     default:

@@ -1,6 +1,6 @@
 import type { HealthSettings } from '../config/schema.js';
 import type { CredentialHealthRecord, CredentialState } from '../store/types.js';
-import type { Failure } from './verdict.js';
+import { RATE_LIMITED_REASON, type Failure } from './verdict.js';
 
 /** What one process has seen of a credential since it started. */
 export interface CredentialStats {
@@ -160,6 +160,24 @@ export class PoolHealth {
       if (s?.state === 'cooling' && s.until !== null && (soonest === null || s.until < soonest)) soonest = s.until;
     }
     return soonest;
+  }
+
+  /**
+   * True when the credentials that will come back by themselves are all
+   * waiting out the upstream's 429s (and there is at least one): the pool
+   * is rate limited, not broken. Disabled ones never come back by waiting,
+   * so they do not count either way; a cooldown after 5xx or timeouts, or one
+   * set by an admin, makes the pool broken.
+   */
+  onlyRateLimited(credentialIds: string[], now: number): boolean {
+    let limited = 0;
+    for (const id of credentialIds) {
+      const s = this.states.get(id);
+      if (!s || s.state !== 'cooling' || (s.until ?? 0) <= now) continue;
+      if (s.setBy !== 'gateway' || !s.reason?.startsWith(RATE_LIMITED_REASON)) return false;
+      limited++;
+    }
+    return limited > 0;
   }
 
   /** Sets a state by hand or from a probe; persisted and logged. */

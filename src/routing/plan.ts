@@ -23,8 +23,11 @@ export type Plan =
   | { kind: 'unknown-model' }
   /** No route can ever serve this (protocol, disabled upstream, empty pool): a configuration problem. */
   | { kind: 'no-route'; reason: string }
-  /** Routes exist, but every credential is cooling down or disabled right now. */
-  | { kind: 'unavailable'; reason: string; retryAt: number | null };
+  /**
+   * Routes exist, but every credential is cooling down or disabled right now;
+   * `rateLimited` when what will come back is only waiting out upstream 429s.
+   */
+  | { kind: 'unavailable'; reason: string; retryAt: number | null; rateLimited: boolean };
 
 /** A model's routes: the declared ones, or else every upstream that lists the model itself. */
 export function routesOf(snapshot: Snapshot, model: string): RouteRecord[] | undefined {
@@ -68,6 +71,7 @@ export function planRoute(
   const reasons: string[] = [];
   const candidates: Candidate[] = [];
   let unhealthy = 0;
+  let rateLimited = 0;
   let retryAt: number | null = null;
   for (const route of weightedOrder(routes, random)) {
     const upstream = snapshot.upstreams.get(route.upstream);
@@ -90,16 +94,21 @@ export function planRoute(
     const credentials = needsNone ? [null] : orderCredentials(upstream, health, now);
     if (credentials.length === 0) {
       unhealthy++;
-      const back = health.soonestBack(upstream.credentials.map((c) => c.id));
+      const ids = upstream.credentials.map((c) => c.id);
+      const back = health.soonestBack(ids);
       if (back !== null && (retryAt === null || back < retryAt)) retryAt = back;
-      reasons.push(`every credential of ${route.upstream} is cooling down or disabled`);
+      if (health.onlyRateLimited(ids, now)) {
+        rateLimited++;
+        reasons.push(`every credential of ${route.upstream} is rate limited by the upstream`);
+      } else reasons.push(`every credential of ${route.upstream} is cooling down or disabled`);
       continue;
     }
     candidates.push({ upstream, upstreamModel: route.model, upstreamProtocol: via, translate: via !== protocol, credentials });
   }
   if (candidates.length > 0) return { kind: 'ok', candidates };
   const reason = reasons.join('; ');
-  return unhealthy > 0 ? { kind: 'unavailable', reason, retryAt } : { kind: 'no-route', reason };
+  // Routes skipped for their configuration do not make a rate-limited model "broken": waiting helps.
+  return unhealthy > 0 ? { kind: 'unavailable', reason, retryAt, rateLimited: rateLimited === unhealthy } : { kind: 'no-route', reason };
 }
 
 /** Declared order, unless some route has a weight: then the first is drawn by weight (absent: 1) and the rest keep their order. */

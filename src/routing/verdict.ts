@@ -11,6 +11,9 @@ export type Failure =
   /** 5xx, timeouts, connection errors: try elsewhere; repeated ones cool the credential down. */
   | { kind: 'unavailable'; reason: string };
 
+/** How a 429's reason begins, so a cooldown can later be told apart as the upstream's rate limit (routing/credential-health.ts). */
+export const RATE_LIMITED_REASON = 'rate limited (429)';
+
 /** What a try's answer means for the request. */
 export type Verdict = { kind: 'ok' } | { kind: 'client-error' } | Failure;
 
@@ -36,7 +39,7 @@ export function judgeReply(status: number, headers: ReplyHeaders, errorText: str
   if (status === 401 || status === 403 || (status === 400 && KEY_REFUSED.test(errorText)))
     return { kind: 'disable', reason: `refused the credential (${status}): ${detail}` };
   if (status === 402) return { kind: 'disable', reason: `payment required (402): ${detail}` };
-  if (status === 429) return { kind: 'rate-limited', reason: `rate limited (429): ${detail}`, retryAfterMs: retryAfterMs(headers, now) };
+  if (status === 429) return { kind: 'rate-limited', reason: `${RATE_LIMITED_REASON}: ${detail}`, retryAfterMs: retryAfterMs(headers, now) };
   if (status === 408 || status >= 500) return { kind: 'unavailable', reason: `answered ${status}: ${detail}` };
   return { kind: 'client-error' };
 }
@@ -51,7 +54,7 @@ export function judgeFailure(err: unknown): Failure {
     const reason = `${err.message}${err.detail ? `: ${err.detail.slice(0, 200)}` : ''}`;
     if (err.status === 401 || err.status === 402 || err.status === 403 || (err.status === 400 && /invalid_grant|refresh_token/i.test(err.detail)))
       return { kind: 'disable', reason: `refused the credential (${err.status}): ${reason}` };
-    if (err.status === 429) return { kind: 'rate-limited', reason, retryAfterMs: null };
+    if (err.status === 429) return { kind: 'rate-limited', reason: `${RATE_LIMITED_REASON}: ${reason}`, retryAfterMs: null };
     return { kind: 'unavailable', reason };
   }
   if (err instanceof UpstreamFailure) return { kind: 'unavailable', reason: err.message };
@@ -86,6 +89,11 @@ export function retryAfterMs(headers: ReplyHeaders, now: number): number | null 
     if (wait !== null && (latest === null || wait > latest)) latest = wait;
   });
   return latest;
+}
+
+/** A Retry-After header value (RFC 9110 §10.2.3) in whole seconds, at least 1, until `at`. */
+export function retryAfterSeconds(at: number, now: number): string {
+  return String(Math.max(1, Math.ceil((at - now) / 1000)));
 }
 
 /** `1h2m3.5s`, `6m0s`, `20ms`, `1.5s` -> milliseconds; null when it is not a duration. */
