@@ -3,7 +3,8 @@ import { readText } from './exchange.js';
 import type { Operation } from './operations.js';
 import type { PrimedReply } from './attempt.js';
 import type { ResponseHeaders } from './headers.js';
-import { encodeStreamError, upstreamErrorMessage } from '../protocols/errors.js';
+import { upstreamErrorMessage } from '../protocols/errors.js';
+import { codecFor } from '../translate/registry.js';
 import { usageFromBody } from '../usage/extract.js';
 import { watcherFor } from '../usage/stream-watchers.js';
 import { tapStream, type StreamEnd } from '../usage/stream-tap.js';
@@ -59,7 +60,8 @@ export async function respondPassThrough(
         for (const event of rest) if (watcher.see(event).keep && watcher.filters) out += `${event.raw}\n\n`;
         return out;
       },
-      broke: (message) => encodeStreamError(op.shape, message),
+      // The protocol's own closing error event (Responses `event: error`, Anthropic `event: error`, a Chat or Gemini `data:` error chunk), as translation sends it.
+      broke: (message) => codecFor(op.protocol).encodeStreamError({ kind: 'server', message, status: 502 }),
     },
     onFirstByte: () => ex.firstByte(),
     onEnd: (end: StreamEnd) => {

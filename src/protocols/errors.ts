@@ -142,23 +142,6 @@ export function encodeError(shape: ErrorShape, err: GatewayError): { status: num
   }
 }
 
-/** The SSE event that tells a streaming client its stream broke, in its own protocol. */
-export function encodeStreamError(shape: ErrorShape, message: string): string {
-  switch (shape) {
-    case 'openai':
-      // The OpenAI SDKs raise an APIError for a `data:` chunk that carries `error`.
-      return `data: ${JSON.stringify({ error: { message, type: 'server_error', param: null, code: 'upstream_stream_broken' } })}\n\n`;
-    case 'anthropic':
-      // https://docs.anthropic.com/en/docs/build-with-claude/streaming#error-events
-      return `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message } })}\n\n`;
-    case 'gemini':
-      // Gemini streams have no error event; a chunk carrying `error` is what its SDK raises on.
-      return `data: ${JSON.stringify({ error: { code: 502, message, status: 'UNAVAILABLE' } })}\n\n`;
-    default:
-      return shape satisfies never;
-  }
-}
-
 /** Pulls a readable message out of an upstream's error body, whatever its shape. */
 export function upstreamErrorMessage(status: number, body: string): string {
   try {

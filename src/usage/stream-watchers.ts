@@ -5,7 +5,8 @@ import { usageOf } from './extract.js';
 
 /**
  * Reads usage (and in-band errors) from a pass-through stream's SSE events
- * as they pass, parsing only the few events that can carry them.
+ * as they pass, parsing (JSON) only the few events that can carry them
+ * (`mayCarry`: a cheap look at the raw text, whatever the server's spacing).
  */
 export interface StreamWatcher {
   /** True when the watcher may drop events, so they must be re-framed one by one. */
@@ -35,6 +36,38 @@ export function watcherFor(protocol: Protocol, clientWantsUsage: boolean): Strea
 
 const KEEP = { keep: true };
 
+/**
+ * Whether an event's raw text may give `key` (a quoted JSON key such as
+ * `"usage"`) a value other than null, without parsing it: each occurrence
+ * of the key is followed past whitespace and its colon, and only a `null`
+ * there rules it out. Servers write `"usage":{`, `"usage": {` or spread the
+ * JSON over several lines; all pass, so usage is never missed, while the
+ * many chunks that say `"usage":null` are never parsed. Linear in the
+ * event's length, like the search it replaces. A quote inside a JSON string
+ * is escaped, so the key cannot be matched inside text.
+ */
+export function mayCarry(raw: string, key: string): boolean {
+  for (let at = raw.indexOf(key); at !== -1; at = raw.indexOf(key, at + key.length)) {
+    let i = skipSpace(raw, at + key.length);
+    if (raw.charCodeAt(i) !== COLON) continue;
+    i = skipSpace(raw, i + 1);
+    if (!raw.startsWith('null', i)) return true;
+  }
+  return false;
+}
+
+const COLON = 58;
+
+function skipSpace(text: string, from: number): number {
+  let i = from;
+  for (;;) {
+    const c = text.charCodeAt(i);
+    // space, tab, LF, CR
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return i;
+    i++;
+  }
+}
+
 function parse<T>(data: string): T | undefined {
   try {
     return JSON.parse(data) as T;
@@ -55,7 +88,7 @@ function openaiChatWatcher(clientWantsUsage: boolean): StreamWatcher {
   return {
     filters: !clientWantsUsage,
     see(event) {
-      if (!event.raw.includes('"usage":{') && !event.raw.includes('"error"')) return KEEP;
+      if (!mayCarry(event.raw, '"usage"') && !mayCarry(event.raw, '"error"')) return KEEP;
       const chunk = parse<{ usage?: unknown; choices?: unknown[]; error?: { message?: string } }>(event.data);
       if (!chunk) return KEEP;
       if (chunk.error) error = chunk.error.message ?? 'upstream reported an error';
@@ -83,7 +116,8 @@ function openaiResponsesWatcher(): StreamWatcher {
   return {
     filters: false,
     see(event) {
-      if (!event.raw.includes('"usage":{') && !event.raw.includes('"error"')) return KEEP;
+      // `response.created` and `.in_progress` say `"usage": null` and `"error": null`: not parsed.
+      if (!mayCarry(event.raw, '"usage"') && !mayCarry(event.raw, '"error"')) return KEEP;
       const data = parse<{ type?: string; response?: { usage?: unknown; error?: { message?: string } | null }; message?: string }>(event.data);
       if (!data) return KEEP;
       usage = usageOf.openaiResponses(data.response?.usage) ?? usage;
@@ -108,7 +142,7 @@ function anthropicWatcher(): StreamWatcher {
   return {
     filters: false,
     see(event) {
-      if (!event.raw.includes('"usage"') && !event.raw.includes('"error"')) return KEEP;
+      if (!mayCarry(event.raw, '"usage"') && !mayCarry(event.raw, '"error"')) return KEEP;
       const data = parse<{ message?: { usage?: unknown }; usage?: unknown; error?: { message?: string } }>(event.data);
       if (!data) return KEEP;
       if (event.event === 'message_start') usage = usageOf.anthropic(data.message?.usage, usage);
@@ -132,7 +166,7 @@ function geminiWatcher(): StreamWatcher {
   return {
     filters: false,
     see(event) {
-      if (!event.raw.includes('"usageMetadata"') && !event.raw.includes('"error"')) return KEEP;
+      if (!mayCarry(event.raw, '"usageMetadata"') && !mayCarry(event.raw, '"error"')) return KEEP;
       const data = parse<{ usageMetadata?: unknown; error?: { message?: string } }>(event.data);
       if (!data) return KEEP;
       usage = usageOf.gemini(data.usageMetadata) ?? usage;

@@ -5,7 +5,7 @@
 // https://ai.google.dev/api/models and https://ai.google.dev/gemini-api/docs/troubleshooting.
 // Auth is `x-goog-api-key` or `?key=` (https://ai.google.dev/gemini-api/docs/api-key).
 import type { FakeUpstream, RequestContext } from './server.js';
-import { sendJson, startFakeServer, writeAsync } from './server.js';
+import { formatJson, sendJson, startFakeServer, writeAsync } from './server.js';
 import {
   JSON_ANSWER,
   LENGTH_TEXT,
@@ -208,8 +208,9 @@ async function writeStream(ctx: RequestContext, items: unknown[], sse: boolean, 
     }
     if (i > 0 && delayMs > 0) await ctx.sleep(delayMs);
     if (res.destroyed) return;
-    const json = JSON.stringify(items[i]);
-    await writeAsync(res, sse ? `data: ${json}\r\n\r\n` : `${i === 0 ? '[' : ',\r\n'}${json}`);
+    const json = formatJson(items[i], ctx.jsonStyle);
+    const data = json.split('\n').map((line) => `data: ${line}`).join('\r\n');
+    await writeAsync(res, sse ? `${data}\r\n\r\n` : `${i === 0 ? '[' : ',\r\n'}${json}`);
   }
   if (streamFault && streamFault.afterEvents >= items.length && streamFault.kind === 'cut-mid-stream') {
     res.destroy();

@@ -25,9 +25,30 @@ export type Fault =
   /** Closes the stream cleanly (no reset) after that many events, before the protocol's last one. */
   | { kind: 'end-mid-stream'; afterEvents: number };
 
+/**
+ * How the fake writes the JSON of stream events: `compact` as the vendors do
+ * today, `spaced` (`"usage": {…}` on one line) or `pretty` (indented, one
+ * `data:` line per JSON line), as other compatible servers do.
+ */
+export type JsonStyle = 'compact' | 'spaced' | 'pretty';
+
+/** A JSON text in a style (strings never hold raw newlines, so collapsing the indented form only touches layout). */
+export function formatJson(value: unknown, style: JsonStyle): string {
+  switch (style) {
+    case 'compact':
+      return JSON.stringify(value);
+    case 'spaced':
+      return JSON.stringify(value, null, 1).replace(/\n\s*/g, ' ');
+    case 'pretty':
+      return JSON.stringify(value, null, 2);
+  }
+}
+
 export interface FakeUpstream {
   url: string;
   calls: FakeCall[];
+  /** Writes stream events' JSON in this style from now on (until `reset`). */
+  writeJsonAs(style: JsonStyle): void;
   /** Queues a fault for the next `times` calls; with `when`, only for calls it matches (e.g. one credential). */
   failNext(fault: Fault, times?: number, when?: (call: FakeCall) => boolean): void;
   reset(): void;
@@ -46,6 +67,8 @@ export interface RequestContext {
   headers: Record<string, string>;
   /** A cut/stall fault to apply while writing the response body, if any. */
   streamFault: StreamFault | undefined;
+  /** How stream events' JSON is written. */
+  jsonStyle: JsonStyle;
   /** setTimeout as a promise; resolves early when the server closes. */
   sleep(ms: number): Promise<void>;
 }
@@ -119,6 +142,7 @@ export async function startFakeServer(spec: VendorSpec): Promise<FakeUpstream> {
   const calls: FakeCall[] = [];
   const faults: Array<{ fault: Fault; remaining: number; when?: (call: FakeCall) => boolean }> = [];
   const sockets = new Set<Socket>();
+  let jsonStyle: JsonStyle = 'compact';
   const timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   let closed = false;
 
@@ -166,6 +190,7 @@ export async function startFakeServer(spec: VendorSpec): Promise<FakeUpstream> {
       url: new URL(req.url ?? '/', 'http://127.0.0.1'),
       headers: spec.headers(),
       streamFault: fault?.kind === 'cut-mid-stream' || fault?.kind === 'stall-mid-stream' || fault?.kind === 'end-mid-stream' ? fault : undefined,
+      jsonStyle,
       sleep,
     };
     switch (fault?.kind) {
@@ -229,9 +254,13 @@ export async function startFakeServer(spec: VendorSpec): Promise<FakeUpstream> {
       if (!Number.isInteger(times) || times < 1) throw new Error(`failNext: times must be a positive integer, got ${times}`);
       faults.push({ fault, remaining: times, when });
     },
+    writeJsonAs(style: JsonStyle): void {
+      jsonStyle = style;
+    },
     reset(): void {
       calls.length = 0;
       faults.length = 0;
+      jsonStyle = 'compact';
     },
     close(): Promise<void> {
       if (closed) return Promise.resolve();

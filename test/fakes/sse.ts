@@ -1,7 +1,7 @@
 // Writing Server-Sent Events frames for the fake upstreams, with the
 // cut-mid-stream / stall-mid-stream faults and the per-event delay applied here.
 import type { RequestContext } from './server.js';
-import { writeAsync } from './server.js';
+import { formatJson, writeAsync } from './server.js';
 
 export interface SseWriter {
   /** Write one event. Resolves false once the connection is gone (cut, client abort, close). */
@@ -57,7 +57,8 @@ export async function openSse(ctx: RequestContext, delayMs: number): Promise<Sse
     async send(data: string, event?: string): Promise<boolean> {
       if (sent > 0 && delayMs > 0) await ctx.sleep(delayMs);
       if (res.destroyed) return false;
-      await writeAsync(res, frame(data, event));
+      const styled = ctx.jsonStyle !== 'compact' && data.startsWith('{') ? formatJson(JSON.parse(data), ctx.jsonStyle) : data;
+      await writeAsync(res, frame(styled, event));
       sent += 1;
       return applyFault();
     },
