@@ -91,9 +91,12 @@ export const upstreamSchema = z.strictObject({
   strategy: z.enum(STRATEGIES).default('round-robin'),
   /**
    * The API shapes an `openai` upstream serves: `chat` (/chat/completions),
-   * `responses` (/responses), or both. Other kinds know their own.
+   * `responses` (/responses), or both (the default: OpenAI's own API serves
+   * both). The first listed is the one other clients are translated to. A
+   * server whose /responses answers 404 is translated to chat once learned.
+   * Other kinds know their own.
    */
-  speaks: z.array(z.enum(['chat', 'responses'])).min(1).default(['chat']),
+  speaks: z.array(z.enum(['chat', 'responses'])).min(1).default(['chat', 'responses']),
   /** Models this upstream serves under their own ids, for models not declared under `models`. */
   models: z.array(z.string().min(1)).default([]),
   /** Extra headers sent with every request to this upstream. */

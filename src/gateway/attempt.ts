@@ -13,6 +13,7 @@ import { UpstreamFailure, type ReplyHeaders } from '../providers/http.js';
 import { UpstreamStatusError } from '../providers/upstream-json.js';
 import type { Candidate } from '../routing/plan.js';
 import { judgeFailure, judgeReply, retryAfterSeconds, type Failure } from '../routing/verdict.js';
+import { chatInstead } from './chat-fallback.js';
 import { codecFor } from '../translate/registry.js';
 import type { IRRequest } from '../translate/ir.js';
 import type { Attempt } from '../store/types.js';
@@ -59,8 +60,14 @@ export async function attemptUpstreams(
   let lastReply: { answer: Answer; failure: Failure; errorText: string } | undefined;
   let everyTryRateLimited = true;
   let lastError: unknown;
+  // Tries that only taught the gateway an upstream lacks /responses: retried at once, not counted.
+  let learningTries = 0;
+  let retryAtOnce = false;
 
-  for (const candidate of candidates) {
+  // A route may be followed by its own Chat translation when its /responses turns out missing.
+  const queue = [...candidates];
+  for (let at = 0; at < queue.length; at++) {
+    const candidate = queue[at];
     const upstream = candidate.upstream.record;
     // The body for this route: pass-through, or translated for its protocol and model.
     let upstreamBody: string;
@@ -78,12 +85,14 @@ export async function attemptUpstreams(
       upstreamBody = passThroughBody(op, body, candidate.upstreamModel);
     }
 
-    for (const credential of candidate.credentials) {
-      if (attempts.length >= maxAttempts || (attempts.length > 0 && ctx.now() >= deadline)) break;
-      if (attempts.length > 0) {
-        await backoff(attempts.length, ctx, ex.upstreamSignal);
+    for (const [index, credential] of candidate.credentials.entries()) {
+      const tries = attempts.length - learningTries;
+      if (tries >= maxAttempts || (attempts.length > 0 && ctx.now() >= deadline)) break;
+      if (tries > 0 && !retryAtOnce) {
+        await backoff(tries, ctx, ex.upstreamSignal);
         if (ctx.now() >= deadline) break;
       }
+      retryAtOnce = false;
       Object.assign(row, {
         upstreamId: upstream.id,
         upstreamModel: candidate.upstreamModel,
@@ -112,6 +121,15 @@ export async function attemptUpstreams(
           throw err instanceof UpstreamFailure ? err : new UpstreamFailure('broken', `upstream broke off its answer: ${(err as Error)?.message ?? String(err)}`);
         });
         const now = ctx.now();
+        const chat = chatInstead(ctx, candidate, reply.status, errorText, index);
+        if (chat) {
+          // Not the credential's fault: no health change; the same credential tries again through Chat, at once.
+          attempts.push({ upstream: upstream.id, credential: credential?.id ?? null, status: reply.status, error: chat.why, ms: now - started });
+          queue.splice(at + 1, 0, chat.candidate);
+          learningTries++;
+          retryAtOnce = true;
+          break;
+        }
         const verdict = judgeReply(reply.status, reply.headers, errorText, now);
         const answer: Answer = { reply, candidate, translation };
         if (verdict.kind === 'ok' || verdict.kind === 'client-error') {

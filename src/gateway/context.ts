@@ -1,6 +1,7 @@
 import type { Store } from '../store/store.js';
 import type { Catalog } from '../routing/catalog.js';
 import type { PoolHealth } from '../routing/credential-health.js';
+import type { EndpointGaps } from '../routing/endpoint-gaps.js';
 import type { HealthSettings, RetrySettings } from '../config/schema.js';
 import type { Providers } from '../providers/registry.js';
 import type { Recorder } from '../usage/recorder.js';
@@ -24,6 +25,8 @@ export interface GatewayContext {
   providers: Providers;
   /** Each credential's health and counters (routing/credential-health.ts). */
   pools: PoolHealth;
+  /** Endpoints upstreams turned out not to serve (a 404 on /responses), learned in memory (routing/endpoint-gaps.ts). */
+  gaps: EndpointGaps;
   retry: RetrySettings;
   health: HealthSettings;
   recorder: Recorder;

@@ -91,7 +91,8 @@ export async function admit(
   ex.onFinish((finished) => admission.settle(finished, finished.costUsd));
 
   // 4. plan: model -> routes in try order -> each route's usable credentials
-  const plan = planRoute(snapshot, ctx.providers, ctx.pools, { model: body.model, protocol: op.protocol, endpoint: op.endpoint }, ctx.now());
+  const request = { model: body.model, protocol: op.protocol, endpoint: op.endpoint };
+  const plan = planRoute(snapshot, ctx.providers, ctx.pools, request, ctx.now(), Math.random, ctx.gaps);
   switch (plan.kind) {
     case 'ok':
       break;

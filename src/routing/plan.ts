@@ -4,6 +4,7 @@ import type { RouteRecord, UpstreamRecord } from '../store/types.js';
 import type { LiveCredential, LiveUpstream, Snapshot } from './catalog.js';
 import { TRANSLATABLE } from '../gateway/operations.js';
 import type { PoolHealth } from './credential-health.js';
+import type { EndpointGaps } from './endpoint-gaps.js';
 import { orderCredentials } from './strategies.js';
 
 /** One route a request may try: the upstream, how it is spoken to, and its usable credentials in try order. */
@@ -37,16 +38,18 @@ export function routesOf(snapshot: Snapshot, model: string): RouteRecord[] | und
   return listed?.map((upstream) => ({ upstream, model }));
 }
 
-/** The protocols an upstream serves: its kind's, narrowed by `speaks` for `openai` upstreams. */
-export function protocolsOf(providers: Providers, upstream: UpstreamRecord): readonly Protocol[] {
+/**
+ * The protocols an upstream serves, the first translatable one being the one
+ * other clients are translated to. An `openai` upstream serves what its
+ * `speaks` lists, in that order (default chat, then responses), less what it
+ * turned out not to serve (`gaps`: a 404 on /responses), and embeddings.
+ */
+export function protocolsOf(providers: Providers, upstream: UpstreamRecord, gaps?: EndpointGaps): readonly Protocol[] {
   const speaks = providers[upstream.kind].speaks;
   if (upstream.kind !== 'openai') return speaks;
-  return speaks.filter(
-    (p) =>
-      (p === 'openai-chat' && upstream.speaks.includes('chat')) ||
-      (p === 'openai-responses' && upstream.speaks.includes('responses')) ||
-      p === 'openai-embeddings',
-  );
+  const declared = upstream.speaks.map((s): Protocol => (s === 'chat' ? 'openai-chat' : 'openai-responses'));
+  const served = declared.filter((p) => !gaps?.lacks(upstream, p));
+  return [...(served.length > 0 ? served : declared), 'openai-embeddings'];
 }
 
 /**
@@ -64,6 +67,7 @@ export function planRoute(
   request: { model: string; protocol: Protocol; endpoint: Endpoint },
   now: number,
   random: () => number = Math.random,
+  gaps?: EndpointGaps,
 ): Plan {
   const { model, protocol, endpoint } = request;
   const routes = routesOf(snapshot, model);
@@ -79,7 +83,7 @@ export function planRoute(
       reasons.push(`${route.upstream} is disabled or gone`);
       continue;
     }
-    const speaks = protocolsOf(providers, upstream.record);
+    const speaks = protocolsOf(providers, upstream.record, gaps);
     const native = speaks.includes(protocol) && providers[upstream.record.kind].endpoints.includes(endpoint);
     const via = native ? protocol : TRANSLATABLE.includes(protocol) ? speaks.find((p) => TRANSLATABLE.includes(p)) : undefined;
     if (!via) {

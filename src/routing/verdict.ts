@@ -45,6 +45,18 @@ export function judgeReply(status: number, headers: ReplyHeaders, errorText: str
 }
 
 /**
+ * Whether an answer says the endpoint itself does not exist, as servers
+ * without a route for a path answer: 404 (FastAPI's `{"detail":"Not Found"}`,
+ * Go's `404 page not found`, `Invalid URL (POST /v1/responses)`, Groq's
+ * `unknown_url`), 405, or 501. A 404 that speaks of a model is the model
+ * missing (OpenAI's `model_not_found`), not the endpoint.
+ */
+export function lacksEndpoint(status: number, errorText: string): boolean {
+  if (status !== 404 && status !== 405 && status !== 501) return false;
+  return !/model/i.test(errorText);
+}
+
+/**
  * Judges a try that got no answer (connect error, timeout, reset), or whose
  * credential could not be turned into a usable token first (a Copilot token
  * exchange or a Codex refresh answering non-2xx: `UpstreamStatusError`).

@@ -11,7 +11,7 @@ let openai: OpenAI;
 
 beforeAll(async () => {
   fake = await startFakeOpenAI();
-  gw = await startTestGateway({ openaiUrl: fake.url });
+  gw = await startTestGateway({ openaiUrl: fake.url, openaiSpeaks: ['chat'] });
   openai = new OpenAI({ apiKey: TEST_KEY, baseURL: `${gw.url}/v1`, maxRetries: 0 });
 });
 afterAll(async () => {

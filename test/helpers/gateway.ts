@@ -19,6 +19,8 @@ export function tempDir(): string {
  */
 export async function startTestGateway(options: {
   openaiUrl?: string;
+  /** What the `oai` upstream speaks (default: the config's default, chat and responses). */
+  openaiSpeaks?: ('chat' | 'responses')[];
   anthropicUrl?: string;
   extra?: Partial<Record<keyof Config, unknown>>;
   timeouts?: { connectMs?: number; firstByteMs?: number; idleMs?: number };
@@ -39,6 +41,7 @@ export async function startTestGateway(options: {
       id: 'oai',
       kind: 'openai',
       baseUrl: `${options.openaiUrl}/v1`,
+      ...(options.openaiSpeaks ? { speaks: options.openaiSpeaks } : {}),
       credentials: [{ key: 'sk-fake-openai' }],
       timeouts: options.timeouts ?? {},
     });

@@ -6,6 +6,7 @@ import { createSecretBox, noSecretBox, SECRET_HELP } from '../../policy/secrets.
 import { createSettingsHolder, loadSettings } from '../../policy/gateway-settings.js';
 import { createAuthFailures } from '../../policy/auth-failures.js';
 import { createCatalog } from '../../routing/catalog.js';
+import { EndpointGaps } from '../../routing/endpoint-gaps.js';
 import { PoolHealth } from '../../routing/credential-health.js';
 import { startProbes } from '../../routing/probe.js';
 import { createProviders } from '../../providers/registry.js';
@@ -93,6 +94,7 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
     store,
     catalog,
     pools,
+    gaps: new EndpointGaps(log),
     retry: config.retry,
     health: config.health,
     // Codex refreshes rotate its tokens: they are written back to the credential at once.
