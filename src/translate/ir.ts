@@ -92,10 +92,27 @@ export interface IRReasoningPart {
 
 export type IRPart = IRTextPart | IRImagePart | IRFilePart | IRToolCallPart | IRToolResultPart | IRReasoningPart;
 
+/**
+ * One turn of the conversation, in the order the client sent it.
+ *
+ * - `user` and `assistant` turns; tool results travel as `tool-result` parts
+ *   in a `user` message.
+ * - `system`: instructions the client placed mid-conversation (Anthropic's
+ *   `system` messages inside `messages`, OpenAI `system` / `developer`
+ *   messages or items after the first turn). They hold text parts only and
+ *   apply from their position on; instructions ahead of the first turn go to
+ *   `IRRequest.system` instead. Encoders keep the position where their
+ *   protocol can (an OpenAI system / developer message) and otherwise fold
+ *   the text into the nearest user turn (see shared/fold-system.ts).
+ */
 export interface IRMessage {
-  /** `user` and `assistant`; tool results travel as `tool-result` parts in a `user` message. */
-  role: 'user' | 'assistant';
+  role: 'user' | 'assistant' | 'system';
   content: IRPart[];
+  /**
+   * For `system` messages: the client's own name for the role (`system`,
+   * `developer`), kept opaque, so an OpenAI encoder can answer in kind.
+   */
+  clientRole?: string;
 }
 
 export interface IRTool {

@@ -81,14 +81,21 @@ export function decodeRequestBlock(block: unknown, path: FieldPath, lost: LossSi
     case 'tool_result':
       return [decodeToolResult(b, path, cacheControl, lost)];
     case 'thinking': {
+      // Thinking of a shape this codec does not know is history the model made, not a client mistake: left out, named.
+      if (typeof b.thinking !== 'string' || (b.signature !== undefined && b.signature !== null && typeof b.signature !== 'string')) {
+        lost(`thinking block of an unknown shape in ${formatPath(path)}`);
+        return [];
+      }
       const signature = optionalString(b.signature, [...path, 'signature']);
-      const text = requireString(b.thinking, [...path, 'thinking']);
+      const text = b.thinking;
       return [signature === undefined ? { type: 'reasoning', text, vendor: 'anthropic' } : { type: 'reasoning', text, vendor: 'anthropic', signature }];
     }
     case 'redacted_thinking':
-      return [
-        { type: 'reasoning', text: '', vendor: 'anthropic', redacted: true, encrypted: requireString(b.data, [...path, 'data']) },
-      ];
+      if (typeof b.data !== 'string') {
+        lost(`redacted_thinking block of an unknown shape in ${formatPath(path)}`);
+        return [];
+      }
+      return [{ type: 'reasoning', text: '', vendor: 'anthropic', redacted: true, encrypted: b.data }];
     default:
       return [];
   }

@@ -41,13 +41,13 @@ export function decodeAnthropicRequest(body: unknown): IRRequest {
   const lostItems: string[] = [];
   const lost: LossSink = (what) => void lostItems.push(what);
   const maxTokens = optionalInteger(body.max_tokens, ['max_tokens'], 1);
-  const messages = requireArray(body.messages, ['messages']).map((message, i) => decodeMessage(message, i, lost));
+  const { leading, messages } = decodeMessages(requireArray(body.messages, ['messages']), lost);
   const toolChoice = decodeToolChoice(body.tool_choice, lost);
   const outputConfig = body.output_config === undefined ? undefined : requireObject(body.output_config, ['output_config']);
 
   const request: IRRequest = {
     model,
-    system: decodeSystem(body.system, lost),
+    system: [...decodeSystem(body.system, lost), ...leading],
     messages,
     tools: decodeTools(body.tools, lost),
     stream: optionalBoolean(body.stream, ['stream']) ?? false,
@@ -92,30 +92,66 @@ export function decodeAnthropicRequest(body: unknown): IRRequest {
   return request;
 }
 
-function decodeMessage(value: unknown, i: number, lost: LossSink): IRMessage {
-  const path: FieldPath = ['messages', i];
-  const message = requireObject(value, path);
-  const role = requireString(message.role, [...path, 'role']);
-  if (role !== 'user' && role !== 'assistant') fail([...path, 'role'], "Input should be 'user' or 'assistant'");
-  noteUncarriedKeys(message, ['role', 'content'], path, lost);
-  const content = message.content;
-  if (typeof content === 'string') return { role, content: [{ type: 'text', text: content }] };
-  const blocks = requireArray(content, [...path, 'content']);
-  return { role, content: blocks.flatMap((block, j) => decodeRequestBlock(block, [...path, 'content', j], lost)) };
+/**
+ * `messages` -> IR turns. `system` messages (Anthropic's mid-conversation
+ * system messages) keep their place as IR system messages; any before the
+ * first turn join the request's system instructions (`leading`). A message of
+ * a role the IR has no place for is left out and named to `lost`.
+ * @see https://platform.claude.com/docs/en/build-with-claude/mid-conversation-system-messages
+ */
+function decodeMessages(values: unknown[], lost: LossSink): { leading: IRTextPart[]; messages: IRMessage[] } {
+  const leading: IRTextPart[] = [];
+  const messages: IRMessage[] = [];
+  values.forEach((value, i) => {
+    const path: FieldPath = ['messages', i];
+    const message = requireObject(value, path);
+    const role = requireString(message.role, [...path, 'role']);
+    if (role === 'system') {
+      noteUncarriedKeys(message, ['role', 'content', 'cache_control'], path, lost);
+      const parts = decodeSystemMessage(message, path, lost);
+      if (messages.length === 0) leading.push(...parts);
+      else messages.push({ role: 'system', content: parts });
+      return;
+    }
+    if (role !== 'user' && role !== 'assistant') {
+      lost(`${role} message in ${formatPath(path)}`);
+      return;
+    }
+    noteUncarriedKeys(message, ['role', 'content'], path, lost);
+    const content = message.content;
+    if (typeof content === 'string') return void messages.push({ role, content: [{ type: 'text', text: content }] });
+    const blocks = requireArray(content, [...path, 'content']);
+    messages.push({ role, content: blocks.flatMap((block, j) => decodeRequestBlock(block, [...path, 'content', j], lost)) });
+  });
+  return { leading, messages };
 }
 
-function decodeSystem(value: unknown, lost: LossSink): IRTextPart[] {
+/** A system message's content (a string or text blocks, as `system` takes); its own `cache_control` goes on its last part. */
+function decodeSystemMessage(message: WireObject, path: FieldPath, lost: LossSink): IRTextPart[] {
+  const parts = decodeSystem(message.content, lost, [...path, 'content']);
+  const cacheControl = decodeCacheControl(message.cache_control, [...path, 'cache_control']);
+  const last = parts.at(-1);
+  if (cacheControl && last) last.cacheControl = cacheControl;
+  return parts;
+}
+
+/** `system` (a string or text blocks); another block type is left out and named to `lost`. */
+function decodeSystem(value: unknown, lost: LossSink, at: FieldPath = ['system']): IRTextPart[] {
   if (value === undefined || value === null) return [];
   if (typeof value === 'string') return [{ type: 'text', text: value }];
-  return requireArray(value, ['system']).map((item, i) => {
-    const path: FieldPath = ['system', i];
+  return requireArray(value, at).flatMap((item, i): IRTextPart[] => {
+    const path: FieldPath = [...at, i];
     const block = requireObject(item, path);
-    if (requireString(block.type, [...path, 'type']) !== 'text') fail([...path, 'type'], "Input should be 'text'");
+    const type = requireString(block.type, [...path, 'type']);
+    if (type !== 'text') {
+      lost(`${type} block in ${formatPath(path)}`);
+      return [];
+    }
     noteUncarriedKeys(block, ['type', 'text', 'cache_control'], path, lost);
     const part: IRTextPart = { type: 'text', text: requireString(block.text, [...path, 'text']) };
     const cacheControl = decodeCacheControl(block.cache_control, [...path, 'cache_control']);
     if (cacheControl) part.cacheControl = cacheControl;
-    return part;
+    return [part];
   });
 }
 

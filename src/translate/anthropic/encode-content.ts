@@ -10,6 +10,7 @@ import type {
   IRToolResultPart,
   Warnings,
 } from '../ir.js';
+import { foldSystemMessages } from '../shared/fold-system.js';
 import { isRecord } from '../shared/json.js';
 import type { WireObject } from './anthropic-wire.js';
 import { base64ToText, textToBase64 } from './text-base64.js';
@@ -21,12 +22,21 @@ import { base64ToText, textToBase64 } from './text-base64.js';
  * part without cache_control is a plain string (SDK scripts), an assistant turn
  * is always a block list (SDKs pass `response.content` back, Claude Code sends
  * blocks), and `tool_result` blocks come first in a user turn (Anthropic
- * requires it).
+ * requires it). Mid-conversation system messages are folded into user turns
+ * (shared/fold-system.ts): only some Claude models accept Anthropic's own
+ * positional `system` messages and the others answer 400, so the form every
+ * model takes is sent.
  * @see https://docs.anthropic.com/en/docs/agents-and-tools/tool-use/implement-tool-use#handling-tool-use-and-tool-result-content-blocks
+ * @see https://platform.claude.com/docs/en/build-with-claude/mid-conversation-system-messages
  */
+const MID_CONVERSATION_SYSTEM_FOLDED = (count: number): string =>
+  `folded ${count} mid-conversation system message${count === 1 ? '' : 's'} into user turns: not every Anthropic model takes a system message inside messages`;
+
 export function encodeMessages(messages: readonly IRMessage[], warnings: Warnings): WireObject[] {
   const out: WireObject[] = [];
-  messages.forEach((message, i) => {
+  const { messages: turns, folded } = foldSystemMessages(messages);
+  if (folded > 0) warnings.push(MID_CONVERSATION_SYSTEM_FOLDED(folded));
+  turns.forEach((message, i) => {
     let blocks = message.content.flatMap((part) => encodePart(part, warnings));
     if (message.role === 'user') {
       const results = blocks.filter((b) => b.type === 'tool_result');

@@ -5,7 +5,7 @@ import { field, parseObject, unknownFields } from './json.js';
 import { optionalRecord, requireRecord } from './validate.js';
 
 /** Part fields the IR carries; anything else on a mapped part is kept aside for the round trip. */
-const KNOWN_PART_FIELDS = ['text', 'thought', 'thoughtSignature', 'inlineData', 'fileData', 'functionCall', 'functionResponse'];
+export const KNOWN_PART_FIELDS = ['text', 'thought', 'thoughtSignature', 'inlineData', 'fileData', 'functionCall', 'functionResponse'];
 
 /** How function calls and results get their ids (see gemini-tool-ids.ts). */
 export interface CallIds {
@@ -20,8 +20,14 @@ export interface CallIds {
 export interface PartSink {
   /** A part the IR has no place for (code execution, …), by its index. */
   unmapped(index: number, part: Record<string, unknown>): void;
-  /** Fields of a mapped part the IR has no place for (`videoMetadata`, …). */
+  /**
+   * Fields of a mapped part the IR has no place for (`videoMetadata`, …), or
+   * a mapped field kept whole because something inside it was left out (named
+   * to `lost`).
+   */
   extras(index: number, fields: Record<string, unknown>): void;
+  /** Names a loss inside a mapped part (an unknown part in a `functionResponse`). */
+  lost(what: string): void;
 }
 
 /**
@@ -46,7 +52,13 @@ export function decodeGeminiParts(parts: unknown[], path: string, ids: CallIds, 
       if (Object.keys(extras).length > 0) sink.extras(index, extras);
       return;
     }
-    const decoded = decodeContentPart(part, partPath, ids);
+    let innerLoss = false;
+    const decoded = decodeContentPart(part, partPath, ids, (what) => {
+      innerLoss = true;
+      sink.lost(what);
+    });
+    // The round trip gives the function response back whole, with what the IR left out of it.
+    if (innerLoss) extras.functionResponse = part.functionResponse;
     if (!decoded) {
       sink.unmapped(index, part);
       return;
@@ -70,7 +82,7 @@ function attachSignature(out: IRPart[], signature: string): void {
   out.push(carrier);
 }
 
-function decodeContentPart(part: Record<string, unknown>, path: string, ids: CallIds): IRPart | undefined {
+function decodeContentPart(part: Record<string, unknown>, path: string, ids: CallIds, lost: (what: string) => void): IRPart | undefined {
   if (part.text !== undefined) {
     return { type: 'text', text: requireString(part.text, `${path}.text`) };
   }
@@ -86,7 +98,7 @@ function decodeContentPart(part: Record<string, unknown>, path: string, ids: Cal
     return { type: 'tool-call', id, name, arguments: JSON.stringify(args) };
   }
   const result = field(part, 'functionResponse');
-  if (result !== undefined) return decodeFunctionResponse(requireRecord(result, `${path}.functionResponse`), `${path}.functionResponse`, ids);
+  if (result !== undefined) return decodeFunctionResponse(requireRecord(result, `${path}.functionResponse`), `${path}.functionResponse`, ids, lost);
   return undefined;
 }
 
@@ -96,7 +108,7 @@ function decodeContentPart(part: Record<string, unknown>, path: string, ids: Cal
  * one Google's docs suggest) becomes that text, any other object its JSON text.
  * @see https://ai.google.dev/api/caching#FunctionResponse
  */
-function decodeFunctionResponse(fr: Record<string, unknown>, path: string, ids: CallIds): IRToolResultPart {
+function decodeFunctionResponse(fr: Record<string, unknown>, path: string, ids: CallIds, lost: (what: string) => void): IRToolResultPart {
   const name = requireString(fr.name, `${path}.name`);
   const toolCallId = ids.result(name, optionalString(fr.id, `${path}.id`));
   const response = optionalRecord(fr.response, `${path}.response`);
@@ -105,9 +117,10 @@ function decodeFunctionResponse(fr: Record<string, unknown>, path: string, ids: 
   if (parts !== undefined && parts !== null) {
     if (!Array.isArray(parts)) throw badRequest(`${path}.parts`, 'must be an array');
     parts.forEach((raw, i) => {
-      const decoded = decodeGeminiMedia(requireRecord(raw, `${path}.parts[${i}]`), `${path}.parts[${i}]`);
-      if (!decoded) throw badRequest(`${path}.parts[${i}]`, 'must hold inlineData or fileData');
-      media.push(decoded);
+      const inner = requireRecord(raw, `${path}.parts[${i}]`);
+      const decoded = decodeGeminiMedia(inner, `${path}.parts[${i}]`);
+      if (decoded) media.push(decoded);
+      else lost(`${Object.keys(inner).join('/') || 'empty'} part in ${path}.parts[${i}]`);
     });
   }
   const content: IRToolResultPart['content'] = [];

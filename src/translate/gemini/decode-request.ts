@@ -5,7 +5,7 @@ import type { IRMessage, IRReasoningConfig, IRRequest, IRResponseFormat, IRTextP
 import { jsonEqual } from '../shared/json.js';
 import { badRequest, optionalBoolean, optionalInteger, optionalNumber, optionalString, requireString } from '../shared/validate.js';
 import { geminiSchemaToJsonSchema } from './convert-gemini-schema.js';
-import { decodeGeminiParts, type CallIds } from './decode-parts.js';
+import { decodeGeminiParts, KNOWN_PART_FIELDS, type CallIds } from './decode-parts.js';
 import { LAYOUT_FIELD, type GeminiLayout } from './gemini-layout.js';
 import { requestCallId, SYNTHETIC_ID_PREFIX } from './gemini-tool-ids.js';
 import { field, unknownFields } from './json.js';
@@ -50,7 +50,7 @@ export function decodeGeminiRequest(body: unknown, hints?: RequestHints): IRRequ
   for (const [key, value] of Object.entries(unknownFields(request, KNOWN_REQUEST_FIELDS))) (isEmptyValue(value) ? replay : extra)[key] = value;
 
   const messages = decodeContents(field(request, 'contents'), layout, lost);
-  const system = decodeSystem(field(request, 'systemInstruction'), layout);
+  const system = decodeSystem(field(request, 'systemInstruction'), layout, lost);
   const tools = decodeTools(field(request, 'tools'), layout, lost);
   const toolConfig = decodeToolConfig(field(request, 'toolConfig'));
   if (toolConfig.extra) extra.toolConfig = toolConfig.extra;
@@ -104,23 +104,33 @@ function decodeContents(value: unknown, layout: GeminiLayout, lost: LossSink): I
       },
       extras(index, fields) {
         (layout.partExtras ??= []).push({ content: c, index, fields });
-        // `thought: false` is the default: it says nothing.
-        for (const [key, value] of Object.entries(fields)) if (key !== 'thought' && !isEmptyValue(value)) lost(`${key} in ${at(index)}`);
+        // `thought: false` is the default: it says nothing; a mapped field kept whole had its losses named by `lost`.
+        for (const [key, value] of Object.entries(fields)) {
+          if (key !== 'thought' && !KNOWN_PART_FIELDS.includes(key) && !isEmptyValue(value)) lost(`${key} in ${at(index)}`);
+        }
       },
+      lost,
     });
     return { role: role === 'model' ? 'assistant' : 'user', content: decoded };
   });
 }
 
-function decodeSystem(value: unknown, layout: GeminiLayout): IRTextPart[] {
+/** `systemInstruction`'s text parts; other parts are left out, named to `lost`, and the whole instruction kept for the round trip. */
+function decodeSystem(value: unknown, layout: GeminiLayout, lost: LossSink): IRTextPart[] {
   const system = optionalRecord(value, 'systemInstruction');
   if (!system) return [];
   const role = optionalString(system.role, 'systemInstruction.role');
   if (role !== undefined) layout.systemRole = role;
   const parts = requireArray(system.parts, 'systemInstruction.parts');
-  return parts.map((raw, i) => {
-    const part = requireRecord(raw, `systemInstruction.parts[${i}]`);
-    return { type: 'text', text: requireString(part.text, `systemInstruction.parts[${i}].text`) };
+  return parts.flatMap((raw, i): IRTextPart[] => {
+    const path = `systemInstruction.parts[${i}]`;
+    const part = requireRecord(raw, path);
+    if (part.text === undefined) {
+      lost(`${Object.keys(part).join('/') || 'empty'} part in ${path}`);
+      layout.systemInstruction = system;
+      return [];
+    }
+    return [{ type: 'text', text: requireString(part.text, `${path}.text`) }];
   });
 }
 

@@ -60,7 +60,7 @@ export function decodeGeminiResponse(body: unknown): IRResponse {
 
 /** An upstream's parts, leniently: a malformed part is skipped rather than failing the answer. */
 export function decodeAnswerParts(parts: unknown[], ids: CallIds): IRPart[] {
-  const ignore = { unmapped: () => {}, extras: () => {} };
+  const ignore = { unmapped: () => {}, extras: () => {}, lost: () => {} };
   const out: IRPart[] = [];
   for (const part of parts) {
     try {

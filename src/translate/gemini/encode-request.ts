@@ -1,5 +1,6 @@
 import { foreignExtraWarnings, replayedFields, sameProtocolExtra } from '../extra.js';
 import type { IRReasoningConfig, IRRequest, IRTool, IRToolChoice, Warnings } from '../ir.js';
+import { foldSystemMessages } from '../shared/fold-system.js';
 import { budgetForEffort, effortForBudget, effortForTarget, GEMINI_LEVELS, reasoningOff } from '../shared/reasoning-levels.js';
 import { isRecord } from '../shared/json.js';
 import { encodeGeminiParts } from './encode-parts.js';
@@ -40,7 +41,8 @@ export function encodeGeminiRequest(request: IRRequest, upstreamModel: string): 
   const body: GeminiRequest = { contents: encodeContents(request, layout, warn) };
   if (!same && isGemini3OrLater(upstreamModel)) markForeignFunctionCalls(body.contents, warn);
 
-  if (request.system.length > 0) {
+  if (same && layout.systemInstruction) body.systemInstruction = layout.systemInstruction;
+  else if (request.system.length > 0) {
     if (request.system.some((p) => p.cacheControl !== undefined)) warn('dropped cache_control: gemini has no prompt-cache hints');
     body.systemInstruction = {
       ...(layout.systemRole !== undefined ? { role: layout.systemRole } : {}),
@@ -71,12 +73,20 @@ export function encodeGeminiRequest(request: IRRequest, upstreamModel: string): 
   return { body, warnings: [...warnings] };
 }
 
+/**
+ * IR turns -> `contents`. Gemini has no system role inside `contents`, so a
+ * mid-conversation system message is folded into the nearest user turn as a
+ * marked text part (shared/fold-system.ts): it keeps its place in the
+ * conversation, where moving it to `systemInstruction` would not.
+ */
 function encodeContents(request: IRRequest, layout: GeminiLayout, warn: (w: string) => void): GeminiContent[] {
   const toolNames = new Map<string, string>();
   for (const message of request.messages) {
     for (const part of message.content) if (part.type === 'tool-call') toolNames.set(part.id, part.name);
   }
-  const contents = request.messages.map((message, c): GeminiContent => {
+  const { messages, folded } = foldSystemMessages(request.messages);
+  if (folded > 0) warn(`folded ${folded} mid-conversation system message${folded === 1 ? '' : 's'} into user turns: gemini has no system role in contents`);
+  const contents = messages.map((message, c): GeminiContent => {
     const parts = encodeGeminiParts(message.content, { foreignReasoning: 'drop', warn, toolName: (id) => toolNames.get(id) });
     const role = layout.roles?.[c];
     if (role === null) return { parts };

@@ -14,6 +14,8 @@ export const LAYOUT_FIELD = '$geminiLayout';
 export interface GeminiLayout {
   /** `systemInstruction.role`, when the client sent one (the @google/genai SDK sends `user`). */
   systemRole?: string;
+  /** `systemInstruction` as sent, when it held parts other than text. */
+  systemInstruction?: Record<string, unknown>;
   /** Content roles other than `user` / `model` (null: the content had no role). */
   roles?: Record<number, string | null>;
   /** Parts the IR cannot hold (`executableCode`, `codeExecutionResult`, …), verbatim. */

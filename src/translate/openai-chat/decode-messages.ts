@@ -1,6 +1,6 @@
 import type { LossSink } from '../extra.js';
 import { noteUncarriedKeys } from '../extra.js';
-import type { IRFilePart, IRImagePart, IRMessage, IRPart, IRTextPart, IRToolResultPart } from '../ir.js';
+import type { IRFilePart, IRImagePart, IRMessage, IRPart, IRTextPart, IRToolCallPart, IRToolResultPart } from '../ir.js';
 import { badRequest, optionalString, requireString } from '../shared/validate.js';
 import { audioMediaType, sourceFromUrl } from './convert-openai-chat-media.js';
 import { requireRecord } from './validate.js';
@@ -8,9 +8,16 @@ import { requireRecord } from './validate.js';
 /**
  * OpenAI Chat `messages` -> IR `system` + `messages`.
  *
- * - `system` and `developer` messages become IR system parts, wherever they stand.
+ * - `system` and `developer` messages before the first turn become IR system
+ *   parts; later ones stay in place as IR system messages (with their role name).
  * - A run of `tool` messages becomes one IR user message of `tool-result`
  *   parts; each result also gets the tool's name from the assistant call it answers.
+ * - The legacy `function_call` of an assistant message and the `function`
+ *   message answering it are a tool call and its result, with an id made up
+ *   from the call's position (the legacy shape has none).
+ * - A message of an unknown role and a content part of an unknown type are
+ *   left out and named to `lost`: an upstream of this protocol may know
+ *   them, a translation cannot.
  * - Empty string content of system, assistant and tool messages adds no part.
  * - Shapes the IR cannot tell apart (developer vs system, string vs one text
  *   part, `refusal`) are restored by the same-protocol round trip from the
@@ -29,7 +36,14 @@ export function decodeOpenAIChatMessages(
   const system: IRTextPart[] = [];
   const messages: IRMessage[] = [];
   const toolNames = new Map<string, string>();
+  const legacyCalls: { id: string; name: string }[] = [];
   let previousRole: string | undefined;
+
+  const pushResult = (result: IRToolResultPart): void => {
+    const last = messages.at(-1);
+    if ((previousRole === 'tool' || previousRole === 'function') && last?.role === 'user') last.content.push(result);
+    else messages.push({ role: 'user', content: [result] });
+  };
 
   value.forEach((raw, i) => {
     const at = `${path}[${i}]`;
@@ -39,14 +53,22 @@ export function decodeOpenAIChatMessages(
     if (carried) noteUncarriedKeys(message, carried, at, lost);
     switch (role) {
       case 'system':
-      case 'developer':
-        system.push(...decodeTextContent(message.content, `${at}.content`, false, lost));
+      case 'developer': {
+        const content = decodeTextContent(message.content, `${at}.content`, false, lost);
+        if (messages.length === 0) system.push(...content);
+        else messages.push({ role: 'system', content, clientRole: role });
         break;
+      }
       case 'user':
         messages.push({ role: 'user', content: decodeUserContent(message.content, `${at}.content`, lost) });
         break;
       case 'assistant': {
         const content = decodeAssistant(message, at, lost);
+        const legacy = decodeLegacyFunctionCall(message.function_call, `${at}.function_call`, `call_function_${i}`);
+        if (legacy) {
+          content.push(legacy);
+          legacyCalls.push({ id: legacy.id, name: legacy.name });
+        }
         for (const part of content) if (part.type === 'tool-call') toolNames.set(part.id, part.name);
         messages.push({ role: 'assistant', content });
         break;
@@ -60,17 +82,31 @@ export function decodeOpenAIChatMessages(
         };
         const name = toolNames.get(toolCallId);
         if (name !== undefined) result.name = name;
-        const last = messages.at(-1);
-        if (previousRole === 'tool' && last?.role === 'user') last.content.push(result);
-        else messages.push({ role: 'user', content: [result] });
+        pushResult(result);
+        break;
+      }
+      case 'function': {
+        // The legacy answer to a `function_call`: paired with the latest call of that name still unanswered.
+        const name = requireString(message.name, `${at}.name`);
+        const callIndex = legacyCalls.findLastIndex((call) => call.name === name);
+        const toolCallId = callIndex === -1 ? `call_function_${i}` : legacyCalls.splice(callIndex, 1)[0]!.id;
+        pushResult({ type: 'tool-result', toolCallId, name, content: decodeTextContent(message.content, `${at}.content`, false, lost) });
         break;
       }
       default:
-        throw badRequest(`${at}.role`, `role '${role}' cannot be translated (expected system, developer, user, assistant or tool)`);
+        lost(`${role} message in ${at}`);
+        return;
     }
     previousRole = role;
   });
   return { system, messages };
+}
+
+/** The deprecated `function_call` of an assistant message, as a tool call with a made-up id. */
+function decodeLegacyFunctionCall(value: unknown, at: string, id: string): IRToolCallPart | undefined {
+  if (value === undefined || value === null) return undefined;
+  const call = requireRecord(value, at);
+  return { type: 'tool-call', id, name: requireString(call.name, `${at}.name`), arguments: requireString(call.arguments, `${at}.arguments`) };
 }
 
 /** The message keys whose content reaches the IR, by role; any other key with a value is a real loss. */
@@ -78,8 +114,9 @@ const CARRIED_MESSAGE_KEYS: Record<string, readonly string[]> = {
   system: ['role', 'content'],
   developer: ['role', 'content'],
   user: ['role', 'content'],
-  assistant: ['role', 'content', 'refusal', 'tool_calls', 'reasoning_content'],
+  assistant: ['role', 'content', 'refusal', 'tool_calls', 'reasoning_content', 'function_call'],
   tool: ['role', 'content', 'tool_call_id'],
+  function: ['role', 'content', 'name'],
 };
 
 /** A string or an array of `{type:'text'}` parts (system, developer, tool, assistant content). */
@@ -87,20 +124,21 @@ function decodeTextContent(content: unknown, at: string, allowRefusal: boolean, 
   if (content === undefined || content === null) return [];
   if (typeof content === 'string') return content === '' ? [] : [{ type: 'text', text: content }];
   if (!Array.isArray(content)) throw badRequest(at, 'must be a string or an array of content parts');
-  return content.map((raw, j) => {
+  return content.flatMap((raw, j): IRTextPart[] => {
     const partAt = `${at}[${j}]`;
     const part = requireRecord(raw, partAt);
     if (part.type === 'text' || (allowRefusal && part.type === 'refusal')) noteUncarriedKeys(part, ['type', part.type], partAt, lost);
-    if (part.type === 'text') return { type: 'text', text: requireString(part.text, `${partAt}.text`) };
-    if (allowRefusal && part.type === 'refusal') return { type: 'text', text: requireString(part.refusal, `${partAt}.refusal`) };
-    throw badRequest(`${partAt}.type`, `expected 'text'${allowRefusal ? " or 'refusal'" : ''}, got ${JSON.stringify(part.type)}`);
+    if (part.type === 'text') return [{ type: 'text', text: requireString(part.text, `${partAt}.text`) }];
+    if (allowRefusal && part.type === 'refusal') return [{ type: 'text', text: requireString(part.refusal, `${partAt}.refusal`) }];
+    lost(`${String(part.type)} part in ${partAt}`);
+    return [];
   });
 }
 
 function decodeUserContent(content: unknown, at: string, lost: LossSink): (IRTextPart | IRImagePart | IRFilePart)[] {
   if (typeof content === 'string') return content === '' ? [] : [{ type: 'text', text: content }];
   if (!Array.isArray(content)) throw badRequest(at, content === undefined ? 'is required' : 'must be a string or an array of content parts');
-  return content.map((raw, j) => decodeUserPart(raw, `${at}[${j}]`, lost));
+  return content.flatMap((raw, j) => decodeUserPart(raw, `${at}[${j}]`, lost) ?? []);
 }
 
 /** The keys of each user part (and of its inner object) whose content reaches the IR. */
@@ -111,7 +149,8 @@ const CARRIED_PART_KEYS: Record<string, readonly string[]> = {
   file: ['file_id', 'file_data', 'filename'],
 };
 
-function decodeUserPart(raw: unknown, at: string, lost: LossSink): IRTextPart | IRImagePart | IRFilePart {
+/** One user content part; a part of a type the IR has no place for (`video_url`, …) is undefined, named to `lost`. */
+function decodeUserPart(raw: unknown, at: string, lost: LossSink): IRTextPart | IRImagePart | IRFilePart | undefined {
   const part = requireRecord(raw, at);
   const type = typeof part.type === 'string' ? part.type : '';
   const carried = CARRIED_PART_KEYS[type];
@@ -153,7 +192,8 @@ function decodeUserPart(raw: unknown, at: string, lost: LossSink): IRTextPart | 
       return out;
     }
     default:
-      throw badRequest(`${at}.type`, `content part type ${JSON.stringify(part.type)} cannot be translated (expected text, image_url, input_audio or file)`);
+      lost(`${String(part.type)} part in ${at}`);
+      return undefined;
   }
 }
 
@@ -171,8 +211,10 @@ function decodeAssistant(message: Record<string, unknown>, at: string, lost: Los
     calls.forEach((raw, k) => {
       const callAt = `${at}.tool_calls[${k}]`;
       const call = requireRecord(raw, callAt);
-      if (call.type !== undefined && call.type !== 'function')
-        throw badRequest(`${callAt}.type`, `tool call type ${JSON.stringify(call.type)} cannot be translated (expected 'function')`);
+      if (call.type !== undefined && call.type !== 'function') {
+        lost(`${String(call.type)} tool call in ${callAt}`);
+        return;
+      }
       const fn = requireRecord(call.function, `${callAt}.function`);
       noteUncarriedKeys(call, ['id', 'type', 'function'], callAt, lost);
       noteUncarriedKeys(fn, ['name', 'arguments'], `${callAt}.function`, lost);

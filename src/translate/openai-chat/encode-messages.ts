@@ -7,7 +7,9 @@ type Warn = (warning: string) => void;
 /**
  * IR `system` + `messages` -> OpenAI Chat `messages`.
  *
- * - Each IR system part becomes one `system` message with string content.
+ * - Each IR system part becomes one `system` message with string content;
+ *   a mid-conversation system message stays at its place (`system`, or
+ *   `developer` when the client wrote that).
  * - A user message's `tool-result` parts become `tool` messages, in order,
  *   before a `user` message with the rest. Tool messages carry text only, so
  *   images and files a tool returned move into that user message (warned).
@@ -24,9 +26,21 @@ export function encodeOpenAIChatMessages(system: IRTextPart[], messages: IRMessa
   });
   for (const message of messages) {
     if (message.role === 'assistant') out.push(encodeAssistant(message.content, warn));
+    else if (message.role === 'system') out.push(...encodeSystemMessage(message, warn));
     else out.push(...encodeUser(message.content, warn));
   }
   return out;
+}
+
+/**
+ * A mid-conversation system message stays where it was: a `developer`
+ * message when the client wrote one, else `system`.
+ */
+function encodeSystemMessage(message: IRMessage, warn: Warn): ChatMessage[] {
+  const texts = message.content.filter((p): p is IRTextPart => p.type === 'text');
+  if (texts.length === 0) return [];
+  if (texts.some((p) => p.cacheControl)) warn(CACHE_CONTROL_WARNING);
+  return [{ role: message.clientRole === 'developer' ? 'developer' : 'system', content: texts.map((p) => p.text).join('\n\n') }];
 }
 
 export const CACHE_CONTROL_WARNING = 'dropped cache_control hints: openai chat caches prompts automatically';

@@ -39,10 +39,14 @@ export function blankRequest(): IRRequest {
 function decodeTools(value: unknown, lost: LossSink): IRTool[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw badRequest('tools', 'must be an array');
-  return value.map((raw, i) => {
+  return value.flatMap((raw, i): IRTool[] => {
     const at = `tools[${i}]`;
     const tool = requireRecord(raw, at);
-    if (tool.type !== 'function') throw badRequest(`${at}.type`, `tool type ${JSON.stringify(tool.type)} cannot be translated (expected 'function')`);
+    // Custom (free-form) tools and other new kinds have no IR form: left out, named.
+    if (tool.type !== 'function') {
+      lost(`${String(tool.type)} tool in ${at}`);
+      return [];
+    }
     const fn = requireRecord(tool.function, `${at}.function`);
     noteUncarriedKeys(tool, ['type', 'function'], at, lost);
     noteUncarriedKeys(fn, ['name', 'description', 'parameters', 'strict'], `${at}.function`, lost);
@@ -52,7 +56,7 @@ function decodeTools(value: unknown, lost: LossSink): IRTool[] {
     if (fn.parameters !== undefined && fn.parameters !== null) out.parameters = requireRecord(fn.parameters, `${at}.function.parameters`);
     const strict = optionalBoolean(fn.strict, `${at}.function.strict`);
     if (strict !== undefined) out.strict = strict;
-    return out;
+    return [out];
   });
 }
 

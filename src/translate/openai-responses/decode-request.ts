@@ -12,6 +12,7 @@
  * @see https://platform.openai.com/docs/api-reference/responses/create
  */
 import { GatewayError } from '../../protocols/errors.js';
+import type { LossSink } from '../extra.js';
 import { isEmptyValue, makeExtra } from '../extra.js';
 import type {
   IRFilePart,
@@ -27,7 +28,9 @@ import type {
   IRToolChoice,
   IRToolResultPart,
 } from '../ir.js';
-import { isRecord } from '../shared/json.js';
+import { isRecord, jsonEqual } from '../shared/json.js';
+import { WarningSet } from './encode-config.js';
+import { encodeInput } from './encode-request.js';
 import { badRequest } from '../shared/validate.js';
 import { PROTOCOL, num, sourceFromUrl, str, type Json } from './wire.js';
 
@@ -91,7 +94,14 @@ export function decodeRequest(body: unknown): IRRequest {
     if (typeof body.instructions !== 'string') throw badRequest('instructions', 'expected a string');
     system.push({ type: 'text', text: body.instructions });
   }
-  const messages = present('input') ? decodeInput(body.input, system) : [];
+  const messages = present('input') ? decodeInput(body.input, system, (what) => void lost.push(what)) : [];
+  // The client's own `input` where the canonical items would differ (a string, leading developer items,
+  // items the IR has no place for), so the same protocol sends it back as it came.
+  // `instructions` goes with it: the IR's system holds the leading developer items too.
+  if (present('input') && !jsonEqual(encodeInput(messages, new WarningSet()), body.input)) {
+    replay.input = body.input;
+    if (body.instructions !== undefined) replay.instructions = body.instructions;
+  }
 
   const request: IRRequest = { model, system, messages, tools: [], stream: false, extra: null };
   if (present('tools')) {
@@ -160,8 +170,14 @@ function stringAt(item: Json, key: string, path: string): string {
   return value;
 }
 
-/** `input`: a string (one user message) or a list of input items. */
-function decodeInput(input: unknown, system: IRTextPart[]): IRMessage[] {
+/**
+ * `input`: a string (one user message) or a list of input items. System and
+ * developer messages before the first turn join `system` (after
+ * `instructions`); later ones stay in place as IR system messages. Items,
+ * roles and content parts the IR has no place for are left out and named to
+ * `lost`: an upstream of this protocol may know them, a translation cannot.
+ */
+function decodeInput(input: unknown, system: IRTextPart[], lost: LossSink): IRMessage[] {
   if (typeof input === 'string') return [{ role: 'user', content: [{ type: 'text', text: input }] }];
   if (!Array.isArray(input)) throw badRequest('input', 'expected a string or an array of input items');
   const messages: IRMessage[] = [];
@@ -190,14 +206,17 @@ function decodeInput(input: unknown, system: IRTextPart[]): IRMessage[] {
     switch (type) {
       case 'message': {
         const role = item.role;
+        if (typeof role !== 'string') throw badRequest(`${path}.role`, 'expected a string');
         if (role === 'system' || role === 'developer') {
-          system.push(...decodeContent(item.content, path, 'system'));
+          const content = decodeContent(item.content, path, 'system', lost);
+          if (messages.length === 0) system.push(...content);
+          else messages.push({ role: 'system', content, clientRole: role });
         } else if (role === 'user') {
-          messages.push({ role: 'user', content: decodeContent(item.content, path, 'user') });
+          messages.push({ role: 'user', content: decodeContent(item.content, path, 'user', lost) });
         } else if (role === 'assistant') {
-          assistant().push(...decodeContent(item.content, path, 'assistant'));
+          assistant().push(...decodeContent(item.content, path, 'assistant', lost));
         } else {
-          throw badRequest(`${path}.role`, "expected 'user', 'assistant', 'system' or 'developer'");
+          lost(`${role} message in ${path}`);
         }
         return;
       }
@@ -210,7 +229,7 @@ function decodeInput(input: unknown, system: IRTextPart[]): IRMessage[] {
         });
         return;
       case 'function_call_output':
-        toolResults().push(decodeToolOutput(item, path));
+        toolResults().push(decodeToolOutput(item, path, lost));
         return;
       case 'reasoning':
         assistant().push(...decodeReasoningItem(item, path));
@@ -218,7 +237,7 @@ function decodeInput(input: unknown, system: IRTextPart[]): IRMessage[] {
       case 'item_reference':
         throw badRequest(`${path}.type`, 'item references need stored responses, which Switchboard does not keep; send the item itself');
       default:
-        throw badRequest(`${path}.type`, `input items of type ${JSON.stringify(type ?? null)} are not supported`);
+        lost(`${typeof type === 'string' ? type : 'untyped'} item in ${path}`);
     }
   });
   return messages;
@@ -226,27 +245,30 @@ function decodeInput(input: unknown, system: IRTextPart[]): IRMessage[] {
 
 type ContentRole = 'user' | 'assistant' | 'system';
 
-function decodeContent(content: unknown, path: string, role: 'system'): IRTextPart[];
-function decodeContent(content: unknown, path: string, role: ContentRole): (IRTextPart | IRImagePart | IRFilePart)[];
-function decodeContent(content: unknown, path: string, role: ContentRole): (IRTextPart | IRImagePart | IRFilePart)[] {
+function decodeContent(content: unknown, path: string, role: 'system', lost: LossSink): IRTextPart[];
+function decodeContent(content: unknown, path: string, role: ContentRole, lost: LossSink): (IRTextPart | IRImagePart | IRFilePart)[];
+function decodeContent(content: unknown, path: string, role: ContentRole, lost: LossSink): (IRTextPart | IRImagePart | IRFilePart)[] {
   if (typeof content === 'string') return [{ type: 'text', text: content }];
   if (!Array.isArray(content)) throw badRequest(`${path}.content`, 'expected a string or an array of content parts');
-  return content.map((part: unknown, index) => {
+  return content.flatMap((part: unknown, index): (IRTextPart | IRImagePart | IRFilePart)[] => {
     const partPath = `${path}.content[${index}]`;
     if (!isRecord(part)) throw badRequest(partPath, 'expected a content part object');
     switch (part.type) {
       case 'input_text':
       case 'output_text':
-        return { type: 'text', text: stringAt(part, 'text', partPath) };
+        return [{ type: 'text', text: stringAt(part, 'text', partPath) }];
       case 'refusal':
-        return { type: 'text', text: stringAt(part, 'refusal', partPath) };
+        return [{ type: 'text', text: stringAt(part, 'refusal', partPath) }];
       case 'input_image':
       case 'input_file':
-        if (role !== 'user') throw badRequest(`${partPath}.type`, `${part.type} is only supported in user messages`);
-        return decodeMedia(part, partPath);
+        // Media in a system or assistant message has no place in the IR.
+        if (role !== 'user') break;
+        return [decodeMedia(part, partPath)];
       default:
-        throw badRequest(`${partPath}.type`, `content parts of type ${JSON.stringify(part.type ?? null)} are not supported`);
+        break;
     }
+    lost(`${typeof part.type === 'string' ? part.type : 'untyped'} part in ${partPath}`);
+    return [];
   });
 }
 
@@ -271,17 +293,18 @@ function decodeMedia(part: Json, path: string): IRImagePart | IRFilePart {
   return file;
 }
 
-function decodeToolOutput(item: Json, path: string): IRToolResultPart {
+function decodeToolOutput(item: Json, path: string, lost: LossSink): IRToolResultPart {
   const toolCallId = stringAt(item, 'call_id', path);
   const output = item.output;
   if (typeof output === 'string') return { type: 'tool-result', toolCallId, content: [{ type: 'text', text: output }] };
   if (!Array.isArray(output)) throw badRequest(`${path}.output`, 'expected a string or an array of content parts');
-  const content = output.map((part: unknown, index) => {
+  const content = output.flatMap((part: unknown, index): (IRTextPart | IRImagePart | IRFilePart)[] => {
     const partPath = `${path}.output[${index}]`;
     if (!isRecord(part)) throw badRequest(partPath, 'expected a content part object');
-    if (part.type === 'input_text') return { type: 'text' as const, text: stringAt(part, 'text', partPath) };
-    if (part.type === 'input_image' || part.type === 'input_file') return decodeMedia(part, partPath);
-    throw badRequest(`${partPath}.type`, `tool output parts of type ${JSON.stringify(part.type ?? null)} are not supported`);
+    if (part.type === 'input_text') return [{ type: 'text', text: stringAt(part, 'text', partPath) }];
+    if (part.type === 'input_image' || part.type === 'input_file') return [decodeMedia(part, partPath)];
+    lost(`${typeof part.type === 'string' ? part.type : 'untyped'} part in ${partPath}`);
+    return [];
   });
   return { type: 'tool-result', toolCallId, content };
 }
@@ -292,7 +315,8 @@ function decodeToolOutput(item: Json, path: string): IRToolResultPart {
  * content rides on the last part.
  */
 export function decodeReasoningItem(item: Json, path: string): IRPart[] {
-  const itemId = stringAt(item, 'id', path);
+  // Clients that keep no server state may send reasoning items without their id.
+  const itemId = item.id === undefined || item.id === null ? undefined : stringAt(item, 'id', path);
   const summary = item.summary ?? [];
   if (!Array.isArray(summary)) throw badRequest(`${path}.summary`, 'expected an array of summary parts');
   const texts = summary.map((part: unknown, index) => {
@@ -300,7 +324,7 @@ export function decodeReasoningItem(item: Json, path: string): IRPart[] {
     return part.text;
   });
   if (texts.length === 0) texts.push('');
-  const parts: IRReasoningPart[] = texts.map((text) => ({ type: 'reasoning', text, vendor: 'openai', itemId }));
+  const parts: IRReasoningPart[] = texts.map((text) => ({ type: 'reasoning', text, vendor: 'openai', ...(itemId !== undefined ? { itemId } : {}) }));
   const encrypted = str(item.encrypted_content);
   if (encrypted !== undefined) parts[parts.length - 1]!.encrypted = encrypted;
   return parts;

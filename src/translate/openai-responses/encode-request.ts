@@ -3,7 +3,8 @@
  *
  * Input is always written as an item list in the expanded form
  * (`{type:'message', role, content:[…]}`), system text becomes
- * `instructions`, and what the Responses API cannot carry is dropped with a
+ * `instructions` (a mid-conversation system message a `developer` item at its
+ * place), and what the Responses API cannot carry is dropped with a
  * warning. A request from another protocol is sent with `store: false`:
  * Switchboard never asks an upstream to keep state for it.
  * @see https://platform.openai.com/docs/api-reference/responses/create
@@ -29,7 +30,13 @@ export function encodeRequest(request: IRRequest, upstreamModel: string): { body
     if (request.system.some((part) => part.cacheControl)) warnings.add('dropped system cache_control: openai-responses has no prompt-cache hints');
     body.instructions = request.system.map((part) => part.text).join('\n\n');
   }
-  body.input = encodeInput(request.messages, warnings);
+  const extra = ownExtra(request);
+  if (extra?.input !== undefined) {
+    // A Responses client's own input and instructions, kept by the decoder where the canonical items differ.
+    body.input = extra.input;
+    if (extra.instructions === undefined) delete body.instructions;
+    else body.instructions = extra.instructions;
+  } else body.input = encodeInput(request.messages, warnings);
   if (request.tools.length > 0) body.tools = encodeTools(request.tools, warnings);
   if (request.toolChoice) body.tool_choice = encodeToolChoice(request.toolChoice);
   if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
@@ -45,7 +52,6 @@ export function encodeRequest(request: IRRequest, upstreamModel: string): { body
   if (request.user !== undefined) body.user = request.user;
   if (request.stream) body.stream = true;
 
-  const extra = ownExtra(request);
   if (extra) {
     mergeExtra(body, extra);
   } else {
@@ -56,12 +62,14 @@ export function encodeRequest(request: IRRequest, upstreamModel: string): { body
 }
 
 /** Messages -> input items: text runs become message items; calls, results and reasoning are items of their own. */
-function encodeInput(messages: IRMessage[], warnings: WarningSet): Json[] {
+export function encodeInput(messages: IRMessage[], warnings: WarningSet): Json[] {
   const items: Json[] = [];
   for (const message of messages) {
     let pending: Json[] = [];
+    // A mid-conversation system message stays in place: a `system` item when the client wrote one, else `developer`.
+    const role = message.role === 'system' ? (message.clientRole === 'system' ? 'system' : 'developer') : message.role;
     const flush = (): void => {
-      if (pending.length > 0) items.push({ type: 'message', role: message.role, content: pending });
+      if (pending.length > 0) items.push({ type: 'message', role, content: pending });
       pending = [];
     };
     for (const part of message.content) {
@@ -72,7 +80,7 @@ function encodeInput(messages: IRMessage[], warnings: WarningSet): Json[] {
           break;
         case 'image':
         case 'file':
-          if (message.role === 'assistant') warnings.add(`dropped assistant ${part.type}: openai-responses takes media only from the user`);
+          if (message.role !== 'user') warnings.add(`dropped ${message.role} ${part.type}: openai-responses takes media only from the user`);
           else pending.push(encodeMedia(part));
           break;
         case 'tool-call':

@@ -207,7 +207,8 @@ describe('anthropic request: validation', () => {
     [{ ...ok, max_tokens: 1.5 }, 'max_tokens: Input should be a valid integer'],
     [{ ...ok, model: undefined }, 'model: Field required'],
     [{ ...ok, messages: 'hi' }, 'messages: Input should be a valid list'],
-    [{ ...ok, messages: [{ role: 'system', content: 'x' }] }, "messages[0].role: Input should be 'user' or 'assistant'"],
+    [{ ...ok, messages: [{ role: 3, content: 'x' }] }, 'messages[0].role: Input should be a valid string'],
+    [{ ...ok, messages: [{ role: 'user', content: 'hi' }, { role: 'system', content: 7 }] }, 'messages[1].content: Input should be a valid list'],
     [{ ...ok, messages: [{ role: 'user', content: [{ type: 'text', text: 3 }] }] }, 'messages[0].content[0].text: Input should be a valid string'],
     [{ ...ok, messages: [{ role: 'user', content: [{ text: 'x' }] }] }, 'messages[0].content[0].type: Field required'],
     [
@@ -215,7 +216,7 @@ describe('anthropic request: validation', () => {
       'messages[0].content[0].input: Input should be a valid dictionary',
     ],
     [{ ...ok, messages: [{ role: 'user', content: [{ type: 'tool_result' }] }] }, 'messages[0].content[0].tool_use_id: Field required'],
-    [{ ...ok, system: [{ type: 'image' }] }, "system[0].type: Input should be 'text'"],
+    [{ ...ok, system: [{ text: 'x' }] }, 'system[0].type: Field required'],
     [{ ...ok, tools: [{ name: 'x' }] }, 'tools[0].input_schema: Field required'],
     [{ ...ok, thinking: { type: 'enabled' } }, 'thinking.budget_tokens: Field required'],
     [{ ...ok, stop_sequences: ['a', 1] }, 'stop_sequences[1]: Input should be a valid string'],

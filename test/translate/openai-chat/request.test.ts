@@ -89,19 +89,18 @@ describe('openai-chat request round trip', () => {
 
   it('decodes the edge cases: mid-conversation system, refusal, reasoning_content, nulls, forms the IR lacks', () => {
     const ir = codec.decodeRequest(fixtureJson('openai-request-edge.1.json'));
-    expect(ir.system).toEqual([
-      { type: 'text', text: 'Be terse.' },
-      { type: 'text', text: 'Stay polite.' },
-    ]);
+    // The developer message ahead of the first turn is the request's system; the later system message keeps its place.
+    expect(ir.system).toEqual([{ type: 'text', text: 'Be terse.' }]);
     expect(ir.messages[1]).toEqual({ role: 'assistant', content: [{ type: 'text', text: "I can't help with that." }] });
-    expect(ir.messages[3]).toEqual({
+    expect(ir.messages[2]).toEqual({ role: 'system', clientRole: 'system', content: [{ type: 'text', text: 'Stay polite.' }] });
+    expect(ir.messages[4]).toEqual({
       role: 'assistant',
       content: [
         { type: 'reasoning', text: '17*23 = 17*20 + 17*3 = 340 + 51 = 391.' },
         { type: 'text', text: '391' },
       ],
     });
-    expect(ir.messages[4]).toEqual({ role: 'user', content: [] });
+    expect(ir.messages[5]).toEqual({ role: 'user', content: [] });
     expect(ir.tools).toEqual([{ name: 'noop', parameters: {} }]);
     expect(ir.toolChoice).toBeUndefined(); // allowed_tools has no IR form
     expect(ir.responseFormat).toEqual({
@@ -123,7 +122,8 @@ describe('openai-chat request round trip', () => {
     (ir.messages[0].content[0] as { text: string }).text = '[redacted]';
     const { body, warnings } = codec.encodeRequest(ir, 'o3-mini') as { body: any; warnings: string[] };
     expect(body.messages[0]).toEqual({ role: 'system', content: 'Be terse.' }); // developer -> system: rebuilt from the IR
-    expect(body.messages[2]).toEqual({ role: 'user', content: '[redacted]' });
+    expect(body.messages[1]).toEqual({ role: 'user', content: '[redacted]' });
+    expect(body.messages[3]).toEqual({ role: 'system', content: 'Stay polite.' }); // still in its place
     expect(JSON.stringify(body)).not.toContain('Say something rude');
     expect(warnings.sort()).toEqual(['rebuilt openai chat messages from the IR: it changed after decoding']);
     // Readable reasoning without vendor data goes back where compatible servers wrote it.
@@ -297,14 +297,14 @@ describe('openai-chat request validation', () => {
     ['missing model', { messages: ok.messages }, 'model'],
     ['messages not an array', { ...ok, messages: 'hi' }, 'messages'],
     ['empty messages', { ...ok, messages: [] }, 'messages'],
-    ['unknown role', { ...ok, messages: [{ role: 'function', name: 'f', content: '1' }] }, 'messages[0].role'],
-    ['unknown content part', { ...ok, messages: [{ role: 'user', content: [{ type: 'video_url', video_url: {} }] }] }, 'messages[0].content[0].type'],
+    ['role not a string', { ...ok, messages: [{ role: 3, content: '1' }] }, 'messages[0].role'],
+    ['a content part that is not an object', { ...ok, messages: [{ role: 'user', content: ['hi'] }] }, 'messages[0].content[0]'],
+    ['function message without a name', { ...ok, messages: [{ role: 'function', content: '1' }] }, 'messages[0].name'],
     ['image part without url', { ...ok, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: {} }] }] }, 'messages[0].content[0].image_url.url'],
-    ['custom tool call', { ...ok, messages: [{ role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'custom', custom: { name: 'x', input: '' } }] }] }, 'messages[0].tool_calls[0].type'],
     ['tool message without id', { ...ok, messages: [{ role: 'tool', content: 'x' }] }, 'messages[0].tool_call_id'],
     ['temperature not a number', { ...ok, temperature: 'hot' }, 'temperature'],
     ['max_tokens not an integer', { ...ok, max_tokens: 1.5 }, 'max_tokens'],
-    ['custom tool', { ...ok, tools: [{ type: 'custom', custom: { name: 'x' } }] }, 'tools[0].type'],
+    ['a tool that is not an object', { ...ok, tools: ['get_weather'] }, 'tools[0]'],
     ['stop of numbers', { ...ok, stop: [1] }, 'stop'],
     ['stream not a boolean', { ...ok, stream: 'yes' }, 'stream'],
   ];

@@ -118,36 +118,37 @@ describe('openai-responses request round trip', () => {
 });
 
 describe('openai-responses request shorthand forms', () => {
-  it('normalises a string input, string content, bare role items and developer messages', () => {
-    const ir = codec.decodeRequest({
-      model: 'gpt-5',
-      input: [
-        { role: 'developer', content: 'Answer in French.' },
-        { role: 'user', content: 'hello' },
-        { role: 'assistant', content: 'bonjour' },
-        { role: 'system', content: [{ type: 'input_text', text: 'Be brief.' }] },
-        { role: 'user', content: 'again' },
-      ],
-      instructions: 'You are helpful.',
-    });
-    expect(ir.system.map((p) => p.text)).toEqual(['You are helpful.', 'Answer in French.', 'Be brief.']);
-    expect(codec.encodeRequest(ir, 'gpt-5-upstream').body).toEqual({
+  it('reads a string input, string content, bare role items and developer messages, and gives them back as sent', () => {
+    const input = [
+      { role: 'developer', content: 'Answer in French.' },
+      { role: 'user', content: 'hello' },
+      { role: 'assistant', content: 'bonjour' },
+      { role: 'system', content: [{ type: 'input_text', text: 'Be brief.' }] },
+      { role: 'user', content: 'again' },
+    ];
+    const ir = codec.decodeRequest({ model: 'gpt-5', input: structuredClone(input), instructions: 'You are helpful.' });
+    // Instructions ahead of the first turn are the request's system; a later system item keeps its place.
+    expect(ir.system.map((p) => p.text)).toEqual(['You are helpful.', 'Answer in French.']);
+    expect(ir.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'system', 'user']);
+    expect(ir.messages[2]).toEqual({ role: 'system', clientRole: 'system', content: [{ type: 'text', text: 'Be brief.' }] });
+    expect(codec.encodeRequest(ir, 'gpt-5-upstream').body).toEqual({ model: 'gpt-5-upstream', instructions: 'You are helpful.', input });
+    // Without the client's spelling (as from another protocol) the items are written out in full, the system item in place.
+    expect(codec.encodeRequest({ ...ir, extra: null }, 'gpt-5-upstream').body).toEqual({
       model: 'gpt-5-upstream',
-      instructions: 'You are helpful.\n\nAnswer in French.\n\nBe brief.',
+      instructions: 'You are helpful.\n\nAnswer in French.',
       input: [
         { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hello' }] },
         { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'bonjour' }] },
+        { type: 'message', role: 'system', content: [{ type: 'input_text', text: 'Be brief.' }] },
         { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'again' }] },
       ],
+      store: false,
     });
     const simple = codec.decodeRequest({ model: 'gpt-5', input: 'just text', stream: false });
     expect(simple.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'just text' }] }]);
-    expect(simple.extra).toEqual({ protocol: 'openai-responses', fields: {} });
+    expect(simple.extra).toEqual({ protocol: 'openai-responses', fields: {}, replay: { input: 'just text' } });
     // `stream: false` is the default and is written as absent.
-    expect(codec.encodeRequest(simple, 'gpt-5').body).toEqual({
-      model: 'gpt-5',
-      input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'just text' }] }],
-    });
+    expect(codec.encodeRequest(simple, 'gpt-5').body).toEqual({ model: 'gpt-5', input: 'just text' });
   });
 
   it('reads an absent strict as the Responses default (true) and a refusal as text', () => {
@@ -177,11 +178,9 @@ describe('openai-responses request validation', () => {
     ['model', { input: 'hi' }],
     ['input', { model: 'm', input: 42 }],
     ['input[0].type', { model: 'm', input: [{ type: 'item_reference', id: 'msg_1' }] }],
-    ['input[0].type', { model: 'm', input: [{ type: 'computer_call_output', call_id: 'c' }] }],
-    ['input[0].role', { model: 'm', input: [{ type: 'message', role: 'tool', content: 'x' }] }],
-    ['input[0].content[0].type', { model: 'm', input: [{ role: 'user', content: [{ type: 'input_audio' }] }] }],
-    ['input[0].content[0].type', { model: 'm', input: [{ role: 'assistant', content: [{ type: 'input_image', image_url: 'https://x' }] }] }],
     ['input[0].call_id', { model: 'm', input: [{ type: 'function_call', name: 'f', arguments: '{}' }] }],
+    ['input[0].role', { model: 'm', input: [{ type: 'message', role: 7, content: 'x' }] }],
+    ['input[0].content', { model: 'm', input: [{ type: 'message', role: 'user', content: 7 }] }],
     ['input[1].output', { model: 'm', input: [{ role: 'user', content: 'x' }, { type: 'function_call_output', call_id: 'c', output: 3 }] }],
     ['input[0].summary[0].text', { model: 'm', input: [{ type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text' }] }] }],
     ['tools[0].type', { model: 'm', input: 'hi', tools: [{ name: 'f' }] }],
@@ -198,6 +197,43 @@ describe('openai-responses request validation', () => {
 
   it('refuses a body that is not an object', () => {
     expect(badRequest([1, 2]).status).toBe(400);
+  });
+});
+
+describe('openai-responses request: what the IR cannot hold is left out and named, never refused', () => {
+  const input = [
+    { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }, { type: 'input_audio', input_audio: { data: 'AAAA', format: 'wav' } }] },
+    { type: 'computer_call', call_id: 'cc_1', action: { type: 'screenshot' } },
+    { type: 'computer_call_output', call_id: 'cc_1', output: { type: 'computer_screenshot', image_url: 'data:image/png;base64,AAAA' } },
+    { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'done' }, { type: 'input_image', image_url: 'https://x.test/a.png' }] },
+    { type: 'message', role: 'critic', content: 'be kinder' },
+    { type: 'reasoning', summary: [], encrypted_content: 'gAAAA-no-id' },
+    { type: 'function_call_output', call_id: 'c1', output: [{ type: 'input_text', text: 'ok' }, { type: 'output_audio', data: 'AAAA' }] },
+    { type: 'message', role: 'user', content: 'again' },
+  ];
+  const body = { model: 'gpt-5', input };
+
+  it('decodes the rest and names each item, role and part it left out', () => {
+    const ir = codec.decodeRequest(structuredClone(body));
+    expect(ir.messages.map((m) => [m.role, m.content.map((p) => p.type)])).toEqual([
+      ['user', ['text']],
+      ['assistant', ['text', 'reasoning']],
+      ['user', ['tool-result']],
+      ['user', ['text']],
+    ]);
+    expect(ir.messages[1]!.content[1]).toEqual({ type: 'reasoning', text: '', vendor: 'openai', encrypted: 'gAAAA-no-id' });
+    expect(ir.extra!.lost).toEqual([
+      'input_audio part in input[0].content[1]',
+      'computer_call item in input[1]',
+      'computer_call_output item in input[2]',
+      'input_image part in input[3].content[1]',
+      'critic message in input[4]',
+      'output_audio part in input[6].output[1]',
+    ]);
+  });
+
+  it('gives a Responses upstream the input as it came', () => {
+    expect(roundTrip(structuredClone(body))).toEqual(body);
   });
 });
 
