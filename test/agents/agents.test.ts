@@ -22,16 +22,7 @@ import { runDir } from './run-agent.js';
  * They run as `it.fails`, so a fix turns them into a failure here, to be
  * removed from this list. Versions: a prefix of the agent's version, or '*'.
  */
-const KNOWN_FAILURES: readonly { agent: AgentName; version: string; upstream: UpstreamKind; reason: string }[] = (
-  ['openai-chat', 'openai-responses', 'gemini', 'azure', 'copilot', 'codex'] as const
-).flatMap((upstream) =>
-  ['2.1.197', '2.1.332'].map((version) => ({
-    agent: 'claude-code' as const,
-    version,
-    upstream,
-    reason: "Anthropic system messages inside `messages` are refused on translated routes (400 messages[1].role: Input should be 'user' or 'assistant')",
-  })),
-);
+const KNOWN_FAILURES: readonly { agent: AgentName; version: string; upstream: UpstreamKind; reason: string }[] = [];
 
 /** At most this many agents run at once (the test machines have two cores). */
 const POOL = 3;

@@ -24,10 +24,7 @@ const FIXTURES = readdirSync(DIR)
  * Fixtures whose decoding fails today, with the reason; they run as
  * `it.fails`, so the fix turns them into a failure to be removed from here.
  */
-const KNOWN_FAILURES: Record<string, string> = {
-  'claude-code-2.1.197.json': 'Anthropic system messages inside `messages` are refused by the decoder',
-  'claude-code-2.1.332.json': 'Anthropic system messages inside `messages` are refused by the decoder',
-};
+const KNOWN_FAILURES: Record<string, string> = {};
 
 /** Gemini puts the model and streaming in the URL. */
 function hintsOf(path: string): { model?: string; stream?: boolean } {
