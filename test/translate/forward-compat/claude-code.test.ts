@@ -157,7 +157,6 @@ describe.each([
     expect(body.messages[0]).toEqual({ role: 'system', content: TOP_SYSTEM });
     expect(body.messages[3]).toEqual({ role: 'system', content: PLAN_MODE });
     expect(body.messages[8]).toEqual({ role: 'system', content: ONE_LINE });
-    expect(body.reasoning_effort).toBe('medium');
     await expectRows('anthropic-messages -> openai-chat');
   });
 
