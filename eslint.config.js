@@ -11,7 +11,7 @@ const NODE_ONLY = {
       message: 'Node built-ins belong in src/platform/node or src/cli; the core must also run on Workers.',
     },
     {
-      group: ['undici', 'better-sqlite3', '@hono/node-server', '@hono/node-server/*', 'pg', 'ioredis'],
+      group: ['undici', 'better-sqlite3', '@hono/node-server', '@hono/node-server/*', 'ws', 'pg', 'ioredis'],
       message: 'Node-only packages belong in src/platform/node or src/cli.',
     },
   ],

@@ -8,6 +8,7 @@ import { parseGeminiPath } from './gemini-path.js';
 import { startExchange } from './exchange.js';
 import { compactConversation } from './compact.js';
 import { deleteStoredResponse, getStoredResponse, listStoredInputItems } from './stored-responses.js';
+import { admitResponsesSocket } from './socket-admission.js';
 import { encodeError, GatewayError } from '../protocols/errors.js';
 import { createAdminApp } from '../admin/app.js';
 
@@ -32,6 +33,8 @@ export function createApp(ctx: GatewayContext, options: { site?: StaticSite } = 
   app.get('/v1/responses/:id/input_items', (c) => listStoredInputItems(c, ctx));
   app.get('/v1/responses/:id', (c) => getStoredResponse(c, ctx));
   app.delete('/v1/responses/:id', (c) => deleteStoredResponse(c, ctx));
+  // The Responses WebSocket's upgrade: admitted here, served by the platform (gateway/responses-socket.ts runs the turns).
+  app.get('/v1/responses', (c) => admitResponsesSocket(c, ctx));
   app.post('/v1/embeddings', (c) => proxyRequest(c, ctx, OPERATIONS.embeddings));
   app.post('/v1/messages', (c) => proxyRequest(c, ctx, OPERATIONS.messages));
   app.post('/v1/messages/count_tokens', (c) =>

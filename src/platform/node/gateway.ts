@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Config } from '../../config/schema.js';
 import { applyConfig } from '../../config/apply.js';
@@ -31,6 +32,7 @@ import { createNodeHttpClient } from './http-client.js';
 import { dataDirOf, findSecret, localSecret, missingSecretProblems, type SecretSource } from './local-secrets.js';
 import { nodeRequestIO } from './request-io.js';
 import { createStaticSite } from './static.js';
+import { serveResponsesSockets } from './responses-socket.js';
 
 export interface NodeGateway {
   url: string;
@@ -124,6 +126,7 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
     const s = serve({ fetch: app.fetch, hostname: config.server.host, port: config.server.port }, () => resolve(s));
     s.once('error', reject);
   });
+  const sockets = serveResponsesSockets(server as Server, (request, env) => app.fetch(request, env), { maxBodyBytes: config.server.maxBodyBytes, now, log });
   const { port } = server.address() as AddressInfo;
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
 
@@ -141,6 +144,7 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
         stopSweeping();
         stopModelSync();
         stopPruning();
+        sockets.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           (server as { closeAllConnections?: () => void }).closeAllConnections?.();

@@ -7,7 +7,12 @@ import { tooLarge, webRequestIO, type RequestIO } from '../../gateway/request-io
  * watching the socket for a client that leaves avoids building a Web
  * Request (with its own stream and AbortController) for every call.
  */
-type NodeBindings = { incoming?: IncomingMessage; outgoing?: ServerResponse };
+export type NodeBindings = {
+  incoming?: IncomingMessage;
+  outgoing?: ServerResponse;
+  /** The peer of a request the platform built itself (a WebSocket turn), which has no `incoming`. */
+  peerAddress?: string;
+};
 
 export const nodeRequestIO: RequestIO = {
   readBody(c, maxBytes) {
@@ -41,6 +46,7 @@ export const nodeRequestIO: RequestIO = {
   },
   clientAddress(c) {
     // The socket's peer: `127.0.0.1`, `::1`, or `::ffff:127.0.0.1` on a dual-stack listener.
-    return (c.env as NodeBindings | undefined)?.incoming?.socket.remoteAddress;
+    const env = c.env as NodeBindings | undefined;
+    return env?.incoming?.socket.remoteAddress ?? env?.peerAddress;
   },
 };

@@ -1,0 +1,130 @@
+/**
+ * One turn's answer, as the HTTP path gave it, re-sent as WebSocket frames:
+ * each Server-Sent Event's `data` becomes one JSON text frame (the events
+ * themselves are not touched), and an HTTP error becomes the Responses
+ * WebSocket `error` event with the status and the error body, the shape the
+ * Codex CLI reads (codex-rs/codex-api/src/endpoint/responses_websocket.rs,
+ * WrappedWebsocketErrorEvent: `type`, `status`, `error`, `headers`).
+ */
+import { SseScanner, type SseEvent } from '../translate/sse.js';
+
+/** What the connection keeps of a turn that completed: the response id and its output items. */
+export interface TurnOutcome {
+  /** The id of the completed response; absent when the turn failed, broke off, or errored. */
+  responseId?: string;
+  /** The output items (`response.output_item.done`), in the order they finished. */
+  output: unknown[];
+}
+
+/** Sends one text frame; the promise (when one is returned) resolves once the socket can take more. */
+export type SendFrame = (text: string) => void | Promise<void>;
+
+/** Answer headers an error frame carries (rate limits, retry hints, the row's id); framing headers stay out. */
+const FRAMING_HEADERS = new Set(['content-type', 'content-length', 'transfer-encoding', 'connection', 'date', 'cache-control']);
+
+/**
+ * Relays one answer; `signal` (the client closed the socket) cancels the
+ * stream, which the HTTP path records as a client that went away.
+ */
+export async function relayTurn(res: Response, send: SendFrame, signal: AbortSignal): Promise<TurnOutcome> {
+  const contentType = res.headers.get('content-type') ?? '';
+  if (res.ok && res.body && contentType.includes('text/event-stream')) return relayEvents(res.body, send, signal);
+  const text = await res.text();
+  if (!res.ok) {
+    await send(JSON.stringify(errorFrame(res.status, errorOf(text), headersOf(res.headers))));
+    return { output: [] };
+  }
+  // A whole JSON answer (an upstream that ignored `stream`): the response object as the turn's one terminal event.
+  const response = parseObject(text);
+  await send(JSON.stringify({ type: 'response.completed', response }));
+  const id = response?.id;
+  return { responseId: typeof id === 'string' ? id : undefined, output: Array.isArray(response?.output) ? response.output : [] };
+}
+
+/** The Responses WebSocket `error` event for a request that failed with an HTTP status. */
+export function errorFrame(status: number, error: unknown, headers: Record<string, string> = {}): Record<string, unknown> {
+  return { type: 'error', status, error, ...(Object.keys(headers).length > 0 ? { headers } : {}) };
+}
+
+async function relayEvents(body: ReadableStream<Uint8Array>, send: SendFrame, signal: AbortSignal): Promise<TurnOutcome> {
+  const reader = body.getReader();
+  const cancel = () => void reader.cancel().catch(() => {});
+  if (signal.aborted) cancel();
+  else signal.addEventListener('abort', cancel, { once: true });
+  const decoder = new TextDecoder();
+  const scanner = new SseScanner();
+  const items: unknown[] = [];
+  let completed: Extract<Seen, { kind: 'completed' }> | undefined;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      const events = done ? [...scanner.push(decoder.decode()), ...scanner.flush()] : scanner.push(decoder.decode(value, { stream: true }));
+      for (const event of events) {
+        if (signal.aborted) return { output: [] };
+        const seen = await relayEvent(event, send);
+        if (seen?.kind === 'item') items.push(seen.item);
+        if (seen?.kind === 'completed') completed = seen;
+      }
+      if (done) break;
+    }
+  } finally {
+    signal.removeEventListener('abort', cancel);
+  }
+  if (!completed?.responseId || signal.aborted) return { output: [] };
+  // The finished items as they streamed; a server that streams none lists them in the final response object.
+  return { responseId: completed.responseId, output: items.length > 0 ? items : completed.output };
+}
+
+type Seen = { kind: 'item'; item: unknown } | { kind: 'completed'; responseId: string | undefined; output: unknown[] } | undefined;
+
+/**
+ * Sends one event's data as a frame and reports what the connection must
+ * remember. The JSON is parsed only for the few events that matter here, or
+ * when the upstream wrote no `event:` line to name the type.
+ */
+async function relayEvent(event: SseEvent, send: SendFrame): Promise<Seen> {
+  const data = event.data;
+  if (data === '' || data === '[DONE]') return undefined;
+  const named = event.event;
+  if (named !== undefined && named !== 'response.output_item.done' && named !== 'response.completed' && named !== 'error') {
+    await send(data);
+    return undefined;
+  }
+  const parsed = parseObject(data);
+  if (parsed && parsed.type === undefined && parsed.error !== undefined) {
+    // A `data: {"error":…}` chunk (how an OpenAI stream that broke is told to HTTP clients) becomes the `error` event.
+    await send(JSON.stringify({ type: 'error', ...parsed }));
+    return undefined;
+  }
+  await send(data);
+  const type = parsed?.type ?? named;
+  if (type === 'response.output_item.done') return { kind: 'item', item: parsed?.item };
+  if (type === 'response.completed') {
+    const response = parsed?.response as { id?: unknown; output?: unknown } | undefined;
+    return { kind: 'completed', responseId: typeof response?.id === 'string' ? response.id : undefined, output: Array.isArray(response?.output) ? response.output : [] };
+  }
+  return undefined;
+}
+
+function errorOf(text: string): unknown {
+  const body = parseObject(text);
+  if (body?.error !== undefined) return body.error;
+  return { type: 'server_error', message: text.slice(0, 1000), param: null, code: null };
+}
+
+function headersOf(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    if (!FRAMING_HEADERS.has(name)) out[name] = value;
+  });
+  return out;
+}
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
