@@ -20,6 +20,7 @@
  */
 import { errorFrame, relayTurn, type SendFrame } from './socket-relay.js';
 import { SocketChain } from './socket-chain.js';
+import type { Json } from '../stored-responses/stored-response.js';
 
 export interface SocketPeer {
   send: SendFrame;
@@ -110,7 +111,7 @@ export function openResponsesSocket(options: ResponsesSocketOptions): ResponsesS
     return runTurn(JSON.stringify(params), input);
   };
 
-  const runTurn = async (body: string, input: unknown[] | undefined) => {
+  const runTurn = async (body: string, input: Json[] | undefined) => {
     const controller = new AbortController();
     turn = controller;
     try {
@@ -127,7 +128,7 @@ export function openResponsesSocket(options: ResponsesSocketOptions): ResponsesS
   };
 
   /** `generate: false`: no model call, no log row; a response id the next turn can continue from. */
-  const warmUp = async (body: Record<string, unknown>, input: unknown[] | undefined) => {
+  const warmUp = async (body: Record<string, unknown>, input: Json[] | undefined) => {
     const id = `resp_${crypto.randomUUID().replaceAll('-', '')}`;
     const response = { id, object: 'response', created_at: Math.floor(options.now() / 1000), model: body.model ?? null, output: [] };
     await peer.send(JSON.stringify({ type: 'response.created', sequence_number: 0, response: { ...response, status: 'in_progress', usage: null } }));

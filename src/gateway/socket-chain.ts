@@ -11,14 +11,20 @@
  * turn's input, its output, the new items) before the turn takes the HTTP
  * path, so every upstream kind gets a self-contained request. A
  * `previous_response_id` this connection does not know is left as it is,
- * for the HTTP path to answer.
+ * for the HTTP path to answer (from the key's stored responses, when it has
+ * them). The expansion is the stored responses' own (stored-responses/history.ts):
+ * a string input is one user message, and reasoning items without
+ * `encrypted_content` are left out, since the upstream keeps no state.
  */
+import { isRecord } from '../translate/shared/json.js';
+import { inputItems, replayable } from '../stored-responses/history.js';
+import type { Json } from '../stored-responses/stored-response.js';
 
 /** The last completed turn: its response id, the whole input it was answered for, its output items. */
 interface LastResponse {
   id: string;
-  input: unknown[];
-  output: unknown[];
+  input: Json[];
+  output: Json[];
 }
 
 export interface ChainedTurn {
@@ -29,7 +35,7 @@ export interface ChainedTurn {
    * when the turn continues a response this connection does not hold (its
    * context lives elsewhere, so it cannot be expanded later either).
    */
-  input: unknown[] | undefined;
+  input: Json[] | undefined;
 }
 
 export class SocketChain {
@@ -45,17 +51,17 @@ export class SocketChain {
     if (previous === undefined || previous === null) return { body: frame, input: newItems };
     const last = this.#last;
     if (typeof previous !== 'string' || last?.id !== previous) return { body: frame, input: undefined };
-    const input = [...last.input, ...last.output, ...newItems];
+    const input = [...last.input, ...last.output.filter(replayable), ...newItems];
     const body: Record<string, unknown> = { ...frame, input };
     delete body.previous_response_id;
     return { body, input };
   }
 
   /** After a turn: remember it when it completed and can be continued; otherwise forget (a failed turn clears the memory). */
-  settle(input: unknown[] | undefined, outcome: { responseId?: string; output: unknown[] }): void {
+  settle(input: Json[] | undefined, outcome: { responseId?: string; output: unknown[] }): void {
     this.#last = undefined;
     if (!input || !outcome.responseId) return;
-    const kept: LastResponse = { id: outcome.responseId, input, output: outcome.output };
+    const kept: LastResponse = { id: outcome.responseId, input, output: outcome.output.filter(isRecord) };
     // Measured once per turn: a conversation past the body limit could not be sent on anyway.
     if (JSON.stringify(kept).length <= this.maxBytes) this.#last = kept;
   }
@@ -63,11 +69,4 @@ export class SocketChain {
   forget(): void {
     this.#last = undefined;
   }
-}
-
-/** `input` as a list of items: a string is one user message; absent is none. */
-function inputItems(input: unknown): unknown[] {
-  if (Array.isArray(input)) return input;
-  if (typeof input === 'string') return [{ role: 'user', content: input }];
-  return [];
 }

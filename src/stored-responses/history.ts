@@ -26,7 +26,8 @@ export function historyOf(stored: StoredResponse): Json[] {
   return [...stored.input, ...output.filter(replayable)];
 }
 
-function replayable(item: Json): boolean {
+/** Whether an output item can be sent back as input to an upstream that keeps no state. */
+export function replayable(item: Json): boolean {
   return item.type !== 'reasoning' || typeof item.encrypted_content === 'string';
 }
 

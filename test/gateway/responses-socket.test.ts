@@ -14,6 +14,8 @@ let ant: FakeUpstream;
 let gw: NodeGateway;
 
 const MAX_BODY = 64 * 1024;
+/** A key with stored responses: what it answers is kept, and any socket can continue it. */
+const STATEFUL_KEY = 'sk-sb-test-key-0000000000000000000000009';
 
 beforeAll(async () => {
   oai = await startFakeOpenAI();
@@ -24,6 +26,10 @@ beforeAll(async () => {
   gw = await startTestGateway({
     maxBodyBytes: MAX_BODY,
     extra: {
+      keys: [
+        { name: 'tester', group: 'team-a', key: TEST_KEY },
+        { name: 'stateful', key: STATEFUL_KEY, responses: { store: true, retentionDays: 1 } },
+      ],
       upstreams: [
         openai('oai-responses', oai.url),
         openai('oai-slow', slow.url),
@@ -177,6 +183,27 @@ describe('the Responses API over a WebSocket', () => {
     expect(body.generate).toBeUndefined();
     expect(body.input.map((item) => item.role ?? item.type)).toEqual(['user', 'assistant', 'user']);
     client.ws.close();
+  });
+
+  it('continues a stored response on another socket: an id the connection does not hold is the stored responses\' to expand', async () => {
+    oai.reset();
+    const first = await connect(STATEFUL_KEY);
+    const stored = await first.turn(create('gpt-ws', [userMessage('remember this')], { store: true }));
+    expect(stored.at(-1)!.type).toBe('response.completed');
+    first.ws.close();
+
+    const second = await connect(STATEFUL_KEY);
+    const next = await second.turn(create('gpt-ws', [userMessage('what did I say?')], { store: true, previous_response_id: stored.at(-1)!.response.id }));
+    expect(textOf(next)).toBe('echo: what did I say?');
+    const sent = JSON.stringify(oai.calls[1].body.input);
+    expect(sent).toContain('remember this');
+    expect(sent).toContain('echo: remember this');
+    // A key without stored responses gets the HTTP path's refusal, as the error event.
+    const plain = await connect();
+    const refused = await plain.turn(create('gpt-ws', [userMessage('hi')], { previous_response_id: 'resp_unknown' }));
+    expect(refused[0]).toMatchObject({ type: 'error', status: 400, error: { param: 'previous_response_id' } });
+    second.ws.close();
+    plain.ws.close();
   });
 
   it('refuses a bad key at the upgrade with a 401 in the OpenAI shape, and records it', async () => {
