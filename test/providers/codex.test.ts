@@ -111,6 +111,34 @@ describe('codex upstream: ChatGPT sign-in, Codex backend, refresh', () => {
     expect(text).toBe(res.output_text);
   });
 
+  it('stores responses the backend cannot keep, and chains them, for a key with stored responses', async () => {
+    const tester = [...gw.ctx.catalog.current().keysById.values()].find((k) => k.name === 'tester')!;
+    const patched = await fetch(`${gw.url}/admin/api/keys/${tester.id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ responses: { store: true, retentionDays: 1 } }),
+    });
+    expect(patched.status).toBe(200);
+    const client = new OpenAI({ apiKey: TEST_KEY, baseURL: `${gw.url}/v1`, maxRetries: 0 });
+    const stream = await client.responses.create({ model: 'codex-model', input: 'codex first', stream: true });
+    let id = '';
+    for await (const event of stream) if (event.type === 'response.completed') id = event.response.id;
+    // The backend's final event carries no output (unstored); the stored copy has the items it streamed.
+    const stored = await client.responses.retrieve(id);
+    expect(JSON.stringify(stored.output)).toContain('echo: codex first');
+
+    const next = await client.responses.create({ model: 'codex-model', input: 'codex second', previous_response_id: id });
+    expect(next.output_text).toBe('echo: codex second');
+    const sent = JSON.stringify(codex.calls.at(-1)!.body.input);
+    expect(sent).toContain('codex first');
+    expect(sent).toContain('echo: codex first');
+    await fetch(`${gw.url}/admin/api/keys/${tester.id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ responses: null }),
+    });
+  });
+
   it('serves an Anthropic client through translation', async () => {
     const client = new Anthropic({ apiKey: TEST_KEY, baseURL: gw.url, maxRetries: 0 });
     const message = await client.messages.create({ model: 'codex-model', max_tokens: 100, messages: [{ role: 'user', content: 'Say hi' }] });
