@@ -49,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
       by: { type: 'string' },
       since: { type: 'string' },
       'new-secret-env': { type: 'string' },
+      'store-responses': { type: 'string' },
       upstream: { type: 'string' },
       file: { type: 'string' },
     },
@@ -89,9 +90,10 @@ async function main(argv: string[]): Promise<number> {
     case 'keys':
     case 'health':
     case 'usage': {
-      const store = await openSqliteStore(readConfig(path).storage.url);
+      const config = readConfig(path);
+      const store = await openSqliteStore(config.storage.url);
       try {
-        if (command === 'keys') await keysCommand(store, rest[0], rest.slice(1), values);
+        if (command === 'keys') await keysCommand(store, rest[0], rest.slice(1), values, findSecret(config).kind !== 'none');
         else if (command === 'health') await healthCommand(store, values);
         else await usageCommand(store, values);
       } finally {

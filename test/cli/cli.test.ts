@@ -103,6 +103,27 @@ describe('switchboard start, keys, usage', () => {
     await eventually(async () => expect((await chat(gateway.url, plain!)).status).toBe(401), 8000);
   });
 
+  it('creates a key with stored responses only when there is a secret to seal them with', async () => {
+    const refused = await runCli(['keys', 'create', '--name', 'carol', '--store-responses', '7', '--config', configFile], { CLI_TEST_KEY: KEY });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/stored responses cannot be enabled: the gateway has no secret/);
+    const bad = await runCli(['keys', 'create', '--name', 'carol', '--store-responses', 'soon', '--config', configFile], { CLI_TEST_KEY: KEY });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--store-responses must be a whole number of days/);
+
+    const withSecret = join(dir, 'with-secret.yaml');
+    writeFileSync(withSecret, `storage: { url: "sqlite:${dbPath}" }\nsecret: cli-test-secret-0000000000000000\n`);
+    const created = await runCli(['keys', 'create', '--name', 'carol', '--store-responses', '7', '--config', withSecret]);
+    expect(created.code).toBe(0);
+    const db = new Database(dbPath, { readonly: true });
+    try {
+      const row = db.prepare("select responses from api_keys where name = 'carol'").get() as { responses: string };
+      expect(JSON.parse(row.responses)).toEqual({ store: true, retentionDays: 7 });
+    } finally {
+      db.close();
+    }
+  });
+
   it('flushes pending usage records on SIGTERM, then shows them in `usage`', async () => {
     for (let i = 0; i < 5; i++) expect((await chat(gateway.url, KEY)).status).toBe(200);
     // The recorder flushes every second; stop at once so the rows are still queued.

@@ -1,11 +1,15 @@
 import type { Store } from '../../store/store.js';
 import { displayPrefix, generateClientKey, hashClientKey, newId } from '../../policy/keys.js';
 import { table } from '../table.js';
+import { keyResponsesSchema, type KeyResponses } from '../../config/schema.js';
+import { MissingSecretError } from '../../policy/secrets.js';
 
 export const KEYS_HELP = `switchboard keys <create|list|revoke> [--config PATH]
 
-  keys create --name NAME [--group GROUP] [--models a,b,c]
+  keys create --name NAME [--group GROUP] [--models a,b,c] [--store-responses DAYS]
       Creates a client key and prints it once; only its hash is stored.
+      --store-responses keeps its Responses answers (sealed with the secret)
+      for DAYS, for previous_response_id (docs/responses.md).
   keys list
       Lists keys (prefix, name, group, models, created, revoked).
   keys revoke NAME_OR_ID
@@ -15,7 +19,9 @@ export async function keysCommand(
   store: Store,
   action: string | undefined,
   args: string[],
-  options: { name?: string; group?: string; models?: string },
+  options: { name?: string; group?: string; models?: string; 'store-responses'?: string },
+  /** Whether the gateway has a secret to seal stored responses with. */
+  canSeal = false,
 ): Promise<void> {
   switch (action) {
     case 'create': {
@@ -24,6 +30,7 @@ export async function keysCommand(
       if (keys.some((k) => k.name === options.name)) throw new Error(`keys create: a key named "${options.name}" exists`);
       const plain = generateClientKey();
       const models = options.models ? options.models.split(',').map((m) => m.trim()).filter(Boolean) : null;
+      const responses = storedResponsesOption(options['store-responses'], canSeal);
       await store.keys.put({
         id: newId('key'),
         name: options.name,
@@ -33,6 +40,7 @@ export async function keysCommand(
         models,
         limits: null,
         budget: null,
+        responses,
         source: 'cli',
         createdAt: Date.now(),
         revokedAt: null,
@@ -71,4 +79,14 @@ export async function keysCommand(
     default:
       throw new Error(`keys: expected create, list or revoke\n\n${KEYS_HELP}`);
   }
+}
+
+/** `--store-responses DAYS`: stored responses for that many days; they are sealed, so only with a secret. */
+function storedResponsesOption(days: string | undefined, canSeal: boolean): KeyResponses | null {
+  if (days === undefined) return null;
+  const retentionDays = Number(days);
+  const parsed = keyResponsesSchema.safeParse({ store: true, retentionDays });
+  if (!parsed.success) throw new Error(`keys create: --store-responses must be a whole number of days from 1 to 3650, not "${days}"`);
+  if (!canSeal) throw new MissingSecretError('keys create: stored responses cannot be enabled');
+  return parsed.data;
 }
