@@ -4,16 +4,23 @@ import { mayUseModel } from '../policy/auth.js';
 import { identifyClient } from './identify.js';
 import { encodeError, GatewayError } from '../protocols/errors.js';
 import type { ErrorShape } from '../protocols/protocol.js';
+import { codexCatalog } from './codex-models.js';
 
 /** Unix seconds the gateway reports as a model's creation time (it has no better figure). */
 const CREATED = 1_700_000_000;
 
+/** A model list's shape: a protocol's own, or the Codex CLI's catalogue (`codex-models.ts`). */
+export type ListShape = ErrorShape | 'codex';
+
 /**
  * The models a key may use, declared or listed by an upstream, in the
- * client's own list shape: OpenAI's, Anthropic's (the request carries
- * `anthropic-version`) or Gemini's (`/v1beta/models`, or a Gemini API key header).
+ * client's own list shape: OpenAI's, Anthropic's (Claude Code and the
+ * Anthropic SDKs), Gemini's (`/v1beta/models`, or a Gemini API key header),
+ * or the Codex CLI's catalogue.
  */
-export async function listModels(c: Context, ctx: GatewayContext, shape: ErrorShape, one?: string): Promise<Response> {
+export async function listModels(c: Context, ctx: GatewayContext, listShape: ListShape, one?: string): Promise<Response> {
+  // A Codex client asking for one model, and every error, get OpenAI's shape.
+  const shape: ErrorShape = listShape === 'codex' ? 'openai' : listShape;
   try {
     const snapshot = ctx.catalog.current();
     const key = await identifyClient(c, ctx, snapshot);
@@ -25,6 +32,7 @@ export async function listModels(c: Context, ctx: GatewayContext, shape: ErrorSh
       if (!ids.includes(id)) throw new GatewayError('SB_ERR_MODEL_NOT_FOUND', `model ${id} does not exist`, 'model');
       return c.json(describe(shape, id));
     }
+    if (listShape === 'codex') return c.json(codexCatalog(ids));
     switch (shape) {
       case 'anthropic':
         // https://docs.anthropic.com/en/api/models-list
@@ -62,9 +70,19 @@ function describe(shape: ErrorShape, id: string): unknown {
   }
 }
 
-/** Which list shape a `GET /v1/models` caller wants, from the headers its SDK sends. */
-export function modelsShapeOf(c: Context): ErrorShape {
-  if (c.req.header('anthropic-version')) return 'anthropic';
+/**
+ * Which list shape a `GET /v1/models` caller wants, from the headers its
+ * client sends: the Anthropic SDKs send `anthropic-version`, and Claude Code
+ * names itself `claude-cli/<version>` in User-Agent; the Codex CLI sends
+ * `originator: codex_cli_rs` (or another `codex…` originator) and a
+ * User-Agent starting `<originator>/<version>`
+ * (https://github.com/openai/codex/blob/main/codex-rs/core/src/default_client.rs);
+ * Gemini SDKs send `x-goog-api-key` or `?key=`.
+ */
+export function modelsShapeOf(c: Context): ListShape {
+  const agent = (c.req.header('user-agent') ?? '').toLowerCase();
+  if (c.req.header('anthropic-version') || agent.startsWith('claude-cli/')) return 'anthropic';
+  if ((c.req.header('originator') ?? '').toLowerCase().startsWith('codex') || /^codex[\w-]*\//.test(agent)) return 'codex';
   if (c.req.header('x-goog-api-key') || c.req.query('key')) return 'gemini';
   return 'openai';
 }

@@ -28,6 +28,9 @@ export const FAKE_RESPONSES_USAGE = {
   total_tokens: 27,
 } as const;
 
+/** The smallest `max_output_tokens` the Responses API accepts. */
+const MIN_OUTPUT_TOKENS = 16;
+
 /** The call ids of the `tools` scenario's two function calls, in order. */
 export const FAKE_RESPONSES_CALL_IDS = ['call_fake_1', 'call_fake_2'] as const;
 
@@ -235,6 +238,15 @@ export async function responses(ctx: RequestContext, chunkDelayMs: number, optio
   }
   if (typeof body.input !== 'string' && !Array.isArray(body.input)) {
     return badRequest(ctx, "Missing required parameter: 'input'.", 'input', 'missing_required_parameter');
+  }
+  // The Responses API's floor for max_output_tokens (OpenAI and Azure answer exactly this).
+  if (typeof body.max_output_tokens === 'number' && body.max_output_tokens < MIN_OUTPUT_TOKENS) {
+    return badRequest(
+      ctx,
+      `Invalid 'max_output_tokens': integer below minimum value. Expected a value >= ${MIN_OUTPUT_TOKENS}, but got ${body.max_output_tokens} instead.`,
+      'max_output_tokens',
+      'integer_below_min_value',
+    );
   }
   const p = plan(body);
   if (body.model === 'fake-error-context' || p === 'context') {

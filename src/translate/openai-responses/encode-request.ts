@@ -22,6 +22,21 @@ import {
 } from './encode-config.js';
 import { PROTOCOL, dataUrl, type Json } from './wire.js';
 
+/**
+ * The Responses API refuses `max_output_tokens` below 16 (400
+ * `integer_below_min_value`, on OpenAI and Azure alike). Anthropic and Gemini
+ * accept 1, which Claude Code sends to check that a model exists; the limit
+ * is raised to the floor so such a request is answered, and named.
+ * @see https://platform.openai.com/docs/api-reference/responses/create#responses-create-max_output_tokens
+ */
+const MIN_OUTPUT_TOKENS = 16;
+
+function outputTokens(maxTokens: number, warnings: WarningSet): number {
+  if (maxTokens >= MIN_OUTPUT_TOKENS) return maxTokens;
+  warnings.add(`raised max tokens ${maxTokens} to ${MIN_OUTPUT_TOKENS}: the least openai-responses accepts`);
+  return MIN_OUTPUT_TOKENS;
+}
+
 export function encodeRequest(request: IRRequest, upstreamModel: string): { body: Json; warnings: Warnings } {
   const warnings = new WarningSet();
   const body: Json = { model: upstreamModel };
@@ -40,7 +55,7 @@ export function encodeRequest(request: IRRequest, upstreamModel: string): { body
   if (request.tools.length > 0) body.tools = encodeTools(request.tools, warnings);
   if (request.toolChoice) body.tool_choice = encodeToolChoice(request.toolChoice);
   if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
-  if (request.maxTokens !== undefined) body.max_output_tokens = request.maxTokens;
+  if (request.maxTokens !== undefined) body.max_output_tokens = outputTokens(request.maxTokens, warnings);
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.topP !== undefined) body.top_p = request.topP;
   if (request.topK !== undefined) warnings.add('dropped top_k: openai-responses has no top_k');
