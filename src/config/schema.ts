@@ -75,6 +75,13 @@ function upstreamSettingsShape() {
     authUrl: url.optional(),
     /** Periodic model catalog sync; absent: only on demand. */
     modelSync: modelSyncSchema.optional(),
+    /**
+     * anthropic: how a translated request asks for a JSON-schema answer:
+     * `native` (`output_config.format`, the default), `tool` (a forced tool)
+     * or `prompt` (the schema in the system prompt), for upstreams that refuse
+     * native structured output. A model that refuses it is also learned.
+     */
+    structuredOutput: z.enum(['native', 'tool', 'prompt']).optional(),
   };
 }
 

@@ -5,6 +5,7 @@ import { readText } from './exchange.js';
 import type { Operation } from './operations.js';
 import { GENERATE_ENDPOINT } from './operations.js';
 import { forwardableRequestHeaders } from './headers.js';
+import { refusesNativeStructuredOutput } from './structured-output.js';
 import type { Translation } from './respond-translated.js';
 import { GatewayError } from '../protocols/errors.js';
 import type { ClientBody, UrlHints } from '../protocols/requests.js';
@@ -60,7 +61,7 @@ export async function attemptUpstreams(
   let lastReply: { answer: Answer; failure: Failure; errorText: string } | undefined;
   let everyTryRateLimited = true;
   let lastError: unknown;
-  // Tries that only taught the gateway an upstream lacks /responses: retried at once, not counted.
+  // Tries that only taught the gateway an upstream lacks /responses, or a model refuses native structured output: retried at once, not counted.
   let learningTries = 0;
   let retryAtOnce = false;
 
@@ -71,13 +72,16 @@ export async function attemptUpstreams(
     const upstream = candidate.upstream.record;
     // The body for this route: pass-through, or translated for its protocol and model.
     let upstreamBody: string;
+    let encodedBody: unknown;
     let translation: Translation | undefined;
     let warnings: string[] | null = null;
     if (candidate.translate) {
       const client = codecFor(op.protocol);
       const target = codecFor(candidate.upstreamProtocol);
       decoded ??= client.decodeRequest(body.json, hints);
-      const encoded = target.encodeRequest(decoded, candidate.upstreamModel);
+      const structuredOutput = ctx.structuredOutput.modeFor(upstream, candidate.upstreamModel);
+      const encoded = target.encodeRequest(decoded, candidate.upstreamModel, { structuredOutput });
+      encodedBody = encoded.body;
       upstreamBody = JSON.stringify(encoded.body);
       translation = { client, upstream: target, request: decoded };
       warnings = encoded.warnings.length > 0 ? encoded.warnings : null;
@@ -121,6 +125,15 @@ export async function attemptUpstreams(
           throw err instanceof UpstreamFailure ? err : new UpstreamFailure('broken', `upstream broke off its answer: ${(err as Error)?.message ?? String(err)}`);
         });
         const now = ctx.now();
+        if (translation && refusesNativeStructuredOutput(encodedBody, reply.status, errorText)) {
+          // The model refuses Anthropic's native structured output: learned, and the same route tried again at once, encoded with the fallback.
+          ctx.structuredOutput.learnRefusal(upstream.id, candidate.upstreamModel);
+          attempts.push({ upstream: upstream.id, credential: credential?.id ?? null, status: reply.status, error: 'native structured output refused', ms: now - started });
+          queue.splice(at + 1, 0, { ...candidate, credentials: candidate.credentials.slice(index) });
+          learningTries++;
+          retryAtOnce = true;
+          break;
+        }
         const chat = chatInstead(ctx, candidate, reply.status, errorText, index);
         if (chat) {
           // Not the credential's fault: no health change; the same credential tries again through Chat, at once.

@@ -12,6 +12,7 @@ import type { RequestIO } from './request-io.js';
 import type { PriceBook, PriceLookup } from '../usage/cost.js';
 import type { Counters } from '../store/counters.js';
 import type { Limits } from '../policy/limits.js';
+import type { StructuredOutputMemory } from './structured-output.js';
 import type { ResponseKeeper } from '../stored-responses/response-keeper.js';
 
 /**
@@ -46,6 +47,8 @@ export interface GatewayContext {
   /** Rate limits and budgets per key, group and gateway (policy/limits.ts), counted in `counters`. */
   limits: Limits;
   counters: Counters;
+  /** Which Anthropic upstream models refused native structured output, learned in memory (structured-output.ts). */
+  structuredOutput: StructuredOutputMemory;
   /** Reading client bodies and noticing clients that leave (webRequestIO, or the platform's own). */
   io: RequestIO;
   now: () => number;

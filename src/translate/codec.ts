@@ -24,6 +24,19 @@ export interface RequestHints {
 }
 
 /**
+ * How a JSON-schema answer is asked of an Anthropic upstream: `native`
+ * (`output_config.format`), `tool` (a forced tool, or the system prompt when
+ * a tool cannot be forced), `prompt` (the schema in the system prompt).
+ */
+export type StructuredOutputMode = 'native' | 'tool' | 'prompt';
+
+/** What the route says about how to encode for its upstream, beyond the model. */
+export interface EncodeOptions {
+  /** Anthropic upstreams only; absent: `native`. */
+  structuredOutput?: StructuredOutputMode;
+}
+
+/**
  * One protocol's wire format and the IR, in both directions. A codec knows
  * nothing about HTTP, providers, keys or billing.
  */
@@ -32,7 +45,7 @@ export interface Codec {
   /** Client body -> IR. Throws a GatewayError (400, naming the field) on bad input. */
   decodeRequest(body: unknown, hints?: RequestHints): IRRequest;
   /** IR -> upstream body, for the upstream's model id. Lossy parts are dropped with a warning. */
-  encodeRequest(request: IRRequest, upstreamModel: string): { body: unknown; warnings: Warnings };
+  encodeRequest(request: IRRequest, upstreamModel: string, options?: EncodeOptions): { body: unknown; warnings: Warnings };
   /** Upstream body -> IR. */
   decodeResponse(body: unknown): IRResponse;
   /** IR -> client body. `request` is the client's own request (for ids, the model it asked for, options). */

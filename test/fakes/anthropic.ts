@@ -3,10 +3,10 @@
 import type { FakeUpstream, RequestContext } from './server.js';
 import { sendJson, startFakeServer } from './server.js';
 import { openSse } from './sse.js';
-import { anthropicAgentReply, anthropicScenarioReply, anthropicStreamEvents } from './anthropic-scenarios.js';
+import { ANTHROPIC_FAKE_TOOL_IDS, anthropicAgentReply, anthropicScenarioReply, anthropicStreamEvents, type AnthropicFakeReply } from './anthropic-scenarios.js';
 import { agentStep } from './agent-scenario.js';
 import { anthropicAgentView } from './agent-views.js';
-import { scenarioOf } from './scenarios.js';
+import { JSON_ANSWER, scenarioOf, type ScenarioName } from './scenarios.js';
 import { echoReply, isRecord, lastUserText, randomAlnum } from './text.js';
 import { FAKE_USAGE } from './usage.js';
 
@@ -86,6 +86,26 @@ async function validate(
   return { body, model: body.model, messages: body.messages as unknown[] };
 }
 
+/** Model ids with this in them refuse native structured output (`output_config.format`) with a 400, as models before it do. */
+export const REFUSES_STRUCTURED_OUTPUT = 'no-structured-output';
+
+/**
+ * Native structured output (`output_config.format`): the answer is JSON text
+ * (JSON_ANSWER), except where the scenario calls tools, which the format
+ * leaves free. @see https://platform.claude.com/docs/en/build-with-claude/structured-outputs
+ */
+function jsonReply(scenario: ScenarioName): AnthropicFakeReply | undefined {
+  if (scenario === 'tools') return undefined;
+  return { content: [{ type: 'text', text: JSON_ANSWER }], stop_reason: 'end_turn', stop_sequence: null };
+}
+
+/** A forced tool (`tool_choice: {type: "tool"}`) is called, with JSON_ANSWER as its input (the tools scenario plays as usual). */
+function forcedToolReply(toolChoice: unknown, scenario: ScenarioName): AnthropicFakeReply | undefined {
+  if (scenario === 'tools' || !isRecord(toolChoice) || toolChoice.type !== 'tool' || typeof toolChoice.name !== 'string') return undefined;
+  const input = JSON.parse(JSON_ANSWER) as Record<string, unknown>;
+  return { content: [{ type: 'tool_use', id: ANTHROPIC_FAKE_TOOL_IDS[0], name: toolChoice.name, input }], stop_reason: 'tool_use', stop_sequence: null };
+}
+
 async function messages(ctx: RequestContext, chunkDelayMs: number): Promise<void> {
   const v = await validate(ctx, true);
   if (!v) return;
@@ -95,8 +115,14 @@ async function messages(ctx: RequestContext, chunkDelayMs: number): Promise<void
     return invalid(ctx, 'prompt is too long: 250000 tokens > 200000 maximum');
   }
   if (scenario === 'error') return sendJson(ctx, 500, anthropicError('api_error', 'Internal server error'));
+  const format = isRecord(body.output_config) ? body.output_config.format : undefined;
+  if (format !== undefined && model.includes(REFUSES_STRUCTURED_OUTPUT)) {
+    return invalid(ctx, `output_config.format: structured outputs are not supported for model ${model}`);
+  }
   const agent = agentStep(anthropicAgentView(body));
-  const reply = agent ? anthropicAgentReply(agent) : anthropicScenarioReply(scenario, echoReply(v.messages));
+  const reply = agent
+    ? anthropicAgentReply(agent)
+    : (forcedToolReply(body.tool_choice, scenario) ?? (format !== undefined ? jsonReply(scenario) : undefined) ?? anthropicScenarioReply(scenario, echoReply(v.messages)));
   const id = `msg_01${randomAlnum(22)}`;
   const usage = FAKE_USAGE.anthropic.messages;
 

@@ -33,6 +33,7 @@ import { dataDirOf, findSecret, localSecret, missingSecretProblems, type SecretS
 import { nodeRequestIO } from './request-io.js';
 import { createStaticSite } from './static.js';
 import { serveResponsesSockets } from './responses-socket.js';
+import { StructuredOutputMemory } from '../../gateway/structured-output.js';
 
 export interface NodeGateway {
   url: string;
@@ -112,6 +113,7 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
     priceBook,
     limits,
     counters,
+    structuredOutput: new StructuredOutputMemory(),
     io: nodeRequestIO,
     now,
     log,

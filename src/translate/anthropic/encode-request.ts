@@ -1,3 +1,4 @@
+import type { StructuredOutputMode } from '../codec.js';
 import { foreignExtraWarnings, replayedFields, sameProtocolExtra } from '../extra.js';
 import type { IRRequest, IRTool, Warnings } from '../ir.js';
 import { isRecord } from '../shared/json.js';
@@ -42,7 +43,7 @@ function nativeFields(request: IRRequest): Record<string, unknown> | undefined {
  * canonical encoding decode-request.ts compares the client's body against.
  * @see https://docs.anthropic.com/en/api/messages
  */
-export function encodeRequestCore(request: IRRequest, model: string, warn: FieldWarnings): WireObject {
+export function encodeRequestCore(request: IRRequest, model: string, warn: FieldWarnings, structuredOutput?: StructuredOutputMode): WireObject {
   const native = nativeFields(request);
   const outputConfig = isRecord(native?.output_config) ? native.output_config : undefined;
   const body: WireObject = { model };
@@ -68,15 +69,18 @@ export function encodeRequestCore(request: IRRequest, model: string, warn: Field
   const system = [...request.system];
   const tools: WireObject[] = request.tools.map(encodeTool);
   let toolChoice = encodeToolChoice(request);
+  const output: WireObject = {};
+  if (plan.effort !== undefined) output.effort = plan.effort;
   if (request.responseFormat && !isRecord(outputConfig?.format)) {
     const canForceTool = request.tools.length === 0 && !thinkingOn && request.toolChoice?.type !== 'none';
-    const plan = planJsonOutput(request.responseFormat, canForceTool);
-    if (plan?.mode === 'tool') {
-      tools.push(plan.tool);
-      toolChoice = plan.toolChoice;
-    } else if (plan?.mode === 'system') {
-      system.push({ type: 'text', text: plan.instructions });
-      warn.add('system', plan.warning);
+    const json = planJsonOutput(request.responseFormat, canForceTool, structuredOutput);
+    if (json?.mode === 'native') output.format = json.format;
+    else if (json?.mode === 'tool') {
+      tools.push(json.tool);
+      toolChoice = json.toolChoice;
+    } else if (json?.mode === 'system') {
+      system.push({ type: 'text', text: json.instructions });
+      warn.add('system', json.warning);
     }
   }
 
@@ -86,7 +90,7 @@ export function encodeRequestCore(request: IRRequest, model: string, warn: Field
   if (tools.length > 0) body.tools = tools;
   if (toolChoice) body.tool_choice = toolChoice;
   if (plan.thinking) body.thinking = plan.thinking;
-  if (plan.effort !== undefined) body.output_config = { effort: plan.effort };
+  if (Object.keys(output).length > 0) body.output_config = output;
   if (request.temperature !== undefined) {
     if (thinkingOn && request.temperature !== 1) warn.add('temperature', 'dropped temperature: Anthropic allows none with thinking on');
     else if (request.temperature > 1) {
@@ -150,9 +154,13 @@ function encodeToolChoice(request: IRRequest): WireObject | undefined {
  * add); another protocol's `extra` is dropped, with a warning naming what
  * its `fields` and `lost` held (its `replay` carries nothing the IR lacks).
  */
-export function encodeAnthropicRequest(request: IRRequest, upstreamModel: string): { body: WireObject; warnings: Warnings } {
+export function encodeAnthropicRequest(
+  request: IRRequest,
+  upstreamModel: string,
+  structuredOutput?: StructuredOutputMode,
+): { body: WireObject; warnings: Warnings } {
   const warn = new FieldWarnings();
-  const body = encodeRequestCore(request, upstreamModel, warn);
+  const body = encodeRequestCore(request, upstreamModel, warn, structuredOutput);
   const restored = new Set<string>();
   const native = nativeFields(request);
   if (native) {

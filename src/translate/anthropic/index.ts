@@ -22,7 +22,7 @@ import { AnthropicStreamEncoder } from './encode-stream.js';
 export const anthropicCodec: Codec = {
   protocol: 'anthropic-messages',
   decodeRequest: (body) => decodeAnthropicRequest(body),
-  encodeRequest: (request, upstreamModel) => encodeAnthropicRequest(request, upstreamModel),
+  encodeRequest: (request, upstreamModel, options) => encodeAnthropicRequest(request, upstreamModel, options?.structuredOutput),
   decodeResponse: (body) => decodeAnthropicResponse(body),
   encodeResponse: (response, request) => encodeAnthropicResponse(response, request),
   decodeStream: () => new AnthropicStreamDecoder(),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../src/protocols/errors.js';
 import { anthropicCodec, DEFAULT_MAX_TOKENS, JSON_OUTPUT_TOOL } from '../../../src/translate/anthropic/index.js';
+import type { StructuredOutputMode } from '../../../src/translate/codec.js';
 import type { IRRequest } from '../../../src/translate/ir.js';
 import { fixtureJson } from './helpers.js';
 
@@ -25,8 +26,8 @@ function ir(overrides: Partial<IRRequest> = {}): IRRequest {
 }
 
 /** The codec's encodeRequest with the body typed for assertions. */
-function encodeRequest(request: IRRequest, model: string): { body: Record<string, any>; warnings: string[] } {
-  const { body, warnings } = anthropicCodec.encodeRequest(request, model);
+function encodeRequest(request: IRRequest, model: string, structuredOutput?: StructuredOutputMode): { body: Record<string, any>; warnings: string[] } {
+  const { body, warnings } = anthropicCodec.encodeRequest(request, model, { structuredOutput });
   return { body: body as Record<string, any>, warnings };
 }
 
@@ -284,11 +285,24 @@ describe('anthropic request: encoding an IR from another protocol', () => {
     expect(warnings).toEqual([expect.stringContaining('temperature 1.4 lowered to 1'), 'dropped seed: Anthropic has no such option']);
   });
 
-  it('forces a JSON-output tool for a json-schema answer when the request has no tools', () => {
+  it("asks for a json-schema answer with Anthropic's native structured output, tools and thinking or not", () => {
+    const schema = { type: 'object', properties: { answer: { type: 'number' } }, required: ['answer'] };
+    const { body, warnings } = encodeRequest(
+      ir({ maxTokens: 50000, reasoning: { budgetTokens: 2000 }, tools: [{ name: 'f', parameters: { type: 'object' } }], responseFormat: { type: 'json-schema', name: 'math', schema } }),
+      'c',
+    );
+    expect(body.output_config).toEqual({ format: { type: 'json_schema', schema } });
+    expect(body.tools).toEqual([{ name: 'f', input_schema: { type: 'object' } }]);
+    expect(body).not.toHaveProperty('system');
+    expect(warnings).toEqual([]);
+  });
+
+  it('forces a JSON-output tool for a json-schema answer when the request has no tools (structuredOutput: tool)', () => {
     const schema = { type: 'object', properties: { answer: { type: 'number' } }, required: ['answer'] };
     const { body, warnings } = encodeRequest(
       ir({ maxTokens: 50, responseFormat: { type: 'json-schema', name: 'math', schema, strict: true } }),
       'c',
+      'tool',
     );
     expect(body.tools).toEqual([{ name: JSON_OUTPUT_TOOL, description: expect.stringContaining('"math"'), input_schema: schema }]);
     expect(body.tool_choice).toEqual({ type: 'tool', name: JSON_OUTPUT_TOOL });
@@ -311,12 +325,16 @@ describe('anthropic request: encoding an IR from another protocol', () => {
     const withThinking = encodeRequest(
       ir({ maxTokens: 50000, reasoning: { budgetTokens: 2000 }, responseFormat: { type: 'json-schema', name: 'n', schema: { type: 'object' } } }),
       'c',
+      'tool',
     );
     expect(withThinking.body).not.toHaveProperty('tool_choice');
     expect(withThinking.body.system).toEqual(expect.stringContaining('{"type":"object"}'));
 
-    const arraySchema = encodeRequest(ir({ maxTokens: 5, responseFormat: { type: 'json-schema', name: 'n', schema: { type: 'array' } } }), 'c');
+    const arraySchema = encodeRequest(ir({ maxTokens: 5, responseFormat: { type: 'json-schema', name: 'n', schema: { type: 'array' } } }), 'c', 'tool');
     expect(arraySchema.body).not.toHaveProperty('tools');
+    const prompt = encodeRequest(ir({ maxTokens: 5, responseFormat: { type: 'json-schema', name: 'n', schema: { type: 'object' } } }), 'c', 'prompt');
+    expect(prompt.body).not.toHaveProperty('tools');
+    expect(prompt.body.system).toEqual(expect.stringContaining('{"type":"object"}'));
   });
 
   it('maps a reasoning effort to a thinking budget and keeps max_tokens above it', () => {

@@ -11,6 +11,8 @@ import type { LogRecord } from '../../../src/store/types.js';
 import { startFakeAnthropic, startFakeGemini, startFakeOpenAI, type FakeCall, type FakeUpstream } from '../../fakes/index.js';
 import { eventually, tempDir, TEST_KEY } from '../../helpers/gateway.js';
 
+const ADMIN_KEY = 'sb-admin-reasoning-00000000000';
+
 /** Public model -> [upstream id, upstream model]. */
 export const ROUTES = {
   'chat-o4': ['up-chat', 'o4-mini'],
@@ -22,6 +24,9 @@ export const ROUTES = {
   'resp-o4': ['up-responses', 'o4-mini'],
   'claude-new': ['up-anthropic', 'claude-opus-4-6'],
   'claude-old': ['up-anthropic', 'claude-sonnet-4-5-20250929'],
+  // The fake Anthropic server refuses native structured output for this model (REFUSES_STRUCTURED_OUTPUT).
+  'claude-refuses': ['up-anthropic', 'claude-3-5-haiku-no-structured-output'],
+  'claude-refuses-too': ['up-anthropic', 'claude-3-7-sonnet-no-structured-output'],
   'gemini-25': ['up-gemini', 'gemini-2.5-flash'],
   'gemini-3': ['up-gemini', 'gemini-3-pro-preview'],
 } as const;
@@ -37,6 +42,10 @@ export interface Rig {
   geminiClient: GoogleGenAI;
   /** The last generate call the upstream behind `model` received. */
   lastCall(model: PublicModel): FakeCall;
+  /** Every generate call the upstream behind `model` received since the last reset. */
+  calls(model: PublicModel): FakeCall[];
+  /** A call to the admin API. */
+  admin(method: string, path: string, body?: unknown): Promise<Response>;
   /** The newest log row, once one came since the last call (waits for the recorder). */
   nextRow(): Promise<LogRecord>;
   reset(): void;
@@ -47,7 +56,7 @@ export async function startRig(options: { anthropicSettings?: Record<string, unk
   const [openai, anthropic, gemini] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakeGemini()]);
   const config = configSchema.parse({
     server: { host: '127.0.0.1', port: 0 },
-    adminKey: 'sb-admin-reasoning-00000000000',
+    adminKey: ADMIN_KEY,
     secret: 'reasoning-secret-0000000000000',
     storage: { url: `sqlite:${join(tempDir(), 'switchboard.db')}` },
     upstreams: [
@@ -64,6 +73,14 @@ export async function startRig(options: { anthropicSettings?: Record<string, unk
     const upstream = ROUTES[model][0];
     return upstream === 'up-anthropic' ? anthropic : upstream === 'up-gemini' ? gemini : openai;
   };
+  // Generate calls for the route's own upstream model (Gemini names it in the path, the others in the body).
+  const generateCalls = (model: PublicModel): FakeCall[] => {
+    const [upstream, upstreamModel] = ROUTES[model];
+    const path = { 'up-chat': '/chat/completions', 'up-responses': '/responses', 'up-anthropic': '/messages', 'up-gemini': `/models/${upstreamModel}:` }[upstream];
+    return fakeOf(model).calls.filter(
+      (c) => c.method === 'POST' && c.path.includes(path) && !/count_?tokens/i.test(c.path) && (upstream === 'up-gemini' || c.body?.model === upstreamModel),
+    );
+  };
   const seen = new Set<string>();
   return {
     gw,
@@ -73,9 +90,15 @@ export async function startRig(options: { anthropicSettings?: Record<string, unk
     chat: new OpenAI({ apiKey: TEST_KEY, baseURL: `${gw.url}/v1`, maxRetries: 0 }),
     anthropicClient: new Anthropic({ apiKey: TEST_KEY, baseURL: gw.url, maxRetries: 0 }),
     geminiClient: new GoogleGenAI({ apiKey: TEST_KEY, httpOptions: { baseUrl: gw.url } }),
+    calls: (model) => generateCalls(model),
+    admin: (method, path, body) =>
+      fetch(`${gw.url}/admin/api${path}`, {
+        method,
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }),
     lastCall(model) {
-      const generate = fakeOf(model).calls.filter((c) => c.method === 'POST' && !c.path.includes('count_tokens'));
-      const call = generate.at(-1);
+      const call = generateCalls(model).at(-1);
       if (!call) throw new Error(`no call reached the upstream of ${model}`);
       return call;
     },
