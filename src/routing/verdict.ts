@@ -49,11 +49,22 @@ export function judgeReply(status: number, headers: ReplyHeaders, errorText: str
  * without a route for a path answer: 404 (FastAPI's `{"detail":"Not Found"}`,
  * Go's `404 page not found`, `Invalid URL (POST /v1/responses)`, Groq's
  * `unknown_url`), 405, or 501. A 404 that speaks of a model is the model
- * missing (OpenAI's `model_not_found`), not the endpoint.
+ * missing (OpenAI's `model_not_found`), and one that names a parameter
+ * (`"param": "previous_response_id"`) came from the endpoint: neither counts.
  */
 export function lacksEndpoint(status: number, errorText: string): boolean {
   if (status !== 404 && status !== 405 && status !== 501) return false;
-  return !/model/i.test(errorText);
+  return !/model/i.test(errorText) && !namesParam(errorText);
+}
+
+/** True when an OpenAI-shaped error body names the parameter at fault. */
+function namesParam(errorText: string): boolean {
+  try {
+    const param = (JSON.parse(errorText) as { error?: { param?: unknown } } | null)?.error?.param;
+    return typeof param === 'string' && param !== '';
+  } catch {
+    return false; // not JSON: a plain "404 page not found"
+  }
 }
 
 /**

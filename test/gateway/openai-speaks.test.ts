@@ -100,5 +100,13 @@ describe('openai upstreams speak Chat and Responses by default', () => {
     // Not learned: the next request still asks /responses.
     await openai.responses.create({ model: 'm-modelGone', input: 'hello' }).catch(() => {});
     expect(pathsOf(KEYS.modelGone)).toEqual(['/v1/responses', '/v1/responses']);
+
+    // Nor is a 404 that names a parameter: it came from the endpoint.
+    const previous = { error: { message: "Response with id 'resp_gone' not found.", type: 'invalid_request_error', param: 'previous_response_id', code: null } };
+    fake.failNext({ kind: 'status', status: 404, body: previous }, 1, (c) => keyOf(c) === KEYS.modelGone);
+    const unknown = await openai.responses.create({ model: 'm-modelGone', input: 'hello' }).catch((e: unknown) => e);
+    expect(unknown).toBeInstanceOf(OpenAI.NotFoundError);
+    await openai.responses.create({ model: 'm-modelGone', input: 'hello' });
+    expect(pathsOf(KEYS.modelGone)).toEqual(['/v1/responses', '/v1/responses', '/v1/responses', '/v1/responses']);
   });
 });
