@@ -52,8 +52,9 @@ export interface ResponsesSocket {
 /** Frames that may wait behind a running turn; more is a client not waiting for answers. */
 const MAX_WAITING = 8;
 
-/** Close code for an idle connection: "going away" (RFC 6455 §7.4.1). */
+/** Close codes (RFC 6455 §7.4.1): an idle connection is "going away"; 1011 is an unexpected server condition. */
 const GOING_AWAY = 1001;
+const INTERNAL_ERROR = 1011;
 
 export function openResponsesSocket(options: ResponsesSocketOptions): ResponsesSocket {
   const { peer } = options;
@@ -80,6 +81,10 @@ export function openResponsesSocket(options: ResponsesSocketOptions): ResponsesS
     running = true;
     try {
       while (!closed && waiting.length > 0) await handle(waiting.shift() ?? null);
+    } catch (err) {
+      // Turns catch their own failures; anything else leaves the connection in an unknown state.
+      options.log(`websocket session failed: ${(err as Error)?.stack ?? String(err)}`);
+      peer.close(INTERNAL_ERROR, 'internal error');
     } finally {
       running = false;
       armIdle();

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import http from 'node:http';
 import WebSocket from 'ws';
 import { startFakeAnthropic, startFakeOpenAI, FAKE_USAGE, type FakeUpstream } from '../fakes/index.js';
 import { FAKE_RESPONSES_USAGE } from '../fakes/openai-responses.js';
@@ -278,6 +279,24 @@ describe('the Responses API over a WebSocket', () => {
       return found!;
     });
     expect(row).toMatchObject({ status: 499, outcome: 'incomplete', stream: true });
+  });
+
+  it('answers a request with a body that asks for another upgrade (h2c) with a 400 telling it to come without one', async () => {
+    const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request(`${gw.url}/v1/responses`, {
+        method: 'POST',
+        headers: { connection: 'Upgrade, HTTP2-Settings', upgrade: 'h2c', 'http2-settings': '', 'content-type': 'application/json', authorization: `Bearer ${TEST_KEY}` },
+      });
+      req.on('response', (answer) => {
+        let body = '';
+        answer.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+        answer.on('end', () => resolve({ status: answer.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify({ model: 'gpt-ws', input: 'hi' }));
+    });
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body)).toMatchObject({ error: { code: 'upgrade_not_supported' } });
   });
 
   it('closes the socket (1009) on a frame larger than the body limit', async () => {

@@ -19,6 +19,11 @@ export interface ResponsesSockets {
 
 type AppFetch = (request: Request, env: NodeBindings) => Response | Promise<Response>;
 
+/** The OpenAI error shape (what a gateway error looks like on /v1), for a request that cannot be upgraded. */
+const NOT_UPGRADABLE = {
+  error: { message: 'only GET /v1/responses is upgraded (to a WebSocket); send this request without the Upgrade header', type: 'invalid_request_error', param: null, code: 'upgrade_not_supported' },
+};
+
 /** A connection with no turn and no frame for this long is closed; a client opens a new one. */
 const IDLE_MS = 10 * 60_000;
 
@@ -35,6 +40,9 @@ export function serveResponsesSockets(
 
   const upgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
+    // Listening to `upgrade` takes every request that asks for one (h2c too) away from the request path; one
+    // with a body cannot be answered here, so it is told to come without the upgrade.
+    if (req.method !== 'GET') return refuse(socket, Response.json(NOT_UPGRADABLE, { status: 400 }));
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
     const headers = headersOf(req);
     const env: NodeBindings = { peerAddress: req.socket.remoteAddress };
