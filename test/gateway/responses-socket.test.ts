@@ -17,6 +17,8 @@ let gw: NodeGateway;
 const MAX_BODY = 64 * 1024;
 /** A key with stored responses: what it answers is kept, and any socket can continue it. */
 const STATEFUL_KEY = 'sk-sb-test-key-0000000000000000000000009';
+/** A key allowed one request a minute: its limit counts socket turns as requests. */
+const ONE_RPM_KEY = 'sk-sb-test-key-0000000000000000000000008';
 
 beforeAll(async () => {
   oai = await startFakeOpenAI();
@@ -30,6 +32,7 @@ beforeAll(async () => {
       keys: [
         { name: 'tester', group: 'team-a', key: TEST_KEY },
         { name: 'stateful', key: STATEFUL_KEY, responses: { store: true, retentionDays: 1 } },
+        { name: 'one-rpm', group: 'solo', key: ONE_RPM_KEY, limits: { rpm: 1 } },
       ],
       upstreams: [
         openai('oai-responses', oai.url),
@@ -205,6 +208,31 @@ describe('the Responses API over a WebSocket', () => {
     expect(refused[0]).toMatchObject({ type: 'error', status: 400, error: { param: 'previous_response_id' } });
     second.ws.close();
     plain.ws.close();
+  });
+
+  it('runs frames sent while a turn is running one after another, in order', async () => {
+    const client = await connect();
+    client.ws.send(JSON.stringify(create('gpt-ws', [userMessage('first in line')])));
+    client.ws.send(JSON.stringify(create('claude-ws', [userMessage('second in line')])));
+    const frames: Frame[] = [];
+    while (frames.filter((f) => f.type === 'response.completed').length < 2) frames.push(await client.next());
+    const firstDone = frames.findIndex((f) => f.type === 'response.completed');
+    const secondStart = frames.findLastIndex((f) => f.type === 'response.created');
+    expect(secondStart).toBeGreaterThan(firstDone);
+    expect(textOf(frames.slice(0, firstDone + 1))).toBe('echo: first in line');
+    expect(textOf(frames.slice(secondStart))).toBe('echo: second in line');
+    client.ws.close();
+  });
+
+  it("counts each turn against the key's rate limit, and a refused turn is the 429 error event with its headers", async () => {
+    const client = await connect(ONE_RPM_KEY);
+    const fine = await client.turn(create('gpt-ws', [userMessage('the only one this minute')]));
+    expect(fine.at(-1)!.type).toBe('response.completed');
+    const refused = await client.turn(create('gpt-ws', [userMessage('one too many')]));
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatchObject({ type: 'error', status: 429, error: { type: 'rate_limit_error' } });
+    expect(Number(refused[0].headers['retry-after'])).toBeGreaterThan(0);
+    client.ws.close();
   });
 
   it('refuses a bad key at the upgrade with a 401 in the OpenAI shape, and records it', async () => {
