@@ -122,6 +122,14 @@ export interface IRTool {
   parameters: Record<string, unknown>;
   strict?: boolean;
   cacheControl?: IRCacheControl;
+  /**
+   * A free-form tool (OpenAI `custom`): the model writes its input as plain
+   * text. Every shape sees a function taking one string, `input` (in
+   * `parameters`), and its calls carry `{"input": …}` as arguments; a
+   * Responses encoder writes it back as a custom tool, with the client's
+   * `format` (a grammar, kept opaque).
+   */
+  freeform?: { format?: unknown };
 }
 
 export type IRToolChoice = { type: 'auto' } | { type: 'none' } | { type: 'required' } | { type: 'tool'; name: string };

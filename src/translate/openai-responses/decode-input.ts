@@ -7,6 +7,7 @@ import type { LossSink } from '../extra.js';
 import type { IRFilePart, IRImagePart, IRMessage, IRPart, IRReasoningPart, IRTextPart, IRToolResultPart } from '../ir.js';
 import { isRecord } from '../shared/json.js';
 import { badRequest } from '../shared/validate.js';
+import { freeformArguments } from './freeform-tools.js';
 import { sourceFromUrl, str, type Json } from './wire.js';
 
 export function stringAt(item: Json, key: string, path: string): string {
@@ -73,7 +74,17 @@ export function decodeInput(input: unknown, system: IRTextPart[], lost: LossSink
           arguments: stringAt(item, 'arguments', path),
         });
         return;
+      case 'custom_tool_call':
+        // A free-form tool's call: its text input as the arguments of the tool's function form.
+        assistant().push({
+          type: 'tool-call',
+          id: stringAt(item, 'call_id', path),
+          name: stringAt(item, 'name', path),
+          arguments: freeformArguments(stringAt(item, 'input', path)),
+        });
+        return;
       case 'function_call_output':
+      case 'custom_tool_call_output':
         toolResults().push(decodeToolOutput(item, path, lost));
         return;
       case 'reasoning':

@@ -12,13 +12,15 @@
  * @see https://platform.openai.com/docs/api-reference/responses/create
  */
 import { GatewayError } from '../../protocols/errors.js';
-import { isEmptyValue, makeExtra } from '../extra.js';
+import type { LossSink } from '../extra.js';
+import { isEmptyValue, makeExtra, noteUncarriedKeys } from '../extra.js';
 import type { IRReasoningConfig, IRRequest, IRResponseFormat, IRTextPart, IRTool, IRToolChoice } from '../ir.js';
 import { isRecord, jsonEqual } from '../shared/json.js';
 import { badRequest } from '../shared/validate.js';
 import { decodeInput, stringAt } from './decode-input.js';
-import { WarningSet } from './encode-config.js';
+import { encodeTools, WarningSet } from './encode-config.js';
 import { encodeInput } from './encode-request.js';
+import { FREEFORM_PARAMETERS, freeformToolNames } from './freeform-tools.js';
 import { PROTOCOL, num, type Json } from './wire.js';
 
 /** Fields that need server-side state; refused rather than silently ignored. */
@@ -82,22 +84,19 @@ export function decodeRequest(body: unknown): IRRequest {
     system.push({ type: 'text', text: body.instructions });
   }
   const messages = present('input') ? decodeInput(body.input, system, (what) => void lost.push(what)) : [];
-  // The client's own `input` where the canonical items would differ (a string, leading developer items,
-  // items the IR has no place for), so the same protocol sends it back as it came.
-  // `instructions` goes with it: the IR's system holds the leading developer items too.
-  if (present('input') && !jsonEqual(encodeInput(messages, new WarningSet()), body.input)) {
-    replay.input = body.input;
-    if (body.instructions !== undefined) replay.instructions = body.instructions;
-  }
 
   const request: IRRequest = { model, system, messages, tools: [], stream: false, extra: null };
   if (present('tools')) {
-    const { tools, others } = decodeTools(body.tools);
-    request.tools = tools;
-    if (others.length > 0) {
-      replay.tools = others.map((other) => other.tool);
-      for (const { tool, index } of others) lost.push(`${String(tool.type)} tool in tools[${index}]`);
-    }
+    request.tools = decodeTools(body.tools, (what) => void lost.push(what));
+    // The client's own list where the canonical one would differ (hosted tools, keys the IR has no place for).
+    if (!jsonEqual(encodeTools(request.tools), body.tools)) replay.tools = body.tools;
+  }
+  // The client's own `input` where the canonical items would differ (a string, leading developer items,
+  // items the IR has no place for), so the same protocol sends it back as it came.
+  // `instructions` goes with it: the IR's system holds the leading developer items too.
+  if (present('input') && !jsonEqual(encodeInput(messages, new WarningSet(), freeformToolNames(request)), body.input)) {
+    replay.input = body.input;
+    if (body.instructions !== undefined) replay.instructions = body.instructions;
   }
   if (present('tool_choice')) {
     const choice = decodeToolChoice(body.tool_choice);
@@ -151,18 +150,21 @@ function numberField(body: Json, key: string): number {
   return value;
 }
 
-/** Function tools map to the IR; every other tool type (web_search, mcp, …) is kept for the round trip and named as lost. */
-function decodeTools(tools: unknown): { tools: IRTool[]; others: { tool: Json; index: number }[] } {
+/**
+ * Function tools map to the IR, custom (free-form) tools as functions taking
+ * one string (freeform-tools.ts); every other tool type (web_search, mcp,
+ * namespace, …) and the keys of a tool the IR has no place for are named as
+ * lost (the decoder keeps the client's list for the round trip).
+ */
+function decodeTools(tools: unknown, lost: LossSink): IRTool[] {
   if (!Array.isArray(tools)) throw badRequest('tools', 'expected an array');
   const out: IRTool[] = [];
-  const others: { tool: Json; index: number }[] = [];
   tools.forEach((tool: unknown, index) => {
     const path = `tools[${index}]`;
     if (!isRecord(tool) || typeof tool.type !== 'string') throw badRequest(`${path}.type`, 'expected a tool object with a type');
-    if (tool.type !== 'function') {
-      others.push({ tool, index });
-      return;
-    }
+    if (tool.type === 'custom') return void out.push(decodeCustomTool(tool, path, lost));
+    if (tool.type !== 'function') return lost(`${tool.type} tool in ${path}`);
+    noteUncarriedKeys(tool, ['type', 'name', 'description', 'parameters', 'strict'], path, lost);
     const parameters = tool.parameters ?? {};
     if (!isRecord(parameters)) throw badRequest(`${path}.parameters`, 'expected a JSON Schema object');
     // The Responses API enforces strict schemas unless told otherwise, so an absent `strict` means true.
@@ -172,7 +174,17 @@ function decodeTools(tools: unknown): { tools: IRTool[]; others: { tool: Json; i
     if (typeof tool.description === 'string') ir.description = tool.description;
     out.push(ir);
   });
-  return { tools: out, others };
+  return out;
+}
+
+/** A custom tool; a grammar `format` constrains only OpenAI's own models, so it is named as lost for the others. */
+function decodeCustomTool(tool: Json, path: string, lost: LossSink): IRTool {
+  const name = stringAt(tool, 'name', path);
+  noteUncarriedKeys(tool, ['type', 'name', 'description', 'format'], path, lost);
+  const ir: IRTool = { name, parameters: FREEFORM_PARAMETERS, freeform: tool.format === undefined || tool.format === null ? {} : { format: tool.format } };
+  if (typeof tool.description === 'string') ir.description = tool.description;
+  if (isRecord(tool.format) && tool.format.type !== 'text') lost(`${String(tool.format.type)} format of custom tool ${name} in ${path}`);
+  return ir;
 }
 
 function decodeToolChoice(choice: unknown): IRToolChoice | undefined {

@@ -21,12 +21,19 @@ export class WarningSet {
 }
 
 /**
- * Function tools. The Responses API enforces strict schemas when `strict` is
- * absent, so a tool from a protocol without that default says `false`.
+ * Function tools, and custom tools for free-form ones. The Responses API
+ * enforces strict schemas when `strict` is absent, so a tool from a protocol
+ * without that default says `false`.
  */
 export function encodeTools(tools: IRTool[], warnings?: WarningSet): Json[] {
   return tools.map((tool) => {
     if (tool.cacheControl) warnings?.add('dropped tool cache_control: openai-responses has no prompt-cache hints');
+    if (tool.freeform) {
+      const custom: Json = { type: 'custom', name: tool.name };
+      if (tool.description !== undefined) custom.description = tool.description;
+      if (tool.freeform.format !== undefined) custom.format = tool.freeform.format;
+      return custom;
+    }
     const out: Json = { type: 'function', name: tool.name };
     if (tool.description !== undefined) out.description = tool.description;
     out.parameters = tool.parameters;
@@ -83,15 +90,15 @@ export function ownExtra(request: IRRequest): Json | undefined {
 }
 
 /**
- * Puts the same protocol's unknown fields back: new keys verbatim, extra
- * hosted tools after the function tools, and object fields (`text`,
- * `reasoning`) merged key by key.
+ * Puts the same protocol's unknown fields back: new keys verbatim, the
+ * client's own tool list (kept when it held what the IR cannot), and object
+ * fields (`text`, `reasoning`) merged key by key.
  */
 export function mergeExtra(body: Json, extra: Json): void {
   for (const [key, value] of Object.entries(extra)) {
     const current = body[key];
     if (current === undefined) body[key] = value;
-    else if (key === 'tools' && Array.isArray(current) && Array.isArray(value)) body[key] = [...current, ...value];
+    else if (key === 'tools' && Array.isArray(value)) body[key] = value;
     else if (isRecord(current) && isRecord(value)) body[key] = { ...value, ...current };
   }
 }

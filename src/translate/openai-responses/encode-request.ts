@@ -20,6 +20,7 @@ import {
   mergeExtra,
   ownExtra,
 } from './encode-config.js';
+import { freeformInput, freeformToolNames } from './freeform-tools.js';
 import { PROTOCOL, dataUrl, type Json } from './wire.js';
 
 /**
@@ -51,7 +52,7 @@ export function encodeRequest(request: IRRequest, upstreamModel: string): { body
     body.input = extra.input;
     if (extra.instructions === undefined) delete body.instructions;
     else body.instructions = extra.instructions;
-  } else body.input = encodeInput(request.messages, warnings);
+  } else body.input = encodeInput(request.messages, warnings, freeformToolNames(request));
   if (request.tools.length > 0) body.tools = encodeTools(request.tools, warnings);
   if (request.toolChoice) body.tool_choice = encodeToolChoice(request.toolChoice);
   if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
@@ -77,8 +78,10 @@ export function encodeRequest(request: IRRequest, upstreamModel: string): { body
 }
 
 /** Messages -> input items: text runs become message items; calls, results and reasoning are items of their own. */
-export function encodeInput(messages: IRMessage[], warnings: WarningSet): Json[] {
+export function encodeInput(messages: IRMessage[], warnings: WarningSet, freeform: ReadonlySet<string> = new Set()): Json[] {
   const items: Json[] = [];
+  /** Call ids of free-form tool calls: their results are custom tool outputs. */
+  const freeformCalls = new Set<string>();
   for (const message of messages) {
     let pending: Json[] = [];
     // A mid-conversation system message stays in place: a `system` item when the client wrote one, else `developer`.
@@ -100,12 +103,18 @@ export function encodeInput(messages: IRMessage[], warnings: WarningSet): Json[]
           break;
         case 'tool-call':
           flush();
-          items.push({ type: 'function_call', call_id: part.id, name: part.name, arguments: part.arguments });
+          if (freeform.has(part.name)) {
+            freeformCalls.add(part.id);
+            items.push({ type: 'custom_tool_call', call_id: part.id, name: part.name, input: freeformInput(part.arguments) });
+          } else items.push({ type: 'function_call', call_id: part.id, name: part.name, arguments: part.arguments });
           break;
-        case 'tool-result':
+        case 'tool-result': {
           flush();
-          items.push(encodeToolResult(part, warnings));
+          const result = encodeToolResult(part, warnings);
+          if (freeformCalls.has(part.toolCallId)) result.type = 'custom_tool_call_output';
+          items.push(result);
           break;
+        }
         case 'reasoning':
           flush();
           encodeReasoning(part, items, warnings);

@@ -1,6 +1,7 @@
 /**
  * IR response -> the OpenAI Responses `response` object for the client.
- * Text runs become message items, tool calls function_call items, and
+ * Text runs become message items, tool calls function_call items (calls of
+ * the client's custom tools custom_tool_call items), and
  * reasoning reasoning items (OpenAI's encrypted content only when OpenAI
  * produced it; another vendor's readable reasoning is shown as the summary).
  * `output_text` is left out: the SDKs compute it from the output items.
@@ -10,16 +11,17 @@ import type { IRPart, IRRequest, IRResponse } from '../ir.js';
 import { encodeUsage } from './convert-openai-responses-usage.js';
 import { encodeFinish } from './map-openai-responses-finish-reason.js';
 import { finishResponseObject, responseObject } from './response-object.js';
+import { customToolCall, freeformInput, freeformToolNames } from './freeform-tools.js';
 import { itemId, responseId, type Json } from './wire.js';
 
 export function encodeResponse(response: IRResponse, request: IRRequest): Json {
   const id = responseId(response.id);
   const status = encodeFinish(response.finish);
-  const output = encodeOutput(response.content, id, status.status === 'incomplete' ? 'incomplete' : 'completed');
+  const output = encodeOutput(response.content, id, status.status === 'incomplete' ? 'incomplete' : 'completed', freeformToolNames(request));
   return finishResponseObject(responseObject(request, id, response.created), status, output, encodeUsage(response.usage));
 }
 
-function encodeOutput(parts: IRPart[], id: string, messageStatus: string): Json[] {
+function encodeOutput(parts: IRPart[], id: string, messageStatus: string, freeform: ReadonlySet<string>): Json[] {
   const output: Json[] = [];
   let message: Json | undefined;
   for (const part of parts) {
@@ -33,6 +35,10 @@ function encodeOutput(parts: IRPart[], id: string, messageStatus: string): Json[
         (message.content as Json[]).push({ type: 'output_text', annotations: [], logprobs: [], text: part.text });
         break;
       case 'tool-call':
+        if (freeform.has(part.name)) {
+          output.push(customToolCall(itemId('ctc', id, output.length), part.id, part.name, freeformInput(part.arguments)));
+          break;
+        }
         output.push({
           id: itemId('fc', id, output.length),
           type: 'function_call',

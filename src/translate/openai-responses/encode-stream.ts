@@ -7,6 +7,9 @@
  *                  output_text.done, content_part.done, output_item.done
  *   per function:  output_item.added, function_call_arguments.delta…,
  *                  function_call_arguments.done, output_item.done
+ *   per custom tool call: output_item.added, custom_tool_call_input.delta
+ *                  (the whole input at once), custom_tool_call_input.done,
+ *                  output_item.done
  *   per reasoning: output_item.added, then per summary part
  *                  reasoning_summary_part.added, reasoning_summary_text.delta…,
  *                  reasoning_summary_text.done, reasoning_summary_part.done;
@@ -23,6 +26,7 @@ import type { IRError, IREvent, IRFinish, IRRequest, Vendor } from '../ir.js';
 import { encodeUsage } from './convert-openai-responses-usage.js';
 import { encodeFinish } from './map-openai-responses-finish-reason.js';
 import { finishResponseObject, responseObject } from './response-object.js';
+import { customToolCall, freeformInput, freeformToolNames } from './freeform-tools.js';
 import { itemId, responseId, type Json } from './wire.js';
 
 interface TextBlock {
@@ -39,6 +43,8 @@ interface ToolBlock {
   callId: string;
   name: string;
   arguments: string;
+  /** A call of one of the client's custom tools: its text input is sent once whole, taken out of the function-form arguments. */
+  freeform: boolean;
 }
 
 /** One reasoning output item; several IR reasoning blocks with the same item id are its summary parts. */
@@ -64,6 +70,7 @@ type Block = TextBlock | ToolBlock | ReasoningBlock;
 
 export class ResponsesStreamEncoder implements StreamEncoder {
   readonly #request: IRRequest;
+  readonly #freeform: ReadonlySet<string>;
   #sequence = 0;
   #response: Json | undefined;
   #id = '';
@@ -78,6 +85,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
 
   constructor(request: IRRequest) {
     this.#request = request;
+    this.#freeform = freeformToolNames(request);
   }
 
   push(event: IREvent): string {
@@ -277,18 +285,20 @@ export class ResponsesStreamEncoder implements StreamEncoder {
 
   #toolStart(blockId: string, callId: string, name: string): string {
     const outputIndex = this.#allocate();
-    const block: ToolBlock = { kind: 'tool', outputIndex, itemId: itemId('fc', this.#id, outputIndex), callId, name, arguments: '' };
+    const freeform = this.#freeform.has(name);
+    const block: ToolBlock = { kind: 'tool', outputIndex, itemId: itemId(freeform ? 'ctc' : 'fc', this.#id, outputIndex), callId, name, arguments: '', freeform };
     this.#open.set(blockId, block);
-    return this.#event('response.output_item.added', {
-      output_index: outputIndex,
-      item: { id: block.itemId, type: 'function_call', status: 'in_progress', arguments: '', call_id: callId, name },
-    });
+    const item = freeform
+      ? { id: block.itemId, type: 'custom_tool_call', status: 'in_progress', call_id: callId, name, input: '' }
+      : { id: block.itemId, type: 'function_call', status: 'in_progress', arguments: '', call_id: callId, name };
+    return this.#event('response.output_item.added', { output_index: outputIndex, item });
   }
 
   #toolDelta(blockId: string, delta: string): string {
     const block = this.#open.get(blockId);
     if (block?.kind !== 'tool' || delta === '') return '';
     block.arguments += delta;
+    if (block.freeform) return '';
     return this.#event('response.function_call_arguments.delta', { item_id: block.itemId, output_index: block.outputIndex, delta });
   }
 
@@ -296,6 +306,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     const block = this.#open.get(blockId);
     if (block?.kind !== 'tool') return '';
     this.#open.delete(blockId);
+    if (block.freeform) return this.#customToolEnd(block);
     const item = {
       id: block.itemId,
       type: 'function_call',
@@ -312,6 +323,19 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         name: block.name,
         arguments: block.arguments,
       }) + this.#event('response.output_item.done', { output_index: block.outputIndex, item })
+    );
+  }
+
+  /** @see https://platform.openai.com/docs/api-reference/responses-streaming/response/custom_tool_call_input */
+  #customToolEnd(block: ToolBlock): string {
+    const input = freeformInput(block.arguments);
+    const item = customToolCall(block.itemId, block.callId, block.name, input);
+    this.#output[block.outputIndex] = item;
+    const at = { item_id: block.itemId, output_index: block.outputIndex };
+    return (
+      (input === '' ? '' : this.#event('response.custom_tool_call_input.delta', { ...at, delta: input })) +
+      this.#event('response.custom_tool_call_input.done', { ...at, input }) +
+      this.#event('response.output_item.done', { output_index: block.outputIndex, item })
     );
   }
 

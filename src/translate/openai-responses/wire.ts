@@ -31,10 +31,10 @@ export function dataUrl(mediaType: string, data: string): string {
 }
 
 /**
- * An output item id in the Responses style (`msg_…`, `fc_…`, `rs_…`),
+ * An output item id in the Responses style (`msg_…`, `fc_…`, `ctc_…`, `rs_…`),
  * derived from the response id so a response's ids are stable and unique.
  */
-export function itemId(prefix: 'msg' | 'fc' | 'rs', responseId: string, index: number): string {
+export function itemId(prefix: 'msg' | 'fc' | 'ctc' | 'rs', responseId: string, index: number): string {
   const base = responseId.replace(/^resp_/, '').replace(/[^A-Za-z0-9]/g, '');
   return `${prefix}_${base}${index.toString(16).padStart(2, '0')}`;
 }

@@ -90,7 +90,8 @@ describe('openai-responses request round trip', () => {
       },
       // For the round trip only; what the leftovers of mapped fields hold is named in `lost`.
       replay: {
-        tools: [{ type: 'web_search', search_context_size: 'low' }],
+        // the client's whole tool list, since it holds a hosted tool
+        tools: (fixtureJson('openai-request-full.1.json') as { tools: unknown }).tools,
         text: { verbosity: 'low' },
         store: false,
         temperature: null,

@@ -1,0 +1,44 @@
+/**
+ * OpenAI's custom (free-form) tools, whose input is plain text rather than
+ * JSON arguments (Codex's `apply_patch`). The IR carries them as functions
+ * taking one string, `input` (see IRTool.freeform), so every upstream can
+ * call them; a Responses client sees its custom tool calls again.
+ * @see https://platform.openai.com/docs/guides/function-calling#custom-tools
+ */
+import type { IRRequest } from '../ir.js';
+import { isRecord } from '../shared/json.js';
+import type { Json } from './wire.js';
+
+/** The function schema a free-form tool has for upstreams that know only functions. */
+export const FREEFORM_PARAMETERS: Record<string, unknown> = {
+  type: 'object',
+  properties: { input: { type: 'string', description: 'The tool input, as plain text.' } },
+  required: ['input'],
+  additionalProperties: false,
+};
+
+/** A free-form input as the JSON arguments of its function form. */
+export function freeformArguments(input: string): string {
+  return JSON.stringify({ input });
+}
+
+/** The plain-text input of a call to a free-form tool: `input` of its JSON arguments, or the text itself when they are not that shape. */
+export function freeformInput(args: string): string {
+  try {
+    const parsed: unknown = JSON.parse(args);
+    if (isRecord(parsed) && typeof parsed.input === 'string') return parsed.input;
+  } catch {
+    // not JSON: the model wrote the input itself
+  }
+  return args;
+}
+
+/** The names of the request's free-form tools. */
+export function freeformToolNames(request: IRRequest): ReadonlySet<string> {
+  return new Set(request.tools.filter((tool) => tool.freeform).map((tool) => tool.name));
+}
+
+/** A completed `custom_tool_call` output item. */
+export function customToolCall(id: string, callId: string, name: string, input: string): Json {
+  return { id, type: 'custom_tool_call', status: 'completed', call_id: callId, name, input };
+}
