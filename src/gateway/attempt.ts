@@ -134,7 +134,8 @@ export async function attemptUpstreams(
           retryAtOnce = true;
           break;
         }
-        const chat = chatInstead(ctx, candidate, reply.status, errorText, index);
+        // Only /responses itself: a server without /responses/compact may still serve Responses (compact.ts emulates it then).
+        const chat = op.endpoint === 'responses' ? chatInstead(ctx, candidate, reply.status, errorText, index) : undefined;
         if (chat) {
           // Not the credential's fault: no health change; the same credential tries again through Chat, at once.
           attempts.push({ upstream: upstream.id, credential: credential?.id ?? null, status: reply.status, error: chat.why, ms: now - started });

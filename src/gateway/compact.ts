@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { GatewayContext } from './context.js';
 import { OPERATIONS } from './operations.js';
-import { startExchange, type Exchange } from './exchange.js';
+import { readText, startExchange, type Exchange } from './exchange.js';
 import { admit } from './proxy.js';
 import { attemptUpstreams } from './attempt.js';
 import { jsonResponse, passBackHeaders, type ResponseHeaders } from './headers.js';
@@ -13,6 +13,10 @@ import type { ReplyHeaders } from '../providers/http.js';
 import { inputItems } from '../stored-responses/history.js';
 import type { Json } from '../stored-responses/stored-response.js';
 import { isRecord } from '../translate/shared/json.js';
+import { lacksEndpoint } from '../routing/verdict.js';
+
+/** How much of a refusal is read to tell a missing endpoint from another error. */
+const MAX_ERROR_BODY = 1024 * 1024;
 
 /** The turn that stands in for compaction where the upstream has none of its own. */
 const SUMMARISE =
@@ -22,7 +26,8 @@ const SUMMARISE =
 /**
  * `POST /v1/responses/compact`: a long conversation made short. Passed
  * through when the first route's upstream has OpenAI's own compaction
- * (then only such routes are tried); anywhere else emulated by a
+ * (then only such routes are tried, and a compatible server that answers
+ * as one without the endpoint falls back to emulation); anywhere else emulated by a
  * summarising turn, sent like any Responses request (translated where the
  * upstream speaks another shape), whose answer comes back in the
  * compaction's shape: the conversation's user messages, then the summary
@@ -43,8 +48,12 @@ async function compactExchange(c: Context, ctx: GatewayContext, ex: Exchange): P
     const native = candidates.filter((candidate) => hasOwnCompaction(ctx, candidate));
     if (native[0] === candidates[0]) {
       const { reply, candidate } = await attemptUpstreams(c, ctx, ex, OPERATIONS.compact, { ...body, stream: false }, native, {});
-      const headers = answerHeaders(ex, candidate, reply.headers, rateLimitHeaders);
-      return await respondPassThrough(ex, OPERATIONS.compact, reply, headers, { clientWantsUsage: true });
+      // An OpenAI-compatible server without the endpoint: emulated on the same routes instead.
+      const missing = reply.status >= 400 && lacksEndpoint(reply.status, await readText(reply, MAX_ERROR_BODY));
+      if (!missing) {
+        const headers = answerHeaders(ex, candidate, reply.headers, rateLimitHeaders);
+        return await respondPassThrough(ex, OPERATIONS.compact, reply, headers, { clientWantsUsage: true });
+      }
     }
 
     const items = inputItems(body.json.input);

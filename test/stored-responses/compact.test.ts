@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_COMPACTION_CONTENT } from '../fakes/openai-responses.js';
-import { MODELS, PLAIN_KEY, STATEFUL_KEY, itemTexts, startRig, type Rig, type UpstreamName } from './rig.js';
+import { MODELS, OPENAI_MODEL, PLAIN_KEY, STATEFUL_KEY, itemTexts, startRig, type Rig, type UpstreamName } from './rig.js';
 
 /** POST /v1/responses/compact: OpenAI's own where the upstream has it, a summarising turn elsewhere; one log row each. */
 
@@ -44,6 +44,23 @@ describe('compaction on an OpenAI Responses upstream', () => {
     expect(sent.previous_response_id).toBeUndefined();
     expect(itemTexts(sent.input)).toEqual(['stored question', 'echo: stored question', 'and then']);
     expect(itemTexts(compacted.output.slice(0, -1))).toEqual(['stored question', 'and then']);
+  });
+});
+
+describe('compaction on an OpenAI-compatible server without /responses/compact', () => {
+  it('falls back to a summarising turn, and does not take the server for one without /responses', async () => {
+    rig.openai.reset();
+    const invalidUrl = { error: { message: 'Invalid URL (POST /v1/responses/compact)', type: 'invalid_request_error', param: null, code: null } };
+    rig.openai.failNext({ kind: 'status', status: 404, body: invalidUrl }, 1, (call) => call.path === '/v1/responses/compact');
+    const compacted = await rig.client(PLAIN_KEY).responses.compact({ model: OPENAI_MODEL, input: conversation });
+    expect(rig.openai.calls.map((call) => call.path)).toEqual(['/v1/responses/compact', '/v1/responses']);
+    expect(compacted.object).toBe('response.compaction');
+    expect(itemTexts(compacted.output).at(-1)).toContain('echo: Summarise the conversation above');
+    const row = await lastRow();
+    expect(row).toMatchObject({ endpoint: 'compact', status: 200, outcome: 'ok' });
+
+    await rig.client(PLAIN_KEY).responses.create({ model: OPENAI_MODEL, input: 'still served in Responses' });
+    expect(rig.openai.calls.at(-1)!.path).toBe('/v1/responses');
   });
 });
 

@@ -19,6 +19,8 @@ export const MODELS = {
   gemini: 'via-gemini',
 } as const;
 export type UpstreamName = keyof typeof MODELS;
+/** A model on an `openai` upstream that speaks both Chat and Responses. */
+export const OPENAI_MODEL = 'via-openai';
 
 export interface Rig {
   gw: NodeGateway;
@@ -45,12 +47,15 @@ export async function startRig(options: { now?: () => number; pruneIntervalMs?: 
       { id: 'up-chat', kind: 'openai', speaks: ['chat'], baseUrl: `${openai.url}/v1`, credentials: [{ key: 'sk-fake-openai' }] },
       { id: 'up-anthropic', kind: 'anthropic', baseUrl: anthropic.url, credentials: [{ key: 'sk-ant-fake' }] },
       { id: 'up-gemini', kind: 'gemini', baseUrl: gemini.url, credentials: [{ key: 'fake-gemini-key' }] },
+      // Speaks Chat and Responses (the kind's default), as an OpenAI-compatible server does.
+      { id: 'up-openai', kind: 'openai', baseUrl: `${openai.url}/v1`, credentials: [{ key: 'sk-fake-openai' }] },
     ],
     models: [
       { id: MODELS.responses, routes: [{ upstream: 'up-responses', model: 'gpt-4o' }] },
       { id: MODELS.chat, routes: [{ upstream: 'up-chat', model: 'gpt-4o' }] },
       { id: MODELS.anthropic, routes: [{ upstream: 'up-anthropic', model: 'claude-sonnet-4-20250514' }] },
       { id: MODELS.gemini, routes: [{ upstream: 'up-gemini', model: 'gemini-2.5-flash' }] },
+      { id: OPENAI_MODEL, routes: [{ upstream: 'up-openai', model: 'gpt-4o' }] },
     ],
     keys: [
       { name: 'stateful', key: STATEFUL_KEY, responses: { store: true, retentionDays: 30 } },
