@@ -54,7 +54,7 @@ async function relayEvents(body: ReadableStream<Uint8Array>, send: SendFrame, si
   const decoder = new TextDecoder();
   const scanner = new SseScanner();
   const items: unknown[] = [];
-  let completed: Extract<Seen, { kind: 'completed' }> | undefined;
+  let last: Extract<Seen, { kind: 'completed' | 'ended' }> | undefined;
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -63,19 +63,36 @@ async function relayEvents(body: ReadableStream<Uint8Array>, send: SendFrame, si
         if (signal.aborted) return { output: [] };
         const seen = await relayEvent(event, send);
         if (seen?.kind === 'item') items.push(seen.item);
-        if (seen?.kind === 'completed') completed = seen;
+        else if (seen) last = seen;
       }
       if (done) break;
     }
   } finally {
     signal.removeEventListener('abort', cancel);
   }
-  if (!completed?.responseId || signal.aborted) return { output: [] };
+  if (signal.aborted) return { output: [] };
+  if (!last) {
+    // Over HTTP the end of the body tells the client the stream stopped; a socket stays open, so it is said.
+    await send(JSON.stringify(errorFrame(502, { type: 'server_error', code: 'stream_ended', message: 'the stream ended before the response finished', param: null })));
+    return { output: [] };
+  }
+  if (last.kind !== 'completed' || !last.responseId) return { output: [] };
   // The finished items as they streamed; a server that streams none lists them in the final response object.
-  return { responseId: completed.responseId, output: items.length > 0 ? items : completed.output };
+  return { responseId: last.responseId, output: items.length > 0 ? items : last.output };
 }
 
-type Seen = { kind: 'item'; item: unknown } | { kind: 'completed'; responseId: string | undefined; output: unknown[] } | undefined;
+/** What an event means to the connection: a finished output item, the turn's end (completed, or failed / incomplete / error), or nothing. */
+type Seen =
+  | { kind: 'item'; item: unknown }
+  | { kind: 'completed'; responseId: string | undefined; output: unknown[] }
+  | { kind: 'ended' }
+  | undefined;
+
+/** Events that end a turn without a completed response. */
+const ENDING = new Set(['response.failed', 'response.incomplete', 'error']);
+
+/** Events whose JSON the connection reads; every other event is only passed on. */
+const READ = new Set(['response.output_item.done', 'response.completed', 'error']);
 
 /**
  * Sends one event's data as a frame and reports what the connection must
@@ -86,15 +103,15 @@ async function relayEvent(event: SseEvent, send: SendFrame): Promise<Seen> {
   const data = event.data;
   if (data === '' || data === '[DONE]') return undefined;
   const named = event.event;
-  if (named !== undefined && named !== 'response.output_item.done' && named !== 'response.completed' && named !== 'error') {
+  if (named !== undefined && !READ.has(named)) {
     await send(data);
-    return undefined;
+    return ENDING.has(named) ? { kind: 'ended' } : undefined;
   }
   const parsed = parseObject(data);
   if (parsed && parsed.type === undefined && parsed.error !== undefined) {
     // A `data: {"error":…}` chunk (how an OpenAI stream that broke is told to HTTP clients) becomes the `error` event.
     await send(JSON.stringify({ type: 'error', ...parsed }));
-    return undefined;
+    return { kind: 'ended' };
   }
   await send(data);
   const type = parsed?.type ?? named;
@@ -103,7 +120,7 @@ async function relayEvent(event: SseEvent, send: SendFrame): Promise<Seen> {
     const response = parsed?.response as { id?: unknown; output?: unknown } | undefined;
     return { kind: 'completed', responseId: typeof response?.id === 'string' ? response.id : undefined, output: Array.isArray(response?.output) ? response.output : [] };
   }
-  return undefined;
+  return typeof type === 'string' && ENDING.has(type) ? { kind: 'ended' } : undefined;
 }
 
 function errorOf(text: string): unknown {

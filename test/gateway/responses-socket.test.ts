@@ -294,6 +294,19 @@ describe('the Responses API over a WebSocket', () => {
     client.ws.close();
   });
 
+  it('ends a turn whose stream stops before its last event with an error event, since a socket does not close to say so', async () => {
+    oai.reset();
+    oai.failNext({ kind: 'end-mid-stream', afterEvents: 3 });
+    const client = await connect();
+    const frames = await client.turn(create('gpt-ws', [userMessage('cut short')]));
+    expect(frames[0].type).toBe('response.created');
+    expect(frames.at(-1)).toMatchObject({ type: 'error' });
+    expect(frames.some((f) => f.type === 'response.completed')).toBe(false);
+    const fine = await client.turn(create('gpt-ws', [userMessage('whole this time')]));
+    expect(fine.at(-1)!.type).toBe('response.completed');
+    client.ws.close();
+  });
+
   it('aborts the upstream and records the turn as incomplete when the client closes mid-turn', async () => {
     slow.reset();
     const client = await connect();
