@@ -49,7 +49,7 @@ export interface ResponsesSocket {
   closed(): void;
 }
 
-/** Frames that may wait behind a running turn; more is a client not waiting for answers. */
+/** Frames that may wait behind a running turn (together at most the body limit); more is a client not waiting for answers. */
 const MAX_WAITING = 8;
 
 /** Close codes (RFC 6455 §7.4.1): an idle connection is "going away"; 1011 is an unexpected server condition. */
@@ -62,6 +62,7 @@ export function openResponsesSocket(options: ResponsesSocketOptions): ResponsesS
   const turnHeaders = turnHeadersFrom(options.upgrade.headers);
   const chain = new SocketChain(options.maxBodyBytes);
   const waiting: (string | null)[] = [];
+  let waitingSize = 0;
   let running = false;
   let closed = false;
   let turn: AbortController | undefined;
@@ -80,7 +81,11 @@ export function openResponsesSocket(options: ResponsesSocketOptions): ResponsesS
     if (running) return;
     running = true;
     try {
-      while (!closed && waiting.length > 0) await handle(waiting.shift() ?? null);
+      while (!closed && waiting.length > 0) {
+        const text = waiting.shift() ?? null;
+        waitingSize -= text?.length ?? 0;
+        await handle(text);
+      }
     } catch (err) {
       // Turns catch their own failures; anything else leaves the connection in an unknown state.
       options.log(`websocket session failed: ${(err as Error)?.stack ?? String(err)}`);
@@ -147,17 +152,20 @@ export function openResponsesSocket(options: ResponsesSocketOptions): ResponsesS
     receive(text) {
       if (closed) return;
       clearTimeout(idle);
-      if (waiting.length >= MAX_WAITING) {
-        void sendError(400, 'too_many_waiting_frames', `more than ${MAX_WAITING} frames are waiting behind the running turn; wait for each turn's last event`);
+      const size = text?.length ?? 0;
+      if (waiting.length >= MAX_WAITING || (waiting.length > 0 && waitingSize + size > options.maxBodyBytes)) {
+        void sendError(400, 'too_many_waiting_frames', `too many frames are waiting behind the running turn (at most ${MAX_WAITING}, together within the body limit); wait for each turn's last event`);
         return;
       }
       waiting.push(text);
+      waitingSize += size;
       void pump();
     },
     closed() {
       closed = true;
       clearTimeout(idle);
       waiting.length = 0;
+      waitingSize = 0;
       chain.forget();
       turn?.abort();
     },

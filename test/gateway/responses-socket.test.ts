@@ -42,6 +42,7 @@ beforeAll(async () => {
       models: [
         { id: 'gpt-ws', routes: [{ upstream: 'oai-responses', model: 'gpt-upstream' }] },
         { id: 'gpt-slow', routes: [{ upstream: 'oai-slow', model: 'gpt-upstream' }] },
+        { id: 'gpt-slow-queue', routes: [{ upstream: 'oai-slow', model: 'gpt-upstream' }] },
         { id: 'claude-ws', routes: [{ upstream: 'ant', model: 'claude-upstream' }] },
         // The first route fails before its first event; the turn moves on to the second.
         {
@@ -222,6 +223,18 @@ describe('the Responses API over a WebSocket', () => {
     expect(textOf(frames.slice(0, firstDone + 1))).toBe('echo: first in line');
     expect(textOf(frames.slice(secondStart))).toBe('echo: second in line');
     client.ws.close();
+  });
+
+  it('refuses frames past the eight that may wait behind a running turn, with an error event', async () => {
+    const client = await connect();
+    for (let i = 0; i < 10; i++) client.ws.send(JSON.stringify(create('gpt-slow-queue', [userMessage(`frame ${i}`)])));
+    let refused: Frame | undefined;
+    while (!refused) {
+      const frame = await client.next();
+      if (frame.type === 'error') refused = frame;
+    }
+    expect(refused).toMatchObject({ status: 400, error: { code: 'too_many_waiting_frames' } });
+    client.ws.terminate();
   });
 
   it("counts each turn against the key's rate limit, and a refused turn is the 429 error event with its headers", async () => {
