@@ -86,6 +86,21 @@ async function validate(
   return { body, model: body.model, messages: body.messages as unknown[] };
 }
 
+/**
+ * With thinking on, the API refuses a tool loop whose last assistant turn
+ * does not start with its signed thinking (the rule the real API enforces).
+ * @see https://platform.claude.com/docs/en/build-with-claude/extended-thinking#preserving-thinking-blocks
+ */
+function unsignedToolTurn(body: Record<string, unknown>): boolean {
+  const thinking = isRecord(body.thinking) ? body.thinking.type : undefined;
+  if (thinking !== 'enabled' && thinking !== 'adaptive') return false;
+  const messages = Array.isArray(body.messages) ? body.messages.filter(isRecord) : [];
+  const blocks = (m: Record<string, unknown> | undefined): Record<string, unknown>[] => (Array.isArray(m?.content) ? m.content.filter(isRecord) : []);
+  if (!blocks(messages.at(-1)).some((b) => b.type === 'tool_result')) return false;
+  const assistant = blocks(messages.findLast((m) => m.role === 'assistant'));
+  return assistant.some((b) => b.type === 'tool_use') && assistant[0]?.type !== 'thinking' && assistant[0]?.type !== 'redacted_thinking';
+}
+
 /** Model ids with this in them refuse native structured output (`output_config.format`) with a 400, as models before it do. */
 export const REFUSES_STRUCTURED_OUTPUT = 'no-structured-output';
 
@@ -115,6 +130,12 @@ async function messages(ctx: RequestContext, chunkDelayMs: number): Promise<void
     return invalid(ctx, 'prompt is too long: 250000 tokens > 200000 maximum');
   }
   if (scenario === 'error') return sendJson(ctx, 500, anthropicError('api_error', 'Internal server error'));
+  if (unsignedToolTurn(body)) {
+    return invalid(
+      ctx,
+      'messages.1.content.0.type: Expected `thinking` or `redacted_thinking`, but found `tool_use`. When `thinking` is enabled, a final `assistant` message must start with a thinking block (preceeding the lastmost set of `tool_use` and `tool_result` blocks). We recommend you include thinking blocks from previous turns. To avoid this requirement, disable `thinking`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking',
+    );
+  }
   const format = isRecord(body.output_config) ? body.output_config.format : undefined;
   if (format !== undefined && model.includes(REFUSES_STRUCTURED_OUTPUT)) {
     return invalid(ctx, `output_config.format: structured outputs are not supported for model ${model}`);

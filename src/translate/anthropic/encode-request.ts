@@ -5,7 +5,7 @@ import { isRecord } from '../shared/json.js';
 import type { WireObject } from './anthropic-wire.js';
 import { ANTHROPIC_PROTOCOL } from './anthropic-wire.js';
 import { encodeMessages, encodeSystem, withCacheControl } from './encode-content.js';
-import { MIN_BUDGET, planThinking } from './encode-thinking.js';
+import { MIN_BUDGET, planThinking, THINKING_OFF_FOR_TOOL_TURN, toolTurnWithoutThinking } from './encode-thinking.js';
 import { planJsonOutput } from './json-output.js';
 
 /** `max_tokens` is required by Anthropic; sent when the client set none (OpenAI and Gemini clients may not). */
@@ -48,7 +48,12 @@ export function encodeRequestCore(request: IRRequest, model: string, warn: Field
   const outputConfig = isRecord(native?.output_config) ? native.output_config : undefined;
   const body: WireObject = { model };
 
+  const messages = encodeMessages(request.messages, warn.list('messages'));
   let plan = planThinking(request.reasoning, model, outputConfig?.effort !== undefined, warn);
+  if (plan.thinking !== undefined && plan.thinking.type !== 'disabled' && toolTurnWithoutThinking(messages)) {
+    warn.add('thinking', THINKING_OFF_FOR_TOOL_TURN);
+    plan = { ...(plan.effort !== undefined ? { effort: plan.effort } : {}), reserve: 0 };
+  }
   let maxTokens = request.maxTokens;
   if (maxTokens === undefined) {
     maxTokens = DEFAULT_MAX_TOKENS + plan.reserve;
@@ -86,7 +91,7 @@ export function encodeRequestCore(request: IRRequest, model: string, warn: Field
 
   const encodedSystem = encodeSystem(system);
   if (encodedSystem !== undefined) body.system = encodedSystem;
-  body.messages = encodeMessages(request.messages, warn.list('messages'));
+  body.messages = messages;
   if (tools.length > 0) body.tools = tools;
   if (toolChoice) body.tool_choice = toolChoice;
   if (plan.thinking) body.thinking = plan.thinking;

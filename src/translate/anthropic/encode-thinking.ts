@@ -88,3 +88,29 @@ function planBudget(reasoning: IRReasoningConfig, effort: string | undefined, mo
   if (budget === undefined) return { reserve: 0 };
   return { thinking: { type: 'enabled', budget_tokens: budget }, budget, reserve: budget };
 }
+
+/**
+ * With thinking on, Anthropic refuses a tool loop whose last assistant turn
+ * (the one with the `tool_use` blocks the final user turn answers) does not
+ * start with the thinking it signed, and names the way out: thinking off.
+ * A client of another shape cannot always send that thinking back (OpenAI
+ * Chat has no field for its signature), so such a request goes without thinking.
+ * @see https://platform.claude.com/docs/en/build-with-claude/extended-thinking#preserving-thinking-blocks
+ */
+export function toolTurnWithoutThinking(messages: WireObject[]): boolean {
+  const last = messages.at(-1);
+  if (last?.role !== 'user' || !blocksOf(last).some((b) => b.type === 'tool_result')) return false;
+  const assistant = messages.findLast((m) => m.role === 'assistant');
+  if (!assistant) return false;
+  const blocks = blocksOf(assistant);
+  if (!blocks.some((b) => b.type === 'tool_use')) return false;
+  const first = blocks[0]?.type;
+  return first !== 'thinking' && first !== 'redacted_thinking';
+}
+
+export const THINKING_OFF_FOR_TOOL_TURN =
+  "thinking turned off for this request: the last assistant turn's tool calls came back without Anthropic's signed thinking, which the API requires while thinking is on";
+
+function blocksOf(message: WireObject): WireObject[] {
+  return Array.isArray(message.content) ? (message.content.filter((b) => typeof b === 'object' && b !== null) as WireObject[]) : [];
+}

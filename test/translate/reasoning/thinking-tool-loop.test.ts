@@ -1,0 +1,39 @@
+// A tool loop on an Anthropic upstream with thinking on, from clients that
+// cannot send Anthropic's signed thinking back: the API (and its fake) refuses
+// such a turn while thinking is on, so the gateway sends it without thinking
+// and names that in the log row.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { TOOL_CALLS } from '../../fakes/scenarios.js';
+import { clientShapes, TOOL_RESULTS, type ClientName, type ClientShape } from '../matrix/clients.js';
+import { startRig, type Rig } from './rig.js';
+
+let rig: Rig;
+let shapes: Map<ClientName, ClientShape>;
+beforeAll(async () => {
+  rig = await startRig();
+  shapes = new Map(clientShapes(rig.gw.url).map((s) => [s.name, s]));
+});
+afterAll(async () => {
+  await rig?.close();
+});
+beforeEach(() => rig.reset());
+
+describe.each(['chat', 'responses', 'gemini'] as const)('%s client, reasoning on, tools on an Anthropic upstream', (client) => {
+  it.each([
+    ['whole', false],
+    ['streamed', true],
+  ] as const)('completes the tool loop (%s): the turn with tool results goes without thinking', async (_mode, stream) => {
+    const conversation = await shapes.get(client)!.send({ turns: [{ role: 'user', text: 'Weather and time? scenario:tools' }], tools: true, reasoning: true }, 'claude-new', stream);
+    expect(conversation.answer.toolCalls.map((c) => c.name)).toEqual(TOOL_CALLS.map((c) => c.name));
+    expect(rig.lastCall('claude-new').body.thinking).toEqual({ type: 'adaptive' });
+    await rig.nextRow();
+
+    await conversation.followUp({ toolResults: conversation.answer.toolCalls.map((c) => ({ id: c.id, name: c.name, output: TOOL_RESULTS[c.name]! })) });
+    const body = rig.lastCall('claude-new').body;
+    expect(body).not.toHaveProperty('thinking');
+    expect(body.messages.at(-1).content.map((b: any) => b.type)).toEqual(['tool_result', 'tool_result']);
+    const row = await rig.nextRow();
+    expect(row.status).toBe(200);
+    expect(row.warnings).toContainEqual(expect.stringContaining('thinking turned off for this request'));
+  });
+});
