@@ -87,13 +87,14 @@ async function validate(
 }
 
 /**
- * With thinking on, the API refuses a tool loop whose last assistant turn
- * does not start with its signed thinking (the rule the real API enforces).
+ * With thinking enabled, the API refuses a tool loop whose last assistant
+ * turn does not start with its signed thinking (the rule the real API
+ * enforces; with `adaptive` thinking the model may not think at all, and the
+ * fake's answers carry no thinking then, so it is not checked).
  * @see https://platform.claude.com/docs/en/build-with-claude/extended-thinking#preserving-thinking-blocks
  */
 function unsignedToolTurn(body: Record<string, unknown>): boolean {
-  const thinking = isRecord(body.thinking) ? body.thinking.type : undefined;
-  if (thinking !== 'enabled' && thinking !== 'adaptive') return false;
+  if (!isRecord(body.thinking) || body.thinking.type !== 'enabled') return false;
   const messages = Array.isArray(body.messages) ? body.messages.filter(isRecord) : [];
   const blocks = (m: Record<string, unknown> | undefined): Record<string, unknown>[] => (Array.isArray(m?.content) ? m.content.filter(isRecord) : []);
   if (!blocks(messages.at(-1)).some((b) => b.type === 'tool_result')) return false;

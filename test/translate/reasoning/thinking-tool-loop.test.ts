@@ -23,13 +23,13 @@ describe.each(['chat', 'responses', 'gemini'] as const)('%s client, reasoning on
     ['whole', false],
     ['streamed', true],
   ] as const)('completes the tool loop (%s): the turn with tool results goes without thinking', async (_mode, stream) => {
-    const conversation = await shapes.get(client)!.send({ turns: [{ role: 'user', text: 'Weather and time? scenario:tools' }], tools: true, reasoning: true }, 'claude-new', stream);
+    const conversation = await shapes.get(client)!.send({ turns: [{ role: 'user', text: 'Weather and time? scenario:tools' }], tools: true, reasoning: true }, 'claude-old', stream);
     expect(conversation.answer.toolCalls.map((c) => c.name)).toEqual(TOOL_CALLS.map((c) => c.name));
-    expect(rig.lastCall('claude-new').body.thinking).toEqual({ type: 'adaptive' });
+    expect(rig.lastCall('claude-old').body.thinking).toMatchObject({ type: 'enabled' });
     await rig.nextRow();
 
     await conversation.followUp({ toolResults: conversation.answer.toolCalls.map((c) => ({ id: c.id, name: c.name, output: TOOL_RESULTS[c.name]! })) });
-    const body = rig.lastCall('claude-new').body;
+    const body = rig.lastCall('claude-old').body;
     expect(body).not.toHaveProperty('thinking');
     expect(body.messages.at(-1).content.map((b: any) => b.type)).toEqual(['tool_result', 'tool_result']);
     const row = await rig.nextRow();
