@@ -15,7 +15,7 @@ import { agentPrompt } from '../fakes/agent-scenario.js';
 import { expectedUsage, modelFor, startAgentRig, upstreamProtocolOf, UPSTREAM_KINDS, type AgentRig, type UpstreamKind } from './agent-gateway.js';
 import { driveAgent, installedAgents, type AgentName, type AgentResult, type AgentSpec } from './agents.js';
 import { limit } from './pool.js';
-import { runDir } from './run-agent.js';
+import { runFolders } from './run-agent.js';
 
 /**
  * Runs that fail today for a reason owned elsewhere, each with that reason.
@@ -71,12 +71,12 @@ describe('real agents through the gateway, on every upstream kind', () => {
         title,
         () =>
           pool(async () => {
-            const dir = runDir();
+            const { home, cwd } = runFolders();
             const token = `agent-token-${randomBytes(8).toString('hex')}`;
-            const file = join(dir, 'note.txt');
+            const file = join(cwd, 'note.txt');
             writeFileSync(file, `${token}\n`);
             const { key, group } = rig.newKey();
-            const result = await driveAgent(agent, { gatewayUrl: rig.gw.url, key, model: modelFor(upstream), prompt: agentPrompt(file), dir, timeoutMs: RUN_TIMEOUT_MS });
+            const result = await driveAgent(agent, { gatewayUrl: rig.gw.url, key, model: modelFor(upstream), prompt: agentPrompt(file), home, cwd, timeoutMs: RUN_TIMEOUT_MS });
             const rows = await rig.rowsOf(group);
             const detail = report(result, rows);
             if (process.env.SWITCHBOARD_AGENTS_VERBOSE) console.log(`${title}\n${detail}`);

@@ -11,7 +11,7 @@ import { agentPrompt } from '../fakes/agent-scenario.js';
 import type { FakeCall } from '../fakes/index.js';
 import { modelFor, startAgentRig, type UpstreamKind } from './agent-gateway.js';
 import { driveAgent, installedAgents, type AgentName } from './agents.js';
-import { runDir } from './run-agent.js';
+import { runFolders } from './run-agent.js';
 
 const OUT = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/agents');
 
@@ -20,6 +20,7 @@ const PASS_THROUGH: Record<AgentName, { upstream: UpstreamKind; protocol: string
   'claude-code': { upstream: 'anthropic', protocol: 'anthropic-messages' },
   codex: { upstream: 'openai-responses', protocol: 'openai-responses' },
   'gemini-cli': { upstream: 'gemini', protocol: 'gemini' },
+  opencode: { upstream: 'openai-chat', protocol: 'openai-chat' },
 };
 
 /** Headers that carry credentials or belong to the connection, not to the agent. */
@@ -32,11 +33,11 @@ try {
     const { upstream, protocol } = PASS_THROUGH[agent.name];
     const fake = rig.fakes[upstream];
     const before = fake.calls.length;
-    const dir = runDir();
-    const file = join(dir, 'note.txt');
+    const { home, cwd } = runFolders();
+    const file = join(cwd, 'note.txt');
     writeFileSync(file, `agent-token-${randomBytes(8).toString('hex')}\n`);
     const { key } = rig.newKey();
-    const result = await driveAgent(agent, { gatewayUrl: rig.gw.url, key, model: modelFor(upstream), prompt: agentPrompt(file), dir, timeoutMs: 90_000 });
+    const result = await driveAgent(agent, { gatewayUrl: rig.gw.url, key, model: modelFor(upstream), prompt: agentPrompt(file), home, cwd, timeoutMs: 90_000 });
     // The first request offering tools is the loop's first step (side requests offer none).
     const call = fake.calls.slice(before).find((c: FakeCall) => JSON.stringify(c.body?.tools ?? []).length > 2);
     if (!call) throw new Error(`${agent.name} ${agent.version} sent no request with tools; stderr: ${result.run.stderr.slice(-500)}`);

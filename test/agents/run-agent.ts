@@ -3,7 +3,7 @@
 // stdin, and a hard time limit. Anything the agent tries to reach besides the
 // gateway goes to a proxy on a closed local port and fails at once.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,9 +15,12 @@ export interface AgentRun {
   timedOut: boolean;
 }
 
-/** A fresh folder for one run: the agent's HOME and working directory live in it. */
-export function runDir(): string {
-  return mkdtempSync(join(tmpdir(), 'switchboard-agent-'));
+/** Fresh folders for one run: the agent's HOME, and its working directory inside it (agents treat a HOME as cwd differently). */
+export function runFolders(): { home: string; cwd: string } {
+  const home = mkdtempSync(join(tmpdir(), 'switchboard-agent-'));
+  const cwd = join(home, 'work');
+  mkdirSync(cwd);
+  return { home, cwd };
 }
 
 /** Port 9 (discard) has no listener here: connections to it are refused at once. */

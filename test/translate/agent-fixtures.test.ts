@@ -34,7 +34,7 @@ function hintsOf(path: string): { model?: string; stream?: boolean } {
 
 describe('recorded agent requests through the codecs', () => {
   it('has a fixture of every agent', () => {
-    expect(new Set(FIXTURES.map((f) => f.fixture.provenance.agent))).toEqual(new Set(['claude-code', 'codex', 'gemini-cli']));
+    expect(new Set(FIXTURES.map((f) => f.fixture.provenance.agent))).toEqual(new Set(['claude-code', 'codex', 'gemini-cli', 'opencode']));
   });
 
   for (const { file, fixture } of FIXTURES) {
