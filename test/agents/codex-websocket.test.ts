@@ -12,14 +12,14 @@ import { agentPrompt } from '../fakes/agent-scenario.js';
 import { expectedUsage, modelFor, startAgentRig, upstreamProtocolOf, UPSTREAM_KINDS, type AgentRig } from './agent-gateway.js';
 import { installedAgents, type AgentSpec } from './agents.js';
 import { limit } from './pool.js';
-import { runAgent, runDir } from './run-agent.js';
+import { runAgent, runFolders } from './run-agent.js';
 
 const POOL = 3;
 const RUN_TIMEOUT_MS = 90_000;
 
 /** `codex exec` on a provider that speaks Responses over WebSockets; Codex's own log says which transport it used. */
-async function codexOverSocket(agent: AgentSpec, gatewayUrl: string, key: string, model: string, prompt: string, dir: string) {
-  const codexHome = join(dir, '.codex');
+async function codexOverSocket(agent: AgentSpec, gatewayUrl: string, key: string, model: string, prompt: string, home: string, cwd: string) {
+  const codexHome = join(home, '.codex');
   mkdirSync(codexHome, { recursive: true });
   // https://github.com/openai/codex/blob/main/docs/config.md (model_providers; supports_websockets)
   writeFileSync(
@@ -41,11 +41,11 @@ async function codexOverSocket(agent: AgentSpec, gatewayUrl: string, key: string
       '',
     ].join('\n'),
   );
-  const answerFile = join(dir, 'answer.txt');
+  const answerFile = join(home, 'answer.txt');
   const args = [...agent.prefix, 'exec', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', '--output-last-message', answerFile, prompt];
   const run = await runAgent(agent.command, args, {
-    cwd: dir,
-    home: dir,
+    cwd,
+    home,
     timeoutMs: RUN_TIMEOUT_MS,
     // codex_api logs the socket's handshake (responses_websocket.rs: "successfully connected to Responses WebSocket").
     env: { CODEX_HOME: codexHome, SWITCHBOARD_KEY: key, RUST_LOG: 'codex_api=info' },
@@ -77,12 +77,12 @@ describe.skipIf(!codex)('the Codex CLI over the Responses WebSocket, on every up
       `codex ${codex?.version} on ${upstream}: the tool loop over one socket, no fallback to HTTP, one row with the upstream's tokens per turn`,
       () =>
         pool(async () => {
-          const dir = runDir();
+          const { home, cwd } = runFolders();
           const token = `agent-token-${randomBytes(8).toString('hex')}`;
-          const file = join(dir, 'note.txt');
+          const file = join(cwd, 'note.txt');
           writeFileSync(file, `${token}\n`);
           const { key, group } = rig.newKey();
-          const { run, answer } = await codexOverSocket(codex!, rig.gw.url, key, modelFor(upstream), agentPrompt(file), dir);
+          const { run, answer } = await codexOverSocket(codex!, rig.gw.url, key, modelFor(upstream), agentPrompt(file), home, cwd);
           const rows = await rig.rowsOf(group);
           const detail = `exit ${run.code}\nanswer: ${answer.slice(0, 400)}\nstderr: ${run.stderr.slice(-1500)}\nrows: ${rows.map((r) => `${r.status} ${r.outcome} ${r.error ?? ''}`).join('; ')}`;
 
