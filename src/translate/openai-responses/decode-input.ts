@@ -91,7 +91,7 @@ export function decodeInput(input: unknown, system: IRTextPart[], lost: LossSink
         assistant().push(...decodeReasoningItem(item, path));
         return;
       case 'item_reference':
-        throw badRequest(`${path}.type`, 'item references need stored responses, which Switchboard does not keep; send the item itself');
+        throw badRequest(`${path}.type`, 'item references are not resolved (stored responses expand previous_response_id, not item ids); send the item itself');
       default:
         lost(`${typeof type === 'string' ? type : 'untyped'} item in ${path}`);
     }
