@@ -1,9 +1,10 @@
 /**
  * OpenAI Responses request body -> IR.
  *
- * Switchboard serves the Responses API statelessly: `previous_response_id`
- * and `conversation` are refused with a 400, and `store` is carried in
- * `extra` but nothing is ever persisted. Top-level fields the IR has no
+ * The codec itself is stateless: the gateway expands `previous_response_id`
+ * into `input` and sets `store: false` before decoding (stored-responses/),
+ * so a body that still names `previous_response_id` or `conversation` is
+ * refused with a 400, and `store` is carried in `extra`. Top-level fields the IR has no
  * place for go to `extra.fields` (real losses for another protocol: warned);
  * what carries nothing the IR lacks (explicit nulls, `store: false`, default
  * values) goes to `extra.replay`, as do the leftovers of mapped fields
@@ -45,7 +46,7 @@ const MAPPED_FIELDS = new Set([
 
 /**
  * Unmapped top-level values that ask for nothing another protocol would
- * have to do (`store: true` is refused before decoding; Switchboard keeps
+ * have to do (`store` is decided before decoding; the upstream keeps
  * nothing either way).
  */
 const DEFAULT_VALUES: Record<string, unknown> = { store: false, background: false, truncation: 'disabled' };
@@ -57,7 +58,7 @@ export function decodeRequest(body: unknown): IRRequest {
   if (!isRecord(body)) throw new GatewayError('SB_ERR_BAD_REQUEST', 'request body: expected a JSON object');
   for (const field of STATEFUL_FIELDS) {
     if (field in body) {
-      throw badRequest(field, 'not supported yet: Switchboard serves the Responses API statelessly; send the full input instead');
+      throw badRequest(field, 'not supported here: send the whole conversation in `input`');
     }
   }
   const model = body.model;

@@ -1,5 +1,5 @@
 /**
- * The OpenAI Responses codec (`POST /v1/responses`), served statelessly.
+ * The OpenAI Responses codec (`POST /v1/responses`), stateless: stored responses are expanded before it decodes.
  * @see https://platform.openai.com/docs/api-reference/responses
  * @example
  * const ir = openaiResponsesCodec.decodeRequest(body);

@@ -31,7 +31,7 @@ export function responseObject(request: IRRequest, id: string, created: number):
     previous_response_id: null,
     reasoning: { effort: null, summary: null, ...encodeReasoningConfig(request) },
     service_tier: 'default',
-    // Switchboard keeps nothing, whatever the request asked for.
+    // The upstream keeps nothing; a copy stored by the gateway (stored-responses/) reads store: true.
     store: false,
     temperature: request.temperature ?? 1,
     text: { format: request.responseFormat ? encodeFormat(request.responseFormat) : { type: 'text' } },

@@ -168,11 +168,11 @@ describe('openai-responses request validation', () => {
     ['previous_response_id', { previous_response_id: 'resp_123' }],
     ['previous_response_id', { previous_response_id: null }],
     ['conversation', { conversation: 'conv_123' }],
-  ])('refuses %s: the gateway is stateless', (field, extra) => {
+  ])('refuses %s: the codec is stateless (the gateway expands stored responses first)', (field, extra) => {
     const err = badRequest({ model: 'gpt-5', input: 'hi', ...extra });
     expect(err.status).toBe(400);
     expect(err.param).toBe(field);
-    expect(err.message).toBe(`${field}: not supported yet: Switchboard serves the Responses API statelessly; send the full input instead`);
+    expect(err.message).toBe(`${field}: not supported here: send the whole conversation in \`input\``);
   });
 
   it.each([
