@@ -3,7 +3,7 @@ import http from 'node:http';
 import WebSocket from 'ws';
 import { startFakeAnthropic, startFakeOpenAI, FAKE_USAGE, type FakeUpstream } from '../fakes/index.js';
 import { FAKE_RESPONSES_USAGE } from '../fakes/openai-responses.js';
-import { eventually, logRows, startTestGateway, TEST_KEY } from '../helpers/gateway.js';
+import { ADMIN_KEY, eventually, logRows, startTestGateway, TEST_KEY } from '../helpers/gateway.js';
 import type { NodeGateway } from '../../src/platform/node/gateway.js';
 
 // The Responses API over a WebSocket (GET /v1/responses upgrade, one response.create frame per turn),
@@ -351,6 +351,32 @@ describe('the Responses API over a WebSocket', () => {
     });
     expect(res.status).toBe(400);
     expect(JSON.parse(res.body)).toMatchObject({ error: { code: 'upgrade_not_supported' } });
+  });
+
+  it("checks the gateway's IP allowlist against the socket's peer, at the upgrade and on every turn", async () => {
+    const setAllowlist = async (ipAllowlist: string[]) => {
+      const res = await fetch(`${gw.url}/admin/api/settings`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ security: { ipAllowlist } }),
+      });
+      expect(res.status).toBe(200);
+    };
+    try {
+      await setAllowlist(['127.0.0.0/8']);
+      const client = await connect();
+      const fine = await client.turn(create('gpt-ws', [userMessage('from a listed address')]));
+      expect(fine.at(-1)!.type).toBe('response.completed');
+      // Taken off the list while the socket is open: the next turn is refused.
+      await setAllowlist(['10.0.0.0/8']);
+      const refused = await client.turn(create('gpt-ws', [userMessage('no longer listed')]));
+      expect(refused[0]).toMatchObject({ type: 'error', status: 403 });
+      expect(refused[0].error.message).toMatch(/127\.0\.0\.1/);
+      client.ws.close();
+      await expect(connect()).rejects.toThrow(/403/);
+    } finally {
+      await setAllowlist([]);
+    }
   });
 
   it('closes the socket (1009) on a frame larger than the body limit', async () => {
