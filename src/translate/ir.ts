@@ -130,6 +130,13 @@ export interface IRTool {
    * `format` (a grammar, kept opaque).
    */
   freeform?: { format?: unknown };
+  /**
+   * An OpenAI Responses namespace the tool sits in (`name`, `description`)
+   * and the tool's own name inside it (`tool`). The IR name joins both
+   * (`<namespace>__<tool>`), so other shapes see one flat function; a
+   * Responses encoder groups and names them as the client did.
+   */
+  namespace?: { name: string; description?: string; tool: string };
 }
 
 export type IRToolChoice = { type: 'auto' } | { type: 'none' } | { type: 'required' } | { type: 'tool'; name: string };

@@ -7,6 +7,7 @@ import type { LossSink } from '../extra.js';
 import type { IRFilePart, IRImagePart, IRMessage, IRPart, IRReasoningPart, IRTextPart, IRToolResultPart } from '../ir.js';
 import { isRecord } from '../shared/json.js';
 import { badRequest } from '../shared/validate.js';
+import { namespacedName } from './client-tools.js';
 import { freeformArguments } from './freeform-tools.js';
 import { sourceFromUrl, str, type Json } from './wire.js';
 
@@ -67,19 +68,14 @@ export function decodeInput(input: unknown, system: IRTextPart[], lost: LossSink
         return;
       }
       case 'function_call':
-        assistant().push({
-          type: 'tool-call',
-          id: stringAt(item, 'call_id', path),
-          name: stringAt(item, 'name', path),
-          arguments: stringAt(item, 'arguments', path),
-        });
+        assistant().push({ type: 'tool-call', id: stringAt(item, 'call_id', path), name: toolName(item, path), arguments: stringAt(item, 'arguments', path) });
         return;
       case 'custom_tool_call':
         // A free-form tool's call: its text input as the arguments of the tool's function form.
         assistant().push({
           type: 'tool-call',
           id: stringAt(item, 'call_id', path),
-          name: stringAt(item, 'name', path),
+          name: toolName(item, path),
           arguments: freeformArguments(stringAt(item, 'input', path)),
         });
         return;
@@ -184,4 +180,10 @@ export function decodeReasoningItem(item: Json, path: string): IRPart[] {
   const encrypted = str(item.encrypted_content);
   if (encrypted !== undefined) parts[parts.length - 1]!.encrypted = encrypted;
   return parts;
+}
+
+/** The IR name of a called tool: a tool inside a namespace joins both names (client-tools.ts). */
+function toolName(item: Json, path: string): string {
+  const name = stringAt(item, 'name', path);
+  return typeof item.namespace === 'string' ? namespacedName(item.namespace, name) : name;
 }

@@ -21,7 +21,8 @@ import { badRequest } from '../shared/validate.js';
 import { decodeInput, stringAt } from './decode-input.js';
 import { encodeTools, WarningSet } from './encode-config.js';
 import { encodeInput } from './encode-request.js';
-import { FREEFORM_PARAMETERS, freeformToolNames } from './freeform-tools.js';
+import { namespacedName, wireToolNames } from './client-tools.js';
+import { FREEFORM_PARAMETERS } from './freeform-tools.js';
 import { PROTOCOL, num, type Json } from './wire.js';
 
 /** Fields that need server-side state; refused rather than silently ignored. */
@@ -95,7 +96,7 @@ export function decodeRequest(body: unknown): IRRequest {
   // The client's own `input` where the canonical items would differ (a string, leading developer items,
   // items the IR has no place for), so the same protocol sends it back as it came.
   // `instructions` goes with it: the IR's system holds the leading developer items too.
-  if (present('input') && !jsonEqual(encodeInput(messages, new WarningSet(), freeformToolNames(request)), body.input)) {
+  if (present('input') && !jsonEqual(encodeInput(messages, new WarningSet(), wireToolNames(request)), body.input)) {
     replay.input = body.input;
     if (body.instructions !== undefined) replay.instructions = body.instructions;
   }
@@ -163,19 +164,46 @@ function decodeTools(tools: unknown, lost: LossSink): IRTool[] {
   tools.forEach((tool: unknown, index) => {
     const path = `tools[${index}]`;
     if (!isRecord(tool) || typeof tool.type !== 'string') throw badRequest(`${path}.type`, 'expected a tool object with a type');
-    if (tool.type === 'custom') return void out.push(decodeCustomTool(tool, path, lost));
-    if (tool.type !== 'function') return lost(`${tool.type} tool in ${path}`);
-    noteUncarriedKeys(tool, ['type', 'name', 'description', 'parameters', 'strict'], path, lost);
-    const parameters = tool.parameters ?? {};
-    if (!isRecord(parameters)) throw badRequest(`${path}.parameters`, 'expected a JSON Schema object');
-    // The Responses API enforces strict schemas unless told otherwise, so an absent `strict` means true.
-    const strict = tool.strict ?? true;
-    if (typeof strict !== 'boolean') throw badRequest(`${path}.strict`, 'expected a boolean');
-    const ir: IRTool = { name: stringAt(tool, 'name', path), parameters, strict };
-    if (typeof tool.description === 'string') ir.description = tool.description;
-    out.push(ir);
+    if (tool.type === 'namespace') return void out.push(...decodeNamespace(tool, path, lost));
+    const ir = decodeTool(tool, path, lost);
+    if (ir) out.push(ir);
+    else lost(`${tool.type} tool in ${path}`);
   });
   return out;
+}
+
+/** A function or custom tool, else undefined. */
+function decodeTool(tool: Json, path: string, lost: LossSink): IRTool | undefined {
+  if (tool.type === 'custom') return decodeCustomTool(tool, path, lost);
+  if (tool.type !== 'function') return undefined;
+  noteUncarriedKeys(tool, ['type', 'name', 'description', 'parameters', 'strict'], path, lost);
+  const parameters = tool.parameters ?? {};
+  if (!isRecord(parameters)) throw badRequest(`${path}.parameters`, 'expected a JSON Schema object');
+  // The Responses API enforces strict schemas unless told otherwise, so an absent `strict` means true.
+  const strict = tool.strict ?? true;
+  if (typeof strict !== 'boolean') throw badRequest(`${path}.strict`, 'expected a boolean');
+  const ir: IRTool = { name: stringAt(tool, 'name', path), parameters, strict };
+  if (typeof tool.description === 'string') ir.description = tool.description;
+  return ir;
+}
+
+/** A namespace's tools, each an IR tool named `<namespace>__<tool>` (client-tools.ts). */
+function decodeNamespace(tool: Json, path: string, lost: LossSink): IRTool[] {
+  const name = stringAt(tool, 'name', path);
+  noteUncarriedKeys(tool, ['type', 'name', 'description', 'tools'], path, lost);
+  const inner = tool.tools ?? [];
+  if (!Array.isArray(inner)) throw badRequest(`${path}.tools`, 'expected an array');
+  const namespace = { name, ...(typeof tool.description === 'string' ? { description: tool.description } : {}) };
+  return inner.flatMap((raw: unknown, index): IRTool[] => {
+    const at = `${path}.tools[${index}]`;
+    if (!isRecord(raw) || typeof raw.type !== 'string') throw badRequest(`${at}.type`, 'expected a tool object with a type');
+    const ir = decodeTool(raw, at, lost);
+    if (!ir) {
+      lost(`${raw.type} tool in ${at}`);
+      return [];
+    }
+    return [{ ...ir, name: namespacedName(name, ir.name), namespace: { ...namespace, tool: ir.name } }];
+  });
 }
 
 /** A custom tool; a grammar `format` constrains only OpenAI's own models, so it is named as lost for the others. */

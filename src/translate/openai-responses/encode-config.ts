@@ -21,25 +21,43 @@ export class WarningSet {
 }
 
 /**
- * Function tools, and custom tools for free-form ones. The Responses API
+ * Function tools, custom tools for free-form ones, each inside its namespace
+ * when it had one. The Responses API
  * enforces strict schemas when `strict` is absent, so a tool from a protocol
  * without that default says `false`.
  */
 export function encodeTools(tools: IRTool[], warnings?: WarningSet): Json[] {
-  return tools.map((tool) => {
-    if (tool.cacheControl) warnings?.add('dropped tool cache_control: openai-responses has no prompt-cache hints');
-    if (tool.freeform) {
-      const custom: Json = { type: 'custom', name: tool.name };
-      if (tool.description !== undefined) custom.description = tool.description;
-      if (tool.freeform.format !== undefined) custom.format = tool.freeform.format;
-      return custom;
+  const out: Json[] = [];
+  for (const tool of tools) {
+    const encoded = encodeTool(tool, warnings);
+    const namespace = tool.namespace;
+    if (!namespace) {
+      out.push(encoded);
+      continue;
     }
-    const out: Json = { type: 'function', name: tool.name };
-    if (tool.description !== undefined) out.description = tool.description;
-    out.parameters = tool.parameters;
-    out.strict = tool.strict ?? false;
-    return out;
-  });
+    // Tools of one namespace, one after another, go back into it.
+    const last = out.at(-1);
+    if (last?.type === 'namespace' && last.name === namespace.name) (last.tools as Json[]).push(encoded);
+    else out.push({ type: 'namespace', name: namespace.name, ...(namespace.description !== undefined ? { description: namespace.description } : {}), tools: [encoded] });
+  }
+  return out;
+}
+
+/** One function or custom tool, by its name inside its namespace. */
+function encodeTool(tool: IRTool, warnings?: WarningSet): Json {
+  const name = tool.namespace?.tool ?? tool.name;
+  if (tool.cacheControl) warnings?.add('dropped tool cache_control: openai-responses has no prompt-cache hints');
+  if (tool.freeform) {
+    const custom: Json = { type: 'custom', name };
+    if (tool.description !== undefined) custom.description = tool.description;
+    if (tool.freeform.format !== undefined) custom.format = tool.freeform.format;
+    return custom;
+  }
+  const out: Json = { type: 'function', name };
+  if (tool.description !== undefined) out.description = tool.description;
+  out.parameters = tool.parameters;
+  out.strict = tool.strict ?? false;
+  return out;
 }
 
 export function encodeToolChoice(choice: IRToolChoice): unknown {

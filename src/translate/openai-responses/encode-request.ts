@@ -20,7 +20,8 @@ import {
   mergeExtra,
   ownExtra,
 } from './encode-config.js';
-import { freeformInput, freeformToolNames } from './freeform-tools.js';
+import { wireToolNames, type WireToolName } from './client-tools.js';
+import { freeformInput, namespaceField } from './freeform-tools.js';
 import { PROTOCOL, dataUrl, type Json } from './wire.js';
 
 /**
@@ -52,7 +53,7 @@ export function encodeRequest(request: IRRequest, upstreamModel: string): { body
     body.input = extra.input;
     if (extra.instructions === undefined) delete body.instructions;
     else body.instructions = extra.instructions;
-  } else body.input = encodeInput(request.messages, warnings, freeformToolNames(request));
+  } else body.input = encodeInput(request.messages, warnings, wireToolNames(request));
   if (request.tools.length > 0) body.tools = encodeTools(request.tools, warnings);
   if (request.toolChoice) body.tool_choice = encodeToolChoice(request.toolChoice);
   if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
@@ -78,7 +79,7 @@ export function encodeRequest(request: IRRequest, upstreamModel: string): { body
 }
 
 /** Messages -> input items: text runs become message items; calls, results and reasoning are items of their own. */
-export function encodeInput(messages: IRMessage[], warnings: WarningSet, freeform: ReadonlySet<string> = new Set()): Json[] {
+export function encodeInput(messages: IRMessage[], warnings: WarningSet, wire: (irName: string) => WireToolName = (name) => ({ name, freeform: false })): Json[] {
   const items: Json[] = [];
   /** Call ids of free-form tool calls: their results are custom tool outputs. */
   const freeformCalls = new Set<string>();
@@ -101,13 +102,16 @@ export function encodeInput(messages: IRMessage[], warnings: WarningSet, freefor
           if (message.role !== 'user') warnings.add(`dropped ${message.role} ${part.type}: openai-responses takes media only from the user`);
           else pending.push(encodeMedia(part));
           break;
-        case 'tool-call':
+        case 'tool-call': {
           flush();
-          if (freeform.has(part.name)) {
+          const tool = wire(part.name);
+          const named = { name: tool.name, ...namespaceField(tool) };
+          if (tool.freeform) {
             freeformCalls.add(part.id);
-            items.push({ type: 'custom_tool_call', call_id: part.id, name: part.name, input: freeformInput(part.arguments) });
-          } else items.push({ type: 'function_call', call_id: part.id, name: part.name, arguments: part.arguments });
+            items.push({ type: 'custom_tool_call', call_id: part.id, ...named, input: freeformInput(part.arguments) });
+          } else items.push({ type: 'function_call', call_id: part.id, ...named, arguments: part.arguments });
           break;
+        }
         case 'tool-result': {
           flush();
           const result = encodeToolResult(part, warnings);

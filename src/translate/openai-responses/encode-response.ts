@@ -11,17 +11,18 @@ import type { IRPart, IRRequest, IRResponse } from '../ir.js';
 import { encodeUsage } from './convert-openai-responses-usage.js';
 import { encodeFinish } from './map-openai-responses-finish-reason.js';
 import { finishResponseObject, responseObject } from './response-object.js';
-import { customToolCall, freeformInput, freeformToolNames } from './freeform-tools.js';
+import { wireToolNames, type WireToolName } from './client-tools.js';
+import { customToolCall, freeformInput, namespaceField } from './freeform-tools.js';
 import { itemId, responseId, type Json } from './wire.js';
 
 export function encodeResponse(response: IRResponse, request: IRRequest): Json {
   const id = responseId(response.id);
   const status = encodeFinish(response.finish);
-  const output = encodeOutput(response.content, id, status.status === 'incomplete' ? 'incomplete' : 'completed', freeformToolNames(request));
+  const output = encodeOutput(response.content, id, status.status === 'incomplete' ? 'incomplete' : 'completed', wireToolNames(request));
   return finishResponseObject(responseObject(request, id, response.created), status, output, encodeUsage(response.usage));
 }
 
-function encodeOutput(parts: IRPart[], id: string, messageStatus: string, freeform: ReadonlySet<string>): Json[] {
+function encodeOutput(parts: IRPart[], id: string, messageStatus: string, wire: (irName: string) => WireToolName): Json[] {
   const output: Json[] = [];
   let message: Json | undefined;
   for (const part of parts) {
@@ -34,9 +35,10 @@ function encodeOutput(parts: IRPart[], id: string, messageStatus: string, freefo
         }
         (message.content as Json[]).push({ type: 'output_text', annotations: [], logprobs: [], text: part.text });
         break;
-      case 'tool-call':
-        if (freeform.has(part.name)) {
-          output.push(customToolCall(itemId('ctc', id, output.length), part.id, part.name, freeformInput(part.arguments)));
+      case 'tool-call': {
+        const tool = wire(part.name);
+        if (tool.freeform) {
+          output.push(customToolCall(itemId('ctc', id, output.length), part.id, tool, freeformInput(part.arguments)));
           break;
         }
         output.push({
@@ -45,9 +47,11 @@ function encodeOutput(parts: IRPart[], id: string, messageStatus: string, freefo
           status: 'completed',
           arguments: part.arguments,
           call_id: part.id,
-          name: part.name,
+          name: tool.name,
+          ...namespaceField(tool),
         });
         break;
+      }
       case 'reasoning': {
         const own = part.vendor === 'openai';
         const last = output.at(-1);

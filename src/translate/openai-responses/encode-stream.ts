@@ -26,7 +26,8 @@ import type { IRError, IREvent, IRFinish, IRRequest, Vendor } from '../ir.js';
 import { encodeUsage } from './convert-openai-responses-usage.js';
 import { encodeFinish } from './map-openai-responses-finish-reason.js';
 import { finishResponseObject, responseObject } from './response-object.js';
-import { customToolCall, freeformInput, freeformToolNames } from './freeform-tools.js';
+import { wireToolNames, type WireToolName } from './client-tools.js';
+import { customToolCall, freeformInput, namespaceField } from './freeform-tools.js';
 import { itemId, responseId, type Json } from './wire.js';
 
 interface TextBlock {
@@ -43,8 +44,8 @@ interface ToolBlock {
   callId: string;
   name: string;
   arguments: string;
-  /** A call of one of the client's custom tools: its text input is sent once whole, taken out of the function-form arguments. */
-  freeform: boolean;
+  /** The client's name for the tool; a custom tool's text input is sent once whole, taken out of the function-form arguments. */
+  tool: WireToolName;
 }
 
 /** One reasoning output item; several IR reasoning blocks with the same item id are its summary parts. */
@@ -70,7 +71,7 @@ type Block = TextBlock | ToolBlock | ReasoningBlock;
 
 export class ResponsesStreamEncoder implements StreamEncoder {
   readonly #request: IRRequest;
-  readonly #freeform: ReadonlySet<string>;
+  readonly #wire: (irName: string) => WireToolName;
   #sequence = 0;
   #response: Json | undefined;
   #id = '';
@@ -85,7 +86,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
 
   constructor(request: IRRequest) {
     this.#request = request;
-    this.#freeform = freeformToolNames(request);
+    this.#wire = wireToolNames(request);
   }
 
   push(event: IREvent): string {
@@ -285,12 +286,13 @@ export class ResponsesStreamEncoder implements StreamEncoder {
 
   #toolStart(blockId: string, callId: string, name: string): string {
     const outputIndex = this.#allocate();
-    const freeform = this.#freeform.has(name);
-    const block: ToolBlock = { kind: 'tool', outputIndex, itemId: itemId(freeform ? 'ctc' : 'fc', this.#id, outputIndex), callId, name, arguments: '', freeform };
+    const tool = this.#wire(name);
+    const block: ToolBlock = { kind: 'tool', outputIndex, itemId: itemId(tool.freeform ? 'ctc' : 'fc', this.#id, outputIndex), callId, name, arguments: '', tool };
     this.#open.set(blockId, block);
-    const item = freeform
-      ? { id: block.itemId, type: 'custom_tool_call', status: 'in_progress', call_id: callId, name, input: '' }
-      : { id: block.itemId, type: 'function_call', status: 'in_progress', arguments: '', call_id: callId, name };
+    const named = { name: tool.name, ...namespaceField(tool) };
+    const item = tool.freeform
+      ? { id: block.itemId, type: 'custom_tool_call', status: 'in_progress', call_id: callId, ...named, input: '' }
+      : { id: block.itemId, type: 'function_call', status: 'in_progress', arguments: '', call_id: callId, ...named };
     return this.#event('response.output_item.added', { output_index: outputIndex, item });
   }
 
@@ -298,7 +300,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     const block = this.#open.get(blockId);
     if (block?.kind !== 'tool' || delta === '') return '';
     block.arguments += delta;
-    if (block.freeform) return '';
+    if (block.tool.freeform) return '';
     return this.#event('response.function_call_arguments.delta', { item_id: block.itemId, output_index: block.outputIndex, delta });
   }
 
@@ -306,21 +308,22 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     const block = this.#open.get(blockId);
     if (block?.kind !== 'tool') return '';
     this.#open.delete(blockId);
-    if (block.freeform) return this.#customToolEnd(block);
+    if (block.tool.freeform) return this.#customToolEnd(block);
     const item = {
       id: block.itemId,
       type: 'function_call',
       status: 'completed',
       arguments: block.arguments,
       call_id: block.callId,
-      name: block.name,
+      name: block.tool.name,
+      ...namespaceField(block.tool),
     };
     this.#output[block.outputIndex] = item;
     return (
       this.#event('response.function_call_arguments.done', {
         item_id: block.itemId,
         output_index: block.outputIndex,
-        name: block.name,
+        name: block.tool.name,
         arguments: block.arguments,
       }) + this.#event('response.output_item.done', { output_index: block.outputIndex, item })
     );
@@ -329,7 +332,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   /** @see https://platform.openai.com/docs/api-reference/responses-streaming/response/custom_tool_call_input */
   #customToolEnd(block: ToolBlock): string {
     const input = freeformInput(block.arguments);
-    const item = customToolCall(block.itemId, block.callId, block.name, input);
+    const item = customToolCall(block.itemId, block.callId, block.tool, input);
     this.#output[block.outputIndex] = item;
     const at = { item_id: block.itemId, output_index: block.outputIndex };
     return (

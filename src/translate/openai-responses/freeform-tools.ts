@@ -5,8 +5,8 @@
  * call them; a Responses client sees its custom tool calls again.
  * @see https://platform.openai.com/docs/guides/function-calling#custom-tools
  */
-import type { IRRequest } from '../ir.js';
 import { isRecord } from '../shared/json.js';
+import type { WireToolName } from './client-tools.js';
 import type { Json } from './wire.js';
 
 /** The function schema a free-form tool has for upstreams that know only functions. */
@@ -33,12 +33,12 @@ export function freeformInput(args: string): string {
   return args;
 }
 
-/** The names of the request's free-form tools. */
-export function freeformToolNames(request: IRRequest): ReadonlySet<string> {
-  return new Set(request.tools.filter((tool) => tool.freeform).map((tool) => tool.name));
+/** A completed `custom_tool_call` output item, named as the client named the tool. */
+export function customToolCall(id: string, callId: string, tool: WireToolName, input: string): Json {
+  return { id, type: 'custom_tool_call', status: 'completed', call_id: callId, name: tool.name, ...namespaceField(tool), input };
 }
 
-/** A completed `custom_tool_call` output item. */
-export function customToolCall(id: string, callId: string, name: string, input: string): Json {
-  return { id, type: 'custom_tool_call', status: 'completed', call_id: callId, name, input };
+/** `namespace` of a call item, for a tool inside one. */
+export function namespaceField(tool: WireToolName): { namespace?: string } {
+  return tool.namespace === undefined ? {} : { namespace: tool.namespace };
 }
