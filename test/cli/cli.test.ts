@@ -101,7 +101,8 @@ describe('switchboard start, keys, usage', () => {
     const revoked = await runCli(['keys', 'revoke', 'bob', '--config', configFile], { CLI_TEST_KEY: KEY });
     expect(revoked.code).toBe(0);
     await eventually(async () => expect((await chat(gateway.url, plain!)).status).toBe(401), 8000);
-  });
+    // Four CLI processes, each booting tsx: slow when the machine's cores are shared with the agent tests.
+  }, 60_000);
 
   it('creates a key with stored responses only when there is a secret to seal them with', async () => {
     const refused = await runCli(['keys', 'create', '--name', 'carol', '--store-responses', '7', '--config', configFile], { CLI_TEST_KEY: KEY });
