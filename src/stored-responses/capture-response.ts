@@ -17,11 +17,13 @@ const FINAL_EVENTS = new Set(['response.completed', 'response.incomplete', 'resp
  * items are held, never the deltas.
  * @see https://platform.openai.com/docs/api-reference/responses-streaming
  */
-export function captureResponse(response: Response, stream: boolean, maxBytes: number, done: (response: Json | undefined) => void): Response {
+export function captureResponse(response: Response, maxBytes: number, done: (response: Json | undefined) => void): Response {
   if (!response.body) {
     done(undefined);
     return response;
   }
+  // What was sent decides, not what was asked: a server may answer a stream request whole.
+  const stream = (response.headers.get('content-type') ?? '').includes('text/event-stream');
   const reader = stream ? streamReader(maxBytes) : jsonReader(maxBytes);
   const body = watchBody(response.body, {
     chunk: (bytes) => reader.push(bytes),

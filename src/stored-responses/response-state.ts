@@ -58,7 +58,7 @@ export async function prepareResponseState(ctx: GatewayContext, key: KeyRecord, 
     keep: (response) =>
       response.status !== 200
         ? response
-        : captureResponse(response, body.stream, MAX_STORED_BYTES, (finished) => {
+        : captureResponse(response, MAX_STORED_BYTES, (finished) => {
             if (finished) remember(finished);
           }),
     remember,

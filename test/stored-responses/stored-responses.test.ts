@@ -174,3 +174,27 @@ describe('the key setting through the admin API', () => {
     expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
   });
 });
+
+describe('a stream request answered whole', () => {
+  it('is stored from the JSON the upstream sent', async () => {
+    const whole = {
+      id: 'resp_answered_whole_0001',
+      object: 'response',
+      created_at: 1_765_000_000,
+      status: 'completed',
+      model: 'gpt-4o',
+      output: [{ id: 'msg_whole', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'whole answer', annotations: [] }] }],
+      usage: { input_tokens: 3, output_tokens: 2, total_tokens: 5 },
+    };
+    rig.openai.failNext({ kind: 'status', status: 200, body: whole });
+    const res = await fetch(`${rig.gw.url}/v1/responses`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${STATEFUL_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: MODELS.responses, input: 'stream please', stream: true }),
+    });
+    expect(res.headers.get('content-type')).toContain('application/json');
+    expect((await res.json()).id).toBe(whole.id);
+    const stored = await rig.client(STATEFUL_KEY).responses.retrieve(whole.id);
+    expect(stored.output_text).toBe('whole answer');
+  });
+});
