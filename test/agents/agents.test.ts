@@ -71,12 +71,12 @@ describe('real agents through the gateway, on every upstream kind', () => {
         title,
         () =>
           pool(async () => {
-            const { home, cwd } = runFolders();
+            const { home, cwd, remove } = runFolders();
             const token = `agent-token-${randomBytes(8).toString('hex')}`;
             const file = join(cwd, 'note.txt');
             writeFileSync(file, `${token}\n`);
             const { key, group } = rig.newKey();
-            const result = await driveAgent(agent, { gatewayUrl: rig.gw.url, key, model: modelFor(upstream), prompt: agentPrompt(file), home, cwd, timeoutMs: RUN_TIMEOUT_MS });
+            const result = await driveAgent(agent, { gatewayUrl: rig.gw.url, key, model: modelFor(upstream), prompt: agentPrompt(file), home, cwd, timeoutMs: RUN_TIMEOUT_MS }).finally(remove);
             const rows = await rig.rowsOf(group);
             const detail = report(result, rows);
             if (process.env.SWITCHBOARD_AGENTS_VERBOSE) console.log(`${title}\n${detail}`);

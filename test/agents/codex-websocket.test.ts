@@ -77,12 +77,12 @@ describe.skipIf(!codex)('the Codex CLI over the Responses WebSocket, on every up
       `codex ${codex?.version} on ${upstream}: the tool loop over one socket, no fallback to HTTP, one row with the upstream's tokens per turn`,
       () =>
         pool(async () => {
-          const { home, cwd } = runFolders();
+          const { home, cwd, remove } = runFolders();
           const token = `agent-token-${randomBytes(8).toString('hex')}`;
           const file = join(cwd, 'note.txt');
           writeFileSync(file, `${token}\n`);
           const { key, group } = rig.newKey();
-          const { run, answer } = await codexOverSocket(codex!, rig.gw.url, key, modelFor(upstream), agentPrompt(file), home, cwd);
+          const { run, answer } = await codexOverSocket(codex!, rig.gw.url, key, modelFor(upstream), agentPrompt(file), home, cwd).finally(remove);
           const rows = await rig.rowsOf(group);
           const detail = `exit ${run.code}\nanswer: ${answer.slice(0, 400)}\nstderr: ${run.stderr.slice(-1500)}\nrows: ${rows.map((r) => `${r.status} ${r.outcome} ${r.error ?? ''}`).join('; ')}`;
 

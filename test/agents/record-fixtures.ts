@@ -33,11 +33,11 @@ try {
     const { upstream, protocol } = PASS_THROUGH[agent.name];
     const fake = rig.fakes[upstream];
     const before = fake.calls.length;
-    const { home, cwd } = runFolders();
+    const { home, cwd, remove } = runFolders();
     const file = join(cwd, 'note.txt');
     writeFileSync(file, `agent-token-${randomBytes(8).toString('hex')}\n`);
     const { key } = rig.newKey();
-    const result = await driveAgent(agent, { gatewayUrl: rig.gw.url, key, model: modelFor(upstream), prompt: agentPrompt(file), home, cwd, timeoutMs: 90_000 });
+    const result = await driveAgent(agent, { gatewayUrl: rig.gw.url, key, model: modelFor(upstream), prompt: agentPrompt(file), home, cwd, timeoutMs: 90_000 }).finally(remove);
     // The first request offering tools is the loop's first step (side requests offer none).
     const call = fake.calls.slice(before).find((c: FakeCall) => JSON.stringify(c.body?.tools ?? []).length > 2);
     if (!call) throw new Error(`${agent.name} ${agent.version} sent no request with tools; stderr: ${result.run.stderr.slice(-500)}`);

@@ -3,7 +3,7 @@
 // stdin, and a hard time limit. Anything the agent tries to reach besides the
 // gateway goes to a proxy on a closed local port and fails at once.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,12 +15,16 @@ export interface AgentRun {
   timedOut: boolean;
 }
 
-/** Fresh folders for one run: the agent's HOME, and its working directory inside it (agents treat a HOME as cwd differently). */
-export function runFolders(): { home: string; cwd: string } {
+/**
+ * Fresh folders for one run: the agent's HOME, and its working directory inside it
+ * (agents treat a HOME as cwd differently). `remove()` deletes both once the run is
+ * judged (an agent leaves megabytes of sessions, logs and caches behind).
+ */
+export function runFolders(): { home: string; cwd: string; remove(): void } {
   const home = mkdtempSync(join(tmpdir(), 'switchboard-agent-'));
   const cwd = join(home, 'work');
   mkdirSync(cwd);
-  return { home, cwd };
+  return { home, cwd, remove: () => rmSync(home, { recursive: true, force: true }) };
 }
 
 /** Port 9 (discard) has no listener here: connections to it are refused at once. */
