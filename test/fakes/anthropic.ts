@@ -6,7 +6,7 @@ import { openSse } from './sse.js';
 import { ANTHROPIC_FAKE_TOOL_IDS, anthropicAgentReply, anthropicScenarioReply, anthropicStreamEvents, type AnthropicFakeReply } from './anthropic-scenarios.js';
 import { agentStep } from './agent-scenario.js';
 import { anthropicAgentView } from './agent-views.js';
-import { JSON_ANSWER, scenarioOf, type ScenarioName } from './scenarios.js';
+import { JSON_ANSWER, REASONING, REASONING_SIGNATURE, scenarioOf, type ScenarioName } from './scenarios.js';
 import { echoReply, isRecord, lastUserText, randomAlnum } from './text.js';
 import { FAKE_USAGE } from './usage.js';
 
@@ -102,6 +102,12 @@ function unsignedToolTurn(body: Record<string, unknown>): boolean {
   return assistant.some((b) => b.type === 'tool_use') && assistant[0]?.type !== 'thinking' && assistant[0]?.type !== 'redacted_thinking';
 }
 
+/** With thinking enabled, Claude's answer starts with its signed thinking (REASONING, REASONING_SIGNATURE). */
+function thinkingFirst(body: Record<string, unknown>, reply: AnthropicFakeReply): AnthropicFakeReply {
+  if (!isRecord(body.thinking) || body.thinking.type !== 'enabled' || reply.content[0]?.type === 'thinking') return reply;
+  return { ...reply, content: [{ type: 'thinking', thinking: REASONING, signature: REASONING_SIGNATURE }, ...reply.content] };
+}
+
 /** Model ids with this in them refuse native structured output (`output_config.format`) with a 400, as models before it do. */
 export const REFUSES_STRUCTURED_OUTPUT = 'no-structured-output';
 
@@ -144,7 +150,10 @@ async function messages(ctx: RequestContext, chunkDelayMs: number): Promise<void
   const agent = agentStep(anthropicAgentView(body));
   const reply = agent
     ? anthropicAgentReply(agent)
-    : (forcedToolReply(body.tool_choice, scenario) ?? (format !== undefined ? jsonReply(scenario) : undefined) ?? anthropicScenarioReply(scenario, echoReply(v.messages)));
+    : thinkingFirst(
+        body,
+        forcedToolReply(body.tool_choice, scenario) ?? (format !== undefined ? jsonReply(scenario) : undefined) ?? anthropicScenarioReply(scenario, echoReply(v.messages)),
+      );
   const id = `msg_01${randomAlnum(22)}`;
   const usage = FAKE_USAGE.anthropic.messages;
 

@@ -3,6 +3,7 @@
  * function calls and their outputs, reasoning items.
  * @see https://platform.openai.com/docs/api-reference/responses/create#responses-create-input
  */
+import { carriedReasoning } from './carried-signatures.js';
 import type { LossSink } from '../extra.js';
 import type { IRFilePart, IRImagePart, IRMessage, IRPart, IRReasoningPart, IRTextPart, IRToolResultPart } from '../ir.js';
 import { isRecord } from '../shared/json.js';
@@ -164,7 +165,8 @@ function decodeToolOutput(item: Json, path: string, lost: LossSink): IRToolResul
 /**
  * A reasoning item becomes one IR reasoning part per summary part (all with
  * the item's id), or one empty part when there is no summary; the encrypted
- * content rides on the last part.
+ * content rides on the last part. An item that carries Anthropic's thinking
+ * (carried-signatures.ts) is that one Anthropic reasoning part.
  */
 export function decodeReasoningItem(item: Json, path: string): IRPart[] {
   // Clients that keep no server state may send reasoning items without their id.
@@ -176,8 +178,11 @@ export function decodeReasoningItem(item: Json, path: string): IRPart[] {
     return part.text;
   });
   if (texts.length === 0) texts.push('');
-  const parts: IRReasoningPart[] = texts.map((text) => ({ type: 'reasoning', text, vendor: 'openai', ...(itemId !== undefined ? { itemId } : {}) }));
   const encrypted = str(item.encrypted_content);
+  // Anthropic's thinking the gateway carried to this client comes back as Anthropic's.
+  const carried = encrypted === undefined ? undefined : carriedReasoning(encrypted, texts.join(''));
+  if (carried) return [carried];
+  const parts: IRReasoningPart[] = texts.map((text) => ({ type: 'reasoning', text, vendor: 'openai', ...(itemId !== undefined ? { itemId } : {}) }));
   if (encrypted !== undefined) parts[parts.length - 1]!.encrypted = encrypted;
   return parts;
 }

@@ -3,7 +3,8 @@
  * Text runs become message items, tool calls function_call items (calls of
  * the client's custom tools custom_tool_call items), and
  * reasoning reasoning items (OpenAI's encrypted content only when OpenAI
- * produced it; another vendor's readable reasoning is shown as the summary).
+ * produced it, Anthropic's signature carried in it when the client asks for
+ * encrypted reasoning; another vendor's readable reasoning is shown as the summary).
  * `output_text` is left out: the SDKs compute it from the output items.
  * @see https://platform.openai.com/docs/api-reference/responses/object
  */
@@ -14,15 +15,17 @@ import { finishResponseObject, responseObject } from './response-object.js';
 import { wireToolNames, type WireToolName } from './client-tools.js';
 import { customToolCall, freeformInput, namespaceField } from './freeform-tools.js';
 import { itemId, responseId, type Json } from './wire.js';
+import { carrySignature, wantsEncryptedReasoning } from './carried-signatures.js';
 
 export function encodeResponse(response: IRResponse, request: IRRequest): Json {
   const id = responseId(response.id);
   const status = encodeFinish(response.finish);
-  const output = encodeOutput(response.content, id, status.status === 'incomplete' ? 'incomplete' : 'completed', wireToolNames(request));
+  const carry = wantsEncryptedReasoning(request);
+  const output = encodeOutput(response.content, id, status.status === 'incomplete' ? 'incomplete' : 'completed', wireToolNames(request), carry);
   return finishResponseObject(responseObject(request, id, response.created), status, output, encodeUsage(response.usage));
 }
 
-function encodeOutput(parts: IRPart[], id: string, messageStatus: string, wire: (irName: string) => WireToolName): Json[] {
+function encodeOutput(parts: IRPart[], id: string, messageStatus: string, wire: (irName: string) => WireToolName, carry: boolean): Json[] {
   const output: Json[] = [];
   let message: Json | undefined;
   for (const part of parts) {
@@ -62,6 +65,8 @@ function encodeOutput(parts: IRPart[], id: string, messageStatus: string, wire: 
             : { id: own && part.itemId !== undefined ? part.itemId : itemId('rs', id, output.length), type: 'reasoning', summary: [] as Json[] };
         if (part.text !== '') (item.summary as Json[]).push({ type: 'summary_text', text: part.text });
         if (own && part.encrypted !== undefined) item.encrypted_content = part.encrypted;
+        const carried = carry ? carrySignature(part.vendor, part) : undefined;
+        if (carried !== undefined) item.encrypted_content = carried;
         const empty = (item.summary as Json[]).length === 0 && item.encrypted_content === undefined;
         if (item !== last && !(empty && !own)) output.push(item);
         break;

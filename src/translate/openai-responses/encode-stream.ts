@@ -20,6 +20,7 @@
  * plus the finished items, which the final response object must list.
  * @see https://platform.openai.com/docs/api-reference/responses-streaming
  */
+import { carrySignature, wantsEncryptedReasoning } from './carried-signatures.js';
 import { ZERO_USAGE, type Usage } from '../../store/types.js';
 import type { StreamEncoder } from '../codec.js';
 import type { IRError, IREvent, IRFinish, IRRequest, Vendor } from '../ir.js';
@@ -56,6 +57,7 @@ interface ReasoningItem {
   /** The IR item id this output item continues, when OpenAI produced it. */
   sourceItemId: string | undefined;
   own: boolean;
+  vendor: Vendor | undefined;
   summary: string[];
   encrypted: string | undefined;
 }
@@ -72,6 +74,8 @@ type Block = TextBlock | ToolBlock | ReasoningBlock;
 export class ResponsesStreamEncoder implements StreamEncoder {
   readonly #request: IRRequest;
   readonly #wire: (irName: string) => WireToolName;
+  /** Whether Anthropic's signatures are carried in encrypted_content (carried-signatures.ts). */
+  readonly #carry: boolean;
   #sequence = 0;
   #response: Json | undefined;
   #id = '';
@@ -87,6 +91,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   constructor(request: IRRequest) {
     this.#request = request;
     this.#wire = wireToolNames(request);
+    this.#carry = wantsEncryptedReasoning(request);
   }
 
   push(event: IREvent): string {
@@ -110,7 +115,14 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         return out + this.#reasoningDelta(event.id, event.delta);
       case 'reasoning-signature': {
         const block = this.#open.get(event.id);
-        if (block?.kind === 'reasoning' && block.item.own && event.encrypted !== undefined) block.item.encrypted = event.encrypted;
+        if (block?.kind !== 'reasoning') return out;
+        if (block.item.own && event.encrypted !== undefined) block.item.encrypted = event.encrypted;
+        const carried = this.#carry ? carrySignature(block.item.vendor, { ...event, redacted: event.signature === undefined }) : undefined;
+        if (carried !== undefined) {
+          block.item.encrypted = carried;
+          // Redacted thinking has no text to announce its item by.
+          if (block.item.outputIndex === -1) out += this.#announceReasoning(block.item);
+        }
         return out;
       }
       case 'reasoning-end':
@@ -212,7 +224,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     let out = '';
     if (!item) {
       const own = vendor === 'openai';
-      item = { outputIndex: -1, itemId: '', sourceItemId: own ? sourceItemId : undefined, own, summary: [], encrypted: undefined };
+      item = { outputIndex: -1, itemId: '', sourceItemId: own ? sourceItemId : undefined, own, vendor, summary: [], encrypted: undefined };
       // OpenAI reasoning is announced at once (it may carry only encrypted content).
       if (own) out += this.#announceReasoning(item);
     }

@@ -1,9 +1,10 @@
-// A tool loop on an Anthropic upstream with thinking on, from clients that
-// cannot send Anthropic's signed thinking back: the API (and its fake) refuses
-// such a turn while thinking is on, so the gateway sends it without thinking
-// and names that in the log row.
+// A tool loop on an Anthropic upstream with thinking on. The API (and its fake)
+// refuses a tool-result turn whose tool calls do not start with the thinking it
+// signed. A Responses client that asks for encrypted reasoning carries the
+// signature back (in encrypted_content), so thinking stays on; clients that
+// cannot (Chat, Gemini) get that turn sent without thinking, named in the row.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TOOL_CALLS } from '../../fakes/scenarios.js';
+import { REASONING, REASONING_SIGNATURE, TOOL_CALLS } from '../../fakes/scenarios.js';
 import { clientShapes, TOOL_RESULTS, type ClientName, type ClientShape } from '../matrix/clients.js';
 import { startRig, type Rig } from './rig.js';
 
@@ -18,7 +19,7 @@ afterAll(async () => {
 });
 beforeEach(() => rig.reset());
 
-describe.each(['chat', 'responses', 'gemini'] as const)('%s client, reasoning on, tools on an Anthropic upstream', (client) => {
+describe.each(['chat', 'gemini'] as const)('%s client, reasoning on, tools on an Anthropic upstream', (client) => {
   it.each([
     ['whole', false],
     ['streamed', true],
@@ -35,5 +36,26 @@ describe.each(['chat', 'responses', 'gemini'] as const)('%s client, reasoning on
     const row = await rig.nextRow();
     expect(row.status).toBe(200);
     expect(row.warnings).toContainEqual(expect.stringContaining('thinking turned off for this request'));
+  });
+});
+
+describe('Responses client asking for encrypted reasoning, tools on an Anthropic upstream', () => {
+  it.each([
+    ['whole', false],
+    ['streamed', true],
+  ] as const)("gives Anthropic its signed thinking back, so thinking stays on (%s)", async (_mode, stream) => {
+    const conversation = await shapes.get('responses')!.send({ turns: [{ role: 'user', text: 'Weather and time? scenario:tools' }], tools: true, reasoning: true }, 'claude-old', stream);
+    expect(conversation.answer.reasoning).toBe(REASONING);
+    expect(conversation.answer.opaque).toEqual([expect.stringContaining(REASONING_SIGNATURE)]);
+    await rig.nextRow();
+
+    await conversation.followUp({ toolResults: conversation.answer.toolCalls.map((c) => ({ id: c.id, name: c.name, output: TOOL_RESULTS[c.name]! })) });
+    const body = rig.lastCall('claude-old').body;
+    expect(body.thinking).toMatchObject({ type: 'enabled' });
+    const assistant = body.messages.findLast((m: any) => m.role === 'assistant');
+    expect(assistant.content[0]).toEqual({ type: 'thinking', thinking: REASONING, signature: REASONING_SIGNATURE });
+    const row = await rig.nextRow();
+    expect(row.status).toBe(200);
+    expect(row.warnings ?? []).not.toContainEqual(expect.stringMatching(/thinking turned off|dropped anthropic reasoning/));
   });
 });
