@@ -8,7 +8,7 @@ import { effortForBudget, effortForTarget, OPENAI_BUDGET_EFFORTS, OPENAI_EFFORTS
  * compatible servers' models) get them.
  * @see https://platform.openai.com/docs/guides/reasoning
  */
-const NON_REASONING_MODEL = /^(?:openai\/)?(?:gpt-4o|gpt-4\.1|gpt-4-|gpt-4$|gpt-3\.5|chatgpt-4o)/;
+const NON_REASONING_MODEL = /^(?:openai\/)?(?:gpt-4o|gpt-4\.\d|gpt-4-|gpt-4$|gpt-3\.5|chatgpt-4o)/;
 
 export function refusesReasoning(model: string): boolean {
   return NON_REASONING_MODEL.test(model);
