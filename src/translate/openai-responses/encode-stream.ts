@@ -43,7 +43,6 @@ interface ToolBlock {
   outputIndex: number;
   itemId: string;
   callId: string;
-  name: string;
   arguments: string;
   /** The client's name for the tool; a custom tool's text input is sent once whole, taken out of the function-form arguments. */
   tool: WireToolName;
@@ -299,7 +298,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   #toolStart(blockId: string, callId: string, name: string): string {
     const outputIndex = this.#allocate();
     const tool = this.#wire(name);
-    const block: ToolBlock = { kind: 'tool', outputIndex, itemId: itemId(tool.freeform ? 'ctc' : 'fc', this.#id, outputIndex), callId, name, arguments: '', tool };
+    const block: ToolBlock = { kind: 'tool', outputIndex, itemId: itemId(tool.freeform ? 'ctc' : 'fc', this.#id, outputIndex), callId, arguments: '', tool };
     this.#open.set(blockId, block);
     const named = { name: tool.name, ...namespaceField(tool) };
     const item = tool.freeform
