@@ -10,7 +10,7 @@ import type {
   IRToolResultPart,
   Warnings,
 } from '../ir.js';
-import { foldSystemMessages } from '../shared/fold-system.js';
+import { foldedWarning, foldSystemMessages } from '../shared/fold-system.js';
 import { isRecord } from '../shared/json.js';
 import type { WireObject } from './anthropic-wire.js';
 import { base64ToText, textToBase64 } from './text-base64.js';
@@ -29,13 +29,10 @@ import { base64ToText, textToBase64 } from './text-base64.js';
  * @see https://docs.anthropic.com/en/docs/agents-and-tools/tool-use/implement-tool-use#handling-tool-use-and-tool-result-content-blocks
  * @see https://platform.claude.com/docs/en/build-with-claude/mid-conversation-system-messages
  */
-const MID_CONVERSATION_SYSTEM_FOLDED = (count: number): string =>
-  `folded ${count} mid-conversation system message${count === 1 ? '' : 's'} into user turns: not every Anthropic model takes a system message inside messages`;
-
 export function encodeMessages(messages: readonly IRMessage[], warnings: Warnings): WireObject[] {
   const out: WireObject[] = [];
   const { messages: turns, folded } = foldSystemMessages(messages);
-  if (folded > 0) warnings.push(MID_CONVERSATION_SYSTEM_FOLDED(folded));
+  if (folded > 0) warnings.push(foldedWarning(folded, 'not every Anthropic model takes a system message inside messages'));
   turns.forEach((message, i) => {
     let blocks = message.content.flatMap((part) => encodePart(part, warnings));
     if (message.role === 'user') {

@@ -1,6 +1,6 @@
 import { foreignExtraWarnings, replayedFields, sameProtocolExtra } from '../extra.js';
 import type { IRReasoningConfig, IRRequest, IRTool, IRToolChoice, Warnings } from '../ir.js';
-import { foldSystemMessages } from '../shared/fold-system.js';
+import { foldedWarning, foldSystemMessages } from '../shared/fold-system.js';
 import { budgetForEffort, effortForBudget, effortForTarget, GEMINI_LEVELS, reasoningOff } from '../shared/reasoning-levels.js';
 import { isRecord } from '../shared/json.js';
 import { encodeGeminiParts } from './encode-parts.js';
@@ -85,7 +85,7 @@ function encodeContents(request: IRRequest, layout: GeminiLayout, warn: (w: stri
     for (const part of message.content) if (part.type === 'tool-call') toolNames.set(part.id, part.name);
   }
   const { messages, folded } = foldSystemMessages(request.messages);
-  if (folded > 0) warn(`folded ${folded} mid-conversation system message${folded === 1 ? '' : 's'} into user turns: gemini has no system role in contents`);
+  if (folded > 0) warn(foldedWarning(folded, 'gemini has no system role in contents'));
   const contents = messages.map((message, c): GeminiContent => {
     const parts = encodeGeminiParts(message.content, { foreignReasoning: 'drop', warn, toolName: (id) => toolNames.get(id) });
     const role = layout.roles?.[c];

@@ -13,6 +13,11 @@ export function foldedSystemText(text: string): string {
   return `<system_instructions>\n${text}\n</system_instructions>`;
 }
 
+/** The warning for `count` folded system messages; `why` says why the target needs it. */
+export function foldedWarning(count: number, why: string): string {
+  return `folded ${count} mid-conversation system message${count === 1 ? '' : 's'} into user turns: ${why}`;
+}
+
 /**
  * `messages` without `system` messages: each one's text, joined and marked
  * (foldedSystemText), is appended to the user turn just before it; when the
