@@ -196,6 +196,6 @@ export interface StoredResponsesTable {
   model: string;
   created_at: number;
   expires_at: number;
-  /** JSON {response, input, previousResponseId}, sealed with the gateway secret (policy/secrets). */
+  /** JSON {response, input}, sealed with the gateway secret (policy/secrets). */
   data_enc: string;
 }
