@@ -15,8 +15,6 @@ const MAX_STORED_BYTES = 32 * 1024 * 1024;
 export interface ResponseState {
   /** Wraps the HTTP answer on its way out; stores it once sent whole (only when storing). */
   keep(response: Response): Response;
-  /** Stores a finished Response object read by the caller itself (only when storing). */
-  remember(response: Json): void;
 }
 
 /**
@@ -61,12 +59,11 @@ export async function prepareResponseState(ctx: GatewayContext, key: KeyRecord, 
         : captureResponse(response, MAX_STORED_BYTES, (finished) => {
             if (finished) remember(finished);
           }),
-    remember,
   };
 }
 
 /** The state of a request that stores nothing (every other endpoint, keys without stored responses). */
-export const NOT_STORED: ResponseState = { keep: (response) => response, remember: () => {} };
+export const NOT_STORED: ResponseState = { keep: (response) => response };
 
 /**
  * Replaces `previous_response_id` by the stored history at the head of
