@@ -125,21 +125,12 @@ export async function attemptUpstreams(
           throw err instanceof UpstreamFailure ? err : new UpstreamFailure('broken', `upstream broke off its answer: ${(err as Error)?.message ?? String(err)}`);
         });
         const now = ctx.now();
-        if (translation && refusesNativeStructuredOutput(encodedBody, reply.status, errorText)) {
-          // The model refuses Anthropic's native structured output: learned, and the same route tried again at once, encoded with the fallback.
-          ctx.structuredOutput.learnRefusal(upstream.id, candidate.upstreamModel);
-          attempts.push({ upstream: upstream.id, credential: credential?.id ?? null, status: reply.status, error: 'native structured output refused', ms: now - started });
-          queue.splice(at + 1, 0, { ...candidate, credentials: candidate.credentials.slice(index) });
-          learningTries++;
-          retryAtOnce = true;
-          break;
-        }
-        // Only /responses itself: a server without /responses/compact may still serve Responses (compact.ts emulates it then).
-        const chat = op.endpoint === 'responses' ? chatInstead(ctx, candidate, reply.status, errorText, index) : undefined;
-        if (chat) {
-          // Not the credential's fault: no health change; the same credential tries again through Chat, at once.
-          attempts.push({ upstream: upstream.id, credential: credential?.id ?? null, status: reply.status, error: chat.why, ms: now - started });
-          queue.splice(at + 1, 0, chat.candidate);
+        // An answer that only taught the gateway how to ask this upstream: the same route is tried again at once, asked that way.
+        const relearned = learnedRetry(ctx, op, candidate, encodedBody, reply.status, errorText, index);
+        if (relearned) {
+          // Not the credential's fault: no health change, and the try is not counted.
+          attempts.push({ upstream: upstream.id, credential: credential?.id ?? null, status: reply.status, error: relearned.why, ms: now - started });
+          queue.splice(at + 1, 0, relearned.candidate);
           learningTries++;
           retryAtOnce = true;
           break;
@@ -207,6 +198,30 @@ function rateLimitedAnswer(ctx: GatewayContext, candidates: Candidate[], last: {
     },
   };
   return { ...last.answer, reply: withText({ status: reply.status, headers, body: null }, last.errorText) };
+}
+
+/**
+ * What an answer taught the gateway about the route, if anything, and the
+ * route to try again from the same credential on: a model that refuses
+ * Anthropic's native structured output (encoded with the fallback next), or
+ * an upstream without /responses (translated to Chat; only /responses itself:
+ * a server without /responses/compact may still serve Responses, compact.ts
+ * emulates it then). `encodedBody` is the translated body, absent for pass-through.
+ */
+function learnedRetry(
+  ctx: GatewayContext,
+  op: Operation,
+  candidate: Candidate,
+  encodedBody: unknown,
+  status: number,
+  errorText: string,
+  fromCredential: number,
+): { candidate: Candidate; why: string } | undefined {
+  if (refusesNativeStructuredOutput(encodedBody, status, errorText)) {
+    ctx.structuredOutput.learnRefusal(candidate.upstream.record.id, candidate.upstreamModel);
+    return { candidate: { ...candidate, credentials: candidate.credentials.slice(fromCredential) }, why: 'native structured output refused' };
+  }
+  return op.endpoint === 'responses' ? chatInstead(ctx, candidate, status, errorText, fromCredential) : undefined;
 }
 
 /** The serving credential stays "in flight" (least-busy) until the answer is fully sent; its tokens count then. */
