@@ -13,7 +13,7 @@ import { encodeUsage } from './convert-openai-responses-usage.js';
 import { encodeFinish } from './map-openai-responses-finish-reason.js';
 import { finishResponseObject, responseObject } from './response-object.js';
 import { wireToolNames, type WireToolName } from './client-tools.js';
-import { customToolCall, freeformInput, namespaceField } from './freeform-tools.js';
+import { customToolCall, freeformInput, functionCall } from './freeform-tools.js';
 import { itemId, responseId, type Json } from './wire.js';
 import { carrySignature, wantsEncryptedReasoning } from './carried-signatures.js';
 
@@ -44,15 +44,7 @@ function encodeOutput(parts: IRPart[], id: string, messageStatus: string, wire: 
           output.push(customToolCall(itemId('ctc', id, output.length), part.id, tool, freeformInput(part.arguments)));
           break;
         }
-        output.push({
-          id: itemId('fc', id, output.length),
-          type: 'function_call',
-          status: 'completed',
-          arguments: part.arguments,
-          call_id: part.id,
-          name: tool.name,
-          ...namespaceField(tool),
-        });
+        output.push(functionCall(itemId('fc', id, output.length), part.id, tool, part.arguments));
         break;
       }
       case 'reasoning': {

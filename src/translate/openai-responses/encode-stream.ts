@@ -28,7 +28,7 @@ import { encodeUsage } from './convert-openai-responses-usage.js';
 import { encodeFinish } from './map-openai-responses-finish-reason.js';
 import { finishResponseObject, responseObject } from './response-object.js';
 import { wireToolNames, type WireToolName } from './client-tools.js';
-import { customToolCall, freeformInput, namespaceField } from './freeform-tools.js';
+import { customToolCall, freeformInput, functionCall, namespaceField } from './freeform-tools.js';
 import { itemId, responseId, type Json } from './wire.js';
 
 interface TextBlock {
@@ -320,15 +320,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     if (block?.kind !== 'tool') return '';
     this.#open.delete(blockId);
     if (block.tool.freeform) return this.#customToolEnd(block);
-    const item = {
-      id: block.itemId,
-      type: 'function_call',
-      status: 'completed',
-      arguments: block.arguments,
-      call_id: block.callId,
-      name: block.tool.name,
-      ...namespaceField(block.tool),
-    };
+    const item = functionCall(block.itemId, block.callId, block.tool, block.arguments);
     this.#output[block.outputIndex] = item;
     return (
       this.#event('response.function_call_arguments.done', {

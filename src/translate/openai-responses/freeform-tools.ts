@@ -38,6 +38,11 @@ export function customToolCall(id: string, callId: string, tool: WireToolName, i
   return { id, type: 'custom_tool_call', status: 'completed', call_id: callId, name: tool.name, ...namespaceField(tool), input };
 }
 
+/** A completed `function_call` output item, named as the client named the tool (the twin of customToolCall). */
+export function functionCall(id: string, callId: string, tool: WireToolName, args: string): Json {
+  return { id, type: 'function_call', status: 'completed', arguments: args, call_id: callId, name: tool.name, ...namespaceField(tool) };
+}
+
 /** `namespace` of a call item, for a tool inside one. */
 export function namespaceField(tool: WireToolName): { namespace?: string } {
   return tool.namespace === undefined ? {} : { namespace: tool.namespace };
