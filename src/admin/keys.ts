@@ -2,8 +2,7 @@ import { Hono } from 'hono';
 import type { GatewayContext } from '../gateway/context.js';
 import { displayPrefix, generateClientKey, hashClientKey, newId } from '../policy/keys.js';
 import type { KeyRecord } from '../store/types.js';
-import type { KeyResponses } from '../config/schema.js';
-import { MissingSecretError } from '../policy/secrets.js';
+import { requireSecretForStoring } from '../stored-responses/stored-response.js';
 import { conflict, notFound, readBody, readQuery } from './errors.js';
 import { createKeyBody, keysQuery, patchKeyBody, type KeyView } from './schemas.js';
 
@@ -45,7 +44,7 @@ export function keyRoutes(ctx: GatewayContext): Hono {
       budget: body.budget ?? null,
       cache: body.cache ?? null,
       ipAllowlist: body.ipAllowlist && body.ipAllowlist.length > 0 ? body.ipAllowlist : null,
-      responses: storedResponses(ctx, body.responses ?? null),
+      responses: requireSecretForStoring(body.responses ?? null, ctx.secrets.canSeal),
       source: 'admin',
       createdAt: ctx.now(),
       revokedAt: null,
@@ -72,7 +71,7 @@ export function keyRoutes(ctx: GatewayContext): Hono {
       budget: patch.budget === undefined ? current.budget : patch.budget,
       cache: patch.cache === undefined ? (current.cache ?? null) : patch.cache,
       ipAllowlist: patch.ipAllowlist === undefined ? (current.ipAllowlist ?? null) : patch.ipAllowlist?.length ? patch.ipAllowlist : null,
-      responses: patch.responses === undefined ? (current.responses ?? null) : storedResponses(ctx, patch.responses),
+      responses: patch.responses === undefined ? (current.responses ?? null) : requireSecretForStoring(patch.responses, ctx.secrets.canSeal),
     };
     // A new budget counts what the key already spent this period: read before it is enforced.
     await ctx.limits.prepareKey(next);
@@ -113,12 +112,6 @@ export function keyView(k: KeyRecord): KeyView {
     createdAt: k.createdAt,
     revokedAt: k.revokedAt,
   };
-}
-
-/** Stored answers are sealed with the secret: without one, a key cannot be given them. */
-function storedResponses(ctx: GatewayContext, choice: KeyResponses | null): KeyResponses | null {
-  if (choice?.store && !ctx.secrets.canSeal) throw new MissingSecretError('stored responses cannot be enabled');
-  return choice;
 }
 
 async function findKey(ctx: GatewayContext, id: string): Promise<KeyRecord> {

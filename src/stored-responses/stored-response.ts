@@ -1,4 +1,5 @@
-import type { SecretBox } from '../policy/secrets.js';
+import type { KeyResponses } from '../config/schema.js';
+import { MissingSecretError, type SecretBox } from '../policy/secrets.js';
 import type { StoredResponseRecord } from '../store/types.js';
 
 export type Json = Record<string, unknown>;
@@ -16,6 +17,16 @@ export interface StoredResponse {
   expiresAt: number;
   response: Json;
   input: Json[];
+}
+
+/**
+ * A key's `responses` setting, refused when it turns storing on and the
+ * gateway has no secret: stored answers are sealed with it. `what` names
+ * the command that asked, when not the admin API.
+ */
+export function requireSecretForStoring<T extends KeyResponses | null>(choice: T, canSeal: boolean, what?: string): T {
+  if (choice?.store && !canSeal) throw new MissingSecretError(`${what ? `${what}: ` : ''}stored responses cannot be enabled`);
+  return choice;
 }
 
 /** What is sealed: everything a client could read back. */

@@ -2,7 +2,7 @@ import type { Store } from '../../store/store.js';
 import { displayPrefix, generateClientKey, hashClientKey, newId } from '../../policy/keys.js';
 import { table } from '../table.js';
 import { keyResponsesSchema, type KeyResponses } from '../../config/schema.js';
-import { MissingSecretError } from '../../policy/secrets.js';
+import { requireSecretForStoring } from '../../stored-responses/stored-response.js';
 
 export const KEYS_HELP = `switchboard keys <create|list|revoke> [--config PATH]
 
@@ -87,6 +87,5 @@ function storedResponsesOption(days: string | undefined, canSeal: boolean): KeyR
   const retentionDays = Number(days);
   const parsed = keyResponsesSchema.safeParse({ store: true, retentionDays });
   if (!parsed.success) throw new Error(`keys create: --store-responses must be a whole number of days from 1 to 3650, not "${days}"`);
-  if (!canSeal) throw new MissingSecretError('keys create: stored responses cannot be enabled');
-  return parsed.data;
+  return requireSecretForStoring(parsed.data, canSeal, 'keys create');
 }
