@@ -1,24 +1,17 @@
 // Reasoning settings crossing shapes through the gateway, by the one table in
 // docs/translation.md ("Reasoning"): each client sends its own settings through
 // its official SDK, and the test reads what each upstream kind received.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LogRecord } from '../../../src/store/types.js';
-import { startRig, type PublicModel, type Rig } from './rig.js';
+import { useRig, type PublicModel } from './rig.js';
 
-let rig: Rig;
-beforeAll(async () => {
-  rig = await startRig();
-});
-afterAll(async () => {
-  await rig?.close();
-});
-beforeEach(() => rig.reset());
+const rig = useRig();
 
 const USER = [{ role: 'user' as const, content: 'What is 2+2?' }];
 
 /** What the upstream behind `model` was asked for, in its own words. */
 function received(model: PublicModel): unknown {
-  const body = rig.lastCall(model).body;
+  const body = rig().lastCall(model).body;
   if (model.startsWith('chat-')) return { reasoning_effort: body.reasoning_effort };
   if (model.startsWith('resp-')) return { reasoning: body.reasoning };
   if (model.startsWith('claude-')) return { thinking: body.thinking, effort: body.output_config?.effort, max_tokens: body.max_tokens };
@@ -27,20 +20,20 @@ function received(model: PublicModel): unknown {
 
 // Each sends one request and returns its log row.
 async function fromAnthropic(model: PublicModel, settings: Record<string, unknown>, maxTokens = 20_000): Promise<LogRecord> {
-  await rig.anthropicClient.messages.create({ model, max_tokens: maxTokens, messages: USER, ...settings } as never);
-  return rig.nextRow();
+  await rig().anthropicClient.messages.create({ model, max_tokens: maxTokens, messages: USER, ...settings } as never);
+  return rig().nextRow();
 }
 async function fromChat(model: PublicModel, effort: string, maxTokens?: number): Promise<LogRecord> {
-  await rig.chat.chat.completions.create({ model, messages: USER, reasoning_effort: effort as never, ...(maxTokens ? { max_completion_tokens: maxTokens } : {}) });
-  return rig.nextRow();
+  await rig().chat.chat.completions.create({ model, messages: USER, reasoning_effort: effort as never, ...(maxTokens ? { max_completion_tokens: maxTokens } : {}) });
+  return rig().nextRow();
 }
 async function fromResponses(model: PublicModel, reasoning: Record<string, unknown>): Promise<LogRecord> {
-  await rig.chat.responses.create({ model, input: 'What is 2+2?', reasoning: reasoning as never });
-  return rig.nextRow();
+  await rig().chat.responses.create({ model, input: 'What is 2+2?', reasoning: reasoning as never });
+  return rig().nextRow();
 }
 async function fromGemini(model: PublicModel, thinkingConfig: Record<string, unknown>): Promise<LogRecord> {
-  await rig.geminiClient.models.generateContent({ model, contents: 'What is 2+2?', config: { thinkingConfig } });
-  return rig.nextRow();
+  await rig().geminiClient.models.generateContent({ model, contents: 'What is 2+2?', config: { thinkingConfig } });
+  return rig().nextRow();
 }
 
 describe('an Anthropic thinking budget', () => {

@@ -3,22 +3,17 @@
 // Responses and Gemini clients as their own reasoning form, whole and streamed,
 // and goes back to the server as `reasoning_content` in a tool loop (DeepSeek's
 // thinking models refuse a tool-call turn without it).
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { THINK_TOOLS } from '../../fakes/openai-chat-scenarios.js';
 import { REASONING, REASONING_ANSWER, TOOL_CALLS } from '../../fakes/scenarios.js';
 import { clientShapes, TOOL_RESULTS, type ClientName, type ClientShape } from '../matrix/clients.js';
-import { startRig, type Rig } from './rig.js';
+import { useRig } from './rig.js';
 
-let rig: Rig;
+const rig = useRig();
 let shapes: Map<ClientName, ClientShape>;
-beforeAll(async () => {
-  rig = await startRig();
-  shapes = new Map(clientShapes(rig.gw.url).map((s) => [s.name, s]));
+beforeAll(() => {
+  shapes = new Map(clientShapes(rig().gw.url).map((s) => [s.name, s]));
 });
-afterAll(async () => {
-  await rig?.close();
-});
-beforeEach(() => rig.reset());
 
 const CLIENTS = ['anthropic', 'responses', 'gemini'] as const;
 const MODES = [
@@ -33,7 +28,7 @@ describe.each(CLIENTS)('%s client on an OpenAI-compatible upstream', (client) =>
         const { answer } = await shapes.get(client)!.send({ turns: [{ role: 'user', text: 'What is 2+2? scenario:reasoning' }] }, model, stream);
         expect(answer.reasoning, model).toBe(REASONING);
         expect(answer.text, model).toBe(REASONING_ANSWER);
-        expect((await rig.nextRow()).status).toBe(200);
+        expect((await rig().nextRow()).status).toBe(200);
       }
     });
 
@@ -41,12 +36,12 @@ describe.each(CLIENTS)('%s client on an OpenAI-compatible upstream', (client) =>
       const conversation = await shapes.get(client)!.send({ turns: [{ role: 'user', text: `Weather and time? ${THINK_TOOLS}` }], tools: true }, 'deepseek', stream);
       expect(conversation.answer.reasoning).toBe(REASONING);
       expect(conversation.answer.toolCalls.map((c) => c.name)).toEqual(TOOL_CALLS.map((c) => c.name));
-      await rig.nextRow();
+      await rig().nextRow();
 
       await conversation.followUp({ toolResults: conversation.answer.toolCalls.map((c) => ({ id: c.id, name: c.name, output: TOOL_RESULTS[c.name]! })) });
-      const assistant = rig.lastCall('deepseek').body.messages.find((m: any) => m.role === 'assistant');
+      const assistant = rig().lastCall('deepseek').body.messages.find((m: any) => m.role === 'assistant');
       expect(assistant).toMatchObject({ reasoning_content: REASONING, tool_calls: expect.any(Array) });
-      const row = await rig.nextRow();
+      const row = await rig().nextRow();
       expect(row.status).toBe(200);
       expect(row.warnings ?? []).not.toContainEqual(expect.stringMatching(/reasoning/));
     });

@@ -5,6 +5,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { configSchema } from '../../../src/config/schema.js';
 import { startNodeGateway, type NodeGateway } from '../../../src/platform/node/gateway.js';
 import type { LogRecord } from '../../../src/store/types.js';
@@ -120,5 +121,21 @@ export async function startRig(options: { anthropicSettings?: Record<string, unk
       await gw.close();
       await Promise.all([openai.close(), anthropic.close(), gemini.close()]);
     },
+  };
+}
+
+/** One rig for a test file: started before its tests, reset before each, closed after; the getter reads it. */
+export function useRig(): () => Rig {
+  let rig: Rig | undefined;
+  beforeAll(async () => {
+    rig = await startRig();
+  });
+  afterAll(async () => {
+    await rig?.close();
+  });
+  beforeEach(() => rig?.reset());
+  return () => {
+    if (!rig) throw new Error('the rig is not started yet');
+    return rig;
   };
 }

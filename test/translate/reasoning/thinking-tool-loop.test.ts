@@ -3,21 +3,16 @@
 // signed. A Responses client that asks for encrypted reasoning carries the
 // signature back (in encrypted_content), so thinking stays on; clients that
 // cannot (Chat, Gemini) get that turn sent without thinking, named in the row.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { REASONING, REASONING_SIGNATURE, TOOL_CALLS } from '../../fakes/scenarios.js';
 import { clientShapes, TOOL_RESULTS, type ClientName, type ClientShape } from '../matrix/clients.js';
-import { startRig, type Rig } from './rig.js';
+import { useRig } from './rig.js';
 
-let rig: Rig;
+const rig = useRig();
 let shapes: Map<ClientName, ClientShape>;
-beforeAll(async () => {
-  rig = await startRig();
-  shapes = new Map(clientShapes(rig.gw.url).map((s) => [s.name, s]));
+beforeAll(() => {
+  shapes = new Map(clientShapes(rig().gw.url).map((s) => [s.name, s]));
 });
-afterAll(async () => {
-  await rig?.close();
-});
-beforeEach(() => rig.reset());
 
 describe.each(['chat', 'gemini'] as const)('%s client, reasoning on, tools on an Anthropic upstream', (client) => {
   it.each([
@@ -26,14 +21,14 @@ describe.each(['chat', 'gemini'] as const)('%s client, reasoning on, tools on an
   ] as const)('completes the tool loop (%s): the turn with tool results goes without thinking', async (_mode, stream) => {
     const conversation = await shapes.get(client)!.send({ turns: [{ role: 'user', text: 'Weather and time? scenario:tools' }], tools: true, reasoning: true }, 'claude-old', stream);
     expect(conversation.answer.toolCalls.map((c) => c.name)).toEqual(TOOL_CALLS.map((c) => c.name));
-    expect(rig.lastCall('claude-old').body.thinking).toMatchObject({ type: 'enabled' });
-    await rig.nextRow();
+    expect(rig().lastCall('claude-old').body.thinking).toMatchObject({ type: 'enabled' });
+    await rig().nextRow();
 
     await conversation.followUp({ toolResults: conversation.answer.toolCalls.map((c) => ({ id: c.id, name: c.name, output: TOOL_RESULTS[c.name]! })) });
-    const body = rig.lastCall('claude-old').body;
+    const body = rig().lastCall('claude-old').body;
     expect(body).not.toHaveProperty('thinking');
     expect(body.messages.at(-1).content.map((b: any) => b.type)).toEqual(['tool_result', 'tool_result']);
-    const row = await rig.nextRow();
+    const row = await rig().nextRow();
     expect(row.status).toBe(200);
     expect(row.warnings).toContainEqual(expect.stringContaining('thinking turned off for this request'));
   });
@@ -47,14 +42,14 @@ describe('Responses client asking for encrypted reasoning, tools on an Anthropic
     const conversation = await shapes.get('responses')!.send({ turns: [{ role: 'user', text: 'Weather and time? scenario:tools' }], tools: true, reasoning: true }, 'claude-old', stream);
     expect(conversation.answer.reasoning).toBe(REASONING);
     expect(conversation.answer.opaque).toEqual([expect.stringContaining(REASONING_SIGNATURE)]);
-    await rig.nextRow();
+    await rig().nextRow();
 
     await conversation.followUp({ toolResults: conversation.answer.toolCalls.map((c) => ({ id: c.id, name: c.name, output: TOOL_RESULTS[c.name]! })) });
-    const body = rig.lastCall('claude-old').body;
+    const body = rig().lastCall('claude-old').body;
     expect(body.thinking).toMatchObject({ type: 'enabled' });
     const assistant = body.messages.findLast((m: any) => m.role === 'assistant');
     expect(assistant.content[0]).toEqual({ type: 'thinking', thinking: REASONING, signature: REASONING_SIGNATURE });
-    const row = await rig.nextRow();
+    const row = await rig().nextRow();
     expect(row.status).toBe(200);
     expect(row.warnings ?? []).not.toContainEqual(expect.stringMatching(/thinking turned off|dropped anthropic reasoning/));
   });

@@ -2,22 +2,15 @@
 // signatures and redacted thinking, Gemini thought signatures, Responses
 // encrypted_content) reaches only the vendor that made it: another vendor's
 // upstream never receives it, and the log row names what was dropped.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LogRecord } from '../../../src/store/types.js';
-import { startRig, type PublicModel, type Rig } from './rig.js';
+import { useRig, type PublicModel } from './rig.js';
 
-let rig: Rig;
-beforeAll(async () => {
-  rig = await startRig();
-});
-afterAll(async () => {
-  await rig?.close();
-});
-beforeEach(() => rig.reset());
+const rig = useRig();
 
 /** The upstream never saw `opaque`, and the row says which vendor's reasoning was dropped. */
 function expectDropped(model: PublicModel, row: LogRecord, opaque: string[], vendor: string): void {
-  const sent = JSON.stringify(rig.lastCall(model).body);
+  const sent = JSON.stringify(rig().lastCall(model).body);
   for (const value of opaque) expect(sent, model).not.toContain(value);
   expect(row.status).toBe(200);
   expect(row.warnings, model).toContainEqual(expect.stringMatching(new RegExp(`dropped ${vendor} reasoning`)));
@@ -26,7 +19,7 @@ function expectDropped(model: PublicModel, row: LogRecord, opaque: string[], ven
 describe('vendor-bound reasoning in the history', () => {
   it("Anthropic's signature and redacted thinking reach no other vendor", async () => {
     for (const model of ['chat-o4', 'resp-o4', 'gemini-25'] as const) {
-      await rig.anthropicClient.messages.create({
+      await rig().anthropicClient.messages.create({
         model,
         max_tokens: 1000,
         messages: [
@@ -42,13 +35,13 @@ describe('vendor-bound reasoning in the history', () => {
           { role: 'user', content: 'Thanks.' },
         ],
       });
-      expectDropped(model, await rig.nextRow(), ['SIG-ANTHROPIC', 'REDACTED-ANTHROPIC'], 'anthropic');
+      expectDropped(model, await rig().nextRow(), ['SIG-ANTHROPIC', 'REDACTED-ANTHROPIC'], 'anthropic');
     }
   });
 
   it("Gemini's thought signature reaches no other vendor", async () => {
     for (const model of ['claude-new', 'chat-o4', 'resp-o4'] as const) {
-      await rig.geminiClient.models.generateContent({
+      await rig().geminiClient.models.generateContent({
         model,
         contents: [
           { role: 'user', parts: [{ text: 'What is 2+2?' }] },
@@ -56,13 +49,13 @@ describe('vendor-bound reasoning in the history', () => {
           { role: 'user', parts: [{ text: 'Thanks.' }] },
         ],
       });
-      expectDropped(model, await rig.nextRow(), ['SIG-GEMINI'], 'gemini');
+      expectDropped(model, await rig().nextRow(), ['SIG-GEMINI'], 'gemini');
     }
   });
 
   it("OpenAI's encrypted reasoning reaches no other vendor, nor a Chat upstream that cannot take it", async () => {
     for (const model of ['claude-new', 'gemini-25', 'chat-o4'] as const) {
-      await rig.chat.responses.create({
+      await rig().chat.responses.create({
         model,
         input: [
           { role: 'user', content: 'What is 2+2?' },
@@ -71,7 +64,7 @@ describe('vendor-bound reasoning in the history', () => {
           { role: 'user', content: 'Thanks.' },
         ] as never,
       });
-      expectDropped(model, await rig.nextRow(), ['ENC-OPENAI'], 'openai');
+      expectDropped(model, await rig().nextRow(), ['ENC-OPENAI'], 'openai');
     }
   });
 });
