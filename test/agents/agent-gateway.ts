@@ -108,6 +108,15 @@ export function expectedUsage(protocol: Protocol): Usage {
   return shape.usage('text');
 }
 
+/** A row's usage figures, in the shape expectedUsage gives. */
+export const usageOf = (r: LogRecord): Usage => ({
+  inputTokens: r.inputTokens,
+  cacheReadTokens: r.cacheReadTokens,
+  cacheWriteTokens: r.cacheWriteTokens,
+  outputTokens: r.outputTokens,
+  reasoningTokens: r.reasoningTokens,
+});
+
 /** The protocol the upstream spoke for a row: the translation's target, else the client's own. */
 export function upstreamProtocolOf(row: LogRecord): Protocol {
   return (row.translation ? row.translation.split('->').at(-1)!.trim() : row.protocol) as Protocol;

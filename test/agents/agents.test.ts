@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogRecord } from '../../src/store/types.js';
 import { agentPrompt } from '../fakes/agent-scenario.js';
-import { expectedUsage, modelFor, startAgentRig, upstreamProtocolOf, UPSTREAM_KINDS, type AgentRig, type UpstreamKind } from './agent-gateway.js';
+import { expectedUsage, modelFor, startAgentRig, upstreamProtocolOf, usageOf, UPSTREAM_KINDS, type AgentRig, type UpstreamKind } from './agent-gateway.js';
 import { driveAgent, installedAgents, type AgentName, type AgentResult, type AgentSpec } from './agents.js';
 import { limit } from './pool.js';
 import { runFolders } from './run-agent.js';
@@ -32,14 +32,6 @@ const knownFailure = (agent: AgentSpec, upstream: UpstreamKind) =>
   process.env.SWITCHBOARD_AGENTS_DIR
     ? undefined // the newest versions show what they show
     : KNOWN_FAILURES.find((f) => f.agent === agent.name && (f.version === '*' || agent.version.startsWith(f.version)) && f.upstream === upstream);
-
-const usageOf = (r: LogRecord) => ({
-  inputTokens: r.inputTokens,
-  cacheReadTokens: r.cacheReadTokens,
-  cacheWriteTokens: r.cacheWriteTokens,
-  outputTokens: r.outputTokens,
-  reasoningTokens: r.reasoningTokens,
-});
 
 /** What to show when a run fails: the agent's output and the rows, short. */
 function report(result: AgentResult, rows: LogRecord[]): string {
