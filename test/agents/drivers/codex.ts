@@ -4,11 +4,15 @@ import { join } from 'node:path';
 import type { AgentResult, AgentSpec, AgentTask } from '../agent-types.js';
 import { runAgent } from '../run-agent.js';
 
-/** Codex CLI: `codex exec` with a model provider in CODEX_HOME/config.toml speaking Responses. */
-export async function codex(agent: AgentSpec, task: AgentTask): Promise<AgentResult> {
+/**
+ * Codex CLI: `codex exec` with a model provider in CODEX_HOME/config.toml speaking Responses.
+ * With `websockets`, the provider says it speaks the Responses WebSocket, and Codex's own log
+ * says which transport it used.
+ */
+export async function codex(agent: AgentSpec, task: AgentTask, options: { websockets?: boolean } = {}): Promise<AgentResult> {
   const codexHome = join(task.home, '.codex');
   mkdirSync(codexHome, { recursive: true });
-  // https://github.com/openai/codex/blob/main/docs/config.md (model_providers)
+  // https://github.com/openai/codex/blob/main/docs/config.md (model_providers; supports_websockets)
   writeFileSync(
     join(codexHome, 'config.toml'),
     [
@@ -20,6 +24,7 @@ export async function codex(agent: AgentSpec, task: AgentTask): Promise<AgentRes
       `base_url = "${task.gatewayUrl}/v1"`,
       'env_key = "SWITCHBOARD_KEY"',
       'wire_api = "responses"',
+      ...(options.websockets ? ['supports_websockets = true'] : []),
       'request_max_retries = 0',
       'stream_max_retries = 0',
       '[analytics]',
@@ -32,7 +37,12 @@ export async function codex(agent: AgentSpec, task: AgentTask): Promise<AgentRes
     cwd: task.cwd,
     home: task.home,
     timeoutMs: task.timeoutMs,
-    env: { CODEX_HOME: codexHome, SWITCHBOARD_KEY: task.key },
+    env: {
+      CODEX_HOME: codexHome,
+      SWITCHBOARD_KEY: task.key,
+      // codex_api logs the socket's handshake (responses_websocket.rs: "successfully connected to Responses WebSocket").
+      ...(options.websockets ? { RUST_LOG: 'codex_api=info' } : {}),
+    },
   });
   let answer = run.stdout;
   try {
