@@ -13,28 +13,22 @@ import type { UpstreamRecord } from '../store/types.js';
  * a changed base URL starts afresh. `speaks: [chat]` declares it for good.
  */
 export class EndpointGaps {
-  private readonly missing = new Map<string, Set<Protocol>>();
+  readonly #missing = new Set<string>();
 
   constructor(private readonly log: (message: string) => void = () => {}) {}
 
   lacks(upstream: UpstreamRecord, protocol: Protocol): boolean {
-    return this.missing.get(keyOf(upstream))?.has(protocol) ?? false;
+    return this.#missing.has(keyOf(upstream, protocol));
   }
 
   learn(upstream: UpstreamRecord, protocol: Protocol, why: string): void {
-    const key = keyOf(upstream);
-    const set = this.missing.get(key) ?? new Set<Protocol>();
-    if (set.has(protocol)) return;
-    set.add(protocol);
-    this.missing.set(key, set);
+    const key = keyOf(upstream, protocol);
+    if (this.#missing.has(key)) return;
+    this.#missing.add(key);
     this.log(`upstream ${upstream.id} does not serve ${protocol} (${why}); translated from now on`);
-  }
-
-  forgetAll(): void {
-    this.missing.clear();
   }
 }
 
-function keyOf(upstream: UpstreamRecord): string {
-  return `${upstream.id} ${upstream.baseUrl ?? ''}`;
+function keyOf(upstream: UpstreamRecord, protocol: Protocol): string {
+  return `${upstream.id}\n${upstream.baseUrl ?? ''}\n${protocol}`;
 }
