@@ -1,5 +1,5 @@
 import type { IRReasoningConfig } from '../ir.js';
-import { effortForBudget, effortForTarget, OPENAI_BUDGET_EFFORTS, OPENAI_EFFORTS } from './reasoning-levels.js';
+import { effortForBudget, effortForTarget, OPENAI_BUDGET_EFFORTS, OPENAI_EFFORTS, reasoningOff } from './reasoning-levels.js';
 
 /**
  * OpenAI model families that do not reason: the API refuses reasoning
@@ -33,6 +33,6 @@ export function openaiEffort(reasoning: IRReasoningConfig, target: string, warn:
     warn(`thinking budget ${reasoning.budgetTokens} sent to ${target} as reasoning effort "${effort}"`);
     return effort;
   }
-  if (reasoning.disabled || reasoning.budgetTokens === 0) warn(`dropped "reasoning off": ${target} cannot turn reasoning off for every model`);
+  if (reasoningOff(reasoning)) warn(`dropped "reasoning off": ${target} cannot turn reasoning off for every model`);
   return undefined;
 }
