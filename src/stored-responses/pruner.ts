@@ -1,7 +1,7 @@
 import type { Store } from '../store/store.js';
 
 /** How often the retention job runs by default: stored answers live for days, so hourly is close enough. */
-export const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
  * The retention job of stored Responses: every `intervalMs` it deletes the
