@@ -6,6 +6,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FREEFORM_PARAMETERS } from '../../../src/translate/openai-responses/freeform-tools.js';
 import { MATRIX_KEY, MODELS, startMatrix, type MatrixRig } from '../matrix/matrix-gateway.js';
+import { responsesOutput } from './responses-output.js';
 
 let rig: MatrixRig;
 let openai: OpenAI;
@@ -45,13 +46,7 @@ function lastBody(model: string): any {
   return fake.calls.filter((c) => /chat\/completions|\/messages|:(generate|streamGenerate)Content/.test(c.path)).at(-1)!.body;
 }
 
-async function ask(model: string, input: unknown[], stream: boolean): Promise<any[]> {
-  const params = { model, input, tools: TOOLS, stream, store: false } as any;
-  if (!stream) return ((await openai.responses.create(params)) as any).output;
-  const output: any[] = [];
-  for await (const event of (await openai.responses.create(params)) as any) if (event.type === 'response.output_item.done') output.push(event.item);
-  return output;
-}
+const ask = (model: string, input: unknown[], stream: boolean): Promise<any[]> => responsesOutput(openai, { model, input, tools: TOOLS, stream, store: false });
 
 describe.each([
   { mode: 'streamed', stream: true },

@@ -6,6 +6,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { agentPrompt } from '../../fakes/agent-scenario.js';
 import { MATRIX_KEY, MODELS, startMatrix, type MatrixRig } from '../matrix/matrix-gateway.js';
+import { responsesOutput } from './responses-output.js';
 
 let rig: MatrixRig;
 let openai: OpenAI;
@@ -29,13 +30,7 @@ const TOOLS = [
 ];
 const ASK = { type: 'message', role: 'user', content: [{ type: 'input_text', text: agentPrompt(FILE) }] };
 
-async function ask(model: string, input: unknown[], stream: boolean): Promise<any[]> {
-  const params = { model, input, tools: TOOLS, stream, store: false } as any;
-  if (!stream) return ((await openai.responses.create(params)) as any).output;
-  const output: any[] = [];
-  for await (const event of (await openai.responses.create(params)) as any) if (event.type === 'response.output_item.done') output.push(event.item);
-  return output;
-}
+const ask = (model: string, input: unknown[], stream: boolean): Promise<any[]> => responsesOutput(openai, { model, input, tools: TOOLS, stream, store: false });
 
 describe.each([
   { mode: 'streamed', stream: true },
