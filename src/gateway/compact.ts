@@ -2,14 +2,13 @@ import type { Context } from 'hono';
 import type { GatewayContext } from './context.js';
 import { OPERATIONS } from './operations.js';
 import { readText, startExchange, type Exchange } from './exchange.js';
-import { admit } from './proxy.js';
+import { admit, answerHeaders } from './proxy.js';
 import { attemptUpstreams } from './attempt.js';
-import { jsonResponse, passBackHeaders, type ResponseHeaders } from './headers.js';
+import { jsonResponse } from './headers.js';
 import { respondPassThrough } from './respond-pass-through.js';
 import { respondTranslated } from './respond-translated.js';
 import type { ClientBody } from '../protocols/requests.js';
 import type { Candidate } from '../routing/plan.js';
-import type { ReplyHeaders } from '../providers/http.js';
 import { inputItems } from '../stored-responses/history.js';
 import type { Json } from '../stored-responses/stored-response.js';
 import { isRecord } from '../translate/shared/json.js';
@@ -73,13 +72,6 @@ async function compactExchange(c: Context, ctx: GatewayContext, ex: Exchange): P
 
 function hasOwnCompaction(ctx: GatewayContext, candidate: Candidate): boolean {
   return !candidate.translate && ctx.providers[candidate.upstream.record.kind].endpoints.includes('compact');
-}
-
-function answerHeaders(ex: Exchange, candidate: Candidate, upstream: ReplyHeaders, rateLimitHeaders: Record<string, string>): ResponseHeaders {
-  const headers: ResponseHeaders = { 'x-request-id': ex.row.id, 'x-switchboard-upstream': candidate.upstream.record.id };
-  passBackHeaders(upstream, headers);
-  Object.assign(headers, rateLimitHeaders);
-  return headers;
 }
 
 /** The conversation with one more user turn asking for the summary; no tool may be called meanwhile. */

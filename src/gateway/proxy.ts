@@ -9,6 +9,7 @@ import { identifyClient } from './identify.js';
 import { planRoute, type Candidate } from '../routing/plan.js';
 import { retryAfterSeconds } from '../routing/verdict.js';
 import { passBackHeaders, type ResponseHeaders } from './headers.js';
+import type { ReplyHeaders } from '../providers/http.js';
 import { attemptUpstreams } from './attempt.js';
 import { respondPassThrough } from './respond-pass-through.js';
 import { respondTranslated } from './respond-translated.js';
@@ -29,7 +30,6 @@ export async function proxyRequest(c: Context, ctx: GatewayContext, op: Operatio
 }
 
 async function proxyExchange(c: Context, ctx: GatewayContext, ex: Exchange, op: Operation, hints: UrlHints): Promise<Response> {
-  const { row } = ex;
   try {
     // 1-4. authenticate, read the body, policy, plan
     const { body, candidates, rateLimitHeaders, state } = await admit(c, ctx, ex, op, hints);
@@ -42,9 +42,7 @@ async function proxyExchange(c: Context, ctx: GatewayContext, ex: Exchange, op: 
     const { reply, candidate, translation } = await attemptUpstreams(c, ctx, ex, op, body, candidates, hints);
 
     // 6. respond (and record, when the body or stream is done)
-    const headers: ResponseHeaders = { 'x-request-id': row.id, 'x-switchboard-upstream': candidate.upstream.record.id };
-    passBackHeaders(reply.headers, headers);
-    Object.assign(headers, rateLimitHeaders); // the key's own x-ratelimit-* replace the upstream's
+    const headers = answerHeaders(ex, candidate, reply.headers, rateLimitHeaders);
     // The answer as the client gets it is what the cache and stored responses keep.
     if (translation) return state.keep(cache.keep(await respondTranslated(ex, reply, headers, translation)));
     return state.keep(cache.keep(await respondPassThrough(ex, op, reply, headers, { clientWantsUsage: clientWantsUsage(op, body) })));
@@ -115,6 +113,14 @@ export async function admit(
   row.upstreamModel = first.upstreamModel;
   row.credentialId = first.credentials[0]?.id ?? null;
   return { body, candidates: plan.candidates, rateLimitHeaders: admission.headers, state };
+}
+
+/** The headers of a proxied answer: the row's id, the serving upstream, the upstream's own, and the key's x-ratelimit-* in place of the upstream's. */
+export function answerHeaders(ex: Exchange, candidate: Candidate, upstream: ReplyHeaders, rateLimitHeaders: Record<string, string>): ResponseHeaders {
+  const headers: ResponseHeaders = { 'x-request-id': ex.row.id, 'x-switchboard-upstream': candidate.upstream.record.id };
+  passBackHeaders(upstream, headers);
+  Object.assign(headers, rateLimitHeaders);
+  return headers;
 }
 
 /** Whether an OpenAI chat client asked for the final usage chunk itself. */
