@@ -14,6 +14,7 @@ import { startFakeCopilot } from '../fakes/copilot.js';
 import { startFakeGitHub } from '../fakes/github-auth.js';
 import { FAKE_ACCOUNT_ID, startFakeOpenAIAuth } from '../fakes/openai-auth.js';
 import { tempDir } from '../helpers/gateway.js';
+import { fakeUpstreams } from '../translate/matrix/matrix-gateway.js';
 import { UPSTREAMS } from '../translate/matrix/upstreams.js';
 
 /** Every upstream kind, as the agents' matrix names them. */
@@ -59,10 +60,7 @@ export async function startAgentRig(): Promise<AgentRig> {
     secret: 'agents-secret-0000000000000000',
     storage: { url: `sqlite:${join(tempDir(), 'switchboard.db')}` },
     upstreams: [
-      { id: 'up-chat', kind: 'openai', speaks: ['chat'], baseUrl: `${openai.url}/v1`, credentials: [{ key: 'sk-fake-openai' }] },
-      { id: 'up-responses', kind: 'openai', speaks: ['responses'], baseUrl: `${openai.url}/v1`, credentials: [{ key: 'sk-fake-openai' }] },
-      { id: 'up-anthropic', kind: 'anthropic', baseUrl: anthropic.url, credentials: [{ key: 'sk-ant-fake' }] },
-      { id: 'up-gemini', kind: 'gemini', baseUrl: gemini.url, credentials: [{ key: 'fake-gemini-key' }] },
+      ...fakeUpstreams(openai, anthropic, gemini),
       { id: 'up-azure', kind: 'azure', baseUrl: azure.url, apiVersion: '2024-10-21', deployments: { 'gpt-4o': 'prod-gpt4o' }, credentials: [{ key: 'azure-fake-key' }] },
       { id: 'up-copilot', kind: 'copilot', baseUrl: copilot.url, auth: { githubUrl: github.url, githubApiUrl: github.url }, credentials: [{ key: github.githubToken }] },
       { id: 'up-codex', kind: 'codex', baseUrl: codex.url, authUrl: auth.url, credentials: [{ key: codexTokens }] },

@@ -29,6 +29,16 @@ export const MODELS = {
   gemini: 'via-gemini',
 } as const;
 
+/** The upstreams over the fake OpenAI (Chat and Responses), Anthropic and Gemini servers, as config. */
+export function fakeUpstreams(openai: FakeUpstream, anthropic: FakeUpstream, gemini: FakeUpstream) {
+  return [
+    { id: 'up-chat', kind: 'openai', speaks: ['chat'], baseUrl: `${openai.url}/v1`, credentials: [{ key: 'sk-fake-openai' }] },
+    { id: 'up-responses', kind: 'openai', speaks: ['responses'], baseUrl: `${openai.url}/v1`, credentials: [{ key: 'sk-fake-openai' }] },
+    { id: 'up-anthropic', kind: 'anthropic', baseUrl: anthropic.url, credentials: [{ key: 'sk-ant-fake' }] },
+    { id: 'up-gemini', kind: 'gemini', baseUrl: gemini.url, credentials: [{ key: 'fake-gemini-key' }] },
+  ];
+}
+
 export async function startMatrix(): Promise<MatrixRig> {
   const [openai, anthropic, gemini] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakeGemini()]);
   const config = configSchema.parse({
@@ -37,10 +47,7 @@ export async function startMatrix(): Promise<MatrixRig> {
     secret: 'matrix-secret-0000000000000000',
     storage: { url: `sqlite:${join(tempDir(), 'switchboard.db')}` },
     upstreams: [
-      { id: 'up-chat', kind: 'openai', speaks: ['chat'], baseUrl: `${openai.url}/v1`, credentials: [{ key: 'sk-fake-openai' }] },
-      { id: 'up-responses', kind: 'openai', speaks: ['responses'], baseUrl: `${openai.url}/v1`, credentials: [{ key: 'sk-fake-openai' }] },
-      { id: 'up-anthropic', kind: 'anthropic', baseUrl: anthropic.url, credentials: [{ key: 'sk-ant-fake' }] },
-      { id: 'up-gemini', kind: 'gemini', baseUrl: gemini.url, credentials: [{ key: 'fake-gemini-key' }] },
+      ...fakeUpstreams(openai, anthropic, gemini),
     ],
     models: [
       { id: MODELS.chat, routes: [{ upstream: 'up-chat', model: 'gpt-4o' }] },

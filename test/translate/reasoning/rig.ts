@@ -11,6 +11,7 @@ import { startNodeGateway, type NodeGateway } from '../../../src/platform/node/g
 import type { LogRecord } from '../../../src/store/types.js';
 import { startFakeAnthropic, startFakeGemini, startFakeOpenAI, type FakeCall, type FakeUpstream } from '../../fakes/index.js';
 import { eventually, tempDir, TEST_KEY } from '../../helpers/gateway.js';
+import { fakeUpstreams } from '../matrix/matrix-gateway.js';
 
 const ADMIN_KEY = 'sb-admin-reasoning-00000000000';
 
@@ -53,7 +54,7 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function startRig(options: { anthropicSettings?: Record<string, unknown> } = {}): Promise<Rig> {
+export async function startRig(): Promise<Rig> {
   const [openai, anthropic, gemini] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakeGemini()]);
   const config = configSchema.parse({
     server: { host: '127.0.0.1', port: 0 },
@@ -61,10 +62,7 @@ export async function startRig(options: { anthropicSettings?: Record<string, unk
     secret: 'reasoning-secret-0000000000000',
     storage: { url: `sqlite:${join(tempDir(), 'switchboard.db')}` },
     upstreams: [
-      { id: 'up-chat', kind: 'openai', speaks: ['chat'], baseUrl: `${openai.url}/v1`, credentials: [{ key: 'sk-fake-openai' }] },
-      { id: 'up-responses', kind: 'openai', speaks: ['responses'], baseUrl: `${openai.url}/v1`, credentials: [{ key: 'sk-fake-openai' }] },
-      { id: 'up-anthropic', kind: 'anthropic', baseUrl: anthropic.url, credentials: [{ key: 'sk-ant-fake' }], ...options.anthropicSettings },
-      { id: 'up-gemini', kind: 'gemini', baseUrl: gemini.url, credentials: [{ key: 'fake-gemini-key' }] },
+      ...fakeUpstreams(openai, anthropic, gemini),
     ],
     models: Object.entries(ROUTES).map(([id, [upstream, model]]) => ({ id, routes: [{ upstream, model }] })),
     keys: [{ name: 'reasoning', group: 'reasoning', key: TEST_KEY }],
