@@ -7,6 +7,7 @@
  * WrappedWebsocketErrorEvent: `type`, `status`, `error`, `headers`).
  */
 import { SseScanner, type SseEvent } from '../translate/sse.js';
+import { isRecord } from '../translate/shared/json.js';
 
 /** What the connection keeps of a turn that completed: the response id and its output items. */
 export interface TurnOutcome {
@@ -140,7 +141,7 @@ function headersOf(headers: Headers): Record<string, string> {
 function parseObject(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return isRecord(value) ? value : undefined;
   } catch {
     return undefined;
   }
