@@ -27,7 +27,8 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=deps /app/node_modules ./node_modules
-COPY package.json ./
+# tsconfig.json: tsx compiles src/ as the tests and `npm start` do.
+COPY package.json tsconfig.json ./
 COPY bin ./bin
 COPY src ./src
 COPY --from=web /app/web/dist ./web/dist
