@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { GatewayContext } from '../gateway/context.js';
-import { applyConfig } from '../config/apply.js';
+import { applyConfig } from './apply-config.js';
 import { loadConfig } from '../config/load.js';
 import { credentialSchema, keySchema, routeSchema, upstreamSchema, type Config } from '../config/schema.js';
 import { loadSettings } from '../policy/gateway-settings.js';
@@ -21,7 +21,7 @@ import { invalid, readQuery } from './errors.js';
  * revoked keys are left out.
  *
  * Import validates with the config loader (schema and cross-checks, every
- * problem at once) and applies with config/apply.ts, as at start: upserts by
+ * problem at once) and applies with admin/apply-config.ts, as at start: upserts by
  * id (keys by name); nothing absent from the document is deleted.
  */
 
@@ -174,7 +174,7 @@ function upstreamEntry(u: UpstreamRecord): Record<string, unknown> {
 /**
  * Credentials the config file made are named `<upstream>#<position>`, an id
  * the file itself may not spell; they go out without an id, and the same
- * position gives them the same id back (config/apply.ts).
+ * position gives them the same id back (admin/apply-config.ts).
  */
 function credentialEntry(c: CredentialRecord, position: number): Record<string, unknown> {
   const { id, ...rest } = pick(c, CREDENTIAL_FIELDS);

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import { formatPath } from '../config/format-path.js';
+import { formatPath } from '../protocols/format-path.js';
 import { MissingSecretError } from '../policy/secrets.js';
 
 /**

@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { GatewayContext } from '../gateway/context.js';
-import { ZERO_USAGE } from '../store/types.js';
 import type { LogStatsFigures } from '../store/log-stats.js';
 import { invalid, readQuery } from './errors.js';
 import { instant } from './schemas.js';
+import { ZERO_USAGE } from '../translate/ir.js';
 
 /**
  * /overview: what the dashboard's first page shows for a time range: totals,

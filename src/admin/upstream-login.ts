@@ -6,7 +6,7 @@ import type { Store } from '../store/store.js';
 import type { SecretBox } from '../policy/secrets.js';
 import { newId } from '../policy/keys.js';
 import { maskSecret } from '../policy/secrets.js';
-import { sealCredential } from '../config/apply.js';
+import { sealCredential } from './apply-config.js';
 import { fetchHttp, UpstreamFailure } from '../providers/http.js';
 import { UpstreamStatusError } from '../providers/upstream-json.js';
 import { pollDeviceCode, requestDeviceCode } from '../providers/copilot/device-flow.js';

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { GatewayContext } from '../gateway/context.js';
 import { newId } from '../policy/keys.js';
 import { DEFAULT_BASE_URL } from '../config/load.js';
-import { sealCredential, settingsOf, upstreamRecordOf } from '../config/apply.js';
+import { sealCredential, settingsOf, upstreamRecordOf } from './apply-config.js';
 import { UPSTREAM_SETTING_KEYS, type UpstreamSettings } from '../config/schema.js';
 import type { CredentialRecord, UpstreamRecord } from '../store/types.js';
 import { conflict, invalid, notFound, readBody } from './errors.js';

@@ -1,9 +1,10 @@
 import { Hono } from 'hono';
 import type { GatewayContext } from '../gateway/context.js';
-import { ZERO_USAGE, type UsageRow } from '../store/types.js';
+import { type UsageRow } from '../store/types.js';
 import { roundUsd } from '../usage/cost.js';
 import { invalid, readQuery } from './errors.js';
 import { usageQuery, type UsageReportView, type UsageRowView } from './schemas.js';
+import { ZERO_USAGE } from '../translate/ir.js';
 
 const DAY_MS = 86_400_000;
 

@@ -1,4 +1,4 @@
-import { formatPath } from './format-path.js';
+import { formatPath } from '../protocols/format-path.js';
 
 /**
  * Replaces `${NAME}` and `${NAME:-default}` in every string value of the

@@ -2,7 +2,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type Config } from './schema.js';
 import { interpolateEnv } from './interpolate.js';
-import { formatPath } from './format-path.js';
+import { formatPath } from '../protocols/format-path.js';
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { parseCidr } from '../policy/ip-allowlist.js';
-import { patternProblems } from '../policy/redact.js';
+import { parseCidr } from './ip-address.js';
+import { patternProblems } from './redact-patterns.js';
 
 /**
  * The config file's schema (DESIGN.md, "Configuration"). Validated once at the

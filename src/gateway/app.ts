@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { GatewayContext } from './context.js';
-import { OPERATIONS } from './operations.js';
+import { OPERATIONS } from '../protocols/operations.js';
 import { proxyRequest } from './proxy.js';
 import { countTokens } from './count-tokens.js';
 import { listModels, modelsShapeOf } from './models.js';

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { GatewayContext } from './context.js';
-import { OPERATIONS } from './operations.js';
+import { OPERATIONS } from '../protocols/operations.js';
 import { readText, startExchange, type Exchange } from './exchange.js';
 import { admit, answerHeaders } from './proxy.js';
 import { attemptUpstreams } from './attempt.js';

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { GatewayContext } from './context.js';
-import type { Operation } from './operations.js';
+import type { Operation } from '../protocols/operations.js';
 import { startExchange, readText } from './exchange.js';
 import { GatewayError, upstreamErrorMessage } from '../protocols/errors.js';
 import type { UrlHints } from '../protocols/requests.js';

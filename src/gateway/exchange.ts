@@ -1,11 +1,12 @@
 import type { Context } from 'hono';
 import type { GatewayContext } from './context.js';
-import type { Operation } from './operations.js';
+import type { Operation } from '../protocols/operations.js';
 import { encodeError, GatewayError } from '../protocols/errors.js';
 import { UpstreamFailure, type HttpReply } from '../providers/http.js';
 import { costOf } from '../usage/cost.js';
 import { startBodyCapture, type BodyCapture } from '../policy/body-log.js';
-import { ZERO_USAGE, type LogRecord, type Outcome, type Usage } from '../store/types.js';
+import { type LogRecord, type Outcome } from '../store/types.js';
+import { ZERO_USAGE, type Usage } from '../translate/ir.js';
 
 /**
  * One client request in flight: its log row being filled in, the link

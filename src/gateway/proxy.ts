@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { GatewayContext } from './context.js';
-import type { Operation } from './operations.js';
+import type { Operation } from '../protocols/operations.js';
 import { startExchange, type Exchange } from './exchange.js';
 import { GatewayError } from '../protocols/errors.js';
 import { parseClientBody, type ClientBody, type UrlHints } from '../protocols/requests.js';

@@ -1,6 +1,6 @@
 import type { Exchange } from './exchange.js';
 import { readText } from './exchange.js';
-import type { Operation } from './operations.js';
+import type { Operation } from '../protocols/operations.js';
 import type { PrimedReply } from './attempt.js';
 import type { ResponseHeaders } from './headers.js';
 import { upstreamErrorMessage } from '../protocols/errors.js';

@@ -5,9 +5,9 @@ import { jsonResponse, type ResponseHeaders } from './headers.js';
 import type { Codec } from '../translate/codec.js';
 import type { IREvent, IRRequest, IRResponse } from '../translate/ir.js';
 import { responseToEvents } from '../translate/response-events.js';
-import { ZERO_USAGE, type Usage } from '../store/types.js';
 import { tapStream, type StreamEnd } from '../usage/stream-tap.js';
 import { GatewayError } from '../protocols/errors.js';
+import { ZERO_USAGE, type Usage } from '../translate/ir.js';
 
 const MAX_ERROR_BODY = 1024 * 1024;
 

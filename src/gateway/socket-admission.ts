@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { GatewayContext } from './context.js';
-import { OPERATIONS } from './operations.js';
+import { OPERATIONS } from '../protocols/operations.js';
 import { startExchange } from './exchange.js';
 import { identifyClient } from './identify.js';
 import { GatewayError } from '../protocols/errors.js';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { GatewayContext } from './context.js';
 import { identifyClient } from './identify.js';
 import { encodeError, GatewayError } from '../protocols/errors.js';
-import { formatPath } from '../config/format-path.js';
+import { formatPath } from '../protocols/format-path.js';
 import { listedItems } from '../stored-responses/history.js';
 import type { StoredResponse } from '../stored-responses/stored-response.js';
 

@@ -1,12 +1,13 @@
 import type { GatewayContext } from '../gateway/context.js';
 import type { Exchange } from '../gateway/exchange.js';
-import type { Operation } from '../gateway/operations.js';
+import type { Operation } from '../protocols/operations.js';
 import type { ClientBody } from '../protocols/requests.js';
 import type { Protocol } from '../protocols/protocol.js';
-import type { CacheEntry, Usage } from '../store/types.js';
+import type { CacheEntry } from '../store/types.js';
 import { captureBody } from './cache-capture.js';
 import { cacheKeyHash } from './cache-key.js';
 import { decideCache } from './cache-policy.js';
+import type { Usage } from '../translate/ir.js';
 
 /** Switchboard's response header: HIT or MISS when the cache was on for the request, absent otherwise. */
 export const CACHE_STATUS_HEADER = 'x-switchboard-cache';

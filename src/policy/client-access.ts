@@ -1,7 +1,8 @@
 import { GatewayError } from '../protocols/errors.js';
 import type { KeyRecord } from '../store/types.js';
 import type { AuthFailures } from './auth-failures.js';
-import { allowedBy, type Cidr } from './ip-allowlist.js';
+import type { Cidr } from '../config/ip-address.js';
+import { allowedBy } from './ip-allowlist.js';
 
 /**
  * Step 1 of a data-plane request, around authentication: the client's

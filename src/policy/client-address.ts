@@ -1,4 +1,5 @@
-import { allowedBy, formatIp, parseIp, type Cidr } from './ip-allowlist.js';
+import { formatIp, parseIp, type Cidr } from '../config/ip-address.js';
+import { allowedBy } from './ip-allowlist.js';
 
 /**
  * Which address a request comes from. `X-Forwarded-For` is a list every

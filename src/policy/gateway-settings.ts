@@ -3,7 +3,8 @@ import type { Store } from '../store/store.js';
 import type { KeyRecord } from '../store/types.js';
 import type { BodyLogPolicy } from './body-log.js';
 import type { ProxyTrust } from './client-address.js';
-import { parseCidrList, type Cidr } from './ip-allowlist.js';
+import type { Cidr } from '../config/ip-address.js';
+import { parseCidrList } from './ip-allowlist.js';
 import { createRedactor } from './redact.js';
 
 /**

@@ -1,3 +1,5 @@
+import { base64url } from '../protocols/base64url.js';
+
 /**
  * Client keys: `sk-sb-` followed by 32 random bytes in base64url. Only the
  * SHA-256 of the whole key is stored, with a short prefix for display.
@@ -47,12 +49,6 @@ export function toHex(bytes: Uint8Array): string {
   let out = '';
   for (const b of bytes) out += b.toString(16).padStart(2, '0');
   return out;
-}
-
-export function base64url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 /**

@@ -4,7 +4,7 @@ import type { ClientBody } from '../protocols/requests.js';
 import type { Snapshot } from '../routing/catalog.js';
 import type { Counters, Taken } from '../store/counters.js';
 import type { Store } from '../store/store.js';
-import type { KeyRecord, Usage } from '../store/types.js';
+import type { KeyRecord } from '../store/types.js';
 import type { PriceLookup } from '../usage/cost.js';
 import { budgetTakes, seedBudgets, type SeedDeps } from './budgets.js';
 import {
@@ -23,6 +23,7 @@ import {
 import { minuteOf } from './periods.js';
 import { estimateRequest, tokensUsed, type Estimate } from './reservation.js';
 import { formatDuration, rateLimitHeaders, retryAfterSeconds, tightest } from './rate-limit-headers.js';
+import type { Usage } from '../translate/ir.js';
 
 /** What the gateway knows of a request when it checks limits (proxy.ts admit(), step 3). */
 export interface AdmitRequest {

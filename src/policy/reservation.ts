@@ -1,7 +1,7 @@
 import type { Endpoint } from '../protocols/protocol.js';
 import type { ClientBody } from '../protocols/requests.js';
 import { costOf, type Price } from '../usage/cost.js';
-import { ZERO_USAGE, type Usage } from '../store/types.js';
+import { ZERO_USAGE, type Usage } from '../translate/ir.js';
 
 /** Output reserved when the request sets no ceiling of its own. */
 export const DEFAULT_OUTPUT_RESERVATION = 1_024;

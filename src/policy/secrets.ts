@@ -1,4 +1,4 @@
-import { base64url } from './keys.js';
+import { base64url, fromBase64url } from '../protocols/base64url.js';
 
 /**
  * Encrypts upstream credentials at rest with AES-256-GCM (WebCrypto), a
@@ -94,11 +94,4 @@ export function maskSecret(secret: string): string {
   // Never more than a quarter of a secret: short ones show less.
   if (secret.length < 16) return secret.length <= 8 ? '…' : `…${secret.slice(-2)}`;
   return `${secret.slice(0, 3)}…${secret.slice(-4)}`;
-}
-
-function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
 }

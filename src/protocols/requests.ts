@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { GatewayError } from './errors.js';
-import type { Operation } from '../gateway/operations.js';
-import { formatPath } from '../config/format-path.js';
+import type { Operation } from './operations.js';
+import { formatPath } from './format-path.js';
 
 /**
  * The client fields Switchboard itself acts on (model, streaming), checked

@@ -2,7 +2,7 @@ import type { Endpoint, Protocol } from '../protocols/protocol.js';
 import type { Providers } from '../providers/registry.js';
 import type { RouteRecord, UpstreamRecord } from '../store/types.js';
 import type { LiveCredential, LiveUpstream, Snapshot } from './catalog.js';
-import { TRANSLATABLE } from '../gateway/operations.js';
+import { TRANSLATABLE } from '../protocols/operations.js';
 import type { PoolHealth } from './credential-health.js';
 import type { EndpointGaps } from './endpoint-gaps.js';
 import { orderCredentials } from './strategies.js';

@@ -1,3 +1,4 @@
+import type { Usage } from '../translate/ir.js';
 import type { CacheChoice, KeyBudget, KeyResponses, KeyLimits, Strategy, Timeouts, UpstreamKind, UpstreamSettings } from '../config/schema.js';
 
 /** Records as the rest of the gateway sees them; the Store maps them to rows. */
@@ -105,25 +106,6 @@ export interface StoredResponseRecord {
 
 /** How a request ended, as stored in `request_log.outcome`. */
 export type Outcome = 'ok' | 'error' | 'upstream_error' | 'incomplete';
-
-export interface Usage {
-  /** Input tokens not read from a cache. */
-  inputTokens: number;
-  /** All output tokens, reasoning included. */
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  /** The part of outputTokens spent on reasoning. */
-  reasoningTokens: number;
-}
-
-export const ZERO_USAGE: Usage = Object.freeze({
-  inputTokens: 0,
-  outputTokens: 0,
-  cacheReadTokens: 0,
-  cacheWriteTokens: 0,
-  reasoningTokens: 0,
-});
 
 export interface LogRecord extends Usage {
   id: string;

@@ -1,5 +1,3 @@
-import type { Usage } from '../store/types.js';
-
 /**
  * The canonical, protocol-neutral request / response / stream-event model
  * that translation goes through. Every codec maps its wire format to and from
@@ -222,6 +220,30 @@ export interface IRFinish {
   /** The stop sequence that ended generation, when the vendor says which. */
   stopSequence?: string | null;
 }
+
+/**
+ * Token figures, kept apart because the protocols disagree on what "input"
+ * means (OpenAI and Gemini count cached tokens in it, Anthropic does not) and
+ * prices differ per part. Codecs map each protocol's figures to these.
+ */
+export interface Usage {
+  /** Input tokens not read from a cache. */
+  inputTokens: number;
+  /** All output tokens, reasoning included. */
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  /** The part of outputTokens spent on reasoning. */
+  reasoningTokens: number;
+}
+
+export const ZERO_USAGE: Usage = Object.freeze({
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+  reasoningTokens: 0,
+});
 
 export interface IRResponse {
   id: string;

@@ -1,6 +1,6 @@
 import { priceSchema, type Price } from '../config/schema.js';
-import type { Usage } from '../store/types.js';
 import shipped from './prices.json' with { type: 'json' };
+import type { Usage } from '../translate/ir.js';
 
 export type { Price };
 

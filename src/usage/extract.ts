@@ -1,10 +1,10 @@
 import type { Protocol } from '../protocols/protocol.js';
-import type { Usage } from '../store/types.js';
 import { decodeOpenAIChatUsage } from '../translate/openai-chat/convert-openai-chat-usage.js';
 import { decodeUsage as decodeOpenAIResponsesUsage } from '../translate/openai-responses/convert-openai-responses-usage.js';
 import { completeUsage, fromAnthropicUsagePartial } from '../translate/anthropic/convert-anthropic-usage.js';
 import { decodeGeminiUsage } from '../translate/gemini/convert-gemini-usage.js';
 import { isRecord } from '../translate/shared/json.js';
+import type { Usage } from '../translate/ir.js';
 
 /**
  * Usage read from pass-through traffic, in each protocol's own meaning,

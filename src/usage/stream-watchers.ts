@@ -1,7 +1,7 @@
 import type { Protocol } from '../protocols/protocol.js';
-import type { Usage } from '../store/types.js';
 import type { SseEvent } from '../translate/sse.js';
 import { usageOf } from './extract.js';
+import type { Usage } from '../translate/ir.js';
 
 /**
  * Reads usage (and in-band errors) from a pass-through stream's SSE events

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { configSchema } from '../../src/config/schema.js';
 import { startNodeGateway, type NodeGateway } from '../../src/platform/node/gateway.js';
 import type { Protocol } from '../../src/protocols/protocol.js';
-import type { LogRecord, Usage } from '../../src/store/types.js';
+import type { LogRecord } from '../../src/store/types.js';
 import { startFakeAnthropic, startFakeGemini, startFakeOpenAI, type FakeUpstream } from '../fakes/index.js';
 import { startFakeAzure } from '../fakes/azure.js';
 import { startFakeCodex } from '../fakes/codex.js';
@@ -16,6 +16,7 @@ import { FAKE_ACCOUNT_ID, startFakeOpenAIAuth } from '../fakes/openai-auth.js';
 import { tempDir } from '../helpers/gateway.js';
 import { fakeUpstreams } from '../translate/matrix/matrix-gateway.js';
 import { UPSTREAMS } from '../translate/matrix/upstreams.js';
+import type { Usage } from '../../src/translate/ir.js';
 
 /** Every upstream kind, as the agents' matrix names them. */
 export const UPSTREAM_KINDS = ['openai-chat', 'openai-responses', 'anthropic', 'gemini', 'azure', 'copilot', 'codex'] as const;

@@ -4,7 +4,7 @@ import { startFakeOpenAI, type FakeUpstream } from '../fakes/index.js';
 import { ADMIN_KEY, eventually, startTestGateway, TEST_KEY } from '../helpers/gateway.js';
 import type { NodeGateway } from '../../src/platform/node/gateway.js';
 import type { CacheEntry } from '../../src/store/types.js';
-import { ZERO_USAGE } from '../../src/store/types.js';
+import { ZERO_USAGE } from '../../src/translate/ir.js';
 
 // The cache is on for everyone here, shared per group, with small size limits.
 const SAME_GROUP_KEY = 'sk-sb-cache-admin-000000000000000000001';

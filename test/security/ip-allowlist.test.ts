@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { allowedBy, formatIp, parseCidr, parseCidrList, parseIp } from '../../src/policy/ip-allowlist.js';
+import { formatIp, parseCidr, parseIp } from '../../src/config/ip-address.js';
+import { allowedBy, parseCidrList } from '../../src/policy/ip-allowlist.js';
 import { resolveClientAddress } from '../../src/policy/client-address.js';
 
 const list = (...cidrs: string[]) => parseCidrList(cidrs).ok;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRedactor, patternProblems } from '../../src/policy/redact.js';
+import { patternProblems } from '../../src/config/redact-patterns.js';
+import { createRedactor } from '../../src/policy/redact.js';
 import { requestParameters } from '../../src/policy/body-log.js';
 import { constantTimeEqual, sameBytes } from '../../src/admin/auth.js';
 import { createSecretBox } from '../../src/policy/secrets.js';

@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { Kysely, SqliteDialect } from 'kysely';
 import { migrateToLatest } from '../../src/store/migrations.js';
 import { openSqliteStore } from '../../src/platform/node/sqlite.js';
-import { ZERO_USAGE, type LogRecord } from '../../src/store/types.js';
+import { type LogRecord } from '../../src/store/types.js';
 import { tempDir } from '../helpers/gateway.js';
+import { ZERO_USAGE } from '../../src/translate/ir.js';
 
 const row = (id: string, model: string, costUsd: number | null): LogRecord => ({
   id,

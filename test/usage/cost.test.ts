@@ -6,8 +6,8 @@ import { ADMIN_KEY, logRows, startTestGateway, TEST_KEY } from '../helpers/gatew
 import type { NodeGateway } from '../../src/platform/node/gateway.js';
 import { costOf, createPriceLookup, priceFor, SHIPPED_PRICES } from '../../src/usage/cost.js';
 import { configSchema } from '../../src/config/schema.js';
-import { ZERO_USAGE, type Usage } from '../../src/store/types.js';
 import { formatCost } from '../../src/cli/commands/usage.js';
+import { ZERO_USAGE, type Usage } from '../../src/translate/ir.js';
 
 const usage = (u: Partial<Usage>): Usage => ({ ...ZERO_USAGE, ...u });
 

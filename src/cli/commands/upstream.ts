@@ -11,7 +11,7 @@ import { createCatalog } from '../../routing/catalog.js';
 import { syncModels } from '../../routing/model-sync.js';
 import { addCodexCredential, addSignedInCredential, findUpstream } from '../../admin/upstream-login.js';
 import { findSecret } from '../../platform/node/local-secrets.js';
-import { upstreamRecordOf } from '../../config/apply.js';
+import { upstreamRecordOf } from '../../admin/apply-config.js';
 import { saveCredentialSecret } from '../../platform/node/gateway.js';
 
 export const UPSTREAM_HELP = `switchboard upstream <login|import-codex|sync-models> --upstream ID [--config PATH]

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Config } from '../../config/schema.js';
-import { applyConfig } from '../../config/apply.js';
+import { applyConfig } from '../../admin/apply-config.js';
 import { createSecretBox, noSecretBox, SECRET_HELP } from '../../policy/secrets.js';
 import { createSettingsHolder, loadSettings } from '../../policy/gateway-settings.js';
 import { createAuthFailures } from '../../policy/auth-failures.js';

@@ -2,7 +2,7 @@ import type { UpstreamRecord } from '../../store/types.js';
 import type { HttpClient } from '../http.js';
 import { joinUrl } from '../provider.js';
 import { requestJson } from '../upstream-json.js';
-import { base64url } from '../../policy/keys.js';
+import { base64url } from '../../protocols/base64url.js';
 import { AUTH_URL, CODEX_CLIENT_ID, CODEX_ORIGINATOR, CODEX_REDIRECT_URI, CODEX_SCOPE } from './constants.js';
 import { codexCredentialOf, type CodexCredential } from './credential.js';
 

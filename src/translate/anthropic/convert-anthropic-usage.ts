@@ -1,6 +1,6 @@
-import type { Usage } from '../../store/types.js';
 import { isRecord } from '../shared/json.js';
 import type { WireUsage } from './anthropic-wire.js';
+import type { Usage } from '../ir.js';
 
 function count(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;

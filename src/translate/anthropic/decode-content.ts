@@ -1,4 +1,4 @@
-import { formatPath } from '../../config/format-path.js';
+import { formatPath } from '../../protocols/format-path.js';
 import type { LossSink } from '../extra.js';
 import { noteUncarriedKeys as noteKeys } from '../extra.js';
 import type { IRCacheControl, IRFilePart, IRImagePart, IRMediaSource, IRPart, IRTextPart } from '../ir.js';

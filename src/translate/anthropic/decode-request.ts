@@ -1,4 +1,4 @@
-import { formatPath } from '../../config/format-path.js';
+import { formatPath } from '../../protocols/format-path.js';
 import { GatewayError } from '../../protocols/errors.js';
 import type { LossSink } from '../extra.js';
 import { isEmptyValue, makeExtra } from '../extra.js';

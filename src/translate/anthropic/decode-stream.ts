@@ -1,6 +1,5 @@
-import type { Usage } from '../../store/types.js';
 import type { StreamDecoder } from '../codec.js';
-import type { IREvent, IRFinish } from '../ir.js';
+import type { IREvent, IRFinish, Usage } from '../ir.js';
 import { isRecord } from '../shared/json.js';
 import type { SseEvent } from '../sse.js';
 import type { WireObject } from './anthropic-wire.js';

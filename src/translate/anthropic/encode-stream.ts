@@ -1,6 +1,5 @@
-import type { Usage } from '../../store/types.js';
 import type { StreamEncoder } from '../codec.js';
-import type { IREvent, IRFinish, IRRequest, Vendor } from '../ir.js';
+import type { IREvent, IRFinish, IRRequest, Vendor, Usage } from '../ir.js';
 import type { WireObject } from './anthropic-wire.js';
 import { sseFrame } from './anthropic-wire.js';
 import { toAnthropicUsage } from './convert-anthropic-usage.js';

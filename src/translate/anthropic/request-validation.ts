@@ -1,4 +1,4 @@
-import { formatPath } from '../../config/format-path.js';
+import { formatPath } from '../../protocols/format-path.js';
 import { GatewayError } from '../../protocols/errors.js';
 import { isRecord } from '../shared/json.js';
 import type { WireObject } from './anthropic-wire.js';

@@ -1,4 +1,3 @@
-import { ZERO_USAGE } from '../../store/types.js';
 import type { IRFinish, IRPart, IRResponse } from '../ir.js';
 import { isRecord } from '../shared/json.js';
 import { decodeGeminiUsage } from './convert-gemini-usage.js';
@@ -6,6 +5,7 @@ import { decodeGeminiParts, type CallIds } from './decode-parts.js';
 import type { GeminiResponse } from './gemini-wire.js';
 import { responseCallId } from './gemini-tool-ids.js';
 import { decodeGeminiFinishReason } from './map-gemini-finish-reason.js';
+import { ZERO_USAGE } from '../ir.js';
 
 /** Ids for one answer's function calls: their own, else `call_gemini_<responseId>_<n>`. */
 export function responseCallIds(responseId: string | undefined): CallIds {

@@ -1,6 +1,5 @@
-import type { Usage } from '../../store/types.js';
 import type { StreamEncoder } from '../codec.js';
-import type { IREvent, IRRequest, Vendor } from '../ir.js';
+import type { IREvent, IRRequest, Vendor, Usage } from '../ir.js';
 import { isRecord } from '../shared/json.js';
 import { encodeGeminiUsage } from './convert-gemini-usage.js';
 import { encodeGeminiStreamError } from './errors.js';

@@ -1,6 +1,6 @@
-import type { Usage } from '../../store/types.js';
 import { isRecord } from '../shared/json.js';
 import type { ChatUsage } from './openai-chat-wire.js';
+import type { Usage } from '../ir.js';
 
 function count(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : 0;

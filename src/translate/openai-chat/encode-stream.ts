@@ -1,7 +1,6 @@
-import type { Usage } from '../../store/types.js';
 import type { StreamEncoder } from '../codec.js';
 import { replayedField, sameProtocolExtra } from '../extra.js';
-import type { IREvent, IRRequest } from '../ir.js';
+import type { IREvent, IRRequest, Usage } from '../ir.js';
 import { isRecord } from '../shared/json.js';
 import { encodeOpenAIChatUsage } from './convert-openai-chat-usage.js';
 import { encodeOpenAIChatStreamError } from './encode-error.js';

@@ -3,9 +3,9 @@
  * tokens inside `input_tokens` and reasoning inside `output_tokens`.
  * @see https://platform.openai.com/docs/api-reference/responses/object#responses/object-usage
  */
-import type { Usage } from '../../store/types.js';
 import { isRecord } from '../shared/json.js';
 import { num } from './wire.js';
+import type { Usage } from '../ir.js';
 
 export interface ResponsesUsage {
   input_tokens: number;

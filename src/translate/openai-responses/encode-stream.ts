@@ -21,7 +21,6 @@
  * @see https://platform.openai.com/docs/api-reference/responses-streaming
  */
 import { carrySignature, wantsEncryptedReasoning } from './carried-signatures.js';
-import { ZERO_USAGE, type Usage } from '../../store/types.js';
 import type { StreamEncoder } from '../codec.js';
 import type { IRError, IREvent, IRFinish, IRRequest, Vendor } from '../ir.js';
 import { encodeUsage } from './convert-openai-responses-usage.js';
@@ -30,6 +29,7 @@ import { finishResponseObject, responseObject } from './response-object.js';
 import { wireToolNames, type WireToolName } from './client-tools.js';
 import { customToolCall, freeformInput, functionCall, namespaceField } from './freeform-tools.js';
 import { itemId, responseId, type Json } from './wire.js';
+import { ZERO_USAGE, type Usage } from '../ir.js';
 
 interface TextBlock {
   kind: 'text';

@@ -4,8 +4,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GoogleGenAI } from '@google/genai';
-import type { Usage } from '../../../src/store/types.js';
-import type { IREvent, IRFinish, IRPart } from '../../../src/translate/ir.js';
+import type { IREvent, IRFinish, IRPart, Usage } from '../../../src/translate/ir.js';
 import { geminiCodec } from '../../../src/translate/gemini/index.js';
 import { replaySse } from '../replay-sse.js';
 

@@ -9,9 +9,9 @@ import OpenAI from 'openai';
 import { accumulateResponse } from 'openai/lib/responses/ResponseAccumulator';
 import { expect } from 'vitest';
 import type { Protocol } from '../../../src/protocols/protocol.js';
-import type { Usage } from '../../../src/store/types.js';
 import { MATRIX_KEY } from './matrix-gateway.js';
 import type { Vendor } from './upstreams.js';
+import type { Usage } from '../../../src/translate/ir.js';
 
 export type ClientName = 'chat' | 'responses' | 'anthropic' | 'gemini';
 

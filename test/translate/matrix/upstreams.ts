@@ -2,7 +2,6 @@
 // (tool call ids, usage in the log's meaning), and readers that pull the facts the
 // matrix checks out of a request body written in that upstream's own shape.
 import type { Protocol } from '../../../src/protocols/protocol.js';
-import type { Usage } from '../../../src/store/types.js';
 import type { FakeCall, FakeUpstream } from '../../fakes/index.js';
 import { FAKE_GEMINI_USAGE, FAKE_USAGE } from '../../fakes/index.js';
 import { ANTHROPIC_FAKE_TOOL_IDS } from '../../fakes/anthropic-scenarios.js';
@@ -11,6 +10,7 @@ import { FAKE_RESPONSES_CALL_IDS, FAKE_RESPONSES_USAGE } from '../../fakes/opena
 import { GEMINI_FAKE_CALL_IDS } from '../../fakes/gemini.js';
 import type { ScenarioName } from '../../fakes/scenarios.js';
 import { MODELS, type MatrixRig } from './matrix-gateway.js';
+import type { Usage } from '../../../src/translate/ir.js';
 
 export type UpstreamName = 'chat' | 'responses' | 'anthropic' | 'gemini';
 export type Vendor = 'openai' | 'anthropic' | 'gemini';

@@ -1,4 +1,4 @@
-import type { Endpoint, ErrorShape, Protocol } from '../protocols/protocol.js';
+import type { Endpoint, ErrorShape, Protocol } from './protocol.js';
 
 /** One thing a client can ask for: which protocol it speaks and which endpoint of it. */
 export interface Operation {

@@ -1,5 +1,5 @@
-import type { Config, CredentialConfig, UpstreamConfig, UpstreamSettings } from './schema.js';
-import { UPSTREAM_SETTING_KEYS } from './schema.js';
+import type { Config, CredentialConfig, UpstreamConfig, UpstreamSettings } from '../config/schema.js';
+import { UPSTREAM_SETTING_KEYS } from '../config/schema.js';
 import type { CredentialRecord, UpstreamRecord } from '../store/types.js';
 import type { Store } from '../store/store.js';
 import type { SecretBox } from '../policy/secrets.js';
@@ -7,6 +7,12 @@ import { isCurrentSeal, maskSecret } from '../policy/secrets.js';
 import { saveSettings } from '../policy/gateway-settings.js';
 import { displayPrefix, generateClientKey, hashClientKey, newId } from '../policy/keys.js';
 import { applyLimitsConfig } from '../policy/limit-rules.js';
+
+/*
+ * Applying the file to the database is a control-plane write like the admin
+ * API's own (it seals credentials and hashes keys with policy/), so it lives
+ * here rather than in config/, which only reads and checks the file.
+ */
 
 /** An upstream as the config file (or the admin API, which takes the same shape) declares it, minus its credentials. */
 export function upstreamRecordOf(u: UpstreamConfig, baseUrl: string | null): Omit<UpstreamRecord, 'credentials'> {
