@@ -22,7 +22,7 @@ export function budgetTakes(scope: Scope, estimate: Estimate, now: number): Plan
     const limit = budget[measure];
     if (limit === undefined) continue;
     planned.push({
-      take: { bucket: bucket(measure), amount: estimate[measure], limit, resetAt: window.end },
+      take: { bucket: bucket(measure), amount: estimate[measure], limit, lasts: { kind: 'until', resetAt: window.end } },
       scope,
       dimension: `budget-${measure}`,
       measure,
@@ -64,14 +64,15 @@ export async function seedBudgets(deps: SeedDeps, scopes: Scope[], replace = fal
   };
 
   for (const scope of withBudget) {
-    const from = periodOf(scope.rule.budget!.period, now).start;
+    const period = periodOf(scope.rule.budget!.period, now);
+    const from = period.start;
     const rows = (await rowsSince(scope.kind === 'group' ? 'group' : 'key', from)).filter((row) => belongsTo(scope, row.value));
     const spent = {
       usd: rows.reduce((sum, r) => sum + (r.costUsd ?? 0), 0),
       tokens: rows.reduce((sum, r) => sum + tokensUsed(r), 0),
     };
     for (const p of budgetTakes(scope, { usd: 0, tokens: 0 }, now))
-      await deps.counters.seed(p.take.bucket, p.measure === 'usd' ? spent.usd : spent.tokens, p.take.resetAt, replace);
+      await deps.counters.seed(p.take.bucket, p.measure === 'usd' ? spent.usd : spent.tokens, period.end, replace);
   }
 }
 

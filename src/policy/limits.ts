@@ -2,7 +2,7 @@ import { GatewayError } from '../protocols/errors.js';
 import type { Endpoint } from '../protocols/protocol.js';
 import type { ClientBody } from '../protocols/requests.js';
 import type { Snapshot } from '../routing/catalog.js';
-import type { Counters, Taken } from '../store/counters.js';
+import { CountersUnavailableError, windowAt, type Counters, type Lasting, type Lease, type Taken } from '../store/counters.js';
 import type { Store } from '../store/store.js';
 import type { KeyRecord } from '../store/types.js';
 import type { PriceLookup } from '../usage/cost.js';
@@ -20,7 +20,7 @@ import {
   type Scope,
   type ScopeRule,
 } from './limit-rules.js';
-import { minuteOf } from './periods.js';
+import { MINUTE_MS } from './periods.js';
 import { estimateRequest, tokensUsed, type Estimate } from './reservation.js';
 import { formatDuration, rateLimitHeaders, retryAfterSeconds, tightest } from './rate-limit-headers.js';
 import type { Usage } from '../translate/ir.js';
@@ -73,6 +73,8 @@ export interface Limits {
   /** Sets (or with null, removes) a group's rule: stored, its budget seeded, then enforced. */
   setGroupRule(id: string, rule: ScopeRule | null): Promise<void>;
   setGlobalRule(rule: ScopeRule): Promise<void>;
+  /** Keeps the concurrency leases of requests still in flight (a job runs it every `leaseMs / 3`). */
+  renewLeases(): Promise<void>;
   /** Seeds a key's budget from the database before a new or changed budget is enforced. */
   prepareKey(key: KeyRecord): Promise<void>;
   /** Seeds every budget in force (at start). */
@@ -89,7 +91,11 @@ export interface LimitsDeps {
   /** Writes queued usage rows, so budget seeding reads the latest spend. */
   flush: () => Promise<void>;
   log: (message: string) => void;
+  /** How long a concurrency slot is held without a renewal: a crashed replica's slots free themselves after this (default 60 s). */
+  leaseMs?: number;
 }
+
+export const DEFAULT_LEASE_MS = 60_000;
 
 /** Admits every request, reserving nothing: no scope has a rule. */
 const UNLIMITED: Admission = { headers: {}, settle() {} };
@@ -109,6 +115,9 @@ export function createLimits(counters: Counters, store: Store, deps: LimitsDeps)
   const blockCounts = new Map<string, number>();
   const scopeBlocks = new Map<string, Partial<Record<Dimension, number>>>();
   const seedDeps: SeedDeps = { store, counters, now: deps.now, flush: deps.flush };
+  const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
+  /** Concurrency slots held by requests in flight here, renewed until they end. */
+  const leases = new Set<Lease>();
 
   /** The scopes with a rule that a request falls under: its key, its group and the groups above it, the gateway. */
   const scopesOf = (key: KeyRecord, group: string): Scope[] => {
@@ -131,19 +140,26 @@ export function createLimits(counters: Counters, store: Store, deps: LimitsDeps)
     scopeBlocks.set(bucketPrefix(p.scope), counts);
   };
 
-  const admission = (planned: Planned[], headers: Record<string, string>): Admission => {
+  const admission = (planned: Planned[], taken: Taken[], headers: Record<string, string>): Admission => {
     let settled = false;
+    const held: Lease[] = planned.flatMap((p, i) => (p.take.lasts.kind === 'lease' ? [{ bucket: taken[i]!.bucket, id: p.take.lasts.id }] : []));
+    for (const lease of held) leases.add(lease);
+    const failed = (what: string) => (err: unknown) => deps.log(`limits: ${what} failed: ${String(err)}`);
     return {
       headers,
       settle(usage, costUsd) {
         if (settled) return;
         settled = true;
-        const actual: Record<Planned['measure'], number> = { request: 1, slot: 0, tokens: tokensUsed(usage), usd: costUsd ?? 0 };
-        for (const p of planned) {
-          const real = actual[p.measure];
-          if (real === p.take.amount) continue;
-          counters.settle(p.take.bucket, p.take.amount, real).catch((err: unknown) => deps.log(`limits: settling ${p.take.bucket} failed: ${String(err)}`));
+        for (const lease of held) {
+          leases.delete(lease);
+          counters.release(lease).catch(failed(`releasing a slot of ${lease.bucket}`));
         }
+        const actual: Record<Planned['measure'], number> = { request: 1, slot: 0, tokens: tokensUsed(usage), usd: costUsd ?? 0 };
+        planned.forEach((p, i) => {
+          const real = actual[p.measure];
+          if (p.measure === 'slot' || real === p.take.amount) return;
+          counters.settle(taken[i]!, p.take.amount, real).catch(failed(`settling ${p.take.bucket}`));
+        });
       },
     };
   };
@@ -155,19 +171,21 @@ export function createLimits(counters: Counters, store: Store, deps: LimitsDeps)
       const scopes = scopesOf(key, group);
       if (scopes.length === 0) return UNLIMITED;
       const now = deps.now();
+      // One lease id for every concurrency slot this request holds (its key's, its groups', the gateway's).
+      const leaseId = crypto.randomUUID();
       const needsEstimate = scopes.some((s) => s.rule.budget !== null || s.rule.limits?.tpm !== undefined);
       const estimate = needsEstimate ? estimateRequest(endpoint, body, priceOf(deps.prices, snapshot, body.model)) : NO_ESTIMATE;
-      const planned = scopes.flatMap((s) => [...rateTakes(s, estimate, now), ...budgetTakes(s, estimate, now)]);
+      const planned = scopes.flatMap((s) => [...rateTakes(s, estimate, { id: leaseId, ms: leaseMs }), ...budgetTakes(s, estimate, now)]);
       if (planned.length === 0) return UNLIMITED;
 
-      const taken = await counters.take(planned.map((p) => p.take));
+      const taken = await takeOrRefuse(counters, planned);
       const of = (dimension: Dimension) => taken.filter((_, i) => planned[i]!.dimension === dimension);
       const headers = rateLimitHeaders(tightest(of('rpm')), tightest(of('tpm')), now);
       const refused = planned
         .map((p, i) => ({ p, t: taken[i]! }))
         .filter(({ t }) => !t.allowed)
         .sort((a, b) => REPORT_ORDER.indexOf(a.p.dimension) - REPORT_ORDER.indexOf(b.p.dimension))[0];
-      if (!refused) return admission(planned, headers);
+      if (!refused) return admission(planned, taken, headers);
 
       countBlock(refused.p);
       throw blockedError(refused.p, refused.t, headers, now);
@@ -193,6 +211,10 @@ export function createLimits(counters: Counters, store: Store, deps: LimitsDeps)
       rules = next;
     },
 
+    async renewLeases() {
+      await counters.renew([...leases], leaseMs);
+    },
+
     prepareKey: (key) => seedBudgets(seedDeps, [keyScope(key)], true),
 
     async seedAll(snapshot) {
@@ -203,8 +225,8 @@ export function createLimits(counters: Counters, store: Store, deps: LimitsDeps)
 
     async status(scope) {
       const now = deps.now();
-      const planned = [...rateTakes(scope, NO_ESTIMATE, now), ...budgetTakes(scope, NO_ESTIMATE, now)];
-      const counts = await Promise.all(planned.map((p) => counters.peek(p.take.bucket)));
+      const planned = [...rateTakes(scope, NO_ESTIMATE, { id: '', ms: leaseMs }), ...budgetTakes(scope, NO_ESTIMATE, now)];
+      const counts = await Promise.all(planned.map((p) => counters.peek(p.take.bucket, p.take.lasts)));
       return {
         rule: scope.rule,
         counters: planned.map((p, i) => ({
@@ -212,7 +234,7 @@ export function createLimits(counters: Counters, store: Store, deps: LimitsDeps)
           limit: p.take.limit,
           used: counts[i]!,
           remaining: Math.max(0, p.take.limit - counts[i]!),
-          resetAt: Number.isFinite(p.take.resetAt) ? p.take.resetAt : null,
+          resetAt: resetOf(p.take.lasts, now),
         })),
         blocks: { ...scopeBlocks.get(bucketPrefix(scope)) },
       };
@@ -238,35 +260,45 @@ function priceOf(prices: PriceLookup, snapshot: Snapshot, model: string) {
   return prices(...routes.map((r) => r.model), model);
 }
 
-/** Requests, tokens and concurrent requests of one scope: fixed clock minutes, and a running count of requests in flight. */
-function rateTakes(scope: Scope, estimate: Estimate, now: number): Planned[] {
+/**
+ * Requests, tokens and concurrent requests of one scope: requests and tokens
+ * in fixed minutes on the counters' clock (Redis's, with many replicas),
+ * concurrent requests as leases.
+ */
+function rateTakes(scope: Scope, estimate: Estimate, lease: { id: string; ms: number }): Planned[] {
   const limits = scope.rule.limits;
   if (!limits) return [];
-  const minute = minuteOf(now);
+  const minute: Lasting = { kind: 'window', ms: MINUTE_MS };
   const prefix = bucketPrefix(scope);
   const planned: Planned[] = [];
   if (limits.concurrent !== undefined)
     planned.push({
-      take: { bucket: `${prefix}:concurrent`, amount: 1, limit: limits.concurrent, resetAt: Infinity },
+      take: { bucket: `${prefix}:concurrent`, amount: 1, limit: limits.concurrent, lasts: { kind: 'lease', ...lease } },
       scope,
       dimension: 'concurrent',
       measure: 'slot',
     });
   if (limits.rpm !== undefined)
-    planned.push({
-      take: { bucket: `${prefix}:rpm@${minute.start}`, amount: 1, limit: limits.rpm, resetAt: minute.end },
-      scope,
-      dimension: 'rpm',
-      measure: 'request',
-    });
+    planned.push({ take: { bucket: `${prefix}:rpm`, amount: 1, limit: limits.rpm, lasts: minute }, scope, dimension: 'rpm', measure: 'request' });
   if (limits.tpm !== undefined)
-    planned.push({
-      take: { bucket: `${prefix}:tpm@${minute.start}`, amount: estimate.tokens, limit: limits.tpm, resetAt: minute.end },
-      scope,
-      dimension: 'tpm',
-      measure: 'tokens',
-    });
+    planned.push({ take: { bucket: `${prefix}:tpm`, amount: estimate.tokens, limit: limits.tpm, lasts: minute }, scope, dimension: 'tpm', measure: 'tokens' });
   return planned;
+}
+
+/** When a bucket's count ends, for the admin API: null for concurrency and running totals. */
+function resetOf(lasts: Lasting, now: number): number | null {
+  if (lasts.kind === 'window') return windowAt(now, lasts.ms).end;
+  return lasts.kind === 'until' && Number.isFinite(lasts.resetAt) ? lasts.resetAt : null;
+}
+
+/** Takes every bucket at once; counters that cannot be reached (and fail closed) refuse the request with a 503 naming why. */
+async function takeOrRefuse(counters: Counters, planned: Planned[]): Promise<Taken[]> {
+  try {
+    return await counters.take(planned.map((p) => p.take));
+  } catch (err) {
+    if (err instanceof CountersUnavailableError) throw new GatewayError('SB_ERR_LIMITS_UNAVAILABLE', `limits cannot be checked, so the request is refused: ${err.message}`);
+    throw err;
+  }
 }
 
 /** The 429 for a refused request, naming what refused it; budgets also tell SDKs not to retry. */

@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'SB_ERR_RATE_LIMITED'
   | 'SB_ERR_BUDGET_EXHAUSTED'
   | 'SB_ERR_UPSTREAMS_UNAVAILABLE'
+  | 'SB_ERR_LIMITS_UNAVAILABLE'
   | 'SB_ERR_UPSTREAMS_RATE_LIMITED'
   | 'SB_ERR_UPSTREAM_UNREACHABLE'
   | 'SB_ERR_UPSTREAM_TIMEOUT'
@@ -31,6 +32,7 @@ const STATUS: Record<ErrorCode, number> = {
   SB_ERR_RATE_LIMITED: 429,
   SB_ERR_BUDGET_EXHAUSTED: 429,
   SB_ERR_UPSTREAMS_UNAVAILABLE: 503,
+  SB_ERR_LIMITS_UNAVAILABLE: 503,
   SB_ERR_UPSTREAMS_RATE_LIMITED: 429,
   SB_ERR_UPSTREAM_UNREACHABLE: 502,
   SB_ERR_UPSTREAM_TIMEOUT: 504,
@@ -82,6 +84,7 @@ function openaiError(err: GatewayError): unknown {
     SB_ERR_UPSTREAM_TIMEOUT: 'upstream_timeout',
     SB_ERR_UPSTREAM_UNREACHABLE: 'upstream_unreachable',
     SB_ERR_UPSTREAMS_UNAVAILABLE: 'upstreams_unavailable',
+    SB_ERR_LIMITS_UNAVAILABLE: 'limits_unavailable',
     SB_ERR_UPSTREAMS_RATE_LIMITED: 'rate_limit_exceeded',
     SB_ERR_RATE_LIMITED: 'rate_limit_exceeded',
     SB_ERR_BUDGET_EXHAUSTED: 'budget_exceeded',

@@ -1,21 +1,30 @@
-import type { Counters, Taken } from './counters.js';
+import { windowAt, type Counters, type Take, type Taken } from './counters.js';
 
 interface Bucket {
   used: number;
   resetAt: number;
 }
 
-/** How often buckets of windows that have ended are dropped. */
+/** How often buckets of windows that have ended, and leases past their time, are dropped. */
 const SWEEP_EVERY_MS = 60_000;
 
 /**
  * Counters for one process. Each take runs without an await in between, so
  * it is atomic under Node's single thread: 200 requests at once against a
- * limit of 50 let exactly 50 through.
+ * limit of 50 let exactly 50 through. The clock is the one passed in (tests
+ * move it across minutes and periods).
  */
 export function createMemoryCounters(now: () => number): Counters {
   const buckets = new Map<string, Bucket>();
+  /** Concurrency buckets: lease id -> when it expires. */
+  const leases = new Map<string, Map<string, number>>();
   let nextSweep = now() + SWEEP_EVERY_MS;
+
+  const nameOf = (take: Pick<Take, 'bucket' | 'lasts'>, at: number) =>
+    take.lasts.kind === 'window' ? `${take.bucket}@${windowAt(at, take.lasts.ms).start}` : take.bucket;
+
+  const resetOf = (take: Take, at: number) =>
+    take.lasts.kind === 'window' ? windowAt(at, take.lasts.ms).end : take.lasts.kind === 'until' ? take.lasts.resetAt : Infinity;
 
   const current = (name: string, resetAt: number, at: number): Bucket => {
     let bucket = buckets.get(name);
@@ -26,37 +35,62 @@ export function createMemoryCounters(now: () => number): Counters {
     return bucket;
   };
 
+  /** The live leases of a concurrency bucket, those past their time dropped. */
+  const liveLeases = (name: string, at: number): Map<string, number> => {
+    let held = leases.get(name);
+    if (!held) {
+      held = new Map();
+      leases.set(name, held);
+    }
+    for (const [id, expiresAt] of held) if (expiresAt <= at) held.delete(id);
+    return held;
+  };
+
   const sweep = (at: number) => {
     if (at < nextSweep) return;
     nextSweep = at + SWEEP_EVERY_MS;
     for (const [name, bucket] of buckets) if (bucket.resetAt <= at) buckets.delete(name);
+    for (const name of leases.keys()) if (liveLeases(name, at).size === 0) leases.delete(name);
   };
 
   return {
     async take(takes) {
       const at = now();
       sweep(at);
-      const found = takes.map((t) => current(t.bucket, t.resetAt, at));
-      const allowed = found.map((b, i) => b.used < takes[i]!.limit);
+      const counts = takes.map((t) => {
+        const name = nameOf(t, at);
+        return t.lasts.kind === 'lease' ? { name, used: liveLeases(name, at).size } : { name, used: current(name, resetOf(t, at), at).used };
+      });
+      const allowed = counts.map((c, i) => c.used < takes[i]!.limit);
       const all = allowed.every(Boolean);
       return takes.map((t, i): Taken => {
-        const bucket = found[i]!;
-        if (all) bucket.used += t.amount;
-        return {
-          bucket: t.bucket,
-          allowed: allowed[i]!,
-          limit: t.limit,
-          used: bucket.used,
-          remaining: Math.max(0, t.limit - bucket.used),
-          resetAt: bucket.resetAt,
-        };
+        const { name } = counts[i]!;
+        let used = counts[i]!.used;
+        if (all && t.lasts.kind === 'lease') {
+          const held = liveLeases(name, at);
+          held.set(t.lasts.id, at + t.lasts.ms);
+          used = held.size;
+        } else if (all) used = buckets.get(name)!.used += t.amount;
+        const window = t.lasts.kind === 'window' ? windowAt(at, t.lasts.ms).start : undefined;
+        return { bucket: t.bucket, ...(window === undefined ? {} : { window }), allowed: allowed[i]!, limit: t.limit, used, remaining: Math.max(0, t.limit - used), resetAt: resetOf(t, at) };
       });
     },
-    async settle(name, reserved, actual) {
-      const bucket = buckets.get(name);
+    async settle(counted, reserved, actual) {
+      const bucket = buckets.get(counted.window === undefined ? counted.bucket : `${counted.bucket}@${counted.window}`);
       // A window that has ended was dropped with its count; nothing to correct.
-      if (!bucket) return;
+      if (!bucket || bucket.resetAt <= now()) return;
       bucket.used = Math.max(0, bucket.used - reserved + actual);
+    },
+    async release({ bucket, id }) {
+      leases.get(bucket)?.delete(id);
+    },
+    async renew(held, ms) {
+      const at = now();
+      for (const { bucket, id } of held) {
+        const live = liveLeases(bucket, at);
+        // A lease that expired (or was released) stays gone: its slot may have been taken since.
+        if (live.has(id)) live.set(id, at + ms);
+      }
     },
     async seed(name, amount, resetAt, replace = false) {
       const at = now();
@@ -64,9 +98,12 @@ export function createMemoryCounters(now: () => number): Counters {
       if (existing && existing.resetAt > at && !replace) return;
       if (resetAt > at) buckets.set(name, { used: amount, resetAt });
     },
-    async peek(name) {
-      const bucket = buckets.get(name);
-      return bucket && bucket.resetAt > now() ? bucket.used : 0;
+    async peek(bucket, lasts) {
+      const at = now();
+      const name = nameOf({ bucket, lasts }, at);
+      if (lasts.kind === 'lease') return leases.has(name) ? liveLeases(name, at).size : 0;
+      const found = buckets.get(name);
+      return found && found.resetAt > at ? found.used : 0;
     },
   };
 }

@@ -20,7 +20,7 @@ import { createRecorder } from '../../usage/recorder.js';
 import { createPriceBook } from '../../usage/cost.js';
 import { loadAdminPrices } from '../../admin/prices.js';
 import { createMemoryCounters } from '../../store/memory-counters.js';
-import { createLimits } from '../../policy/limits.js';
+import { createLimits, DEFAULT_LEASE_MS } from '../../policy/limits.js';
 import { loadRules } from '../../policy/limit-rules.js';
 import { startCacheSweeper } from '../../policy/cache-sweeper.js';
 import { createResponseKeeper } from '../../stored-responses/response-keeper.js';
@@ -123,6 +123,9 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
   const stopSweeping = startCacheSweeper(store, () => ctx.settings.current().raw.cache, ctx.now, log);
   const stopModelSync = scheduleModelSync(ctx, { log });
   const stopPruning = startResponsePruner(store, ctx.now, log, options.pruneIntervalMs);
+  // Concurrency slots are leases: renewed well within their time while a request (a long stream) is in flight.
+  const renewing = setInterval(() => void limits.renewLeases().catch((err: unknown) => log(`limits: renewing leases failed: ${String(err)}`)), DEFAULT_LEASE_MS / 3);
+  renewing.unref();
 
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: config.server.host, port: config.server.port }, () => resolve(s));
@@ -146,6 +149,7 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
         stopSweeping();
         stopModelSync();
         stopPruning();
+        clearInterval(renewing);
         sockets.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

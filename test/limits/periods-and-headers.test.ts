@@ -1,59 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryCounters } from '../../src/store/memory-counters.js';
 import { minuteOf, periodOf } from '../../src/policy/periods.js';
 import { formatDuration, retryAfterSeconds } from '../../src/policy/rate-limit-headers.js';
 import { estimateRequest } from '../../src/policy/reservation.js';
-
-describe('memory counters', () => {
-  it('take from several buckets all or nothing, admitting while each is below its limit', async () => {
-    const counters = createMemoryCounters(() => 1000);
-    const takes = (amount: number) => [
-      { bucket: 'a', amount: 1, limit: 2, resetAt: 5000 },
-      { bucket: 'b', amount, limit: 10, resetAt: 5000 },
-    ];
-    expect((await counters.take(takes(9))).map((t) => t.allowed)).toEqual([true, true]);
-    // b is at 9 < 10, so a large take still goes through and crosses.
-    expect((await counters.take(takes(5))).map((t) => [t.allowed, t.used, t.remaining])).toEqual([
-      [true, 2, 0],
-      [true, 14, 0],
-    ]);
-    const refused = await counters.take(takes(1));
-    expect(refused.map((t) => t.allowed)).toEqual([false, false]);
-    expect(await counters.peek('a')).toBe(2);
-    // A refused take leaves no trace in a bucket that had room.
-    const c = createMemoryCounters(() => 1000);
-    await c.take([{ bucket: 'full', amount: 1, limit: 1, resetAt: 5000 }]);
-    await c.take([
-      { bucket: 'room', amount: 1, limit: 9, resetAt: 5000 },
-      { bucket: 'full', amount: 1, limit: 1, resetAt: 5000 },
-    ]);
-    expect(await c.peek('room')).toBe(0);
-  });
-
-  it('settle reservations to real figures, never below zero, and forget ended windows', async () => {
-    let now = 1000;
-    const counters = createMemoryCounters(() => now);
-    await counters.take([{ bucket: 'x', amount: 50, limit: 100, resetAt: 2000 }]);
-    await counters.settle('x', 50, 20);
-    expect(await counters.peek('x')).toBe(20);
-    await counters.settle('x', 50, 0);
-    expect(await counters.peek('x')).toBe(0);
-    await counters.take([{ bucket: 'x', amount: 7, limit: 100, resetAt: 2000 }]);
-    now = 2000;
-    expect(await counters.peek('x')).toBe(0);
-    const [fresh] = await counters.take([{ bucket: 'x', amount: 1, limit: 100, resetAt: 3000 }]);
-    expect(fresh).toMatchObject({ used: 1, resetAt: 3000 });
-  });
-
-  it('seed only buckets that do not exist yet', async () => {
-    const counters = createMemoryCounters(() => 1000);
-    await counters.seed('s', 5, Infinity);
-    await counters.seed('s', 9, Infinity);
-    expect(await counters.peek('s')).toBe(5);
-    await counters.take([{ bucket: 's', amount: 1, limit: 100, resetAt: Infinity }]);
-    expect(await counters.peek('s')).toBe(6);
-  });
-});
 
 describe('periods', () => {
   const at = Date.UTC(2025, 0, 15, 12, 34, 56); // a Wednesday

@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import type { Counters, Take } from '../../src/store/counters.js';
+import { createMemoryCounters } from '../../src/store/memory-counters.js';
+
+/**
+ * The same cases against every Counters implementation: what limits.ts
+ * relies on holds whether one process counts in memory or many replicas
+ * count in Redis. Time-bound cases use short windows and leases on the
+ * real clock.
+ */
+const HOUR = 3_600_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const untilTake = (bucket: string, amount: number, limit: number, resetAt = Date.now() + HOUR): Take => ({ bucket, amount, limit, lasts: { kind: 'until', resetAt } });
+const windowTake = (bucket: string, amount: number, limit: number, ms = 60_000): Take => ({ bucket, amount, limit, lasts: { kind: 'window', ms } });
+const leaseTake = (bucket: string, id: string, limit: number, ms = 60_000): Take => ({ bucket, amount: 1, limit, lasts: { kind: 'lease', id, ms } });
+const UNTIL = { kind: 'until', resetAt: Infinity } as const;
+
+interface Subject {
+  counters: Counters;
+  /** A bucket name of this test's own. */
+  name(bucket: string): string;
+}
+
+const implementations: [string, () => Subject][] = [
+  ['memory', () => ({ counters: createMemoryCounters(Date.now), name: (b) => b })],
+];
+
+describe.each(implementations)('%s counters', (_, make) => {
+  it('take from several buckets all or nothing, admitting while each is below its limit', async () => {
+    const { counters, name } = make();
+    const [a, b] = [name('a'), name('b')];
+    const takes = (amount: number) => [windowTake(a, 1, 2), untilTake(b, amount, 10)];
+    expect((await counters.take(takes(9))).map((t) => t.allowed)).toEqual([true, true]);
+    // b is at 9 < 10, so a large take still goes through and crosses.
+    expect((await counters.take(takes(5))).map((t) => [t.allowed, t.used, t.remaining])).toEqual([
+      [true, 2, 0],
+      [true, 14, 0],
+    ]);
+    const refused = await counters.take(takes(1));
+    expect(refused.map((t) => [t.allowed, t.used])).toEqual([
+      [false, 2],
+      [false, 14],
+    ]);
+    expect(await counters.peek(a, { kind: 'window', ms: 60_000 })).toBe(2);
+
+    // A refused take leaves no trace in the buckets that had room, leases included.
+    const [full, room, slots] = [name('full'), name('room'), name('slots')];
+    await counters.take([untilTake(full, 1, 1)]);
+    const mixed = await counters.take([windowTake(room, 1, 9), leaseTake(slots, 'l1', 3), untilTake(full, 1, 1)]);
+    expect(mixed.map((t) => t.allowed)).toEqual([true, true, false]);
+    expect(await counters.peek(room, { kind: 'window', ms: 60_000 })).toBe(0);
+    expect(await counters.peek(slots, { kind: 'lease', id: '', ms: 0 })).toBe(0);
+  });
+
+  it('let exactly the limit through when 200 takes arrive at once', async () => {
+    const { counters, name } = make();
+    const takes = [windowTake(name('rpm'), 1, 50), leaseTake(name('concurrent'), '', 1000), untilTake(name('usd'), 0.01, 1000)];
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => counters.take(takes.map((t) => (t.lasts.kind === 'lease' ? { ...t, lasts: { ...t.lasts, id: `lease-${i}` } } : t)))),
+    );
+    expect(results.filter((r) => r.every((t) => t.allowed))).toHaveLength(50);
+    // The other 150 were refused by the requests per window, and left no trace in the buckets that had room.
+    expect(results.filter((r) => !r[0]!.allowed && r[1]!.allowed && r[2]!.allowed)).toHaveLength(150);
+    expect(await counters.peek(name('rpm'), { kind: 'window', ms: 60_000 })).toBe(50);
+    expect(await counters.peek(name('concurrent'), { kind: 'lease', id: '', ms: 0 })).toBe(50);
+    expect(await counters.peek(name('usd'), UNTIL)).toBeCloseTo(0.5, 9);
+  });
+
+  it('settle reservations to the real figures, never below zero, with fractions of a dollar kept', async () => {
+    const { counters, name } = make();
+    const [usd, tpm] = [name('usd'), name('tpm')];
+    const [u, t] = await counters.take([untilTake(usd, 0.0072, 50), windowTake(tpm, 500, 10_000)]);
+    expect(t!.window).toBe(Math.floor(Date.now() / 60_000) * 60_000);
+    await counters.settle(u!, 0.0072, 0.0031);
+    await counters.settle(t!, 500, 120);
+    expect(await counters.peek(usd, UNTIL)).toBeCloseTo(0.0031, 12);
+    expect(await counters.peek(tpm, { kind: 'window', ms: 60_000 })).toBe(120);
+    await counters.settle(t!, 500, 0);
+    expect(await counters.peek(tpm, { kind: 'window', ms: 60_000 })).toBe(0);
+    // A bucket never taken from is not created by a settle.
+    await counters.settle({ bucket: name('never') }, 5, 9);
+    expect(await counters.peek(name('never'), UNTIL)).toBe(0);
+  });
+
+  it('start a new window from zero, and leave an ended window alone when settling late', async () => {
+    const { counters, name } = make();
+    const bucket = name('rpm');
+    const ms = 400;
+    // Start early in a window, so both takes fall in it.
+    await sleep(ms - (Date.now() % ms) + 5);
+    const [first] = await counters.take([windowTake(bucket, 1, 2, ms)]);
+    await counters.take([windowTake(bucket, 1, 2, ms)]);
+    const [full] = await counters.take([windowTake(bucket, 1, 2, ms)]);
+    expect(full).toMatchObject({ allowed: false, used: 2, resetAt: first!.window! + ms });
+    await sleep(first!.resetAt - Date.now() + 20);
+    const [next] = await counters.take([windowTake(bucket, 1, 2, ms)]);
+    expect(next).toMatchObject({ allowed: true, used: 1 });
+    expect(next!.window).toBeGreaterThanOrEqual(first!.resetAt);
+    await counters.settle(first!, 1, 0);
+    expect(await counters.peek(bucket, { kind: 'window', ms })).toBe(1);
+  });
+
+  it('seed a bucket once, replace it when told, and let it end with its period', async () => {
+    const { counters, name } = make();
+    const s = name('s');
+    await counters.seed(s, 5, Infinity);
+    await counters.seed(s, 9, Infinity);
+    expect(await counters.peek(s, UNTIL)).toBe(5);
+    await counters.take([untilTake(s, 1, 100, Infinity)]);
+    expect(await counters.peek(s, UNTIL)).toBe(6);
+    await counters.seed(s, 2.5, Infinity, true);
+    expect(await counters.peek(s, UNTIL)).toBe(2.5);
+
+    const short = name('short');
+    await counters.seed(short, 7, Date.now() + 300);
+    expect(await counters.peek(short, UNTIL)).toBe(7);
+    await sleep(400);
+    expect(await counters.peek(short, UNTIL)).toBe(0);
+    // A period that has ended is not seeded.
+    await counters.seed(name('past'), 7, Date.now() - 1);
+    expect(await counters.peek(name('past'), UNTIL)).toBe(0);
+  });
+
+  it('hold a concurrency slot per lease until it is released, renewed, or expires', async () => {
+    const { counters, name } = make();
+    const slots = name('slots');
+    const LEASE = { kind: 'lease', id: '', ms: 0 } as const;
+    expect((await counters.take([leaseTake(slots, 'a', 2, 300)]))[0]).toMatchObject({ allowed: true, used: 1, resetAt: Infinity });
+    await counters.take([leaseTake(slots, 'b', 2, 300)]);
+    expect((await counters.take([leaseTake(slots, 'c', 2, 300)]))[0]).toMatchObject({ allowed: false, used: 2 });
+    await counters.release({ bucket: slots, id: 'a' });
+    expect(await counters.peek(slots, LEASE)).toBe(1);
+
+    // b is renewed, d is not: after the first lease time only b is still held.
+    await counters.take([leaseTake(slots, 'd', 2, 300)]);
+    await sleep(200);
+    await counters.renew([{ bucket: slots, id: 'b' }], 400);
+    await sleep(200);
+    expect(await counters.peek(slots, LEASE)).toBe(1);
+    expect((await counters.take([leaseTake(slots, 'e', 2, 300)]))[0]).toMatchObject({ allowed: true, used: 2 });
+    // An expired lease is not brought back by a renewal.
+    await counters.renew([{ bucket: slots, id: 'd' }], 10_000);
+    expect(await counters.peek(slots, LEASE)).toBe(2);
+    await sleep(500);
+    expect(await counters.peek(slots, LEASE)).toBe(0);
+  });
+
+  it('peek 0 for buckets that do not exist', async () => {
+    const { counters, name } = make();
+    expect(await counters.peek(name('none'), UNTIL)).toBe(0);
+    expect(await counters.peek(name('none'), { kind: 'window', ms: 1000 })).toBe(0);
+    expect(await counters.peek(name('none'), { kind: 'lease', id: '', ms: 0 })).toBe(0);
+  });
+});
