@@ -1,12 +1,16 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
 import type { Counters, Take } from '../../src/store/counters.js';
 import { createMemoryCounters } from '../../src/store/memory-counters.js';
+import { createRedisCounters } from '../../src/store/redis-counters.js';
+import { redisPortOf } from '../../src/platform/node/redis.js';
+import { closeRedis, dropPrefix, testPrefix, testRedis } from './redis-test.js';
 
 /**
  * The same cases against every Counters implementation: what limits.ts
  * relies on holds whether one process counts in memory or many replicas
  * count in Redis. Time-bound cases use short windows and leases on the
- * real clock.
+ * real clock (Redis's own for the Redis counters).
  */
 const HOUR = 3_600_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -21,8 +25,29 @@ interface Subject {
   name(bucket: string): string;
 }
 
+let redis: Redis;
+let prefix: string;
+let run = 0;
+
+beforeAll(async () => {
+  redis = await testRedis();
+  prefix = testPrefix('counters');
+});
+
+afterAll(async () => {
+  await dropPrefix(redis, prefix);
+  await closeRedis(redis);
+});
+
 const implementations: [string, () => Subject][] = [
   ['memory', () => ({ counters: createMemoryCounters(Date.now), name: (b) => b })],
+  [
+    'redis',
+    () => {
+      const own = `t${++run}`;
+      return { counters: createRedisCounters(redisPortOf(redis), prefix), name: (b) => `${own}:${b}` };
+    },
+  ],
 ];
 
 describe.each(implementations)('%s counters', (_, make) => {
@@ -150,5 +175,35 @@ describe.each(implementations)('%s counters', (_, make) => {
     expect(await counters.peek(name('none'), UNTIL)).toBe(0);
     expect(await counters.peek(name('none'), { kind: 'window', ms: 1000 })).toBe(0);
     expect(await counters.peek(name('none'), { kind: 'lease', id: '', ms: 0 })).toBe(0);
+  });
+});
+
+describe('redis counters in Redis', () => {
+  it('keep every key under the gateway prefix as a hash tag, with an expiry unless it is a running total', async () => {
+    const counters = createRedisCounters(redisPortOf(redis), prefix);
+    await counters.take([windowTake('ttl:w', 1, 9), untilTake('ttl:u', 1, 9, Date.now() + 60_000), leaseTake('ttl:l', 'x', 9, 30_000), untilTake('ttl:t', 1, 9, Infinity)]);
+    const ttl = async (bucket: string) => redis.pttl(`{${prefix}}:${bucket}`);
+    expect(await ttl('ttl:w')).toBeGreaterThan(0);
+    expect(await ttl('ttl:w')).toBeLessThanOrEqual(60_000);
+    expect(await ttl('ttl:u')).toBeGreaterThan(50_000);
+    expect(await ttl('ttl:l')).toBeGreaterThan(25_000);
+    expect(await ttl('ttl:t')).toBe(-1);
+  });
+
+  it("count windows on Redis's clock", async () => {
+    const counters = createRedisCounters(redisPortOf(redis), prefix);
+    const [seconds] = await redis.time();
+    const [taken] = await counters.take([windowTake('clock', 1, 9, 3_600_000)]);
+    // The hour Redis is in (taken within a second of asking its time).
+    expect(taken!.window).toBe(Math.floor((Number(seconds) * 1000) / 3_600_000) * 3_600_000);
+  });
+
+  it('tell how many replicas are live', async () => {
+    const counters = createRedisCounters(redisPortOf(redis), prefix);
+    expect(await counters.heartbeat('r1', 300)).toBe(1);
+    expect(await counters.heartbeat('r2', 10_000)).toBe(2);
+    expect(await counters.heartbeat('r1', 300)).toBe(2);
+    await sleep(400);
+    expect(await counters.heartbeat('r2', 10_000)).toBe(1);
   });
 });
