@@ -2,6 +2,7 @@ import type { UpstreamKind } from '../config/schema.js';
 import type { Endpoint, Protocol } from '../protocols/protocol.js';
 import type { UpstreamRecord } from '../store/types.js';
 import type { HttpClient, HttpReply } from './http.js';
+import type { Locks } from '../store/locks.js';
 
 /** One call to an upstream, already planned: which upstream, which credential, what body. */
 export interface UpstreamCall {
@@ -57,6 +58,13 @@ export interface ProviderDeps {
    * or else by its current secret.
    */
   saveCredentialSecret?(change: { upstreamId: string; credentialId?: string; previous: string; next: string }): Promise<void>;
+  /**
+   * A credential's secret as stored now, which another replica may have
+   * rotated since this one's catalog was built; undefined when it is gone.
+   */
+  readCredentialSecret?(upstreamId: string, credentialId: string): Promise<string | undefined>;
+  /** Held around a token refresh so one replica refreshes and the others read its result (default: this process only). */
+  locks?: Locks;
   log?(message: string): void;
 }
 

@@ -1,6 +1,7 @@
 import type { HealthSettings } from '../config/schema.js';
 import type { CredentialHealthRecord, CredentialState } from '../store/types.js';
 import { RATE_LIMITED_REASON, type Failure } from './verdict.js';
+import { heldByAdmin, sameHealth, type SharedHealth } from './shared-health.js';
 
 /** What one process has seen of a credential since it started. */
 export interface CredentialStats {
@@ -35,23 +36,45 @@ const EWMA_WEIGHT = 0.3;
 
 /**
  * The pools' memory: each credential's state (healthy, cooling until a time,
- * disabled) and its counters. Requests read it synchronously; state changes
- * are handed to `persist` (the Store, fire and forget) so the admin API, the
- * CLI and the next start see them, and are written to the process log.
+ * disabled) and its counters. Requests read it synchronously. State changes
+ * are published to `shared` (the Store, or Redis and the Store; fire and
+ * forget) so the admin API, the CLI, the next start and the other replicas
+ * see them, and are written to the process log; `refresh` (a job) takes in
+ * what the others published. The counters are this process's own.
  */
 export class PoolHealth {
   private readonly states = new Map<string, CredentialHealthRecord>();
   private readonly counters = new Map<string, CredentialStats>();
+  /** Local changes so far, and the count at each credential's latest one: a fetch that began before it is older news. */
+  private changes = 0;
+  private readonly changedAt = new Map<string, number>();
+  /** Publishes not yet answered, by credential: until they land, what a fetch says of it is older. */
+  private readonly unsettled = new Map<string, number>();
 
   constructor(
     private readonly settings: HealthSettings,
-    private readonly persist: (record: CredentialHealthRecord) => void,
+    private readonly shared: SharedHealth,
     private readonly log: (message: string) => void,
   ) {}
 
-  /** Takes in what was persisted before (at start). */
-  load(records: CredentialHealthRecord[]): void {
-    for (const r of records) this.states.set(r.credentialId, r);
+  /**
+   * Takes in what was published, by this process before a restart or by the
+   * others since the last refresh; run at start and by a job. A credential
+   * this process changed while the fetch was under way keeps its own state
+   * (the fetch may predate it); the next refresh settles it.
+   */
+  async refresh(): Promise<void> {
+    const startedAt = this.changes;
+    const records = await this.shared.fetch();
+    for (const record of records) {
+      const id = record.credentialId;
+      if ((this.unsettled.get(id) ?? 0) > 0 || (this.changedAt.get(id) ?? 0) > startedAt) continue;
+      const mine = this.states.get(id);
+      if (mine && sameHealth(mine, record)) continue;
+      this.states.set(id, record);
+      if (record.state === 'healthy') this.stats(id).failuresInARow = 0;
+      if (mine) this.log(`credential ${id}: ${describe(record)}, as published elsewhere`);
+    }
   }
 
   /** The state record, healthy when nothing was learned. */
@@ -146,9 +169,9 @@ export class PoolHealth {
     this.stats(credentialId).tokens += tokens;
   }
 
-  /** Forgets what this process learned (states and counters); what was persisted stays in the database. */
-  forgetAll(): void {
-    this.states.clear();
+  /** Makes every benched credential healthy again, as an admin would (published, so for every replica), and clears this process's counters. */
+  resetAll(now: number): void {
+    for (const [id, record] of this.states) if (record.state !== 'healthy') this.set(id, 'healthy', 'reset', 'admin', now);
     this.counters.clear();
   }
 
@@ -180,17 +203,35 @@ export class PoolHealth {
     return limited > 0;
   }
 
-  /** Sets a state by hand or from a probe; persisted and logged. */
+  /**
+   * Sets a state by hand or from what the gateway saw; published and logged.
+   * The gateway never replaces an admin's disable (a request that was in
+   * flight when the admin acted may still fail with the credential).
+   */
   set(credentialId: string, state: CredentialState, reason: string | null, setBy: 'gateway' | 'admin', now: number, until: number | null = null): void {
+    if (setBy === 'gateway' && heldByAdmin(this.states.get(credentialId))) return;
     const record: CredentialHealthRecord = { credentialId, state, reason, since: now, until, setBy };
     this.states.set(credentialId, record);
     if (state === 'healthy') {
       const s = this.stats(credentialId);
       s.failuresInARow = 0;
     }
-    const untilText = until === null ? '' : ` until ${new Date(until).toISOString()}`;
-    this.log(`credential ${credentialId}: ${state}${untilText}${reason ? ` (${reason})` : ''}`);
-    this.persist(record);
+    this.log(`credential ${credentialId}: ${describe(record)}`);
+    this.publish(record);
+  }
+
+  private publish(record: CredentialHealthRecord): void {
+    const id = record.credentialId;
+    this.changedAt.set(id, ++this.changes);
+    this.unsettled.set(id, (this.unsettled.get(id) ?? 0) + 1);
+    this.shared
+      .publish(record)
+      .catch((err: unknown) => this.log(`saving credential health failed: ${String(err)}`))
+      .finally(() => {
+        const left = (this.unsettled.get(id) ?? 1) - 1;
+        if (left > 0) this.unsettled.set(id, left);
+        else this.unsettled.delete(id);
+      });
   }
 
   private coolDown(credentialId: string, ms: number, reason: string, now: number): void {
@@ -199,4 +240,10 @@ export class PoolHealth {
     if (current?.state === 'cooling' && (current.until ?? 0) >= now + ms) return;
     this.set(credentialId, 'cooling', reason, 'gateway', now, now + ms);
   }
+}
+
+/** `cooling until 2026-…Z (reason)`, for the process log. */
+function describe(record: CredentialHealthRecord): string {
+  const until = record.until === null ? '' : ` until ${new Date(record.until).toISOString()}`;
+  return `${record.state}${until}${record.reason ? ` (${record.reason})` : ''}`;
 }

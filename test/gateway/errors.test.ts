@@ -33,7 +33,7 @@ beforeEach(() => {
   oai.reset();
   ant.reset();
   // Each test starts with healthy credentials (a 429 here would otherwise bench the only one).
-  gw.ctx.pools.forgetAll();
+  gw.ctx.pools.resetAll(Date.now());
 });
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>

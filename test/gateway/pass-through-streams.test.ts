@@ -43,7 +43,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   for (const fake of [oai, ant, gem]) fake.reset();
-  gw.ctx.pools.forgetAll();
+  gw.ctx.pools.resetAll(Date.now());
 });
 
 const say = 'alpha beta gamma delta';

@@ -63,7 +63,7 @@ afterAll(async () => {
 beforeEach(() => {
   main.reset();
   backup.reset();
-  gw.ctx.pools.forgetAll();
+  gw.ctx.pools.resetAll(Date.now());
 });
 
 describe('credential pools', () => {
@@ -250,7 +250,7 @@ describe('credential pools', () => {
     expect(chatCalls(main)).toHaveLength(3); // the pool has three credentials; the route list ends there
 
     main.reset();
-    gw.ctx.pools.forgetAll();
+    gw.ctx.pools.resetAll(Date.now());
     main.failNext({ kind: 'status', status: 500 }, 10);
     const anthropic = new Anthropic({ apiKey: TEST_KEY, baseURL: gw.url, maxRetries: 0 });
     const aerr = await anthropic.messages

@@ -46,7 +46,7 @@ afterAll(async () => {
 beforeEach(() => {
   oai.reset();
   ant.reset();
-  gw.ctx.pools.forgetAll();
+  gw.ctx.pools.resetAll(Date.now());
 });
 
 describe('a pool waiting out its upstream 429s answers 429, not 503', () => {

@@ -10,7 +10,7 @@ import type { Strategy } from '../../src/config/schema.js';
 import type { UpstreamRecord } from '../../src/store/types.js';
 
 const SETTINGS = { failuresBeforeCooling: 2, cooldownMs: 1000, maxCooldownMs: 8000, probeIntervalMs: 0 };
-const newHealth = () => new PoolHealth(SETTINGS, () => {}, () => {});
+const newHealth = () => new PoolHealth(SETTINGS, { publish: async () => {}, fetch: async () => [] }, () => {});
 
 function upstream(strategy: Strategy, weights: number[], id = 'u'): LiveUpstream {
   const record = {

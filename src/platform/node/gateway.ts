@@ -10,6 +10,9 @@ import { createCatalog } from '../../routing/catalog.js';
 import { EndpointGaps } from '../../routing/endpoint-gaps.js';
 import { PoolHealth } from '../../routing/credential-health.js';
 import { startProbes } from '../../routing/probe.js';
+import { HEALTH_REFRESH_MS, storeSharedHealth } from '../../routing/shared-health.js';
+import { healthRefreshJob } from '../../routing/health-refresh.js';
+import { inProcessLocks } from '../../store/locks.js';
 import { createProviders } from '../../providers/registry.js';
 import { scheduleModelSync } from '../../routing/model-sync.js';
 import type { Catalog } from '../../routing/catalog.js';
@@ -58,6 +61,8 @@ export interface NodeGatewayOptions {
   now?: () => number;
   /** How often stored Responses past their retention are deleted (default hourly). */
   pruneIntervalMs?: number;
+  /** How often credential health learned by other processes is taken in. */
+  healthRefreshMs?: number;
 }
 
 /** Builds the context from a validated config and serves the app over node:http. */
@@ -86,13 +91,11 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
   const limits = createLimits(counters, store, { prices: priceBook.lookup, rules: await loadRules(store), now, flush: () => recorder.flush(), log });
   // What was spent earlier this period (before a restart) counts; read once here, never on a request's path.
   await limits.seedAll(catalog.current());
-  // Credential health: learned states come back from the database; changes go to it off the request path.
-  const pools = new PoolHealth(
-    config.health,
-    (record) => void store.health.put(record).catch((err: unknown) => log(`saving credential health failed: ${String(err)}`)),
-    log,
-  );
-  pools.load(await store.health.list());
+  // Credential health: learned states come back from the database; changes go to it off the request path,
+  // and what other processes on the same database learned is taken in by a job.
+  const pools = new PoolHealth(config.health, storeSharedHealth(store.health), log);
+  await pools.refresh();
+  const healthRefresh = healthRefreshJob(pools, options.healthRefreshMs ?? HEALTH_REFRESH_MS.store, log);
   const ctx: GatewayContext = {
     store,
     catalog,
@@ -101,7 +104,13 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
     retry: config.retry,
     health: config.health,
     // Codex refreshes rotate its tokens: they are written back to the credential at once.
-    providers: createProviders(upstreamHttp.http, { saveCredentialSecret: (change) => saveCredentialSecret(store, secrets, catalog, change), log }),
+    // Another replica's refresh is read back from the Store: `readCredentialSecret` after taking the refresh lock.
+    providers: createProviders(upstreamHttp.http, {
+      saveCredentialSecret: (change) => saveCredentialSecret(store, secrets, catalog, change),
+      readCredentialSecret: (upstreamId, credentialId) => readCredentialSecret(store, secrets, upstreamId, credentialId),
+      locks: inProcessLocks(),
+      log,
+    }),
     recorder,
     responses: createResponseKeeper({ store, secrets, now, log }),
     secrets,
@@ -126,6 +135,7 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
   // Concurrency slots are leases: renewed well within their time while a request (a long stream) is in flight.
   const renewing = setInterval(() => void limits.renewLeases().catch((err: unknown) => log(`limits: renewing leases failed: ${String(err)}`)), DEFAULT_LEASE_MS / 3);
   renewing.unref();
+  const stopHealthRefresh = runEvery(healthRefresh);
 
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: config.server.host, port: config.server.port }, () => resolve(s));
@@ -150,6 +160,7 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
         stopModelSync();
         stopPruning();
         clearInterval(renewing);
+        stopHealthRefresh();
         sockets.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
@@ -185,6 +196,12 @@ export async function saveCredentialSecret(
   await catalog.reload();
 }
 
+/** A credential's secret as stored now (another replica may have rotated it); undefined when it is gone. */
+export async function readCredentialSecret(store: Store, box: SecretBox, upstreamId: string, credentialId: string): Promise<string | undefined> {
+  const stored = (await store.upstreams.list()).find((u) => u.id === upstreamId)?.credentials.find((c) => c.id === credentialId);
+  return stored ? box.decrypt(stored.secretEnc) : undefined;
+}
+
 function accessTokenOf(secret: string): string | undefined {
   try {
     const token = (JSON.parse(secret) as { access_token?: unknown }).access_token;
@@ -192,4 +209,16 @@ function accessTokenOf(secret: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Runs a job on a timer, one run at a time; returns the stop function. */
+function runEvery(job: { everyMs: number; run(): Promise<void> }): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    void job.run().finally(() => (running = false));
+  }, job.everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
