@@ -1,8 +1,9 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 
 /**
- * Migrations, applied at start and idempotent. Written with Kysely's schema
- * builder only, so the same steps run on SQLite, PostgreSQL and D1.
+ * Migrations, applied by the platform when it starts (Node: when it opens the
+ * store; Workers: on deploy), never by the store itself. Written with Kysely's
+ * schema builder only, so the same steps run on SQLite, PostgreSQL and D1.
  * Never edit a migration that has shipped; add the next one.
  */
 const migrations: Record<string, Migration> = {
@@ -244,10 +245,27 @@ const migrations: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-/** Applies every pending migration, or those up to `target` (tests of one migration start there); throws with the failing step's error. */
-export async function migrateToLatest(db: Kysely<any>, target?: string): Promise<void> {
-  const migrator = new Migrator({ db, provider });
-  const { error, results } = await (target === undefined ? migrator.migrateToLatest() : migrator.migrateTo(target));
+export interface MigrateOptions {
+  /** Stop after this migration (tests of one migration start there); default: all. */
+  target?: string;
+  /**
+   * The schema the migrations' own bookkeeping tables live in, on PostgreSQL:
+   * the connection's current schema. Kysely looks for them in every schema
+   * otherwise, and one left in another schema of the same database would
+   * hide that this one has none.
+   */
+  schema?: string;
+}
+
+/**
+ * Applies every pending migration; throws with the failing step's error.
+ * Safe when several replicas start at once on PostgreSQL: Kysely's Migrator
+ * holds an advisory lock around reading what was applied and applying the
+ * rest (all in one transaction), so the second replica finds nothing to do.
+ */
+export async function migrate(db: Kysely<any>, options: MigrateOptions = {}): Promise<void> {
+  const migrator = new Migrator({ db, provider, migrationTableSchema: options.schema });
+  const { error, results } = await (options.target === undefined ? migrator.migrateToLatest() : migrator.migrateTo(options.target));
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);

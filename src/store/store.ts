@@ -3,6 +3,7 @@ import type {
   CachePurge,
   CacheStats,
   KeyRecord,
+  LogPruneCutoffs,
   LogQuery,
   LogRecord,
   ModelRecord,
@@ -17,10 +18,11 @@ import type {
 import type { LogStats, LogStatsQuery } from './log-stats.js';
 
 /**
- * The only way to the database. SQLite implements it now (kysely-store.ts over
- * a SQLite dialect); PostgreSQL and D1 implement it with the same queries.
- * Every write bumps a revision so other processes can see that their
- * in-memory snapshot is stale.
+ * The only way to the database. kysely-store.ts implements it once for
+ * SQLite and PostgreSQL (and D1 later), with the same queries; every
+ * implementation passes the conformance suite in test/store/. Every write to
+ * keys, upstreams and models bumps a revision so other processes can see
+ * that their in-memory snapshot is stale.
  */
 export interface Store {
   upstreams: {
@@ -46,11 +48,17 @@ export interface Store {
   };
   keys: {
     list(): Promise<KeyRecord[]>;
+    /** The key with this hash, revoked or not; for a key the snapshot does not know yet. */
+    byHash(hash: string): Promise<KeyRecord | undefined>;
     put(key: KeyRecord): Promise<void>;
     revoke(id: string, at: number): Promise<boolean>;
   };
   logs: {
-    /** Writes log rows, their hourly rollups and any logged bodies in one transaction. */
+    /**
+     * Writes log rows, their hourly rollups and any logged bodies together.
+     * Idempotent by request id: a row already stored is skipped and not
+     * added to the rollups again, so a retried batch never counts twice.
+     */
     write(rows: LogRecord[], bodies?: RequestBodiesRecord[]): Promise<void>;
     get(id: string): Promise<LogRecord | undefined>;
     /** The request's logged bodies, when body logging was on for it. */
@@ -58,6 +66,12 @@ export interface Store {
     query(query: LogQuery): Promise<{ data: LogRecord[]; hasMore: boolean }>;
     /** Sums, latency percentiles and top lists over a range, for the dashboard's overview. */
     stats(query: LogStatsQuery): Promise<LogStats>;
+    /**
+     * Deletes rows older than `before` (epoch ms) with their bodies, and the
+     * bodies of rows older than `bodiesBefore`; either may be left out. The
+     * hourly rollups stay: usage totals outlive the rows. Returns how many went.
+     */
+    prune(cutoffs: LogPruneCutoffs): Promise<{ rows: number; bodies: number }>;
   };
   usage: {
     query(query: UsageQuery): Promise<UsageRow[]>;

@@ -167,6 +167,12 @@ export interface LogQuery {
   offset: number;
 }
 
+/** What a log prune deletes: rows older than `before`, bodies of rows older than `bodiesBefore` (epoch ms). */
+export interface LogPruneCutoffs {
+  before?: number;
+  bodiesBefore?: number;
+}
+
 export type UsageDimension = 'key' | 'group' | 'model' | 'upstream';
 
 export interface UsageQuery {

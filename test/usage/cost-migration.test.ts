@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { Kysely, SqliteDialect } from 'kysely';
-import { migrateToLatest } from '../../src/store/migrations.js';
+import { migrate } from '../../src/store/migrations.js';
 import { openSqliteStore } from '../../src/platform/node/sqlite.js';
 import { type LogRecord } from '../../src/store/types.js';
 import { tempDir } from '../helpers/gateway.js';
@@ -42,7 +42,7 @@ describe('0003_cost', () => {
     const url = `sqlite:${path}`;
     // A database as 0002 left it, with hourly rollups summed then (no cost columns yet).
     const old = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(path) }) });
-    await migrateToLatest(old, '0002_translation');
+    await migrate(old, { target: '0002_translation' });
     const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
     const rollup = (model: string, requests: number) => ({
       hour,

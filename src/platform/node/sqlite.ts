@@ -5,6 +5,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import type { Database as Schema } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
 import { createKyselyStore } from '../../store/kysely-store.js';
+import { migrate } from '../../store/migrations.js';
 
 /** Path of the SQLite file named by a `sqlite:<path>` storage URL. */
 export function sqlitePath(url: string): string {
@@ -22,7 +23,14 @@ export async function openSqliteStore(url: string): Promise<Store> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  return createKyselyStore(new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }));
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  try {
+    await migrate(db);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return createKyselyStore(db);
 }
 
 /**

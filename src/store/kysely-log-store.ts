@@ -1,0 +1,234 @@
+import { type Kysely, sql } from 'kysely';
+import type { Batch } from './batch.js';
+import type { Database, RequestBodiesTable, RequestLogTable } from './schema.js';
+import type { Store } from './store.js';
+import type { LogRecord, RequestBodiesRecord } from './types.js';
+import { addToRollups } from './kysely-usage-store.js';
+import { queryLogStats } from './log-stats.js';
+
+/** Log rows per insert: 29 columns × 40 rows stays well under SQLite's cap on bound parameters. */
+const LOG_CHUNK = 40;
+/** Rows deleted per prune step, so pruning a long history never holds the writers back for long. */
+const PRUNE_SLICE = 500;
+
+/**
+ * The request log (Store['logs']), written once in Kysely for every dialect.
+ * Writes are idempotent by request id: a batch written twice (a retry after
+ * a write whose answer was lost, or two writers holding the same rows)
+ * inserts each row once and adds it to the rollups once.
+ */
+export function kyselyLogStore(db: Kysely<Database>, batch: Batch): Store['logs'] {
+  return {
+    async write(records, bodies = []) {
+      if (records.length === 0 && bodies.length === 0) return;
+      // One order (by id) for every writer: two batches holding some of the same rows then wait for each other on PostgreSQL, never deadlock.
+      const rows = uniqueById(records.map(wholeNumbers), (r) => r.id);
+      const bodyRows = uniqueById(bodies, (b) => b.requestId);
+      await batch(async (trx) => {
+        for (const b of bodyRows) await trx.insertInto('request_bodies').values(toBodiesRow(b)).onConflict((oc) => oc.doNothing()).execute();
+        const inserted = new Set<string>();
+        for (let i = 0; i < rows.length; i += LOG_CHUNK) {
+          const added = await trx
+            .insertInto('request_log')
+            .values(rows.slice(i, i + LOG_CHUNK).map(toLogRow))
+            .onConflict((oc) => oc.column('id').doNothing())
+            .returning('id')
+            .execute();
+          for (const { id } of added) inserted.add(id);
+        }
+        await addToRollups(trx, rows.filter((r) => inserted.has(r.id)));
+      });
+    },
+
+    async query(q) {
+      let query = db.selectFrom('request_log').selectAll();
+      if (q.keyId !== undefined) query = query.where('key_id', '=', q.keyId);
+      if (q.model !== undefined) query = query.where('model', '=', q.model);
+      if (q.status !== undefined) query = query.where('status', '=', q.status);
+      if (q.outcome !== undefined) query = query.where('outcome', '=', q.outcome);
+      if (q.from !== undefined) query = query.where('ts', '>=', q.from);
+      if (q.to !== undefined) query = query.where('ts', '<', q.to);
+      if (q.group !== undefined) query = query.where('group_name', '=', q.group);
+      if (q.upstreamId !== undefined) query = query.where('upstream_id', '=', q.upstreamId);
+      if (q.cacheStatus === 'none') query = query.where('cache_status', 'is', null);
+      else if (q.cacheStatus !== undefined) query = query.where('cache_status', '=', q.cacheStatus);
+      if (q.search !== undefined) {
+        // LIKE with the user's % and _ taken literally; lower() on both sides because
+        // SQLite's LIKE ignores case and PostgreSQL's does not.
+        const pattern = `%${q.search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+        const like = (column: string) => sql<boolean>`lower(${sql.ref(column)}) like lower(${pattern}) escape '\\'`;
+        query = query.where((eb) => eb.or(['id', 'model', 'upstream_model', 'error'].map(like)));
+      }
+      const rows = await query.orderBy('ts', 'desc').orderBy('id', 'desc').limit(q.limit + 1).offset(q.offset).execute();
+      return { data: rows.slice(0, q.limit).map(fromLogRow), hasMore: rows.length > q.limit };
+    },
+
+    stats: (q) => queryLogStats(db, q),
+
+    async get(id) {
+      const row = await db.selectFrom('request_log').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && fromLogRow(row);
+    },
+
+    async bodies(requestId) {
+      const row = await db.selectFrom('request_bodies').selectAll().where('request_id', '=', requestId).executeTakeFirst();
+      if (!row) return undefined;
+      return {
+        requestId: row.request_id,
+        mode: row.mode as RequestBodiesRecord['mode'],
+        requestBody: row.request_body,
+        responseBody: row.response_body,
+        requestTruncated: row.request_truncated === 1,
+        responseTruncated: row.response_truncated === 1,
+      };
+    },
+
+    async prune({ before, bodiesBefore }) {
+      let rows = 0;
+      let bodies = 0;
+      if (before !== undefined) {
+        for (;;) {
+          // Each slice's rows go with their bodies, in one batch: a body never outlives its row.
+          const removed = await batch(async (trx) => {
+            const gone = await trx
+              .deleteFrom('request_log')
+              .where('id', 'in', (eb) => eb.selectFrom('request_log').select('id').where('ts', '<', before).orderBy('ts').limit(PRUNE_SLICE))
+              .returning('id')
+              .execute();
+            const ids = gone.map((r) => r.id);
+            const res = ids.length === 0 ? undefined : await trx.deleteFrom('request_bodies').where('request_id', 'in', ids).executeTakeFirst();
+            return { rows: ids.length, bodies: Number(res?.numDeletedRows ?? 0) };
+          });
+          rows += removed.rows;
+          bodies += removed.bodies;
+          if (removed.rows < PRUNE_SLICE) break;
+        }
+      }
+      if (bodiesBefore !== undefined) {
+        for (;;) {
+          const res = await db
+            .deleteFrom('request_bodies')
+            .where('request_id', 'in', (eb) =>
+              eb
+                .selectFrom('request_log')
+                .innerJoin('request_bodies', 'request_bodies.request_id', 'request_log.id')
+                .select('request_log.id')
+                .where('request_log.ts', '<', bodiesBefore)
+                .limit(PRUNE_SLICE),
+            )
+            .executeTakeFirst();
+          const removed = Number(res.numDeletedRows);
+          bodies += removed;
+          if (removed < PRUNE_SLICE) break;
+        }
+      }
+      return { rows, bodies };
+    },
+  };
+}
+
+/** The first of each id, sorted by id. */
+function uniqueById<T>(items: T[], idOf: (item: T) => string): T[] {
+  const byId = new Map<string, T>();
+  for (const item of items) if (!byId.has(idOf(item))) byId.set(idOf(item), item);
+  return [...byId.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, item]) => item);
+}
+
+/**
+ * Integer columns get whole numbers. Token counts come from upstreams; a
+ * fraction would be stored as it is by SQLite but refused by PostgreSQL,
+ * and one refused row would hold back its whole batch on every retry.
+ */
+function wholeNumbers(r: LogRecord): LogRecord {
+  const whole = (n: number) => (Number.isFinite(n) ? Math.round(n) : 0);
+  return {
+    ...r,
+    inputTokens: whole(r.inputTokens),
+    outputTokens: whole(r.outputTokens),
+    cacheReadTokens: whole(r.cacheReadTokens),
+    cacheWriteTokens: whole(r.cacheWriteTokens),
+    reasoningTokens: whole(r.reasoningTokens),
+    latencyMs: whole(r.latencyMs),
+    ttfbMs: r.ttfbMs === null ? null : whole(r.ttfbMs),
+    savedTokens: r.savedTokens === undefined ? undefined : whole(r.savedTokens),
+  };
+}
+
+function toBodiesRow(b: RequestBodiesRecord): RequestBodiesTable {
+  return {
+    request_id: b.requestId,
+    mode: b.mode,
+    request_body: b.requestBody,
+    response_body: b.responseBody,
+    request_truncated: b.requestTruncated ? 1 : 0,
+    response_truncated: b.responseTruncated ? 1 : 0,
+  };
+}
+
+function toLogRow(r: LogRecord): RequestLogTable {
+  return {
+    id: r.id,
+    ts: r.ts,
+    key_id: r.keyId,
+    group_name: r.group,
+    protocol: r.protocol,
+    endpoint: r.endpoint,
+    model: r.model,
+    upstream_model: r.upstreamModel,
+    upstream_id: r.upstreamId,
+    credential_id: r.credentialId,
+    stream: r.stream ? 1 : 0,
+    status: r.status,
+    outcome: r.outcome,
+    input_tokens: r.inputTokens,
+    output_tokens: r.outputTokens,
+    cache_read_tokens: r.cacheReadTokens,
+    cache_write_tokens: r.cacheWriteTokens,
+    reasoning_tokens: r.reasoningTokens,
+    cost_usd: r.costUsd,
+    latency_ms: r.latencyMs,
+    ttfb_ms: r.ttfbMs,
+    cache_status: r.cacheStatus,
+    error: r.error,
+    metadata: r.metadata === null || r.metadata === undefined ? null : JSON.stringify(r.metadata),
+    translation: r.translation,
+    warnings: r.warnings && r.warnings.length > 0 ? JSON.stringify(r.warnings) : null,
+    usage_estimated: r.usageEstimated ? 1 : 0,
+    saved_tokens: r.savedTokens ?? 0,
+    attempts: r.attempts && r.attempts.length > 0 ? JSON.stringify(r.attempts) : null,
+  };
+}
+
+function fromLogRow(r: RequestLogTable): LogRecord {
+  return {
+    id: r.id,
+    ts: Number(r.ts),
+    keyId: r.key_id,
+    group: r.group_name,
+    protocol: r.protocol,
+    endpoint: r.endpoint,
+    model: r.model,
+    upstreamModel: r.upstream_model,
+    upstreamId: r.upstream_id,
+    credentialId: r.credential_id,
+    stream: r.stream === 1,
+    status: r.status,
+    outcome: r.outcome as LogRecord['outcome'],
+    inputTokens: r.input_tokens,
+    outputTokens: r.output_tokens,
+    cacheReadTokens: r.cache_read_tokens,
+    cacheWriteTokens: r.cache_write_tokens,
+    reasoningTokens: r.reasoning_tokens,
+    costUsd: r.cost_usd,
+    latencyMs: r.latency_ms,
+    ttfbMs: r.ttfb_ms,
+    cacheStatus: r.cache_status,
+    error: r.error,
+    metadata: r.metadata === null ? null : JSON.parse(r.metadata),
+    translation: r.translation,
+    warnings: r.warnings === null ? null : (JSON.parse(r.warnings) as string[]),
+    usageEstimated: r.usage_estimated === 1,
+    savedTokens: r.saved_tokens,
+    attempts: r.attempts === null ? null : (JSON.parse(r.attempts) as LogRecord['attempts']),
+  };
+}

@@ -1,0 +1,156 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database, UsageRollupTable } from './schema.js';
+import type { Store } from './store.js';
+import type { LogRecord, UsageRow } from './types.js';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+/** Rounds a summed cost to 1e-10 USD, dropping floating-point dust from the sum. */
+const roundUsd = (usd: number) => Math.round(usd * 1e10) / 1e10;
+const ROLLUP_KEY = ['hour', 'key_id', 'group_name', 'model', 'upstream_id'] as const;
+/** Rollup rows per statement: 16 columns each stays well under SQLite's cap on bound parameters. */
+const ROLLUP_CHUNK = 40;
+
+/** Usage reports (Store['usage']), read from the hourly rollups; written once in Kysely for every dialect. */
+export function kyselyUsageStore(db: Kysely<Database>): Store['usage'] {
+  return {
+    async query(q) {
+      const column = ({ key: 'key_id', group: 'group_name', model: 'model', upstream: 'upstream_id' } as const)[q.by];
+      const size = q.interval === 'day' ? DAY_MS : HOUR_MS;
+      // A literal: better-sqlite3 binds JS numbers as REAL, which would make this a float division (no bucketing at all).
+      const bucket = sql<number>`(hour / ${sql.lit(size)}) * ${sql.lit(size)}`;
+      let query = db
+        .selectFrom('usage_rollup')
+        .select((eb) => [
+          eb.ref(column).as('value'),
+          eb.fn.sum<number>('requests').as('requests'),
+          eb.fn.sum<number>('errors').as('errors'),
+          eb.fn.sum<number>('input_tokens').as('input_tokens'),
+          eb.fn.sum<number>('output_tokens').as('output_tokens'),
+          eb.fn.sum<number>('cache_read_tokens').as('cache_read_tokens'),
+          eb.fn.sum<number>('cache_write_tokens').as('cache_write_tokens'),
+          eb.fn.sum<number>('reasoning_tokens').as('reasoning_tokens'),
+          eb.fn.sum<number>('latency_ms_sum').as('latency_ms_sum'),
+          eb.fn.sum<number>('ttfb_ms_sum').as('ttfb_ms_sum'),
+          eb.fn.sum<number>('cost_usd').as('cost_usd'),
+          eb.fn.sum<number>('unpriced_requests').as('unpriced_requests'),
+        ])
+        // Rollups are hourly: a range starting mid-hour includes that whole hour.
+        .where('hour', '>=', Math.floor(q.from / HOUR_MS) * HOUR_MS)
+        .where('hour', '<', q.to)
+        .groupBy(column);
+      if (q.interval) query = query.select(bucket.as('bucket')).groupBy(bucket).orderBy('bucket');
+      // Ties broken by value, so every dialect lists them in the same order.
+      const rows = await query.orderBy('requests', 'desc').orderBy('value').execute();
+      return rows.map((r): UsageRow => {
+        // Sums of bigint columns come back as text from some drivers: Number() reads either.
+        const requests = Number(r.requests);
+        const unpriced = Number(r.unpriced_requests);
+        const row: UsageRow = {
+          value: String(r.value),
+          requests,
+          errors: Number(r.errors),
+          inputTokens: Number(r.input_tokens),
+          outputTokens: Number(r.output_tokens),
+          cacheReadTokens: Number(r.cache_read_tokens),
+          cacheWriteTokens: Number(r.cache_write_tokens),
+          reasoningTokens: Number(r.reasoning_tokens),
+          latencyMsAvg: requests ? Math.round(Number(r.latency_ms_sum) / requests) : 0,
+          ttfbMsAvg: requests ? Math.round(Number(r.ttfb_ms_sum) / requests) : 0,
+          costUsd: unpriced >= requests ? null : roundUsd(Number(r.cost_usd)),
+          unpricedRequests: unpriced,
+        };
+        if (q.interval) row.bucket = Number((r as { bucket?: number }).bucket);
+        return row;
+      });
+    },
+  };
+}
+
+/**
+ * Adds log rows to their hourly rollups: one upsert per (hour, key, group,
+ * model, upstream) of the batch, never one per request. The rows go in one
+ * fixed order (by rollup key), so replicas writing to the same rollups at
+ * once queue behind each other on PostgreSQL instead of deadlocking.
+ * Pass only rows that were newly inserted: that is what keeps totals exact
+ * when a batch is written twice.
+ */
+export async function addToRollups(trx: Kysely<Database>, rows: LogRecord[]): Promise<void> {
+  const rollups = rollUp(rows).sort(byRollupKey);
+  for (let i = 0; i < rollups.length; i += ROLLUP_CHUNK) {
+    await trx
+      .insertInto('usage_rollup')
+      .values(rollups.slice(i, i + ROLLUP_CHUNK))
+      .onConflict((oc) =>
+        oc.columns(ROLLUP_KEY).doUpdateSet((eb) => ({
+          requests: eb('usage_rollup.requests', '+', eb.ref('excluded.requests')),
+          errors: eb('usage_rollup.errors', '+', eb.ref('excluded.errors')),
+          input_tokens: eb('usage_rollup.input_tokens', '+', eb.ref('excluded.input_tokens')),
+          output_tokens: eb('usage_rollup.output_tokens', '+', eb.ref('excluded.output_tokens')),
+          cache_read_tokens: eb('usage_rollup.cache_read_tokens', '+', eb.ref('excluded.cache_read_tokens')),
+          cache_write_tokens: eb('usage_rollup.cache_write_tokens', '+', eb.ref('excluded.cache_write_tokens')),
+          reasoning_tokens: eb('usage_rollup.reasoning_tokens', '+', eb.ref('excluded.reasoning_tokens')),
+          latency_ms_sum: eb('usage_rollup.latency_ms_sum', '+', eb.ref('excluded.latency_ms_sum')),
+          ttfb_ms_sum: eb('usage_rollup.ttfb_ms_sum', '+', eb.ref('excluded.ttfb_ms_sum')),
+          cost_usd: eb('usage_rollup.cost_usd', '+', eb.ref('excluded.cost_usd')),
+          unpriced_requests: eb('usage_rollup.unpriced_requests', '+', eb.ref('excluded.unpriced_requests')),
+        })),
+      )
+      .execute();
+  }
+}
+
+function byRollupKey(a: UsageRollupTable, b: UsageRollupTable): number {
+  if (a.hour !== b.hour) return a.hour - b.hour;
+  for (const column of ['key_id', 'group_name', 'model', 'upstream_id'] as const) {
+    if (a[column] !== b[column]) return a[column] < b[column] ? -1 : 1;
+  }
+  return 0;
+}
+
+/** Sums a batch of log rows into hourly rollup rows, so one upsert serves many requests. */
+function rollUp(rows: LogRecord[]): UsageRollupTable[] {
+  const sums = new Map<string, UsageRollupTable>();
+  for (const r of rows) {
+    const hour = Math.floor(r.ts / HOUR_MS) * HOUR_MS;
+    const keyId = r.keyId ?? '';
+    const group = r.group ?? '';
+    const model = r.model ?? '';
+    const upstream = r.upstreamId ?? '';
+    const id = `${hour}\u0000${keyId}\u0000${group}\u0000${model}\u0000${upstream}`;
+    let sum = sums.get(id);
+    if (!sum) {
+      sum = {
+        hour,
+        key_id: keyId,
+        group_name: group,
+        model,
+        upstream_id: upstream,
+        requests: 0,
+        errors: 0,
+        input_tokens: 0,
+        output_tokens: 0,
+        cache_read_tokens: 0,
+        cache_write_tokens: 0,
+        reasoning_tokens: 0,
+        latency_ms_sum: 0,
+        ttfb_ms_sum: 0,
+        cost_usd: 0,
+        unpriced_requests: 0,
+      };
+      sums.set(id, sum);
+    }
+    sum.requests += 1;
+    if (r.outcome !== 'ok') sum.errors += 1;
+    sum.input_tokens += r.inputTokens;
+    sum.output_tokens += r.outputTokens;
+    sum.cache_read_tokens += r.cacheReadTokens;
+    sum.cache_write_tokens += r.cacheWriteTokens;
+    sum.reasoning_tokens += r.reasoningTokens;
+    sum.latency_ms_sum += r.latencyMs;
+    sum.ttfb_ms_sum += r.ttfbMs ?? 0;
+    if (r.costUsd === null) sum.unpriced_requests += 1;
+    else sum.cost_usd += r.costUsd;
+  }
+  return [...sums.values()];
+}
