@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { configPath, ConfigProblems, readConfig } from './config-file.js';
-import { openSqliteStore } from '../platform/node/sqlite.js';
+import { openStore } from '../platform/node/open-store.js';
 import { START_HELP, startCommand } from './commands/start.js';
 import { KEYS_HELP, keysCommand } from './commands/keys.js';
 import { USAGE_HELP, usageCommand } from './commands/usage.js';
@@ -91,7 +91,7 @@ async function main(argv: string[]): Promise<number> {
     case 'health':
     case 'usage': {
       const config = readConfig(path);
-      const store = await openSqliteStore(config.storage.url);
+      const store = await openStore(config.storage.url);
       try {
         if (command === 'keys') await keysCommand(store, rest[0], rest.slice(1), values, findSecret(config).kind !== 'none');
         else if (command === 'health') await healthCommand(store, values);
@@ -103,7 +103,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'upstream': {
       const config = readConfig(path);
-      const store = await openSqliteStore(config.storage.url);
+      const store = await openStore(config.storage.url);
       try {
         await upstreamCommand(config, store, rest, values);
       } finally {

@@ -279,7 +279,7 @@ export const serverSchema = z.strictObject({
 export const storageSchema = z.strictObject({
   url: z
     .string()
-    .regex(/^sqlite:/, 'must be sqlite:<path> (PostgreSQL comes with the scale-out work)')
+    .regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'must be sqlite:<path> or postgres://user@host:port/database')
     .default('sqlite:./data/switchboard.db'),
 });
 

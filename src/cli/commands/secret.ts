@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { Config } from '../../config/schema.js';
 import { createSecretBox } from '../../policy/secrets.js';
 import { findSecret } from '../../platform/node/local-secrets.js';
-import { openSqliteStore } from '../../platform/node/sqlite.js';
+import { openStore } from '../../platform/node/open-store.js';
 
 export const SECRET_HELP = `switchboard secret rotate --new-secret-env NAME [--config PATH]
 
@@ -31,7 +31,7 @@ export async function secretCommand(config: Config, action: string | undefined, 
   if (current.kind === 'none') throw new Error(`secret rotate: there is no current secret (no \`secret\` in the config file, no ${current.path}), so nothing is sealed under one`);
   if (current.value === next) throw new Error(`secret rotate: ${name} holds the current secret; give the new one`);
 
-  const store = await openSqliteStore(config.storage.url);
+  const store = await openStore(config.storage.url);
   try {
     const [oldBox, newBox] = await Promise.all([createSecretBox(current.value), createSecretBox(next)]);
     const updates: { id: string; secretEnc: string }[] = [];

@@ -30,7 +30,7 @@ import { createResponseKeeper } from '../../stored-responses/response-keeper.js'
 import { startResponsePruner } from '../../stored-responses/pruner.js';
 import { createApp } from '../../gateway/app.js';
 import type { GatewayContext } from '../../gateway/context.js';
-import { openSqliteStore } from './sqlite.js';
+import { openStore } from './open-store.js';
 import { createNodeHttpClient } from './http-client.js';
 import { dataDirOf, findSecret, localSecret, missingSecretProblems, type SecretSource } from './local-secrets.js';
 import { nodeRequestIO } from './request-io.js';
@@ -74,7 +74,7 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
   const secretProblems = missingSecretProblems(config, secret);
   if (secretProblems.length > 0) throw new Error(`the config file has values to encrypt (credentials, stored responses) but no secret is set:\n  ${secretProblems.join('\n  ')}`);
 
-  const store = await openSqliteStore(config.storage.url);
+  const store = await openStore(config.storage.url, { log });
   const admin = config.adminKey ? { value: config.adminKey, path: 'config' } : localSecret(dataDir, 'admin-key', 'sb-admin-');
   const secrets = secret.kind === 'none' ? noSecretBox() : await createSecretBox(secret.value);
   if (secret.kind === 'none') log(`note: no secret is set, which is fine while no upstream has credentials (the offline demo); to add one, ${SECRET_HELP}`);

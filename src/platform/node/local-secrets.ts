@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config/schema.js';
 import { SECRET_HELP } from '../../policy/secrets.js';
 import { sqlitePath } from './sqlite.js';
+import { storageKind } from './open-store.js';
 
 /**
  * The admin key, when the config file leaves it out, is generated once and
@@ -19,8 +20,13 @@ export function localSecret(dataDir: string, name: string, prefix = ''): { value
   return { value, path, created: true };
 }
 
-/** The folder the database lives in, where the admin-key and secret files are kept. */
+/**
+ * Where the admin-key and secret files are kept: the SQLite file's folder,
+ * else `./data`. With PostgreSQL each replica has its own folder, so replicas
+ * should take `adminKey` and `secret` from the config file.
+ */
 export function dataDirOf(config: Config): string {
+  if (storageKind(config.storage.url) !== 'sqlite') return './data';
   const path = sqlitePath(config.storage.url);
   return path === ':memory:' ? './data' : dirname(path);
 }
