@@ -1,21 +1,104 @@
 // @ts-check
+import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-/** Node built-ins and Node-only packages: allowed only in src/platform/node and src/cli (DESIGN.md, "Layout"). */
-const NODE_ONLY = {
-  patterns: [
-    { group: ['node:*'], message: 'Node built-ins belong in src/platform/node or src/cli; the core must also run on Workers.' },
-    {
-      group: ['fs', 'fs/*', 'path', 'os', 'http', 'https', 'net', 'tls', 'stream', 'stream/*', 'crypto', 'child_process', 'url', 'util', 'events', 'buffer', 'zlib', 'worker_threads'],
-      message: 'Node built-ins belong in src/platform/node or src/cli; the core must also run on Workers.',
-    },
-    {
-      group: ['undici', 'better-sqlite3', '@hono/node-server', '@hono/node-server/*', 'ws', 'pg', 'ioredis'],
-      message: 'Node-only packages belong in src/platform/node or src/cli.',
-    },
-  ],
+const NODE_ONLY_MESSAGE = 'Node built-ins belong in src/platform/node or src/cli; the core must also run on Workers.';
+
+/** Node built-ins and Node-only packages: allowed only in src/platform/* and src/cli (DESIGN.md, "Layout"). */
+const NODE_ONLY = [
+  { group: ['node:*'], message: NODE_ONLY_MESSAGE },
+  {
+    group: ['fs', 'fs/*', 'path', 'os', 'http', 'https', 'net', 'tls', 'stream', 'stream/*', 'crypto', 'child_process', 'url', 'util', 'events', 'buffer', 'zlib', 'worker_threads'],
+    message: NODE_ONLY_MESSAGE,
+  },
+  {
+    group: ['undici', 'better-sqlite3', '@hono/node-server', '@hono/node-server/*', 'ws', 'pg', 'ioredis'],
+    message: 'Node-only packages belong in src/platform/node or src/cli.',
+  },
+];
+
+/**
+ * The layers of src/, lowest first (docs/architecture.md, "Layers"): each
+ * row maps a folder to what it holds. A folder imports its own files, the
+ * folders of lower rows and those of its own row, except the pairs in
+ * APART; never a higher row. platform/ and cli/ are on top and import anything.
+ */
+const LAYERS = [
+  { protocols: 'the wire vocabulary', runtime: 'the runtime port' },
+  { config: "the config file's schema and the value types it declares" },
+  { translate: 'the IR and the codecs, which know wire formats only' },
+  { store: 'the Store port, its records and adapters, the counters' },
+  { providers: "the upstreams' HTTP details" },
+  { routing: 'routes and credential pools', policy: 'auth, limits, budgets and cache rules', usage: 'usage, prices and the recorder', 'stored-responses': 'stored Responses answers' },
+  { gateway: 'the data plane', admin: 'the control plane' },
+  { app: 'the assembly of the core from ports' },
+];
+const ON_TOP = { platform: 'the platforms', cli: 'the command line' };
+
+/** Peers of one row that may not import each other, and why. */
+const APART = [['gateway', 'admin', 'app/ mounts the data plane and the control plane side by side; what both need lives in a lower layer']];
+
+// The patterns below match an import's text, which names the folder it
+// reaches: exact as long as every folder of src/ is placed in a row and no
+// folder deeper down is named like one of them. Checked here, so a new folder
+// is placed before it is used.
+const placed = new Set([...LAYERS.flatMap((row) => Object.keys(row)), ...Object.keys(ON_TOP)]);
+for (const entry of readdirSync(join(import.meta.dirname, 'src'), { withFileTypes: true, recursive: true })) {
+  if (!entry.isDirectory()) continue;
+  const top = entry.parentPath === join(import.meta.dirname, 'src');
+  if (top && !placed.has(entry.name)) {
+    throw new Error(`eslint.config.js: src/${entry.name}/ is in no layer; add it to LAYERS (and to docs/architecture.md, "Layers")`);
+  }
+  if (!top && placed.has(entry.name)) {
+    throw new Error(`eslint.config.js: ${relative(import.meta.dirname, join(entry.parentPath, entry.name))}/ is named like the layer src/${entry.name}/; rename it, or the layer rule would mistake one for the other`);
+  }
+}
+
+/**
+ * Upward imports still in the tree, each allowed by its exact text and no
+ * other: the one context object handed to every part gives way to each part's
+ * own dependencies, and each entry goes when its import does.
+ */
+const STILL_UPWARD = {
+  admin: ['../gateway/context.js'],
+  gateway: ['../admin/app.js'],
+  policy: ['../gateway/context.js', '../gateway/exchange.js'],
+  routing: ['../gateway/context.js'],
+  'stored-responses': ['../gateway/context.js'],
 };
+
+/** The import patterns a folder may not use: every folder of a higher row, and the peers it is kept apart from. */
+function forbiddenFor(folder, rowIndex) {
+  const importsOf = (other) => [`**/${other}/**`, ...(STILL_UPWARD[folder] ?? []).map((known) => `!${known}`)];
+  const patterns = [];
+  for (const [a, b, why] of APART) {
+    const other = folder === a ? b : folder === b ? a : undefined;
+    if (other) patterns.push({ group: importsOf(other), message: `${folder}/ may not import ${other}/: ${why}.` });
+  }
+  for (const higher of [...LAYERS.slice(rowIndex + 1), ON_TOP]) {
+    for (const [other, holds] of Object.entries(higher)) {
+      patterns.push({
+        group: importsOf(other),
+        message:
+          `${folder}/ (${LAYERS[rowIndex][folder]}) may not import ${other}/ (${holds}), a higher layer: layers only import downward. ` +
+          'Move what both need to the lowest layer that uses it, or pass it in as a port (docs/architecture.md, "Layers").',
+      });
+    }
+  }
+  return patterns;
+}
+
+/** One block per folder: its layer patterns with the Node-only ones (a later block's options would replace an earlier one's). */
+const layerBlocks = LAYERS.flatMap((row, rowIndex) =>
+  Object.keys(row).map((folder) => ({
+    files: [`src/${folder}/**/*.ts`],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...NODE_ONLY, ...forbiddenFor(folder, rowIndex)] }] },
+  })),
+);
+
+const WORKERS_MESSAGE = 'belongs in src/platform/* or src/cli; the core must also run on Cloudflare Workers, which has no such global';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'data/', 'bench/results/', 'web/dist/', 'test/artifacts/'] },
@@ -27,10 +110,22 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  ...layerBlocks,
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/platform/node/**', 'src/cli/**'],
-    rules: { 'no-restricted-imports': ['error', NODE_ONLY] },
+    ignores: ['src/platform/**', 'src/cli/**'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        { name: 'Buffer', message: `Buffer ${WORKERS_MESSAGE}: use Uint8Array, TextEncoder / TextDecoder, btoa / atob.` },
+        { name: 'process', message: `process ${WORKERS_MESSAGE}: take the value (an environment variable, the clock) through a port.` },
+        { name: 'setImmediate', message: `setImmediate ${WORKERS_MESSAGE}.` },
+        { name: '__dirname', message: `__dirname ${WORKERS_MESSAGE}; there is no file system either.` },
+        { name: '__filename', message: `__filename ${WORKERS_MESSAGE}; there is no file system either.` },
+        { name: 'require', message: `require ${WORKERS_MESSAGE}: use import.` },
+        { name: 'global', message: `global ${WORKERS_MESSAGE}: use globalThis.` },
+      ],
+    },
   },
   {
     files: ['bin/**/*.js'],
