@@ -69,33 +69,52 @@ const STILL_UPWARD = {
   'stored-responses': ['../gateway/context.js'],
 };
 
-/** The import patterns a folder may not use: every folder of a higher row, and the peers it is kept apart from. */
+/** The folders a folder may not import, with why: every folder of a higher row, and the peers it is kept apart from. */
 function forbiddenFor(folder, rowIndex) {
-  const importsOf = (other) => [`**/${other}/**`, ...(STILL_UPWARD[folder] ?? []).map((known) => `!${known}`)];
-  const patterns = [];
+  const forbidden = [];
   for (const [a, b, why] of APART) {
     const other = folder === a ? b : folder === b ? a : undefined;
-    if (other) patterns.push({ group: importsOf(other), message: `${folder}/ may not import ${other}/: ${why}.` });
+    if (other) forbidden.push({ other, message: `${folder}/ may not import ${other}/: ${why}.` });
   }
   for (const higher of [...LAYERS.slice(rowIndex + 1), ON_TOP]) {
     for (const [other, holds] of Object.entries(higher)) {
-      patterns.push({
-        group: importsOf(other),
+      forbidden.push({
+        other,
         message:
           `${folder}/ (${LAYERS[rowIndex][folder]}) may not import ${other}/ (${holds}), a higher layer: layers only import downward. ` +
           'Move what both need to the lowest layer that uses it, or pass it in as a port (docs/architecture.md, "Layers").',
       });
     }
   }
-  return patterns;
+  return forbidden;
 }
 
-/** One block per folder: its layer patterns with the Node-only ones (a later block's options would replace an earlier one's). */
+/**
+ * One block per folder: its layer patterns with the Node-only ones (a later
+ * block's options would replace an earlier one's), and the same folders
+ * refused in `import()` and `import('…').Type`, which no-restricted-imports
+ * does not see.
+ */
 const layerBlocks = LAYERS.flatMap((row, rowIndex) =>
-  Object.keys(row).map((folder) => ({
-    files: [`src/${folder}/**/*.ts`],
-    rules: { 'no-restricted-imports': ['error', { patterns: [...NODE_ONLY, ...forbiddenFor(folder, rowIndex)] }] },
-  })),
+  Object.keys(row).map((folder) => {
+    const forbidden = forbiddenFor(folder, rowIndex);
+    const allowed = (STILL_UPWARD[folder] ?? []).map((known) => `!${known}`);
+    // esquery's regex literals cannot hold a slash: \x2F is one.
+    const source = (other) => `Literal[value=/(^|\\x2F)${other}\\x2F/]`;
+    return {
+      files: [`src/${folder}/**/*.ts`],
+      rules: {
+        'no-restricted-imports': ['error', { patterns: [...NODE_ONLY, ...forbidden.map(({ other, message }) => ({ group: [`**/${other}/**`, ...allowed], message }))] }],
+        'no-restricted-syntax': [
+          'error',
+          ...forbidden.flatMap(({ other, message }) => [
+            { selector: `ImportExpression > ${source(other)}`, message },
+            { selector: `TSImportType ${source(other)}`, message },
+          ]),
+        ],
+      },
+    };
+  }),
 );
 
 const WORKERS_MESSAGE = 'belongs in src/platform/* or src/cli; the core must also run on Cloudflare Workers, which has no such global';

@@ -12,7 +12,7 @@ const eslint = new ESLint({ cwd: new URL('../..', import.meta.url).pathname });
 async function problems(path: string, code: string): Promise<{ rule: string | null; message: string }[]> {
   const [result] = await eslint.lintText(code, { filePath: path });
   return result.messages
-    .filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-globals' || m.fatal)
+    .filter((m) => m.fatal || ['no-restricted-imports', 'no-restricted-syntax', 'no-restricted-globals'].includes(m.ruleId ?? ''))
     .map((m) => ({ rule: m.ruleId, message: m.message }));
 }
 
@@ -23,6 +23,14 @@ describe('layering rule', () => {
     expect(found[0].rule).toBe('no-restricted-imports');
     expect(found[0].message).toContain('translate/ (the IR and the codecs, which know wire formats only) may not import store/');
     expect(found[0].message).toContain('layers only import downward');
+  });
+
+  it('refuses the same in import() and in import() types', async () => {
+    const code = "export const load = () => import('../../store/store.js');\nexport type S = import('../../store/store.js').Store;\n";
+    const found = await problems('src/translate/anthropic/probe.ts', code);
+    expect(found.map((p) => p.rule)).toEqual(['no-restricted-syntax', 'no-restricted-syntax']);
+    for (const p of found) expect(p.message).toContain('translate/ (the IR and the codecs, which know wire formats only) may not import store/');
+    expect(await problems('src/translate/anthropic/probe.ts', "export const load = () => import('../ir.js');\n")).toEqual([]);
   });
 
   it('refuses config/ importing policy/, and the store importing routing/', async () => {
