@@ -34,7 +34,22 @@ export const groupStatusView = scopeStatusView.extend({ id: z.string() });
 
 export const keyStatusView = scopeStatusView.extend({ id: z.string(), name: z.string(), group: z.string() });
 
+export const countersHealthView = z
+  .object({
+    store: z.enum(['memory', 'redis']),
+    state: z.enum(['up', 'down']).describe('down: Redis cannot be reached; requests are counted by each replica alone (failOpen) or refused with 503 (failClosed)'),
+    onUnavailable: z.enum(['failOpen', 'failClosed']).nullable(),
+    downSince: z.number().int().nullable().describe('epoch ms the current outage began'),
+    lastError: z.string().nullable().describe('the error that began the current or last outage'),
+    outages: z.number().int().describe('outages since the gateway started'),
+    countedAlone: z.number().int().describe('requests this replica counted alone during outages'),
+    refused: z.number().int().describe('requests refused because the counters could not be reached'),
+    replicas: z.number().int().describe('what limits are divided by during an outage'),
+  })
+  .describe('where requests are counted, and how that store is doing');
+
 export const limitsReportView = z.object({
+  countersHealth: countersHealthView,
   global: scopeStatusView,
   groups: z.array(groupStatusView),
   blocks: z.object({
@@ -63,7 +78,7 @@ export function limitRoutes(ctx: GatewayContext): Hono {
 
   app.get('/', async (c) => {
     const ids = [...ctx.limits.rules().groups.keys()].sort();
-    return c.json({ global: await globalStatus(), groups: await Promise.all(ids.map(groupStatus)), blocks: ctx.limits.blocks() });
+    return c.json({ countersHealth: ctx.limits.countersHealth(), global: await globalStatus(), groups: await Promise.all(ids.map(groupStatus)), blocks: ctx.limits.blocks() });
   });
 
   app.get('/global', async (c) => c.json(await globalStatus()));

@@ -283,6 +283,32 @@ export const storageSchema = z.strictObject({
     .default('sqlite:./data/switchboard.db'),
 });
 
+/**
+ * Where limits are counted (docs/limits.md): in this process's memory (no
+ * url), or in Redis so that every replica counts against the same limits.
+ */
+export const countersSchema = z.strictObject({
+  url: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be redis://… or rediss://… (leave it out to count in memory)')
+    .optional(),
+  /** Every key is `{prefix}:…`: gateways sharing one Redis need prefixes of their own. Braces would break the Cluster hash tag. */
+  prefix: z
+    .string()
+    .regex(/^[^{}\s]+$/, 'must be a non-empty word without braces or spaces')
+    .default('switchboard'),
+  /**
+   * While Redis cannot be reached: `failOpen` (default) keeps serving, each
+   * replica counting its share of every limit alone; `failClosed` refuses
+   * requests that fall under a limit with 503.
+   */
+  onUnavailable: z.enum(['failOpen', 'failClosed']).default('failOpen'),
+  /** What a replica divides limits by during an outage; default: the replicas live when Redis was last seen. */
+  replicas: z.number().int().positive().optional(),
+  /** How long a concurrency slot is held without a renewal: a crashed replica's slots are free again after this. */
+  leaseMs: z.number().int().min(3000).default(60_000),
+});
+
 export const configSchema = z.strictObject({
   server: serverSchema.prefault({}),
   /** Bearer token for /admin/api. Absent: generated once and kept in the data folder. */
@@ -290,6 +316,7 @@ export const configSchema = z.strictObject({
   /** Encrypts credentials at rest. Absent: read from <data folder>/secret if that exists; else credentials cannot be stored. */
   secret: z.string().min(16, 'must be at least 16 characters').optional(),
   storage: storageSchema.prefault({}),
+  counters: countersSchema.prefault({}),
   upstreams: z.array(upstreamSchema).default([]),
   retry: retrySchema.prefault({}),
   health: healthSchema.prefault({}),

@@ -4,6 +4,7 @@ import type { ClientBody } from '../protocols/requests.js';
 import type { Snapshot } from '../routing/catalog.js';
 import { CountersUnavailableError, windowAt, type Counters, type Lasting, type Lease, type Taken } from '../store/counters.js';
 import type { Store } from '../store/store.js';
+import { memoryCountersHealth, type CountersHealth } from '../store/outage-counters.js';
 import type { KeyRecord } from '../store/types.js';
 import type { PriceLookup } from '../usage/cost.js';
 import { budgetTakes, seedBudgets, type SeedDeps } from './budgets.js';
@@ -73,6 +74,8 @@ export interface Limits {
   /** Sets (or with null, removes) a group's rule: stored, its budget seeded, then enforced. */
   setGroupRule(id: string, rule: ScopeRule | null): Promise<void>;
   setGlobalRule(rule: ScopeRule): Promise<void>;
+  /** Where the counters are and how they are doing (Redis outages). */
+  countersHealth(): CountersHealth;
   /** Keeps the concurrency leases of requests still in flight (a job runs it every `leaseMs / 3`). */
   renewLeases(): Promise<void>;
   /** Seeds a key's budget from the database before a new or changed budget is enforced. */
@@ -93,6 +96,8 @@ export interface LimitsDeps {
   log: (message: string) => void;
   /** How long a concurrency slot is held without a renewal: a crashed replica's slots free themselves after this (default 60 s). */
   leaseMs?: number;
+  /** How the counters are doing; absent: this process's memory, never down. */
+  countersHealth?: () => CountersHealth;
 }
 
 export const DEFAULT_LEASE_MS = 60_000;
@@ -210,6 +215,8 @@ export function createLimits(counters: Counters, store: Store, deps: LimitsDeps)
       await saveRules(store, next);
       rules = next;
     },
+
+    countersHealth: deps.countersHealth ?? memoryCountersHealth,
 
     async renewLeases() {
       await counters.renew([...leases], leaseMs);

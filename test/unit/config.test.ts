@@ -55,3 +55,20 @@ keys:
     expect(result.ok).toBe(true);
   });
 });
+
+describe('counters config', () => {
+  it('counts in memory by default, takes a Redis URL, and names a bad URL or prefix', () => {
+    const plain = loadConfig('{}', {});
+    expect(plain.ok && plain.config.counters).toEqual({ prefix: 'switchboard', onUnavailable: 'failOpen', leaseMs: 60_000 });
+    const redis = loadConfig('counters: { url: "redis://127.0.0.1:6379/2", prefix: gw-1, onUnavailable: failClosed, replicas: 3 }', {});
+    expect(redis.ok && redis.config.counters).toMatchObject({ url: 'redis://127.0.0.1:6379/2', prefix: 'gw-1', onUnavailable: 'failClosed', replicas: 3 });
+    const bad = loadConfig('counters: { url: "http://redis", prefix: "{x}", onUnavailable: maybe }', {});
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.problems).toEqual([
+      expect.stringMatching(/^counters\.url: must be redis:\/\//),
+      expect.stringMatching(/^counters\.prefix: must be a non-empty word without braces/),
+      expect.stringMatching(/^counters\.onUnavailable: /),
+    ]);
+  });
+});

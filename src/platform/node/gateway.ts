@@ -22,8 +22,7 @@ import { maskSecret } from '../../policy/secrets.js';
 import { createRecorder } from '../../usage/recorder.js';
 import { createPriceBook } from '../../usage/cost.js';
 import { loadAdminPrices } from '../../admin/prices.js';
-import { createMemoryCounters } from '../../store/memory-counters.js';
-import { createLimits, DEFAULT_LEASE_MS } from '../../policy/limits.js';
+import { createLimits } from '../../policy/limits.js';
 import { loadRules } from '../../policy/limit-rules.js';
 import { startCacheSweeper } from '../../policy/cache-sweeper.js';
 import { createResponseKeeper } from '../../stored-responses/response-keeper.js';
@@ -31,6 +30,7 @@ import { startResponsePruner } from '../../stored-responses/pruner.js';
 import { createApp } from '../../gateway/app.js';
 import type { GatewayContext } from '../../gateway/context.js';
 import { openStore } from './open-store.js';
+import { HEARTBEAT_MS, openCounters } from './counters.js';
 import { createNodeHttpClient } from './http-client.js';
 import { dataDirOf, findSecret, localSecret, missingSecretProblems, type SecretSource } from './local-secrets.js';
 import { nodeRequestIO } from './request-io.js';
@@ -87,8 +87,18 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
   const upstreamHttp = createNodeHttpClient();
   const now = options.now ?? Date.now;
   const priceBook = createPriceBook(config.prices, await loadAdminPrices(store));
-  const counters = createMemoryCounters(now);
-  const limits = createLimits(counters, store, { prices: priceBook.lookup, rules: await loadRules(store), now, flush: () => recorder.flush(), log });
+  // When Redis comes back from an outage (perhaps empty), budgets are seeded from the database again before it counts.
+  const counterStore = await openCounters(config.counters, { now, log, reseed: () => limits.seedAll(catalog.current()) });
+  const counters = counterStore.counters;
+  const limits = createLimits(counters, store, {
+    prices: priceBook.lookup,
+    rules: await loadRules(store),
+    now,
+    flush: () => recorder.flush(),
+    log,
+    leaseMs: config.counters.leaseMs,
+    countersHealth: counterStore.health,
+  });
   // What was spent earlier this period (before a restart) counts; read once here, never on a request's path.
   await limits.seedAll(catalog.current());
   // Credential health: learned states come back from the database; changes go to it off the request path,
@@ -133,9 +143,13 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
   const stopModelSync = scheduleModelSync(ctx, { log });
   const stopPruning = startResponsePruner(store, ctx.now, log, options.pruneIntervalMs);
   // Concurrency slots are leases: renewed well within their time while a request (a long stream) is in flight.
-  const renewing = setInterval(() => void limits.renewLeases().catch((err: unknown) => log(`limits: renewing leases failed: ${String(err)}`)), DEFAULT_LEASE_MS / 3);
-  renewing.unref();
+  const stopRenewing = runEvery({
+    everyMs: config.counters.leaseMs / 3,
+    run: () => limits.renewLeases().catch((err: unknown) => log(`limits: renewing leases failed: ${String(err)}`)),
+  });
   const stopHealthRefresh = runEvery(healthRefresh);
+  // Shared counters: this replica is live (its share of limits in an outage), and an outage ends when Redis answers again.
+  const stopHeartbeat = runEvery({ everyMs: HEARTBEAT_MS, run: counterStore.heartbeat });
 
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: config.server.host, port: config.server.port }, () => resolve(s));
@@ -159,8 +173,9 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
         stopSweeping();
         stopModelSync();
         stopPruning();
-        clearInterval(renewing);
+        stopRenewing();
         stopHealthRefresh();
+        stopHeartbeat();
         sockets.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
@@ -169,6 +184,7 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
         await recorder.close();
         await ctx.responses.flush();
         await upstreamHttp.close();
+        await counterStore.close();
         await store.close();
       })();
       return closing;
