@@ -35,8 +35,11 @@ export interface PostgresStoreOptions {
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
   const log = options.log ?? ((m: string) => console.error(m));
   const pool = new pg.Pool({ connectionString: url, types, max: options.poolSize ?? 10 });
-  // An idle connection that breaks (the server restarted) is reported here; unheard, it would end the process.
+  // A connection that breaks (the server restarted, the network dropped it) emits 'error'; unheard, that would
+  // end the process. Idle ones are reported by the pool; one in use fails its query, which is reported where it
+  // was made, and the pool drops it when it comes back.
   pool.on('error', (err) => log(`postgres: idle connection lost: ${err.message}`));
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   try {
     const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
