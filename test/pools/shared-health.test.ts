@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { PoolHealth } from '../../src/routing/credential-health.js';
 import type { SharedHealth } from '../../src/routing/shared-health.js';
 import type { CredentialHealthRecord } from '../../src/store/types.js';
-import { inProcessLocks } from '../../src/store/locks.js';
 
 const SETTINGS = { failuresBeforeCooling: 1, cooldownMs: 1000, maxCooldownMs: 8000, probeIntervalMs: 0 };
 const T = 1_000_000;
@@ -57,24 +56,5 @@ describe('PoolHealth.refresh: the working copy follows the shared one', () => {
     expect(mine.state('k1')).toMatchObject({ state: 'disabled', setBy: 'admin' });
     await Promise.resolve();
     expect(records.get('k1')).toMatchObject({ state: 'disabled', setBy: 'admin' });
-  });
-});
-
-describe('in-process locks', () => {
-  it('runs holders of one name one after another, in order, a failure not blocking the next', async () => {
-    const locks = inProcessLocks();
-    const timing = { leaseMs: 1000, waitMs: 1000 };
-    const seen: string[] = [];
-    const step = (name: string, fail = false) => async () => {
-      seen.push(`${name} in`);
-      await new Promise((r) => setTimeout(r, 5));
-      seen.push(`${name} out`);
-      if (fail) throw new Error(name);
-      return name;
-    };
-    const results = await Promise.allSettled([locks.withLock('x', timing, step('a', true)), locks.withLock('x', timing, step('b')), locks.withLock('y', timing, step('c'))]);
-    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
-    expect(seen.indexOf('b in')).toBeGreaterThan(seen.indexOf('a out'));
-    expect(seen.indexOf('c in')).toBeLessThan(seen.indexOf('a out'));
   });
 });
