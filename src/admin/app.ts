@@ -18,11 +18,13 @@ import { usageRoutes } from './usage.js';
 import { securityRoutes } from './security.js';
 import { settingsRoutes } from './settings.js';
 import { cacheRoutes } from './cache.js';
+import { REVISION_TOPIC } from '../store/change-feed.js';
 
 /**
  * The control plane, mounted at /admin/api. Every write goes to the Store and
  * then rebuilds the in-memory catalog, so the next data-plane request sees it
- * without a restart. Errors are in OpenAI's shape (errors.ts).
+ * without a restart; other replicas see it at their next look at the Store's
+ * revision, which a hint on the change feed makes at once. Errors are in OpenAI's shape (errors.ts).
  */
 export function createAdminApp(ctx: GatewayContext): Hono {
   const app = new Hono();
@@ -34,6 +36,12 @@ export function createAdminApp(ctx: GatewayContext): Hono {
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
 
   app.use('*', requireAdminKey(ctx));
+  // Other replicas find every write by polling the Store's revision; the hint makes them look now.
+  app.use('*', async (c, next) => {
+    await next();
+    if (c.req.method === 'GET' || c.res.status >= 400) return;
+    ctx.changes.publish(REVISION_TOPIC).catch((err: unknown) => ctx.log(`publishing a change hint failed: ${String(err)}`));
+  });
   // Before /upstreams: its paths (/health, /upstreams/:id/health, …/check, …/enable) are more specific.
   app.route('/', credentialHealthRoutes(ctx));
   app.route('/upstreams', upstreamRoutes(ctx));

@@ -30,8 +30,6 @@ const CODEX_LOGIN_TTL_MS = 10 * 60_000;
  */
 export function upstreamLoginRoutes(ctx: GatewayContext, http: HttpClient = fetchHttp()): Hono {
   const app = new Hono();
-  // Started Codex sign-ins by state: the PKCE verifier never leaves the gateway.
-  const codexLogins = new Map<string, { upstreamId: string; verifier: string; until: number }>();
 
   app.post('/:id/sync-models', async (c) => {
     const upstream = await findUpstream(ctx.store, c.req.param('id'));
@@ -71,17 +69,18 @@ export function upstreamLoginRoutes(ctx: GatewayContext, http: HttpClient = fetc
   app.post('/:id/login/codex/start', async (c) => {
     const upstream = await findUpstream(ctx.store, c.req.param('id'), 'codex');
     const login = await startPkceLogin(upstream);
-    const now = Date.now();
-    for (const [state, pending] of codexLogins) if (pending.until < now) codexLogins.delete(state);
-    codexLogins.set(login.state, { upstreamId: upstream.id, verifier: login.verifier, until: now + CODEX_LOGIN_TTL_MS });
+    // Kept in the database, sealed, so the sign-in can be finished through any replica; the PKCE verifier never leaves the gateway.
+    const now = ctx.now();
+    const sealed = await ctx.secrets.encrypt(login.verifier);
+    await ctx.store.signIns.put({ id: login.state, upstreamId: upstream.id, sealed, expiresAt: now + CODEX_LOGIN_TTL_MS }, now);
     return c.json({ url: login.url, state: login.state, redirectUri: CODEX_REDIRECT_URI, expiresIn: CODEX_LOGIN_TTL_MS / 1000 });
   });
 
   app.post('/:id/login/codex/finish', async (c) => {
     const upstream = await findUpstream(ctx.store, c.req.param('id'), 'codex');
     const body = await readBody(c, codexFinishBody);
-    const pending = codexLogins.get(body.state);
-    if (!pending || pending.upstreamId !== upstream.id || pending.until < Date.now())
+    const pending = await ctx.store.signIns.get(body.state, ctx.now());
+    if (!pending || pending.upstreamId !== upstream.id)
       throw invalid([{ path: 'state', message: 'no sign-in of this upstream was started with this state, or it expired; start again' }], 'invalid_body');
     let code: string;
     try {
@@ -91,11 +90,11 @@ export function upstreamLoginRoutes(ctx: GatewayContext, http: HttpClient = fetc
     }
     let tokens: CodexCredential;
     try {
-      tokens = await exchangeCode(http, upstream, code, pending.verifier, c.req.raw.signal);
+      tokens = await exchangeCode(http, upstream, code, await ctx.secrets.decrypt(pending.sealed), c.req.raw.signal);
     } catch (err) {
       return upstreamError(c, err, ctx.log);
     }
-    codexLogins.delete(body.state);
+    await ctx.store.signIns.delete(body.state);
     const record = await addCodexCredential(ctx.store, ctx.secrets, upstream.id, tokens, body.label);
     await ctx.catalog.reload();
     return c.json({ status: 'done' as const, credential: credentialView(record) }, 201);

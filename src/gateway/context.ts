@@ -14,6 +14,7 @@ import type { Counters } from '../store/counters.js';
 import type { Limits } from '../policy/limits.js';
 import type { StructuredOutputMemory } from './structured-output.js';
 import type { ResponseKeeper } from '../stored-responses/response-keeper.js';
+import type { ChangeFeed } from '../store/change-feed.js';
 
 /**
  * Everything the gateway needs, built once at start by the platform and
@@ -47,6 +48,8 @@ export interface GatewayContext {
   /** Rate limits and budgets per key, group and gateway (policy/limits.ts), counted in `counters`. */
   limits: Limits;
   counters: Counters;
+  /** Hints to other replicas that an admin write moved the Store's revision (store/change-feed.ts). */
+  changes: ChangeFeed;
   /** Which Anthropic upstream models refused native structured output, learned in memory (structured-output.ts). */
   structuredOutput: StructuredOutputMemory;
   /** Reading client bodies and noticing clients that leave (webRequestIO, or the platform's own). */

@@ -10,7 +10,8 @@ import { keyAllowlist } from '../policy/gateway-settings.js';
 /**
  * Step 1 of every data-plane request: where it comes from and who sends it.
  * The gateway's IP allowlist (before the key is even looked at), the key
- * (hash lookup in the in-memory snapshot; failures counted by source), then
+ * (hash lookup in the in-memory snapshot, the Store for a key it does not hold
+ * yet; failures counted by source), then
  * the key's own allowlist. Throws the client-facing 401 / 403. The client's
  * address is worked out only when a list or a failure needs it.
  */
@@ -19,7 +20,7 @@ export async function identifyClient(c: Context, ctx: GatewayContext, snapshot: 
   let address: { value: string | undefined } | undefined;
   const addressOf = () => (address ??= { value: resolveClientAddress(ctx.io.clientAddress(c), c.req.header('x-forwarded-for'), access.proxyTrust) }).value;
   if (access.ipAllowlist !== null) refuseUnlisted(ctx.refusals, access.ipAllowlist, addressOf());
-  const key = await authenticate(snapshot, c.req.raw.headers, c.req.query('key')).catch((err: unknown) => countFailedAuth(ctx.refusals, addressOf(), err));
+  const key = await authenticate((hash) => ctx.catalog.findKey(snapshot, hash), c.req.raw.headers, c.req.query('key')).catch((err: unknown) => countFailedAuth(ctx.refusals, addressOf(), err));
   const own = keyAllowlist(key);
   if (own !== null) refuseUnlisted(ctx.refusals, own, addressOf(), key);
   return key;

@@ -1,15 +1,21 @@
 import { GatewayError } from '../protocols/errors.js';
-import type { Snapshot } from '../routing/catalog.js';
 import type { KeyRecord } from '../store/types.js';
 import { extractClientKey, memoizedKeyHasher } from './keys.js';
 
 const hashKey = memoizedKeyHasher();
 
-/** Finds the request's client key in the in-memory snapshot (never the database). */
-export async function authenticate(snapshot: Snapshot, headers: Headers, queryKey?: string): Promise<KeyRecord> {
+/**
+ * Finds the request's client key by its hash: in the in-memory snapshot, or
+ * for a key the snapshot does not hold yet, in the Store (Catalog.findKey).
+ */
+export async function authenticate(
+  findKey: (hash: string) => KeyRecord | undefined | Promise<KeyRecord | undefined>,
+  headers: Headers,
+  queryKey?: string,
+): Promise<KeyRecord> {
   const presented = extractClientKey(headers, queryKey);
   if (!presented) throw new GatewayError('SB_ERR_UNAUTHORIZED', 'missing API key: send it as Authorization: Bearer <key> or x-api-key');
-  const key = snapshot.keysByHash.get(await hashKey(presented));
+  const key = await findKey(await hashKey(presented));
   if (!key) throw new GatewayError('SB_ERR_UNAUTHORIZED', 'invalid API key');
   if (key.revokedAt !== null) throw new GatewayError('SB_ERR_UNAUTHORIZED', 'this API key has been revoked');
   return key;

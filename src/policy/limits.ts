@@ -78,6 +78,8 @@ export interface Limits {
   countersHealth(): CountersHealth;
   /** Keeps the concurrency leases of requests still in flight (a job runs it every `leaseMs / 3`). */
   renewLeases(): Promise<void>;
+  /** Enforces rules another process stored; budgets new here are seeded first (buckets already counting are kept). */
+  adoptRules(next: LimitRules): Promise<void>;
   /** Seeds a key's budget from the database before a new or changed budget is enforced. */
   prepareKey(key: KeyRecord): Promise<void>;
   /** Seeds every budget in force (at start). */
@@ -220,6 +222,14 @@ export function createLimits(counters: Counters, store: Store, deps: LimitsDeps)
 
     async renewLeases() {
       await counters.renew([...leases], leaseMs);
+    },
+
+    async adoptRules(next) {
+      const changed = (a: ScopeRule | undefined, b: ScopeRule) => JSON.stringify(a ?? null) !== JSON.stringify(b);
+      const seeding = [...next.groups].filter(([id, rule]) => changed(rules.groups.get(id), rule)).map(([id, rule]) => groupScope(id, rule));
+      if (changed(rules.global, next.global)) seeding.push(globalScope(next.global));
+      await seedBudgets(seedDeps, seeding);
+      rules = next;
     },
 
     prepareKey: (key) => seedBudgets(seedDeps, [keyScope(key)], true),

@@ -1,6 +1,8 @@
 import type { Store } from '../store/store.js';
 import type { KeyRecord, ModelRecord, UpstreamRecord } from '../store/types.js';
 import type { SecretBox } from '../policy/secrets.js';
+import { oneAtATime } from './one-at-a-time.js';
+import { createKeyFinder } from './key-finder.js';
 
 /** An upstream as the hot path uses it: credentials already decrypted. */
 export interface LiveUpstream {
@@ -34,37 +36,34 @@ export interface Snapshot {
 
 export interface Catalog {
   current(): Snapshot;
-  /** Rebuilds the snapshot from the Store now. */
+  /**
+   * Rebuilds the snapshot from the Store now. Reloads run one at a time and
+   * each starts after it was asked for, so the snapshot installed last was
+   * read last: two overlapping reloads never leave the older one in place.
+   * Noticing what other processes wrote is app/shared-state.ts's job.
+   */
   reload(): Promise<void>;
-  /** Polls the Store's revision and reloads when another process changed it. */
-  watch(intervalMs: number): () => void;
+  /**
+   * A key by the hash of its plaintext: from the snapshot, or else from the
+   * Store (created elsewhere since the last reload; key-finder.ts), revoked
+   * or not; undefined when no such key exists.
+   */
+  findKey(snapshot: Snapshot, hash: string): KeyRecord | undefined | Promise<KeyRecord | undefined>;
 }
 
-export async function createCatalog(store: Store, box: SecretBox, log: (msg: string) => void = () => {}): Promise<Catalog> {
+export async function createCatalog(store: Store, box: SecretBox, log: (msg: string) => void = () => {}, now: () => number = Date.now): Promise<Catalog> {
   let snapshot = await build(store, box, log);
-  let revision = await store.settings.revision();
-
-  const catalog: Catalog = {
+  const findUnknown = createKeyFinder((hash) => store.keys.byHash(hash), now);
+  return {
     current: () => snapshot,
-    async reload() {
+    findKey: (held, hash) => held.keysByHash.get(hash) ?? findUnknown(hash),
+    reload: oneAtATime(async () => {
       const next = await build(store, box, log);
       // Round-robin position survives a reload so a busy upstream keeps rotating evenly.
       for (const [id, live] of next.upstreams) live.cursor = snapshot.upstreams.get(id)?.cursor ?? 0;
       snapshot = next;
-      revision = await store.settings.revision();
-    },
-    watch(intervalMs) {
-      const timer = setInterval(() => {
-        store.settings
-          .revision()
-          .then((latest) => (latest !== revision ? catalog.reload() : undefined))
-          .catch((err: unknown) => log(`catalog refresh failed: ${String(err)}`));
-      }, intervalMs);
-      (timer as { unref?: () => void }).unref?.();
-      return () => clearInterval(timer);
-    },
+    }),
   };
-  return catalog;
 }
 
 async function build(store: Store, box: SecretBox, log: (msg: string) => void): Promise<Snapshot> {

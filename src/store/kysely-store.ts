@@ -6,6 +6,7 @@ import { type Batch, transactionBatch } from './batch.js';
 import { kyselyCacheStore } from './kysely-cache-store.js';
 import { kyselyLogStore } from './kysely-log-store.js';
 import { kyselyResponseStore } from './kysely-response-store.js';
+import { kyselySignInStore } from './kysely-sign-in-store.js';
 import { kyselyUsageStore } from './kysely-usage-store.js';
 
 const REVISION = 'revision';
@@ -264,6 +265,7 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
 
     cache: kyselyCacheStore(db),
     responses: kyselyResponseStore(db),
+    signIns: kyselySignInStore(db),
 
     settings: {
       async get(key) {
@@ -271,11 +273,14 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
         return row?.value;
       },
       async set(key, value) {
-        await db
-          .insertInto('settings')
-          .values({ key, value })
-          .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
-          .execute();
+        await batch(async (trx) => {
+          await trx
+            .insertInto('settings')
+            .values({ key, value })
+            .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+            .execute();
+          await bump(trx);
+        });
       },
       async revision() {
         const row = await db.selectFrom('settings').select('value').where('key', '=', REVISION).executeTakeFirst();

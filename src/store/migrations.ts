@@ -241,6 +241,19 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('api_keys').addColumn('responses', 'text').execute();
     },
   },
+  '0009_sign_ins': {
+    async up(db: Kysely<any>) {
+      // Sign-ins started through one replica and finished through another.
+      await db.schema
+        .createTable('sign_ins')
+        .ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('upstream_id', 'text', (c) => c.notNull())
+        .addColumn('data_enc', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -18,6 +18,7 @@ export interface Database {
   request_bodies: RequestBodiesTable;
   credential_health: CredentialHealthTable;
   stored_responses: StoredResponsesTable;
+  sign_ins: SignInsTable;
 }
 
 export interface UpstreamsTable {
@@ -198,4 +199,13 @@ export interface StoredResponsesTable {
   expires_at: number;
   /** JSON {response, input}, sealed with the gateway secret (policy/secrets). */
   data_enc: string;
+}
+
+/** Started sign-ins (Store['signIns']), finished through any replica. */
+export interface SignInsTable {
+  id: string;
+  upstream_id: string;
+  /** Sealed with the gateway secret (policy/secrets). */
+  data_enc: string;
+  expires_at: number;
 }

@@ -12,6 +12,7 @@ import type {
   CredentialHealthRecord,
   RequestBodiesRecord,
   StoredResponseRecord,
+  SignInRecord,
   UsageQuery,
   UsageRow,
 } from './types.js';
@@ -98,10 +99,20 @@ export interface Store {
     /** Deletes answers past their retention; returns how many. */
     prune(now: number): Promise<number>;
   };
+  /** Sign-ins an admin started (Codex PKCE), so any replica can finish them. */
+  signIns: {
+    /** Stores a started sign-in and deletes the expired ones. */
+    put(record: SignInRecord, now: number): Promise<void>;
+    /** The sign-in under that id; undefined when absent or expired. */
+    get(id: string, now: number): Promise<SignInRecord | undefined>;
+    /** Removes it (finished); false when it was already gone, e.g. finished through another replica. */
+    delete(id: string): Promise<boolean>;
+  };
   settings: {
     get(key: string): Promise<string | undefined>;
+    /** Bumps the revision: settings are shared by every process. */
     set(key: string, value: string): Promise<void>;
-    /** A counter bumped by every write to keys, upstreams and models. */
+    /** A counter bumped by every write other processes must see: keys, upstreams, models, settings. */
     revision(): Promise<number>;
   };
   close(): Promise<void>;

@@ -104,6 +104,20 @@ export interface StoredResponseRecord {
   sealed: string;
 }
 
+/**
+ * A sign-in an admin started and has not finished (a Codex PKCE sign-in):
+ * kept in the database so any replica can finish it.
+ */
+export interface SignInRecord {
+  /** The flow's own id (the OAuth `state`). */
+  id: string;
+  upstreamId: string;
+  /** What finishing needs (the PKCE verifier), sealed with the gateway secret. */
+  sealed: string;
+  /** Epoch ms past which it can no longer be finished. */
+  expiresAt: number;
+}
+
 /** How a request ended, as stored in `request_log.outcome`. */
 export type Outcome = 'ok' | 'error' | 'upstream_error' | 'incomplete';
 

@@ -33,6 +33,8 @@ export async function startTestGateway(options: {
   host?: string;
   /** Receives the gateway's process log (default: dropped). */
   log?: (message: string) => void;
+  /** How often it looks for changes other processes made (default: the gateway's own). */
+  refreshMs?: number;
 }): Promise<NodeGateway> {
   const upstreams: unknown[] = [{ id: 'mock', kind: 'mock', models: ['mock-model'] }];
   const models: unknown[] = [];
@@ -77,7 +79,7 @@ export async function startTestGateway(options: {
     ],
     ...options.extra,
   });
-  return startNodeGateway(config, { log: options.log ?? (() => {}), recorderIntervalMs: 50, ...(options.now ? { now: options.now } : {}), ...(options.webDir !== undefined ? { webDir: options.webDir } : {}) });
+  return startNodeGateway(config, { log: options.log ?? (() => {}), recorderIntervalMs: 50, ...(options.now ? { now: options.now } : {}), ...(options.refreshMs ? { refreshMs: options.refreshMs } : {}), ...(options.webDir !== undefined ? { webDir: options.webDir } : {}) });
 }
 
 /** Waits for the recorder, then returns the log rows newest first. */

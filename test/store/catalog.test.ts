@@ -109,6 +109,12 @@ describeStores('store settings and health', ({ store }) => {
     expect(await store().settings.revision()).toBe(0);
   });
 
+  it('bumps the revision on every settings write, so other processes reload them', async () => {
+    await store().settings.set('limits', '{}');
+    await store().settings.set('prices', '{}');
+    expect(await store().settings.revision()).toBe(2);
+  });
+
   it('keeps what was learned about credentials, one row each', async () => {
     await store().health.put({ credentialId: 'c1', state: 'cooling', reason: '429', since: 1_000, until: 61_000, setBy: 'gateway' });
     await store().health.put({ credentialId: 'c2', state: 'disabled', reason: 'bad key', since: 2_000, until: null, setBy: 'admin' });

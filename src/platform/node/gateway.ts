@@ -37,6 +37,8 @@ import { nodeRequestIO } from './request-io.js';
 import { createStaticSite } from './static.js';
 import { serveResponsesSockets } from './responses-socket.js';
 import { StructuredOutputMemory } from '../../gateway/structured-output.js';
+import { createSharedState } from '../../app/shared-state.js';
+import { createLocalChangeFeed, REVISION_TOPIC } from '../../store/change-feed.js';
 
 export interface NodeGateway {
   url: string;
@@ -52,7 +54,7 @@ export interface NodeGateway {
 
 export interface NodeGatewayOptions {
   log?: (message: string) => void;
-  /** How often to look for changes made by other processes (CLI, other replicas). */
+  /** How often to look for changes made by other processes (CLI, other replicas); default 500 ms, so a revoked key is refused everywhere within a second. */
   refreshMs?: number;
   recorderIntervalMs?: number;
   /** The built dashboard to serve at `/` (default: the package's web/dist); false serves none. */
@@ -81,11 +83,10 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
   const { createdKeys } = await applyConfig(config, store, secrets);
   const settings = createSettingsHolder(await loadSettings(store, log));
 
-  const catalog = await createCatalog(store, secrets, log);
-  const stopWatching = catalog.watch(options.refreshMs ?? 2000);
+  const now = options.now ?? Date.now;
+  const catalog = await createCatalog(store, secrets, log, now);
   const recorder = createRecorder(store, { intervalMs: options.recorderIntervalMs ?? 1000, log });
   const upstreamHttp = createNodeHttpClient();
-  const now = options.now ?? Date.now;
   const priceBook = createPriceBook(config.prices, await loadAdminPrices(store));
   // When Redis comes back from an outage (perhaps empty), budgets are seeded from the database again before it counts.
   const counterStore = await openCounters(config.counters, { now, log, reseed: () => limits.seedAll(catalog.current()) });
@@ -106,6 +107,11 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
   const pools = new PoolHealth(config.health, storeSharedHealth(store.health), log);
   await pools.refresh();
   const healthRefresh = healthRefreshJob(pools, options.healthRefreshMs ?? HEALTH_REFRESH_MS.store, log);
+  const changes = createLocalChangeFeed();
+  // What other processes write (replicas, the CLI) arrives by the revision, polled; a change-feed hint makes it arrive now.
+  const shared = createSharedState({ store, catalog, settings, limits, priceBook, log });
+  const stopWatching = runEvery({ everyMs: options.refreshMs ?? 500, run: () => shared.refresh() });
+  const stopListening = changes.subscribe(REVISION_TOPIC, () => void shared.refresh());
   const ctx: GatewayContext = {
     store,
     catalog,
@@ -132,6 +138,7 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
     priceBook,
     limits,
     counters,
+    changes,
     structuredOutput: new StructuredOutputMemory(),
     io: nodeRequestIO,
     now,
@@ -169,6 +176,8 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
     close() {
       closing ??= (async () => {
         stopWatching();
+        stopListening();
+        await changes.close();
         stopProbes();
         stopSweeping();
         stopModelSync();
