@@ -39,6 +39,7 @@ import { serveResponsesSockets } from './responses-socket.js';
 import { StructuredOutputMemory } from '../../gateway/structured-output.js';
 import { createSharedState } from '../../app/shared-state.js';
 import { createLocalChangeFeed, REVISION_TOPIC } from '../../store/change-feed.js';
+import { openRedisChangeFeed } from './redis-change-feed.js';
 
 export interface NodeGateway {
   url: string;
@@ -107,7 +108,11 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
   const pools = new PoolHealth(config.health, storeSharedHealth(store.health), log);
   await pools.refresh();
   const healthRefresh = healthRefreshJob(pools, options.healthRefreshMs ?? HEALTH_REFRESH_MS.store, log);
-  const changes = createLocalChangeFeed();
+  // With Redis, admin writes through any replica are a hint to every replica; without, only to this one (the rest poll).
+  const changes =
+    config.counters.url && counterStore.redis
+      ? await openRedisChangeFeed(config.counters.url, { prefix: config.counters.prefix, publisher: counterStore.redis, log })
+      : createLocalChangeFeed();
   // What other processes write (replicas, the CLI) arrives by the revision, polled; a change-feed hint makes it arrive now.
   const shared = createSharedState({ store, catalog, settings, limits, priceBook, log });
   const stopWatching = runEvery({ everyMs: options.refreshMs ?? 500, run: () => shared.refresh() });
