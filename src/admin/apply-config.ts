@@ -53,6 +53,12 @@ export interface AppliedConfig {
  * admin API and absent from the file are left alone.
  */
 export async function applyConfig(config: Config, store: Store, box: SecretBox): Promise<AppliedConfig> {
+  // Replicas starting together each apply the file: one at a time, so the second finds the first's rows
+  // (and does not create a key of the same name, or generate a second value for a key the file leaves out).
+  return store.exclusive('apply-config', () => applyConfigAlone(config, store, box));
+}
+
+async function applyConfigAlone(config: Config, store: Store, box: SecretBox): Promise<AppliedConfig> {
   const existingUpstreams = new Map((await store.upstreams.list()).map((u) => [u.id, u]));
   for (const u of config.upstreams) {
     await store.upstreams.put(upstreamRecordOf(u, u.baseUrl ?? null));

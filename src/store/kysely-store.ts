@@ -3,6 +3,7 @@ import type { ApiKeysTable, Database } from './schema.js';
 import type { Store } from './store.js';
 import type { CredentialHealthRecord, KeyRecord, UpstreamRecord } from './types.js';
 import { type Batch, transactionBatch } from './batch.js';
+import { type Exclusive, inProcessExclusive } from './exclusive.js';
 import { kyselyCacheStore } from './kysely-cache-store.js';
 import { kyselyLogStore } from './kysely-log-store.js';
 import { kyselyResponseStore } from './kysely-response-store.js';
@@ -14,6 +15,8 @@ const REVISION = 'revision';
 export interface KyselyStoreOptions {
   /** How a set of writes lands together; default: one transaction. */
   batch?: Batch;
+  /** How work is kept from running twice at once; default: queued within this process. */
+  exclusive?: Exclusive;
 }
 
 /**
@@ -288,6 +291,7 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
       },
     },
 
+    exclusive: options.exclusive ?? inProcessExclusive(),
     close: () => db.destroy(),
   };
 }

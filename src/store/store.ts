@@ -115,5 +115,11 @@ export interface Store {
     /** A counter bumped by every write other processes must see: keys, upstreams, models, settings. */
     revision(): Promise<number>;
   };
+  /**
+   * Runs `work` while no other process on this database runs work under the
+   * same name (PostgreSQL: an advisory lock), for a read-then-write sequence
+   * of Store calls that two replicas must not interleave.
+   */
+  exclusive<T>(name: string, work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

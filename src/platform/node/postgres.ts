@@ -4,6 +4,7 @@ import type { Database as Schema } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
 import { createKyselyStore } from '../../store/kysely-store.js';
 import { migrate } from '../../store/migrations.js';
+import type { Exclusive } from '../../store/exclusive.js';
 
 /** PostgreSQL's type ids for bigint and numeric (pg_type.oid). */
 const INT8 = 20;
@@ -50,5 +51,24 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     await db.destroy();
     throw err;
   }
-  return createKyselyStore(db);
+  return createKyselyStore(db, { exclusive: advisoryLock(db) });
+}
+
+/**
+ * Work under a name runs while this process holds a PostgreSQL advisory lock
+ * keyed on the schema and the name, on a connection of its own; another
+ * replica asking for it waits. A replica that dies holding it loses it with
+ * its connection.
+ */
+function advisoryLock(db: Kysely<Schema>): Exclusive {
+  return (name, work) =>
+    db.connection().execute(async (conn) => {
+      const key = sql`hashtextextended(current_schema() || ':switchboard:' || ${name}, 0)`;
+      await sql`select pg_advisory_lock(${key})`.execute(conn);
+      try {
+        return await work();
+      } finally {
+        await sql`select pg_advisory_unlock(${key})`.execute(conn);
+      }
+    });
 }
