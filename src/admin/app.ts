@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { GatewayContext } from '../gateway/context.js';
+import type { AdminDeps } from './deps.js';
 import { requireAdminKey } from './auth.js';
 import { renderError } from './errors.js';
 import { keyRoutes } from './keys.js';
@@ -26,7 +26,7 @@ import { REVISION_TOPIC } from '../store/change-feed.js';
  * without a restart; other replicas see it at their next look at the Store's
  * revision, which a hint on the change feed makes at once. Errors are in OpenAI's shape (errors.ts).
  */
-export function createAdminApp(ctx: GatewayContext): Hono {
+export function createAdminApp(ctx: AdminDeps): Hono {
   const app = new Hono();
   // Hono keeps a sub-app's error handler when it is mounted with `route()`.
   app.onError((err, c) => renderError(c, err, ctx.log));

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import type { GatewayContext } from '../gateway/context.js';
+import type { AdminDeps } from './deps.js';
 import { errorBody } from './errors.js';
 import { resolveClientAddress } from '../policy/client-address.js';
 
@@ -10,7 +10,7 @@ import { resolveClientAddress } from '../policy/client-address.js';
  * right (nor its length). WebCrypto only, so it runs on Workers too.
  * Wrong keys are counted by source address (GET /admin/api/security).
  */
-export function requireAdminKey(ctx: GatewayContext): MiddlewareHandler {
+export function requireAdminKey(ctx: AdminDeps): MiddlewareHandler {
   let expected: Promise<Uint8Array> | undefined;
   return async (c, next) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');

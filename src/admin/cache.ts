@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { GatewayContext } from '../gateway/context.js';
+import type { AdminDeps } from './deps.js';
 import { readQuery } from './errors.js';
 import { cachePurgeQuery } from './schemas.js';
 
@@ -8,7 +8,7 @@ import { cachePurgeQuery } from './schemas.js';
  * it, or only the entries of one model, one client key, or one client-named
  * cache key (the filters combine).
  */
-export function cacheRoutes(ctx: GatewayContext): Hono {
+export function cacheRoutes(ctx: AdminDeps): Hono {
   const app = new Hono();
 
   app.get('/', async (c) => c.json({ ...(await ctx.store.cache.stats()), maxBytes: ctx.settings.current().raw.cache.maxBytes }));

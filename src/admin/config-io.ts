@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import type { GatewayContext } from '../gateway/context.js';
+import type { AdminDeps } from './deps.js';
 import { applyConfig } from './apply-config.js';
 import { loadConfig } from '../config/load.js';
 import { credentialSchema, keySchema, routeSchema, upstreamSchema, type Config } from '../config/schema.js';
@@ -50,7 +50,7 @@ export const configImportView = z.object({
 /** A `${NAME}` or `${NAME:-default}` placeholder, as the config loader reads them. */
 const PLACEHOLDER = /^\$\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\}$/;
 
-export function configRoutes(ctx: GatewayContext): Hono {
+export function configRoutes(ctx: AdminDeps): Hono {
   const app = new Hono();
 
   app.get('/', async (c) => {
@@ -102,7 +102,7 @@ export function configRoutes(ctx: GatewayContext): Hono {
  * and secret (they belong to the process, not the database), the shipped
  * prices (only config and admin ones), and sections still at their defaults.
  */
-export async function exportConfig(ctx: GatewayContext): Promise<Record<string, unknown>> {
+export async function exportConfig(ctx: AdminDeps): Promise<Record<string, unknown>> {
   const [upstreams, models, keys] = await Promise.all([ctx.store.upstreams.list(), ctx.store.models.list(), ctx.store.keys.list()]);
   const rules = ctx.limits.rules();
   const prices = Object.fromEntries(ctx.priceBook.entries().filter((e) => e.source !== 'shipped').map((e) => [e.model, e.price]));
@@ -128,7 +128,7 @@ export async function exportConfig(ctx: GatewayContext): Promise<Record<string, 
  * gateway-wide limits, key budgets, prices (as admin prices, the layer the
  * admin API writes), security and logging.
  */
-async function applyLiveParts(ctx: GatewayContext, config: Config): Promise<void> {
+async function applyLiveParts(ctx: AdminDeps, config: Config): Promise<void> {
   for (const g of config.groups) await ctx.limits.setGroupRule(g.id, { limits: g.limits ?? null, budget: g.budget ?? null });
   if (config.limits || config.budget) await ctx.limits.setGlobalRule({ limits: config.limits ?? null, budget: config.budget ?? null });
   const named = new Set(config.keys.map((k) => k.name));
@@ -199,7 +199,7 @@ function keyEntry(k: KeyRecord): Record<string, unknown> {
  * under that credential's id, so an exported document imports back without
  * its secrets. A placeholder with no stored credential behind it is an error.
  */
-async function fillStoredCredentials(ctx: GatewayContext, raw: unknown): Promise<unknown> {
+async function fillStoredCredentials(ctx: AdminDeps, raw: unknown): Promise<unknown> {
   if (!isObject(raw) || !Array.isArray(raw.upstreams)) return raw;
   const stored = new Map((await ctx.store.upstreams.list()).flatMap((u) => u.credentials.map((c) => [c.id, c] as const)));
   const problems: { path: string; message: string }[] = [];

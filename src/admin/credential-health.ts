@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import type { GatewayContext } from '../gateway/context.js';
+import type { AdminDeps } from './deps.js';
 import type { LiveUpstream } from '../routing/catalog.js';
 import { checkCredential } from '../routing/probe.js';
 import type { UpstreamRecord } from '../store/types.js';
@@ -17,7 +17,7 @@ export const setCredentialStateBody = z.strictObject({
  * and the hands-on controls: enable, disable, run a validity check.
  * Mounted at the admin root: GET /health (every pool) and /upstreams/:id/….
  */
-export function credentialHealthRoutes(ctx: GatewayContext): Hono {
+export function credentialHealthRoutes(ctx: AdminDeps): Hono {
   const app = new Hono();
 
   app.get('/health', (c) => {
@@ -60,11 +60,11 @@ export function credentialHealthRoutes(ctx: GatewayContext): Hono {
   return app;
 }
 
-export function poolView(ctx: GatewayContext, u: UpstreamRecord): PoolHealthView {
+export function poolView(ctx: AdminDeps, u: UpstreamRecord): PoolHealthView {
   return { upstream: u.id, kind: u.kind, strategy: u.strategy, enabled: u.enabled, credentials: u.credentials.map((c) => credentialHealthView(ctx, c.id)) };
 }
 
-export function credentialHealthView(ctx: GatewayContext, credentialId: string): CredentialHealthView {
+export function credentialHealthView(ctx: AdminDeps, credentialId: string): CredentialHealthView {
   const credential = Array.from(ctx.catalog.current().upstreams.values())
     .flatMap((u) => u.record.credentials)
     .find((c) => c.id === credentialId);
@@ -91,13 +91,13 @@ export function credentialHealthView(ctx: GatewayContext, credentialId: string):
   };
 }
 
-function live(ctx: GatewayContext, id: string): LiveUpstream {
+function live(ctx: AdminDeps, id: string): LiveUpstream {
   const upstream = ctx.catalog.current().upstreams.get(id);
   if (!upstream) throw notFound('upstream', id, 'id');
   return upstream;
 }
 
-function credentialOf(ctx: GatewayContext, upstreamId: string, credentialId: string): string {
+function credentialOf(ctx: AdminDeps, upstreamId: string, credentialId: string): string {
   const upstream = live(ctx, upstreamId);
   if (!upstream.record.credentials.some((c) => c.id === credentialId))
     throw notFound(`credential in upstream ${upstreamId}`, credentialId, 'credentialId');

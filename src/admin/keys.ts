@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { GatewayContext } from '../gateway/context.js';
+import type { AdminDeps } from './deps.js';
 import { displayPrefix, generateClientKey, hashClientKey, newId } from '../policy/keys.js';
 import type { KeyRecord } from '../store/types.js';
 import { requireSecretForStoring } from '../stored-responses/stored-response.js';
@@ -11,7 +11,7 @@ import { createKeyBody, keysQuery, patchKeyBody, type KeyView } from './schemas.
  * it; afterwards only its hash (never shown) and a display prefix remain.
  * Keys are never deleted, only revoked, so their usage stays attributable.
  */
-export function keyRoutes(ctx: GatewayContext): Hono {
+export function keyRoutes(ctx: AdminDeps): Hono {
   const app = new Hono();
 
   app.get('/', async (c) => {
@@ -114,7 +114,7 @@ export function keyView(k: KeyRecord): KeyView {
   };
 }
 
-async function findKey(ctx: GatewayContext, id: string): Promise<KeyRecord> {
+async function findKey(ctx: AdminDeps, id: string): Promise<KeyRecord> {
   const found = (await ctx.store.keys.list()).find((k) => k.id === id);
   if (!found) throw notFound('key', id, 'id');
   return found;

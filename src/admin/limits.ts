@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { GatewayContext } from '../gateway/context.js';
+import type { AdminDeps } from './deps.js';
 import { keyBudgetSchema, keyLimitsSchema } from '../config/schema.js';
 import { globalScope, groupScope, keyScope } from '../policy/limit-rules.js';
 import { notFound, readBody } from './errors.js';
@@ -63,7 +63,7 @@ export const limitsReportView = z.object({
  * with PATCH /keys/:id), their live counters, and refused requests counted
  * by reason. Changes apply to the next request.
  */
-export function limitRoutes(ctx: GatewayContext): Hono {
+export function limitRoutes(ctx: AdminDeps): Hono {
   const app = new Hono();
   const groupStatus = async (id: string) => {
     const rule = ctx.limits.rules().groups.get(id);
@@ -106,7 +106,7 @@ export function limitRoutes(ctx: GatewayContext): Hono {
 }
 
 /** /keys/:id/limits: a key's own limits and budget with their live counters. */
-export function keyLimitRoutes(ctx: GatewayContext): Hono {
+export function keyLimitRoutes(ctx: AdminDeps): Hono {
   const app = new Hono();
   app.get('/:id/limits', async (c) => {
     const id = c.req.param('id');

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { GatewayContext } from '../gateway/context.js';
+import type { AdminDeps } from './deps.js';
 import type { LogRecord } from '../store/types.js';
 import { readQuery } from './errors.js';
 import { logQueryOf } from './logs.js';
@@ -26,7 +26,7 @@ const CSV_COLUMNS = [
   'costUsd', 'latencyMs', 'ttfbMs', 'cacheStatus', 'error', 'translation', 'usageEstimated', 'metadata', 'warnings', 'attempts',
 ] as const;
 
-export function logExportRoutes(ctx: GatewayContext): Hono {
+export function logExportRoutes(ctx: AdminDeps): Hono {
   const app = new Hono();
 
   app.get('/', async (c) => {

@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
-import type { GatewayContext } from '../gateway/context.js';
+import type { AdminDeps } from './deps.js';
 import { invalid, notFound, readQuery } from './errors.js';
 import { logRecordView, logsQuery } from './schemas.js';
 import { z } from 'zod';
 import type { LogQuery } from '../store/types.js';
 
 /** /logs: request log rows, newest first, filtered and paged. */
-export function logRoutes(ctx: GatewayContext): Hono {
+export function logRoutes(ctx: AdminDeps): Hono {
   const app = new Hono();
 
   app.get('/', async (c) => {
@@ -39,7 +39,7 @@ export function logRoutes(ctx: GatewayContext): Hono {
 }
 
 /** The Store's query for the admin API's filters (shared with /logs/export). */
-export async function logQueryOf(ctx: GatewayContext, q: z.output<typeof logsQuery>): Promise<LogQuery> {
+export async function logQueryOf(ctx: AdminDeps, q: z.output<typeof logsQuery>): Promise<LogQuery> {
   return {
     keyId: q.key === undefined ? undefined : await resolveKey(ctx, q.key),
     model: q.model,
@@ -57,7 +57,7 @@ export async function logQueryOf(ctx: GatewayContext, q: z.output<typeof logsQue
 }
 
 /** `key` may be a key id or a key name; an unknown one is an error rather than an empty page. */
-async function resolveKey(ctx: GatewayContext, key: string): Promise<string> {
+async function resolveKey(ctx: AdminDeps, key: string): Promise<string> {
   const snapshot = ctx.catalog.current();
   if (snapshot.keysById.has(key)) return key;
   const all = [...snapshot.keysById.values()];

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { GatewayContext } from '../gateway/context.js';
+import type { AdminDeps } from './deps.js';
 import type { ModelRecord, RouteRecord } from '../store/types.js';
 import { conflict, invalid, notFound, readBody } from './errors.js';
 import { createModelBody, putModelBody } from './schemas.js';
@@ -8,7 +8,7 @@ import { createModelBody, putModelBody } from './schemas.js';
  * /models: public model ids and their ordered routes. Model ids may hold `/`
  * (`openai/gpt-4o`), so the id is the rest of the path.
  */
-export function modelRoutes(ctx: GatewayContext): Hono {
+export function modelRoutes(ctx: AdminDeps): Hono {
   const app = new Hono();
 
   app.get('/', async (c) => c.json({ data: await ctx.store.models.list() }));
@@ -47,14 +47,14 @@ export function modelRoutes(ctx: GatewayContext): Hono {
   return app;
 }
 
-async function findModel(ctx: GatewayContext, id: string): Promise<ModelRecord> {
+async function findModel(ctx: AdminDeps, id: string): Promise<ModelRecord> {
   const found = (await ctx.store.models.list()).find((m) => m.id === id);
   if (!found) throw notFound('model', id, 'id');
   return found;
 }
 
 /** Every route must name an upstream that exists; all misses are reported at once. */
-async function checkRoutes(ctx: GatewayContext, routes: RouteRecord[]): Promise<void> {
+async function checkRoutes(ctx: AdminDeps, routes: RouteRecord[]): Promise<void> {
   const known = new Set((await ctx.store.upstreams.list()).map((u) => u.id));
   const problems = routes.flatMap((r, i) =>
     known.has(r.upstream) ? [] : [{ path: `routes[${i}].upstream`, message: `no upstream with id ${r.upstream}` }],

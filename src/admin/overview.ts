@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { GatewayContext } from '../gateway/context.js';
+import type { AdminDeps } from './deps.js';
 import type { LogStatsFigures } from '../store/log-stats.js';
 import { invalid, readQuery } from './errors.js';
 import { instant } from './schemas.js';
@@ -74,7 +74,7 @@ export const overviewView = z.object({
 
 type OverviewView = z.infer<typeof overviewView>;
 
-export function overviewRoutes(ctx: GatewayContext): Hono {
+export function overviewRoutes(ctx: AdminDeps): Hono {
   const app = new Hono();
 
   app.get('/', async (c) => {

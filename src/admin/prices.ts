@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { GatewayContext } from '../gateway/context.js';
+import type { AdminDeps } from './deps.js';
 import { priceSchema } from '../config/schema.js';
 import type { Store } from '../store/store.js';
 import type { PriceEntry, PriceTable } from '../usage/cost.js';
@@ -34,7 +34,7 @@ export const deletedPriceView = z.object({
  * to the database and to the in-memory price book together, so the next
  * request is priced with them.
  */
-export function priceRoutes(ctx: GatewayContext): Hono {
+export function priceRoutes(ctx: AdminDeps): Hono {
   const app = new Hono();
   const entry = (model: string): PriceEntry | undefined => ctx.priceBook.entries().find((e) => e.model === model);
   const save = async (table: PriceTable) => {

@@ -1,13 +1,13 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { GatewayContext } from '../gateway/context.js';
+import type { AdminDeps } from './deps.js';
 
 /**
  * /security: refused requests since the process started (in memory, per
  * process): failed admin-key and client-key checks and IP-allowlist
  * refusals, overall, by source address, and the latest few.
  */
-export function securityRoutes(ctx: GatewayContext): Hono {
+export function securityRoutes(ctx: AdminDeps): Hono {
   const app = new Hono();
   app.get('/', (c) => c.json(ctx.refusals.report()));
   return app;

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { GatewayContext } from '../gateway/context.js';
+import type { AdminDeps } from './deps.js';
 import { cacheChoiceSchema, cacheSchema, cidrListSchema, loggingSchema, securitySchema } from '../config/schema.js';
 import { saveSettings, type GatewaySettings } from '../policy/gateway-settings.js';
 import { describeIssues, invalid, readBody } from './errors.js';
@@ -40,7 +40,7 @@ export const patchSettingsBody = z.strictObject({
 
 export const settingsView = z.object({ security: securitySchema, logging: loggingSchema, cache: cacheSchema });
 
-export function settingsRoutes(ctx: GatewayContext): Hono {
+export function settingsRoutes(ctx: AdminDeps): Hono {
   const app = new Hono();
 
   app.get('/', (c) => c.json(ctx.settings.current().raw));

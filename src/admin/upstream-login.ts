@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import type { GatewayContext } from '../gateway/context.js';
+import type { AdminDeps } from './deps.js';
 import type { UpstreamKind } from '../config/schema.js';
 import type { CredentialRecord, UpstreamRecord } from '../store/types.js';
 import type { Store } from '../store/store.js';
@@ -7,7 +7,7 @@ import type { SecretBox } from '../policy/secrets.js';
 import { newId } from '../policy/keys.js';
 import { maskSecret } from '../policy/secrets.js';
 import { sealCredential } from './apply-config.js';
-import { fetchHttp, UpstreamFailure } from '../providers/http.js';
+import { UpstreamFailure } from '../providers/http.js';
 import { UpstreamStatusError } from '../providers/upstream-json.js';
 import { pollDeviceCode, requestDeviceCode } from '../providers/copilot/device-flow.js';
 import { codeFromPaste, exchangeCode, startPkceLogin } from '../providers/codex/oauth.js';
@@ -17,7 +17,6 @@ import { syncModels, UnknownUpstream } from '../routing/model-sync.js';
 import { AdminError, invalid, notFound, readBody } from './errors.js';
 import { credentialView } from './upstreams.js';
 import { codexFinishBody, codexImportBody, copilotPollBody } from './schemas.js';
-import type { HttpClient } from '../providers/http.js';
 
 /** How long a started Codex sign-in waits for its code. */
 const CODEX_LOGIN_TTL_MS = 10 * 60_000;
@@ -28,7 +27,8 @@ const CODEX_LOGIN_TTL_MS = 10 * 60_000;
  * Codex CLI's auth.json), and model catalog sync. Credentials made here are
  * sealed and stored like any other.
  */
-export function upstreamLoginRoutes(ctx: GatewayContext, http: HttpClient = fetchHttp()): Hono {
+export function upstreamLoginRoutes(ctx: AdminDeps): Hono {
+  const http = ctx.http;
   const app = new Hono();
 
   app.post('/:id/sync-models', async (c) => {

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { GatewayContext } from '../gateway/context.js';
+import type { AdminDeps } from './deps.js';
 import { newId } from '../policy/keys.js';
 import { DEFAULT_BASE_URL } from '../config/load.js';
 import { sealCredential, settingsOf, upstreamRecordOf } from './apply-config.js';
@@ -20,7 +20,7 @@ import {
  * /upstreams: provider accounts and their credential pools. Secrets go in
  * once, are sealed with the gateway secret, and come back only as a hint.
  */
-export function upstreamRoutes(ctx: GatewayContext): Hono {
+export function upstreamRoutes(ctx: AdminDeps): Hono {
   const app = new Hono();
 
   app.get('/', async (c) => c.json({ data: (await ctx.store.upstreams.list()).map(upstreamView) }));
@@ -130,7 +130,7 @@ export function credentialView(c: CredentialRecord): CredentialView {
   return { id: c.id, hint: c.hint, label: c.label, weight: c.weight, enabled: c.enabled };
 }
 
-async function findUpstream(ctx: GatewayContext, id: string): Promise<UpstreamRecord> {
+async function findUpstream(ctx: AdminDeps, id: string): Promise<UpstreamRecord> {
   const found = (await ctx.store.upstreams.list()).find((u) => u.id === id);
   if (!found) throw notFound('upstream', id, 'id');
   return found;
@@ -156,7 +156,7 @@ function definedOnly<T extends object>(value: T): Partial<T> {
 }
 
 /** Credentials are only ever stored encrypted: without a secret, a write that carries one is refused, saying how to set it. */
-function requireSecret(ctx: GatewayContext, field: string): void {
+function requireSecret(ctx: AdminDeps, field: string): void {
   if (!ctx.secrets.canSeal)
     throw invalid([{ path: field, message: `cannot be stored: the gateway has no secret to encrypt credentials with; ${SECRET_HELP}` }], 'secret_not_set');
 }

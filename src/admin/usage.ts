@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { GatewayContext } from '../gateway/context.js';
+import type { AdminDeps } from './deps.js';
 import { type UsageRow } from '../store/types.js';
 import { roundUsd } from '../usage/cost.js';
 import { invalid, readQuery } from './errors.js';
@@ -9,7 +9,7 @@ import { ZERO_USAGE } from '../translate/ir.js';
 const DAY_MS = 86_400_000;
 
 /** /usage: token and request sums from the hourly rollups, by one dimension. */
-export function usageRoutes(ctx: GatewayContext): Hono {
+export function usageRoutes(ctx: AdminDeps): Hono {
   const app = new Hono();
 
   app.get('/', async (c) => {
@@ -29,7 +29,7 @@ export function usageRoutes(ctx: GatewayContext): Hono {
 }
 
 /** Key names from the in-memory snapshot; the Store only when a key is not in it (made elsewhere just now). */
-async function keyNames(ctx: GatewayContext, rows: UsageRow[]): Promise<Map<string, string>> {
+async function keyNames(ctx: AdminDeps, rows: UsageRow[]): Promise<Map<string, string>> {
   const names = new Map<string, string>();
   for (const [id, key] of ctx.catalog.current().keysById) names.set(id, key.name);
   if (rows.some((r) => r.value !== '' && !names.has(r.value)))

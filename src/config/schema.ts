@@ -215,7 +215,7 @@ export const healthSchema = z.strictObject({
   probeIntervalMs: z.number().int().nonnegative().default(60_000),
 });
 
-/** The response cache (policy/cache.ts): exact-match answers kept in the database. */
+/** The response cache (gateway/response-cache.ts): exact-match answers kept in the database. */
 export const cacheSchema = z.strictObject({
   /** On for every request; keys, models and the request's headers may say otherwise. */
   enabled: z.boolean().default(false),

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import type { GatewayContext } from './context.js';
+import type { DataPlaneDeps } from './deps.js';
 import { OPERATIONS } from '../protocols/operations.js';
 import { proxyRequest } from './proxy.js';
 import { countTokens } from './count-tokens.js';
@@ -10,19 +10,13 @@ import { compactConversation } from './compact.js';
 import { deleteStoredResponse, getStoredResponse, listStoredInputItems } from './stored-responses.js';
 import { admitResponsesSocket } from './socket-admission.js';
 import { encodeError, GatewayError } from '../protocols/errors.js';
-import { createAdminApp } from '../admin/app.js';
 
 /**
- * The whole HTTP surface, built from the context: the data plane under /v1
- * and /v1beta, the control plane under /admin/api. Platforms only call `app.fetch`.
+ * The data plane: the client-facing routes under /v1 and /v1beta, each a
+ * handler that reads top to bottom (gateway/proxy.ts). Mounted at the root
+ * by app/http-app.ts next to the admin API, health and the dashboard.
  */
-/** Answers a GET for the dashboard: a file of the built web app, or its index.html. */
-export type StaticSite = (request: Request) => Promise<Response>;
-
-/** Paths the dashboard never answers for, even when nothing else does: the APIs stay in their own error shapes. */
-const API_PATHS = /^\/(v1|v1beta|admin\/api|healthz)(\/|$)/;
-
-export function createApp(ctx: GatewayContext, options: { site?: StaticSite } = {}): Hono {
+export function createDataPlane(ctx: DataPlaneDeps): Hono {
   const app = new Hono();
 
   // Bodies past ctx.maxBodyBytes are refused (413) by ctx.io.readBody, inside each handler, and recorded.
@@ -61,24 +55,12 @@ export function createApp(ctx: GatewayContext, options: { site?: StaticSite } = 
   app.get('/v1beta/models', (c) => listModels(c, ctx, 'gemini'));
   app.get('/v1beta/models/:id{.+}', (c) => listModels(c, ctx, 'gemini', c.req.param('id')));
 
-  app.route('/admin/api', createAdminApp(ctx));
-
-  app.get('/healthz', (c) => c.json({ ok: true }));
-
-  // The dashboard (web/), registered last so every API route above wins; GET only, so it also answers HEAD.
-  const site = options.site;
-  if (site) app.get('*', (c) => (API_PATHS.test(c.req.path) ? notFound(c) : site(c.req.raw)));
-
-  const notFound = (c: Context) => {
-    const shape = c.req.path.startsWith('/v1beta') ? 'gemini' : c.req.header('anthropic-version') ? 'anthropic' : 'openai';
-    const { status, body } = encodeError(shape, new GatewayError('SB_ERR_NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`));
-    return c.json(body, status as 404);
-  };
-  app.notFound(notFound);
-  app.onError((err, c) => {
-    ctx.log(`unhandled error on ${c.req.method} ${c.req.path}: ${err.stack ?? String(err)}`);
-    const { status, body } = encodeError('openai', new GatewayError('SB_ERR_INTERNAL', 'internal error'));
-    return c.json(body, status as 500);
-  });
   return app;
+}
+
+/** A path no route serves, in the error shape of the API it is under. */
+export function notFound(c: Context): Response {
+  const shape = c.req.path.startsWith('/v1beta') ? 'gemini' : c.req.header('anthropic-version') ? 'anthropic' : 'openai';
+  const { status, body } = encodeError(shape, new GatewayError('SB_ERR_NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`));
+  return c.json(body, status as 404);
 }

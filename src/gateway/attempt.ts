@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { GatewayContext } from './context.js';
+import type { DataPlaneDeps } from './deps.js';
 import type { Exchange } from './exchange.js';
 import { readText } from './exchange.js';
 import type { Operation } from '../protocols/operations.js';
@@ -45,7 +45,7 @@ export interface Answer {
  */
 export async function attemptUpstreams(
   c: Context,
-  ctx: GatewayContext,
+  ctx: DataPlaneDeps,
   ex: Exchange,
   op: Operation,
   body: ClientBody,
@@ -183,7 +183,7 @@ export async function attemptUpstreams(
  * its own shape, as any upstream error), with `Retry-After` set to when the
  * first of the planned credentials comes back, when none is usable before.
  */
-function rateLimitedAnswer(ctx: GatewayContext, candidates: Candidate[], last: { answer: Answer; errorText: string }): Answer {
+function rateLimitedAnswer(ctx: DataPlaneDeps, candidates: Candidate[], last: { answer: Answer; errorText: string }): Answer {
   const now = ctx.now();
   const ids = candidates.flatMap((c) => c.upstream.credentials.map((credential) => credential.id));
   const back = ids.some((id) => ctx.pools.usable(id, now)) ? null : ctx.pools.soonestBack(ids);
@@ -209,7 +209,7 @@ function rateLimitedAnswer(ctx: GatewayContext, candidates: Candidate[], last: {
  * emulates it then). `encodedBody` is the translated body, absent for pass-through.
  */
 function learnedRetry(
-  ctx: GatewayContext,
+  ctx: DataPlaneDeps,
   op: Operation,
   candidate: Candidate,
   encodedBody: unknown,
@@ -225,7 +225,7 @@ function learnedRetry(
 }
 
 /** The serving credential stays "in flight" (least-busy) until the answer is fully sent; its tokens count then. */
-function holdUntilFinished(ctx: GatewayContext, ex: Exchange, credentialId: string): void {
+function holdUntilFinished(ctx: DataPlaneDeps, ex: Exchange, credentialId: string): void {
   ex.onFinish((row) => {
     ctx.pools.end(credentialId);
     ctx.pools.addTokens(credentialId, row.inputTokens + row.cacheReadTokens + row.cacheWriteTokens + row.outputTokens);
@@ -265,22 +265,11 @@ function withText(reply: UpstreamReply, text: string): UpstreamReply {
 }
 
 /** Full jitter: a random wait up to backoffMs * 2^(tries-1), capped; cut short when the client leaves. */
-function backoff(tries: number, ctx: GatewayContext, signal: AbortSignal): Promise<void> {
+function backoff(tries: number, ctx: DataPlaneDeps, signal: AbortSignal): Promise<void> {
   const ceiling = Math.min(ctx.retry.maxBackoffMs, ctx.retry.backoffMs * 2 ** (tries - 1));
   const ms = Math.random() * ceiling;
   if (ms < 1) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      signal.removeEventListener('abort', gone);
-      resolve();
-    }
-    function gone() {
-      clearTimeout(timer);
-      reject(signal.reason as Error);
-    }
-    signal.addEventListener('abort', gone, { once: true });
-  });
+  return ctx.sleep(ms, signal);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { GatewayContext } from './context.js';
+import type { DataPlaneDeps } from './deps.js';
 import type { Candidate } from '../routing/plan.js';
 import { lacksEndpoint } from '../routing/verdict.js';
 
@@ -9,7 +9,7 @@ import { lacksEndpoint } from '../routing/verdict.js';
  * credential on, is tried again translated to Chat.
  */
 export function chatInstead(
-  ctx: GatewayContext,
+  ctx: DataPlaneDeps,
   candidate: Candidate,
   status: number,
   errorText: string,

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { GatewayContext } from './context.js';
+import type { DataPlaneDeps } from './deps.js';
 import { OPERATIONS } from '../protocols/operations.js';
 import { readText, startExchange, type Exchange } from './exchange.js';
 import { admit, answerHeaders } from './proxy.js';
@@ -35,13 +35,13 @@ const SUMMARISE =
  * One log row, with the tokens the upstream counted, either way.
  * @see https://platform.openai.com/docs/api-reference/responses/compact
  */
-export async function compactConversation(c: Context, ctx: GatewayContext): Promise<Response> {
+export async function compactConversation(c: Context, ctx: DataPlaneDeps): Promise<Response> {
   const op = OPERATIONS.compact;
   const ex = startExchange(ctx, op, c);
   return ex.logBodies(await compactExchange(c, ctx, ex));
 }
 
-async function compactExchange(c: Context, ctx: GatewayContext, ex: Exchange): Promise<Response> {
+async function compactExchange(c: Context, ctx: DataPlaneDeps, ex: Exchange): Promise<Response> {
   try {
     const { body, candidates, rateLimitHeaders } = await admit(c, ctx, ex, OPERATIONS.compact, {});
     const native = candidates.filter((candidate) => hasOwnCompaction(ctx, candidate));
@@ -70,7 +70,7 @@ async function compactExchange(c: Context, ctx: GatewayContext, ex: Exchange): P
   }
 }
 
-function hasOwnCompaction(ctx: GatewayContext, candidate: Candidate): boolean {
+function hasOwnCompaction(ctx: DataPlaneDeps, candidate: Candidate): boolean {
   return !candidate.translate && ctx.providers[candidate.upstream.record.kind].endpoints.includes('compact');
 }
 

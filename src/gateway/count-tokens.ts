@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { GatewayContext } from './context.js';
+import type { DataPlaneDeps } from './deps.js';
 import type { Operation } from '../protocols/operations.js';
 import { startExchange, readText } from './exchange.js';
 import { GatewayError, upstreamErrorMessage } from '../protocols/errors.js';
@@ -20,7 +20,7 @@ const ANTHROPIC_COUNT_FIELDS = ['model', 'messages', 'system', 'tools', 'tool_ch
  * speaks the same shape, translated otherwise), else an estimate with a real
  * tokenizer, marked as estimated in the log.
  */
-export async function countTokens(c: Context, ctx: GatewayContext, op: Operation, hints: UrlHints = {}): Promise<Response> {
+export async function countTokens(c: Context, ctx: DataPlaneDeps, op: Operation, hints: UrlHints = {}): Promise<Response> {
   const ex = startExchange(ctx, op, c);
   const { row } = ex;
   try {

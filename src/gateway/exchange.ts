@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { GatewayContext } from './context.js';
+import type { DataPlaneDeps } from './deps.js';
 import type { Operation } from '../protocols/operations.js';
 import { encodeError, GatewayError } from '../protocols/errors.js';
 import { UpstreamFailure, type HttpReply } from '../providers/http.js';
@@ -33,7 +33,7 @@ export interface Exchange {
   logBodies(res: Response): Response;
 }
 
-export function startExchange(ctx: GatewayContext, op: Operation, c: Context): Exchange {
+export function startExchange(ctx: DataPlaneDeps, op: Operation, c: Context): Exchange {
   const started = ctx.now();
   const row: LogRecord = {
     id: crypto.randomUUID(),

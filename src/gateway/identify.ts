@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { GatewayContext } from './context.js';
+import type { DataPlaneDeps } from './deps.js';
 import type { Snapshot } from '../routing/catalog.js';
 import type { KeyRecord } from '../store/types.js';
 import { authenticate } from '../policy/auth.js';
@@ -15,7 +15,7 @@ import { keyAllowlist } from '../policy/gateway-settings.js';
  * the key's own allowlist. Throws the client-facing 401 / 403. The client's
  * address is worked out only when a list or a failure needs it.
  */
-export async function identifyClient(c: Context, ctx: GatewayContext, snapshot: Snapshot): Promise<KeyRecord> {
+export async function identifyClient(c: Context, ctx: DataPlaneDeps, snapshot: Snapshot): Promise<KeyRecord> {
   const access = ctx.settings.current();
   let address: { value: string | undefined } | undefined;
   const addressOf = () => (address ??= { value: resolveClientAddress(ctx.io.clientAddress(c), c.req.header('x-forwarded-for'), access.proxyTrust) }).value;

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { GatewayContext } from './context.js';
+import type { DataPlaneDeps } from './deps.js';
 import { mayUseModel } from '../policy/auth.js';
 import { identifyClient } from './identify.js';
 import { encodeError, GatewayError } from '../protocols/errors.js';
@@ -18,7 +18,7 @@ export type ListShape = ErrorShape | 'codex';
  * Anthropic SDKs), Gemini's (`/v1beta/models`, or a Gemini API key header),
  * or the Codex CLI's catalogue.
  */
-export async function listModels(c: Context, ctx: GatewayContext, listShape: ListShape, one?: string): Promise<Response> {
+export async function listModels(c: Context, ctx: DataPlaneDeps, listShape: ListShape, one?: string): Promise<Response> {
   // A Codex client asking for one model, and every error, get OpenAI's shape.
   const shape: ErrorShape = listShape === 'codex' ? 'openai' : listShape;
   try {

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { GatewayContext } from './context.js';
+import type { DataPlaneDeps } from './deps.js';
 import type { Operation } from '../protocols/operations.js';
 import { startExchange, type Exchange } from './exchange.js';
 import { GatewayError } from '../protocols/errors.js';
@@ -13,7 +13,7 @@ import type { ReplyHeaders } from '../providers/http.js';
 import { attemptUpstreams } from './attempt.js';
 import { respondPassThrough } from './respond-pass-through.js';
 import { respondTranslated } from './respond-translated.js';
-import { lookUpCache } from '../policy/cache.js';
+import { lookUpCache } from './response-cache.js';
 import { expandPreviousResponse, NOT_STORED, prepareResponseState, type ResponseState } from '../stored-responses/response-state.js';
 
 /**
@@ -23,13 +23,13 @@ import { expandPreviousResponse, NOT_STORED, prepareResponseState, type Response
  * next credential or route when a try fails before the first byte), respond
  * (piping streams), record. Every exit records exactly one request_log row.
  */
-export async function proxyRequest(c: Context, ctx: GatewayContext, op: Operation, hints: UrlHints = {}): Promise<Response> {
+export async function proxyRequest(c: Context, ctx: DataPlaneDeps, op: Operation, hints: UrlHints = {}): Promise<Response> {
   const ex = startExchange(ctx, op, c);
   // Every answer leaves through here, so body logging (when on) sees what the client gets.
   return ex.logBodies(await proxyExchange(c, ctx, ex, op, hints));
 }
 
-async function proxyExchange(c: Context, ctx: GatewayContext, ex: Exchange, op: Operation, hints: UrlHints): Promise<Response> {
+async function proxyExchange(c: Context, ctx: DataPlaneDeps, ex: Exchange, op: Operation, hints: UrlHints): Promise<Response> {
   try {
     // 1-4. authenticate, read the body, policy, plan
     const { body, candidates, rateLimitHeaders, state } = await admit(c, ctx, ex, op, hints);
@@ -59,7 +59,7 @@ async function proxyExchange(c: Context, ctx: GatewayContext, ex: Exchange, op: 
  */
 export async function admit(
   c: Context,
-  ctx: GatewayContext,
+  ctx: DataPlaneDeps,
   ex: Exchange,
   op: Operation,
   hints: UrlHints,

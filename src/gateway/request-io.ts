@@ -1,20 +1,7 @@
-import type { Context } from 'hono';
 import { GatewayError } from '../protocols/errors.js';
+import type { RequestIO } from '../runtime/request-io.js';
 
-/**
- * How the gateway reads a client's body and learns that the client left.
- * The Web version below works on any runtime; a platform may supply a
- * faster one (the Node platform reads the socket directly, without building
- * a full Web Request per call).
- */
-export interface RequestIO {
-  /** The body as text; a GatewayError 413 past `maxBytes`, before reading more than that. */
-  readBody(c: Context, maxBytes: number): Promise<string>;
-  /** Calls `gone` if the client goes away before the answer is complete. */
-  onClientGone(c: Context, gone: () => void): void;
-  /** The peer address of the client's connection (before any X-Forwarded-For), when the platform knows it. */
-  clientAddress(c: Context): string | undefined;
-}
+export type { RequestIO } from '../runtime/request-io.js';
 
 export function tooLarge(maxBytes: number): GatewayError {
   return new GatewayError('SB_ERR_BODY_TOO_LARGE', `request body is larger than ${maxBytes} bytes`);

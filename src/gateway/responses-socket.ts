@@ -21,6 +21,7 @@
 import { errorFrame, relayTurn, type SendFrame } from './socket-relay.js';
 import { SocketChain } from './socket-chain.js';
 import type { Json } from '../stored-responses/stored-response.js';
+import { afterDelay, type Sleep } from '../runtime/runtime.js';
 
 export interface SocketPeer {
   send: SendFrame;
@@ -40,6 +41,8 @@ export interface ResponsesSocketOptions {
   idleMs: number;
   now: () => number;
   log: (message: string) => void;
+  /** The runtime's timer, for the idle limit. */
+  sleep: Sleep;
 }
 
 export interface ResponsesSocket {
@@ -66,11 +69,11 @@ export function openResponsesSocket(options: ResponsesSocketOptions): ResponsesS
   let running = false;
   let closed = false;
   let turn: AbortController | undefined;
-  let idle: ReturnType<typeof setTimeout> | undefined;
+  let cancelIdle = () => {};
 
   const armIdle = () => {
-    clearTimeout(idle);
-    if (!closed) idle = setTimeout(() => peer.close(GOING_AWAY, 'idle'), options.idleMs);
+    cancelIdle();
+    if (!closed) cancelIdle = afterDelay(options.sleep, options.idleMs, () => peer.close(GOING_AWAY, 'idle'));
   };
 
   const sendError = (status: number, code: string, message: string, param: string | null = null) =>
@@ -151,7 +154,7 @@ export function openResponsesSocket(options: ResponsesSocketOptions): ResponsesS
   return {
     receive(text) {
       if (closed) return;
-      clearTimeout(idle);
+      cancelIdle();
       const size = text?.length ?? 0;
       if (waiting.length >= MAX_WAITING || (waiting.length > 0 && waitingSize + size > options.maxBodyBytes)) {
         void sendError(400, 'too_many_waiting_frames', `too many frames are waiting behind the running turn (at most ${MAX_WAITING}, together within the body limit); wait for each turn's last event`);
@@ -163,7 +166,7 @@ export function openResponsesSocket(options: ResponsesSocketOptions): ResponsesS
     },
     closed() {
       closed = true;
-      clearTimeout(idle);
+      cancelIdle();
       waiting.length = 0;
       waitingSize = 0;
       chain.forget();

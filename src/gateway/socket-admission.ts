@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { GatewayContext } from './context.js';
+import type { DataPlaneDeps } from './deps.js';
 import { OPERATIONS } from '../protocols/operations.js';
 import { startExchange } from './exchange.js';
 import { identifyClient } from './identify.js';
@@ -13,7 +13,7 @@ import { GatewayError } from '../protocols/errors.js';
  * the platform then completes the upgrade (responses-socket.ts runs the
  * turns, each one checked again on its own).
  */
-export async function admitResponsesSocket(c: Context, ctx: GatewayContext): Promise<Response> {
+export async function admitResponsesSocket(c: Context, ctx: DataPlaneDeps): Promise<Response> {
   const ex = startExchange(ctx, OPERATIONS.responses, c);
   try {
     if (c.req.header('upgrade')?.toLowerCase() !== 'websocket')

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
-import type { GatewayContext } from './context.js';
+import type { DataPlaneDeps } from './deps.js';
 import { identifyClient } from './identify.js';
 import { encodeError, GatewayError } from '../protocols/errors.js';
 import { formatPath } from '../protocols/format-path.js';
@@ -14,12 +14,12 @@ import type { StoredResponse } from '../stored-responses/stored-response.js';
  * unknown as one never made (404). Nothing goes upstream, so no log row.
  * @see https://platform.openai.com/docs/api-reference/responses/get
  */
-export async function getStoredResponse(c: Context, ctx: GatewayContext): Promise<Response> {
+export async function getStoredResponse(c: Context, ctx: DataPlaneDeps): Promise<Response> {
   return answer(c, async () => c.json((await find(c, ctx)).response));
 }
 
 /** @see https://platform.openai.com/docs/api-reference/responses/delete */
-export async function deleteStoredResponse(c: Context, ctx: GatewayContext): Promise<Response> {
+export async function deleteStoredResponse(c: Context, ctx: DataPlaneDeps): Promise<Response> {
   return answer(c, async () => {
     const key = await identifyClient(c, ctx, ctx.catalog.current());
     const id = c.req.param('id') ?? '';
@@ -35,7 +35,7 @@ const listQuery = z.object({
 });
 
 /** @see https://platform.openai.com/docs/api-reference/responses/input-items */
-export async function listStoredInputItems(c: Context, ctx: GatewayContext): Promise<Response> {
+export async function listStoredInputItems(c: Context, ctx: DataPlaneDeps): Promise<Response> {
   return answer(c, async () => {
     const parsed = listQuery.safeParse(c.req.query());
     if (!parsed.success) {
@@ -59,7 +59,7 @@ export async function listStoredInputItems(c: Context, ctx: GatewayContext): Pro
   });
 }
 
-async function find(c: Context, ctx: GatewayContext): Promise<StoredResponse> {
+async function find(c: Context, ctx: DataPlaneDeps): Promise<StoredResponse> {
   const key = await identifyClient(c, ctx, ctx.catalog.current());
   const id = c.req.param('id') ?? '';
   const stored = await ctx.responses.get(key.id, id);

@@ -1,4 +1,5 @@
 import type { Timeouts } from '../config/schema.js';
+import { afterDelay, type Sleep } from '../runtime/runtime.js';
 
 /**
  * The seam between providers and the network. The Node platform implements it
@@ -49,12 +50,12 @@ export class UpstreamFailure extends Error {
 /**
  * An HttpClient over the Web `fetch`. Connect and first-byte timeouts share
  * one timer (fetch cannot tell them apart); the idle timeout is enforced
- * between body chunks.
+ * between body chunks. The timers are the runtime's `sleep`.
  */
-export function fetchHttp(fetchImpl: typeof fetch = fetch): HttpClient {
+export function fetchHttp(sleep: Sleep, fetchImpl: typeof fetch = fetch): HttpClient {
   return async (req) => {
     const timer = new AbortController();
-    const timeout = setTimeout(() => timer.abort(), req.timeouts.firstByteMs);
+    const cancelTimer = afterDelay(sleep, req.timeouts.firstByteMs, () => timer.abort());
     const signal = AbortSignal.any([req.signal, timer.signal]);
     let res: Response;
     try {
@@ -65,20 +66,22 @@ export function fetchHttp(fetchImpl: typeof fetch = fetch): HttpClient {
         throw new UpstreamFailure('first-byte-timeout', `no answer within ${req.timeouts.firstByteMs} ms`);
       throw new UpstreamFailure('connect', `cannot reach upstream: ${(err as Error).message}`);
     } finally {
-      clearTimeout(timeout);
+      cancelTimer();
     }
-    return { status: res.status, headers: res.headers, body: res.body ? withIdleTimeout(res.body, req.timeouts.idleMs) : null };
+    return { status: res.status, headers: res.headers, body: res.body ? withIdleTimeout(res.body, req.timeouts.idleMs, sleep) : null };
   };
 }
 
-function withIdleTimeout(body: ReadableStream<Uint8Array>, idleMs: number): ReadableStream<Uint8Array> {
+function withIdleTimeout(body: ReadableStream<Uint8Array>, idleMs: number, sleep: Sleep): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const idle = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new UpstreamFailure('idle-timeout', `upstream idle for ${idleMs} ms`)), idleMs);
+      const waited = new AbortController();
+      const idle = sleep(idleMs, waited.signal).then(() => {
+        throw new UpstreamFailure('idle-timeout', `upstream idle for ${idleMs} ms`);
       });
+      // Cancelled below once the chunk came; that rejection is nobody's concern.
+      idle.catch(() => {});
       try {
         const { done, value } = await Promise.race([reader.read(), idle]);
         if (done) controller.close();
@@ -87,7 +90,7 @@ function withIdleTimeout(body: ReadableStream<Uint8Array>, idleMs: number): Read
         void reader.cancel(err).catch(() => {});
         throw err;
       } finally {
-        clearTimeout(timer);
+        waited.abort();
       }
     },
     cancel: (reason) => reader.cancel(reason),

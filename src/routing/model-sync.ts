@@ -51,50 +51,30 @@ async function storeModels(deps: ModelSyncDeps, upstreamId: string, ids: string[
 }
 
 /**
- * Syncs every upstream with `modelSync: { intervalMinutes }` when its
- * interval has passed (and once soon after start). Checks once per `tickMs`;
- * the timer does not keep the process alive. Returns a stop function.
+ * One round of the model-sync job (app/jobs.ts): syncs every upstream with
+ * `modelSync: { intervalMinutes }` whose interval has passed since this
+ * process last synced it (or that it never synced). `signal` aborts the
+ * round when the gateway stops.
  */
-export function scheduleModelSync(
+export function modelSyncRound(
   deps: ModelSyncDeps,
-  options: { log: (message: string) => void; now?: () => number; tickMs?: number },
-): () => void {
-  const now = options.now ?? Date.now;
+  options: { log: (message: string) => void; now: () => number; signal: AbortSignal },
+): () => Promise<void> {
+  const { now, signal } = options;
   const lastRun = new Map<string, number>();
-  let running = false;
-  let stopped = false;
-  const controller = new AbortController();
-
-  const tick = async () => {
-    if (running || stopped) return;
-    running = true;
-    try {
-      for (const [id, live] of deps.catalog.current().upstreams) {
-        const interval = live.record.settings?.modelSync?.intervalMinutes;
-        if (!interval || !live.record.enabled || stopped) continue;
-        const last = lastRun.get(id);
-        if (last !== undefined && now() - last < interval * 60_000) continue;
-        lastRun.set(id, now());
-        try {
-          const ids = await syncModels(deps, id, AbortSignal.any([controller.signal, AbortSignal.timeout(60_000)]));
-          options.log(`upstream ${id}: model list synced (${ids.length} models)`);
-        } catch (err) {
-          if (!stopped) options.log(`upstream ${id}: model sync failed: ${(err as Error).message}`);
-        }
+  return async () => {
+    for (const [id, live] of deps.catalog.current().upstreams) {
+      const interval = live.record.settings?.modelSync?.intervalMinutes;
+      if (!interval || !live.record.enabled || signal.aborted) continue;
+      const last = lastRun.get(id);
+      if (last !== undefined && now() - last < interval * 60_000) continue;
+      lastRun.set(id, now());
+      try {
+        const ids = await syncModels(deps, id, AbortSignal.any([signal, AbortSignal.timeout(60_000)]));
+        options.log(`upstream ${id}: model list synced (${ids.length} models)`);
+      } catch (err) {
+        if (!signal.aborted) options.log(`upstream ${id}: model sync failed: ${(err as Error).message}`);
       }
-    } finally {
-      running = false;
     }
-  };
-
-  const first = setTimeout(() => void tick(), 0);
-  const timer = setInterval(() => void tick(), options.tickMs ?? 30_000);
-  (first as { unref?: () => void }).unref?.();
-  (timer as { unref?: () => void }).unref?.();
-  return () => {
-    stopped = true;
-    controller.abort();
-    clearTimeout(first);
-    clearInterval(timer);
   };
 }

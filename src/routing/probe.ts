@@ -1,8 +1,19 @@
-import type { GatewayContext } from '../gateway/context.js';
 import { UpstreamFailure } from '../providers/http.js';
 import { UpstreamStatusError } from '../providers/upstream-json.js';
 import type { CredentialHealthRecord } from '../store/types.js';
-import type { LiveCredential, LiveUpstream } from './catalog.js';
+import type { Catalog, LiveCredential, LiveUpstream } from './catalog.js';
+import type { PoolHealth } from './credential-health.js';
+import type { Providers } from '../providers/registry.js';
+import type { HealthSettings } from '../config/schema.js';
+
+/** What validity checks use: the providers to call, the pools to update, the catalog to find benched credentials in. */
+export interface ProbeDeps {
+  catalog: Catalog;
+  providers: Providers;
+  pools: PoolHealth;
+  health: HealthSettings;
+  now: () => number;
+}
 
 /** A check that takes longer than this counts as failed. */
 const PROBE_TIMEOUT_MS = 10_000;
@@ -20,7 +31,7 @@ export interface CheckResult {
  * refusal (401, 402, 403) disables it; anything else cools it down. A
  * credential an admin disabled stays disabled whatever the check says.
  */
-export async function checkCredential(ctx: GatewayContext, upstream: LiveUpstream, credential: LiveCredential): Promise<CheckResult> {
+export async function checkCredential(ctx: ProbeDeps, upstream: LiveUpstream, credential: LiveCredential): Promise<CheckResult> {
   const provider = ctx.providers[upstream.record.kind];
   const pools = ctx.pools;
   const byAdmin = pools.state(credential.id).setBy === 'admin' && pools.state(credential.id).state === 'disabled';
@@ -45,25 +56,11 @@ export async function checkCredential(ctx: GatewayContext, upstream: LiveUpstrea
 }
 
 /**
- * Every `intervalMs`, checks the credentials traffic no longer reaches:
- * those disabled by the gateway, and cooling ones whose cooldown is over.
- * Returns the stop function.
+ * Checks the credentials traffic no longer reaches: those disabled by the
+ * gateway, and cooling ones whose cooldown is over. The credential-probes
+ * job (app/jobs.ts) runs it every `health.probeIntervalMs`.
  */
-export function startProbes(ctx: GatewayContext, intervalMs: number): () => void {
-  if (intervalMs <= 0) return () => {};
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    probeBenched(ctx)
-      .catch((err: unknown) => ctx.log(`credential probes failed: ${String(err)}`))
-      .finally(() => (running = false));
-  }, intervalMs);
-  (timer as { unref?: () => void }).unref?.();
-  return () => clearInterval(timer);
-}
-
-export async function probeBenched(ctx: GatewayContext): Promise<void> {
+export async function probeBenched(ctx: ProbeDeps): Promise<void> {
   const now = ctx.now();
   const checks: Promise<CheckResult>[] = [];
   for (const upstream of ctx.catalog.current().upstreams.values()) {

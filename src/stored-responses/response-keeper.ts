@@ -1,5 +1,6 @@
 import type { SecretBox } from '../policy/secrets.js';
 import type { Store } from '../store/store.js';
+import type { Runtime } from '../runtime/runtime.js';
 import { openResponse, sealResponse, type StoredResponse } from './stored-response.js';
 
 /**
@@ -20,7 +21,7 @@ export interface ResponseKeeper {
   flush(): Promise<void>;
 }
 
-export function createResponseKeeper(deps: { store: Store; secrets: SecretBox; now: () => number; log: (message: string) => void }): ResponseKeeper {
+export function createResponseKeeper(deps: { store: Store; secrets: SecretBox } & Pick<Runtime, 'now' | 'log' | 'sleep' | 'defer'>): ResponseKeeper {
   const { store, secrets, now, log } = deps;
   const pending = new Map<string, StoredResponse>();
   const writes = new Set<Promise<void>>();
@@ -42,10 +43,12 @@ export function createResponseKeeper(deps: { store: Store; secrets: SecretBox; n
     keep(stored) {
       const name = slot(stored.keyId, stored.id);
       pending.set(name, stored);
-      const done: Promise<void> = new Promise<void>((resolve) => setTimeout(resolve, 0))
+      const done: Promise<void> = deps
+        .sleep(0)
         .then(() => write(name, stored))
         .finally(() => writes.delete(done));
       writes.add(done);
+      deps.defer(done);
     },
 
     async get(keyId, id) {

@@ -1,10 +1,16 @@
-import type { GatewayContext } from '../gateway/context.js';
 import { GatewayError } from '../protocols/errors.js';
 import type { ClientBody } from '../protocols/requests.js';
 import type { KeyRecord } from '../store/types.js';
 import { captureResponse } from './capture-response.js';
 import { historyOf, inputItems } from './history.js';
 import type { Json } from './stored-response.js';
+import type { ResponseKeeper } from './response-keeper.js';
+
+/** What a request's Responses state uses: the keeper of stored answers and the clock. */
+export interface ResponseStateDeps {
+  responses: ResponseKeeper;
+  now: () => number;
+}
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -26,7 +32,7 @@ export interface ResponseState {
  * whatever is kept, so no vendor keeps a conversation behind its back, and
  * every upstream, translated or not, gets the whole conversation.
  */
-export async function prepareResponseState(ctx: GatewayContext, key: KeyRecord, body: ClientBody): Promise<ResponseState> {
+export async function prepareResponseState(ctx: ResponseStateDeps, key: KeyRecord, body: ClientBody): Promise<ResponseState> {
   const json = body.json;
   const settings = key.responses?.store ? key.responses : null;
   const asked = json.store;
@@ -70,7 +76,7 @@ export const NOT_STORED: ResponseState = { keep: (response) => response };
  * `input` (the key's own answers only); returns the id, or null when the
  * request named none. Refused for keys without stored responses.
  */
-export async function expandPreviousResponse(ctx: GatewayContext, key: KeyRecord, json: Json): Promise<string | null> {
+export async function expandPreviousResponse(ctx: ResponseStateDeps, key: KeyRecord, json: Json): Promise<string | null> {
   const previousId = typeof json.previous_response_id === 'string' ? json.previous_response_id : null;
   delete json.previous_response_id;
   if (previousId === null) return null;

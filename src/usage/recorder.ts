@@ -1,4 +1,5 @@
 import type { Store } from '../store/store.js';
+import type { Sleep } from '../runtime/runtime.js';
 import type { LogRecord, RequestBodiesRecord } from '../store/types.js';
 
 export interface Recorder {
@@ -9,18 +10,16 @@ export interface Recorder {
    * before it writes, so redacting and summarizing stay off the request path.
    */
   recordBodies(build: () => RequestBodiesRecord): void;
-  /** Writes everything queued so far. */
+  /** Writes everything queued so far: run by the recorder's job (app/jobs.ts), early for a full batch, and at shutdown. */
   flush(): Promise<void>;
-  /** Flushes and stops the timer. */
-  close(): Promise<void>;
 }
 
 export interface RecorderOptions {
-  /** Flush at least this often. */
-  intervalMs?: number;
   /** Flush early once this many rows wait. */
   batchSize?: number;
   log?: (msg: string) => void;
+  /** Gives the runtime a turn between batches (the platform's `sleep`). */
+  sleep: Sleep;
 }
 
 /**
@@ -29,10 +28,9 @@ export interface RecorderOptions {
  * the rows and tries again on the next flush, so a database hiccup loses
  * nothing; the queue is capped so a dead database cannot eat all memory.
  */
-export function createRecorder(store: Store, options: RecorderOptions = {}): Recorder {
+export function createRecorder(store: Store, options: RecorderOptions): Recorder {
   // Small batches, often: each write holds the event loop (SQLite is synchronous), so many
   // short writes with turns in between keep request latency flat where one big write would stall it.
-  const intervalMs = options.intervalMs ?? 250;
   const batchSize = options.batchSize ?? 100;
   const maxQueued = batchSize * 200;
   const log = options.log ?? (() => {});
@@ -58,14 +56,11 @@ export function createRecorder(store: Store, options: RecorderOptions = {}): Rec
           return;
         }
         // Let waiting requests run before the next batch.
-        if (queue.length > 0 || bodies.length > 0) await new Promise((resolve) => setTimeout(resolve, 0));
+        if (queue.length > 0 || bodies.length > 0) await options.sleep(0);
       }
     });
     return writing;
   };
-
-  const timer = setInterval(() => void flush(), intervalMs);
-  (timer as { unref?: () => void }).unref?.();
 
   return {
     record(row) {
@@ -84,10 +79,6 @@ export function createRecorder(store: Store, options: RecorderOptions = {}): Rec
       bodies.push(build);
     },
     flush,
-    async close() {
-      clearInterval(timer);
-      await flush();
-    },
   };
 }
 

@@ -122,7 +122,7 @@ describe('prices through the admin API', () => {
       price: { input: 0.5, output: 1.5, cacheRead: 0.05 },
       source: 'admin',
     });
-    expect(gw.ctx.prices('acme/house-model')).toEqual({ input: 0.5, output: 1.5, cacheRead: 0.05 });
+    expect(gw.ctx.priceBook.lookup('acme/house-model')).toEqual({ input: 0.5, output: 1.5, cacheRead: 0.05 });
   });
 });
 

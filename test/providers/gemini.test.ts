@@ -1,6 +1,7 @@
 import { ApiError, GoogleGenAI } from '@google/genai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchHttp, type HttpRequest } from '../../src/providers/http.js';
+import { nodeSleep } from '../../src/platform/node/runtime.js';
 import { geminiProvider, GEMINI_BASE_URL } from '../../src/providers/gemini.js';
 import type { UpstreamCall } from '../../src/providers/provider.js';
 import type { UpstreamRecord } from '../../src/store/types.js';
@@ -46,7 +47,7 @@ async function readAll(body: ReadableStream<Uint8Array> | null): Promise<string>
 
 describe('gemini provider against the fake Gemini API', () => {
   let fake: FakeUpstream;
-  const provider = geminiProvider(fetchHttp());
+  const provider = geminiProvider(fetchHttp(nodeSleep));
 
   beforeAll(async () => {
     fake = await startFakeGemini();

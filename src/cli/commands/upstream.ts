@@ -12,7 +12,8 @@ import { syncModels } from '../../routing/model-sync.js';
 import { addCodexCredential, addSignedInCredential, findUpstream } from '../../admin/upstream-login.js';
 import { findSecret } from '../../platform/node/local-secrets.js';
 import { upstreamRecordOf } from '../../admin/apply-config.js';
-import { saveCredentialSecret } from '../../platform/node/gateway.js';
+import { saveCredentialSecret } from '../../app/credential-secret.js';
+import { nodeSleep } from '../../platform/node/runtime.js';
 
 export const UPSTREAM_HELP = `switchboard upstream <login|import-codex|sync-models> --upstream ID [--config PATH]
 
@@ -40,7 +41,7 @@ export async function upstreamCommand(config: Config, store: Store, args: string
   const [action, what] = args;
   const upstreamId = options.upstream;
   if (!upstreamId) throw new Error(`upstream: --upstream ID is required\n\n${UPSTREAM_HELP}`);
-  const http = fetchHttp();
+  const http = fetchHttp(nodeSleep);
   await ensureUpstream(config, store, upstreamId);
   switch (action) {
     case 'login':

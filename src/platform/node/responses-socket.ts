@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { openResponsesSocket } from '../../gateway/responses-socket.js';
 import type { NodeBindings } from './request-io.js';
+import type { Sleep } from '../../runtime/runtime.js';
 
 /**
  * The Responses WebSocket on Node: the http server's `upgrade` event, the
@@ -33,7 +34,7 @@ const HIGH_WATER_BYTES = 1024 * 1024;
 export function serveResponsesSockets(
   server: Server,
   fetch: AppFetch,
-  options: { maxBodyBytes: number; now: () => number; log: (message: string) => void },
+  options: { maxBodyBytes: number; now: () => number; sleep: Sleep; log: (message: string) => void },
 ): ResponsesSockets {
   // maxPayload: a frame past the body limit is refused (close code 1009) before it is buffered whole.
   const sockets = new WebSocketServer({ noServer: true, maxPayload: options.maxBodyBytes });
@@ -56,6 +57,7 @@ export function serveResponsesSockets(
         maxBodyBytes: options.maxBodyBytes,
         idleMs: IDLE_MS,
         now: options.now,
+        sleep: options.sleep,
         log: options.log,
       });
       ws.on('message', (data, isBinary) => session.receive(isBinary ? null : textOf(data)));

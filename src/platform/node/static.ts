@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { StaticSite } from '../../gateway/app.js';
+import type { StaticSite } from '../../app/http-app.js';
 
 /** Where `npm run build:web` writes the dashboard: web/dist at the package root. */
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../../web/dist/', import.meta.url));

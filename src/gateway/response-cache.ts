@@ -1,12 +1,12 @@
-import type { GatewayContext } from '../gateway/context.js';
-import type { Exchange } from '../gateway/exchange.js';
+import type { DataPlaneDeps } from './deps.js';
+import type { Exchange } from './exchange.js';
 import type { Operation } from '../protocols/operations.js';
 import type { ClientBody } from '../protocols/requests.js';
 import type { Protocol } from '../protocols/protocol.js';
 import type { CacheEntry } from '../store/types.js';
-import { captureBody } from './cache-capture.js';
-import { cacheKeyHash } from './cache-key.js';
-import { decideCache } from './cache-policy.js';
+import { captureBody } from '../policy/cache-capture.js';
+import { cacheKeyHash } from '../policy/cache-key.js';
+import { decideCache } from '../policy/cache-policy.js';
 import type { Usage } from '../translate/ir.js';
 
 /** Switchboard's response header: HIT or MISS when the cache was on for the request, absent otherwise. */
@@ -30,7 +30,7 @@ const NOT_CACHED: CacheStep = { keep: (response) => response };
  * 200 and outcome `ok`, never on the client's path.
  */
 export async function lookUpCache(
-  ctx: GatewayContext,
+  ctx: DataPlaneDeps,
   ex: Exchange,
   op: Operation,
   headers: Headers,
@@ -56,7 +56,7 @@ export async function lookUpCache(
     customKey: decision.customKey,
     headers,
   });
-  const entry = await ctx.store.cache.hit(keyHash, ctx.now()).catch((err: unknown) => {
+  const entry = await ctx.cache.hit(keyHash, ctx.now()).catch((err: unknown) => {
     // A cache that cannot be read is a miss, not a failed request.
     ctx.log(`response cache: lookup failed: ${String(err)}`);
     return undefined;
@@ -91,9 +91,12 @@ export async function lookUpCache(
           hits: 0,
         };
         // A turn later, so the last bytes reach the socket before a (synchronous) SQLite write.
-        setTimeout(() => {
-          ctx.store.cache.put(stored).catch((err: unknown) => ctx.log(`response cache: write failed: ${String(err)}`));
-        }, 0);
+        ctx.defer(
+          ctx
+            .sleep(0)
+            .then(() => ctx.cache.put(stored))
+            .catch((err: unknown) => ctx.log(`response cache: write failed: ${String(err)}`)),
+        );
       }),
   };
 }
@@ -104,7 +107,7 @@ export async function lookUpCache(
  * the stored answer cost as `savedTokens`. No upstream took part, so the
  * row's upstream fields planning filled in are cleared.
  */
-function replay(ctx: GatewayContext, ex: Exchange, entry: CacheEntry, answerHeaders: Record<string, string>): Response {
+function replay(ctx: DataPlaneDeps, ex: Exchange, entry: CacheEntry, answerHeaders: Record<string, string>): Response {
   const { row } = ex;
   row.upstreamId = null;
   row.upstreamModel = null;

@@ -1,0 +1,48 @@
+import type { Store } from '../store/store.js';
+import type { Catalog } from '../routing/catalog.js';
+import type { PoolHealth } from '../routing/credential-health.js';
+import type { HealthSettings, RetrySettings } from '../config/schema.js';
+import type { Providers } from '../providers/registry.js';
+import type { HttpClient } from '../providers/http.js';
+import type { SecretBox } from '../policy/secrets.js';
+import type { SettingsHolder } from '../policy/gateway-settings.js';
+import type { AuthFailures } from '../policy/auth-failures.js';
+import type { RequestIO } from '../runtime/request-io.js';
+import type { PriceBook } from '../usage/cost.js';
+import type { Limits } from '../policy/limits.js';
+import type { Runtime } from '../runtime/runtime.js';
+import type { ChangeFeed } from '../store/change-feed.js';
+
+/**
+ * What the control plane (/admin/api) uses, built once by app/create-gateway.ts.
+ * Every write goes to the Store and then to the in-memory piece that holds
+ * it (the catalog, settings, prices, limit rules, pools), so the next
+ * data-plane request sees it.
+ */
+export interface AdminDeps extends Runtime {
+  store: Store;
+  catalog: Catalog;
+  /** Seals credentials and stored answers at rest (policy/secrets.ts). */
+  secrets: SecretBox;
+  /** The Bearer token of the admin API and the dashboard. */
+  adminKey: string;
+  /** Credential health: read for the pool views, set by an admin's enable/disable. */
+  pools: PoolHealth;
+  /** Providers, for validity checks and model sync (routing/probe.ts, routing/model-sync.ts). */
+  providers: Providers;
+  /** The platform's HTTP client, for the sign-in flows (Copilot's device flow, Codex's code exchange). */
+  http: HttpClient;
+  settings: SettingsHolder;
+  /** Failed admin auth is counted here too; `/security` reports it. */
+  refusals: AuthFailures;
+  /** The layered prices; the admin layer changes at run time. */
+  priceBook: PriceBook;
+  limits: Limits;
+  /** Exported with the config. */
+  retry: RetrySettings;
+  health: HealthSettings;
+  /** Hints to other replicas that an admin write moved the Store's revision (store/change-feed.ts). */
+  changes: ChangeFeed;
+  /** The client's address for the admin key's failure count (policy/client-address.ts). */
+  io: RequestIO;
+}

@@ -1,0 +1,194 @@
+import type { Config, HealthSettings } from '../config/schema.js';
+import { applyConfig } from '../admin/apply-config.js';
+import type { SecretBox } from '../policy/secrets.js';
+import { createSettingsHolder, loadSettings, type SettingsHolder } from '../policy/gateway-settings.js';
+import { createAuthFailures, type AuthFailures } from '../policy/auth-failures.js';
+import { createCatalog, type Catalog } from '../routing/catalog.js';
+import { EndpointGaps } from '../routing/endpoint-gaps.js';
+import { PoolHealth } from '../routing/credential-health.js';
+import { createProviders, type Providers } from '../providers/registry.js';
+import type { Store } from '../store/store.js';
+import type { Counters } from '../store/counters.js';
+import { createRecorder, type Recorder } from '../usage/recorder.js';
+import { createPriceBook, type PriceBook } from '../usage/cost.js';
+import { loadAdminPrices } from '../admin/prices.js';
+import { createLimits, type Limits } from '../policy/limits.js';
+import { loadRules } from '../policy/limit-rules.js';
+import { createResponseKeeper, type ResponseKeeper } from '../stored-responses/response-keeper.js';
+import { StructuredOutputMemory } from '../gateway/structured-output.js';
+import type { DataPlaneDeps } from '../gateway/deps.js';
+import type { AdminDeps } from '../admin/deps.js';
+import { createHttpApp, type StaticSite } from './http-app.js';
+import { gatewayJobs, type Job, type JobIntervals } from './jobs.js';
+import { readCredentialSecret, saveCredentialSecret } from './credential-secret.js';
+import { storeSharedHealth } from '../routing/shared-health.js';
+import { createLocalChangeFeed, REVISION_TOPIC } from '../store/change-feed.js';
+import { createSharedState } from './shared-state.js';
+import { inProcessLocks } from '../store/locks.js';
+import type { Ports } from './ports.js';
+
+/** What a platform knows besides the ports: the validated config and the secrets it found. */
+export interface GatewayInputs {
+  config: Config;
+  /** Seals credentials and stored answers (policy/secrets.ts; `noSecretBox()` when no secret is set). */
+  secrets: SecretBox;
+  adminKey: string;
+  /** The dashboard, served at `/`. */
+  site?: StaticSite;
+  intervals?: JobIntervals;
+}
+
+/**
+ * The pieces the gateway is made of, for the platform and for tests that
+ * look inside (a credential's health, the catalog, the recorder). Handlers
+ * never see this whole: the data plane gets `DataPlaneDeps`, the admin API `AdminDeps`.
+ */
+export interface GatewayParts {
+  store: Store;
+  counters: Counters;
+  catalog: Catalog;
+  pools: PoolHealth;
+  /** The config's credential-health settings (cooldowns, probes). */
+  health: HealthSettings;
+  providers: Providers;
+  recorder: Recorder;
+  responses: ResponseKeeper;
+  secrets: SecretBox;
+  adminKey: string;
+  settings: SettingsHolder;
+  refusals: AuthFailures;
+  priceBook: PriceBook;
+  limits: Limits;
+}
+
+export interface Gateway {
+  /** The HTTP entry: every route (data plane, admin API, health, dashboard). */
+  fetch(request: Request, env?: unknown): Response | Promise<Response>;
+  /** Background work for the platform to drive (app/jobs.ts). */
+  jobs: Job[];
+  parts: GatewayParts;
+  /** Seeds every budget from the database again (shared counters that came back empty after an outage). */
+  reseedBudgets(): Promise<void>;
+  /** Keys the config created with a generated secret, shown once. */
+  createdKeys: { name: string; key: string }[];
+  /**
+   * Stops background work and writes what is queued (usage rows, stored
+   * answers). The platform stops its job timers and its server first, and
+   * closes the store after.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Assembles the gateway from the platform's ports: applies the config to
+ * the database, loads what requests read from memory (settings, catalog,
+ * prices, limit rules, credential health), and builds the HTTP app and the
+ * jobs. Runtime-neutral: no timers, no Node, no transactions of its own.
+ */
+export async function createGateway(ports: Ports, inputs: GatewayInputs): Promise<Gateway> {
+  const { store, counters, http, io, runtime } = ports;
+  const { config, secrets, adminKey } = inputs;
+  const changes = ports.changes ?? createLocalChangeFeed();
+  const { now, log } = runtime;
+
+  const { createdKeys } = await applyConfig(config, store, secrets);
+  const settings = createSettingsHolder(await loadSettings(store, log));
+  const catalog = await createCatalog(store, secrets, log, now);
+  const recorder = createRecorder(store, { log, sleep: runtime.sleep });
+  const priceBook = createPriceBook(config.prices, await loadAdminPrices(store));
+  const limits = createLimits(counters, store, {
+    prices: priceBook.lookup,
+    rules: await loadRules(store),
+    now,
+    flush: () => recorder.flush(),
+    log,
+    leaseMs: config.counters.leaseMs,
+    countersHealth: ports.countersHealth,
+  });
+  // What was spent earlier this period (before a restart) counts; read once here, never on a request's path.
+  await limits.seedAll(catalog.current());
+  // Credential health: learned states come back from where they are shared; changes go there off the request path,
+  // and what other processes learned is taken in by a job.
+  const pools = new PoolHealth(config.health, ports.sharedHealth ?? storeSharedHealth(store.health), log);
+  await pools.refresh();
+  // Codex refreshes rotate its tokens: they are written back to the credential at once.
+  // Another replica's refresh is read back from the Store: `readCredentialSecret` after taking the refresh lock.
+  const providers = createProviders(http, {
+    saveCredentialSecret: (change) => saveCredentialSecret(store, secrets, catalog, change),
+    readCredentialSecret: (upstreamId, credentialId) => readCredentialSecret(store, secrets, upstreamId, credentialId),
+    locks: ports.locks ?? inProcessLocks(),
+    log,
+  });
+  const responses = createResponseKeeper({ store, secrets, ...runtimeOf(ports) });
+  const refusals = createAuthFailures({ now, log });
+
+  const dataPlane: DataPlaneDeps = {
+    ...runtimeOf(ports),
+    catalog,
+    providers,
+    pools,
+    gaps: new EndpointGaps(log),
+    retry: config.retry,
+    recorder,
+    responses,
+    cache: store.cache,
+    settings,
+    refusals,
+    maxBodyBytes: config.server.maxBodyBytes,
+    prices: priceBook.lookup,
+    limits,
+    structuredOutput: new StructuredOutputMemory(),
+    io,
+  };
+  const admin: AdminDeps = {
+    ...runtimeOf(ports),
+    store,
+    catalog,
+    secrets,
+    adminKey,
+    pools,
+    providers,
+    http,
+    settings,
+    refusals,
+    priceBook,
+    limits,
+    retry: config.retry,
+    health: config.health,
+    changes,
+    io,
+  };
+  // What other processes write (replicas, the CLI) arrives by the revision, polled by a job; a change-feed hint makes it arrive now.
+  const shared = createSharedState({ store, catalog, settings, limits, priceBook, log });
+  const stopListening = changes.subscribe(REVISION_TOPIC, () => void shared.refresh());
+  const app = createHttpApp({ dataPlane, admin, site: inputs.site, log });
+
+  const stopping = new AbortController();
+  const jobs = gatewayJobs(
+    { store, catalog, shared, settings, recorder, limits, leaseMs: config.counters.leaseMs, providers, pools, health: config.health, now, runtime, stopping: stopping.signal },
+    inputs.intervals,
+  );
+
+  let closing: Promise<void> | undefined;
+  return {
+    fetch: (request, env) => app.fetch(request, env),
+    jobs,
+    parts: { store, counters, catalog, pools, health: config.health, providers, recorder, responses, secrets, adminKey, settings, refusals, priceBook, limits },
+    createdKeys,
+    reseedBudgets: () => limits.seedAll(catalog.current()),
+    close() {
+      closing ??= (async () => {
+        stopping.abort();
+        stopListening();
+        await recorder.flush();
+        await responses.flush();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** The runtime's functions as fields of a deps object (so handlers call `ctx.now()`, `ctx.defer(…)`). */
+function runtimeOf({ runtime }: Ports) {
+  return { now: runtime.now, log: runtime.log, defer: runtime.defer, sleep: runtime.sleep };
+}

@@ -1,0 +1,93 @@
+import type { Store } from '../store/store.js';
+import type { Catalog } from '../routing/catalog.js';
+import { probeBenched, type ProbeDeps } from '../routing/probe.js';
+import { modelSyncRound, type ModelSyncDeps } from '../routing/model-sync.js';
+import type { SettingsHolder } from '../policy/gateway-settings.js';
+import type { Recorder } from '../usage/recorder.js';
+import type { Limits } from '../policy/limits.js';
+import { healthRefreshJob } from '../routing/health-refresh.js';
+import { HEALTH_REFRESH_MS } from '../routing/shared-health.js';
+import { pruneStoredResponses } from '../stored-responses/pruner.js';
+import type { Runtime } from '../runtime/runtime.js';
+import type { SharedState } from './shared-state.js';
+
+/**
+ * Background work, driven by the platform: Node runs each job on a timer
+ * (platform/node/run-jobs.ts: never two runs of one job at once, errors
+ * logged); Workers would run them from cron triggers. A job is one round of
+ * its work; it keeps no timer of its own.
+ */
+export interface Job {
+  name: string;
+  /** How often the platform runs it. */
+  everyMs: number;
+  /** Run once as soon as the platform starts, rather than first after `everyMs`. */
+  runAtStart?: boolean;
+  run(): Promise<void>;
+}
+
+export interface JobIntervals {
+  /** How often the Store's revision is read for changes made by other processes (CLI, other replicas). Default 500 ms, so a revoked key is refused everywhere within a second. */
+  refreshMs?: number;
+  /** How often queued usage rows are written. Default 1 s. */
+  recorderFlushMs?: number;
+  /** How often stored Responses past their retention are deleted. Default hourly. */
+  pruneIntervalMs?: number;
+  /** How often credential health learned by other processes is taken in. Default 2 s (HEALTH_REFRESH_MS). */
+  healthRefreshMs?: number;
+}
+
+/** Stored answers live for days: hourly is close enough. */
+const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+/** Upstreams with `modelSync` are looked at this often; each syncs when its own interval has passed. */
+const MODEL_SYNC_TICK_MS = 30_000;
+
+export interface JobDeps extends ProbeDeps, ModelSyncDeps {
+  store: Store;
+  catalog: Catalog;
+  shared: SharedState;
+  settings: SettingsHolder;
+  recorder: Recorder;
+  limits: Limits;
+  /** How long a concurrency slot's lease lasts (counters.leaseMs); renewed every third of it. */
+  leaseMs: number;
+  runtime: Runtime;
+  /** Aborted when the gateway stops, so a long round (a model listing) ends early. */
+  stopping: AbortSignal;
+}
+
+/** The gateway's background jobs, with the intervals the config and the options give. */
+export function gatewayJobs(deps: JobDeps, intervals: JobIntervals = {}): Job[] {
+  const { store, runtime } = deps;
+  const jobs: Job[] = [
+    // Picks up writes made elsewhere (replicas, the CLI): the Store's revision moved, what it covers is reloaded.
+    { name: 'shared-state-refresh', everyMs: intervals.refreshMs ?? 500, run: () => deps.shared.refresh() },
+    { name: 'recorder-flush', everyMs: intervals.recorderFlushMs ?? 1000, run: () => deps.recorder.flush() },
+    // Concurrency slots are leases: renewed well within their time while a request (a long stream) is in flight.
+    { name: 'lease-renewal', everyMs: deps.leaseMs / 3, run: () => deps.limits.renewLeases() },
+    // What other processes learned of credential health (a benched credential, an admin's disable).
+    healthRefreshJob(deps.pools, intervals.healthRefreshMs ?? HEALTH_REFRESH_MS.store, runtime.log),
+    {
+      name: 'model-sync',
+      everyMs: MODEL_SYNC_TICK_MS,
+      runAtStart: true,
+      run: modelSyncRound(deps, { log: runtime.log, now: runtime.now, signal: deps.stopping }),
+    },
+    {
+      // Keeps the response cache within its settings, whether or not the cache is on globally (a request
+      // may turn it on for itself); the size cap is read at every sweep, the interval at start.
+      name: 'cache-sweep',
+      everyMs: deps.settings.current().raw.cache.sweepIntervalSeconds * 1000,
+      run: async () => void (await store.cache.sweep(runtime.now(), deps.settings.current().raw.cache.maxBytes)),
+    },
+    {
+      name: 'stored-responses-retention',
+      everyMs: intervals.pruneIntervalMs ?? PRUNE_INTERVAL_MS,
+      run: async () => void (await pruneStoredResponses(store, runtime.now(), runtime.log)),
+    },
+    // Request-log retention (logs.retentionDays) joins here as its own job.
+  ];
+  // Validity checks of benched credentials; `probeIntervalMs: 0` turns them off.
+  if (deps.health.probeIntervalMs > 0) jobs.push({ name: 'credential-probes', everyMs: deps.health.probeIntervalMs, run: () => probeBenched(deps) });
+  return jobs;
+}
