@@ -1,6 +1,6 @@
 import type { Counters, Lasting, Take, Taken } from './counters.js';
 import type { RedisPort } from './redis-port.js';
-import { HEARTBEAT, PEEK, RELEASE, RENEW, SEED, SETTLE, TAKE } from './redis-scripts.js';
+import { FINISH, HEARTBEAT, PEEK, RENEW, SEED, TAKE } from './redis-scripts.js';
 
 /** Counters shared by every replica through Redis, plus what only a shared store has: knowing the other replicas. */
 export interface RedisCounters extends Counters {
@@ -23,6 +23,7 @@ export interface RedisCounters extends Counters {
  */
 export function createRedisCounters(redis: RedisPort, prefix: string): RedisCounters {
   const keyOf = (bucket: string) => `{${prefix}}:${bucket}`;
+  const finish = batchFinishes(redis);
 
   return {
     async take(takes) {
@@ -46,13 +47,9 @@ export function createRedisCounters(redis: RedisPort, prefix: string): RedisCoun
         };
       });
     },
-    async settle({ bucket, window }, reserved, actual) {
-      const change = String(actual - reserved);
-      await redis.eval(SETTLE, [keyOf(bucket)], window === undefined ? ['u', '', change] : ['w', String(window), change]);
-    },
-    async release({ bucket, id }) {
-      await redis.eval(RELEASE, [keyOf(bucket)], [id]);
-    },
+    settle: ({ bucket, window }, reserved, actual) =>
+      finish(keyOf(bucket), window === undefined ? ['u', '', String(actual - reserved)] : ['w', String(window), String(actual - reserved)]),
+    release: ({ bucket, id }) => finish(keyOf(bucket), ['r', id, '']),
     async renew(leases, ms) {
       if (leases.length === 0) return;
       await redis.eval(
@@ -98,3 +95,35 @@ function untilArg(resetAt: number): string {
   return Number.isFinite(resetAt) ? String(resetAt) : '0';
 }
 
+interface Finish {
+  key: string;
+  args: [string, string, string];
+  done: (err?: unknown) => void;
+}
+
+/**
+ * Settles and releases go to Redis together: a request ends with one per
+ * bucket (its key's, its groups', the gateway's tokens, dollars and slots),
+ * so those made in the same turn of the event loop, by one request or
+ * several, are one script call (redis-scripts.ts FINISH) instead of many.
+ */
+function batchFinishes(redis: RedisPort): (key: string, args: Finish['args']) => Promise<void> {
+  let queued: Finish[] = [];
+  const flush = () => {
+    const batch = queued;
+    queued = [];
+    redis.eval(
+      FINISH,
+      batch.map((f) => f.key),
+      batch.flatMap((f) => f.args),
+    ).then(
+      () => batch.forEach((f) => f.done()),
+      (err: unknown) => batch.forEach((f) => f.done(err)),
+    );
+  };
+  return (key, args) =>
+    new Promise<void>((resolve, reject) => {
+      if (queued.length === 0) queueMicrotask(flush);
+      queued.push({ key, args, done: (err) => (err === undefined ? resolve() : reject(err)) });
+    });
+}

@@ -89,20 +89,26 @@ return out
 `;
 
 /**
- * KEYS[1]: the bucket. ARGV: kind (w | u), window start (w), change.
- * Adds the change (real minus reserved) unless the window has ended; never
- * below zero.
+ * The ends of requests, batched: KEYS: one bucket per entry. ARGV: three per
+ * entry: what (w | u: settle a window's or a period's count; r: release a
+ * lease), then for w the window start, for r the lease id, and for w | u
+ * the change (real minus reserved). A settle adds the change unless the
+ * window or period has ended, never going below zero.
  */
-export const SETTLE = `
-local key = KEYS[1]
-if ARGV[1] == 'w' then
-  if redis.call('HGET', key, 'w') ~= ARGV[2] then return 0 end
-  if tonumber(redis.call('HINCRBYFLOAT', key, 'n', ARGV[3])) < 0 then redis.call('HSET', key, 'n', '0') end
-else
-  if redis.call('EXISTS', key) == 0 then return 0 end
-  if tonumber(redis.call('INCRBYFLOAT', key, ARGV[3])) < 0 then redis.call('SET', key, '0', 'KEEPTTL') end
+export const FINISH = `
+for i = 1, #KEYS do
+  local key, what, arg, change = KEYS[i], ARGV[i * 3 - 2], ARGV[i * 3 - 1], ARGV[i * 3]
+  if what == 'r' then
+    redis.call('ZREM', key, arg)
+  elseif what == 'w' then
+    if redis.call('HGET', key, 'w') == arg and tonumber(redis.call('HINCRBYFLOAT', key, 'n', change)) < 0 then
+      redis.call('HSET', key, 'n', '0')
+    end
+  elseif redis.call('EXISTS', key) == 1 and tonumber(redis.call('INCRBYFLOAT', key, change)) < 0 then
+    redis.call('SET', key, '0', 'KEEPTTL')
+  end
 end
-return 1
+return #KEYS
 `;
 
 /** KEYS[1]: the bucket. ARGV: amount, resetAt (0: never), replace (1 | 0). SET NX unless replacing. */
@@ -131,9 +137,6 @@ elseif kind == 'u' then
 end
 return tostring(redis.call('ZCOUNT', key, '(' .. int(now), '+inf'))
 `;
-
-/** KEYS[1]: the lease bucket. ARGV[1]: the lease id. */
-export const RELEASE = `return redis.call('ZREM', KEYS[1], ARGV[1])`;
 
 /** KEYS: lease buckets. ARGV: ms, then one lease id per key. Extends leases still live; an expired one stays gone. */
 export const RENEW = `${NOW}${KEEP_LEASES}

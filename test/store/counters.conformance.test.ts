@@ -15,9 +15,11 @@ import { closeRedis, dropPrefix, testPrefix, testRedis } from './redis-test.js';
 const HOUR = 3_600_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const untilTake = (bucket: string, amount: number, limit: number, resetAt = Date.now() + HOUR): Take => ({ bucket, amount, limit, lasts: { kind: 'until', resetAt } });
-const windowTake = (bucket: string, amount: number, limit: number, ms = 60_000): Take => ({ bucket, amount, limit, lasts: { kind: 'window', ms } });
+const windowTake = (bucket: string, amount: number, limit: number, ms = HOUR): Take => ({ bucket, amount, limit, lasts: { kind: 'window', ms } });
 const leaseTake = (bucket: string, id: string, limit: number, ms = 60_000): Take => ({ bucket, amount: 1, limit, lasts: { kind: 'lease', id, ms } });
 const UNTIL = { kind: 'until', resetAt: Infinity } as const;
+/** Hour-long windows: a test that takes and settles within one is all but never split by a window's end. */
+const HOURLY = { kind: 'window', ms: HOUR } as const;
 
 interface Subject {
   counters: Counters;
@@ -66,14 +68,14 @@ describe.each(implementations)('%s counters', (_, make) => {
       [false, 2],
       [false, 14],
     ]);
-    expect(await counters.peek(a, { kind: 'window', ms: 60_000 })).toBe(2);
+    expect(await counters.peek(a, HOURLY)).toBe(2);
 
     // A refused take leaves no trace in the buckets that had room, leases included.
     const [full, room, slots] = [name('full'), name('room'), name('slots')];
     await counters.take([untilTake(full, 1, 1)]);
     const mixed = await counters.take([windowTake(room, 1, 9), leaseTake(slots, 'l1', 3), untilTake(full, 1, 1)]);
     expect(mixed.map((t) => t.allowed)).toEqual([true, true, false]);
-    expect(await counters.peek(room, { kind: 'window', ms: 60_000 })).toBe(0);
+    expect(await counters.peek(room, HOURLY)).toBe(0);
     expect(await counters.peek(slots, { kind: 'lease', id: '', ms: 0 })).toBe(0);
   });
 
@@ -86,7 +88,7 @@ describe.each(implementations)('%s counters', (_, make) => {
     expect(results.filter((r) => r.every((t) => t.allowed))).toHaveLength(50);
     // The other 150 were refused by the requests per window, and left no trace in the buckets that had room.
     expect(results.filter((r) => !r[0]!.allowed && r[1]!.allowed && r[2]!.allowed)).toHaveLength(150);
-    expect(await counters.peek(name('rpm'), { kind: 'window', ms: 60_000 })).toBe(50);
+    expect(await counters.peek(name('rpm'), HOURLY)).toBe(50);
     expect(await counters.peek(name('concurrent'), { kind: 'lease', id: '', ms: 0 })).toBe(50);
     expect(await counters.peek(name('usd'), UNTIL)).toBeCloseTo(0.5, 9);
   });
@@ -95,16 +97,31 @@ describe.each(implementations)('%s counters', (_, make) => {
     const { counters, name } = make();
     const [usd, tpm] = [name('usd'), name('tpm')];
     const [u, t] = await counters.take([untilTake(usd, 0.0072, 50), windowTake(tpm, 500, 10_000)]);
-    expect(t!.window).toBe(Math.floor(Date.now() / 60_000) * 60_000);
+    expect(t!.window).toBe(Math.floor(Date.now() / HOUR) * HOUR);
     await counters.settle(u!, 0.0072, 0.0031);
     await counters.settle(t!, 500, 120);
     expect(await counters.peek(usd, UNTIL)).toBeCloseTo(0.0031, 12);
-    expect(await counters.peek(tpm, { kind: 'window', ms: 60_000 })).toBe(120);
+    expect(await counters.peek(tpm, HOURLY)).toBe(120);
     await counters.settle(t!, 500, 0);
-    expect(await counters.peek(tpm, { kind: 'window', ms: 60_000 })).toBe(0);
+    expect(await counters.peek(tpm, HOURLY)).toBe(0);
     // A bucket never taken from is not created by a settle.
     await counters.settle({ bucket: name('never') }, 5, 9);
     expect(await counters.peek(name('never'), UNTIL)).toBe(0);
+  });
+
+  it('settle and release many at once, as requests ending together do', async () => {
+    const { counters, name } = make();
+    const [slots, usd, tpm] = [name('slots'), name('usd'), name('tpm')];
+    const taken = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => counters.take([leaseTake(slots, `s${i}`, 100), untilTake(usd, 1, 1000), windowTake(tpm, 10, 1000)])),
+    );
+    expect(await counters.peek(slots, { kind: 'lease', id: '', ms: 0 })).toBe(20);
+    await Promise.all(
+      taken.flatMap(([slot, dollars, tokens], i) => [counters.release({ bucket: slot!.bucket, id: `s${i}` }), counters.settle(dollars!, 1, 0.5), counters.settle(tokens!, 10, 3)]),
+    );
+    expect(await counters.peek(slots, { kind: 'lease', id: '', ms: 0 })).toBe(0);
+    expect(await counters.peek(usd, UNTIL)).toBe(10);
+    expect(await counters.peek(tpm, HOURLY)).toBe(60);
   });
 
   it('start a new window from zero, and leave an ended window alone when settling late', async () => {
@@ -184,7 +201,7 @@ describe('redis counters in Redis', () => {
     await counters.take([windowTake('ttl:w', 1, 9), untilTake('ttl:u', 1, 9, Date.now() + 60_000), leaseTake('ttl:l', 'x', 9, 30_000), untilTake('ttl:t', 1, 9, Infinity)]);
     const ttl = async (bucket: string) => redis.pttl(`{${prefix}}:${bucket}`);
     expect(await ttl('ttl:w')).toBeGreaterThan(0);
-    expect(await ttl('ttl:w')).toBeLessThanOrEqual(60_000);
+    expect(await ttl('ttl:w')).toBeLessThanOrEqual(HOUR);
     expect(await ttl('ttl:u')).toBeGreaterThan(50_000);
     expect(await ttl('ttl:l')).toBeGreaterThan(25_000);
     expect(await ttl('ttl:t')).toBe(-1);
