@@ -1,25 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { startFakeOpenAI, type FakeUpstream } from '../fakes/index.js';
+import type { FakeUpstream } from '../fakes/index.js';
 import { FAKE_ACCOUNT_ID, startFakeOpenAIAuth, type FakeOpenAIAuth } from '../fakes/openai-auth.js';
 import { startFakeCodex } from '../fakes/codex.js';
 import { ADMIN_KEY, eventually, startTestGateway, tempDir, TEST_KEY } from '../helpers/gateway.js';
+import { createPostgresSchema, type PostgresSchema } from '../helpers/postgres.js';
 import type { NodeGateway } from '../../src/platform/node/gateway.js';
 
 /**
  * Replicas that share only the database: three gateways in this process on
- * one SQLite file, each with its own snapshot, settings and pools in memory.
+ * one SQLite file, then on one PostgreSQL schema, each with its own
+ * snapshot, settings, limit rules and prices in memory.
  * What an admin does through A must hold on B (which looks at the revision
  * every 500 ms) and on Slow (which looks only once a minute).
  */
 
-const POOL_KEYS = ['sk-pool-one-1111', 'sk-pool-two-2222'];
-let oai: FakeUpstream;
 let auth: FakeOpenAIAuth;
 let codex: FakeUpstream;
-let a: NodeGateway;
-let b: NodeGateway;
-let slow: NodeGateway;
 
 const admin = async (gw: NodeGateway, method: string, path: string, body?: unknown) => {
   const res = await fetch(`${gw.url}/admin/api${path}`, {
@@ -30,38 +27,58 @@ const admin = async (gw: NodeGateway, method: string, path: string, body?: unkno
   return { status: res.status, body: (await res.json()) as any };
 };
 
-const chat = (gw: NodeGateway, key: string, model = 'mock-model') =>
+const chat = (gw: NodeGateway, key: string) =>
   fetch(`${gw.url}/v1/chat/completions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }),
+    body: JSON.stringify({ model: 'mock-model', messages: [{ role: 'user', content: 'hi' }] }),
   });
 
 beforeAll(async () => {
-  oai = await startFakeOpenAI({ apiKeys: POOL_KEYS });
   auth = await startFakeOpenAIAuth();
   codex = await startFakeCodex({ accountId: FAKE_ACCOUNT_ID, isLiveToken: (t) => auth.isLiveAccessToken(t) });
-  const extra = {
-    storage: { url: `sqlite:${join(tempDir(), 'replicas.db')}` },
-    upstreams: [
-      { id: 'mock', kind: 'mock', models: ['mock-model'] },
-      { id: 'pool', kind: 'openai', baseUrl: `${oai.url}/v1`, credentials: POOL_KEYS.map((key, i) => ({ id: `cred-${i + 1}`, key })) },
-      { id: 'cx', kind: 'codex', baseUrl: codex.url, authUrl: auth.url },
-    ],
-    models: [{ id: 'gpt-pooled', routes: [{ upstream: 'pool', model: 'gpt-upstream' }] }],
-    // Round-robin over the pool, so a request on B would reach both credentials if both were usable.
-    health: { probeIntervalMs: 0 },
-  };
-  a = await startTestGateway({ extra });
-  b = await startTestGateway({ extra });
-  slow = await startTestGateway({ extra, refreshMs: 60_000 });
 });
 afterAll(async () => {
-  await Promise.all([a?.close(), b?.close(), slow?.close()]);
-  await Promise.all([oai?.close(), auth?.close(), codex?.close()]);
+  await Promise.all([auth?.close(), codex?.close()]);
 });
 
-describe('replicas on one database agree', () => {
+let schema: PostgresSchema | undefined;
+afterAll(async () => {
+  await schema?.drop();
+});
+
+const databases: [string, () => Promise<string>][] = [
+  ['a SQLite file', async () => `sqlite:${join(tempDir(), 'replicas.db')}`],
+  [
+    'a PostgreSQL schema',
+    async () => {
+      schema = await createPostgresSchema('sbreplicas');
+      return schema.url;
+    },
+  ],
+];
+
+describe.each(databases)('replicas on %s agree', (_name, storageUrl) => {
+  let a: NodeGateway;
+  let b: NodeGateway;
+  let slow: NodeGateway;
+
+  beforeAll(async () => {
+    const extra = {
+      storage: { url: await storageUrl() },
+      upstreams: [
+        { id: 'mock', kind: 'mock', models: ['mock-model'] },
+        { id: 'cx', kind: 'codex', baseUrl: codex.url, authUrl: auth.url },
+      ],
+    };
+    a = await startTestGateway({ extra });
+    b = await startTestGateway({ extra });
+    slow = await startTestGateway({ extra, refreshMs: 60_000 });
+  });
+  afterAll(async () => {
+    await Promise.all([a?.close(), b?.close(), slow?.close()]);
+  });
+
   it('a key created through A works through another replica at its first request', async () => {
     const created = await admin(a, 'POST', '/keys', { name: 'fresh', group: 'team-a' });
     expect(created.status).toBe(201);
