@@ -129,6 +129,12 @@ export default tseslint.config(
         { name: '__filename', message: `__filename ${WORKERS_MESSAGE}; there is no file system either.` },
         { name: 'require', message: `require ${WORKERS_MESSAGE}: use import.` },
         { name: 'global', message: `global ${WORKERS_MESSAGE}: use globalThis.` },
+        // Core code starts no timers: a wait inside a request is the runtime's
+        // sleep, work after the response its defer, background work a job the platform drives.
+        ...['setTimeout', 'setInterval', 'clearTimeout', 'clearInterval'].map((name) => ({
+          name,
+          message: `${name} belongs in src/platform/* or src/cli: core code starts no timers; wait with the runtime's sleep (afterDelay for a timer it can cancel), defer work past the response, make background work a job (src/app/jobs.ts).`,
+        })),
       ],
     },
   },

@@ -88,6 +88,14 @@ describe('Workers globals rule', () => {
     expect(found[1].message).toContain('process belongs in src/platform/* or src/cli');
   });
 
+  it('refuses timers in core code, and leaves them to the platforms', async () => {
+    const code = 'export const t = setTimeout(() => {}, 10);\nclearTimeout(t);\nexport const i = setInterval(() => {}, 10);\n';
+    const found = await problems('src/routing/probe.ts', code);
+    expect(found.map((p) => /Unexpected use of '(\w+)'/.exec(p.message)?.[1])).toEqual(['setTimeout', 'clearTimeout', 'setInterval']);
+    expect(found[0].message).toContain("core code starts no timers; wait with the runtime's sleep");
+    expect(await problems('src/platform/node/probe.ts', code)).toEqual([]);
+  });
+
   it('refuses setImmediate, __dirname and require, and accepts the Web APIs that replace them', async () => {
     const banned = await problems('src/translate/probe.ts', 'setImmediate(() => {});\nexport const here = __dirname;\nexport const m = require("x");\n');
     expect(banned.map((p) => /Unexpected use of '(\w+)'/.exec(p.message)?.[1])).toEqual(['setImmediate', '__dirname', 'require']);
