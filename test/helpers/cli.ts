@@ -17,12 +17,12 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
   });
 }
 
-/** Starts `switchboard start` and resolves with its URL once it listens. */
-export function startCli(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+/** Starts `switchboard start` and resolves with its URL once it listens (failing after `readyMs`). */
+export function startCli(args: string[], env: Record<string, string> = {}, readyMs = 20_000): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...CLI, 'start', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${out}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`gateway did not start within ${readyMs} ms:\n${out}`)), readyMs);
     const onData = (d: Buffer) => {
       out += d.toString();
       const match = /listening on (http:\/\/\S+)/.exec(out);

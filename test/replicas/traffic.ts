@@ -8,11 +8,16 @@ export interface Answer {
   headers: Headers;
 }
 
-export async function chat(url: string, key: string, options: { model?: string; text?: string; stream?: boolean } = {}): Promise<Answer> {
+export async function chat(url: string, key: string, options: { model?: string; text?: string; stream?: boolean; maxTokens?: number } = {}): Promise<Answer> {
   const res = await fetch(`${url}/v1/chat/completions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ model: options.model ?? 'gpt-test', messages: [{ role: 'user', content: options.text ?? 'Hello' }], stream: options.stream ?? false }),
+    body: JSON.stringify({
+      model: options.model ?? 'gpt-test',
+      messages: [{ role: 'user', content: options.text ?? 'Hello' }],
+      stream: options.stream ?? false,
+      ...(options.maxTokens ? { max_tokens: options.maxTokens } : {}),
+    }),
   });
   const text = await res.text();
   let body: unknown = text;
