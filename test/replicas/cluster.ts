@@ -58,10 +58,8 @@ export async function startCluster(options: { replicas: number; config: Record<s
     return replica;
   };
 
-  // The first alone, then the others together: replicas applying the config file to a fresh database at once still
-  // race (a key's name inserted twice), which compose and process managers will want fixed.
-  const first = await Promise.allSettled([start(0)]);
-  const started = first[0].status === 'rejected' ? first : [...first, ...(await Promise.allSettled(Array.from({ length: options.replicas - 1 }, (_, i) => start(i + 1))))];
+  // All at once, as compose or a process manager starts them: migrating and applying the config file take a lock.
+  const started = await Promise.allSettled(Array.from({ length: options.replicas }, (_, i) => start(i)));
   const failed = started.find((s) => s.status === 'rejected');
   if (failed) {
     await Promise.all([...running.values()].map((r) => stop(r.child, 'SIGKILL')));

@@ -10,7 +10,8 @@ import { START_MS, startCluster, type Cluster } from './cluster.js';
  * TCP proxies), a fake OpenAI upstream, and a round-robin balancer. Starting
  * a gateway process is the slow part of these tests, so the suites share the
  * processes; each brings its own keys (and upstreams, models, prices) and
- * leaves the replicas running and reachable when it is done.
+ * leaves the replicas running and reachable when it is done. The replicas
+ * start together on the fresh schema, as compose starts them.
  */
 export interface Rig {
   fake: FakeUpstream;
