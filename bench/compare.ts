@@ -58,8 +58,16 @@ export function compare(results: Record<string, ScenarioResult>) {
       vsBare: addedAll('switchboard', 'bare'),
       streamVsBare: addedAll('switchboard-stream', 'bare-stream'),
       translatedStreamVsBare: addedAll('switchboard-translated-stream', 'bare-stream'),
+      /** The replica on PostgreSQL + Redis over the one on SQLite with in-memory counters. */
+      sharedVsSqlite: addedAll('shared', 'switchboard'),
+      sharedStreamVsSqlite: addedAll('shared-stream', 'switchboard-stream'),
     },
-    throughputRatio: { vsBare: ratio('switchboard', 'bare'), streamVsBare: ratio('switchboard-stream', 'bare-stream') },
+    throughputRatio: {
+      vsBare: ratio('switchboard', 'bare'),
+      streamVsBare: ratio('switchboard-stream', 'bare-stream'),
+      sharedVsSqlite: ratio('shared', 'switchboard'),
+      sharedStreamVsSqlite: ratio('shared-stream', 'switchboard-stream'),
+    },
     cpuRatio: { vsBare: cpuRatio('switchboard', 'bare'), streamVsBare: cpuRatio('switchboard-stream', 'bare-stream') },
   };
 

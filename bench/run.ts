@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
+import { sharedBackends, type SharedBackends } from '../test/replicas/backends.js';
 import { killAll, startChild, type Child } from './children.js';
 import { compare, TARGETS, type Priced, type ScenarioResult } from './compare.js';
 import { runLoad, type LoadResult } from './load.js';
@@ -11,7 +12,10 @@ import { ms, rps, signedMs, table, verdict, writeResults } from './report.js';
 
 /**
  * `npm run bench`: the fake upstream, a bare Node proxy and Switchboard, each
- * in its own process; the load generators in this one. Per scenario: max
+ * in its own process; the load generators in this one. Switchboard runs
+ * twice: on SQLite with in-memory counters, and as a replica on PostgreSQL +
+ * Redis (a schema and a key prefix of its own, removed afterwards;
+ * SWITCHBOARD_TEST_POSTGRES / SWITCHBOARD_TEST_REDIS say where). Per scenario: max
  * throughput at a fixed concurrency after a warm-up; latency at a fixed rate
  * (autocannon `overallRate`, and an evenly paced probe); latency of
  * sequential requests. Env overrides: BENCH_DURATION, BENCH_WARMUP,
@@ -42,7 +46,7 @@ const TRANSLATED = {
   headers: { 'content-type': 'application/json', 'x-api-key': CLIENT_KEY, 'anthropic-version': '2023-06-01' },
 };
 
-type Target = 'fake' | 'bare' | 'switchboard';
+type Target = 'fake' | 'bare' | 'switchboard' | 'shared';
 type Scenario = { id: string; label: string; target: Target; stream: boolean; translated?: boolean };
 const SCENARIOS: Scenario[] = [
   { id: 'direct', label: 'direct to fake', target: 'fake', stream: false },
@@ -57,6 +61,8 @@ const SCENARIOS: Scenario[] = [
     stream: true,
     translated: true,
   },
+  { id: 'shared', label: 'Switchboard on PostgreSQL + Redis', target: 'shared', stream: false },
+  { id: 'shared-stream', label: `Switchboard on PostgreSQL + Redis, stream ${settings.chunks}`, target: 'shared', stream: true },
 ];
 
 /** One request before the load: right status, right shape, every frame, and no usage chunk the client did not ask for. */
@@ -160,10 +166,14 @@ function print(results: Record<string, ScenarioResult>, outcome: ReturnType<type
   line('vs bare proxy', comparison.added.vsBare);
   line('stream vs bare proxy stream', comparison.added.streamVsBare);
   line('translated stream vs bare stream', comparison.added.translatedStreamVsBare);
+  line('PostgreSQL + Redis vs SQLite', comparison.added.sharedVsSqlite);
+  line('  the same, stream', comparison.added.sharedStreamVsSqlite);
   const pct = (v?: number) => (v === undefined ? '-' : `${(v * 100).toFixed(0)}%`);
   const { throughputRatio: t, cpuRatio: c } = comparison;
   console.log(`Throughput vs bare proxy at c=${settings.connections}: ${pct(t.vsBare)}; stream ${pct(t.streamVsBare)}`);
   console.log(`CPU per request, bare / Switchboard (the ratio if each had a core to itself): ${pct(c.vsBare)}; stream ${pct(c.streamVsBare)}`);
+  if (t.sharedVsSqlite !== undefined || t.sharedStreamVsSqlite !== undefined)
+    console.log(`Throughput on PostgreSQL + Redis vs SQLite at c=${settings.connections}: ${pct(t.sharedVsSqlite)}; stream ${pct(t.sharedStreamVsSqlite)}`);
 
   console.log('\nTargets:');
   const a = targets.addedP50VsDirect;
@@ -195,7 +205,16 @@ async function main(): Promise<void> {
   const fake = await startChild('fake', './fake-upstream.ts', ['--chunks', String(settings.chunks)], { nodeArgs: nodeArgs('fake') });
   const bare = await startChild('bare', './bare-proxy.ts', [fake.url], { nodeArgs: nodeArgs('bare') });
   const switchboard = await startChild('switchboard', './switchboard.ts', [fake.url, dataDir, CLIENT_KEY], { nodeArgs: nodeArgs('switchboard') });
-  const servers: Record<Target, Child> = { fake, bare, switchboard };
+  // The replica on PostgreSQL + Redis only when a scenario needs it: it needs both servers running.
+  let backends: SharedBackends | undefined;
+  let shared: Child | undefined;
+  if (scenarios.some((s) => s.target === 'shared')) {
+    backends = await sharedBackends();
+    const { storage, counters } = backends;
+    shared = await startChild('shared', './switchboard.ts', [fake.url, dataDir, CLIENT_KEY, storage.url, JSON.stringify(counters)], { nodeArgs: nodeArgs('shared') });
+  }
+  const servers: Partial<Record<Target, Child>> = { fake, bare, switchboard, shared };
+  const everyone = [fake, bare, switchboard, ...(shared ? [shared] : [])];
 
   const cpu = cpus();
   console.log(`Switchboard bench: node ${process.version}, ${cpu[0]?.model ?? 'unknown cpu'} x${cpu.length}, ${date.toISOString()}`);
@@ -210,15 +229,21 @@ async function main(): Promise<void> {
   );
 
   const results: Record<string, ScenarioResult> = {};
-  for (const scenario of scenarios) results[scenario.id] = await measure(scenario, servers[scenario.target], fake, [fake, bare, switchboard]);
-  const after = await machineLoad();
-
   const reports: Record<string, Record<string, unknown>> = {};
-  for (const child of [switchboard, bare, fake]) reports[child.name] = await child.stop();
+  let after: Awaited<ReturnType<typeof machineLoad>>;
+  try {
+    for (const scenario of scenarios) results[scenario.id] = await measure(scenario, servers[scenario.target]!, fake, everyone);
+    after = await machineLoad();
+    for (const child of everyone.reverse()) reports[child.name] = await child.stop();
+  } finally {
+    // The schema and the Redis keys go even when the run fails.
+    await backends?.close();
+  }
 
   const outcome = compare(results);
   print(results, outcome);
   console.log(`Switchboard recorded (request_log rows by outcome, stream): ${JSON.stringify(reports.switchboard?.requestLog ?? [])}`);
+  if (shared) console.log(`Switchboard on PostgreSQL + Redis recorded: ${JSON.stringify(reports.shared?.requestLog ?? [])}`);
   if (profileDir) console.log(`CPU profiles (${profile.join(', ')}): ${profileDir} (summarise with npx tsx bench/profile-top.ts <file>)`);
 
   const failures = Object.entries(results).flatMap(([id, r]) =>
@@ -237,6 +262,7 @@ async function main(): Promise<void> {
       scenarios: results,
       ...outcome,
       switchboardRecorded: reports.switchboard?.requestLog,
+      sharedRecorded: reports.shared?.requestLog,
       failures,
       ok: failures.length === 0,
     },

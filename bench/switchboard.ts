@@ -1,38 +1,56 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { configSchema } from '../src/config/schema.js';
 import { startNodeGateway } from '../src/platform/node/gateway.js';
 import { runAsChild } from './child.js';
 
 /**
- * Switchboard as the bench runs it: a fresh SQLite file in a temp folder, one
- * OpenAI-kind upstream (the fake), one model, one client key, usage recording
- * on (the default). Usage: forked by bench/run.ts with the fake's origin,
- * a data folder and the client key.
+ * Switchboard as the bench runs it: one OpenAI-kind upstream (the fake), one
+ * model, one client key with a rate limit and a concurrency cap (so every
+ * request goes through the counters), usage recording on (the default). On a
+ * fresh SQLite file in a temp folder with in-memory counters, or, given a
+ * storage URL and counters as JSON, on PostgreSQL and Redis as a replica
+ * would run. Usage: forked by bench/run.ts with the fake's origin, a data
+ * folder and the client key [, a postgres:// URL and the counters' JSON].
  */
-const [fake, dir, key] = process.argv.slice(2);
-if (!fake || !dir || !key) throw new Error('usage: switchboard.ts <fake upstream origin> <data dir> <client key>');
+const [fake, dir, key, storageUrl, countersJson] = process.argv.slice(2);
+if (!fake || !dir || !key) throw new Error('usage: switchboard.ts <fake upstream origin> <data dir> <client key> [<storage url> <counters json>]');
 
 runAsChild(async () => {
-  const db = join(dir, 'bench.db');
+  const storage = { url: storageUrl ?? `sqlite:${join(dir, 'bench.db')}` };
   const config = configSchema.parse({
     server: { port: 0 },
-    storage: { url: `sqlite:${db}` },
+    storage,
+    ...(countersJson ? { counters: JSON.parse(countersJson) as unknown } : {}),
     secret: 'bench-secret-0000000000000000',
     upstreams: [{ id: 'fake', kind: 'openai', baseUrl: `${fake}/v1`, credentials: [{ key: 'sk-bench' }] }],
     models: [{ id: 'bench-model', routes: [{ upstream: 'fake', model: 'fake-model' }] }],
-    keys: [{ name: 'bench', key }],
+    keys: [{ name: 'bench', key, limits: { rpm: 100_000_000, concurrent: 100_000 } }],
   });
   const gateway = await startNodeGateway(config, { log: () => {} });
   return {
     url: gateway.url,
     close: () => gateway.close(),
     // After close (the recorder has flushed): how many requests were recorded, by outcome.
-    report: async () => {
-      const sqlite = new Database(db, { readonly: true });
-      const rows = sqlite.prepare('select outcome, stream, count(*) as n from request_log group by outcome, stream').all();
-      sqlite.close();
-      return { requestLog: rows };
-    },
+    report: async () => ({ requestLog: await recordedRows(storage.url) }),
   };
 });
+
+const COUNT_ROWS = 'select outcome, stream, count(*) as n from request_log group by outcome, stream';
+
+async function recordedRows(url: string): Promise<unknown[]> {
+  if (url.startsWith('sqlite:')) {
+    const sqlite = new Database(url.slice('sqlite:'.length), { readonly: true });
+    const rows = sqlite.prepare(COUNT_ROWS).all();
+    sqlite.close();
+    return rows;
+  }
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(COUNT_ROWS)).rows.map((r: { outcome: string; stream: unknown; n: string }) => ({ ...r, n: Number(r.n) }));
+  } finally {
+    await client.end();
+  }
+}
