@@ -8,6 +8,8 @@ import type { Limits } from '../policy/limits.js';
 import { healthRefreshJob } from '../routing/health-refresh.js';
 import { HEALTH_REFRESH_MS } from '../routing/shared-health.js';
 import { pruneStoredResponses } from '../stored-responses/pruner.js';
+import { LOG_RETENTION_INTERVAL_MS, pruneRequestLog } from '../usage/log-retention.js';
+import type { LogRetention } from '../config/schema.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { SharedState } from './shared-state.js';
 
@@ -51,6 +53,8 @@ export interface JobDeps extends ProbeDeps, ModelSyncDeps {
   limits: Limits;
   /** How long a concurrency slot's lease lasts (counters.leaseMs); renewed every third of it. */
   leaseMs: number;
+  /** How long the request log is kept (the config's `logs`). */
+  logRetention: LogRetention;
   runtime: Runtime;
   /** Aborted when the gateway stops, so a long round (a model listing) ends early. */
   stopping: AbortSignal;
@@ -85,8 +89,16 @@ export function gatewayJobs(deps: JobDeps, intervals: JobIntervals = {}): Job[] 
       everyMs: intervals.pruneIntervalMs ?? PRUNE_INTERVAL_MS,
       run: async () => void (await pruneStoredResponses(store, runtime.now(), runtime.log)),
     },
-    // Request-log retention (logs.retentionDays) joins here as its own job.
   ];
+  // Request-log retention, when the config sets one; every replica runs it (deleting what another deleted is a no-op).
+  if (deps.logRetention.retentionDays !== undefined || deps.logRetention.bodiesRetentionDays !== undefined) {
+    jobs.push({
+      name: 'request-log-retention',
+      everyMs: LOG_RETENTION_INTERVAL_MS,
+      runAtStart: true,
+      run: () => pruneRequestLog(store, deps.logRetention, runtime.now(), runtime.log),
+    });
+  }
   // Validity checks of benched credentials; `probeIntervalMs: 0` turns them off.
   if (deps.health.probeIntervalMs > 0) jobs.push({ name: 'credential-probes', everyMs: deps.health.probeIntervalMs, run: () => probeBenched(deps) });
   return jobs;

@@ -276,6 +276,17 @@ export const serverSchema = z.strictObject({
     .default(32 * 1024 * 1024),
 });
 
+/**
+ * How long the request log is kept (docs/architecture.md, "Storage"); absent:
+ * forever. Usage totals (the hourly rollups) are never pruned.
+ */
+export const logsSchema = z.strictObject({
+  /** Rows older than this many days are deleted, with their logged bodies. */
+  retentionDays: z.number().int().min(1).max(36_500).optional(),
+  /** Logged bodies (logging.bodies) older than this many days are deleted, their rows kept; absent: as long as their rows. */
+  bodiesRetentionDays: z.number().int().min(1).max(36_500).optional(),
+});
+
 export const storageSchema = z.strictObject({
   url: z
     .string()
@@ -317,6 +328,8 @@ export const configSchema = z.strictObject({
   secret: z.string().min(16, 'must be at least 16 characters').optional(),
   storage: storageSchema.prefault({}),
   counters: countersSchema.prefault({}),
+  /** Request-log retention; absent: rows and bodies are kept. */
+  logs: logsSchema.prefault({}),
   upstreams: z.array(upstreamSchema).default([]),
   retry: retrySchema.prefault({}),
   health: healthSchema.prefault({}),
@@ -355,3 +368,4 @@ export type KeyResponses = z.infer<typeof keyResponsesSchema>;
 export type CacheSettings = z.infer<typeof cacheSchema>;
 export type SecuritySettings = z.infer<typeof securitySchema>;
 export type LoggingSettings = z.infer<typeof loggingSchema>;
+export type LogRetention = z.infer<typeof logsSchema>;
