@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configSchema, type Config } from '../../src/config/schema.js';
 import { startNodeGateway, type NodeGateway } from '../../src/platform/node/gateway.js';
+import { startReplicas, testReplicas } from './replica-pair.js';
 
 export const TEST_KEY = 'sk-sb-test-key-0000000000000000000000001';
 export const LIMITED_KEY = 'sk-sb-test-key-0000000000000000000000002';
@@ -79,7 +80,9 @@ export async function startTestGateway(options: {
     ],
     ...options.extra,
   });
-  return startNodeGateway(config, { log: options.log ?? (() => {}), recorderIntervalMs: 50, ...(options.now ? { now: options.now } : {}), ...(options.refreshMs ? { refreshMs: options.refreshMs } : {}), ...(options.webDir !== undefined ? { webDir: options.webDir } : {}) });
+  const startOptions = { log: options.log ?? (() => {}), recorderIntervalMs: 50, ...(options.now ? { now: options.now } : {}), ...(options.refreshMs ? { refreshMs: options.refreshMs } : {}), ...(options.webDir !== undefined ? { webDir: options.webDir } : {}) };
+  const replicas = testReplicas();
+  return replicas > 1 ? startReplicas(config, replicas, startOptions) : startNodeGateway(config, startOptions);
 }
 
 /** Waits for the recorder, then returns the log rows newest first. */

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 
 /**
  * A round-robin HTTP load balancer, as nginx or Caddy would sit in front of
@@ -51,6 +51,22 @@ export async function startBalancer(targets: () => string[]): Promise<Balancer> 
       });
       upstream.end(body);
     }
+  });
+  // A WebSocket upgrade (the Responses socket) is a byte tunnel to the next replica for its whole life.
+  server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+    const live = targets();
+    const target = new URL(live[next++ % live.length]!);
+    const tunnel = net.connect(Number(target.port), target.hostname, () => {
+      served.set(target.origin, (served.get(target.origin) ?? 0) + 1);
+      const lines = [`${req.method} ${req.url} HTTP/${req.httpVersion}`];
+      for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+      tunnel.write(`${lines.join('\r\n')}\r\n\r\n`);
+      if (head.length > 0) tunnel.write(head);
+      tunnel.pipe(socket).pipe(tunnel);
+    });
+    tunnel.on('error', () => socket.destroy());
+    socket.on('error', () => tunnel.destroy());
+    socket.on('close', () => tunnel.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
