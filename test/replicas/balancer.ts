@@ -52,6 +52,7 @@ export async function startBalancer(targets: () => string[]): Promise<Balancer> 
       upstream.end(body);
     }
   });
+  const tunnels = new Set<net.Socket>();
   // A WebSocket upgrade (the Responses socket) is a byte tunnel to the next replica for its whole life.
   server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
     const live = targets();
@@ -64,6 +65,9 @@ export async function startBalancer(targets: () => string[]): Promise<Balancer> 
       if (head.length > 0) tunnel.write(head);
       tunnel.pipe(socket).pipe(tunnel);
     });
+    tunnels.add(tunnel).add(socket);
+    tunnel.on('close', () => tunnels.delete(tunnel));
+    socket.on('close', () => tunnels.delete(socket));
     tunnel.on('error', () => socket.destroy());
     socket.on('error', () => tunnel.destroy());
     socket.on('close', () => tunnel.destroy());
@@ -76,6 +80,7 @@ export async function startBalancer(targets: () => string[]): Promise<Balancer> 
     close() {
       agent.destroy();
       server.closeAllConnections();
+      for (const socket of tunnels) socket.destroy();
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
