@@ -110,6 +110,8 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
   // Credential health: learned states come back from where they are shared; changes go there off the request path,
   // and what other processes learned is taken in by a job.
   const pools = new PoolHealth(config.health, ports.sharedHealth ?? storeSharedHealth(store.health), log);
+  // The database holds every record (Redis keeps only live ones and may have restarted empty): read it first.
+  if (ports.sharedHealth) await pools.refresh(storeSharedHealth(store.health));
   await pools.refresh();
   // Codex refreshes rotate its tokens: they are written back to the credential at once.
   // Another replica's refresh is read back from the Store: `readCredentialSecret` after taking the refresh lock.

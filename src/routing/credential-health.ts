@@ -61,11 +61,12 @@ export class PoolHealth {
    * Takes in what was published, by this process before a restart or by the
    * others since the last refresh; run at start and by a job. A credential
    * this process changed while the fetch was under way keeps its own state
-   * (the fetch may predate it); the next refresh settles it.
+   * (the fetch may predate it); the next refresh settles it. `source`
+   * other than the shared one: the Store's copy, read first at start.
    */
-  async refresh(): Promise<void> {
+  async refresh(source: SharedHealth = this.shared): Promise<void> {
     const startedAt = this.changes;
-    const records = await this.shared.fetch();
+    const records = await source.fetch();
     for (const record of records) {
       const id = record.credentialId;
       if ((this.unsettled.get(id) ?? 0) > 0 || (this.changedAt.get(id) ?? 0) > startedAt) continue;

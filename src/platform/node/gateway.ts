@@ -7,6 +7,7 @@ import { createGateway, type GatewayParts } from '../../app/create-gateway.js';
 import type { Job } from '../../app/jobs.js';
 import { openStore } from './open-store.js';
 import { HEARTBEAT_MS, openCounters } from './counters.js';
+import { openHealthAndLocks } from './health-and-locks.js';
 import { createNodeHttpClient } from './http-client.js';
 import { dataDirOf, findSecret, localSecret, missingSecretProblems, type SecretSource } from './local-secrets.js';
 import { nodeRequestIO } from './request-io.js';
@@ -77,14 +78,26 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
     config.counters.url && counterStore.redis
       ? await openRedisChangeFeed(config.counters.url, { prefix: config.counters.prefix, publisher: counterStore.redis, log })
       : createLocalChangeFeed();
+  // With Redis, credential health and OAuth refresh locks are shared there too, under the counters' prefix.
+  const healthAndLocks = openHealthAndLocks(counterStore.redis, config.counters.prefix, store, { now: runtime.now, sleep: runtime.sleep, log });
   const gateway = await createGateway(
-    { store, counters: counterStore.counters, countersHealth: counterStore.health, changes, http: upstreamHttp.http, io: nodeRequestIO, runtime },
+    {
+      store,
+      counters: counterStore.counters,
+      countersHealth: counterStore.health,
+      changes,
+      sharedHealth: healthAndLocks.health,
+      locks: healthAndLocks.locks,
+      http: upstreamHttp.http,
+      io: nodeRequestIO,
+      runtime,
+    },
     {
       config,
       secrets,
       adminKey: admin.value,
       site: options.webDir === false ? undefined : createStaticSite(options.webDir),
-      intervals: { refreshMs: options.refreshMs, recorderFlushMs: options.recorderIntervalMs, pruneIntervalMs: options.pruneIntervalMs, healthRefreshMs: options.healthRefreshMs },
+      intervals: { refreshMs: options.refreshMs, recorderFlushMs: options.recorderIntervalMs, pruneIntervalMs: options.pruneIntervalMs, healthRefreshMs: options.healthRefreshMs ?? healthAndLocks.healthRefreshMs },
     },
   );
   reseedBudgets = gateway.reseedBudgets;
