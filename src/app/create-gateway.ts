@@ -111,8 +111,11 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
   // and what other processes learned is taken in by a job.
   const pools = new PoolHealth(config.health, ports.sharedHealth ?? storeSharedHealth(store.health), log);
   // The database holds every record (Redis keeps only live ones and may have restarted empty): read it first.
-  if (ports.sharedHealth) await pools.refresh(storeSharedHealth(store.health));
-  await pools.refresh();
+  if (ports.sharedHealth) {
+    await pools.refresh(storeSharedHealth(store.health));
+    // A shared view that cannot be read yet (Redis away at start) must not stop the start: the refresh job retries.
+    await pools.refresh().catch((err: unknown) => log(`credential health: the shared view could not be read at start, the refresh job will retry: ${String(err)}`));
+  } else await pools.refresh();
   // Codex refreshes rotate its tokens: they are written back to the credential at once.
   // Another replica's refresh is read back from the Store: `readCredentialSecret` after taking the refresh lock.
   const providers = createProviders(http, {
