@@ -5,8 +5,9 @@ import { openRedisChangeFeed } from '../../src/platform/node/redis-change-feed.j
 import { redisPortOf } from '../../src/platform/node/redis.js';
 import type { ChangeFeed } from '../../src/store/change-feed.js';
 import type { NodeGateway } from '../../src/platform/node/gateway.js';
-import { ADMIN_KEY, eventually, startTestGateway, tempDir, TEST_KEY } from '../helpers/gateway.js';
+import { eventually, startTestGateway, tempDir, TEST_KEY } from '../helpers/gateway.js';
 import { closeRedis, dropPrefix, TEST_REDIS_URL, testPrefix, testRedis } from '../store/redis-test.js';
+import { admin, chat } from './calls.js';
 
 /** The Redis change feed: a hint published by one replica reaches the others at once. */
 
@@ -70,21 +71,6 @@ describe('replicas that poll only once a minute hear admin writes through the fe
   let b: NodeGateway;
   const prefix = testPrefix('replicas');
   prefixes.push(prefix);
-
-  const admin = async (gw: NodeGateway, method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${gw.url}/admin/api${path}`, {
-      method,
-      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as any };
-  };
-  const chat = (gw: NodeGateway, key: string) =>
-    fetch(`${gw.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'mock-model', messages: [{ role: 'user', content: 'hi' }] }),
-    });
 
   beforeAll(async () => {
     const extra = { storage: { url: `sqlite:${join(tempDir(), 'feed.db')}` }, counters: { url: TEST_REDIS_URL, prefix } };

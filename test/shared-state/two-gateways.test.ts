@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import type { FakeUpstream } from '../fakes/index.js';
 import { FAKE_ACCOUNT_ID, startFakeOpenAIAuth, type FakeOpenAIAuth } from '../fakes/openai-auth.js';
 import { startFakeCodex } from '../fakes/codex.js';
-import { ADMIN_KEY, eventually, startTestGateway, tempDir, TEST_KEY } from '../helpers/gateway.js';
+import { eventually, startTestGateway, tempDir, TEST_KEY } from '../helpers/gateway.js';
 import { createPostgresSchema, type PostgresSchema } from '../helpers/postgres.js';
 import type { NodeGateway } from '../../src/platform/node/gateway.js';
+import { admin, chat } from './calls.js';
 
 /**
  * Replicas that share only the database: three gateways in this process on
@@ -17,22 +18,6 @@ import type { NodeGateway } from '../../src/platform/node/gateway.js';
 
 let auth: FakeOpenAIAuth;
 let codex: FakeUpstream;
-
-const admin = async (gw: NodeGateway, method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${gw.url}/admin/api${path}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-};
-
-const chat = (gw: NodeGateway, key: string) =>
-  fetch(`${gw.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'mock-model', messages: [{ role: 'user', content: 'hi' }] }),
-  });
 
 beforeAll(async () => {
   auth = await startFakeOpenAIAuth();
@@ -124,7 +109,7 @@ describe.each(databases)('replicas on %s agree', (_name, storageUrl) => {
     await eventually(async () => expect((await admin(b, 'GET', '/prices/mock-model')).body).toMatchObject({ source: 'admin', price }), 2000);
     const res = await chat(b, TEST_KEY);
     expect(res.status).toBe(200);
-    const { usage } = (await res.json()) as { usage: { prompt_tokens: number; completion_tokens: number } };
+    const { usage } = res.body as { usage: { prompt_tokens: number; completion_tokens: number } };
     await b.ctx.recorder.flush();
     const row = await b.ctx.store.logs.get(res.headers.get('x-request-id')!);
     expect(row?.costUsd).toBeCloseTo((usage.prompt_tokens * 1000 + usage.completion_tokens * 2000) / 1e6, 9);
