@@ -3,7 +3,7 @@ import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 import type { Redis } from 'ioredis';
 import { startFakeOpenAI, type FakeUpstream } from '../fakes/index.js';
-import { startTestGateway } from '../helpers/gateway.js';
+import { eventually, startTestGateway } from '../helpers/gateway.js';
 import type { NodeGateway } from '../../src/platform/node/gateway.js';
 import { startTcpProxy, type TcpProxy } from '../replicas/tcp-proxy.js';
 import { closeRedis, dropPrefix, testPrefix, testRedis } from '../store/redis-test.js';
@@ -93,7 +93,9 @@ describe('counters in Redis', () => {
       expect.objectContaining({ dimension: 'concurrent', used: 0 }),
       expect.objectContaining({ dimension: 'rpm', used: 50, remaining: 0 }),
     ]);
-    expect(await healthOf(a)).toMatchObject({ store: 'redis', state: 'up', outages: 0, replicas: 2 });
+    expect(await healthOf(a)).toMatchObject({ store: 'redis', state: 'up', outages: 0 });
+    // Each replica learns how many are live on its heartbeat (every 2 s): A, started first, may not have seen B yet.
+    await eventually(async () => expect((await healthOf(a)).replicas).toBe(2), 5000);
   });
 
   it('failOpen: with Redis gone each gateway counts its share alone, then counts in Redis again when it is back', { timeout: MINUTE_WAIT }, async () => {
