@@ -191,7 +191,9 @@ describe('the Responses API over a WebSocket', () => {
     client.ws.close();
   });
 
-  it('continues a stored response on another socket: an id the connection does not hold is the stored responses\' to expand', async () => {
+  // A stored answer is written a moment after its turn ends; a chained turn sent at once to another replica can miss
+  // it (a known gap across replicas, docs/scaling.md): this test needs one process.
+  it.skipIf(testReplicas() > 1)('continues a stored response on another socket: an id the connection does not hold is the stored responses\' to expand', async () => {
     oai.reset();
     const first = await connect(STATEFUL_KEY);
     const stored = await first.turn(create('gpt-ws', [userMessage('remember this')], { store: true }));
