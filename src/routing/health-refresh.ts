@@ -9,7 +9,7 @@ import type { PoolHealth } from './credential-health.js';
 export function healthRefreshJob(pools: PoolHealth, everyMs: number, log: (message: string) => void) {
   let failing = false;
   return {
-    name: 'credential health refresh',
+    name: 'credential-health-refresh',
     everyMs,
     async run(): Promise<void> {
       try {
