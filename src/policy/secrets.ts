@@ -1,4 +1,5 @@
 import { base64url, fromBase64url } from '../protocols/base64url.js';
+import type { Config } from '../config/schema.js';
 
 /**
  * Encrypts upstream credentials at rest with AES-256-GCM (WebCrypto), a
@@ -28,6 +29,22 @@ const KDF_SALT = new TextEncoder().encode('switchboard/credentials/aes-256-gcm/v
 /** How to give the gateway a secret; shown wherever one is missing. */
 export const SECRET_HELP =
   'set one: put `secret: ${SWITCHBOARD_SECRET}` in the config file and start with SWITCHBOARD_SECRET set to a long random value (e.g. `openssl rand -base64 32`); see docs/security.md';
+
+/**
+ * What the config file asks to encrypt while no secret is set: one problem
+ * per upstream with credentials and per key storing Responses, as
+ * `path: message`. `looked` says where a secret was looked for.
+ */
+export function valuesNeedingSecret(config: Config, looked: string): string[] {
+  const credentials = config.upstreams.flatMap((u, i) =>
+    u.credentials.length === 0 ? [] : [`upstreams[${i}].credentials: cannot be stored without a secret to encrypt them (${looked}); ${SECRET_HELP}`],
+  );
+  // Stored Responses are sealed like credentials.
+  const responses = config.keys.flatMap((k, i) =>
+    k.responses?.store ? [`keys[${i}].responses: stored responses cannot be enabled without a secret to encrypt them (${looked}); ${SECRET_HELP}`] : [],
+  );
+  return [...credentials, ...responses];
+}
 
 export class MissingSecretError extends Error {
   constructor(what = 'credentials cannot be stored') {

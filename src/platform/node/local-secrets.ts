@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config/schema.js';
-import { SECRET_HELP } from '../../policy/secrets.js';
+import { valuesNeedingSecret } from '../../policy/secrets.js';
 import { sqlitePath } from './sqlite.js';
 import { storageKind } from './open-store.js';
 
@@ -50,19 +50,7 @@ export function findSecret(config: Config, dataDir = dataDirOf(config)): SecretS
   return { kind: 'none', path };
 }
 
-/** Credentials in the config file with no secret to seal them: one problem per upstream, as `path: message`. */
+/** Credentials in the config file with no secret to seal them (policy/secrets.ts), naming where a secret was looked for. */
 export function missingSecretProblems(config: Config, source: SecretSource): string[] {
-  if (source.kind !== 'none') return [];
-  const credentials = config.upstreams.flatMap((u, i) =>
-    u.credentials.length === 0
-      ? []
-      : [`upstreams[${i}].credentials: cannot be stored without a secret to encrypt them (none in the config, no ${source.path}); ${SECRET_HELP}`],
-  );
-  // Stored Responses are sealed like credentials.
-  const responses = config.keys.flatMap((k, i) =>
-    k.responses?.store
-      ? [`keys[${i}].responses: stored responses cannot be enabled without a secret to encrypt them (none in the config, no ${source.path}); ${SECRET_HELP}`]
-      : [],
-  );
-  return [...credentials, ...responses];
+  return source.kind === 'none' ? valuesNeedingSecret(config, `none in the config, no ${source.path}`) : [];
 }
