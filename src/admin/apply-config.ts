@@ -58,6 +58,22 @@ export async function applyConfig(config: Config, store: Store, box: SecretBox):
   return store.exclusive('apply-config', () => applyConfigAlone(config, store, box));
 }
 
+/** The setting that holds the fingerprint of the config the database last took. */
+const APPLIED_FINGERPRINT = 'config-fingerprint';
+
+/**
+ * Applies the file only when it differs from the one applied last (by
+ * `fingerprint`), then remembers it: for platforms that start many times
+ * over (Workers isolates), where applying at every start would bump the
+ * revision and make every other isolate reload.
+ */
+export async function applyConfigOnce(config: Config, store: Store, box: SecretBox, fingerprint: string): Promise<AppliedConfig> {
+  if ((await store.settings.get(APPLIED_FINGERPRINT)) === fingerprint) return { createdKeys: [] };
+  const applied = await applyConfig(config, store, box);
+  await store.settings.set(APPLIED_FINGERPRINT, fingerprint);
+  return applied;
+}
+
 async function applyConfigAlone(config: Config, store: Store, box: SecretBox): Promise<AppliedConfig> {
   const existingUpstreams = new Map((await store.upstreams.list()).map((u) => [u.id, u]));
   for (const u of config.upstreams) {

@@ -1,5 +1,5 @@
 import type { Config, HealthSettings } from '../config/schema.js';
-import { applyConfig } from '../admin/apply-config.js';
+import { applyConfig, applyConfigOnce } from '../admin/apply-config.js';
 import type { SecretBox } from '../policy/secrets.js';
 import { createSettingsHolder, loadSettings, type SettingsHolder } from '../policy/gateway-settings.js';
 import { createAuthFailures, type AuthFailures } from '../policy/auth-failures.js';
@@ -36,6 +36,15 @@ export interface GatewayInputs {
   /** The dashboard, served at `/`. */
   site?: StaticSite;
   intervals?: JobIntervals;
+  /**
+   * Set where the gateway starts often (every Workers isolate): the config
+   * is applied only when this fingerprint of it differs from the one the
+   * database last took, so a cold start writes nothing. Unset: applied at
+   * every start (Node).
+   */
+  configFingerprint?: string;
+  /** Write each request's usage row as soon as it is queued, through `runtime.defer` (Workers), rather than from the recorder's job. */
+  flushEachRequest?: boolean;
 }
 
 /**
@@ -91,10 +100,14 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
   const changes = ports.changes ?? createLocalChangeFeed();
   const { now, log } = runtime;
 
-  const { createdKeys } = await applyConfig(config, store, secrets);
+  const { createdKeys } = inputs.configFingerprint === undefined ? await applyConfig(config, store, secrets) : await applyConfigOnce(config, store, secrets, inputs.configFingerprint);
   const settings = createSettingsHolder(await loadSettings(store, log));
   const catalog = await createCatalog(store, secrets, log, now);
-  const recorder = createRecorder(store, { log, sleep: runtime.sleep });
+  const recorder = createRecorder(store, {
+    log,
+    sleep: runtime.sleep,
+    whenRecorded: inputs.flushEachRequest ? (flush) => runtime.defer(flush()) : undefined,
+  });
   const priceBook = createPriceBook(config.prices, await loadAdminPrices(store));
   const limits = createLimits(counters, store, {
     prices: priceBook.lookup,

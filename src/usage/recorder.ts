@@ -20,6 +20,12 @@ export interface RecorderOptions {
   log?: (msg: string) => void;
   /** Gives the runtime a turn between batches (the platform's `sleep`). */
   sleep: Sleep;
+  /**
+   * Called after each row is queued. Workers hand `flush` to the request's
+   * `waitUntil` here (one write per request, within its lifetime); Node
+   * leaves it out and flushes from a job.
+   */
+  whenRecorded?: (flush: () => Promise<void>) => void;
 }
 
 /**
@@ -69,7 +75,8 @@ export function createRecorder(store: Store, options: RecorderOptions): Recorder
         if (++dropped % 1000 === 1) log(`usage recorder: queue full, ${dropped} oldest rows dropped`);
       }
       queue.push(row);
-      if (queue.length === batchSize) void flush();
+      if (options.whenRecorded) options.whenRecorded(flush);
+      else if (queue.length === batchSize) void flush();
     },
     recordBodies(build) {
       if (bodies.length >= maxQueuedBodies) {
