@@ -139,6 +139,27 @@ export default tseslint.config(
     },
   },
   {
+    // The Workers platform runs on workerd: no Node built-ins (but AsyncLocalStorage, which the `nodejs_als`
+    // flag provides), no Node-only packages, nothing of the Node platform; timers are its own to start.
+    files: ['src/platform/workers/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', '!node:async_hooks'], message: 'src/platform/workers runs on workerd, which has no Node built-ins but node:async_hooks (the nodejs_als flag).' },
+            ...NODE_ONLY.slice(1),
+            { group: ['**/platform/node/**', '../node/*'], message: 'src/platform/workers may not import the Node platform: it would bundle Node code into the Worker.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...['Buffer', 'process', 'setImmediate', '__dirname', '__filename', 'require', 'global'].map((name) => ({ name, message: `${name} does not exist on Cloudflare Workers.` })),
+      ],
+    },
+  },
+  {
     files: ['bin/**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },

@@ -103,3 +103,26 @@ describe('Workers globals rule', () => {
     expect(await problems('src/translate/probe.ts', web)).toEqual([]);
   });
 });
+
+describe('Workers platform rule', () => {
+  it('refuses Node built-ins, the Node platform and Node globals in src/platform/workers, but AsyncLocalStorage', async () => {
+    const code = [
+      "import { readFileSync } from 'node:fs';",
+      "import { AsyncLocalStorage } from 'node:async_hooks';",
+      "import { startNodeGateway } from '../node/gateway.js';",
+      "import { Pool } from 'undici';",
+      'export const all = [readFileSync, AsyncLocalStorage, startNodeGateway, Pool, process.env, setTimeout];',
+    ].join('\n');
+    const found = await problems('src/platform/workers/probe.ts', code);
+    expect(found.map((p) => p.message)).toEqual([
+      expect.stringContaining("'node:fs' import is restricted"),
+      expect.stringContaining('may not import the Node platform'),
+      expect.stringContaining('Node-only packages'),
+      expect.stringContaining('process does not exist on Cloudflare Workers'),
+    ]);
+  });
+
+  it('leaves the Node platform free to use Node', async () => {
+    expect(await problems('src/platform/node/probe.ts', "import { readFileSync } from 'node:fs';\nexport const r = [readFileSync, process.env];\n")).toEqual([]);
+  });
+});
