@@ -23,7 +23,7 @@ const TYPES: Record<string, string> = {
  * holds the admin key, so no framing either. Inline styles are allowed
  * because charts set sizes through `style` attributes.
  */
-const PAGE_HEADERS = {
+export const PAGE_HEADERS = {
   'content-security-policy':
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
   'x-content-type-options': 'nosniff',
@@ -43,7 +43,8 @@ export function createStaticSite(dir: string = DEFAULT_WEB_DIR): StaticSite {
   const root = resolve(dir);
   return async (request) => {
     const path = decodePath(new URL(request.url).pathname);
-    const file = path === undefined ? undefined : await findFile(root, path);
+    // `_headers` is the Workers assets binding's own file (web/public/_headers), not part of the site.
+    const file = path === undefined || path === '/_headers' ? undefined : await findFile(root, path);
     if (file) {
       const immutable = path!.startsWith('/assets/');
       return fileResponse(request, await readFile(file), TYPES[extname(file)] ?? 'application/octet-stream', {
