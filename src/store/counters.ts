@@ -82,8 +82,9 @@ export interface Counters {
  * than let through uncounted.
  */
 export class CountersUnavailableError extends Error {
-  constructor(cause: unknown) {
-    super(`the limit counters (Redis) cannot be reached: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  /** `where`: what holds the shared counters, named in the message. */
+  constructor(cause: unknown, where = 'Redis') {
+    super(`the limit counters (${where}) cannot be reached: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.name = 'CountersUnavailableError';
   }
 }

@@ -4,13 +4,16 @@ import type { Counters, Take } from '../../src/store/counters.js';
 import { createMemoryCounters } from '../../src/store/memory-counters.js';
 import { createRedisCounters } from '../../src/store/redis-counters.js';
 import { redisPortOf } from '../../src/platform/node/redis.js';
+import { createDurableCounters } from '../../src/platform/workers/durable-counters.js';
 import { closeRedis, dropPrefix, testPrefix, testRedis } from './redis-test.js';
+import { startCounterObjects, type CounterObjects } from './durable-objects-test.js';
 
 /**
  * The same cases against every Counters implementation: what limits.ts
  * relies on holds whether one process counts in memory or many replicas
- * count in Redis. Time-bound cases use short windows and leases on the
- * real clock (Redis's own for the Redis counters).
+ * count in Redis or in Durable Objects (real ones, in workerd through
+ * Miniflare). Time-bound cases use short windows and leases on the real
+ * clock (Redis's own for the Redis counters, the objects' for theirs).
  */
 const HOUR = 3_600_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -29,16 +32,18 @@ interface Subject {
 
 let redis: Redis;
 let prefix: string;
+let objects: CounterObjects;
 let run = 0;
 
 beforeAll(async () => {
-  redis = await testRedis();
+  [redis, objects] = await Promise.all([testRedis(), startCounterObjects()]);
   prefix = testPrefix('counters');
 });
 
 afterAll(async () => {
   await dropPrefix(redis, prefix);
   await closeRedis(redis);
+  await objects.mf.dispose();
 });
 
 const implementations: [string, () => Subject][] = [
@@ -48,6 +53,13 @@ const implementations: [string, () => Subject][] = [
     () => {
       const own = `t${++run}`;
       return { counters: createRedisCounters(redisPortOf(redis), prefix), name: (b) => `${own}:${b}` };
+    },
+  ],
+  [
+    'durable-objects',
+    () => {
+      const own = `t${++run}`;
+      return { counters: createDurableCounters(objects.counters), name: (b) => `${own}:${b}` };
     },
   ],
 ];

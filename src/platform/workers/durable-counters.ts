@@ -1,0 +1,171 @@
+import { CountersUnavailableError, type Counted, type Counters, type Lasting, type Take, type Taken } from '../../store/counters.js';
+import type { DurableObjectNamespace, DurableObjectStub } from './bindings.js';
+import { fromWire, toWire, type WireCount, type WireLasting, type WireOp, type WireSettle, type WireTaken } from './counters-wire.js';
+
+export interface DurableCountersOptions {
+  /** Where a reservation that could not be undone is reported (it ends with its window, lease or period, or the next seed). */
+  log?: (message: string) => void;
+}
+
+/**
+ * Counters in Durable Objects: one object per bucket (counters-object.ts),
+ * named as the bucket, so each bucket is counted in one place whichever
+ * isolate or location a request lands in.
+ *
+ * Round trips per request: a take is one call per bucket, all at once; a
+ * refused take adds one call per bucket that had room, to undo it. The ends
+ * of requests (settles and releases) made in the same turn of the event loop
+ * are one call per bucket.
+ *
+ * All or nothing across buckets is kept by undoing: every bucket is taken
+ * from at once, and when any refuses, the ones that let it through are given
+ * their amount back before the answer. Under contention this means a bucket
+ * can look fuller than it is for a moment, while a take that another bucket
+ * refused is still being undone, and a request that arrives in that moment
+ * may be refused by it although it had room. Never the other way: no bucket
+ * lets more through than its limit. When one limit binds (the others have
+ * room to spare) the count is exact, the limit-th request the last let
+ * through; when two bind at once, slightly fewer than either limit may pass.
+ *
+ * An object that cannot be reached (its call throws or answers 5xx) makes
+ * the call throw CountersUnavailableError, which the limits refuse with a
+ * 503 (policy/limits.ts).
+ */
+export function createDurableCounters(ns: DurableObjectNamespace, options: DurableCountersOptions = {}): Counters {
+  const stubs = new Map<string, DurableObjectStub>();
+  const stubOf = (bucket: string): DurableObjectStub => {
+    let stub = stubs.get(bucket);
+    if (!stub) {
+      stub = ns.get(ns.idFromName(bucket));
+      // Stubs are cheap to make again; keep the ones in use, not every bucket ever seen.
+      if (stubs.size >= MAX_STUBS) stubs.delete(stubs.keys().next().value!);
+      stubs.set(bucket, stub);
+    }
+    return stub;
+  };
+
+  const call = async <T>(bucket: string, op: WireOp): Promise<T> => {
+    let response: Response;
+    try {
+      response = await stubOf(bucket).fetch(OBJECT_URL, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(op) });
+    } catch (err) {
+      throw new CountersUnavailableError(err, WHERE);
+    }
+    if (response.status >= 500) throw new CountersUnavailableError(`the counter ${bucket} answered ${response.status}: ${await response.text()}`, WHERE);
+    if (!response.ok) throw new Error(`the counter ${bucket} refused ${op.op}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+
+  const finish = batchFinishes(call);
+  const log = options.log ?? (() => {});
+
+  /** Gives back what the takes that had room added, when another refused. */
+  const undo = async (takes: readonly Take[], answers: readonly PromiseSettledResult<WireTaken>[]): Promise<void> => {
+    const undone = await Promise.allSettled(
+      takes.map((t, i) => {
+        const answer = answers[i]!;
+        return answer.status === 'fulfilled' && answer.value.allowed ? call(t.bucket, undoOf(t, answer.value)) : null;
+      }),
+    );
+    undone.forEach((u, i) => {
+      if (u.status === 'rejected') log(`counters: giving back a refused request's take from ${takes[i]!.bucket} failed: ${String(u.reason)}`);
+    });
+  };
+
+  return {
+    async take(takes) {
+      const answers = await Promise.allSettled(takes.map((t) => call<WireTaken>(t.bucket, { op: 'take', amount: t.amount, limit: t.limit, lasts: wireLasting(t.lasts) })));
+      const failed = answers.find((a) => a.status === 'rejected');
+      const allowed = answers.map((a) => a.status === 'fulfilled' && a.value.allowed);
+      if (failed || !allowed.every(Boolean)) await undo(takes, answers);
+      if (failed) throw failed.reason;
+      return takes.map((t, i): Taken => {
+        const answer = (answers[i] as PromiseFulfilledResult<WireTaken>).value;
+        // A refused request's count as it stands: what this take added has been given back.
+        const used = allowed.every(Boolean) || !answer.allowed ? answer.used : answer.used - (t.lasts.kind === 'lease' ? 1 : t.amount);
+        return {
+          bucket: t.bucket,
+          ...(answer.window === undefined ? {} : { window: answer.window }),
+          allowed: answer.allowed,
+          limit: t.limit,
+          used,
+          remaining: Math.max(0, t.limit - used),
+          resetAt: fromWire(answer.resetAt),
+        };
+      });
+    },
+    settle: (counted: Counted, reserved, actual) => finish(counted.bucket, { settle: { window: counted.window ?? null, change: actual - reserved } }),
+    release: ({ bucket, id }) => finish(bucket, { release: id }),
+    async renew(leases, ms) {
+      const byBucket = new Map<string, string[]>();
+      for (const { bucket, id } of leases) byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), id]);
+      await Promise.all([...byBucket].map(([bucket, ids]) => call(bucket, { op: 'renew', ids, ms })));
+    },
+    async seed(bucket, amount, resetAt, replace = false) {
+      await call(bucket, { op: 'seed', amount, resetAt: toWire(resetAt), replace });
+    },
+    async peek(bucket, lasts) {
+      return (await call<WireCount>(bucket, { op: 'peek', lasts: wireLasting(lasts) })).used;
+    },
+  };
+}
+
+/** What the errors name as holding the counters. */
+const WHERE = 'Durable Objects';
+
+/** Any URL does: the object answers by the body. */
+const OBJECT_URL = 'https://counter-bucket/';
+
+/** Stubs kept for reuse: about the buckets of the requests in flight at once. */
+const MAX_STUBS = 1000;
+
+function wireLasting(lasts: Lasting): WireLasting {
+  return lasts.kind === 'until' ? { kind: 'until', resetAt: toWire(lasts.resetAt) } : lasts;
+}
+
+/** The call that gives back one allowed take: its lease released, or its amount settled away (in its own window; one that has ended is left alone). */
+function undoOf(take: Take, answer: WireTaken): WireOp {
+  const { lasts } = take;
+  if (lasts.kind === 'lease') return { op: 'finish', settles: [], releases: [lasts.id] };
+  return { op: 'finish', settles: [{ window: answer.window ?? null, change: -take.amount }], releases: [] };
+}
+
+type Call = <T>(bucket: string, op: WireOp) => Promise<T>;
+type End = { settle: WireSettle } | { release: string };
+
+interface Queued {
+  settles: WireSettle[];
+  releases: string[];
+  waiting: { resolve: () => void; reject: (err: unknown) => void }[];
+}
+
+/**
+ * Settles and releases made in the same turn of the event loop (a request's
+ * end settles and releases each of its buckets together; requests ending at
+ * once add theirs) go to each bucket's object as one call.
+ */
+function batchFinishes(call: Call): (bucket: string, end: End) => Promise<void> {
+  let queued = new Map<string, Queued>();
+  const flush = () => {
+    const batch = queued;
+    queued = new Map();
+    for (const [bucket, { settles, releases, waiting }] of batch) {
+      call(bucket, { op: 'finish', settles, releases }).then(
+        () => waiting.forEach((w) => w.resolve()),
+        (err: unknown) => waiting.forEach((w) => w.reject(err)),
+      );
+    }
+  };
+  return (bucket, end) =>
+    new Promise<void>((resolve, reject) => {
+      if (queued.size === 0) queueMicrotask(flush);
+      let entry = queued.get(bucket);
+      if (!entry) {
+        entry = { settles: [], releases: [], waiting: [] };
+        queued.set(bucket, entry);
+      }
+      if ('settle' in end) entry.settles.push(end.settle);
+      else entry.releases.push(end.release);
+      entry.waiting.push({ resolve, reject });
+    });
+}

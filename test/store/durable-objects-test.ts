@@ -1,0 +1,71 @@
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { Miniflare } from 'miniflare';
+import type { DurableObjectNamespace } from '../../src/platform/workers/bindings.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * The module the tests run in workerd: the counters' object as the Worker
+ * exports it, plus two test-only classes: one that also answers
+ * `GET /stored` with its storage's keys (to see what an object leaves
+ * behind), and one that throws on every call (an object that cannot serve).
+ */
+const ENTRY = `
+import { CounterBucket } from './src/platform/workers/counters-object.ts';
+export { CounterBucket };
+export class InspectedBucket extends CounterBucket {
+  constructor(state, env) { super(state, env); this.state = state; }
+  async fetch(request) {
+    if (new URL(request.url).pathname !== '/stored') return super.fetch(request);
+    return Response.json([...(await this.state.storage.list()).keys()]);
+  }
+}
+export class BrokenBucket {
+  async fetch() { throw new Error('this object is broken'); }
+}
+export default { fetch: () => new Response('counters') };
+`;
+
+let bundled: Promise<string> | undefined;
+
+/** The entry bundled once per file (esbuild, as wrangler bundles a Worker). */
+function script(): Promise<string> {
+  bundled ??= build({
+    stdin: { contents: ENTRY, resolveDir: ROOT, loader: 'js', sourcefile: 'counters-entry.js' },
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    write: false,
+  }).then((out) => out.outputFiles[0]!.text);
+  return bundled;
+}
+
+export interface CounterObjects {
+  mf: Miniflare;
+  /** CounterBucket, as the Worker binds it. */
+  counters: DurableObjectNamespace;
+  /** CounterBucket that also tells its storage's keys. */
+  inspected: DurableObjectNamespace;
+  /** Objects that throw on every call. */
+  broken: DurableObjectNamespace;
+}
+
+/** Real Durable Objects in workerd, reached from Node through Miniflare; `persist` keeps their storage in a directory. */
+export async function startCounterObjects(persist?: string): Promise<CounterObjects> {
+  const mf = new Miniflare({
+    modules: true,
+    script: await script(),
+    compatibilityDate: '2025-09-01',
+    durableObjects: {
+      COUNTERS: { className: 'CounterBucket', useSQLite: true },
+      INSPECTED: { className: 'InspectedBucket', useSQLite: true },
+      BROKEN: 'BrokenBucket',
+    },
+    ...(persist ? { durableObjectsPersist: persist } : {}),
+  });
+  // Miniflare's proxies stand for the runtime's objects; the members the counters call are the same.
+  const ns = async (name: string) => (await mf.getDurableObjectNamespace(name)) as unknown as DurableObjectNamespace;
+  return { mf, counters: await ns('COUNTERS'), inspected: await ns('INSPECTED'), broken: await ns('BROKEN') };
+}
