@@ -1,9 +1,17 @@
-import { CountersUnavailableError, type Counted, type Counters, type Lasting, type Take, type Taken } from '../../store/counters.js';
+import { CountersUnavailableError, windowAt, type Counted, type Counters, type Lasting, type Take, type Taken } from '../../store/counters.js';
 import type { DurableObjectNamespace, DurableObjectStub } from './bindings.js';
 import { fromWire, toWire, type WireCount, type WireLasting, type WireOp, type WireSettle, type WireTaken } from './counters-wire.js';
 
 export interface DurableCountersOptions {
-  /** Where a reservation that could not be undone is reported (it ends with its window, lease or period, or the next seed). */
+  /**
+   * When a bucket's object cannot be reached: `failClosed` (default) throws
+   * CountersUnavailableError, which the limits answer with 503;
+   * `failOpen` lets the request through uncounted by that bucket (the
+   * buckets that answer still count and may refuse), and a seed that fails
+   * is skipped. `counters.onUnavailable` in the config.
+   */
+  onUnavailable?: 'failOpen' | 'failClosed';
+  /** Where an outage's start and end, and a reservation that could not be undone, are reported. */
   log?: (message: string) => void;
 }
 
@@ -29,7 +37,7 @@ export interface DurableCountersOptions {
  *
  * An object that cannot be reached (its call throws or answers 5xx) makes
  * the call throw CountersUnavailableError, which the limits refuse with a
- * 503 (policy/limits.ts).
+ * 503 (policy/limits.ts), unless the counters fail open (options).
  */
 export function createDurableCounters(ns: DurableObjectNamespace, options: DurableCountersOptions = {}): Counters {
   const stubs = new Map<string, DurableObjectStub>();
@@ -60,30 +68,46 @@ export function createDurableCounters(ns: DurableObjectNamespace, options: Durab
   const log = options.log ?? (() => {});
 
   /** Gives back what the takes that had room added, when another refused. */
-  const undo = async (takes: readonly Take[], answers: readonly PromiseSettledResult<WireTaken>[]): Promise<void> => {
-    const undone = await Promise.allSettled(
-      takes.map((t, i) => {
-        const answer = answers[i]!;
-        return answer.status === 'fulfilled' && answer.value.allowed ? call(t.bucket, undoOf(t, answer.value)) : null;
-      }),
-    );
+  const undo = async (takes: readonly Take[], answers: readonly (WireTaken | null)[]): Promise<void> => {
+    const undone = await Promise.allSettled(takes.map((t, i) => (answers[i]?.allowed ? call(t.bucket, undoOf(t, answers[i]!)) : null)));
     undone.forEach((u, i) => {
       if (u.status === 'rejected') log(`counters: giving back a refused request's take from ${takes[i]!.bucket} failed: ${String(u.reason)}`);
     });
   };
 
+  const failOpen = options.onUnavailable === 'failOpen';
+  /** Takens of buckets that could not be reached and were let through uncounted (failOpen): nothing to settle. */
+  const uncounted = new WeakSet<Counted>();
+  let down = false;
+  const reached = () => {
+    if (down) log('counters: the Durable Objects answer again; limits are counted again');
+    down = false;
+  };
+  const unreachable = (err: unknown) => {
+    if (!down) log(`counters: ${err instanceof Error ? err.message : String(err)}; until they answer, requests are let through uncounted by the buckets that cannot be reached (failOpen)`);
+    down = true;
+  };
+
   return {
     async take(takes) {
-      const answers = await Promise.allSettled(takes.map((t) => call<WireTaken>(t.bucket, { op: 'take', amount: t.amount, limit: t.limit, lasts: wireLasting(t.lasts) })));
-      const failed = answers.find((a) => a.status === 'rejected');
-      const allowed = answers.map((a) => a.status === 'fulfilled' && a.value.allowed);
-      if (failed || !allowed.every(Boolean)) await undo(takes, answers);
-      if (failed) throw failed.reason;
+      const settled = await Promise.allSettled(takes.map((t) => call<WireTaken>(t.bucket, { op: 'take', amount: t.amount, limit: t.limit, lasts: wireLasting(t.lasts) })));
+      // null: the bucket could not be reached.
+      const answers = settled.map((a) => (a.status === 'fulfilled' ? a.value : null));
+      const failed = settled.find((a): a is PromiseRejectedResult => a.status === 'rejected');
+      const admitted = answers.every((a) => a === null || a.allowed);
+      if (failed && (!failOpen || !(failed.reason instanceof CountersUnavailableError))) {
+        await undo(takes, answers);
+        throw failed.reason;
+      }
+      if (failed) unreachable(failed.reason);
+      else reached();
+      if (!admitted) await undo(takes, answers);
+      const at = Date.now();
       return takes.map((t, i): Taken => {
-        const answer = (answers[i] as PromiseFulfilledResult<WireTaken>).value;
+        const answer = answers[i] ?? uncountedAnswer(t.lasts, at);
         // A refused request's count as it stands: what this take added has been given back.
-        const used = allowed.every(Boolean) || !answer.allowed ? answer.used : answer.used - (t.lasts.kind === 'lease' ? 1 : t.amount);
-        return {
+        const used = admitted || !answer.allowed || !answers[i] ? answer.used : answer.used - (t.lasts.kind === 'lease' ? 1 : t.amount);
+        const taken: Taken = {
           bucket: t.bucket,
           ...(answer.window === undefined ? {} : { window: answer.window }),
           allowed: answer.allowed,
@@ -92,9 +116,14 @@ export function createDurableCounters(ns: DurableObjectNamespace, options: Durab
           remaining: Math.max(0, t.limit - used),
           resetAt: fromWire(answer.resetAt),
         };
+        if (!answers[i]) uncounted.add(taken);
+        return taken;
       });
     },
-    settle: (counted: Counted, reserved, actual) => finish(counted.bucket, { settle: { window: counted.window ?? null, change: actual - reserved } }),
+    async settle(counted, reserved, actual) {
+      if (uncounted.has(counted)) return;
+      await finish(counted.bucket, { settle: { window: counted.window ?? null, change: actual - reserved } });
+    },
     release: ({ bucket, id }) => finish(bucket, { release: id }),
     async renew(leases, ms) {
       const byBucket = new Map<string, string[]>();
@@ -102,7 +131,13 @@ export function createDurableCounters(ns: DurableObjectNamespace, options: Durab
       await Promise.all([...byBucket].map(([bucket, ids]) => call(bucket, { op: 'renew', ids, ms })));
     },
     async seed(bucket, amount, resetAt, replace = false) {
-      await call(bucket, { op: 'seed', amount, resetAt: toWire(resetAt), replace });
+      try {
+        await call(bucket, { op: 'seed', amount, resetAt: toWire(resetAt), replace });
+      } catch (err) {
+        // Failing open, a budget that cannot be seeded now is seeded again when its rule or key is next applied.
+        if (!failOpen || !(err instanceof CountersUnavailableError)) throw err;
+        unreachable(err);
+      }
     },
     async peek(bucket, lasts) {
       return (await call<WireCount>(bucket, { op: 'peek', lasts: wireLasting(lasts) })).used;
@@ -121,6 +156,15 @@ const MAX_STUBS = 1000;
 
 function wireLasting(lasts: Lasting): WireLasting {
   return lasts.kind === 'until' ? { kind: 'until', resetAt: toWire(lasts.resetAt) } : lasts;
+}
+
+/** What a bucket that could not be reached answers when failing open: room, nothing counted. */
+function uncountedAnswer(lasts: Lasting, at: number): WireTaken {
+  if (lasts.kind === 'window') {
+    const { start, end } = windowAt(at, lasts.ms);
+    return { allowed: true, used: 0, resetAt: end, window: start };
+  }
+  return { allowed: true, used: 0, resetAt: lasts.kind === 'until' ? toWire(lasts.resetAt) : null };
 }
 
 /** The call that gives back one allowed take: its lease released, or its amount settled away (in its own window; one that has ended is left alone). */

@@ -1,0 +1,222 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CountersUnavailableError, type Take } from '../../src/store/counters.js';
+import type { DurableObjectId, DurableObjectNamespace } from '../../src/platform/workers/bindings.js';
+import { createDurableCounters } from '../../src/platform/workers/durable-counters.js';
+import { startCounterObjects, type CounterObjects } from './durable-objects-test.js';
+
+/**
+ * What the counters in Durable Objects add to the conformance suite (which
+ * runs them too): exact counts when many requests hit one object at once,
+ * state kept in storage across a restart, objects that empty themselves when
+ * their counts end, how many calls a request costs, and objects that cannot
+ * be reached. Real objects in workerd, through Miniflare.
+ */
+const HOUR = 3_600_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const UNTIL = { kind: 'until', resetAt: Infinity } as const;
+const HOURLY = { kind: 'window', ms: HOUR } as const;
+const LEASE = { kind: 'lease', id: '', ms: 0 } as const;
+
+let objects: CounterObjects;
+let run = 0;
+/** A bucket name of this test's own. */
+const own = (bucket: string) => `d${run}:${bucket}`;
+
+beforeAll(async () => {
+  objects = await startCounterObjects();
+});
+
+afterAll(async () => {
+  await objects.mf.dispose();
+});
+
+/** The namespace with every call to an object counted. */
+function counting(ns: DurableObjectNamespace): { ns: DurableObjectNamespace; calls: string[] } {
+  const calls: string[] = [];
+  return {
+    calls,
+    ns: {
+      idFromName: (name) => ns.idFromName(name),
+      get: (id) => {
+        const stub = ns.get(id);
+        return {
+          fetch: async (input, init) => {
+            calls.push((JSON.parse(String(init?.body)) as { op: string }).op);
+            return stub.fetch(input, init);
+          },
+        };
+      },
+    },
+  };
+}
+
+/** Buckets named `down:…` are objects that throw on every call; the others count. */
+function partlyDown(): DurableObjectNamespace {
+  return {
+    idFromName: (name) => ({ toString: () => name }),
+    get: (id: DurableObjectId) => {
+      const name = id.toString();
+      const ns = name.startsWith('down:') ? objects.broken : objects.counters;
+      return ns.get(ns.idFromName(name));
+    },
+  };
+}
+
+describe('counters in Durable Objects', () => {
+  it('let exactly 50 of 200 concurrent requests through one object', async () => {
+    run++;
+    const counters = createDurableCounters(objects.counters);
+    const take: Take = { bucket: own('rpm'), amount: 1, limit: 50, lasts: HOURLY };
+    const results = await Promise.all(Array.from({ length: 200 }, () => counters.take([take])));
+    expect(results.filter(([t]) => t!.allowed)).toHaveLength(50);
+    // Each let-through request saw its own count: 1 to 50, once each.
+    expect(
+      results
+        .filter(([t]) => t!.allowed)
+        .map(([t]) => t!.used)
+        .sort((a, b) => a - b),
+    ).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(await counters.peek(own('rpm'), HOURLY)).toBe(50);
+  });
+
+  it('keep a budget exact while requests reserve and settle at once', async () => {
+    run++;
+    const counters = createDurableCounters(objects.counters);
+    const budget = own('tokens:month');
+    const take: Take = { bucket: budget, amount: 10, limit: 1000, lasts: { kind: 'until', resetAt: Date.now() + HOUR } };
+    // 200 reserve 10 each: exactly 100 fit under 1000.
+    const first = await Promise.all(Array.from({ length: 200 }, () => counters.take([take])));
+    const admitted = first.filter(([t]) => t!.allowed);
+    expect(admitted).toHaveLength(100);
+    // They all end using 5, at once and while 100 more try: 500 spent after them, and nothing lost on the way.
+    const [, during] = await Promise.all([
+      Promise.all(admitted.map(([t]) => counters.settle(t!, 10, 5))),
+      Promise.all(Array.from({ length: 100 }, () => counters.take([{ ...take, amount: 0, limit: 1000 }]))),
+    ]);
+    expect(during.every(([t]) => !t!.allowed || t!.used <= 1000)).toBe(true);
+    expect(await counters.peek(budget, UNTIL)).toBe(500);
+    const third = await Promise.all(Array.from({ length: 200 }, () => counters.take([take])));
+    expect(third.filter(([t]) => t!.allowed)).toHaveLength(50);
+    expect(await counters.peek(budget, UNTIL)).toBe(1000);
+  });
+
+  it('make one call per bucket for a take, one per bucket for the ends of requests ending together, and undo only what a refused take added', async () => {
+    run++;
+    const { ns, calls } = counting(objects.counters);
+    const counters = createDurableCounters(ns);
+    const takes = (i: number): Take[] => [
+      { bucket: own('slots'), amount: 1, limit: 10, lasts: { kind: 'lease', id: `l${i}`, ms: 60_000 } },
+      { bucket: own('tpm'), amount: 100, limit: 10_000, lasts: HOURLY },
+      { bucket: own('usd'), amount: 0.5, limit: 1.2, lasts: { kind: 'until', resetAt: Date.now() + HOUR } },
+    ];
+    const taken = await Promise.all([counters.take(takes(1)), counters.take(takes(2))]);
+    expect(calls.splice(0)).toEqual(Array(6).fill('take'));
+    // Both requests end in the same turn: release and settle of three buckets, three calls.
+    await Promise.all(
+      taken.flatMap(([slot, tpm, usd], i) => [counters.release({ bucket: slot!.bucket, id: `l${i + 1}` }), counters.settle(tpm!, 100, 40), counters.settle(usd!, 0.5, 0.625)]),
+    );
+    expect(calls.splice(0)).toEqual(['finish', 'finish', 'finish']);
+    // 1.25 spent: the next request is refused by the budget, and its slot and tokens are given back.
+    const refused = await counters.take(takes(3));
+    expect(refused.map((t) => [t.allowed, t.used])).toEqual([
+      [true, 0],
+      [true, 80],
+      [false, 1.25],
+    ]);
+    expect(calls.splice(0)).toEqual(['take', 'take', 'take', 'finish', 'finish']);
+    expect(await counters.peek(own('slots'), LEASE)).toBe(0);
+    expect(await counters.peek(own('tpm'), HOURLY)).toBe(80);
+  });
+
+  it('keep counts in storage across a restart of the runtime', async () => {
+    run++;
+    const dir = await mkdtemp(join(tmpdir(), 'sb-counters-'));
+    try {
+      const before = await startCounterObjects(dir);
+      try {
+        const counters = createDurableCounters(before.counters);
+        await counters.take([
+          { bucket: own('rpm'), amount: 3, limit: 10, lasts: HOURLY },
+          { bucket: own('slots'), amount: 1, limit: 10, lasts: { kind: 'lease', id: 'kept', ms: 60_000 } },
+          { bucket: own('usd'), amount: 0.25, limit: 10, lasts: UNTIL },
+        ]);
+      } finally {
+        await before.mf.dispose();
+      }
+      const after = await startCounterObjects(dir);
+      try {
+        const counters = createDurableCounters(after.counters);
+        expect(await counters.peek(own('rpm'), HOURLY)).toBe(3);
+        expect(await counters.peek(own('slots'), LEASE)).toBe(1);
+        expect(await counters.peek(own('usd'), UNTIL)).toBe(0.25);
+        // The lease is still the same one: releasing it by id frees the slot.
+        await counters.release({ bucket: own('slots'), id: 'kept' });
+        expect(await counters.peek(own('slots'), LEASE)).toBe(0);
+      } finally {
+        await after.mf.dispose();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('empty an object once its window, period or leases have ended, and keep running totals', async () => {
+    run++;
+    const counters = createDurableCounters(objects.inspected);
+    const stored = async (bucket: string) => {
+      const stub = objects.inspected.get(objects.inspected.idFromName(bucket));
+      return (await (await stub.fetch('https://counter-bucket/stored')).json()) as string[];
+    };
+    const ms = 1500;
+    await counters.take([
+      { bucket: own('rpm'), amount: 1, limit: 10, lasts: { kind: 'window', ms } },
+      { bucket: own('slots'), amount: 1, limit: 10, lasts: { kind: 'lease', id: 'a', ms } },
+      { bucket: own('usd:day'), amount: 1, limit: 10, lasts: { kind: 'until', resetAt: Date.now() + ms } },
+      { bucket: own('usd:total'), amount: 1, limit: 10, lasts: UNTIL },
+    ]);
+    expect(await stored(own('slots'))).toEqual(['l:a']);
+    expect(await stored(own('usd:day'))).toEqual(['u']);
+    // Nobody asks these objects again: their alarms empty them.
+    await sleep(ms + 600);
+    expect(await stored(own('rpm'))).toEqual([]);
+    expect(await stored(own('slots'))).toEqual([]);
+    expect(await stored(own('usd:day'))).toEqual([]);
+    expect(await stored(own('usd:total'))).toEqual(['u']);
+  });
+
+  it('throw CountersUnavailableError when an object cannot serve, having given back what the others took', async () => {
+    run++;
+    const counters = createDurableCounters(partlyDown());
+    const take = counters.take([
+      { bucket: own('rpm'), amount: 1, limit: 10, lasts: HOURLY },
+      { bucket: `down:${own('tpm')}`, amount: 100, limit: 1000, lasts: HOURLY },
+    ]);
+    await expect(take).rejects.toBeInstanceOf(CountersUnavailableError);
+    await expect(take).rejects.toThrow(/limit counters \(Durable Objects\) cannot be reached: .*broken/);
+    expect(await counters.peek(own('rpm'), HOURLY)).toBe(0);
+    await expect(counters.seed(`down:${own('usd')}`, 1, Infinity)).rejects.toBeInstanceOf(CountersUnavailableError);
+  });
+
+  it('failing open, let requests through uncounted by an object that cannot serve, while the others still count and refuse', async () => {
+    run++;
+    const logs: string[] = [];
+    const counters = createDurableCounters(partlyDown(), { onUnavailable: 'failOpen', log: (m) => logs.push(m) });
+    const takes = (limit: number): Take[] => [
+      { bucket: own('rpm'), amount: 1, limit, lasts: HOURLY },
+      { bucket: `down:${own('tpm')}`, amount: 100, limit: 1000, lasts: HOURLY },
+    ];
+    const [rpm, tpm] = await counters.take(takes(1));
+    expect([rpm!.allowed, rpm!.used, tpm!.allowed, tpm!.used]).toEqual([true, 1, true, 0]);
+    // Settling what was not counted does not call the object that cannot serve.
+    await counters.settle(tpm!, 100, 20);
+    expect((await counters.take(takes(1))).map((t) => t.allowed)).toEqual([false, true]);
+    expect(await counters.peek(own('rpm'), HOURLY)).toBe(1);
+    await counters.seed(`down:${own('usd')}`, 1, Infinity);
+    // One line when the outage starts, not one per request.
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatch(/cannot be reached.*uncounted/);
+  });
+});
