@@ -57,7 +57,8 @@ export async function startCounterObjects(persist?: string): Promise<CounterObje
   const mf = new Miniflare({
     modules: true,
     script: await script(),
-    compatibilityDate: '2025-09-01',
+    // As wrangler.jsonc.
+    compatibilityDate: '2026-04-01',
     durableObjects: {
       COUNTERS: { className: 'CounterBucket', useSQLite: true },
       INSPECTED: { className: 'InspectedBucket', useSQLite: true },
