@@ -40,17 +40,9 @@ export interface DurableCountersOptions {
  * 503 (policy/limits.ts), unless the counters fail open (options).
  */
 export function createDurableCounters(ns: DurableObjectNamespace, options: DurableCountersOptions = {}): Counters {
-  const stubs = new Map<string, DurableObjectStub>();
-  const stubOf = (bucket: string): DurableObjectStub => {
-    let stub = stubs.get(bucket);
-    if (!stub) {
-      stub = ns.get(ns.idFromName(bucket));
-      // Stubs are cheap to make again; keep the ones in use, not every bucket ever seen.
-      if (stubs.size >= MAX_STUBS) stubs.delete(stubs.keys().next().value!);
-      stubs.set(bucket, stub);
-    }
-    return stub;
-  };
+  // A stub per call, never kept: a stub that saw an error fails every later call, and one isolate serves many
+  // requests. Making one is local (the id is a hash of the name).
+  const stubOf = (bucket: string): DurableObjectStub => ns.get(ns.idFromName(bucket));
 
   const call = async <T>(bucket: string, op: WireOp): Promise<T> => {
     let response: Response;
@@ -150,9 +142,6 @@ const WHERE = 'Durable Objects';
 
 /** Any URL does: the object answers by the body. */
 const OBJECT_URL = 'https://counter-bucket/';
-
-/** Stubs kept for reuse: about the buckets of the requests in flight at once. */
-const MAX_STUBS = 1000;
 
 function wireLasting(lasts: Lasting): WireLasting {
   return lasts.kind === 'until' ? { kind: 'until', resetAt: toWire(lasts.resetAt) } : lasts;
