@@ -131,6 +131,24 @@ describe('counters in Durable Objects', () => {
     expect(await counters.peek(own('tpm'), HOURLY)).toBe(80);
   });
 
+  it('hand each settle and release to defer, so the request is kept alive until the object has it', async () => {
+    run++;
+    const deferred: Promise<unknown>[] = [];
+    const counters = createDurableCounters(objects.counters, { defer: (work) => deferred.push(work) });
+    const [slot, usd] = await counters.take([
+      { bucket: own('slots'), amount: 1, limit: 10, lasts: { kind: 'lease', id: 'a', ms: 60_000 } },
+      { bucket: own('usd'), amount: 1, limit: 10, lasts: UNTIL },
+    ]);
+    expect(deferred).toHaveLength(0);
+    // As the limits do after a response: neither is awaited.
+    void counters.release({ bucket: slot!.bucket, id: 'a' });
+    void counters.settle(usd!, 1, 0.25);
+    expect(deferred).toHaveLength(2);
+    await Promise.all(deferred);
+    expect(await counters.peek(own('slots'), LEASE)).toBe(0);
+    expect(await counters.peek(own('usd'), UNTIL)).toBe(0.25);
+  });
+
   it('keep counts in storage across a restart of the runtime', async () => {
     run++;
     const dir = await mkdtemp(join(tmpdir(), 'sb-counters-'));

@@ -13,6 +13,14 @@ export interface DurableCountersOptions {
   onUnavailable?: 'failOpen' | 'failClosed';
   /** Where an outage's start and end, and a reservation that could not be undone, are reported. */
   log?: (message: string) => void;
+  /**
+   * Keeps the ends of requests alive (the runtime's defer: the request's
+   * waitUntil). The limits settle and release without waiting, after the
+   * response, and a Worker's request is cut off when its response is done
+   * unless waitUntil holds it: without this, a settle could be lost and a
+   * budget stay charged with a reservation.
+   */
+  defer?: (work: Promise<unknown>) => void;
 }
 
 /**
@@ -56,7 +64,13 @@ export function createDurableCounters(ns: DurableObjectNamespace, options: Durab
     return (await response.json()) as T;
   };
 
-  const finish = batchFinishes(call);
+  const batched = batchFinishes(call);
+  const finish = (bucket: string, end: End): Promise<void> => {
+    const done = batched(bucket, end);
+    // Failures are the caller's to report; the request is only kept alive until the call is done.
+    options.defer?.(done.catch(() => {}));
+    return done;
+  };
   const log = options.log ?? (() => {});
 
   /** Gives back what the takes that had room added, when another refused. */
