@@ -1,16 +1,18 @@
 /**
  * Counters behind rate limits, concurrency caps and budgets: in memory for
  * one process (memory-counters.ts), in Redis for many replicas
- * (redis-counters.ts). Every method is async so either fits; the same
- * conformance suite (test/store/counters.conformance.test.ts) runs on both.
+ * (redis-counters.ts), in Durable Objects on Workers
+ * (platform/workers/durable-counters.ts). Every method is async so each
+ * fits; the same conformance suite (test/store/counters.conformance.test.ts)
+ * runs on all three.
  *
  * A bucket is one number under a name that says what it counts
  * (`key:k1:rpm`, `group:team-a:usd:month@1735689600000`). How long a count
  * lasts is the take's `lasts`:
  * - `window`: fixed windows of `ms` aligned to the epoch, on the counters'
- *   own clock (Redis's, so every replica agrees when a minute starts); the
- *   counters append the window's start to the name, so a new window simply
- *   starts from zero under a new name;
+ *   own clock (Redis's, or the bucket's Durable Object's, so every replica
+ *   agrees when a minute starts); a new window simply starts from zero, and
+ *   a take answers the window's start, so a settle names its window;
  * - `until`: the caller names the period in the bucket and says when it
  *   ends (budget periods: calendar months do not fit fixed windows);
  * - `lease`: a concurrency slot, one per lease id, held until released or
