@@ -205,6 +205,23 @@ describe('counters in Durable Objects', () => {
     expect(await stored(own('usd:total'))).toEqual(['u']);
   });
 
+  it('renew and release hundreds of leases of one bucket at once (more keys than one storage call may name)', async () => {
+    run++;
+    const counters = createDurableCounters(objects.inspected);
+    const slots = own('slots');
+    const ids = Array.from({ length: 300 }, (_, i) => `s${i}`);
+    await Promise.all(ids.map((id) => counters.take([{ bucket: slots, amount: 1, limit: 1000, lasts: { kind: 'lease', id, ms: 60_000 } }])));
+    await counters.renew(
+      ids.map((id) => ({ bucket: slots, id })),
+      120_000,
+    );
+    expect(await counters.peek(slots, LEASE)).toBe(300);
+    await Promise.all(ids.map((id) => counters.release({ bucket: slots, id })));
+    expect(await counters.peek(slots, LEASE)).toBe(0);
+    const stub = objects.inspected.get(objects.inspected.idFromName(slots));
+    expect(await (await stub.fetch('https://counter-bucket/stored')).json()).toEqual([]);
+  });
+
   it('throw CountersUnavailableError when an object cannot serve, having given back what the others took', async () => {
     run++;
     const counters = createDurableCounters(partlyDown());

@@ -18,6 +18,9 @@ interface PeriodCount {
 /** Each lease is its own storage key, so taking a slot writes one small value, not the whole set. */
 const LEASE = 'l:';
 
+/** The most keys one put or delete may name (the documented limit of the storage API). */
+const KEYS_PER_CALL = 128;
+
 /**
  * One counter bucket, named as the bucket (`key:k1:rpm`,
  * `group:team-a:usd:month@…`): a fixed window's count, a period's count, or
@@ -148,19 +151,17 @@ export class CounterBucket {
       }
     }
     const gone = releases.filter((id) => this.leases.delete(id));
-    if (gone.length > 0) void this.storage.delete(gone.map((id) => LEASE + id));
+    this.deleteLeases(gone);
   }
 
   /** Extends leases still live; one that expired stays gone (its slot may have been taken since). */
   private renew(ids: string[], ms: number, at: number): void {
-    const renewed: Record<string, number> = {};
-    for (const id of ids) {
+    const renewed = ids.filter((id) => {
       const expiresAt = this.leases.get(id);
-      if (expiresAt === undefined || expiresAt <= at) continue;
-      this.leases.set(id, at + ms);
-      renewed[LEASE + id] = at + ms;
-    }
-    if (Object.keys(renewed).length > 0) void this.storage.put(renewed);
+      return expiresAt !== undefined && expiresAt > at;
+    });
+    for (const id of renewed) this.leases.set(id, at + ms);
+    for (const chunk of chunks(renewed)) void this.storage.put(Object.fromEntries(chunk.map((id) => [LEASE + id, at + ms])));
   }
 
   private seed(amount: number, resetAt: number, replace: boolean, at: number): void {
@@ -188,8 +189,12 @@ export class CounterBucket {
   private liveLeases(at: number): number {
     const expired = [...this.leases].filter(([, expiresAt]) => expiresAt <= at).map(([id]) => id);
     for (const id of expired) this.leases.delete(id);
-    if (expired.length > 0) void this.storage.delete(expired.map((id) => LEASE + id));
+    this.deleteLeases(expired);
     return this.leases.size;
+  }
+
+  private deleteLeases(ids: string[]): void {
+    for (const chunk of chunks(ids)) void this.storage.delete(chunk.map((id) => LEASE + id));
   }
 
   private dropWindow(): void {
@@ -208,4 +213,10 @@ export class CounterBucket {
     this.alarmAt = end;
     void this.storage.setAlarm(end);
   }
+}
+
+function chunks<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += KEYS_PER_CALL) out.push(items.slice(i, i + KEYS_PER_CALL));
+  return out;
 }
