@@ -133,7 +133,11 @@ export function createDurableCounters(ns: DurableObjectNamespace, options: Durab
     release: ({ bucket, id }) => finish(bucket, { release: id }),
     async renew(leases, ms) {
       const byBucket = new Map<string, string[]>();
-      for (const { bucket, id } of leases) byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), id]);
+      for (const { bucket, id } of leases) {
+        const ids = byBucket.get(bucket);
+        if (ids) ids.push(id);
+        else byBucket.set(bucket, [id]);
+      }
       await Promise.all([...byBucket].map(([bucket, ids]) => call(bucket, { op: 'renew', ids, ms })));
     },
     async seed(bucket, amount, resetAt, replace = false) {
