@@ -64,6 +64,7 @@ export async function respondPassThrough(
       broke: (message) => codecFor(op.protocol).encodeStreamError({ kind: 'server', message, status: 502 }),
     },
     onFirstByte: () => ex.firstByte(),
+    clientGone: ex.upstreamSignal,
     onEnd: (end: StreamEnd) => {
       const usage = watcher.usage();
       switch (end.kind) {

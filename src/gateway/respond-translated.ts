@@ -83,6 +83,7 @@ export async function respondTranslated(ex: Exchange, reply: PrimedReply, header
       broke: (message) => t.client.encodeStreamError({ kind: 'server', message, status: 502 }),
     },
     onFirstByte: () => ex.firstByte(),
+    clientGone: ex.upstreamSignal,
     onEnd: (end: StreamEnd) => {
       const seen = sawUsage ? usage : undefined;
       switch (end.kind) {

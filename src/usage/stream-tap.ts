@@ -25,6 +25,13 @@ export interface TapOptions {
   head?: Uint8Array;
   onFirstByte: () => void;
   onEnd: (end: StreamEnd) => void;
+  /**
+   * Aborted when the client leaves. Node cancels the body of a response
+   * whose client left, which ends the tap; workerd only aborts the request's
+   * signal and stops pulling, so without this the tap would wait forever
+   * and the request would have no row.
+   */
+  clientGone?: AbortSignal;
 }
 
 /**
@@ -48,6 +55,14 @@ export function tapStream(upstream: ReadableStream<Uint8Array>, options: TapOpti
     ended = true;
     options.onEnd(how);
   };
+  options.clientGone?.addEventListener(
+    'abort',
+    () => {
+      end({ kind: 'client-gone' });
+      void reader.cancel(options.clientGone!.reason).catch(() => {});
+    },
+    { once: true },
+  );
   const send = (controller: ReadableStreamDefaultController<Uint8Array>, out: Uint8Array | string) => {
     if (typeof out !== 'string') controller.enqueue(out);
     else if (out.length > 0) controller.enqueue(encoder.encode(out));
