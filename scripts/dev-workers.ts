@@ -38,7 +38,7 @@ const persistTo = resolve(values['persist-to']!);
 const text = readFileSync(configPath, 'utf8');
 mkdirSync(persistTo, { recursive: true });
 
-const vars: Record<string, string> = { SWITCHBOARD_CONFIG: text };
+const vars: Record<string, string> = {};
 // The `${NAME}`s the file refers to, from this shell (unset ones are left to the file's defaults or its error).
 for (const [, name] of text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)/g)) if (process.env[name] !== undefined) vars[name] = process.env[name]!;
 for (const name of ['SWITCHBOARD_ADMIN_KEY', 'SWITCHBOARD_SECRET']) if (process.env[name] !== undefined) vars[name] = process.env[name]!;
@@ -49,7 +49,9 @@ if (!(parseYaml(text) as { adminKey?: unknown } | null)?.adminKey && !vars.SWITC
   console.error(`admin key (kept in ${keyFile}): ${vars.SWITCHBOARD_ADMIN_KEY}`);
 }
 
-// The vars go in an env file of the persist folder (owner-only), not on the command line where `ps` shows them.
+// The values the file refers to go in an env file of the persist folder (owner-only), not on the command line
+// where `ps` shows them; the file itself, whose secrets are `${NAME}`s, goes as a var (a dotenv file cannot
+// carry every YAML text unchanged).
 const envFile = join(persistTo, 'dev.env');
 writeFileSync(envFile, Object.entries(vars).map(([name, value]) => `${name}=${quoteForEnvFile(value)}`).join('\n') + '\n', { mode: 0o600 });
 
@@ -61,7 +63,7 @@ if (migrated.status !== 0) process.exit(migrated.status ?? 1);
 
 const dev = spawn(
   WRANGLER,
-  ['dev', '--port', values.port!, '--ip', values.ip!, '--persist-to', persistTo, '--env-file', envFile, '--show-interactive-dev-session=false', '--log-level', 'info'],
+  ['dev', '--port', values.port!, '--ip', values.ip!, '--persist-to', persistTo, '--env-file', envFile, '--var', `SWITCHBOARD_CONFIG:${text}`, '--show-interactive-dev-session=false'],
   { cwd: ROOT, env, stdio: 'inherit' },
 );
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => dev.kill(signal));
