@@ -101,8 +101,9 @@ export class CounterBucket {
     if (this.window && this.window.end <= at) this.dropWindow();
     if (this.period && this.period.resetAt <= at) this.dropPeriod();
     this.liveLeases(at);
-    const ends = [this.window?.end ?? 0, this.period?.resetAt ?? 0, ...this.leases.values()].filter(Number.isFinite);
-    this.wakeAt(Math.max(0, ...ends));
+    let last = 0;
+    for (const end of [this.window?.end ?? 0, this.period?.resetAt ?? 0, ...this.leases.values()]) if (Number.isFinite(end) && end > last) last = end;
+    this.wakeAt(last);
   }
 
   private take(amount: number, limit: number, lasts: WireLasting, at: number): WireTaken {
