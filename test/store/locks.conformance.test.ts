@@ -4,6 +4,9 @@ import { inProcessLocks, LockBusy, type Locks } from '../../src/store/locks.js';
 import { redisLocks } from '../../src/store/redis-locks.js';
 import { redisPortOf } from '../../src/platform/node/redis.js';
 import { closeRedis, dropPrefix, testPrefix, testRedis } from './redis-test.js';
+import { counterLocks } from '../../src/store/counter-locks.js';
+import { createDurableCounters } from '../../src/platform/workers/durable-counters.js';
+import { startCounterObjects, type CounterObjects } from './durable-objects-test.js';
 
 /**
  * The same cases against every Locks implementation, and what only the
@@ -16,13 +19,16 @@ const TIMING = { leaseMs: 5000, waitMs: 5000 };
 
 let redis: Redis;
 let prefix: string;
+let objects: CounterObjects;
 const logged: string[] = [];
 
 beforeAll(async () => {
   redis = await testRedis();
   prefix = testPrefix('locks');
+  objects = await startCounterObjects();
 });
 afterAll(async () => {
+  await objects.mf.dispose();
   await dropPrefix(redis, prefix);
   await closeRedis(redis);
 });
@@ -33,6 +39,8 @@ const replica = (): Locks => redisLocks(redisPortOf(redis), { prefix, sleep, now
 const implementations: [string, (n: number) => Locks[]][] = [
   ['in-process', (n) => Array(n).fill(inProcessLocks()) as Locks[]],
   ['redis', (n) => Array.from({ length: n }, replica)],
+  // Workers: each isolate has its own Durable Object counters client; the lock is the object's lease.
+  ['counter leases (Durable Objects)', (n) => Array.from({ length: n }, () => counterLocks(createDurableCounters(objects.counters), { now: Date.now, sleep }))],
 ];
 
 /** A piece of work that notes when it runs and how many run at once. */
@@ -125,5 +133,21 @@ describe('redis locks only', () => {
     const down = redisLocks({ eval: () => Promise.reject(new Error('connect ECONNREFUSED')) }, { prefix, sleep, now: Date.now, log: (m) => logged.push(m) });
     await expect(down.withLock('gone', TIMING, async () => 'ran')).resolves.toBe('ran');
     expect(logged.some((m) => m.includes('lock gone: Redis unreachable'))).toBe(true);
+  });
+});
+
+describe('counter-lease locks only', () => {
+  it("gives up after waitMs with LockBusy, and a dead holder's lock frees itself when its lease ends", async () => {
+    const counters = createDurableCounters(objects.counters);
+    const [a, b] = [counterLocks(counters, { now: Date.now, sleep }), counterLocks(createDurableCounters(objects.counters), { now: Date.now, sleep })];
+    const held = a.withLock('busy', TIMING, () => sleep(600));
+    await sleep(50);
+    await expect(b.withLock('busy', { leaseMs: 5000, waitMs: 200 }, async () => 'b')).rejects.toBeInstanceOf(LockBusy);
+    await held;
+    // A holder that took the lease and died: nothing releases it, its lease of 300 ms ends.
+    await counters.take([{ bucket: 'lock:dead', amount: 1, limit: 1, lasts: { kind: 'lease', id: 'gone', ms: 300 } }]);
+    const started = Date.now();
+    expect(await b.withLock('dead', { leaseMs: 5000, waitMs: 5000 }, async () => 'b')).toBe('b');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
   });
 });
