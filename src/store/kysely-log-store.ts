@@ -1,15 +1,16 @@
-import { type Kysely, sql } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import type { Batch } from './batch.js';
 import type { Database, RequestBodiesTable, RequestLogTable } from './schema.js';
 import type { Store } from './store.js';
 import type { LogRecord, RequestBodiesRecord } from './types.js';
 import { addToRollups } from './kysely-usage-store.js';
 import { queryLogStats } from './log-stats.js';
+import { chunks, rowChunks } from './chunks.js';
 
-/** Log rows per insert: 29 columns × 40 rows stays well under SQLite's cap on bound parameters. */
-const LOG_CHUNK = 40;
 /** Rows deleted per prune step, so pruning a long history never holds the writers back for long. */
 const PRUNE_SLICE = 500;
+/** Tries of one write when other writers keep storing some of its rows first; each lost try means another writer's batch landed. */
+const WRITE_TRIES = 20;
 
 /**
  * The request log (Store['logs']), written once in Kysely for every dialect.
@@ -17,27 +18,37 @@ const PRUNE_SLICE = 500;
  * a write whose answer was lost, or two writers holding the same rows)
  * inserts each row once and adds it to the rollups once.
  */
-export function kyselyLogStore(db: Kysely<Database>, batch: Batch): Store['logs'] {
+export function kyselyLogStore(db: Kysely<Database>, batch: Batch, maxParams: number): Store['logs'] {
   return {
+    /**
+     * The rows already stored are read first; the batch then inserts the
+     * others and adds exactly those to the rollups, so its writes depend on
+     * nothing they return (D1 sends a batch's statements all at once). The
+     * inserts have no ON CONFLICT: a row another writer stored in between
+     * fails the whole batch, and the write starts again from the read.
+     */
     async write(records, bodies = []) {
       if (records.length === 0 && bodies.length === 0) return;
       // One order (by id) for every writer: two batches holding some of the same rows then wait for each other on PostgreSQL, never deadlock.
       const rows = uniqueById(records.map(wholeNumbers), (r) => r.id);
       const bodyRows = uniqueById(bodies, (b) => b.requestId);
-      await batch(async (trx) => {
-        for (const b of bodyRows) await trx.insertInto('request_bodies').values(toBodiesRow(b)).onConflict((oc) => oc.doNothing()).execute();
-        const inserted = new Set<string>();
-        for (let i = 0; i < rows.length; i += LOG_CHUNK) {
-          const added = await trx
-            .insertInto('request_log')
-            .values(rows.slice(i, i + LOG_CHUNK).map(toLogRow))
-            .onConflict((oc) => oc.column('id').doNothing())
-            .returning('id')
-            .execute();
-          for (const { id } of added) inserted.add(id);
+      for (let tries = 1; ; tries++) {
+        const stored = new Set<string>();
+        for (const ids of chunks(rows.map((r) => r.id), maxParams)) {
+          for (const { id } of await db.selectFrom('request_log').select('id').where('id', 'in', ids).execute()) stored.add(id);
         }
-        await addToRollups(trx, rows.filter((r) => inserted.has(r.id)));
-      });
+        const fresh = rows.filter((r) => !stored.has(r.id));
+        try {
+          await batch(async (trx) => {
+            for (const b of bodyRows) await trx.insertInto('request_bodies').values(toBodiesRow(b)).onConflict((oc) => oc.doNothing()).execute();
+            for (const chunk of rowChunks(fresh.map(toLogRow), maxParams)) await trx.insertInto('request_log').values(chunk).execute();
+            await addToRollups(trx, fresh, maxParams);
+          });
+          return;
+        } catch (err) {
+          if (tries >= WRITE_TRIES || !isStoredAlready(err)) throw err;
+        }
+      }
     },
 
     async query(q) {
@@ -88,20 +99,35 @@ export function kyselyLogStore(db: Kysely<Database>, batch: Batch): Store['logs'
       let bodies = 0;
       if (before !== undefined) {
         for (;;) {
+          // The slice ends at its last row (by ts, then id), read first: both deletes below then name the
+          // same rows whatever other writers and pruners do meanwhile, and depend on nothing they return.
+          const last = await db
+            .selectFrom('request_log')
+            .select(['ts', 'id'])
+            .where('ts', '<', before)
+            .orderBy('ts')
+            .orderBy('id')
+            .offset(PRUNE_SLICE - 1)
+            .limit(1)
+            .executeTakeFirst();
+          const inSlice = (eb: ExpressionBuilder<Database, 'request_log'>) => {
+            const old = eb('request_log.ts', '<', before);
+            if (!last) return old;
+            const edge = Number(last.ts);
+            return eb.and([old, eb.or([eb('request_log.ts', '<', edge), eb.and([eb('request_log.ts', '=', edge), eb('request_log.id', '<=', last.id)])])]);
+          };
           // Each slice's rows go with their bodies, in one batch: a body never outlives its row.
           const removed = await batch(async (trx) => {
             const gone = await trx
-              .deleteFrom('request_log')
-              .where('id', 'in', (eb) => eb.selectFrom('request_log').select('id').where('ts', '<', before).orderBy('ts').limit(PRUNE_SLICE))
-              .returning('id')
-              .execute();
-            const ids = gone.map((r) => r.id);
-            const res = ids.length === 0 ? undefined : await trx.deleteFrom('request_bodies').where('request_id', 'in', ids).executeTakeFirst();
-            return { rows: ids.length, bodies: Number(res?.numDeletedRows ?? 0) };
+              .deleteFrom('request_bodies')
+              .where('request_id', 'in', (eb) => eb.selectFrom('request_log').select('request_log.id').where(inSlice))
+              .executeTakeFirst();
+            const res = await trx.deleteFrom('request_log').where(inSlice).executeTakeFirst();
+            return { rows: Number(res.numDeletedRows), bodies: Number(gone.numDeletedRows) };
           });
           rows += removed.rows;
           bodies += removed.bodies;
-          if (removed.rows < PRUNE_SLICE) break;
+          if (!last) break;
         }
       }
       if (bodiesBefore !== undefined) {
@@ -125,6 +151,13 @@ export function kyselyLogStore(db: Kysely<Database>, batch: Batch): Store['logs'
       return { rows, bodies };
     },
   };
+}
+
+/** A row of the batch was stored by another writer after the batch read which were (primary key of request_log). */
+function isStoredAlready(err: unknown): boolean {
+  const e = err as { code?: unknown; constraint?: unknown; message?: unknown };
+  if (e.code === '23505') return e.constraint === 'request_log_pkey';
+  return typeof e.message === 'string' && e.message.includes('UNIQUE constraint failed: request_log.id');
 }
 
 /** The first of each id, sorted by id. */

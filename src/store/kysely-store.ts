@@ -4,6 +4,7 @@ import type { Store } from './store.js';
 import type { CredentialHealthRecord, KeyRecord, UpstreamRecord } from './types.js';
 import { type Batch, transactionBatch } from './batch.js';
 import { type Exclusive, inProcessExclusive } from './exclusive.js';
+import { chunks, DEFAULT_MAX_PARAMS, rowChunks } from './chunks.js';
 import { kyselyCacheStore } from './kysely-cache-store.js';
 import { kyselyLogStore } from './kysely-log-store.js';
 import { kyselyResponseStore } from './kysely-response-store.js';
@@ -17,6 +18,8 @@ export interface KyselyStoreOptions {
   batch?: Batch;
   /** How work is kept from running twice at once; default: queued within this process. */
   exclusive?: Exclusive;
+  /** Bound parameters one statement may carry (D1: 100); many-row writes and long `in` lists are cut to fit. */
+  maxParams?: number;
 }
 
 /**
@@ -27,6 +30,7 @@ export interface KyselyStoreOptions {
  */
 export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOptions = {}): Store {
   const batch = options.batch ?? transactionBatch(db);
+  const maxParams = options.maxParams ?? DEFAULT_MAX_PARAMS;
 
   const bump = async (trx: Kysely<Database>) => {
     await trx
@@ -106,10 +110,11 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
           weight: c.weight,
           enabled: c.enabled ? 1 : 0,
         };
+        const createdAt = Date.now();
         await batch(async (trx) => {
           await trx
             .insertInto('credentials')
-            .values({ id: c.id, ...row, created_at: Date.now() })
+            .values({ id: c.id, ...row, created_at: createdAt })
             .onConflict((oc) => oc.column('id').doUpdateSet(row))
             .execute();
           await bump(trx);
@@ -134,12 +139,18 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
         });
       },
       // No revision bump: a running gateway keeps the credentials it decrypted until it restarts with the new secret.
+      // Checked before the batch, whose writes then depend on nothing they return (D1 sends them all at once):
+      // a missing credential changes nothing. One deleted between the check and the batch is simply gone,
+      // so nothing is left sealed under the old secret either way.
       async resealCredentials(updates) {
+        const present = new Set<string>();
+        for (const ids of chunks(updates.map((u) => u.id), maxParams)) {
+          for (const row of await db.selectFrom('credentials').select('id').where('id', 'in', ids).execute()) present.add(row.id);
+        }
+        const missing = updates.find((u) => !present.has(u.id));
+        if (missing) throw new Error(`credential ${missing.id} vanished while it was being re-sealed`);
         await batch(async (trx) => {
-          for (const u of updates) {
-            const res = await trx.updateTable('credentials').set({ secret_enc: u.secretEnc }).where('id', '=', u.id).executeTakeFirst();
-            if (Number(res.numUpdatedRows) !== 1) throw new Error(`credential ${u.id} vanished while it was being re-sealed`);
-          }
+          for (const u of updates) await trx.updateTable('credentials').set({ secret_enc: u.secretEnc }).where('id', '=', u.id).execute();
         });
       },
     },
@@ -189,20 +200,14 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
             .onConflict((oc) => oc.column('id').doUpdateSet({ updated_at: now }))
             .execute();
           await trx.deleteFrom('routes').where('model_id', '=', model.id).execute();
-          if (model.routes.length > 0) {
-            await trx
-              .insertInto('routes')
-              .values(
-                model.routes.map((r, position) => ({
-                  model_id: model.id,
-                  position,
-                  upstream_id: r.upstream,
-                  upstream_model: r.model,
-                  weight: r.weight ?? null,
-                })),
-              )
-              .execute();
-          }
+          const routes = model.routes.map((r, position) => ({
+            model_id: model.id,
+            position,
+            upstream_id: r.upstream,
+            upstream_model: r.model,
+            weight: r.weight ?? null,
+          }));
+          for (const rows of rowChunks(routes, maxParams)) await trx.insertInto('routes').values(rows).execute();
           await bump(trx);
         });
       },
@@ -263,7 +268,7 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
       },
     },
 
-    logs: kyselyLogStore(db, batch),
+    logs: kyselyLogStore(db, batch, maxParams),
     usage: kyselyUsageStore(db),
 
     cache: kyselyCacheStore(db),

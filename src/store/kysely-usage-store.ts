@@ -2,14 +2,13 @@ import { type Kysely, sql } from 'kysely';
 import type { Database, UsageRollupTable } from './schema.js';
 import type { Store } from './store.js';
 import type { LogRecord, UsageRow } from './types.js';
+import { rowChunks } from './chunks.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 /** Rounds a summed cost to 1e-10 USD, dropping floating-point dust from the sum. */
 const roundUsd = (usd: number) => Math.round(usd * 1e10) / 1e10;
 const ROLLUP_KEY = ['hour', 'key_id', 'group_name', 'model', 'upstream_id'] as const;
-/** Rollup rows per statement: 16 columns each stays well under SQLite's cap on bound parameters. */
-const ROLLUP_CHUNK = 40;
 
 /** Usage reports (Store['usage']), read from the hourly rollups; written once in Kysely for every dialect. */
 export function kyselyUsageStore(db: Kysely<Database>): Store['usage'] {
@@ -75,12 +74,12 @@ export function kyselyUsageStore(db: Kysely<Database>): Store['usage'] {
  * Pass only rows that were newly inserted: that is what keeps totals exact
  * when a batch is written twice.
  */
-export async function addToRollups(trx: Kysely<Database>, rows: LogRecord[]): Promise<void> {
+export async function addToRollups(trx: Kysely<Database>, rows: LogRecord[], maxParams: number): Promise<void> {
   const rollups = rollUp(rows).sort(byRollupKey);
-  for (let i = 0; i < rollups.length; i += ROLLUP_CHUNK) {
+  for (const chunk of rowChunks(rollups, maxParams)) {
     await trx
       .insertInto('usage_rollup')
-      .values(rollups.slice(i, i + ROLLUP_CHUNK))
+      .values(chunk)
       .onConflict((oc) =>
         oc.columns(ROLLUP_KEY).doUpdateSet((eb) => ({
           requests: eb('usage_rollup.requests', '+', eb.ref('excluded.requests')),

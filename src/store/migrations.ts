@@ -2,11 +2,12 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 
 /**
  * Migrations, applied by the platform when it starts (Node: when it opens the
- * store; Workers: on deploy), never by the store itself. Written with Kysely's
+ * store; Workers: on deploy, from migrations/d1/, which scripts/d1-migrations.ts
+ * generates from this list), never by the store itself. Written with Kysely's
  * schema builder only, so the same steps run on SQLite, PostgreSQL and D1.
  * Never edit a migration that has shipped; add the next one.
  */
-const migrations: Record<string, Migration> = {
+export const migrations: Record<string, Migration> = {
   '0001_initial': {
     async up(db: Kysely<any>) {
       await db.schema
