@@ -4,19 +4,25 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest';
 import type { Store } from '../../src/store/store.js';
 import { openStore } from '../../src/platform/node/open-store.js';
+import { createD1Store } from '../../src/platform/workers/d1-store.js';
 import { tempDir } from '../helpers/gateway.js';
+import { startLocalD1, type LocalD1 } from '../helpers/d1.js';
 import { createPostgresSchema, type PostgresSchema } from '../helpers/postgres.js';
 
 /**
  * The Store conformance suite runs every case against every implementation:
- * a SQLite file and PostgreSQL (a schema of its own per test file). Each file
- * opens its store once; before each test every table is emptied (the
- * migrations' own tables excepted). A new adapter joins by adding an entry.
+ * a SQLite file, PostgreSQL (a schema of its own per test file) and D1
+ * (workerd's, through Miniflare, one per test file, its schema from the
+ * generated migrations/d1 files). Each file opens its store once; before
+ * each test every table is emptied (the migrations' own tables excepted).
+ * A new adapter joins by adding an entry.
  */
 interface Implementation {
   name: string;
-  /** Once per file: an empty database's storage URL. */
-  setUp(): Promise<string>;
+  /** Once per file: an empty database. */
+  setUp(): Promise<void>;
+  /** Opens a store on it (one per replica). */
+  open(): Promise<Store>;
   /** Empties every table. */
   empty(): Promise<void>;
   tearDown(): Promise<void>;
@@ -28,8 +34,8 @@ function sqlite(): Implementation {
     name: 'sqlite',
     async setUp() {
       path = join(tempDir(), 'store.db');
-      return `sqlite:${path}`;
     },
+    open: () => openStore(`sqlite:${path}`),
     async empty() {
       const db = new Database(path);
       try {
@@ -49,7 +55,10 @@ function postgres(): Implementation {
     name: 'postgres',
     async setUp() {
       schema = await createPostgresSchema('sbstore');
-      return schema.url;
+    },
+    async open() {
+      if (!schema) throw new Error('postgres: setUp did not run');
+      return openStore(schema.url);
     },
     async empty() {
       if (!schema) throw new Error('postgres: setUp did not run');
@@ -71,6 +80,32 @@ function postgres(): Implementation {
   };
 }
 
+function d1(): Implementation {
+  let local: LocalD1 | undefined;
+  const db = () => {
+    if (!local) throw new Error('d1: setUp did not run');
+    return local.db;
+  };
+  return {
+    name: 'd1',
+    async setUp() {
+      local = await startLocalD1();
+    },
+    async open() {
+      return createD1Store(db());
+    },
+    async empty() {
+      const { results } = await db()
+        .prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '_cf_%' and name != 'd1_migrations'`)
+        .all<{ name: string }>();
+      await db().batch(results.map((t) => db().prepare(`delete from "${t.name}"`)));
+    },
+    async tearDown() {
+      await local?.dispose();
+    },
+  };
+}
+
 export interface StoreContext {
   /** The store under test, open on an empty database. */
   store(): Store;
@@ -82,15 +117,14 @@ export interface StoreContext {
 
 /** Declares the same cases once per implementation. */
 export function describeStores(title: string, cases: (ctx: StoreContext) => void): void {
-  for (const make of [sqlite, postgres]) {
+  for (const make of [sqlite, postgres, d1]) {
     const impl = make();
     describe(`${title} [${impl.name}]`, () => {
-      let url = '';
       let current: Store | undefined;
       let others: Store[] = [];
       beforeAll(async () => {
-        url = await impl.setUp();
-        current = await openStore(url);
+        await impl.setUp();
+        current = await impl.open();
       });
       afterAll(async () => {
         await current?.close();
@@ -108,7 +142,7 @@ export function describeStores(title: string, cases: (ctx: StoreContext) => void
           return current;
         },
         async another() {
-          const store = await openStore(url);
+          const store = await impl.open();
           others.push(store);
           return store;
         },
