@@ -18,7 +18,12 @@ export interface LocalD1 {
  * batch, the way `wrangler d1 migrations apply` does.
  */
 export async function startLocalD1(options: { migrate?: boolean } = {}): Promise<LocalD1> {
-  const mf = new Miniflare({ modules: true, script: 'export default { fetch() { return new Response() } }', d1Databases: { DB: 'test-db' } });
+  const mf = new Miniflare({
+    modules: true,
+    script: 'export default { fetch() { return new Response() } }',
+    compatibilityDate: '2026-04-01',
+    d1Databases: { DB: 'test-db' },
+  });
   const db = (await mf.getD1Database('DB')) as unknown as D1Database;
   if (options.migrate ?? true) {
     for (const file of readdirSync(D1_MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort()) {
