@@ -1,0 +1,51 @@
+import { createGateway, type Gateway } from '../../app/create-gateway.js';
+import { createSecretBox, noSecretBox } from '../../policy/secrets.js';
+import { fetchHttp } from '../../providers/http.js';
+import type { WorkerEnv } from './bindings.js';
+import { readWorkerConfig } from './config.js';
+import { createD1Store } from './d1-store.js';
+import { createDurableCounters } from './durable-counters.js';
+import { counterLocks } from '../../store/counter-locks.js';
+import { workerJobs, type WorkerJobs } from './jobs.js';
+import { workersRequestIO } from './request-io.js';
+import { createWorkersRuntime } from './runtime.js';
+
+export interface WorkerGateway {
+  gateway: Gateway;
+  jobs: WorkerJobs;
+}
+
+/**
+ * Builds the gateway for one isolate from the Worker's bindings: D1 for the
+ * store (its schema applied beforehand by `wrangler d1 migrations apply`),
+ * Durable Objects for the counters, `fetch` for upstreams. The core is the
+ * same as on Node (app/create-gateway.ts); what is shared between isolates
+ * (keys, catalog, settings, credential health) lives in D1 and is taken in
+ * by the request-driven refresh jobs.
+ */
+export async function openWorkerGateway(env: WorkerEnv): Promise<WorkerGateway> {
+  const { config, adminKey, secret, fingerprint } = await readWorkerConfig(env);
+  const runtime = createWorkersRuntime();
+  const counters = createDurableCounters(env.COUNTERS, { onUnavailable: config.counters.onUnavailable, log: runtime.log, defer: runtime.defer });
+  const gateway = await createGateway(
+    {
+      store: createD1Store(env.DB),
+      counters,
+      // OAuth refreshes (Codex, Copilot) are held once across every isolate: a lock is a counter lease.
+      locks: counterLocks(counters, runtime),
+      http: fetchHttp(runtime.sleep),
+      io: workersRequestIO,
+      runtime,
+    },
+    {
+      config,
+      secrets: secret ? await createSecretBox(secret) : noSecretBox(),
+      adminKey,
+      // The dashboard is served by the assets binding before the Worker runs (wrangler.jsonc).
+      site: undefined,
+      configFingerprint: fingerprint,
+      flushEachRequest: true,
+    },
+  );
+  return { gateway, jobs: workerJobs(gateway.jobs) };
+}
