@@ -2,7 +2,7 @@
  * Writes migrations/d1/*.sql, the files `wrangler d1 migrations apply`
  * applies to D1, from the store's migration list (src/store/migrations.ts),
  * the one the Node store applies itself. Run after adding a migration:
- * `npm run d1:migrations`; test/workers-store/d1-migrations.test.ts fails
+ * `npm run d1:migrations`; test/store/d1-migrations.test.ts fails
  * while the checked-in files differ from what the list generates.
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';

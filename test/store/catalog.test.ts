@@ -66,6 +66,17 @@ describeStores('store upstreams and models', ({ store }) => {
     expect((await store().upstreams.list())[0].credentials[0].secretEnc).toBe('new-1');
   });
 
+  it('stores a model with more routes, and reseals more credentials, than one statement can bind (D1: 100 parameters)', async () => {
+    await store().upstreams.put(upstreamRecord());
+    const ids = Array.from({ length: 150 }, (_, i) => `c${String(i).padStart(3, '0')}`);
+    for (const id of ids) await store().upstreams.putCredential(credential(id));
+    await store().upstreams.resealCredentials(ids.map((id) => ({ id, secretEnc: `new-${id}` })));
+    expect((await store().upstreams.list())[0].credentials.map((c) => c.secretEnc)).toEqual(ids.map((id) => `new-${id}`));
+    const routes = Array.from({ length: 60 }, (_, i) => ({ upstream: 'oai', model: `u${i}`, weight: i + 1 }));
+    await store().models.put({ id: 'wide', routes });
+    expect(await store().models.list()).toEqual([{ id: 'wide', routes }]);
+  });
+
   it('stores models with ordered, optionally weighted routes, replaced whole', async () => {
     await store().models.put({ id: 'm2', routes: [{ upstream: 'oai', model: 'x' }] });
     await store().models.put({

@@ -123,6 +123,29 @@ describeStores('store logs', ({ store, another, name }) => {
     expect(await store().logs.prune({ before: T0 + 2 * HOUR })).toEqual({ rows: 0, bodies: 0 });
   });
 
+  it('writes nothing of a batch that fails: no body, no row, no rollup', async () => {
+    const body = { requestId: 'bad', mode: 'full' as const, requestBody: 'q', responseBody: 'a', requestTruncated: false, responseTruncated: false };
+    // The row breaks a NOT NULL column; the body before it in the same batch must not land either.
+    await expect(store().logs.write([logRow({ id: 'fine' }), logRow({ id: 'bad', protocol: null as unknown as string })], [body])).rejects.toThrow();
+    expect(await store().logs.bodies('bad')).toBeUndefined();
+    expect(await store().logs.get('fine')).toBeUndefined();
+    expect(await store().usage.query({ by: 'model', from: T0, to: T0 + HOUR })).toEqual([]);
+  });
+
+  it('writes more rows and rollups in one batch than one statement can bind (D1: 100 parameters)', async () => {
+    // 250 rows in 250 rollups (one model each): 29 columns a row, 16 a rollup.
+    const rows = logRows(250, 'many').map((r, i) => ({ ...r, model: `m-${String(i).padStart(3, '0')}` }));
+    await store().logs.write(rows);
+    expect((await store().logs.query({ limit: 300, offset: 0 })).data).toHaveLength(250);
+    const usage = await store().usage.query({ by: 'model', from: T0, to: T0 + HOUR });
+    expect(usage).toHaveLength(250);
+    expect(usage.every((u) => u.requests === 1 && u.inputTokens === 100)).toBe(true);
+    // Written again with 50 new ones: the 250 stored ones are found through a long id list and skipped.
+    await store().logs.write([...rows, ...logRows(50, 'more')]);
+    const [more] = await store().usage.query({ by: 'key', from: T0, to: T0 + HOUR });
+    expect(more.requests).toBe(300);
+  });
+
   it('prunes bodies apart from their rows', async () => {
     const body = (requestId: string) => ({ requestId, mode: 'full' as const, requestBody: 'q', responseBody: 'a', requestTruncated: false, responseTruncated: false });
     await store().logs.write([logRow({ id: 'a', ts: T0 }), logRow({ id: 'b', ts: T0 + HOUR })], [body('a'), body('b')]);
