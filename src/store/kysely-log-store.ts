@@ -63,12 +63,12 @@ export function kyselyLogStore(db: Kysely<Database>, batch: Batch, maxParams: nu
       if (q.upstreamId !== undefined) query = query.where('upstream_id', '=', q.upstreamId);
       if (q.cacheStatus === 'none') query = query.where('cache_status', 'is', null);
       else if (q.cacheStatus !== undefined) query = query.where('cache_status', '=', q.cacheStatus);
-      if (q.search !== undefined) {
-        // LIKE with the user's % and _ taken literally; lower() on both sides because
-        // SQLite's LIKE ignores case and PostgreSQL's does not.
-        const pattern = `%${q.search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-        const like = (column: string) => sql<boolean>`lower(${sql.ref(column)}) like lower(${pattern}) escape '\\'`;
-        query = query.where((eb) => eb.or(['id', 'model', 'upstream_model', 'error'].map(like)));
+      if (q.search) {
+        // "Contains, ignoring case" as: taking the text out changes the column. Not LIKE: D1 refuses
+        // a pattern over 50 bytes, and the user's % and _ would need escaping. replace() and lower()
+        // mean the same on SQLite and PostgreSQL; an empty search matches every row, as before.
+        const contains = (column: string) => sql<boolean>`replace(lower(${sql.ref(column)}), lower(${q.search}), '') <> lower(${sql.ref(column)})`;
+        query = query.where((eb) => eb.or(['id', 'model', 'upstream_model', 'error'].map(contains)));
       }
       const rows = await query.orderBy('ts', 'desc').orderBy('id', 'desc').limit(q.limit + 1).offset(q.offset).execute();
       return { data: rows.slice(0, q.limit).map(fromLogRow), hasMore: rows.length > q.limit };

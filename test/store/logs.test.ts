@@ -59,6 +59,15 @@ describeStores('store logs', ({ store, another, name }) => {
     expect(await found('_')).toEqual(['req_x3', 'req_x2', 'req_x1']);
     expect(await found('x2')).toEqual(['req_x2']);
     expect(await found('nothing')).toEqual([]);
+    expect(await found('')).toEqual(['req_x3', 'req_x2', 'req_x1']);
+  });
+
+  it('searches for text longer than a LIKE pattern may be on D1 (50 bytes)', async () => {
+    const error = `upstream said: ${'the request was refused because '.repeat(4)}quota`;
+    await store().logs.write([logRow({ id: 'long', error }), logRow({ id: 'other', ts: T0 + 5, error: 'short' })]);
+    const found = async (search: string) => (await store().logs.query({ limit: 10, offset: 0, search })).data.map((r) => r.id);
+    expect(await found(error.slice(10).toUpperCase())).toEqual(['long']);
+    expect(await found(`${error}!`)).toEqual([]);
   });
 
   it('keeps logged bodies with their flags; a request without them has none', async () => {
