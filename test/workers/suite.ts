@@ -13,6 +13,7 @@ export const KEYS = {
   rpm: 'sk-sb-workers-rpm-00000000000000000000000',
   budget: 'sk-sb-workers-budget-00000000000000000000',
   cached: 'sk-sb-workers-cached-00000000000000000000',
+  socket: 'sk-sb-workers-socket-00000000000000000000',
 } as const;
 
 /** Upstream credentials the fakes accept. */
@@ -58,6 +59,7 @@ export function suiteConfig(fakes: FakeUrls): Record<string, unknown> & { adminK
       { name: 'rpm', group: 'workers', key: KEYS.rpm, limits: { rpm: RPM } },
       { name: 'budget', group: 'workers', key: KEYS.budget, budget: { usd: BUDGET.perRequestUsd * BUDGET.requests, period: 'total' } },
       { name: 'cached', group: 'workers', key: KEYS.cached, cache: true },
+      { name: 'socket', group: 'workers', key: KEYS.socket },
     ],
   };
 }

@@ -1,4 +1,5 @@
 import { createGateway, type Gateway } from '../../app/create-gateway.js';
+import type { Runtime } from '../../runtime/runtime.js';
 import { createSecretBox, noSecretBox } from '../../policy/secrets.js';
 import { fetchHttp } from '../../providers/http.js';
 import type { WorkerEnv } from './bindings.js';
@@ -13,6 +14,9 @@ import { createWorkersRuntime } from './runtime.js';
 export interface WorkerGateway {
   gateway: Gateway;
   jobs: WorkerJobs;
+  runtime: Runtime;
+  /** The config's body limit (server.maxBodyBytes), which WebSocket frames keep too. */
+  maxBodyBytes: number;
 }
 
 /**
@@ -47,5 +51,5 @@ export async function openWorkerGateway(env: WorkerEnv): Promise<WorkerGateway> 
       flushEachRequest: true,
     },
   );
-  return { gateway, jobs: workerJobs(gateway.jobs) };
+  return { gateway, jobs: workerJobs(gateway.jobs), runtime, maxBodyBytes: config.server.maxBodyBytes };
 }

@@ -3,6 +3,7 @@ import type { ExecutionContext, ScheduledController, WorkerEnv } from './binding
 import { WorkerConfigError } from './config.js';
 import { openWorkerGateway, type WorkerGateway } from './gateway.js';
 import { requestScope } from './request-scope.js';
+import { upgradeResponsesSocket } from './responses-socket.js';
 
 /**
  * The Workers entry: the same HTTP app as on Node, one gateway per isolate,
@@ -33,7 +34,10 @@ export default {
         return cannotStart(err);
       }
       opened.jobs.runDue(Date.now(), (work) => ctx.waitUntil(work));
-      return opened.gateway.fetch(request, env);
+      const fetch = async (r: Request) => opened.gateway.fetch(r, env);
+      if (request.headers.get('upgrade')?.toLowerCase() === 'websocket')
+        return upgradeResponsesSocket(request, { fetch, ctx, maxBodyBytes: opened.maxBodyBytes, runtime: opened.runtime });
+      return fetch(request);
     });
   },
 
