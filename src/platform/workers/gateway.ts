@@ -51,5 +51,7 @@ export async function openWorkerGateway(env: WorkerEnv): Promise<WorkerGateway> 
       flushEachRequest: true,
     },
   );
+  // A key the file names without a value got one generated: shown once, in the Worker's log (`wrangler tail`).
+  for (const { name, key } of gateway.createdKeys) runtime.log(`created key ${name}: ${key} (shown once; put it in the config file to keep it there)`);
   return { gateway, jobs: workerJobs(gateway.jobs), runtime, maxBodyBytes: config.server.maxBodyBytes };
 }
