@@ -4,6 +4,9 @@ import type { Database } from '../../src/store/schema.js';
 import { d1Batch } from '../../src/platform/workers/d1-batch.js';
 import { d1Dialect } from '../../src/platform/workers/d1-dialect.js';
 import { d1Exclusive } from '../../src/platform/workers/d1-exclusive.js';
+import { createD1Store } from '../../src/platform/workers/d1-store.js';
+import type { D1Database } from '../../src/platform/workers/bindings.js';
+import { HOUR, logRows, T0 } from './records.js';
 import { startLocalD1, type LocalD1 } from '../helpers/d1.js';
 
 /** What only D1 needs: its batch made of record and replay, its parameter cap, its lease. The Store cases run on D1 in the conformance suite. */
@@ -18,7 +21,7 @@ describe('the D1 store\'s parts, on local D1', () => {
   });
   afterAll(() => local.dispose());
   beforeEach(async () => {
-    await db.deleteFrom('settings').execute();
+    for (const table of ['settings', 'request_log', 'usage_rollup'] as const) await db.deleteFrom(table).execute();
   });
 
   it('refuses a statement with more than 100 bound parameters, which is why the store cuts its statements', async () => {
@@ -59,6 +62,29 @@ describe('the D1 store\'s parts, on local D1', () => {
       await trx.insertInto('settings').values({ key: 'copy', value: row?.value ?? 'none' }).execute();
     });
     await expect(readThenWrite).rejects.toThrow(/chose a write from something it read/);
+  });
+
+  it('writes log rows again from the read when another writer stores one of them between the read and the batch', async () => {
+    const rows = logRows(5, 'race');
+    let interfered = false;
+    // Another isolate's write lands just before this store's first batch: the row it holds is then stored already.
+    const racing: D1Database = {
+      prepare: (query) => local.db.prepare(query),
+      exec: (query) => local.db.exec(query),
+      batch: async (statements) => {
+        if (!interfered) {
+          interfered = true;
+          await createD1Store(local.db).logs.write([rows[2]]);
+        }
+        return local.db.batch(statements);
+      },
+    };
+    await createD1Store(racing).logs.write(rows);
+    expect(interfered).toBe(true);
+    const store = createD1Store(local.db);
+    expect((await store.logs.query({ limit: 10, offset: 0 })).data).toHaveLength(5);
+    const [usage] = await store.usage.query({ by: 'key', from: T0, to: T0 + HOUR });
+    expect(usage.requests).toBe(5);
   });
 
   it('holds an exclusive name as a lease row across stores, and takes over a lease whose holder stopped renewing it', async () => {
