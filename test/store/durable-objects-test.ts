@@ -10,10 +10,30 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
  * exports it, plus two test-only classes: one that also answers
  * `GET /stored` with its storage's keys (to see what an object leaves
  * behind), and one that throws on every call (an object that cannot serve).
+ * Its fetch is a request as the gateway makes it: one take, the answer, and
+ * a settle after it that nothing awaits, kept alive by the request's
+ * waitUntil, with one client for the isolate as the Worker has.
  */
 const ENTRY = `
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { CounterBucket } from './src/platform/workers/counters-object.ts';
+import { createDurableCounters } from './src/platform/workers/durable-counters.ts';
 export { CounterBucket };
+const scope = new AsyncLocalStorage();
+let counters;
+export default {
+  fetch(request, env, ctx) {
+    counters ??= createDurableCounters(env.COUNTERS, { defer: (work) => scope.getStore().waitUntil(work) });
+    return scope.run(ctx, async () => {
+      const url = new URL(request.url);
+      const bucket = url.searchParams.get('bucket');
+      const amount = Number(url.searchParams.get('amount'));
+      const [taken] = await counters.take([{ bucket, amount, limit: Number(url.searchParams.get('limit')), lasts: { kind: 'until', resetAt: Infinity } }]);
+      if (taken.allowed) void counters.settle(taken, amount, Number(url.searchParams.get('actual'))).catch(() => {});
+      return Response.json(taken);
+    });
+  },
+};
 export class InspectedBucket extends CounterBucket {
   constructor(state, env) { super(state, env); this.state = state; }
   async fetch(request) {
@@ -24,7 +44,6 @@ export class InspectedBucket extends CounterBucket {
 export class BrokenBucket {
   async fetch() { throw new Error('this object is broken'); }
 }
-export default { fetch: () => new Response('counters') };
 `;
 
 let bundled: Promise<string> | undefined;
@@ -37,6 +56,7 @@ function script(): Promise<string> {
     format: 'esm',
     platform: 'neutral',
     target: 'es2022',
+    external: ['node:async_hooks'],
     write: false,
   }).then((out) => out.outputFiles[0]!.text);
   return bundled;
@@ -59,6 +79,7 @@ export async function startCounterObjects(persist?: string): Promise<CounterObje
     script: await script(),
     // As wrangler.jsonc.
     compatibilityDate: '2026-04-01',
+    compatibilityFlags: ['nodejs_als'],
     durableObjects: {
       COUNTERS: { className: 'CounterBucket', useSQLite: true },
       INSPECTED: { className: 'InspectedBucket', useSQLite: true },
