@@ -16,6 +16,12 @@ export const KEYS = {
   socket: 'sk-sb-workers-socket-00000000000000000000',
 } as const;
 
+/**
+ * Keys for the real agent programs (agents.test.ts): one per run, so a run's
+ * rows are `/logs?key=<name>` while other runs go on beside it.
+ */
+export const AGENT_KEYS = Array.from({ length: 16 }, (_, i) => ({ name: `agent-${i}`, key: `sk-sb-workers-agent-${String(i).padStart(2, '0')}-00000000000000000` }));
+
 /** Upstream credentials the fakes accept. */
 export const FAKE_KEYS = { openai: 'sk-fake-openai', anthropic: 'sk-ant-fake', gemini: 'fake-gemini-key' } as const;
 
@@ -60,6 +66,7 @@ export function suiteConfig(fakes: FakeUrls): Record<string, unknown> & { adminK
       { name: 'budget', group: 'workers', key: KEYS.budget, budget: { usd: BUDGET.perRequestUsd * BUDGET.requests, period: 'total' } },
       { name: 'cached', group: 'workers', key: KEYS.cached, cache: true },
       { name: 'socket', group: 'workers', key: KEYS.socket },
+      ...AGENT_KEYS.map((k) => ({ ...k, group: 'agents' })),
     ],
   };
 }
