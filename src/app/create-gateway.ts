@@ -106,7 +106,7 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
   const recorder = createRecorder(store, {
     log,
     sleep: runtime.sleep,
-    whenRecorded: inputs.flushEachRequest ? (flush) => runtime.defer(flush()) : undefined,
+    whenRecorded: inputs.flushEachRequest ? (writeNow) => runtime.defer(writeNow()) : undefined,
   });
   const priceBook = createPriceBook(config.prices, await loadAdminPrices(store));
   const limits = createLimits(counters, store, {

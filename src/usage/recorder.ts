@@ -21,11 +21,13 @@ export interface RecorderOptions {
   /** Gives the runtime a turn between batches (the platform's `sleep`). */
   sleep: Sleep;
   /**
-   * Called after each row is queued. Workers hand `flush` to the request's
-   * `waitUntil` here (one write per request, within its lifetime); Node
-   * leaves it out and flushes from a job.
+   * Called after each row (or logged body) is queued, with a write of what
+   * is queued now that waits for no other write. Workers hand it to the
+   * request's `waitUntil` (one write per request, within its lifetime, and
+   * no request waiting on another's I/O, which workerd cancels as hung);
+   * Node leaves it out and flushes from a job.
    */
-  whenRecorded?: (flush: () => Promise<void>) => void;
+  whenRecorded?: (writeNow: () => Promise<void>) => void;
 }
 
 /**
@@ -68,6 +70,26 @@ export function createRecorder(store: Store, options: RecorderOptions): Recorder
     return writing;
   };
 
+  /**
+   * Takes what is queued and writes it in a write of its own, not chained
+   * behind another: rows a concurrent write took are that write's. A failed
+   * write puts its rows back for the next one.
+   */
+  const writeNow = async (): Promise<void> => {
+    // Rows and bodies queued in the same turn as the call go in the same write.
+    await Promise.resolve();
+    const rows = queue.splice(0, batchSize);
+    const builders = bodies.splice(0, bodiesPerBatch);
+    if (rows.length === 0 && builders.length === 0) return;
+    try {
+      await store.logs.write(rows, buildBodies(builders, log));
+    } catch (err) {
+      queue.unshift(...rows);
+      bodies.unshift(...builders);
+      log(`usage recorder: write failed, will retry with the next request's: ${String(err)}`);
+    }
+  };
+
   return {
     record(row) {
       if (queue.length >= maxQueued) {
@@ -75,7 +97,7 @@ export function createRecorder(store: Store, options: RecorderOptions): Recorder
         if (++dropped % 1000 === 1) log(`usage recorder: queue full, ${dropped} oldest rows dropped`);
       }
       queue.push(row);
-      if (options.whenRecorded) options.whenRecorded(flush);
+      if (options.whenRecorded) options.whenRecorded(writeNow);
       else if (queue.length === batchSize) void flush();
     },
     recordBodies(build) {
@@ -84,6 +106,7 @@ export function createRecorder(store: Store, options: RecorderOptions): Recorder
         if (++dropped % 1000 === 1) log(`usage recorder: body queue full, oldest bodies dropped`);
       }
       bodies.push(build);
+      options.whenRecorded?.(writeNow);
     },
     flush,
   };
