@@ -12,6 +12,8 @@ export interface Child {
   name: string;
   url: string;
   pid: number;
+  /** Processes that serve beside it (the Worker's wrangler host): their CPU per request is reported with its own. */
+  companions?: Child[];
   /** CPU time and event-loop delay since the previous call. */
   stats(): Promise<ChildStats>;
   /** Asks the child to close cleanly; SIGKILL after `graceMs`. Resolves with its report. */

@@ -52,6 +52,11 @@ export function compare(results: Record<string, ScenarioResult>) {
     return x !== undefined && y !== undefined ? y / x : undefined;
   };
 
+  const workerCpu = (worker: string, node: string) => {
+    const w = results[worker]?.max.cpuUsPerRequest;
+    return w ? { workerd: w.worker, wrangler: w.wrangler, node: results[node]?.max.cpuUsPerRequest.switchboard } : undefined;
+  };
+
   const comparison = {
     added: {
       vsDirect: addedAll('switchboard', 'direct'),
@@ -61,14 +66,24 @@ export function compare(results: Record<string, ScenarioResult>) {
       /** The replica on PostgreSQL + Redis over the one on SQLite with in-memory counters. */
       sharedVsSqlite: addedAll('shared', 'switchboard'),
       sharedStreamVsSqlite: addedAll('shared-stream', 'switchboard-stream'),
+      /** The Worker under wrangler dev (D1, Durable Objects) over the Node process on SQLite. */
+      workerVsNode: addedAll('worker', 'switchboard'),
+      workerStreamVsNode: addedAll('worker-stream', 'switchboard-stream'),
     },
     throughputRatio: {
       vsBare: ratio('switchboard', 'bare'),
       streamVsBare: ratio('switchboard-stream', 'bare-stream'),
       sharedVsSqlite: ratio('shared', 'switchboard'),
       sharedStreamVsSqlite: ratio('shared-stream', 'switchboard-stream'),
+      workerVsNode: ratio('worker', 'switchboard'),
+      workerStreamVsNode: ratio('worker-stream', 'switchboard-stream'),
     },
     cpuRatio: { vsBare: cpuRatio('switchboard', 'bare'), streamVsBare: cpuRatio('switchboard-stream', 'bare-stream') },
+    /** CPU time per request at max load: the Worker's workerd (what Workers bill) and wrangler's Node host, beside the Node process. */
+    workerCpuUsPerRequest: {
+      plain: workerCpu('worker', 'switchboard'),
+      stream: workerCpu('worker-stream', 'switchboard-stream'),
+    },
   };
 
   const vsDirect = comparison.added.vsDirect;

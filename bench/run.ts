@@ -9,6 +9,7 @@ import { runLoad, type LoadResult } from './load.js';
 import { foreignShare, machineLoad, ticks } from './machine.js';
 import { runProbe, runSequential, type ProbeResult } from './probe.js';
 import { ms, rps, signedMs, table, verdict, writeResults } from './report.js';
+import { startWorker } from './worker.js';
 
 /**
  * `npm run bench`: the fake upstream, a bare Node proxy and Switchboard, each
@@ -22,6 +23,9 @@ import { ms, rps, signedMs, table, verdict, writeResults } from './report.js';
  * BENCH_CONNECTIONS, BENCH_RATE, BENCH_RATE_CONNECTIONS, BENCH_PACED,
  * BENCH_SEQUENTIAL, BENCH_CHUNKS, BENCH_ONLY (scenario ids, comma-separated),
  * BENCH_PROFILE (child names to run under --cpu-prof: fake, bare, switchboard).
+ * The same Switchboard also runs as a Worker under `wrangler dev` (local D1
+ * and Durable Objects; bench/worker.ts), with the CPU time per request of its
+ * workerd processes (what Workers bill) next to the Node process's.
  */
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 const settings = {
@@ -46,7 +50,7 @@ const TRANSLATED = {
   headers: { 'content-type': 'application/json', 'x-api-key': CLIENT_KEY, 'anthropic-version': '2023-06-01' },
 };
 
-type Target = 'fake' | 'bare' | 'switchboard' | 'shared';
+type Target = 'fake' | 'bare' | 'switchboard' | 'shared' | 'worker';
 type Scenario = { id: string; label: string; target: Target; stream: boolean; translated?: boolean };
 const SCENARIOS: Scenario[] = [
   { id: 'direct', label: 'direct to fake', target: 'fake', stream: false },
@@ -63,6 +67,8 @@ const SCENARIOS: Scenario[] = [
   },
   { id: 'shared', label: 'Switchboard on PostgreSQL + Redis', target: 'shared', stream: false },
   { id: 'shared-stream', label: `Switchboard on PostgreSQL + Redis, stream ${settings.chunks}`, target: 'shared', stream: true },
+  { id: 'worker', label: 'Switchboard Worker (wrangler dev)', target: 'worker', stream: false },
+  { id: 'worker-stream', label: `Switchboard Worker (wrangler dev), stream ${settings.chunks}`, target: 'worker', stream: true },
 ];
 
 /** One request before the load: right status, right shape, every frame, and no usage chunk the client did not ask for. */
@@ -95,7 +101,7 @@ async function measure(scenario: (typeof SCENARIOS)[number], server: Child, fake
     : { url, body: scenario.stream ? BODY.stream : BODY.plain, headers: HEADERS };
   // Around each run: CPU time per request (unlike req/s, barely moved by other work on the
   // machine), the server's event-loop stalls, and how much CPU processes outside the bench took.
-  const procs = server === fake ? [fake] : [server, fake];
+  const procs = server === fake ? [fake] : [server, ...(server.companions ?? []), fake];
   const ours = async () => (await Promise.all(everyone.map((p) => p.stats()))).map((s, i) => ({ name: everyone[i].name, ...s }));
   const self = () => {
     const { user, system } = process.cpuUsage();
@@ -168,12 +174,22 @@ function print(results: Record<string, ScenarioResult>, outcome: ReturnType<type
   line('translated stream vs bare stream', comparison.added.translatedStreamVsBare);
   line('PostgreSQL + Redis vs SQLite', comparison.added.sharedVsSqlite);
   line('  the same, stream', comparison.added.sharedStreamVsSqlite);
+  line('Worker vs Node on SQLite', comparison.added.workerVsNode);
+  line('  the same, stream', comparison.added.workerStreamVsNode);
   const pct = (v?: number) => (v === undefined ? '-' : `${(v * 100).toFixed(0)}%`);
   const { throughputRatio: t, cpuRatio: c } = comparison;
   console.log(`Throughput vs bare proxy at c=${settings.connections}: ${pct(t.vsBare)}; stream ${pct(t.streamVsBare)}`);
   console.log(`CPU per request, bare / Switchboard (the ratio if each had a core to itself): ${pct(c.vsBare)}; stream ${pct(c.streamVsBare)}`);
   if (t.sharedVsSqlite !== undefined || t.sharedStreamVsSqlite !== undefined)
     console.log(`Throughput on PostgreSQL + Redis vs SQLite at c=${settings.connections}: ${pct(t.sharedVsSqlite)}; stream ${pct(t.sharedStreamVsSqlite)}`);
+  if (t.workerVsNode !== undefined || t.workerStreamVsNode !== undefined)
+    console.log(`Throughput of the Worker under wrangler dev vs Node at c=${settings.connections}: ${pct(t.workerVsNode)}; stream ${pct(t.workerStreamVsNode)}`);
+  const us = (v?: number) => (v === undefined || !Number.isFinite(v) ? '-' : `${Math.round(v)} us`);
+  for (const [label, w] of [['', comparison.workerCpuUsPerRequest.plain], ['stream, ', comparison.workerCpuUsPerRequest.stream]] as const)
+    if (w)
+      console.log(
+        `CPU per request at c=${settings.connections}, ${label}Worker: workerd ${us(w.workerd)} (what Workers bill) + wrangler's Node host ${us(w.wrangler)} (dev only); Node process ${us(w.node)}`,
+      );
 
   console.log('\nTargets:');
   const a = targets.addedP50VsDirect;
@@ -213,8 +229,15 @@ async function main(): Promise<void> {
     const { storage, counters } = backends;
     shared = await startChild('shared', './switchboard.ts', [fake.url, dataDir, CLIENT_KEY, storage.url, JSON.stringify(counters)], { nodeArgs: nodeArgs('shared') });
   }
-  const servers: Partial<Record<Target, Child>> = { fake, bare, switchboard, shared };
-  const everyone = [fake, bare, switchboard, ...(shared ? [shared] : [])];
+  // The Worker only when a scenario needs it: wrangler dev takes seconds to start and two processes of workerd.
+  let worker: Child | undefined;
+  let wrangler: Child | undefined;
+  if (scenarios.some((s) => s.target === 'worker')) {
+    ({ worker, wrangler } = await startWorker(fake.url, dataDir, CLIENT_KEY));
+    worker.companions = [wrangler];
+  }
+  const servers: Partial<Record<Target, Child>> = { fake, bare, switchboard, shared, worker };
+  const everyone = [fake, bare, switchboard, ...(shared ? [shared] : []), ...(worker && wrangler ? [worker, wrangler] : [])];
 
   const cpu = cpus();
   console.log(`Switchboard bench: node ${process.version}, ${cpu[0]?.model ?? 'unknown cpu'} x${cpu.length}, ${date.toISOString()}`);
@@ -244,6 +267,7 @@ async function main(): Promise<void> {
   print(results, outcome);
   console.log(`Switchboard recorded (request_log rows by outcome, stream): ${JSON.stringify(reports.switchboard?.requestLog ?? [])}`);
   if (shared) console.log(`Switchboard on PostgreSQL + Redis recorded: ${JSON.stringify(reports.shared?.requestLog ?? [])}`);
+  if (worker) console.log(`The Worker recorded (usage totals from its admin API): ${JSON.stringify(reports.worker?.recorded ?? null)}`);
   if (profileDir) console.log(`CPU profiles (${profile.join(', ')}): ${profileDir} (summarise with npx tsx bench/profile-top.ts <file>)`);
 
   const failures = Object.entries(results).flatMap(([id, r]) =>
@@ -263,6 +287,7 @@ async function main(): Promise<void> {
       ...outcome,
       switchboardRecorded: reports.switchboard?.requestLog,
       sharedRecorded: reports.shared?.requestLog,
+      workerRecorded: reports.worker?.recorded,
       failures,
       ok: failures.length === 0,
     },
