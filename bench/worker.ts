@@ -34,7 +34,7 @@ export async function startWorker(fake: string, dir: string, key: string): Promi
   const port = await freePort();
   const proc = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/dev-workers.ts', '--config', file, '--port', String(port), '--persist-to', join(dir, 'worker-state')], {
     cwd: ROOT,
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', NO_COLOR: '1' },
     detached: true,
     // Its per-request log lines are read and dropped: a full pipe would stall it.
     stdio: ['ignore', 'pipe', 'pipe'],
