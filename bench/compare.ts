@@ -21,6 +21,8 @@ export interface ScenarioResult {
   /** The process under test: fake, bare or switchboard. */
   server: string;
   url: string;
+  /** The fixed rate of the autocannon and paced runs, req/s. */
+  ratePerSec: number;
   max: LoadResult & Priced;
   rate: LoadResult & Priced;
   paced: ProbeResult & Priced;
@@ -66,9 +68,12 @@ export function compare(results: Record<string, ScenarioResult>) {
       /** The replica on PostgreSQL + Redis over the one on SQLite with in-memory counters. */
       sharedVsSqlite: addedAll('shared', 'switchboard'),
       sharedStreamVsSqlite: addedAll('shared-stream', 'switchboard-stream'),
-      /** The Worker under wrangler dev (D1, Durable Objects) over the Node process on SQLite. */
-      workerVsNode: addedAll('worker', 'switchboard'),
-      workerStreamVsNode: addedAll('worker-stream', 'switchboard-stream'),
+      /**
+       * The Worker under wrangler dev (D1, Durable Objects) over the Node process on SQLite: sequential
+       * requests only, as the Worker's fixed-rate runs go at a rate of their own (BENCH_WORKER_RATE).
+       */
+      workerVsNode: { rate: undefined, paced: undefined, sequential: added('worker', 'switchboard', 'sequential') },
+      workerStreamVsNode: { rate: undefined, paced: undefined, sequential: added('worker-stream', 'switchboard-stream', 'sequential') },
     },
     throughputRatio: {
       vsBare: ratio('switchboard', 'bare'),

@@ -20,6 +20,8 @@ interface Proc {
   pid: number;
   ppid: number;
   name: string;
+  /** The command line, arguments separated by spaces. */
+  args: string;
   cpuMicros: number;
 }
 
@@ -31,7 +33,8 @@ function readProc(pid: number): Proc | undefined {
     const name = stat.slice(stat.indexOf('(') + 1, close);
     const fields = stat.slice(close + 2).split(' ');
     // After the name: state(3) ppid(4) ... utime(14) stime(15), numbered from 1 with pid and name first.
-    return { pid, ppid: Number(fields[1]), name, cpuMicros: (Number(fields[11]) + Number(fields[12])) * TICK_MICROS };
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+    return { pid, ppid: Number(fields[1]), name, args, cpuMicros: (Number(fields[11]) + Number(fields[12])) * TICK_MICROS };
   } catch {
     return undefined; // it exited while we looked
   }

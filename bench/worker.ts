@@ -16,10 +16,11 @@ const NO_LOOP = { p50: NaN, p99: NaN, max: NaN };
  * the same config as bench/switchboard.ts: the fake upstream, one model, one
  * key with an rpm limit and a concurrency cap (here counted in Durable
  * Objects), usage recorded (here in local D1). Two Children over one process
- * group: `worker`, the workerd processes (the runtime that serves requests,
- * whose CPU time is what Workers bill), and `wrangler`, the Node process that
- * drives them in development (it bundles, and logs a line per request), so
- * each one's CPU per request is reported apart.
+ * group, so each one's CPU per request is reported apart: `worker`, the
+ * workerd process that runs the Worker (with its Durable Objects and local D1):
+ * the nearest thing here to the CPU time Workers bill; and `wrangler`, what
+ * only development adds: wrangler's Node process (it bundles, and logs each
+ * request) and the workerd that listens on the port and proxies to the Worker.
  */
 export async function startWorker(fake: string, dir: string, key: string): Promise<{ worker: Child; wrangler: Child }> {
   const config = {
@@ -67,20 +68,24 @@ export async function startWorker(fake: string, dir: string, key: string): Promi
     await new Promise((r) => setTimeout(r, 200));
   }
 
-  const isWorkerd = (name: string) => name.startsWith('workerd');
-  const meter = (pick: (name: string) => boolean) => {
+  // The dev proxy is the workerd on our port; the Worker's own listens on a port of its choosing (entry=…:0).
+  const isWorker = (p: { name: string; args: string }) => p.name.startsWith('workerd') && !p.args.includes(`=127.0.0.1:${port} `);
+  const meter = (pick: (p: { name: string; args: string }) => boolean) => {
     let last = 0;
     return (): ChildStats => {
       const total = processTree(pid)
-        .filter((p) => pick(p.name))
+        .filter(pick)
         .reduce((sum, p) => sum + p.cpuMicros, 0);
       const cpuMicros = Math.max(0, total - last);
       last = total;
       return { cpuMicros, cpuTotalMicros: total, loopDelayMs: NO_LOOP };
     };
   };
-  const workerStats = meter(isWorkerd);
-  const wranglerStats = meter((name) => !isWorkerd(name));
+  const workerStats = meter(isWorker);
+  const wranglerStats = meter((p) => !isWorker(p));
+  const workerds = processTree(pid).filter((p) => p.name.startsWith('workerd'));
+  if (workerds.filter(isWorker).length !== 1 || workerds.length !== 2)
+    throw new Error(`expected the Worker's workerd and wrangler's proxy, found: ${workerds.map((p) => p.args).join('\n')}`);
   workerStats();
   wranglerStats();
 
