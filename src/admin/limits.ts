@@ -36,8 +36,12 @@ export const keyStatusView = scopeStatusView.extend({ id: z.string(), name: z.st
 
 export const countersHealthView = z
   .object({
-    store: z.enum(['memory', 'redis']),
-    state: z.enum(['up', 'down']).describe('down: Redis cannot be reached; requests are counted by each replica alone (failOpen) or refused with 503 (failClosed)'),
+    store: z.enum(['memory', 'redis', 'durable-objects']),
+    state: z
+      .enum(['up', 'down'])
+      .describe(
+        'down: Redis cannot be reached, and requests are counted by each replica alone (failOpen) or refused with 503 (failClosed); on Workers, a Durable Object could not be reached, and requests are let through uncounted by it (failOpen) or refused',
+      ),
     onUnavailable: z.enum(['failOpen', 'failClosed']).nullable(),
     downSince: z.number().int().nullable().describe('epoch ms the current outage began'),
     lastError: z.string().nullable().describe('the error that began the current or last outage'),

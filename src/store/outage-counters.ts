@@ -7,8 +7,13 @@ export type OnUnavailable = 'failOpen' | 'failClosed';
 
 /** How the shared counters are doing, for the admin API and health. */
 export interface CountersHealth {
-  store: 'memory' | 'redis';
-  /** `down`: Redis cannot be reached; requests are counted here alone (failOpen) or refused (failClosed). */
+  store: 'memory' | 'redis' | 'durable-objects';
+  /**
+   * `down`: Redis cannot be reached; requests are counted here alone
+   * (failOpen) or refused (failClosed). For Durable Objects: the last take
+   * found a bucket's object unreachable; requests are let through uncounted
+   * by it (failOpen, counted in `countedAlone`) or refused.
+   */
   state: 'up' | 'down';
   onUnavailable: OnUnavailable | null;
   /** Since when Redis has been unreachable (epoch ms), null while it is up. */

@@ -251,6 +251,11 @@ describe('counters in Durable Objects', () => {
     await expect(take).rejects.toThrow(/limit counters \(Durable Objects\) cannot be reached: .*broken/);
     expect(await counters.peek(own('rpm'), HOURLY)).toBe(0);
     await expect(counters.seed(`down:${own('usd')}`, 1, Infinity)).rejects.toBeInstanceOf(CountersUnavailableError);
+    expect(counters.health()).toMatchObject({ store: 'durable-objects', state: 'down', onUnavailable: 'failClosed', outages: 1, refused: 1, countedAlone: 0 });
+    expect(counters.health().lastError).toMatch(/broken/);
+    // The next take that reaches every object ends the outage.
+    await counters.take([{ bucket: own('rpm'), amount: 1, limit: 10, lasts: HOURLY }]);
+    expect(counters.health()).toMatchObject({ state: 'up', downSince: null, outages: 1 });
   });
 
   it('failing open, let requests through uncounted by an object that cannot serve, while the others still count and refuse', async () => {
@@ -271,5 +276,6 @@ describe('counters in Durable Objects', () => {
     // One line when the outage starts, not one per request.
     expect(logs).toHaveLength(1);
     expect(logs[0]).toMatch(/cannot be reached.*uncounted/);
+    expect(counters.health()).toMatchObject({ state: 'down', onUnavailable: 'failOpen', outages: 1, countedAlone: 1, refused: 0 });
   });
 });

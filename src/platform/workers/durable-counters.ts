@@ -1,4 +1,5 @@
 import { CountersUnavailableError, windowAt, type Counted, type Counters, type Lasting, type Take, type Taken } from '../../store/counters.js';
+import type { CountersHealth } from '../../store/outage-counters.js';
 import type { DurableObjectNamespace, DurableObjectStub } from './bindings.js';
 import { fromWire, toWire, type WireCount, type WireLasting, type WireOp, type WireSettle, type WireTaken } from './counters-wire.js';
 
@@ -47,7 +48,12 @@ export interface DurableCountersOptions {
  * the call throw CountersUnavailableError, which the limits refuse with a
  * 503 (policy/limits.ts), unless the counters fail open (options).
  */
-export function createDurableCounters(ns: DurableObjectNamespace, options: DurableCountersOptions = {}): Counters {
+export interface DurableCounters extends Counters {
+  /** How the objects are doing, as this isolate has seen them (for the admin API's limits report). */
+  health(): CountersHealth;
+}
+
+export function createDurableCounters(ns: DurableObjectNamespace, options: DurableCountersOptions = {}): DurableCounters {
   // A stub per call, never kept: a stub that saw an error fails every later call, and one isolate serves many
   // requests. Making one is local (the id is a hash of the name).
   const stubOf = (bucket: string): DurableObjectStub => ns.get(ns.idFromName(bucket));
@@ -84,14 +90,21 @@ export function createDurableCounters(ns: DurableObjectNamespace, options: Durab
   const failOpen = options.onUnavailable === 'failOpen';
   /** Takens of buckets that could not be reached and were let through uncounted (failOpen): nothing to settle. */
   const uncounted = new WeakSet<Counted>();
-  let down = false;
+  let down: { since: number } | null = null;
+  let lastError: string | null = null;
+  let outages = 0;
+  let letThrough = 0;
+  let refused = 0;
   const reached = () => {
     if (down) log('counters: the Durable Objects answer again; limits are counted again');
-    down = false;
+    down = null;
   };
   const unreachable = (err: unknown) => {
-    if (!down) log(`counters: ${err instanceof Error ? err.message : String(err)}; until they answer, requests are let through uncounted by the buckets that cannot be reached (failOpen)`);
-    down = true;
+    lastError = err instanceof Error ? err.message : String(err);
+    if (down) return;
+    down = { since: Date.now() };
+    outages++;
+    log(`counters: ${lastError}; until they answer, ${failOpen ? 'requests are let through uncounted by the buckets that cannot be reached (failOpen)' : 'requests under a limit are refused with 503 (failClosed)'}`);
   };
 
   return {
@@ -101,12 +114,15 @@ export function createDurableCounters(ns: DurableObjectNamespace, options: Durab
       const answers = settled.map((a) => (a.status === 'fulfilled' ? a.value : null));
       const failed = settled.find((a): a is PromiseRejectedResult => a.status === 'rejected');
       const admitted = answers.every((a) => a === null || a.allowed);
-      if (failed && (!failOpen || !(failed.reason instanceof CountersUnavailableError))) {
+      const outage = failed?.reason instanceof CountersUnavailableError;
+      if (outage) unreachable(failed.reason);
+      else if (!failed) reached();
+      if (failed && (!failOpen || !outage)) {
         await undo(takes, answers);
+        if (outage) refused++;
         throw failed.reason;
       }
-      if (failed) unreachable(failed.reason);
-      else reached();
+      if (failed && admitted) letThrough++;
       if (!admitted) await undo(takes, answers);
       const at = Date.now();
       return takes.map((t, i): Taken => {
@@ -152,6 +168,18 @@ export function createDurableCounters(ns: DurableObjectNamespace, options: Durab
     async peek(bucket, lasts) {
       return (await call<WireCount>(bucket, { op: 'peek', lasts: wireLasting(lasts) })).used;
     },
+    health: () => ({
+      store: 'durable-objects',
+      state: down ? 'down' : 'up',
+      onUnavailable: failOpen ? 'failOpen' : 'failClosed',
+      downSince: down?.since ?? null,
+      lastError,
+      outages,
+      countedAlone: letThrough,
+      refused,
+      // Nothing is divided: a bucket is counted in its one object or not at all.
+      replicas: 1,
+    }),
   };
 }
 
