@@ -35,6 +35,7 @@ export async function openWorkerGateway(env: WorkerEnv): Promise<WorkerGateway> 
     {
       store: createD1Store(env.DB),
       counters,
+      countersHealth: counters.health,
       // OAuth refreshes (Codex, Copilot) are held once across every isolate: a lock is a counter lease.
       locks: counterLocks(counters, runtime),
       http: fetchHttp(runtime.sleep),
