@@ -5,6 +5,7 @@ import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { D1_MIGRATIONS_DIR, sqlStatements } from '../helpers/d1.js';
+import { eventually } from '../helpers/gateway.js';
 
 /**
  * The Worker's own entry (src/platform/workers/worker.ts), bundled as
@@ -81,34 +82,22 @@ async function count(mf: Miniflare, table: string): Promise<number> {
   return Number(row!.n);
 }
 
-async function eventually<T>(check: () => Promise<T>, ms = 5000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > until) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
-
 describe('the Worker entry in workerd', () => {
   it('serves a request with the config from SWITCHBOARD_CONFIG (its ${NAME}s from the env), and writes its usage row', async () => {
     const mf = await startWorker({ SWITCHBOARD_CONFIG: CONFIG, ENTRY_KEY: KEY });
     const res = await chat(mf);
     expect(res.status).toBe(200);
     expect(((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content).toContain('Mock reply');
-    await eventually(async () => expect(await count(mf, 'request_log')).toBe(1));
+    await eventually(async () => expect(await count(mf, 'request_log')).toBe(1), 5000);
   });
 
   it('runs the maintenance jobs from the cron triggers: the cache sweep every minute, log retention every hour', async () => {
     const mf = await startWorker({ SWITCHBOARD_CONFIG: CONFIG, ENTRY_KEY: KEY });
     expect((await chat(mf)).headers.get('x-switchboard-cache')).toBe('MISS');
-    await eventually(async () => expect(await count(mf, 'response_cache')).toBe(1));
+    await eventually(async () => expect(await count(mf, 'response_cache')).toBe(1), 5000);
     // The request's row, moved three days back: past the one day the config keeps.
     const db = await mf.getD1Database('DB');
-    await eventually(async () => expect(await count(mf, 'request_log')).toBe(1));
+    await eventually(async () => expect(await count(mf, 'request_log')).toBe(1), 5000);
     await db.prepare('update request_log set ts = ?').bind(Date.now() - 3 * 86_400_000).run();
     await new Promise((resolve) => setTimeout(resolve, 1100)); // the entry's TTL of 1 s runs out
 

@@ -1,4 +1,5 @@
 import { inject } from 'vitest';
+import { eventually as pollUntil } from '../helpers/gateway.js';
 
 /**
  * The suite's only ways in: the data plane as a client calls it, and the
@@ -65,14 +66,4 @@ export function countStatuses(answers: Reply[]): Record<number, number> {
 }
 
 /** Polls until `check` passes or the time is up (for effects that land after the answer: log rows, cache entries). */
-export async function eventually<T>(check: () => Promise<T> | T, ms = 5000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > until) throw err;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
+export const eventually = <T>(check: () => Promise<T> | T, ms = 5000): Promise<T> => pollUntil(check, ms);
