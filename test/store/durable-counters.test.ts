@@ -253,6 +253,16 @@ describe('counters in Durable Objects', () => {
     await expect(counters.seed(`down:${own('usd')}`, 1, Infinity)).rejects.toBeInstanceOf(CountersUnavailableError);
     expect(counters.health()).toMatchObject({ store: 'durable-objects', state: 'down', onUnavailable: 'failClosed', outages: 1, refused: 1, countedAlone: 0 });
     expect(counters.health().lastError).toMatch(/broken/);
+    // A bucket that answers and refuses refuses the request as over its limit, not as unavailable.
+    const full = own('full');
+    await counters.seed(full, 1, Infinity);
+    const refused = await counters.take([
+      { bucket: own('rpm'), amount: 1, limit: 10, lasts: HOURLY },
+      { bucket: full, amount: 1, limit: 1, lasts: UNTIL },
+      { bucket: `down:${own('tpm')}`, amount: 100, limit: 1000, lasts: HOURLY },
+    ]);
+    expect(refused.map((t) => t.allowed)).toEqual([true, false, true]);
+    expect(await counters.peek(own('rpm'), HOURLY)).toBe(0);
     // The next take that reaches every object ends the outage.
     await counters.take([{ bucket: own('rpm'), amount: 1, limit: 10, lasts: HOURLY }]);
     expect(counters.health()).toMatchObject({ state: 'up', downSince: null, outages: 1 });

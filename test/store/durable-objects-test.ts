@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
-import type { DurableObjectNamespace } from '../../src/platform/workers/bindings.js';
+import type { DurableObjectNamespace, DurableObjectStub } from '../../src/platform/workers/bindings.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -88,6 +88,30 @@ export async function startCounterObjects(persist?: string): Promise<CounterObje
     ...(persist ? { durableObjectsPersist: persist } : {}),
   });
   // Miniflare's proxies stand for the runtime's objects; the members the counters call are the same.
-  const ns = async (name: string) => (await mf.getDurableObjectNamespace(name)) as unknown as DurableObjectNamespace;
+  const ns = async (name: string) => keepingStubs((await mf.getDurableObjectNamespace(name)) as unknown as DurableObjectNamespace);
   return { mf, counters: await ns('COUNTERS'), inspected: await ns('INSPECTED'), broken: await ns('BROKEN') };
+}
+
+/**
+ * The namespace with one id and one stub kept per name. Through Miniflare's
+ * proxy, idFromName and get are each a blocking round trip from Node to
+ * workerd (in the runtime both are local), so making them per call, as the
+ * counters do, would make every test many times slower and, on a loaded
+ * machine, have the proxy fail calls; a stub there is a plain handle, safe
+ * to reuse.
+ */
+function keepingStubs(ns: DurableObjectNamespace): DurableObjectNamespace {
+  const stubs = new Map<string, DurableObjectStub>();
+  return {
+    idFromName: (name) => ({ toString: () => name }),
+    get(id) {
+      const name = id.toString();
+      let stub = stubs.get(name);
+      if (!stub) {
+        stub = ns.get(ns.idFromName(name));
+        stubs.set(name, stub);
+      }
+      return stub;
+    },
+  };
 }

@@ -117,13 +117,16 @@ export function createDurableCounters(ns: DurableObjectNamespace, options: Durab
       const outage = failed?.reason instanceof CountersUnavailableError;
       if (outage) unreachable(failed.reason);
       else if (!failed) reached();
-      if (failed && (!failOpen || !outage)) {
-        await undo(takes, answers);
-        if (outage) refused++;
-        throw failed.reason;
+      const bug = failed !== undefined && !outage;
+      // Failing closed, an object that cannot be reached refuses the request (503); but a bucket that answered
+      // and refused refuses it first, whatever the others did (429: the limit is known to be reached).
+      const closed = outage && admitted && !failOpen;
+      if (!admitted || bug || closed) await undo(takes, answers);
+      if (bug || closed) {
+        if (closed) refused++;
+        throw failed!.reason;
       }
-      if (failed && admitted) letThrough++;
-      if (!admitted) await undo(takes, answers);
+      if (outage && admitted) letThrough++;
       const at = Date.now();
       return takes.map((t, i): Taken => {
         const answer = answers[i] ?? uncountedAnswer(t.lasts, at);
