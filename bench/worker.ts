@@ -35,7 +35,8 @@ export async function startWorker(fake: string, dir: string, key: string): Promi
   const port = await freePort();
   const proc = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/dev-workers.ts', '--config', file, '--port', String(port), '--persist-to', join(dir, 'worker-state')], {
     cwd: ROOT,
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', NO_COLOR: '1' },
+    // wrangler's debug log of every inspector event goes to the bench's temp folder, not ~/.config/.wrangler/logs.
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', NO_COLOR: '1', WRANGLER_LOG_PATH: join(dir, 'wrangler-logs') },
     detached: true,
     // Its per-request log lines are read and dropped: a full pipe would stall it.
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { admin, chat, countStatuses, eventually } from './client.js';
+import { admin, chat, countStatuses, eventually, type Reply } from './client.js';
 import { BUDGET, KEYS, RPM } from './suite.js';
 
 // Limits exact under load: 200 requests at once, each limit counted in one place
@@ -13,7 +13,7 @@ it(`rpm ${RPM}: of ${BURST} concurrent requests, exactly ${RPM} pass`, { timeout
   const startedAt = Date.now();
   const answers = await Promise.all(Array.from({ length: BURST }, () => chat(KEYS.rpm)));
   expect(Math.floor(Date.now() / 60_000), 'the requests stayed within one clock minute').toBe(Math.floor(startedAt / 60_000));
-  expect(countStatuses(answers)).toEqual({ 200: RPM, 429: BURST - RPM });
+  expect(countStatuses(answers), unexpected(answers)).toEqual({ 200: RPM, 429: BURST - RPM });
   const refused = answers.find((a) => a.status === 429)!;
   expect(refused.body.error.code).toBe('rate_limit_exceeded'); // OpenAI's shape
   expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -22,7 +22,7 @@ it(`rpm ${RPM}: of ${BURST} concurrent requests, exactly ${RPM} pass`, { timeout
 it(`a budget of ${BUDGET.requests} requests: of ${BURST} concurrent requests, exactly ${BUDGET.requests} pass, and it is spent to the cent`, async () => {
   // Each request reserves exactly what it costs, so the reservations fill the budget and no more.
   const answers = await Promise.all(Array.from({ length: BURST }, () => chat(KEYS.budget, { maxTokens: BUDGET.maxTokens })));
-  expect(countStatuses(answers)).toEqual({ 200: BUDGET.requests, 429: BURST - BUDGET.requests });
+  expect(countStatuses(answers), unexpected(answers)).toEqual({ 200: BUDGET.requests, 429: BURST - BUDGET.requests });
   expect(answers.find((a) => a.status === 429)!.body.error.code).toBe('budget_exceeded');
 
   const row = await eventually(async () => {
@@ -35,6 +35,12 @@ it(`a budget of ${BUDGET.requests} requests: of ${BURST} concurrent requests, ex
   // Spent: the next one is refused too.
   expect((await chat(KEYS.budget, { maxTokens: BUDGET.maxTokens })).status).toBe(429);
 });
+
+/** The first answer neither served nor refused by a limit, to say what went wrong. */
+function unexpected(answers: Reply[]): string {
+  const odd = answers.find((a) => a.status !== 200 && a.status !== 429);
+  return odd ? `one answer was ${odd.status}: ${JSON.stringify(odd.body)}` : 'statuses';
+}
 
 /**
  * An rpm window is a clock minute: a burst that straddles the turn of a

@@ -29,7 +29,16 @@ export async function startWorkerTarget(config: Record<string, unknown> & { admi
   const port = await freePort();
   const child = spawn(TSX, ['scripts/dev-workers.ts', '--config', file, '--port', String(port), '--persist-to', join(dir, 'state')], {
     cwd: ROOT,
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', CI: process.env.CI ?? '1', NO_COLOR: '1' },
+    env: {
+      ...process.env,
+      WRANGLER_SEND_METRICS: 'false',
+      CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+      CI: process.env.CI ?? '1',
+      NO_COLOR: '1',
+      // wrangler writes a debug log of every inspector event (each subrequest and body chunk): megabytes a run, in
+      // ~/.config/.wrangler/logs unless told otherwise; this folder goes at stop.
+      WRANGLER_LOG_PATH: join(dir, 'logs'),
+    },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
