@@ -1,9 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { runCli, startCli, stop } from '../helpers/cli.js';
 import { eventually, tempDir } from '../helpers/gateway.js';
+
+// Each CLI run boots tsx in a new process (seconds each when the two cores are busy with other test files):
+// the tests that run several get a minute.
+vi.setConfig({ testTimeout: 60_000 });
 
 const dir = tempDir();
 const dbPath = join(dir, 'cli.db');
