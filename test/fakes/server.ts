@@ -233,6 +233,9 @@ export async function startFakeServer(spec: VendorSpec): Promise<FakeUpstream> {
       res.end(JSON.stringify(def.body));
     });
   });
+  // Node closes a keep-alive connection after 5 s idle; a client that does not read the Keep-Alive hint (workerd
+  // does not) may send its next request on a connection as it closes and lose it. Idle ones wait for the client.
+  server.keepAliveTimeout = 120_000;
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));

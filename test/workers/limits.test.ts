@@ -11,7 +11,7 @@ const BURST = 200;
 it(`rpm ${RPM}: of ${BURST} concurrent requests, exactly ${RPM} pass`, { timeout: 90_000 }, async () => {
   await awayFromMinuteEdge();
   const startedAt = Date.now();
-  const answers = await Promise.all(Array.from({ length: BURST }, () => chat(KEYS.rpm)));
+  const answers = await burst(BURST, () => chat(KEYS.rpm));
   expect(Math.floor(Date.now() / 60_000), 'the requests stayed within one clock minute').toBe(Math.floor(startedAt / 60_000));
   expect(countStatuses(answers), unexpected(answers)).toEqual({ 200: RPM, 429: BURST - RPM });
   const refused = answers.find((a) => a.status === 429)!;
@@ -21,7 +21,7 @@ it(`rpm ${RPM}: of ${BURST} concurrent requests, exactly ${RPM} pass`, { timeout
 
 it(`a budget of ${BUDGET.requests} requests: of ${BURST} concurrent requests, exactly ${BUDGET.requests} pass, and it is spent to the cent`, async () => {
   // Each request reserves exactly what it costs, so the reservations fill the budget and no more.
-  const answers = await Promise.all(Array.from({ length: BURST }, () => chat(KEYS.budget, { maxTokens: BUDGET.maxTokens })));
+  const answers = await burst(BURST, () => chat(KEYS.budget, { maxTokens: BUDGET.maxTokens }));
   expect(countStatuses(answers), unexpected(answers)).toEqual({ 200: BUDGET.requests, 429: BURST - BUDGET.requests });
   expect(answers.find((a) => a.status === 429)!.body.error.code).toBe('budget_exceeded');
 
@@ -35,6 +35,26 @@ it(`a budget of ${BUDGET.requests} requests: of ${BURST} concurrent requests, ex
   // Spent: the next one is refused too.
   expect((await chat(KEYS.budget, { maxTokens: BUDGET.maxTokens })).status).toBe(429);
 });
+
+/**
+ * wrangler dev's own proxy, in front of the Worker, sometimes answers part of
+ * a burst of 200 with this 503 of its own when its fetch to the Worker fails
+ * (its code takes that for a restart of the Worker; none happened). Such a
+ * request is sent again, as the message says; the Worker's limits are judged
+ * on the answers it gave.
+ */
+const DEV_PROXY_REFUSAL = /^Your worker restarted mid-request\./;
+
+async function burst(n: number, send: () => Promise<Reply>): Promise<Reply[]> {
+  const answers = await Promise.all(Array.from({ length: n }, send));
+  for (let round = 0; round < 3; round++) {
+    const refused = answers.flatMap((a, i) => (a.status === 503 && DEV_PROXY_REFUSAL.test(String(a.body)) ? [i] : []));
+    if (refused.length === 0) break;
+    const again = await Promise.all(refused.map(() => send()));
+    refused.forEach((at, i) => (answers[at] = again[i]));
+  }
+  return answers;
+}
 
 /** The first answer neither served nor refused by a limit, to say what went wrong. */
 function unexpected(answers: Reply[]): string {
