@@ -30,6 +30,10 @@ const { values } = parseArgs({
     port: { type: 'string', default: '8787' },
     ip: { type: 'string', default: '127.0.0.1' },
     'persist-to': { type: 'string', default: join(ROOT, '.wrangler', 'state') },
+    // The Worker straight in workerd (Miniflare, with the bindings wrangler.jsonc names) without wrangler dev's
+    // proxy in front, for the tests and the bench: under a burst of concurrent requests that proxy loses its link
+    // to the Worker and answers 503 "Your worker restarted mid-request" for requests the Worker may have served.
+    direct: { type: 'boolean', default: false },
   },
 });
 
@@ -61,13 +65,55 @@ const env = { ...process.env, ...OFFLINE_ENV };
 const migrated = spawnSync(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
 if (migrated.status !== 0) process.exit(migrated.status ?? 1);
 
-const dev = spawn(
-  WRANGLER,
-  ['dev', '--port', values.port!, '--ip', values.ip!, '--persist-to', persistTo, '--env-file', envFile, '--var', `SWITCHBOARD_CONFIG:${text}`, '--show-interactive-dev-session=false'],
-  { cwd: ROOT, env, stdio: 'inherit' },
-);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => dev.kill(signal));
-dev.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+if (values.direct) await serveDirect();
+else {
+  const dev = spawn(
+    WRANGLER,
+    ['dev', '--port', values.port!, '--ip', values.ip!, '--persist-to', persistTo, '--env-file', envFile, '--var', `SWITCHBOARD_CONFIG:${text}`, '--show-interactive-dev-session=false'],
+    { cwd: ROOT, env, stdio: 'inherit' },
+  );
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => dev.kill(signal));
+  dev.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+/**
+ * The same Worker and bindings in workerd through Miniflare: the bundle
+ * built as wrangler builds it (esbuild, the workerd conditions), the
+ * bindings read from wrangler.jsonc by wrangler's own translation, the same
+ * persisted D1 and Durable Object state.
+ */
+async function serveDirect(): Promise<void> {
+  const [{ build }, { Miniflare }, { unstable_getMiniflareWorkerOptions }] = await Promise.all([import('esbuild'), import('miniflare'), import('wrangler')]);
+  const { workerOptions, main } = unstable_getMiniflareWorkerOptions(join(ROOT, 'wrangler.jsonc'));
+  const bundle = await build({
+    entryPoints: [main ?? join(ROOT, 'src/platform/workers/worker.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    conditions: ['workerd', 'worker', 'browser'],
+    target: 'es2022',
+    // AsyncLocalStorage comes from the runtime (the nodejs_als flag).
+    external: ['node:async_hooks'],
+    write: false,
+  });
+  const mf = new Miniflare({
+    ...(workerOptions as object),
+    modules: true,
+    script: bundle.outputFiles[0]!.text,
+    bindings: { ...workerOptions.bindings, ...vars, SWITCHBOARD_CONFIG: text },
+    host: values.ip!,
+    port: Number(values.port),
+    // Where `wrangler dev --persist-to` keeps them, so the migrations applied above are found.
+    d1Persist: join(persistTo, 'v3', 'd1'),
+    durableObjectsPersist: join(persistTo, 'v3', 'do'),
+    handleRuntimeStdio: (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => {
+      stdout.pipe(process.stdout);
+      stderr.pipe(process.stderr);
+    },
+  } as ConstructorParameters<typeof Miniflare>[0]);
+  console.error(`[switchboard] Ready on ${(await mf.ready).toString().replace(/\/$/, '')} (workerd through Miniflare, without wrangler dev's proxy)`);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void mf.dispose().finally(() => process.exit(0)));
+}
 
 /**
  * A value for a dotenv file, kept byte for byte: single quotes, or backticks
