@@ -45,6 +45,13 @@ export interface GatewayInputs {
   configFingerprint?: string;
   /** Write each request's usage row as soon as it is queued, through `runtime.defer` (Workers), rather than from the recorder's job. */
   flushEachRequest?: boolean;
+  /**
+   * Seed the budget counters from the database after the start rather than
+   * before it: for counters that keep their counts between starts (Durable
+   * Objects), where seeding every budget before an isolate's first request
+   * would only delay it (one call per budget).
+   */
+  seedInBackground?: boolean;
 }
 
 /**
@@ -119,7 +126,10 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
     countersHealth: ports.countersHealth,
   });
   // What was spent earlier this period (before a restart) counts; read once here, never on a request's path.
-  await limits.seedAll(catalog.current());
+  // Counters that outlive the process (Durable Objects) hold it already: there it is seeded after the start.
+  const seeding = limits.seedAll(catalog.current());
+  if (inputs.seedInBackground) runtime.defer(seeding);
+  else await seeding;
   // Credential health: learned states come back from where they are shared; changes go there off the request path,
   // and what other processes learned is taken in by a job.
   const pools = new PoolHealth(config.health, ports.sharedHealth ?? storeSharedHealth(store.health), log);

@@ -50,6 +50,7 @@ export async function openWorkerGateway(env: WorkerEnv): Promise<WorkerGateway> 
       site: undefined,
       configFingerprint: fingerprint,
       flushEachRequest: true,
+      seedInBackground: true,
     },
   );
   // A key the file names without a value got one generated: shown once, in the Worker's log (`wrangler tail`).
