@@ -58,6 +58,9 @@ const TRANSLATED = {
   headers: { 'content-type': 'application/json', 'x-api-key': CLIENT_KEY, 'anthropic-version': '2023-06-01' },
 };
 
+/** Where the Worker runs: under wrangler dev, or straight in workerd (BENCH_WORKER_DIRECT=1, dev:workers --direct). */
+const WORKER_HOST = process.env.BENCH_WORKER_DIRECT === '1' ? 'workerd direct' : 'wrangler dev';
+
 type Target = 'fake' | 'bare' | 'switchboard' | 'shared' | 'worker';
 type Scenario = { id: string; label: string; target: Target; stream: boolean; translated?: boolean; rate?: number };
 const SCENARIOS: Scenario[] = [
@@ -75,8 +78,8 @@ const SCENARIOS: Scenario[] = [
   },
   { id: 'shared', label: 'Switchboard on PostgreSQL + Redis', target: 'shared', stream: false },
   { id: 'shared-stream', label: `Switchboard on PostgreSQL + Redis, stream ${settings.chunks}`, target: 'shared', stream: true },
-  { id: 'worker', label: 'Switchboard Worker (wrangler dev)', target: 'worker', stream: false, rate: settings.workerRate },
-  { id: 'worker-stream', label: `Switchboard Worker (wrangler dev), stream ${settings.chunks}`, target: 'worker', stream: true, rate: settings.workerRate },
+  { id: 'worker', label: `Switchboard Worker (${WORKER_HOST})`, target: 'worker', stream: false, rate: settings.workerRate },
+  { id: 'worker-stream', label: `Switchboard Worker (${WORKER_HOST}), stream ${settings.chunks}`, target: 'worker', stream: true, rate: settings.workerRate },
 ];
 
 /** One request before the load: right status, right shape, every frame, and no usage chunk the client did not ask for. */

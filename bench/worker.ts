@@ -33,7 +33,10 @@ export async function startWorker(fake: string, dir: string, key: string): Promi
   const file = join(dir, 'worker.yaml');
   writeFileSync(file, JSON.stringify(config, null, 2));
   const port = await freePort();
-  const proc = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/dev-workers.ts', '--config', file, '--port', String(port), '--persist-to', join(dir, 'worker-state')], {
+  // BENCH_WORKER_DIRECT=1: the same Worker in workerd without wrangler dev's proxy and inspector (dev:workers --direct).
+  const direct = process.env.BENCH_WORKER_DIRECT === '1';
+  const args = ['scripts/dev-workers.ts', '--config', file, '--port', String(port), '--persist-to', join(dir, 'worker-state'), ...(direct ? ['--direct'] : [])];
+  const proc = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), args, {
     cwd: ROOT,
     // wrangler's debug log of every inspector event goes to the bench's temp folder, not ~/.config/.wrangler/logs.
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', NO_COLOR: '1', WRANGLER_LOG_PATH: join(dir, 'wrangler-logs') },
@@ -70,7 +73,8 @@ export async function startWorker(fake: string, dir: string, key: string): Promi
   }
 
   // The dev proxy is the workerd on our port; the Worker's own listens on a port of its choosing (entry=…:0).
-  const isWorker = (p: { name: string; args: string }) => p.name.startsWith('workerd') && !p.args.includes(`=127.0.0.1:${port} `);
+  // Direct, the one workerd is the Worker's.
+  const isWorker = (p: { name: string; args: string }) => p.name.startsWith('workerd') && (direct || !p.args.includes(`=127.0.0.1:${port} `));
   const meter = (pick: (p: { name: string; args: string }) => boolean) => {
     let last = 0;
     return (): ChildStats => {
@@ -85,7 +89,7 @@ export async function startWorker(fake: string, dir: string, key: string): Promi
   const workerStats = meter(isWorker);
   const wranglerStats = meter((p) => !isWorker(p));
   const workerds = processTree(pid).filter((p) => p.name.startsWith('workerd'));
-  if (workerds.filter(isWorker).length !== 1 || workerds.length !== 2)
+  if (workerds.filter(isWorker).length !== 1 || workerds.length !== (direct ? 1 : 2))
     throw new Error(`expected the Worker's workerd and wrangler's proxy, found: ${workerds.map((p) => p.args).join('\n')}`);
   workerStats();
   wranglerStats();
