@@ -83,23 +83,13 @@ else {
  * persisted D1 and Durable Object state.
  */
 async function serveDirect(): Promise<void> {
-  const [{ build }, { Miniflare }, { unstable_getMiniflareWorkerOptions }] = await Promise.all([import('esbuild'), import('miniflare'), import('wrangler')]);
+  const [{ Miniflare }, { unstable_getMiniflareWorkerOptions }, { bundleWorker }] = await Promise.all([import('miniflare'), import('wrangler'), import('./bundle-worker.js')]);
   const { workerOptions, main } = unstable_getMiniflareWorkerOptions(join(ROOT, 'wrangler.jsonc'));
-  const bundle = await build({
-    entryPoints: [main ?? join(ROOT, 'src/platform/workers/worker.ts')],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    conditions: ['workerd', 'worker', 'browser'],
-    target: 'es2022',
-    // AsyncLocalStorage comes from the runtime (the nodejs_als flag).
-    external: ['node:async_hooks'],
-    write: false,
-  });
+  const script = await bundleWorker(main);
   const mf = new Miniflare({
     ...(workerOptions as object),
     modules: true,
-    script: bundle.outputFiles[0]!.text,
+    script,
     bindings: { ...workerOptions.bindings, ...vars, SWITCHBOARD_CONFIG: text },
     host: values.ip!,
     port: Number(values.port),

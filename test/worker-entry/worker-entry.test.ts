@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { D1_MIGRATIONS_DIR, sqlStatements } from '../helpers/d1.js';
+import { bundleWorker } from '../../scripts/bundle-worker.js';
 import { eventually } from '../helpers/gateway.js';
 
 /**
@@ -53,17 +53,7 @@ async function startWorker(bindings: Record<string, string>): Promise<Miniflare>
 }
 
 beforeAll(async () => {
-  const out = await build({
-    entryPoints: [join(ROOT, 'src/platform/workers/worker.ts')],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    conditions: ['workerd', 'worker', 'browser'],
-    target: 'es2022',
-    external: ['node:async_hooks'],
-    write: false,
-  });
-  bundled = out.outputFiles[0]!.text;
+  bundled = await bundleWorker();
 }, 60_000);
 
 afterAll(async () => {
