@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
+import { freePort } from '../test/workers/worker-target.js';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildStats } from './child.js';
@@ -114,16 +114,4 @@ export async function startWorker(fake: string, dir: string, key: string): Promi
   const worker: Child = { name: 'worker', url, pid, stats: async () => workerStats(), stop };
   const wrangler: Child = { name: 'wrangler', url, pid, stats: async () => wranglerStats(), stop: async () => ({}) };
   return { worker, wrangler };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -94,7 +94,8 @@ async function waitForHealth(url: string, exited: Promise<number | null>, output
   throw new Error(`the Worker did not answer /healthz within ${WORKER_START_MS} ms:\n${output()}`);
 }
 
-function freePort(): Promise<number> {
+/** A port nothing listens on now (the OS picks it; the Worker binds it a moment later). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -13,8 +13,7 @@ const NOT_NEEDED = new Set(['recorder-flush']);
 /** Jobs at least this far apart run from the hourly cron trigger; the rest from the one every minute. */
 const HOURLY_FROM_MS = 60 * 60 * 1000;
 
-/** The cron triggers of wrangler.jsonc, as `scheduled` receives them. */
-export const EVERY_MINUTE = '* * * * *';
+/** The hourly cron trigger of wrangler.jsonc, as `scheduled` receives it; the other runs every minute. */
 export const EVERY_HOUR = '0 * * * *';
 
 export interface WorkerJobs {
