@@ -27,7 +27,7 @@ export interface SharedState {
 export interface SharedStateDeps {
   store: Store;
   catalog: Pick<Catalog, 'reload'>;
-  settings: Pick<SettingsHolder, 'replace'>;
+  settings: Pick<SettingsHolder, 'replace' | 'version'>;
   limits: Pick<Limits, 'adoptRules'>;
   priceBook: Pick<PriceBook, 'setAdminPrices'>;
   log: (message: string) => void;
@@ -41,10 +41,14 @@ export function createSharedState(deps: SharedStateDeps): SharedState {
   const refresh = oneAtATime(async () => {
     const revision = await store.settings.revision();
     if (revision === seen) return;
+    const settingsVersion = deps.settings.version();
     const [settings, rules, prices] = await Promise.all([loadSettings(store, deps.log), loadRules(store), loadAdminPrices(store), deps.catalog.reload()]);
-    deps.settings.replace(settings);
     await deps.limits.adoptRules(rules);
     deps.priceBook.setAdminPrices(prices);
+    // Replaced here while this reload read (an admin write in this process): what was read may be older,
+    // and that write bumped the revision, so the next refresh reloads instead.
+    if (deps.settings.version() !== settingsVersion) return;
+    deps.settings.replace(settings);
     seen = revision;
   });
 

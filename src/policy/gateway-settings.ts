@@ -31,6 +31,11 @@ export interface LiveSettings {
 export interface SettingsHolder {
   current(): LiveSettings;
   replace(next: GatewaySettings): void;
+  /**
+   * Counts replaces. A reload that read the store before a local write (an admin PATCH) must not
+   * put the older settings back after it: it compares this before and after reading.
+   */
+  version(): number;
 }
 
 const STORE_KEYS = { security: 'security', logging: 'logging', cache: 'cache' } as const;
@@ -60,11 +65,14 @@ export function compileSettings(raw: GatewaySettings): LiveSettings {
 
 export function createSettingsHolder(initial: GatewaySettings): SettingsHolder {
   let live = compileSettings(initial);
+  let version = 0;
   return {
     current: () => live,
     replace(next) {
       live = compileSettings(next);
+      version += 1;
     },
+    version: () => version,
   };
 }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { openSqliteStore } from '../../src/platform/node/sqlite.js';
 import { createCatalog } from '../../src/routing/catalog.js';
 import { createSharedState } from '../../src/app/shared-state.js';
-import { createSettingsHolder, defaultSettings } from '../../src/policy/gateway-settings.js';
+import { createSettingsHolder, defaultSettings, saveSettings, type GatewaySettings, type SettingsHolder } from '../../src/policy/gateway-settings.js';
 import { noSecretBox } from '../../src/policy/secrets.js';
 import type { Store } from '../../src/store/store.js';
 import type { KeyRecord } from '../../src/store/types.js';
@@ -61,11 +61,11 @@ function withHook(store: Store, during: { run?: () => Promise<void> }): Store {
   };
 }
 
-function sharedState(store: Store, catalog: Awaited<ReturnType<typeof createCatalog>>) {
+function sharedState(store: Store, catalog: Awaited<ReturnType<typeof createCatalog>>, settings: SettingsHolder = createSettingsHolder(defaultSettings())) {
   return createSharedState({
     store,
     catalog,
-    settings: createSettingsHolder(defaultSettings()),
+    settings,
     limits: { adoptRules: async () => {} },
     priceBook: { setAdminPrices: () => {} },
     log: () => {},
@@ -91,6 +91,30 @@ describe('catalog reloads and revisions', () => {
     // The snapshot was read before the revoke; the next refresh sees the revision the revoke left.
     await shared.refresh();
     expect(catalog.current().keysByHash.get('hash-alice')?.revokedAt).toBe(1234);
+  });
+
+  it("a refresh that read the settings before this process's admin write does not put the older ones back", async () => {
+    const { gateway, cli } = await twoHandles();
+    const listed = (ipAllowlist: string[]): GatewaySettings => ({ ...defaultSettings(), security: { ...defaultSettings().security, ipAllowlist } });
+    await saveSettings(gateway, listed(['10.0.0.0/8']));
+    const during: { run?: () => Promise<void> } = {};
+    const store = withHook(gateway, during);
+    const catalog = await createCatalog(store, noSecretBox());
+    const settings = createSettingsHolder(listed(['10.0.0.0/8']));
+    const shared = sharedState(store, catalog, settings);
+    await shared.refresh();
+
+    // Another change moves the revision; while the reload it causes reads, this process's admin API clears the list
+    // (stored, then replaced in memory, as PATCH /admin/api/settings does).
+    await cli.keys.put(key('bob'));
+    during.run = async () => {
+      await saveSettings(gateway, listed([]));
+      settings.replace(listed([]));
+    };
+    await shared.refresh();
+    expect(settings.current().ipAllowlist).toBeNull();
+    await shared.refresh();
+    expect(settings.current().ipAllowlist).toBeNull();
   });
 
   it('two overlapping reloads leave the newer snapshot in place', async () => {
