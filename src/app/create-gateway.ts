@@ -17,6 +17,7 @@ import { loadRules } from '../policy/limit-rules.js';
 import { createResponseKeeper, type ResponseKeeper } from '../stored-responses/response-keeper.js';
 import { StructuredOutputMemory } from '../gateway/structured-output.js';
 import type { DataPlaneDeps } from '../gateway/deps.js';
+import { observeAll } from '../telemetry/observer.js';
 import type { AdminDeps } from '../admin/deps.js';
 import { createHttpApp, type StaticSite } from './http-app.js';
 import { gatewayJobs, type Job, type JobIntervals } from './jobs.js';
@@ -167,6 +168,7 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
     limits,
     structuredOutput: new StructuredOutputMemory(),
     io,
+    observer: observeAll(ports.observers ?? [], log),
   };
   const admin: AdminDeps = {
     ...runtimeOf(ports),

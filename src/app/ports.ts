@@ -7,6 +7,7 @@ import type { Locks } from '../store/locks.js';
 import type { CountersHealth } from '../store/outage-counters.js';
 import type { SharedHealth } from '../routing/shared-health.js';
 import type { ChangeFeed } from '../store/change-feed.js';
+import type { RequestObserver } from '../telemetry/observer.js';
 
 /**
  * What a platform hands the core (app/create-gateway.ts). Everything that
@@ -32,4 +33,6 @@ export interface Ports {
   changes?: ChangeFeed;
   /** Whether shared counters are reachable, for the admin API's report (default: in memory, always). */
   countersHealth?: () => CountersHealth;
+  /** What watches requests for metrics and traces (telemetry/observer.ts; default: nothing). */
+  observers?: RequestObserver[];
 }

@@ -107,6 +107,12 @@ export async function attemptUpstreams(
       const started = ctx.now();
       if (credential) ctx.pools.begin(credential.id, started);
       let served = false;
+      /** This try as the row lists it, told to the observers as it ends. */
+      const tried = (status: number | null, error: string | null, now: number): Attempt => {
+        const attempt: Attempt = { upstream: upstream.id, credential: credential?.id ?? null, status, error, ms: now - started };
+        ex.attempted(attempt, started);
+        return attempt;
+      };
       try {
         const sent = await ctx.providers[upstream.kind].send(
           {
@@ -129,7 +135,7 @@ export async function attemptUpstreams(
         const relearned = learnedRetry(ctx, op, candidate, encodedBody, reply.status, errorText, index);
         if (relearned) {
           // Not the credential's fault: no health change, and the try is not counted.
-          attempts.push({ upstream: upstream.id, credential: credential?.id ?? null, status: reply.status, error: relearned.why, ms: now - started });
+          attempts.push(tried(reply.status, relearned.why, now));
           queue.splice(at + 1, 0, relearned.candidate);
           learningTries++;
           retryAtOnce = true;
@@ -139,8 +145,10 @@ export async function attemptUpstreams(
         const answer: Answer = { reply, candidate, translation };
         if (verdict.kind === 'ok' || verdict.kind === 'client-error') {
           if (credential && verdict.kind === 'ok') ctx.pools.succeeded(credential.id, now - started, now);
+          // A first try that serves the request is not listed in the row (nothing to tell); the observers still hear of it.
+          const servingTry = tried(reply.status, null, now);
           if (attempts.length > 0) {
-            attempts.push({ upstream: upstream.id, credential: credential?.id ?? null, status: reply.status, error: null, ms: now - started });
+            attempts.push(servingTry);
             row.attempts = attempts;
           }
           served = true;
@@ -148,7 +156,7 @@ export async function attemptUpstreams(
           return answer;
         }
         if (credential) ctx.pools.failed(credential.id, verdict, now);
-        attempts.push({ upstream: upstream.id, credential: credential?.id ?? null, status: reply.status, error: verdict.reason, ms: now - started });
+        attempts.push(tried(reply.status, verdict.reason, now));
         lastReply = { answer, failure: verdict, errorText };
         if (verdict.kind !== 'rate-limited') everyTryRateLimited = false;
         lastError = undefined;
@@ -158,7 +166,7 @@ export async function attemptUpstreams(
         const failure = judgeFailure(err);
         const now = ctx.now();
         if (credential) ctx.pools.failed(credential.id, failure, now);
-        attempts.push({ upstream: upstream.id, credential: credential?.id ?? null, status: null, error: failure.reason, ms: now - started });
+        attempts.push(tried(null, failure.reason, now));
         everyTryRateLimited = false;
         // A token exchange or refresh that failed is the credential's problem, told as a 502 like any refusal.
         lastError = err instanceof UpstreamStatusError ? new GatewayError('SB_ERR_UPSTREAM_UNREACHABLE', `upstream credential unusable: ${failure.reason}`) : err;

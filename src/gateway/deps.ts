@@ -13,6 +13,7 @@ import type { Limits } from '../policy/limits.js';
 import type { StructuredOutputMemory } from './structured-output.js';
 import type { ResponseKeeper } from '../stored-responses/response-keeper.js';
 import type { Runtime } from '../runtime/runtime.js';
+import type { RequestObserver } from '../telemetry/observer.js';
 
 /**
  * What the data plane (/v1, /v1beta) uses, built once by app/create-gateway.ts.
@@ -46,4 +47,6 @@ export interface DataPlaneDeps extends Runtime {
   structuredOutput: StructuredOutputMemory;
   /** Reading client bodies and noticing clients that leave (webRequestIO, or the platform's own). */
   io: RequestIO;
+  /** Metrics and traces: told of each request's start, tries, first byte and finished row (telemetry/observer.ts). */
+  observer: RequestObserver;
 }

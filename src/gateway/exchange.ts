@@ -5,7 +5,7 @@ import { encodeError, GatewayError } from '../protocols/errors.js';
 import { UpstreamFailure, type HttpReply } from '../providers/http.js';
 import { costOf } from '../usage/cost.js';
 import { startBodyCapture, type BodyCapture } from '../policy/body-log.js';
-import { type LogRecord, type Outcome } from '../store/types.js';
+import { type Attempt, type LogRecord, type Outcome } from '../store/types.js';
 import { ZERO_USAGE, type Usage } from '../translate/ir.js';
 
 /**
@@ -19,6 +19,8 @@ export interface Exchange {
   upstreamSignal: AbortSignal;
   /** Marks the first byte sent to the client. */
   firstByte(): void;
+  /** One upstream try ended (it began at `startedAt`): told to the observers (metrics, traces). */
+  attempted(attempt: Attempt, startedAt: number): void;
   /** Runs `callback` once the row is complete (releases held resources: pool slots, reservations). */
   onFinish(callback: (row: LogRecord) => void): void;
   /** Completes the row and queues it; only the first call counts. */
@@ -64,6 +66,7 @@ export function startExchange(ctx: DataPlaneDeps, op: Operation, c: Context): Ex
   const abort = new AbortController();
   let recorded = false;
   const finishers: ((row: LogRecord) => void)[] = [];
+  const watch = ctx.observer.start(row);
   const bodies = startBodyCapture(ctx.settings.current().bodies, row.id, (build) => ctx.recorder.recordBodies(build));
   ctx.io.onClientGone(c, () => {
     if (!recorded) abort.abort(new UpstreamFailure('aborted', 'client went away'));
@@ -73,7 +76,13 @@ export function startExchange(ctx: DataPlaneDeps, op: Operation, c: Context): Ex
     row,
     upstreamSignal: abort.signal,
     firstByte() {
-      row.ttfbMs ??= ctx.now() - started;
+      if (row.ttfbMs !== null) return;
+      const at = ctx.now();
+      row.ttfbMs = at - started;
+      watch.firstByte(at);
+    },
+    attempted(attempt, startedAt) {
+      watch.attempt(attempt, startedAt);
     },
     finish(status, outcome, usage, error) {
       if (recorded) return;
@@ -81,6 +90,7 @@ export function startExchange(ctx: DataPlaneDeps, op: Operation, c: Context): Ex
       Object.assign(row, usage ?? {}, { status, outcome, error, latencyMs: ctx.now() - started });
       row.costUsd = costOf(row, ctx.prices(row.upstreamModel, row.model));
       ctx.recorder.record(row);
+      watch.finish(row);
       for (const callback of finishers) callback(row);
     },
     onFinish(callback) {

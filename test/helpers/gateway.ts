@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { configSchema, type Config } from '../../src/config/schema.js';
 import { startNodeGateway, type NodeGateway } from '../../src/platform/node/gateway.js';
 import { startReplicas, testReplicas } from './replica-pair.js';
+import type { RequestObserver } from '../../src/telemetry/observer.js';
 
 export const TEST_KEY = 'sk-sb-test-key-0000000000000000000000001';
 export const LIMITED_KEY = 'sk-sb-test-key-0000000000000000000000002';
@@ -36,6 +37,8 @@ export async function startTestGateway(options: {
   log?: (message: string) => void;
   /** How often it looks for changes other processes made (default: the gateway's own). */
   refreshMs?: number;
+  /** What watches requests (metrics, traces; telemetry/observer.ts). */
+  observers?: RequestObserver[];
 }): Promise<NodeGateway> {
   const upstreams: unknown[] = [{ id: 'mock', kind: 'mock', models: ['mock-model'] }];
   const models: unknown[] = [];
@@ -80,7 +83,7 @@ export async function startTestGateway(options: {
     ],
     ...options.extra,
   });
-  const startOptions = { log: options.log ?? (() => {}), recorderIntervalMs: 50, ...(options.now ? { now: options.now } : {}), ...(options.refreshMs ? { refreshMs: options.refreshMs } : {}), ...(options.webDir !== undefined ? { webDir: options.webDir } : {}) };
+  const startOptions = { log: options.log ?? (() => {}), recorderIntervalMs: 50, ...(options.now ? { now: options.now } : {}), ...(options.refreshMs ? { refreshMs: options.refreshMs } : {}), ...(options.webDir !== undefined ? { webDir: options.webDir } : {}), ...(options.observers ? { observers: options.observers } : {}) };
   const replicas = testReplicas();
   return replicas > 1 ? startReplicas(config, replicas, startOptions) : startNodeGateway(config, startOptions);
 }

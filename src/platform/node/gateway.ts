@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Config } from '../../config/schema.js';
 import { createSecretBox, noSecretBox, SECRET_HELP } from '../../policy/secrets.js';
+import type { RequestObserver } from '../../telemetry/observer.js';
 import { createGateway, type GatewayParts } from '../../app/create-gateway.js';
 import type { Job } from '../../app/jobs.js';
 import { openStore } from './open-store.js';
@@ -47,6 +48,8 @@ export interface NodeGatewayOptions {
   pruneIntervalMs?: number;
   /** How often credential health learned by other processes is taken in. */
   healthRefreshMs?: number;
+  /** What watches requests besides the platform's own metrics and traces (telemetry/observer.ts; tests). */
+  observers?: RequestObserver[];
 }
 
 /**
@@ -91,6 +94,7 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
       http: upstreamHttp.http,
       io: nodeRequestIO,
       runtime,
+      observers: options.observers,
     },
     {
       config,

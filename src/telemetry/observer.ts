@@ -1,0 +1,54 @@
+import type { Attempt, LogRecord } from '../store/types.js';
+
+/**
+ * What watches requests as they run, for metrics and traces: it hears when a
+ * request starts, when each upstream try ends, when the first byte reaches
+ * the client, and gets the finished log row (the same one the recorder gets).
+ * Called on the request's path: every call must be cheap and synchronous;
+ * exporting happens elsewhere (a scrape, a batch exporter). A throwing
+ * observer is caught and logged by `observeAll`, never the request's problem.
+ */
+export interface RequestObserver {
+  /** A request began; `row` is still being filled in (its id, protocol and endpoint are set). */
+  start(row: Readonly<LogRecord>): RequestWatch;
+}
+
+export interface RequestWatch {
+  /** One upstream try ended: answered (its status) or failed (`error`); it began at `startedAt` (ms since the epoch). */
+  attempt(attempt: Readonly<Attempt>, startedAt: number): void;
+  /** The first byte went to the client, at `at`. */
+  firstByte(at: number): void;
+  /** The row is complete (status, outcome, usage, cost, latency): the request is over. */
+  finish(row: Readonly<LogRecord>): void;
+}
+
+const IDLE_WATCH: RequestWatch = { attempt() {}, firstByte() {}, finish() {} };
+
+/** Watches nothing: the default when no metrics or traces are configured. */
+export const NO_OBSERVER: RequestObserver = { start: () => IDLE_WATCH };
+
+/** One observer made of several; each call reaches every one, and one that throws is logged, not passed on. */
+export function observeAll(observers: readonly RequestObserver[], log: (message: string) => void): RequestObserver {
+  if (observers.length === 0) return NO_OBSERVER;
+  const guard = (what: string, call: () => void) => {
+    try {
+      call();
+    } catch (err) {
+      log(`telemetry: an observer failed on ${what}: ${String(err)}`);
+    }
+  };
+  return {
+    start(row) {
+      const watches = observers.map((observer) => {
+        let watch = IDLE_WATCH;
+        guard('start', () => (watch = observer.start(row)));
+        return watch;
+      });
+      return {
+        attempt: (attempt, startedAt) => watches.forEach((w) => guard('attempt', () => w.attempt(attempt, startedAt))),
+        firstByte: (at) => watches.forEach((w) => guard('first byte', () => w.firstByte(at))),
+        finish: (row) => watches.forEach((w) => guard('finish', () => w.finish(row))),
+      };
+    },
+  };
+}
