@@ -31,7 +31,7 @@ const LAYERS = [
   { translate: 'the IR and the codecs, which know wire formats only' },
   { store: 'the Store port, its records and adapters, the counters' },
   { providers: "the upstreams' HTTP details" },
-  { routing: 'routes and credential pools', policy: 'auth, limits, budgets and cache rules', usage: 'usage, prices and the recorder', 'stored-responses': 'stored Responses answers' },
+  { routing: 'routes and credential pools', policy: 'auth, limits, budgets and cache rules', usage: 'usage, prices and the recorder', 'stored-responses': 'stored Responses answers', telemetry: 'metrics and traces of requests' },
   { gateway: 'the data plane', admin: 'the control plane' },
   { app: 'the assembly of the core from ports' },
 ];
