@@ -52,9 +52,18 @@ export const patchUpstreamBody = z.strictObject({
     })
     .optional(),
   enabled: z.boolean().optional(),
-  // Per-kind settings (azure, copilot, codex, model sync): given ones replace the stored ones.
-  ...upstreamSettingsSchema.shape,
+  // Per-kind settings (azure, copilot, codex, model sync): given ones replace the stored ones, null removes one.
+  ...nullableSettings(),
 });
+
+/** Each per-kind setting as a patch field: its value, or null to remove it (back to the kind's default). */
+function nullableSettings() {
+  type Shape = typeof upstreamSettingsSchema.shape;
+  const shape = upstreamSettingsSchema.shape;
+  return Object.fromEntries(Object.entries(shape).map(([name, field]) => [name, field.nullable().optional()])) as {
+    [K in keyof Shape]: z.ZodOptional<z.ZodNullable<Shape[K]>>;
+  };
+}
 
 /** POST /models. */
 export const createModelBody = modelSchema;
@@ -295,6 +304,21 @@ export const logRecordView = z.object({
   savedTokens: z.number().int().optional().describe('on a cache hit: the tokens the stored answer cost when it was made'),
   error: z.string().nullable(),
   metadata: z.unknown(),
+  translation: z.string().nullable().describe('`client protocol -> upstream protocol` when the request was translated; else null'),
+  warnings: z.array(z.string()).nullable().describe('what translation could not carry across'),
+  usageEstimated: z.boolean().describe('true when the token figures are the gateway\'s estimate, not the upstream\'s count'),
+  attempts: z
+    .array(
+      z.object({
+        upstream: z.string(),
+        credential: z.string().nullable(),
+        status: z.number().int().nullable().describe('the upstream\'s HTTP status; null when it did not answer'),
+        error: z.string().nullable().describe('why the try failed; null for the one that served the request'),
+        ms: z.number(),
+      }),
+    )
+    .nullable()
+    .describe('every try, when more than one was made or the only one failed; else null'),
 });
 
 export const keyPageView = z.object({

@@ -58,7 +58,7 @@ export function upstreamRoutes(ctx: AdminDeps): Hono {
       headers: patch.headers ?? record.headers,
       timeouts: { ...record.timeouts, ...definedOnly(patch.timeouts ?? {}) },
       enabled: patch.enabled ?? record.enabled,
-      settings: settingsOf({ ...record.settings, ...definedOnly(pickSettings(patch)) }),
+      settings: patchSettings(record.settings ?? {}, patch),
     });
     await ctx.catalog.reload();
     return c.json(upstreamView(await findUpstream(ctx, current.id)));
@@ -161,7 +161,12 @@ function requireSecret(ctx: AdminDeps, field: string): void {
     throw invalid([{ path: field, message: `cannot be stored: the gateway has no secret to encrypt credentials with; ${SECRET_HELP}` }], 'secret_not_set');
 }
 
-/** The per-kind settings a patch carries. */
-function pickSettings(patch: Partial<UpstreamSettings>): Partial<UpstreamSettings> {
-  return Object.fromEntries(UPSTREAM_SETTING_KEYS.map((key) => [key, patch[key]])) as Partial<UpstreamSettings>;
+/** The stored per-kind settings with a patch's applied: a value replaces the stored one, null removes it. */
+function patchSettings(stored: UpstreamSettings, patch: { [K in keyof UpstreamSettings]?: UpstreamSettings[K] | null }): UpstreamSettings | undefined {
+  const next: Record<string, unknown> = { ...stored };
+  for (const key of UPSTREAM_SETTING_KEYS) {
+    if (patch[key] === null) delete next[key];
+    else if (patch[key] !== undefined) next[key] = patch[key];
+  }
+  return settingsOf(next as Partial<UpstreamSettings>);
 }

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
 import { startNodeGateway, type NodeGateway } from '../../src/platform/node/gateway.js';
 import { mockAnswer } from '../../src/providers/mock/answer.js';
+import { logRecordView } from '../../src/admin/schemas.js';
+import { logDetailView } from '../../src/admin/logs.js';
 import { startFakeOpenAI, type FakeUpstream } from '../fakes/index.js';
 
 const ADMIN_KEY = 'sb-admin-admin-test-000000000000';
@@ -368,6 +370,10 @@ describe('models, keys and the data plane, without a restart', () => {
     expect(byName.body).toMatchObject({ hasMore: false, limit: 50, offset: 0 });
     expect(byName.body.data.map((r: { id: string }) => r.id)).toEqual(aliceRows.map((r) => r.id));
     expect((await admin('GET', `/logs?key=${alice.id}`)).body.data).toEqual(byName.body.data);
+    // Every field a row carries is in its documented view (the OpenAPI document and the dashboard's types come from it).
+    for (const row of byName.body.data) expect(() => logRecordView.strict().parse(row)).not.toThrow();
+    const detail = await admin('GET', `/logs/${aliceRows[0].id}`);
+    expect(() => logDetailView.strict().parse(detail.body)).not.toThrow();
 
     const page = await admin('GET', '/logs?key=alice&limit=2&offset=1');
     expect(page.body).toMatchObject({ hasMore: true, limit: 2, offset: 1 });

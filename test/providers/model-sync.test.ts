@@ -145,5 +145,19 @@ describe('listModels and model catalog sync', () => {
     });
     expect(patch.status).toBe(200);
     expect(((await patch.json()) as { settings: unknown }).settings).toEqual({ modelSync: { intervalMinutes: 5 } });
+
+    // null removes a setting; the others stay.
+    const send = (body: unknown) =>
+      fetch(`${gw.url}/admin/api/upstreams/gem`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then(async (res) => ({ status: res.status, body: (await res.json()) as { settings?: unknown } }));
+    expect((await send({ structuredOutput: 'tool' })).body.settings).toEqual({ modelSync: { intervalMinutes: 5 }, structuredOutput: 'tool' });
+    expect((await send({ modelSync: null })).body.settings).toEqual({ structuredOutput: 'tool' });
+    const cleared = await send({ structuredOutput: null });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.settings).toBeUndefined();
+    expect((await record('gem')).settings).toBeUndefined();
   });
 });
