@@ -1,6 +1,11 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI directly through tsx's loader, so there is no build step.
-import { register } from 'tsx/esm/api';
+// Runs the compiled CLI from dist/ (`npm run build`; a clone's `npm install`
+// and `npm pack` build it through the `prepare` script).
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli/main.ts');
+const main = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(main)) {
+  console.error('switchboard: not built (no dist/cli/main.js). Run `npm run build`, or `npm install`, which builds.');
+  process.exit(1);
+}
+await import(main.href);
