@@ -1,38 +1,38 @@
 # Switchboard in a container: `docker build -t switchboard .`, then mount a
-# config file at /etc/switchboard/switchboard.yaml (compose.yaml runs two
-# replicas on PostgreSQL and Redis behind nginx; see docs/scaling.md).
+# config file at /etc/switchboard/switchboard.yaml. compose.sqlite.yaml runs
+# one node on SQLite; compose.yaml two replicas on PostgreSQL and Redis behind
+# nginx (docs/deploy.md).
 #
-# Nothing is downloaded beyond npm packages: better-sqlite3 is compiled from
-# source against the image's own Node headers instead of fetching a prebuilt
-# binary from GitHub.
+# The build stage runs CI's own build steps (.ci/run; test/deploy checks they
+# stay the same): `npm ci`, whose `prepare` script is `npm run build` (the
+# server into dist/, the dashboard into web/dist). Nothing is downloaded beyond
+# npm packages: better-sqlite3 is compiled from source against the image's own
+# Node headers instead of fetching a prebuilt binary.
 
-# --- production dependencies (native modules built here, where the compilers are) ---
-FROM node:20-bookworm AS deps
+# --- build: every dependency, the compilers, the build; then only what runs is kept ---
+FROM node:20-bookworm AS build
 WORKDIR /app
-COPY package.json package-lock.json .npmrc ./
 ENV npm_config_build_from_source=true \
     npm_config_nodedir=/usr/local
-RUN npm ci --omit=dev --no-audit --no-fund
-
-# --- the dashboard (Vite, a dev dependency); install scripts are not needed to build it ---
-FROM node:20-bookworm AS web
-WORKDIR /app
-COPY package.json package-lock.json .npmrc ./
-RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY package.json package-lock.json .npmrc tsconfig.json tsconfig.build.json ./
+COPY bin ./bin
+COPY scripts ./scripts
+COPY src ./src
 COPY web ./web
-RUN npm run build:web
+RUN npm ci --no-audit --no-fund
+# Dev dependencies go; the production ones stay as built (better-sqlite3's binary included).
+RUN npm prune --omit=dev --no-audit --no-fund
 
-# --- the runtime: no compilers, no dev dependencies, not root ---
-FROM node:20-bookworm-slim
+# --- the runtime: compiled JavaScript only, no compilers, no dev dependencies, not root ---
+FROM node:20-bookworm-slim AS runtime
 WORKDIR /app
 ENV NODE_ENV=production
-COPY --from=deps /app/node_modules ./node_modules
-# tsconfig.json: tsx compiles src/ as the tests and `npm start` do.
-COPY package.json tsconfig.json ./
-COPY bin ./bin
-COPY src ./src
-COPY --from=web /app/web/dist ./web/dist
-# The data folder is only used with SQLite (a single replica); PostgreSQL replicas keep nothing on disk.
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/bin ./bin
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/web/dist ./web/dist
+# The data folder: the SQLite database and a generated admin key (one node; PostgreSQL replicas keep nothing here).
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 8788
