@@ -274,6 +274,11 @@ export const serverSchema = z.strictObject({
     .int()
     .positive()
     .default(32 * 1024 * 1024),
+  /**
+   * On SIGTERM or SIGINT: how long requests in flight (streams and WebSocket turns included) may take to
+   * finish before their connections are cut; no new connection is taken meanwhile. A second signal cuts at once.
+   */
+  drainSeconds: z.number().min(0).max(3600).default(30),
 });
 
 /**

@@ -39,9 +39,10 @@ export async function startReplicas(config: Config, count: number, options: Node
     ...first,
     url: balancer.url,
     ctx: { ...first.ctx, recorder: { ...recorder, flush: flushAll }, pools: everyReplica(replicas.map((r) => r.ctx.pools)) },
-    async close() {
+    inFlight: () => replicas.reduce((sum, r) => sum + r.inFlight(), 0),
+    async close(options) {
       await balancer.close();
-      await Promise.all(replicas.map((r) => r.close()));
+      await Promise.all(replicas.map((r) => r.close(options)));
       const redis = await testRedis();
       await dropPrefix(redis, prefix);
       await closeRedis(redis);

@@ -5,8 +5,10 @@ import { readConfig } from '../config-file.js';
 export const START_HELP = `switchboard start [--config PATH] [--port N] [--host H]
 
 Starts the gateway: applies the config file to the database, then serves the
-data plane (/v1/...) and the admin API (/admin/api) until SIGINT or SIGTERM,
-when it flushes every pending usage record before exiting.`;
+data plane (/v1/...) and the admin API (/admin/api) until SIGINT or SIGTERM.
+Then it takes no new connection, lets requests in flight finish for up to
+server.drainSeconds (default 30; a second signal cuts them at once), and
+writes every pending usage record before exiting.`;
 
 export async function startCommand(options: { config: string; port?: string; host?: string }): Promise<void> {
   const config = readConfig(options.config);
@@ -36,10 +38,19 @@ export async function startCommand(options: { config: string; port?: string; hos
 
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      console.error(`${signal} again: cutting the requests still in flight`);
+      void gateway.close();
+      return;
+    }
     stopping = true;
-    console.error(`\n${signal}: flushing usage records and stopping…`);
-    gateway.close().then(
+    const waiting = gateway.inFlight();
+    console.error(
+      waiting > 0
+        ? `\n${signal}: letting ${waiting} request(s) in flight finish (up to ${config.server.drainSeconds} s; ${signal} again to cut them), then writing usage records…`
+        : `\n${signal}: writing usage records and stopping…`,
+    );
+    gateway.close({ drainMs: config.server.drainSeconds * 1000 }).then(
       () => process.exit(0),
       (err: unknown) => {
         console.error(`error while stopping: ${String(err)}`);

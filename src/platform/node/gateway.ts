@@ -4,6 +4,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Config } from '../../config/schema.js';
 import { createSecretBox, noSecretBox, SECRET_HELP } from '../../policy/secrets.js';
 import type { RequestObserver } from '../../telemetry/observer.js';
+import { countInFlight } from '../../telemetry/in-flight.js';
 import { createGateway, type GatewayParts } from '../../app/create-gateway.js';
 import type { Job } from '../../app/jobs.js';
 import { openStore } from './open-store.js';
@@ -30,8 +31,14 @@ export interface NodeGateway {
   /** Where the encryption secret came from; `none`: credentials cannot be stored. */
   secretSource: SecretSource['kind'];
   createdKeys: { name: string; key: string }[];
-  /** Stops accepting and the jobs, flushes the usage recorder and stored answers, closes the database. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting connections; with `drainMs`, lets the requests in flight (streams and WebSocket turns
+   * included) finish for up to that long; then cuts what is left, stops the jobs, flushes the usage recorder
+   * and stored answers, and closes the database. A second call while draining cuts at once.
+   */
+  close(options?: { drainMs?: number }): Promise<void>;
+  /** Requests started and not yet finished. */
+  inFlight(): number;
 }
 
 export interface NodeGatewayOptions {
@@ -71,6 +78,7 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
   if (secret.kind === 'none') log(`note: no secret is set, which is fine while no upstream has credentials (the offline demo); to add one, ${SECRET_HELP}`);
 
   const runtime = createNodeRuntime({ now: options.now, log });
+  const inFlight = countInFlight();
   const upstreamHttp = createNodeHttpClient();
   // When Redis comes back from an outage (perhaps empty), budgets are seeded from the database again before it
   // counts; the gateway that knows the budgets is built after the counters, so the reseed is looked up late.
@@ -94,7 +102,7 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
       http: upstreamHttp.http,
       io: nodeRequestIO,
       runtime,
-      observers: options.observers,
+      observers: [inFlight.observer, ...(options.observers ?? [])],
     },
     {
       config,
@@ -123,20 +131,34 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
 
   let closing: Promise<void> | undefined;
+  const hurry = new AbortController();
   return {
     url: `http://${host}:${port}`,
+    inFlight: inFlight.count,
     ctx: gateway.parts,
     jobs: gateway.jobs,
     adminKeySource: admin.path,
     secretSource: secret.kind,
     createdKeys: gateway.createdKeys,
-    close() {
-      closing ??= (async () => {
+    close({ drainMs = 0 } = {}) {
+      if (closing) {
+        hurry.abort();
+        return closing;
+      }
+      closing = (async () => {
+        // serve() made a node:http server (no HTTP/2 options were given).
+        const http = server as Server;
+        const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+        if (drainMs > 0 && inFlight.count() > 0) {
+          // No new connections; idle keep-alive ones go now, busy ones when their request is answered.
+          http.closeIdleConnections();
+          log(`stopping: waiting up to ${Math.ceil(drainMs / 1000)} s for ${inFlight.count()} request(s) in flight`);
+          await Promise.race([inFlight.idle(), runtime.sleep(drainMs, hurry.signal).catch(() => {})]);
+          if (inFlight.count() > 0) log(`stopping: cutting ${inFlight.count()} request(s) still in flight`);
+        }
         sockets.close();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-        });
+        http.closeAllConnections();
+        await closed;
         await gateway.close();
         await changes.close();
         await jobs.stop();
