@@ -8,7 +8,7 @@ import type { Limits } from '../policy/limits.js';
 import { healthRefreshJob } from '../routing/health-refresh.js';
 import { HEALTH_REFRESH_MS } from '../routing/shared-health.js';
 import { pruneStoredResponses } from '../stored-responses/pruner.js';
-import { LOG_RETENTION_INTERVAL_MS, pruneRequestLog } from '../usage/log-retention.js';
+import { LOG_RETENTION_INTERVAL_MS, pruneRequestLog, retentionConfigured } from '../usage/log-retention.js';
 import type { LogRetention } from '../config/schema.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { SharedState } from './shared-state.js';
@@ -91,7 +91,7 @@ export function gatewayJobs(deps: JobDeps, intervals: JobIntervals = {}): Job[] 
     },
   ];
   // Request-log retention, when the config sets one; every replica runs it (deleting what another deleted is a no-op).
-  if (deps.logRetention.retentionDays !== undefined || deps.logRetention.bodiesRetentionDays !== undefined) {
+  if (retentionConfigured(deps.logRetention)) {
     jobs.push({
       name: 'request-log-retention',
       everyMs: LOG_RETENTION_INTERVAL_MS,

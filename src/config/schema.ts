@@ -282,14 +282,30 @@ export const serverSchema = z.strictObject({
 });
 
 /**
- * How long the request log is kept (docs/architecture.md, "Storage"); absent:
- * forever. Usage totals (the hourly rollups) are never pruned.
+ * How long and how much of the request log is kept (docs/operations.md);
+ * absent: everything, forever. Usage totals (the hourly rollups) are never pruned.
  */
 export const logsSchema = z.strictObject({
-  /** Rows older than this many days are deleted, with their logged bodies. */
-  retentionDays: z.number().int().min(1).max(36_500).optional(),
-  /** Logged bodies (logging.bodies) older than this many days are deleted, their rows kept; absent: as long as their rows. */
-  bodiesRetentionDays: z.number().int().min(1).max(36_500).optional(),
+  retentionDays: z.number().int().min(1).max(36_500).optional().describe('Rows older than this many days are deleted, with their logged bodies. Absent: kept by age.'),
+  maxRows: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('At most this many rows are kept: the oldest past it are deleted, with their logged bodies. Absent: no count limit.'),
+  bodiesRetentionDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(36_500)
+    .optional()
+    .describe('Logged bodies (logging.bodies) older than this many days are deleted, their rows kept. Absent: as long as their rows.'),
+  bodiesMaxBytes: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('Logged bodies together are kept within this many bytes (request and response text, UTF-8): the oldest past it are deleted, their rows kept. Absent: no byte limit.'),
 });
 
 export const storageSchema = z.strictObject({

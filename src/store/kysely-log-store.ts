@@ -12,13 +12,21 @@ const PRUNE_SLICE = 500;
 /** Tries of one write when other writers keep storing some of its rows first; each lost try means another writer's batch landed. */
 const WRITE_TRIES = 20;
 
+/** The platform's part in a prune (KyselyStoreOptions). */
+export interface RetentionHooks {
+  reclaimSpace?: () => Promise<void>;
+  pauseBetweenSlices?: () => Promise<void>;
+}
+
 /**
  * The request log (Store['logs']), written once in Kysely for every dialect.
  * Writes are idempotent by request id: a batch written twice (a retry after
  * a write whose answer was lost, or two writers holding the same rows)
  * inserts each row once and adds it to the rollups once.
  */
-export function kyselyLogStore(db: Kysely<Database>, batch: Batch, maxParams: number): Store['logs'] {
+export function kyselyLogStore(db: Kysely<Database>, batch: Batch, maxParams: number, retention: RetentionHooks = {}): Store['logs'] {
+  const { reclaimSpace, pauseBetweenSlices = async () => {} } = retention;
+  const slices = { batch, pause: pauseBetweenSlices };
   return {
     /**
      * The rows already stored are read first; the batch then inserts the
@@ -94,63 +102,140 @@ export function kyselyLogStore(db: Kysely<Database>, batch: Batch, maxParams: nu
       };
     },
 
-    async prune({ before, bodiesBefore }) {
-      let rows = 0;
-      let bodies = 0;
-      if (before !== undefined) {
-        for (;;) {
-          // The slice ends at its last row (by ts, then id), read first: both deletes below then name the
-          // same rows whatever other writers and pruners do meanwhile, and depend on nothing they return.
-          const last = await db
-            .selectFrom('request_log')
-            .select(['ts', 'id'])
-            .where('ts', '<', before)
-            .orderBy('ts')
-            .orderBy('id')
-            .offset(PRUNE_SLICE - 1)
-            .limit(1)
-            .executeTakeFirst();
-          const inSlice = (eb: ExpressionBuilder<Database, 'request_log'>) => {
-            const old = eb('request_log.ts', '<', before);
-            if (!last) return old;
-            const edge = Number(last.ts);
-            return eb.and([old, eb.or([eb('request_log.ts', '<', edge), eb.and([eb('request_log.ts', '=', edge), eb('request_log.id', '<=', last.id)])])]);
-          };
-          // Each slice's rows go with their bodies, in one batch: a body never outlives its row.
-          const removed = await batch(async (trx) => {
-            const gone = await trx
-              .deleteFrom('request_bodies')
-              .where('request_id', 'in', (eb) => eb.selectFrom('request_log').select('request_log.id').where(inSlice))
-              .executeTakeFirst();
-            const res = await trx.deleteFrom('request_log').where(inSlice).executeTakeFirst();
-            return { rows: Number(res.numDeletedRows), bodies: Number(gone.numDeletedRows) };
-          });
-          rows += removed.rows;
-          bodies += removed.bodies;
-          if (!last) break;
-        }
+    /**
+     * Age first, then size: rows past `before`, then the oldest past `maxRows`; then the bodies past
+     * `bodiesBefore`, then the oldest past `bodiesMaxBytes`. Every delete goes a slice at a time,
+     * oldest first, so a prune of a long history never holds the database for long; the space
+     * freed is given back to the file system where the platform can (`reclaimSpace`).
+     */
+    async prune({ before, maxRows, bodiesBefore, bodiesMaxBytes }) {
+      const pruned = { rows: 0, bodies: 0 };
+      const add = (removed: { rows: number; bodies: number }) => {
+        pruned.rows += removed.rows;
+        pruned.bodies += removed.bodies;
+      };
+      if (before !== undefined) add(await deleteRows(db, slices, { ts: before }));
+      if (maxRows !== undefined) {
+        // The newest row past the count: it and every older one go.
+        const edge = await db.selectFrom('request_log').select(['ts', 'id']).orderBy('ts', 'desc').orderBy('id', 'desc').offset(maxRows).limit(1).executeTakeFirst();
+        if (edge) add(await deleteRows(db, slices, { ts: Number(edge.ts), id: edge.id }));
       }
-      if (bodiesBefore !== undefined) {
-        for (;;) {
-          const res = await db
-            .deleteFrom('request_bodies')
-            .where('request_id', 'in', (eb) =>
-              eb
-                .selectFrom('request_log')
-                .innerJoin('request_bodies', 'request_bodies.request_id', 'request_log.id')
-                .select('request_log.id')
-                .where('request_log.ts', '<', bodiesBefore)
-                .limit(PRUNE_SLICE),
-            )
-            .executeTakeFirst();
-          const removed = Number(res.numDeletedRows);
-          bodies += removed;
-          if (removed < PRUNE_SLICE) break;
-        }
+      if (bodiesBefore !== undefined) pruned.bodies += await deleteBodies(db, slices, { ts: bodiesBefore });
+      if (bodiesMaxBytes !== undefined) {
+        const edge = await bodiesPastBudget(db, bodiesMaxBytes);
+        if (edge) pruned.bodies += await deleteBodies(db, slices, edge);
       }
-      return { rows, bodies };
+      if ((pruned.rows > 0 || pruned.bodies > 0) && reclaimSpace) await reclaimSpace();
+      return pruned;
     },
   };
+}
+
+/**
+ * Where a prune stops: rows older than `ts`; with an `id`, also the rows of
+ * that very millisecond up to that id (rows are ordered by time, then id).
+ */
+interface Edge {
+  ts: number;
+  id?: string;
+}
+
+/** How a delete goes a slice at a time: each slice's statements together, a pause between slices. */
+interface Slices {
+  batch: Batch;
+  pause: () => Promise<void>;
+}
+
+function atOrBefore(eb: ExpressionBuilder<Database, 'request_log'>, edge: Edge) {
+  const older = eb('request_log.ts', '<', edge.ts);
+  if (edge.id === undefined) return older;
+  return eb.or([older, eb.and([eb('request_log.ts', '=', edge.ts), eb('request_log.id', '<=', edge.id)])]);
+}
+
+/** Deletes the rows up to the edge with their bodies, oldest first, one slice per batch. */
+async function deleteRows(db: Kysely<Database>, { batch, pause }: Slices, edge: Edge): Promise<{ rows: number; bodies: number }> {
+  let rows = 0;
+  let bodies = 0;
+  for (;;) {
+    // The slice ends at its last row, read first: both deletes below then name the same rows whatever
+    // other writers and pruners do meanwhile, and depend on nothing they return.
+    const last = await db
+      .selectFrom('request_log')
+      .select(['ts', 'id'])
+      .where((eb) => atOrBefore(eb, edge))
+      .orderBy('ts')
+      .orderBy('id')
+      .offset(PRUNE_SLICE - 1)
+      .limit(1)
+      .executeTakeFirst();
+    const slice: Edge = last ? { ts: Number(last.ts), id: last.id } : edge;
+    // Each slice's rows go with their bodies, in one batch: a body never outlives its row.
+    const removed = await batch(async (trx) => {
+      const gone = await trx
+        .deleteFrom('request_bodies')
+        .where('request_id', 'in', (eb) => eb.selectFrom('request_log').select('request_log.id').where((e) => atOrBefore(e, slice)))
+        .executeTakeFirst();
+      const res = await trx
+        .deleteFrom('request_log')
+        .where((eb) => atOrBefore(eb, slice))
+        .executeTakeFirst();
+      return { rows: Number(res.numDeletedRows), bodies: Number(gone.numDeletedRows) };
+    });
+    rows += removed.rows;
+    bodies += removed.bodies;
+    if (!last) return { rows, bodies };
+    await pause();
+  }
+}
+
+/** Deletes the logged bodies of the rows up to the edge, oldest first, a slice at a time; the rows stay. */
+async function deleteBodies(db: Kysely<Database>, { pause }: Slices, edge: Edge): Promise<number> {
+  let bodies = 0;
+  for (;;) {
+    const res = await db
+      .deleteFrom('request_bodies')
+      .where('request_id', 'in', (eb) =>
+        eb
+          .selectFrom('request_log')
+          .innerJoin('request_bodies', 'request_bodies.request_id', 'request_log.id')
+          .select('request_log.id')
+          .where((e) => atOrBefore(e, edge))
+          .orderBy('request_log.ts')
+          .orderBy('request_log.id')
+          .limit(PRUNE_SLICE),
+      )
+      .executeTakeFirst();
+    const removed = Number(res.numDeletedRows);
+    bodies += removed;
+    if (removed < PRUNE_SLICE) return bodies;
+    await pause();
+  }
+}
+
+/** The newest row whose bodies, summed newest first, no longer fit in `maxBytes`: it and every older body go. */
+async function bodiesPastBudget(db: Kysely<Database>, maxBytes: number): Promise<Edge | undefined> {
+  const row = await db
+    .selectFrom((inner) =>
+      inner
+        .selectFrom('request_bodies')
+        .innerJoin('request_log', 'request_log.id', 'request_bodies.request_id')
+        .select((e) => [
+          'request_log.ts',
+          'request_log.id',
+          e.fn
+            .sum<number>('request_bodies.bytes')
+            .over((ob) => ob.orderBy('request_log.ts', 'desc').orderBy('request_log.id', 'desc'))
+            .as('running'),
+        ])
+        .as('ranked'),
+    )
+    .select(['ranked.ts', 'ranked.id'])
+    .where('ranked.running', '>', maxBytes)
+    .orderBy('ranked.ts', 'desc')
+    .orderBy('ranked.id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row && { ts: Number(row.ts), id: row.id };
 }
 
 /** A row of the batch was stored by another writer after the batch read which were (primary key of request_log). */
@@ -187,6 +272,9 @@ function wholeNumbers(r: LogRecord): LogRecord {
   };
 }
 
+const encoder = new TextEncoder();
+const utf8Bytes = (text: string | null) => (text === null ? 0 : encoder.encode(text).byteLength);
+
 function toBodiesRow(b: RequestBodiesRecord): RequestBodiesTable {
   return {
     request_id: b.requestId,
@@ -195,6 +283,7 @@ function toBodiesRow(b: RequestBodiesRecord): RequestBodiesTable {
     response_body: b.responseBody,
     request_truncated: b.requestTruncated ? 1 : 0,
     response_truncated: b.responseTruncated ? 1 : 0,
+    bytes: utf8Bytes(b.requestBody) + utf8Bytes(b.responseBody),
   };
 }
 

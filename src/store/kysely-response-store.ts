@@ -9,7 +9,7 @@ import type { StoredResponseRecord } from './types.js';
  * key never reaches another's answers; an expired row is absent even
  * before the retention job deletes it.
  */
-export function kyselyResponseStore(db: Kysely<Database>): Store['responses'] {
+export function kyselyResponseStore(db: Kysely<Database>, reclaimSpace?: () => Promise<void>): Store['responses'] {
   return {
     async put(record) {
       const row = toRow(record);
@@ -39,7 +39,9 @@ export function kyselyResponseStore(db: Kysely<Database>): Store['responses'] {
 
     async prune(now) {
       const res = await db.deleteFrom('stored_responses').where('expires_at', '<=', now).executeTakeFirst();
-      return Number(res.numDeletedRows);
+      const pruned = Number(res.numDeletedRows);
+      if (pruned > 0 && reclaimSpace) await reclaimSpace();
+      return pruned;
     },
   };
 }

@@ -20,6 +20,18 @@ export interface KyselyStoreOptions {
   exclusive?: Exclusive;
   /** Bound parameters one statement may carry (D1: 100); many-row writes and long `in` lists are cut to fit. */
   maxParams?: number;
+  /**
+   * Run after a retention prune deleted something: gives the freed space
+   * back to the file system where the database lets the platform (SQLite:
+   * incremental vacuum). Absent: the database reuses the space for new rows.
+   */
+  reclaimSpace?: () => Promise<void>;
+  /**
+   * Awaited between the slices of a long delete. A database inside the
+   * process (SQLite on Node) answers without a real wait, so without a pause
+   * a prune would keep every request waiting until it ends.
+   */
+  pauseBetweenSlices?: () => Promise<void>;
 }
 
 /**
@@ -268,11 +280,11 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
       },
     },
 
-    logs: kyselyLogStore(db, batch, maxParams),
+    logs: kyselyLogStore(db, batch, maxParams, { reclaimSpace: options.reclaimSpace, pauseBetweenSlices: options.pauseBetweenSlices }),
     usage: kyselyUsageStore(db),
 
     cache: kyselyCacheStore(db),
-    responses: kyselyResponseStore(db),
+    responses: kyselyResponseStore(db, options.reclaimSpace),
     signIns: kyselySignInStore(db),
 
     settings: {

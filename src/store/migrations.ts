@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 
 /**
  * Migrations, applied by the platform when it starts (Node: when it opens the
@@ -252,6 +252,20 @@ export const migrations: Record<string, Migration> = {
         .addColumn('upstream_id', 'text', (c) => c.notNull())
         .addColumn('data_enc', 'text', (c) => c.notNull())
         .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
+  '0010_request_bodies_bytes': {
+    async up(db: Kysely<any>) {
+      // The size of each logged body, so retention can keep them within a byte budget (logs.bodiesMaxBytes)
+      // without reading them. Rows logged before count their text's length in characters: near enough.
+      await db.schema
+        .alterTable('request_bodies')
+        .addColumn('bytes', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db
+        .updateTable('request_bodies')
+        .set({ bytes: sql`coalesce(length(request_body), 0) + coalesce(length(response_body), 0)` })
         .execute();
     },
   },

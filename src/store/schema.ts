@@ -181,6 +181,8 @@ export interface RequestBodiesTable {
   response_body: string | null;
   request_truncated: number;
   response_truncated: number;
+  /** Both bodies' UTF-8 bytes, for the byte budget of retention (logs.bodiesMaxBytes). */
+  bytes: number;
 }
 
 export interface SettingsTable {

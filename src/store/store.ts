@@ -68,8 +68,8 @@ export interface Store {
     /** Sums, latency percentiles and top lists over a range, for the dashboard's overview. */
     stats(query: LogStatsQuery): Promise<LogStats>;
     /**
-     * Deletes rows older than `before` (epoch ms) with their bodies, and the
-     * bodies of rows older than `bodiesBefore`; either may be left out. The
+     * Deletes the rows past the cutoffs' age or count with their bodies, then
+     * the bodies past their age or byte budget, oldest first, in slices. The
      * hourly rollups stay: usage totals outlive the rows. Returns how many went.
      */
     prune(cutoffs: LogPruneCutoffs): Promise<{ rows: number; bodies: number }>;

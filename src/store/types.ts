@@ -181,10 +181,16 @@ export interface LogQuery {
   offset: number;
 }
 
-/** What a log prune deletes: rows older than `before`, bodies of rows older than `bodiesBefore` (epoch ms). */
+/** What a log prune deletes; each part may be left out. */
 export interface LogPruneCutoffs {
+  /** Rows older than this (epoch ms), with their bodies. */
   before?: number;
+  /** The oldest rows past this many, with their bodies. */
+  maxRows?: number;
+  /** The bodies of rows older than this (epoch ms). */
   bodiesBefore?: number;
+  /** The oldest bodies past this many bytes in all. */
+  bodiesMaxBytes?: number;
 }
 
 export type UsageDimension = 'key' | 'group' | 'model' | 'upstream';

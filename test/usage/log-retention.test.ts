@@ -12,7 +12,7 @@ describe('request-log retention in a running gateway', () => {
     gw = undefined;
   });
 
-  it('has no retention job unless the config sets logs.retentionDays or logs.bodiesRetentionDays', async () => {
+  it('has no retention job unless the config sets a limit under logs', async () => {
     gw = await startTestGateway({});
     expect(gw.jobs.map((j) => j.name)).not.toContain('request-log-retention');
   });
@@ -38,5 +38,16 @@ describe('request-log retention in a running gateway', () => {
     // Usage totals are kept: the pruned request (written, as its rollup shows) still counts.
     const usage = await gw.ctx.store.usage.query({ by: 'model', from: Date.now() - 32 * DAY, to: Date.now() + 1000 });
     expect(usage.find((u) => u.value === 'mock-model')?.requests).toBe(2);
+  });
+
+  it('keeps the newest logs.maxRows rows when only a count is set', async () => {
+    gw = await startTestGateway({ extra: { logs: { maxRows: 2 } } });
+    const job = gw.jobs.find((j) => j.name === 'request-log-retention');
+    expect(job).toMatchObject({ everyMs: 3_600_000, runAtStart: true });
+    const now = Date.now();
+    await gw.ctx.store.logs.write(['first', 'second', 'third'].map((id, i) => logRow({ id, ts: now - (3 - i) * 1000 })));
+    await job!.run();
+    const left = await (await fetch(`${gw.url}/admin/api/logs`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).json();
+    expect(left.data.map((r: { id: string }) => r.id)).toEqual(['third', 'second']);
   });
 });

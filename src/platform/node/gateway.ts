@@ -72,7 +72,7 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
   const secretProblems = missingSecretProblems(config, secret);
   if (secretProblems.length > 0) throw new Error(`the config file has values to encrypt (credentials, stored responses) but no secret is set:\n  ${secretProblems.join('\n  ')}`);
 
-  const store = await openStore(config.storage.url, { log });
+  const store = await openStore(config.storage.url, { log, enableAutoVacuum: true });
   const admin = config.adminKey ? { value: config.adminKey, path: 'config' } : localSecret(dataDir, 'admin-key', 'sb-admin-');
   const secrets = secret.kind === 'none' ? noSecretBox() : await createSecretBox(secret.value);
   if (secret.kind === 'none') log(`note: no secret is set, which is fine while no upstream has credentials (the offline demo); to add one, ${SECRET_HELP}`);

@@ -3,6 +3,8 @@ import { openSqliteStore } from './sqlite.js';
 
 export interface OpenStoreOptions {
   log?: (message: string) => void;
+  /** SQLite: switch an older file to incremental auto-vacuum at open (the gateway's start; see sqlite.ts). */
+  enableAutoVacuum?: boolean;
 }
 
 /**
@@ -13,7 +15,7 @@ export interface OpenStoreOptions {
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
   switch (storageKind(url)) {
     case 'sqlite':
-      return openSqliteStore(url);
+      return openSqliteStore(url, options);
     case 'postgres': {
       // Loaded only when asked for: pg adds a quarter of a second to every CLI command otherwise.
       const { openPostgresStore } = await import('./postgres.js');

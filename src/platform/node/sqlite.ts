@@ -13,11 +13,29 @@ export function sqlitePath(url: string): string {
   return path === ':memory:' ? path : resolve(path);
 }
 
-/** Opens (creating if needed) the SQLite store in WAL mode and applies migrations. */
-export async function openSqliteStore(url: string): Promise<Store> {
+export interface SqliteStoreOptions {
+  /**
+   * Switch a file made without incremental auto-vacuum with one VACUUM
+   * (the gateway at start does; CLI commands, which may run beside a
+   * gateway, never do).
+   */
+  enableAutoVacuum?: boolean;
+  log?: (message: string) => void;
+}
+
+/** `PRAGMA auto_vacuum` values. */
+const AUTO_VACUUM_INCREMENTAL = 2;
+/** Pages given back per incremental-vacuum step (4 MiB of 4 KiB pages): tens of milliseconds, the event loop free in between. */
+const VACUUM_STEP_PAGES = 1024;
+
+/** Opens (creating if needed) the SQLite store in WAL mode with incremental auto-vacuum and applies migrations. */
+export async function openSqliteStore(url: string, options: SqliteStoreOptions = {}): Promise<Store> {
   const path = sqlitePath(url);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
+  // Pages freed by retention can go back to the file system (reclaimSpace); SQLite takes this only
+  // before the first table is created, so a new file gets it here and an older one needs a VACUUM.
+  sqlite.pragma('auto_vacuum = INCREMENTAL');
   // WAL lets readers (admin queries) run while the recorder writes.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
@@ -26,11 +44,59 @@ export async function openSqliteStore(url: string): Promise<Store> {
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   try {
     await migrate(db);
+    if (options.enableAutoVacuum && path !== ':memory:') switchToIncrementalVacuum(sqlite, path, options.log ?? console.log);
   } catch (err) {
     await db.destroy();
     throw err;
   }
-  return createKyselyStore(db);
+  const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+  return createKyselyStore(db, {
+    // The database runs in this process: a long prune lets requests through between its slices.
+    pauseBetweenSlices: nextTurn,
+    reclaimSpace: () => reclaimSpace(db, sqlite, nextTurn),
+  });
+}
+
+/**
+ * A file made before incremental auto-vacuum keeps its freed pages for new
+ * rows but never shrinks; one VACUUM (a rewrite of the file, needing free
+ * disk space about its size) switches it. A failure (a full disk) is logged
+ * and the gateway starts anyway: retention still works, the file just keeps
+ * its size.
+ */
+function switchToIncrementalVacuum(sqlite: Database.Database, path: string, log: (message: string) => void): void {
+  if (sqlite.pragma('auto_vacuum', { simple: true }) === AUTO_VACUUM_INCREMENTAL) return;
+  const started = Date.now();
+  log(`${path}: switching to incremental auto-vacuum (one VACUUM, once) so retention can shrink the file`);
+  try {
+    sqlite.exec('VACUUM');
+    log(`${path}: switched in ${Date.now() - started} ms`);
+  } catch (err) {
+    log(`${path}: VACUUM failed, the file will not shrink after retention: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/**
+ * Gives the pages a prune freed back to the file system: incremental
+ * vacuum a step at a time, each holding Kysely's connection (so no
+ * transaction of the store is open meanwhile), the event loop free between
+ * steps; then a checkpoint, which is when the file itself is cut (WAL).
+ * `exec` because one step of the prepared pragma frees a single page.
+ */
+async function reclaimSpace(db: Kysely<Schema>, sqlite: Database.Database, nextTurn: () => Promise<void>): Promise<void> {
+  if (sqlite.pragma('auto_vacuum', { simple: true }) !== AUTO_VACUUM_INCREMENTAL) return;
+  for (;;) {
+    const freed = await db.connection().execute(async () => {
+      const before = sqlite.pragma('freelist_count', { simple: true }) as number;
+      if (before > 0) sqlite.exec(`pragma incremental_vacuum(${VACUUM_STEP_PAGES})`);
+      return before - (sqlite.pragma('freelist_count', { simple: true }) as number);
+    });
+    if (freed <= 0) break;
+    await nextTurn();
+  }
+  // TRUNCATE also empties the WAL the vacuum filled; if a reader of another process holds it, it waits
+  // (busy_timeout) and then leaves the rest to the next checkpoint.
+  await db.connection().execute(async () => void sqlite.pragma('wal_checkpoint(TRUNCATE)'));
 }
 
 /**
