@@ -189,7 +189,7 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
     io,
   };
   // What other processes write (replicas, the CLI) arrives by the revision, polled by a job; a change-feed hint makes it arrive now.
-  const shared = createSharedState({ store, catalog, settings, limits, priceBook, log });
+  const shared = createSharedState({ store, catalog, settings, limits, priceBook, log, now });
   const stopListening = changes.subscribe(REVISION_TOPIC, () => void shared.refresh());
   const app = createHttpApp({ dataPlane, admin, site: inputs.site, log });
 

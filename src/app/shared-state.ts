@@ -6,6 +6,7 @@ import { loadRules } from '../policy/limit-rules.js';
 import type { Limits } from '../policy/limits.js';
 import type { PriceBook } from '../usage/cost.js';
 import { loadAdminPrices } from '../admin/prices.js';
+import { failureLog } from '../runtime/failure-log.js';
 
 /**
  * What every process of one gateway must agree on and keeps in memory: the
@@ -31,12 +32,14 @@ export interface SharedStateDeps {
   limits: Pick<Limits, 'adoptRules'>;
   priceBook: Pick<PriceBook, 'setAdminPrices'>;
   log: (message: string) => void;
+  now: () => number;
 }
 
 export function createSharedState(deps: SharedStateDeps): SharedState {
   const { store } = deps;
   // Unknown at first: what the platform loaded at start may predate a write, so the first refresh reloads.
   let seen: number | undefined;
+  const failures = failureLog('reloading the shared state', deps.log, deps.now);
 
   const refresh = oneAtATime(async () => {
     const revision = await store.settings.revision();
@@ -53,6 +56,7 @@ export function createSharedState(deps: SharedStateDeps): SharedState {
   });
 
   return {
-    refresh: () => refresh().catch((err: unknown) => deps.log(`reloading the shared state failed: ${String(err)}`)),
+    // It runs every half second: a database that is down gives a line a minute, not two a second.
+    refresh: () => refresh().then(failures.succeeded, failures.failed),
   };
 }

@@ -69,6 +69,7 @@ function sharedState(store: Store, catalog: Awaited<ReturnType<typeof createCata
     limits: { adoptRules: async () => {} },
     priceBook: { setAdminPrices: () => {} },
     log: () => {},
+    now: Date.now,
   });
 }
 

@@ -1,4 +1,5 @@
 import type { Job } from '../../app/jobs.js';
+import { failureLog, type FailureLog } from '../../runtime/failure-log.js';
 
 export interface JobRunner {
   /** Stops the timers and waits for the runs in progress. */
@@ -8,18 +9,20 @@ export interface JobRunner {
 /**
  * Drives the core's jobs on Node timers: each job every `everyMs` (and once
  * at start when it asks), never two runs of one job at once (a tick that
- * finds the last run still going is skipped), failures logged. The timers
- * do not keep the process alive.
+ * finds the last run still going is skipped), failures logged (a job that
+ * keeps failing, once a minute). The timers do not keep the process alive.
  */
 export function runJobs(jobs: Job[], log: (message: string) => void): JobRunner {
   const running = new Map<string, Promise<void>>();
+  const failures = new Map<string, FailureLog>(jobs.map((job) => [job.name, failureLog(job.name, log, Date.now)]));
   let stopped = false;
 
   const tick = (job: Job) => {
     if (stopped || running.has(job.name)) return;
+    const failure = failures.get(job.name)!;
     const run = job
       .run()
-      .catch((err: unknown) => log(`${job.name} failed: ${(err as Error)?.stack ?? String(err)}`))
+      .then(failure.succeeded, (err: unknown) => failure.failed((err as Error)?.stack ?? err))
       .finally(() => running.delete(job.name));
     running.set(job.name, run);
   };
