@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { configPath, ConfigProblems, readConfig } from './config-file.js';
+import { ConfigProblems, findConfig, readConfig } from './config-file.js';
 import { openStore } from '../platform/node/open-store.js';
 import { START_HELP, startCommand } from './commands/start.js';
 import { KEYS_HELP, keysCommand } from './commands/keys.js';
@@ -9,6 +9,7 @@ import { HEALTH_HELP, healthCommand } from './commands/health.js';
 import { SECRET_HELP, secretCommand } from './commands/secret.js';
 import { findSecret, missingSecretProblems } from '../platform/node/local-secrets.js';
 import { UPSTREAM_HELP, upstreamCommand } from './commands/upstream.js';
+import { INIT_HELP, initCommand } from './commands/init.js';
 
 const CONFIG_HELP = `switchboard config check [--config PATH]
 
@@ -20,7 +21,8 @@ const HELP = `switchboard — an LLM API gateway
 Usage: switchboard <command> [options]
 
 Commands:
-  start           serve the gateway (default config: ./switchboard.yaml)
+  init            write a starter config for the providers you name
+  start           serve the gateway
   keys            create, list or revoke client keys
   usage           requests, tokens and latency per key, model, group or upstream
   health          each upstream credential's state: healthy, cooling or disabled, and why
@@ -29,9 +31,12 @@ Commands:
   config check    validate the config file
   version         print the version
 
-Every command takes --config PATH (or SWITCHBOARD_CONFIG) and --help.`;
+Every command takes --config PATH and --help. The config file is --config,
+else SWITCHBOARD_CONFIG, else ./switchboard.yaml, else the offline demo
+(switchboard.demo.yaml) where \`npm start\` has run it; each command says on
+stderr which one it read.`;
 
-const HELPS: Record<string, string> = { start: START_HELP, keys: KEYS_HELP, usage: USAGE_HELP, config: CONFIG_HELP, health: HEALTH_HELP, upstream: UPSTREAM_HELP, secret: SECRET_HELP };
+const HELPS: Record<string, string> = { start: START_HELP, keys: KEYS_HELP, usage: USAGE_HELP, config: CONFIG_HELP, health: HEALTH_HELP, upstream: UPSTREAM_HELP, secret: SECRET_HELP, init: INIT_HELP };
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -52,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
       'store-responses': { type: 'string' },
       upstream: { type: 'string' },
       file: { type: 'string' },
+      providers: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -63,7 +69,13 @@ async function main(argv: string[]): Promise<number> {
     console.log(HELPS[command] ?? HELP);
     return HELPS[command] ? 0 : 1;
   }
-  const path = configPath(values.config);
+  if (command === 'init') {
+    initCommand({ providers: values.providers, file: values.file });
+    return 0;
+  }
+  const found = findConfig(values.config);
+  const path = found.path;
+  if (HELPS[command]) console.error(`switchboard: config ${path} (${found.reason})`);
   switch (command) {
     case 'version': {
       const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

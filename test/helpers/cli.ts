@@ -1,13 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
+// Absolute paths, so the CLI can run in any working folder (the config lookup depends on it).
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const CLI = ['--import', TSX, fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url))];
 
-/** Runs the `switchboard` CLI to completion and returns its exit code and output. */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs the `switchboard` CLI to completion (in the repository's root unless `cwd` says) and returns its exit code and output. */
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  options: { cwd?: string } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [...CLI, ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -18,9 +25,14 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
 }
 
 /** Starts `switchboard start` and resolves with its URL once it listens (failing after `readyMs`). */
-export function startCli(args: string[], env: Record<string, string> = {}, readyMs = 20_000): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+export function startCli(
+  args: string[],
+  env: Record<string, string> = {},
+  readyMs = 20_000,
+  options: { cwd?: string } = {},
+): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...CLI, 'start', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [...CLI, 'start', ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, ...env } });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`gateway did not start within ${readyMs} ms:\n${out}`)), readyMs);
     const onData = (d: Buffer) => {
