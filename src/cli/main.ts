@@ -10,6 +10,7 @@ import { SECRET_HELP, secretCommand } from './commands/secret.js';
 import { findSecret, missingSecretProblems } from '../platform/node/local-secrets.js';
 import { UPSTREAM_HELP, upstreamCommand } from './commands/upstream.js';
 import { INIT_HELP, initCommand } from './commands/init.js';
+import { BACKUP_HELP, backupCommand } from './commands/backup.js';
 
 const CONFIG_HELP = `switchboard config check [--config PATH]
 
@@ -29,6 +30,7 @@ Commands:
   secret rotate   re-encrypt stored credentials under a new secret
   upstream        sign upstreams in (copilot, codex), import Codex CLI tokens, sync model lists
   config check    validate the config file
+  backup FILE     copy the SQLite database while the gateway runs (PostgreSQL: pg_dump)
   version         print the version
 
 Every command takes --config PATH and --help. The config file is --config,
@@ -36,7 +38,7 @@ else SWITCHBOARD_CONFIG, else ./switchboard.yaml, else the offline demo
 (switchboard.demo.yaml) where \`npm start\` has run it; each command says on
 stderr which one it read.`;
 
-const HELPS: Record<string, string> = { start: START_HELP, keys: KEYS_HELP, usage: USAGE_HELP, config: CONFIG_HELP, health: HEALTH_HELP, upstream: UPSTREAM_HELP, secret: SECRET_HELP, init: INIT_HELP };
+const HELPS: Record<string, string> = { start: START_HELP, keys: KEYS_HELP, usage: USAGE_HELP, config: CONFIG_HELP, health: HEALTH_HELP, upstream: UPSTREAM_HELP, secret: SECRET_HELP, init: INIT_HELP, backup: BACKUP_HELP };
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -96,6 +98,9 @@ async function main(argv: string[]): Promise<number> {
       );
       return 0;
     }
+    case 'backup':
+      await backupCommand(readConfig(path).storage.url, rest[0]);
+      return 0;
     case 'secret':
       await secretCommand(readConfig(path), rest[0], { newSecretEnv: values['new-secret-env'] }, process.env);
       return 0;
