@@ -3,6 +3,7 @@ import { createDataPlane, notFound } from '../gateway/app.js';
 import type { DataPlaneDeps } from '../gateway/deps.js';
 import { createAdminApp } from '../admin/app.js';
 import type { AdminDeps } from '../admin/deps.js';
+import type { Runtime } from '../runtime/runtime.js';
 import { encodeError, GatewayError } from '../protocols/errors.js';
 
 /** Answers a GET for the dashboard: a file of the built web app, or its index.html. */
@@ -16,7 +17,7 @@ const API_PATHS = /^\/(v1|v1beta|admin\/api|healthz)(\/|$)/;
  * plane under /admin/api, /healthz, and the dashboard. Platforms only call
  * its `fetch`.
  */
-export function createHttpApp(parts: { dataPlane: DataPlaneDeps; admin: AdminDeps; site?: StaticSite; log: (message: string) => void }): Hono {
+export function createHttpApp(parts: { dataPlane: DataPlaneDeps; admin: AdminDeps; site?: StaticSite; log: Runtime['log'] }): Hono {
   const app = new Hono();
   app.route('/', createDataPlane(parts.dataPlane));
   app.route('/admin/api', createAdminApp(parts.admin));
@@ -28,7 +29,7 @@ export function createHttpApp(parts: { dataPlane: DataPlaneDeps; admin: AdminDep
 
   app.notFound(notFound);
   app.onError((err, c) => {
-    parts.log(`unhandled error on ${c.req.method} ${c.req.path}: ${err.stack ?? String(err)}`);
+    parts.log(`unhandled error on ${c.req.method} ${c.req.path}: ${err.stack ?? String(err)}`, 'error');
     const { status, body } = encodeError('openai', new GatewayError('SB_ERR_INTERNAL', 'internal error'));
     return c.json(body, status as 500);
   });

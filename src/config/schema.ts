@@ -341,6 +341,33 @@ export const countersSchema = z.strictObject({
   leaseMs: z.number().int().min(3000).default(60_000),
 });
 
+/** Request traces sent to an OpenTelemetry collector over OTLP/HTTP (docs/observability.md). */
+export const tracesSchema = z.strictObject({
+  endpoint: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .describe("The collector's OTLP/HTTP traces URL, path included (e.g. http://127.0.0.1:4318/v1/traces)."),
+  headers: z
+    .record(z.string().min(1), z.string())
+    .default({})
+    .describe('Headers sent with every export (e.g. an authorization token for a hosted collector).'),
+  sampleRatio: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(1)
+    .describe("Share of new traces kept (0 to 1); a request that comes with a W3C traceparent follows its caller's sampling decision."),
+  serviceName: z.string().min(1).default('switchboard').describe('The `service.name` the spans are exported under.'),
+});
+
+/** Traces and the process log's shape (docs/observability.md). */
+export const telemetrySchema = z.strictObject({
+  traces: tracesSchema.optional().describe('OpenTelemetry traces of every request and upstream try; absent: none are made.'),
+  logFormat: z
+    .enum(['text', 'json'])
+    .default('text')
+    .describe('The process log: `text` (one plain line each, for a terminal) or `json` (JSON lines with time, level, message and the request id).'),
+});
+
 export const configSchema = z.strictObject({
   server: serverSchema.prefault({}),
   /** Bearer token for /admin/api. Absent: generated once and kept in the data folder. */
@@ -369,6 +396,8 @@ export const configSchema = z.strictObject({
   security: securitySchema.optional(),
   /** Body logging; absent: the database's (admin API) settings stay as they are. */
   logging: loggingSchema.optional(),
+  /** Traces and the process log's format. */
+  telemetry: telemetrySchema.prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -390,3 +419,5 @@ export type CacheSettings = z.infer<typeof cacheSchema>;
 export type SecuritySettings = z.infer<typeof securitySchema>;
 export type LoggingSettings = z.infer<typeof loggingSchema>;
 export type LogRetention = z.infer<typeof logsSchema>;
+export type TraceSettings = z.infer<typeof tracesSchema>;
+export type TelemetrySettings = z.infer<typeof telemetrySchema>;

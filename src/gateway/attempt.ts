@@ -121,7 +121,8 @@ export async function attemptUpstreams(
             credentialId: credential?.id,
             endpoint: candidate.translate ? GENERATE_ENDPOINT[candidate.upstreamProtocol] : op.endpoint,
             body: upstreamBody,
-            headers,
+            // The client's headers, with the try's own trace context when traces are on.
+            headers: { ...headers, ...ex.tryStarting(started) },
             upstreamModel: candidate.upstreamModel,
             stream: body.stream,
           },

@@ -19,6 +19,8 @@ export interface Exchange {
   upstreamSignal: AbortSignal;
   /** Marks the first byte sent to the client. */
   firstByte(): void;
+  /** An upstream try is about to go, at `startedAt`: the headers the observers add to it (a trace context), else none. */
+  tryStarting(startedAt: number): Record<string, string>;
   /** One upstream try ended (it began at `startedAt`): told to the observers (metrics, traces). */
   attempted(attempt: Attempt, startedAt: number): void;
   /** Runs `callback` once the row is complete (releases held resources: pool slots, reservations). */
@@ -66,7 +68,7 @@ export function startExchange(ctx: DataPlaneDeps, op: Operation, c: Context): Ex
   const abort = new AbortController();
   let recorded = false;
   const finishers: ((row: LogRecord) => void)[] = [];
-  const watch = ctx.observer.start(row);
+  const watch = ctx.observer.start(row, c.req.raw.headers);
   const bodies = startBodyCapture(ctx.settings.current().bodies, row.id, (build) => ctx.recorder.recordBodies(build));
   ctx.io.onClientGone(c, () => {
     if (!recorded) abort.abort(new UpstreamFailure('aborted', 'client went away'));
@@ -80,6 +82,9 @@ export function startExchange(ctx: DataPlaneDeps, op: Operation, c: Context): Ex
       const at = ctx.now();
       row.ttfbMs = at - started;
       watch.firstByte(at);
+    },
+    tryStarting(startedAt) {
+      return watch.tryStarting?.(startedAt) ?? {};
     },
     attempted(attempt, startedAt) {
       watch.attempt(attempt, startedAt);
@@ -102,7 +107,7 @@ export function startExchange(ctx: DataPlaneDeps, op: Operation, c: Context): Ex
         return new Response(null, { status: 499 });
       }
       const gatewayError = toGatewayError(err);
-      if (gatewayError.code === 'SB_ERR_INTERNAL') ctx.log(`request ${row.id} failed: ${(err as Error)?.stack ?? String(err)}`);
+      if (gatewayError.code === 'SB_ERR_INTERNAL') ctx.log(`request ${row.id} failed: ${(err as Error)?.stack ?? String(err)}`, 'error');
       exchange.finish(gatewayError.status, 'error', undefined, gatewayError.message);
       const { status, body } = encodeError(op.shape, gatewayError);
       return Response.json(body, { status, headers: { ...gatewayError.headers, 'x-request-id': row.id } });

@@ -8,7 +8,11 @@
 export interface Runtime {
   /** Milliseconds since the epoch (tests move it to cross rate-limit minutes and budget periods). */
   now(): number;
-  log(message: string): void;
+  /**
+   * A line for the process log (`info` unless said otherwise). The platform
+   * adds the time and, inside a request, its id (as text or JSON lines).
+   */
+  log(message: string, level?: LogLevel): void;
   /**
    * Work that outlives the response (a cache write, a stored answer): the
    * platform keeps it alive and logs its failure. Node: fire and forget;
@@ -20,6 +24,8 @@ export interface Runtime {
 }
 
 export type Sleep = Runtime['sleep'];
+
+export type LogLevel = 'info' | 'warn' | 'error';
 
 /**
  * Calls `fire` once after `ms` unless the returned function is called

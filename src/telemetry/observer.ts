@@ -1,4 +1,5 @@
 import type { Attempt, LogRecord } from '../store/types.js';
+import type { Runtime } from '../runtime/runtime.js';
 
 /**
  * What watches requests as they run, for metrics and traces: it hears when a
@@ -9,11 +10,21 @@ import type { Attempt, LogRecord } from '../store/types.js';
  * observer is caught and logged by `observeAll`, never the request's problem.
  */
 export interface RequestObserver {
-  /** A request began; `row` is still being filled in (its id, protocol and endpoint are set). */
-  start(row: Readonly<LogRecord>): RequestWatch;
+  /**
+   * A request began; `row` is still being filled in (its id, protocol and
+   * endpoint are set) and stays the same object until `finish`. `headers` are
+   * the client's request headers (a trace context, `traceparent`, comes in there).
+   */
+  start(row: Readonly<LogRecord>, headers: Headers): RequestWatch;
 }
 
 export interface RequestWatch {
+  /**
+   * An upstream try is about to be sent, at `startedAt`: headers returned here
+   * go with it (the trace context of the try, for tracing). Each try started is
+   * later ended by `attempt`, unless the request ends first (`finish`).
+   */
+  tryStarting?(startedAt: number): Record<string, string> | undefined;
   /** One upstream try ended: answered (its status) or failed (`error`); it began at `startedAt` (ms since the epoch). */
   attempt(attempt: Readonly<Attempt>, startedAt: number): void;
   /** The first byte went to the client, at `at`. */
@@ -28,23 +39,28 @@ const IDLE_WATCH: RequestWatch = { attempt() {}, firstByte() {}, finish() {} };
 export const NO_OBSERVER: RequestObserver = { start: () => IDLE_WATCH };
 
 /** One observer made of several; each call reaches every one, and one that throws is logged, not passed on. */
-export function observeAll(observers: readonly RequestObserver[], log: (message: string) => void): RequestObserver {
+export function observeAll(observers: readonly RequestObserver[], log: Runtime['log']): RequestObserver {
   if (observers.length === 0) return NO_OBSERVER;
   const guard = (what: string, call: () => void) => {
     try {
       call();
     } catch (err) {
-      log(`telemetry: an observer failed on ${what}: ${String(err)}`);
+      log(`telemetry: an observer failed on ${what}: ${String(err)}`, 'warn');
     }
   };
   return {
-    start(row) {
+    start(row, headers) {
       const watches = observers.map((observer) => {
         let watch = IDLE_WATCH;
-        guard('start', () => (watch = observer.start(row)));
+        guard('start', () => (watch = observer.start(row, headers)));
         return watch;
       });
       return {
+        tryStarting(startedAt) {
+          let headers: Record<string, string> | undefined;
+          for (const w of watches) guard('try start', () => (headers = { ...headers, ...w.tryStarting?.(startedAt) }));
+          return headers;
+        },
         attempt: (attempt, startedAt) => watches.forEach((w) => guard('attempt', () => w.attempt(attempt, startedAt))),
         firstByte: (at) => watches.forEach((w) => guard('first byte', () => w.firstByte(at))),
         finish: (row) => watches.forEach((w) => guard('finish', () => w.finish(row))),

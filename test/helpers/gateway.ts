@@ -5,6 +5,7 @@ import { configSchema, type Config } from '../../src/config/schema.js';
 import { startNodeGateway, type NodeGateway } from '../../src/platform/node/gateway.js';
 import { startReplicas, testReplicas } from './replica-pair.js';
 import type { RequestObserver } from '../../src/telemetry/observer.js';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 
 export const TEST_KEY = 'sk-sb-test-key-0000000000000000000000001';
 export const LIMITED_KEY = 'sk-sb-test-key-0000000000000000000000002';
@@ -39,6 +40,8 @@ export async function startTestGateway(options: {
   refreshMs?: number;
   /** What watches requests (metrics, traces; telemetry/observer.ts). */
   observers?: RequestObserver[];
+  /** Where spans go when the config sets `telemetry.traces` (instead of its OTLP endpoint). */
+  spanExporter?: SpanExporter;
 }): Promise<NodeGateway> {
   const upstreams: unknown[] = [{ id: 'mock', kind: 'mock', models: ['mock-model'] }];
   const models: unknown[] = [];
@@ -83,7 +86,7 @@ export async function startTestGateway(options: {
     ],
     ...options.extra,
   });
-  const startOptions = { log: options.log ?? (() => {}), recorderIntervalMs: 50, ...(options.now ? { now: options.now } : {}), ...(options.refreshMs ? { refreshMs: options.refreshMs } : {}), ...(options.webDir !== undefined ? { webDir: options.webDir } : {}), ...(options.observers ? { observers: options.observers } : {}) };
+  const startOptions = { log: options.log ?? (() => {}), recorderIntervalMs: 50, ...(options.now ? { now: options.now } : {}), ...(options.refreshMs ? { refreshMs: options.refreshMs } : {}), ...(options.webDir !== undefined ? { webDir: options.webDir } : {}), ...(options.observers ? { observers: options.observers } : {}), ...(options.spanExporter ? { spanExporter: options.spanExporter } : {}) };
   const replicas = testReplicas();
   return replicas > 1 ? startReplicas(config, replicas, startOptions) : startNodeGateway(config, startOptions);
 }

@@ -91,7 +91,7 @@ describe('the request observer', () => {
 
   it('observes nothing at no cost when none is given', () => {
     const none = observeAll([], () => {});
-    const watch = none.start({} as LogRecord);
+    const watch = none.start({} as LogRecord, new Headers());
     expect(() => watch.finish({} as LogRecord)).not.toThrow();
   });
 });

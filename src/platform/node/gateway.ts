@@ -16,6 +16,10 @@ import { nodeRequestIO } from './request-io.js';
 import { createStaticSite } from './static.js';
 import { serveResponsesSockets } from './responses-socket.js';
 import { createNodeRuntime } from './runtime.js';
+import { createProcessLog, inRequestScope, requestIdForLogs } from './process-log.js';
+import { startTraceExport } from './traces.js';
+import { traceObserver, type UpstreamFacts } from '../../telemetry/traces.js';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { runJobs } from './run-jobs.js';
 import { openRedisChangeFeed } from './redis-change-feed.js';
 import { createLocalChangeFeed } from '../../store/change-feed.js';
@@ -42,7 +46,8 @@ export interface NodeGateway {
 }
 
 export interface NodeGatewayOptions {
-  log?: (message: string) => void;
+  /** Where the process log's lines go (default: stderr), each formatted as `telemetry.logFormat` says. */
+  log?: (line: string) => void;
   /** How often to look for changes made by other processes (CLI, other replicas); default 500 ms, so a revoked key is refused everywhere within a second. */
   refreshMs?: number;
   /** How often queued usage rows are written (default 1 s). */
@@ -57,6 +62,8 @@ export interface NodeGatewayOptions {
   healthRefreshMs?: number;
   /** What watches requests besides the platform's own metrics and traces (telemetry/observer.ts; tests). */
   observers?: RequestObserver[];
+  /** Where spans go instead of the OTLP collector when `telemetry.traces` is set (tests: an in-memory exporter). */
+  spanExporter?: SpanExporter;
 }
 
 /**
@@ -65,7 +72,18 @@ export interface NodeGatewayOptions {
  * on timers and serves it over node:http (with the Responses WebSocket).
  */
 export async function startNodeGateway(config: Config, options: NodeGatewayOptions = {}): Promise<NodeGateway> {
-  const log = options.log ?? ((m: string) => console.error(m));
+  const { logFormat } = config.telemetry;
+  const log = createProcessLog(logFormat, options.log ?? ((line: string) => console.error(line)), options.now);
+  // JSON lines name the request they were logged in: each request runs in a scope its exchange names.
+  const scoped = logFormat === 'json' ? inRequestScope : <T>(handle: () => T) => handle();
+  // Traces need an upstream's kind and address, which the gateway built below knows.
+  let upstreamFacts: (id: string) => UpstreamFacts | undefined = () => undefined;
+  const traces = config.telemetry.traces ? startTraceExport(config.telemetry.traces, options.spanExporter) : null;
+  const observers = [
+    ...(logFormat === 'json' ? [requestIdForLogs] : []),
+    ...(traces ? [traceObserver(traces.tracer, (id) => upstreamFacts(id))] : []),
+    ...(options.observers ?? []),
+  ];
   const dataDir = dataDirOf(config);
   // No secret is ever generated: without one, credentials in the file are an error and the admin API refuses new ones.
   const secret = findSecret(config, dataDir);
@@ -102,7 +120,7 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
       http: upstreamHttp.http,
       io: nodeRequestIO,
       runtime,
-      observers: [inFlight.observer, ...(options.observers ?? [])],
+      observers: [inFlight.observer, ...observers],
     },
     {
       config,
@@ -113,15 +131,16 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
     },
   );
   reseedBudgets = gateway.reseedBudgets;
+  upstreamFacts = (id) => gateway.parts.catalog.current().upstreams.get(id)?.record;
   // Shared counters: this replica is live (its share of limits in an outage), and an outage ends when Redis answers again.
   const heartbeat: Job = { name: 'counters-heartbeat', everyMs: HEARTBEAT_MS, run: counterStore.heartbeat };
   const jobs = runJobs([...gateway.jobs, heartbeat], log);
 
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: gateway.fetch, hostname: config.server.host, port: config.server.port }, () => resolve(s));
+    const s = serve({ fetch: (request, env) => scoped(() => gateway.fetch(request, env)), hostname: config.server.host, port: config.server.port }, () => resolve(s));
     s.once('error', reject);
   });
-  const sockets = serveResponsesSockets(server as Server, (request, env) => gateway.fetch(request, env), {
+  const sockets = serveResponsesSockets(server as Server, (request, env) => scoped(() => gateway.fetch(request, env)), {
     maxBodyBytes: config.server.maxBodyBytes,
     now: runtime.now,
     sleep: runtime.sleep,
@@ -160,6 +179,7 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
         http.closeAllConnections();
         await closed;
         await gateway.close();
+        await traces?.close();
         await changes.close();
         await jobs.stop();
         await runtime.settle();

@@ -10,7 +10,7 @@ export interface NodeRuntime extends Runtime {
  * timers that never keep the process alive, and deferred work run fire and
  * forget, its failures logged, tracked so shutdown can wait for it.
  */
-export function createNodeRuntime(options: { now?: () => number; log: (message: string) => void }): NodeRuntime {
+export function createNodeRuntime(options: { now?: () => number; log: Runtime['log'] }): NodeRuntime {
   const { log } = options;
   const pending = new Set<Promise<unknown>>();
   return {
@@ -19,7 +19,7 @@ export function createNodeRuntime(options: { now?: () => number; log: (message: 
     defer(work) {
       const tracked = work.then(
         () => {},
-        (err: unknown) => log(`deferred work failed: ${(err as Error)?.stack ?? String(err)}`),
+        (err: unknown) => log(`deferred work failed: ${(err as Error)?.stack ?? String(err)}`, 'error'),
       );
       pending.add(tracked);
       void tracked.finally(() => pending.delete(tracked));
