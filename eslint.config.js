@@ -160,6 +160,27 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard is bundled for the browser: it takes the server's types (its zod view schemas,
+    // through z.infer) and nothing else, so no server code ends up in the bundle.
+    files: ['web/**/*.{ts,tsx}'],
+    ignores: ['web/scripts/**', 'web/vite.config.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'zod', allowTypeImports: true, message: 'web/ uses zod for types only (z.infer of the server\'s schemas); the dashboard does not bundle it.' }],
+          patterns: [
+            {
+              regex: '^(\\.\\./)+src/',
+              allowTypeImports: true,
+              message: 'web/ may take only types from the server (import type): anything else would be bundled into the dashboard.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['bin/**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },

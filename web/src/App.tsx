@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { forgetKey, savedKey, whenUnauthorized } from './api.js';
 import { navigate, usePath } from './router.js';
 import { applyTheme, nextTheme, savedTheme } from './theme.js';
@@ -7,6 +7,7 @@ import { OverviewPage } from './pages/Overview.js';
 import { KeysPage } from './pages/Keys.js';
 import { UpstreamsPage } from './pages/Upstreams.js';
 import { ModelsPage } from './pages/Models.js';
+import { LimitsPage } from './pages/Limits.js';
 import { LogsPage } from './pages/Logs.js';
 import { SettingsPage } from './pages/Settings.js';
 
@@ -15,6 +16,7 @@ const PAGES = [
   { path: '/keys', title: 'Keys', render: () => <KeysPage /> },
   { path: '/upstreams', title: 'Upstreams', render: () => <UpstreamsPage /> },
   { path: '/models', title: 'Models', render: () => <ModelsPage /> },
+  { path: '/limits', title: 'Limits', render: () => <LimitsPage /> },
   { path: '/logs', title: 'Logs', render: () => <LogsPage /> },
   { path: '/settings', title: 'Settings', render: () => <SettingsPage /> },
 ];
@@ -33,9 +35,12 @@ export function App() {
   }, []);
 
   const page = PAGES.find((p) => p.path === path) ?? PAGES[0];
+  const current = useRef<HTMLAnchorElement>(null);
   useEffect(() => {
     document.title = `${page.title} · Switchboard`;
-  }, [page]);
+    // On a phone the menu is one row that scrolls sideways: keep the current page's link in sight.
+    current.current?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [page, signedIn]);
 
   const themeButton = (
     <button type="button" className="icon theme" title={`Theme: ${theme} (click to change)`} onClick={() => setTheme(nextTheme(theme))}>
@@ -54,6 +59,7 @@ export function App() {
             <li key={p.path}>
               <a
                 href={p.path}
+                ref={p === page ? current : undefined}
                 aria-current={p === page ? 'page' : undefined}
                 onClick={(e) => {
                   e.preventDefault();

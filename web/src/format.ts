@@ -8,6 +8,31 @@ export function count(n: number | null | undefined): string {
   return Math.abs(n) >= 100_000 ? compact.format(n) : integer.format(n);
 }
 
+/** Every digit, for figures a person set (a limit of 100,000 reads as such, not 100K). */
+export function exact(n: number): string {
+  return integer.format(n);
+}
+
+/** "1 request", "2 requests": a count with its noun, plural when it is not one (`plural` for the irregular ones). */
+export function counted(n: number | null | undefined, noun: string, plural = `${noun}s`): string {
+  return `${count(n)} ${n === 1 ? noun : plural}`;
+}
+
+const BYTE_UNITS = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+
+/** 1536 -> "1.5 KB". */
+export function bytes(n: number | null | undefined): string {
+  if (n === null || n === undefined) return '—';
+  let value = n;
+  let unit = 0;
+  while (Math.abs(value) >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  if (unit === 0) return counted(n, 'byte');
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${BYTE_UNITS[unit]}`;
+}
+
 export function usd(n: number | null | undefined): string {
   if (n === null || n === undefined) return 'unknown';
   if (n === 0) return '$0';
@@ -34,7 +59,7 @@ export function dateTime(epochMs: number | null | undefined): string {
 
 export function shortTime(epochMs: number, spanMs: number): string {
   const d = new Date(epochMs);
-  if (spanMs <= 2 * 86_400_000) return d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  if (spanMs <= 2 * 86_400_000) return d.toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' });
   return d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
 }
 

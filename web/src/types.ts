@@ -1,180 +1,100 @@
 /**
- * What the admin API answers, as the page reads it. Fields other parts of
- * the gateway are still growing (health, counters, weights, attempts) are
- * optional: a section shows when the API sends them.
+ * What the admin API answers and takes, as the page reads and sends it: each
+ * type is inferred from the server's own zod schema, the one that also makes
+ * the OpenAPI document. The imports are type-only, so nothing of the server
+ * is bundled (the linter refuses any other import from src/), and
+ * `npm run typecheck` fails when the page reads a field the API no longer has
+ * or sends one it does not take.
  */
+import type { z } from 'zod';
+import type {
+  cacheStatsView,
+  codexLoginView,
+  createKeyBody,
+  createModelBody,
+  createUpstreamBody,
+  createdKeyView,
+  credentialCheckView,
+  credentialView,
+  deviceCodeView,
+  keyView,
+  loginProgressView,
+  logRecordView,
+  modelSyncView,
+  modelView,
+  patchKeyBody,
+  patchUpstreamBody,
+  poolHealthView,
+  putModelBody,
+  upstreamView,
+  usageReportView,
+} from '../../src/admin/schemas.js';
+import type { keyBudgetSchema, keyLimitsSchema, STRATEGIES, UPSTREAM_KINDS } from '../../src/config/schema.js';
+import type { overviewView } from '../../src/admin/overview.js';
+import type { keyStatusView, limitsReportView, scopeRuleBody, scopeStatusView } from '../../src/admin/limits.js';
+import type { logDetailView } from '../../src/admin/logs.js';
+import type { priceEntryView } from '../../src/admin/prices.js';
+import type { securityReportView } from '../../src/admin/security.js';
+import type { patchSettingsBody, settingsView } from '../../src/admin/settings.js';
+import type { configImportView } from '../../src/admin/config-io.js';
 
+/** A list answer; paged lists also say whether more follow. */
 export interface Page<T> {
   data: T[];
   hasMore?: boolean;
+  total?: number;
 }
 
-export interface Figures {
-  requests: number;
-  errors: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  reasoningTokens: number;
-  tokens: number;
-  costUsd: number | null;
-  errorRate: number | null;
-  cacheHits: number;
-  cacheLookups: number;
-  cacheHitRatio: number | null;
-  latencyP50: number | null;
-  latencyP95: number | null;
-}
+// ---- answers ---------------------------------------------------------------
 
-export interface TopRow {
-  value: string;
-  name?: string | null;
-  requests: number;
-  errors: number;
-  tokens: number;
-  costUsd: number | null;
-}
+export type Overview = z.output<typeof overviewView>;
+export type TopRow = Overview['top']['key'][number];
 
-export interface Overview {
-  from: number;
-  to: number;
-  bucketMs: number;
-  totals: Figures;
-  series: (Figures & { bucket: number })[];
-  top: { key: TopRow[]; group: TopRow[]; model: TopRow[]; upstream: TopRow[] };
-}
+export type Key = z.output<typeof keyView>;
+export type CreatedKey = z.output<typeof createdKeyView>;
+export type KeyLimits = z.output<typeof keyLimitsSchema>;
+export type KeyBudget = z.output<typeof keyBudgetSchema>;
+export type KeyStatus = z.output<typeof keyStatusView>;
 
-export interface KeyLimits {
-  rpm?: number;
-  tpm?: number;
-  concurrent?: number;
-  [other: string]: unknown;
-}
+export type UsageReport = z.output<typeof usageReportView>;
+export type UsageRow = UsageReport['rows'][number];
 
-export interface KeyBudget {
-  usd?: number;
-  tokens?: number;
-  period: 'day' | 'week' | 'month' | 'total';
-}
+export type Upstream = z.output<typeof upstreamView>;
+export type UpstreamKind = (typeof UPSTREAM_KINDS)[number];
+export type Strategy = (typeof STRATEGIES)[number];
+export type UpstreamSettings = NonNullable<Upstream['settings']>;
+export type Credential = z.output<typeof credentialView>;
+export type PoolHealth = z.output<typeof poolHealthView>;
+export type CredentialHealth = PoolHealth['credentials'][number];
+export type CredentialCheck = z.output<typeof credentialCheckView>;
+export type ModelSync = z.output<typeof modelSyncView>;
+export type DeviceCode = z.output<typeof deviceCodeView>;
+export type LoginProgress = z.output<typeof loginProgressView>;
+export type CodexLogin = z.output<typeof codexLoginView>;
 
-export interface Key {
-  id: string;
-  name: string;
-  prefix: string;
-  group: string;
-  models: string[] | null;
-  limits: KeyLimits | null;
-  budget: KeyBudget | null;
-  /** Present when the gateway has the response cache / IP allowlists. */
-  cache?: boolean | { ttlSeconds: number } | null;
-  ipAllowlist?: string[] | null;
-  responses?: { store: boolean; retentionDays: number } | null;
-  source: string;
-  createdAt: number;
-  revokedAt: number | null;
-}
+export type Model = z.output<typeof modelView>;
+export type Route = Model['routes'][number];
+export type PriceEntry = z.output<typeof priceEntryView>;
 
-export interface UsageRow {
-  value: string;
-  name?: string | null;
-  requests: number;
-  errors: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  costUsd: number | null;
-  latencyMsAvg: number;
-}
+export type LogRow = z.output<typeof logRecordView>;
+export type LogDetail = z.output<typeof logDetailView>;
+export type Attempt = NonNullable<LogRow['attempts']>[number];
 
-export interface UsageReport {
-  rows: UsageRow[];
-  totals: Omit<UsageRow, 'value' | 'latencyMsAvg'>;
-}
+export type LimitsReport = z.output<typeof limitsReportView>;
+export type ScopeStatus = z.output<typeof scopeStatusView>;
 
-export interface CredentialHealth {
-  state?: string;
-  reason?: string | null;
-  since?: number | null;
-  until?: number | null;
-  [other: string]: unknown;
-}
+export type GatewaySettings = z.output<typeof settingsView>;
+export type SecurityReport = z.output<typeof securityReportView>;
+export type CacheStats = z.output<typeof cacheStatsView>;
+export type ConfigImport = z.output<typeof configImportView>;
 
-export interface Credential {
-  id: string;
-  hint: string;
-  label: string | null;
-  weight: number;
-  enabled: boolean;
-  state?: string;
-  reason?: string | null;
-  since?: number | null;
-  health?: CredentialHealth;
-  counters?: Record<string, number | null>;
-  [other: string]: unknown;
-}
+// ---- request bodies (what the API accepts, before its defaults) -------------
 
-export interface Upstream {
-  id: string;
-  kind: string;
-  baseUrl: string | null;
-  strategy: string;
-  speaks?: string[];
-  models: string[];
-  headers: Record<string, string>;
-  timeouts: { connectMs: number; firstByteMs: number; idleMs: number };
-  enabled: boolean;
-  credentials: Credential[];
-}
-
-export interface Route {
-  upstream: string;
-  model: string;
-  weight?: number;
-}
-
-export interface Model {
-  id: string;
-  routes: Route[];
-}
-
-export interface Attempt {
-  upstream: string;
-  credential: string | null;
-  status: number | null;
-  error: string | null;
-  ms: number;
-}
-
-export interface LogRow {
-  id: string;
-  ts: number;
-  keyId: string | null;
-  group: string | null;
-  protocol: string;
-  endpoint: string;
-  model: string | null;
-  upstreamModel: string | null;
-  upstreamId: string | null;
-  credentialId: string | null;
-  stream: boolean;
-  status: number;
-  outcome: string;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  reasoningTokens: number;
-  costUsd: number | null;
-  latencyMs: number;
-  ttfbMs: number | null;
-  cacheStatus: string | null;
-  error: string | null;
-  metadata: unknown;
-  translation?: string | null;
-  warnings?: string[] | null;
-  usageEstimated?: boolean;
-  attempts?: Attempt[] | null;
-  [other: string]: unknown;
-}
+export type NewUpstream = z.input<typeof createUpstreamBody>;
+export type UpstreamPatch = z.input<typeof patchUpstreamBody>;
+export type NewModel = z.input<typeof createModelBody>;
+export type ModelRoutes = z.input<typeof putModelBody>;
+export type NewKey = z.input<typeof createKeyBody>;
+export type KeyPatch = z.input<typeof patchKeyBody>;
+export type ScopeRule = z.input<typeof scopeRuleBody>;
+export type SettingsPatch = z.input<typeof patchSettingsBody>;

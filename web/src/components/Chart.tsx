@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { shortTime } from '../format.js';
 
 /**
@@ -6,6 +6,12 @@ import { shortTime } from '../format.js';
  * spaced buckets, a few labelled gridlines, and the values of the bucket under
  * the pointer. Hand-drawn instead of a chart library: the dashboard needs only
  * this, and it stays small and themable with CSS variables.
+ *
+ * Each bucket owns an equal slot and its point or bar sits in the slot's
+ * middle, so the first and last time labels stay inside the drawing. The SVG
+ * is drawn at the width it is shown at (text keeps its size on a phone), and
+ * a line chart of fewer than three buckets is drawn as bars: one point alone
+ * says nothing as a line.
  */
 
 export interface Series {
@@ -15,9 +21,10 @@ export interface Series {
   color: string;
 }
 
-const W = 600;
 const H = 180;
-const PAD = { left: 60, right: 10, top: 10, bottom: 22 };
+const PAD = { left: 56, right: 8, top: 10, bottom: 22 };
+/** Width of one character of an axis label (11 px system font), a little generous. */
+const CHAR_PX = 6.6;
 
 export function TimeChart(props: {
   title: string;
@@ -26,16 +33,29 @@ export function TimeChart(props: {
   format: (n: number) => string;
   kind?: 'line' | 'bar';
   spanMs: number;
+  /** The values are counts: gridlines fall on whole numbers. */
+  whole?: boolean;
 }) {
   const [hover, setHover] = useState<number | null>(null);
+  const [W, ref] = useWidth<HTMLDivElement>(600);
   const n = props.buckets.length;
   const all = props.series.flatMap((s) => s.values.filter((v): v is number => v !== null));
-  const max = niceMax(Math.max(0, ...all));
-  const x = (i: number) => PAD.left + (n <= 1 ? 0 : (i * (W - PAD.left - PAD.right)) / (n - 1));
-  const y = (v: number) => H - PAD.bottom - (max === 0 ? 0 : (v / max) * (H - PAD.top - PAD.bottom));
-  const step = n <= 1 ? W - PAD.left - PAD.right : (W - PAD.left - PAD.right) / (n - 1);
+  // Whole numbers get an even top (at least 2), so the middle gridline is a whole number too.
+  const top = niceMax(Math.max(0, ...all));
+  const max = props.whole ? Math.max(2, top % 2 === 0 ? top : top + 1) : top;
+  const plot = W - PAD.left - PAD.right;
+  const slot = plot / Math.max(1, n);
+  const x = (i: number) => PAD.left + slot * (i + 0.5);
+  const y = (v: number) => H - PAD.bottom - (v / max) * (H - PAD.top - PAD.bottom);
   const ticks = [0, 0.5, 1].map((f) => f * max);
-  const labelEvery = Math.max(1, Math.ceil(n / 6));
+  const labels = props.buckets.map((b) => shortTime(b, props.spanMs));
+  const labelPx = Math.max(...labels.map((l) => l.length * CHAR_PX), 0);
+  const labelEvery = Math.max(1, Math.ceil((labelPx + 12) / slot));
+  // A label is centred under its bucket, but moved in where it would cross the drawing's edge.
+  const labelX = (i: number) => Math.min(Math.max(x(i), labelPx / 2 + 2), W - labelPx / 2 - 2);
+  const bars = props.kind === 'bar' || n < 3;
+  // Bars of all series side by side in the middle 70% of the slot, at most 48 px in all.
+  const barWidth = Math.max(2, Math.min(48, slot * 0.7) / props.series.length);
 
   return (
     <figure className="chart">
@@ -51,47 +71,69 @@ export function TimeChart(props: {
           ))}
         </span>
       </figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={props.title} onMouseLeave={() => setHover(null)}>
-        {ticks.map((t) => (
-          <g key={t}>
-            <line x1={PAD.left} x2={W - PAD.right} y1={y(t)} y2={y(t)} className="grid" />
-            <text x={PAD.left - 6} y={y(t) + 4} textAnchor="end" className="axis">
-              {props.format(t)}
-            </text>
-          </g>
-        ))}
-        {props.buckets.map((b, i) =>
-          i % labelEvery === 0 ? (
-            <text key={b} x={x(i)} y={H - 6} textAnchor="middle" className="axis">
-              {shortTime(b, props.spanMs)}
-            </text>
-          ) : null,
-        )}
-        {props.series.map((s, si) =>
-          props.kind === 'bar' ? (
-            <g key={s.label}>
-              {s.values.map((v, i) => {
-                const width = Math.max(2, (step * 0.7) / props.series.length);
-                const left = x(i) - (step * 0.35) + si * width;
-                return v ? <rect key={i} x={left} y={y(v)} width={width} height={H - PAD.bottom - y(v)} fill={s.color} rx={1} /> : null;
-              })}
+      <div ref={ref}>
+        <svg width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label={props.title} onMouseLeave={() => setHover(null)}>
+          {ticks.map((t) => (
+            <g key={t}>
+              <line x1={PAD.left} x2={W - PAD.right} y1={y(t)} y2={y(t)} className="grid" />
+              <text x={PAD.left - 6} y={y(t) + 4} textAnchor="end" className="axis">
+                {props.format(t)}
+              </text>
             </g>
-          ) : (
-            <g key={s.label}>
-              <path d={linePath(s.values, x, y)} fill="none" stroke={s.color} strokeWidth={2} strokeLinejoin="round" />
-              {/* Dots, so a lone value between gaps still shows. */}
-              {s.values.map((v, i) => (v === null ? null : <circle key={i} cx={x(i)} cy={y(v)} r={2.5} fill={s.color} />))}
-            </g>
-          ),
-        )}
-        {hover !== null && <line x1={x(hover)} x2={x(hover)} y1={PAD.top} y2={H - PAD.bottom} className="cursor" />}
-        {props.buckets.map((b, i) => (
-          <rect key={b} x={x(i) - step / 2} y={0} width={step} height={H} fill="transparent" onMouseEnter={() => setHover(i)} />
-        ))}
-      </svg>
+          ))}
+          {props.buckets.map((b, i) =>
+            // Counted from the last bucket, so the newest one is always labelled.
+            (n - 1 - i) % labelEvery === 0 ? (
+              <text key={b} x={labelX(i)} y={H - 6} textAnchor="middle" className="axis x-label">
+                {labels[i]}
+              </text>
+            ) : null,
+          )}
+          {props.series.map((s, si) =>
+            bars ? (
+              <g key={s.label}>
+                {s.values.map((v, i) => {
+                  const left = x(i) - (barWidth * props.series.length) / 2 + si * barWidth;
+                  return v ? <rect key={i} x={left} y={y(v)} width={barWidth} height={H - PAD.bottom - y(v)} fill={s.color} rx={1} /> : null;
+                })}
+              </g>
+            ) : (
+              <g key={s.label}>
+                <path d={linePath(s.values, x, y)} fill="none" stroke={s.color} strokeWidth={2} strokeLinejoin="round" />
+                {/* A value with no neighbour draws no line: a marker shows it. */}
+                {s.values.map((v, i) =>
+                  v === null || (s.values[i - 1] ?? null) !== null || (s.values[i + 1] ?? null) !== null ? null : (
+                    <circle key={i} cx={x(i)} cy={y(v)} r={3.5} fill={s.color} />
+                  ),
+                )}
+              </g>
+            ),
+          )}
+          {hover !== null && <line x1={x(hover)} x2={x(hover)} y1={PAD.top} y2={H - PAD.bottom} className="cursor" />}
+          {props.buckets.map((b, i) => (
+            <rect key={b} x={x(i) - slot / 2} y={0} width={slot} height={H} fill="transparent" onMouseEnter={() => setHover(i)} />
+          ))}
+        </svg>
+      </div>
       {hover !== null && <div className="chart-when muted">{new Date(props.buckets[hover]).toLocaleString()}</div>}
     </figure>
   );
+}
+
+/** The width an element is laid out at, followed as it changes. */
+function useWidth<E extends HTMLElement>(initial: number): [number, (element: E | null) => void] {
+  const [width, setWidth] = useState(initial);
+  const [element, setElement] = useState<E | null>(null);
+  const observer = useRef<ResizeObserver>(undefined);
+  useEffect(() => {
+    if (!element) return;
+    const measure = () => setWidth(Math.max(240, Math.floor(element.clientWidth)));
+    measure();
+    observer.current = new ResizeObserver(measure);
+    observer.current.observe(element);
+    return () => observer.current?.disconnect();
+  }, [element]);
+  return [width, setElement];
 }
 
 /** Gaps (null) break the line rather than drawing it through zero. */

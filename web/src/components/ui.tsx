@@ -97,13 +97,16 @@ export function CopyButton(props: { text: string; label?: string }) {
   );
 }
 
+/** A labelled control; the hint sits outside the label, so it is not part of the control's name. */
 export function Field(props: { label: string; hint?: ReactNode; children: ReactNode }) {
   return (
-    <label className="field">
-      <span className="field-label">{props.label}</span>
-      {props.children}
+    <div className="field">
+      <label className="field">
+        <span className="field-label">{props.label}</span>
+        {props.children}
+      </label>
       {props.hint && <span className="field-hint">{props.hint}</span>}
-    </label>
+    </div>
   );
 }
 

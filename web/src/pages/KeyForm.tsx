@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { messageOf } from '../api.js';
 import { Field, FormFooter, splitList } from '../components/ui.js';
+import { LimitFields, limitsOf, useLimitDraft } from '../components/LimitFields.js';
 import type { Key, KeyBudget, KeyLimits } from '../types.js';
 
 /** The fields of a key that can be set: name (at creation only), group, models, limits, budget, cache, IP allowlist, stored responses. */
@@ -24,12 +25,7 @@ export function KeyForm(props: { initial?: Key; knownModels: string[]; onSubmit:
   const [name, setName] = useState(k?.name ?? '');
   const [group, setGroup] = useState(k?.group ?? 'default');
   const [models, setModels] = useState(k?.models?.join(', ') ?? '');
-  const [rpm, setRpm] = useState(String(k?.limits?.rpm ?? ''));
-  const [tpm, setTpm] = useState(String(k?.limits?.tpm ?? ''));
-  const [concurrent, setConcurrent] = useState(String(k?.limits?.concurrent ?? ''));
-  const [budgetUsd, setBudgetUsd] = useState(String(k?.budget?.usd ?? ''));
-  const [budgetTokens, setBudgetTokens] = useState(String(k?.budget?.tokens ?? ''));
-  const [period, setPeriod] = useState<KeyBudget['period']>(k?.budget?.period ?? 'month');
+  const [limitDraft, setLimitDraft] = useLimitDraft(k?.limits, k?.budget);
   const [cache, setCache] = useState(k?.cache === undefined || k.cache === null ? 'inherit' : k.cache === false ? 'off' : 'on');
   const [allowlist, setAllowlist] = useState(k?.ipAllowlist?.join(', ') ?? '');
   const [retention, setRetention] = useState(k?.responses?.store ? String(k.responses.retentionDays) : '');
@@ -38,10 +34,7 @@ export function KeyForm(props: { initial?: Key; knownModels: string[]; onSubmit:
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const limits = { ...(k?.limits ?? {}), rpm: num(rpm), tpm: num(tpm), concurrent: num(concurrent) };
-    const hasLimits = Object.values(limits).some((v) => v !== undefined);
-    const budget = { usd: num(budgetUsd), tokens: num(budgetTokens), period };
-    const hasBudget = budget.usd !== undefined || budget.tokens !== undefined;
+    const { limits, budget } = limitsOf(limitDraft);
     const list = splitList(models);
     const addresses = splitList(allowlist);
     setBusy(true);
@@ -51,8 +44,8 @@ export function KeyForm(props: { initial?: Key; knownModels: string[]; onSubmit:
         name: name.trim(),
         group: group.trim() || 'default',
         models: list.length > 0 ? list : null,
-        limits: hasLimits ? JSON.parse(JSON.stringify(limits)) : null,
-        budget: hasBudget ? JSON.parse(JSON.stringify(budget)) : null,
+        limits,
+        budget,
         // A key that had a TTL of its own keeps it while "on" stays chosen.
         cache: cache === 'inherit' ? null : cache === 'off' ? false : typeof k?.cache === 'object' && k.cache !== null ? k.cache : true,
         ipAllowlist: addresses.length > 0 ? addresses : null,
@@ -78,43 +71,11 @@ export function KeyForm(props: { initial?: Key; knownModels: string[]; onSubmit:
       <Field label="Models" hint={`Comma-separated; empty allows every model. Known: ${props.knownModels.slice(0, 12).join(', ') || 'none yet'}`}>
         <input name="models" value={models} onChange={(e) => setModels(e.target.value)} placeholder="all models" />
       </Field>
-      <fieldset>
-        <legend>Limits (empty: none)</legend>
-        <div className="row3">
-          <Field label="Requests / min">
-            <input name="rpm" type="number" min={1} value={rpm} onChange={(e) => setRpm(e.target.value)} />
-          </Field>
-          <Field label="Tokens / min">
-            <input name="tpm" type="number" min={1} value={tpm} onChange={(e) => setTpm(e.target.value)} />
-          </Field>
-          <Field label="Concurrent">
-            <input name="concurrent" type="number" min={1} value={concurrent} onChange={(e) => setConcurrent(e.target.value)} />
-          </Field>
-        </div>
-      </fieldset>
-      <fieldset>
-        <legend>Budget (empty: none)</legend>
-        <div className="row3">
-          <Field label="USD">
-            <input name="budgetUsd" type="number" min={0} step="any" value={budgetUsd} onChange={(e) => setBudgetUsd(e.target.value)} />
-          </Field>
-          <Field label="Tokens">
-            <input name="budgetTokens" type="number" min={1} value={budgetTokens} onChange={(e) => setBudgetTokens(e.target.value)} />
-          </Field>
-          <Field label="Per">
-            <select name="period" value={period} onChange={(e) => setPeriod(e.target.value as KeyBudget['period'])}>
-              <option value="day">day</option>
-              <option value="week">week</option>
-              <option value="month">month</option>
-              <option value="total">total</option>
-            </select>
-          </Field>
-        </div>
-      </fieldset>
+      <LimitFields draft={limitDraft} onChange={setLimitDraft} />
       <div className="row3">
-        <Field label="Response cache" hint="Off keeps this key's prompts out of the cache whatever is asked.">
+        <Field label="Response cache" hint="Default: as the gateway and the model say. Off keeps this key's prompts out of the cache whatever is asked.">
           <select name="cache" value={cache} onChange={(e) => setCache(e.target.value)}>
-            <option value="inherit">as the gateway and model say</option>
+            <option value="inherit">default</option>
             <option value="on">on</option>
             <option value="off">off</option>
           </select>

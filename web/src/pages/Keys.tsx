@@ -3,7 +3,8 @@ import { api } from '../api.js';
 import { ActionButton, Badge, Card, CopyButton, Empty, ErrorNote, Loading, Modal } from '../components/ui.js';
 import { count, dateTime, usd } from '../format.js';
 import { clientSnippets } from '../snippets.js';
-import type { Key, Model, Page, UsageReport, UsageRow } from '../types.js';
+import { limitsText, Meters } from '../components/LimitFields.js';
+import type { CreatedKey as CreatedKeyView, Key, KeyPatch, KeyStatus, Model, NewKey, Page, UsageReport, UsageRow } from '../types.js';
 import { optional, useLoad } from '../use-load.js';
 import { KeyForm, type KeyFields } from './KeyForm.js';
 
@@ -11,15 +12,10 @@ const DAY_MS = 86_400_000;
 /** Keys per page; the list pages on the server. */
 const PAGE_SIZE = 50;
 
-/** A key's live counters, as GET /keys/:id/limits reports them (when the gateway has it). */
-interface KeyStatus {
-  counters?: { dimension: string; limit: number; used: number; remaining: number; resetAt: number | null }[];
-}
-
 export function KeysPage() {
   const [showRevoked, setShowRevoked] = useState(false);
   const [editing, setEditing] = useState<Key | 'new' | null>(null);
-  const [created, setCreated] = useState<(Key & { key: string }) | null>(null);
+  const [created, setCreated] = useState<CreatedKeyView | null>(null);
   const [actionError, setActionError] = useState<string>();
   const [search, setSearch] = useState('');
   const [offset, setOffset] = useState(0);
@@ -27,7 +23,7 @@ export function KeysPage() {
   const keys = useLoad(async () => {
     const query = { limit: PAGE_SIZE, offset, revoked: showRevoked ? 'include' : 'exclude', ...(search.trim() ? { q: search.trim() } : {}) };
     const [list, usage, models] = await Promise.all([
-      api<Page<Key> & { total?: number }>('/keys', { query }),
+      api<Page<Key>>('/keys', { query }),
       api<UsageReport>('/usage', { query: { by: 'key', from: Date.now() - 30 * DAY_MS } }),
       api<Page<Model>>('/models'),
     ]);
@@ -45,25 +41,28 @@ export function KeysPage() {
 
   const save = async (fields: KeyFields) => {
     if (editing === 'new') {
-      const made = await api<Key & { key: string }>('/keys', {
-        method: 'POST',
-        body: {
-          name: fields.name,
-          group: fields.group,
-          ...(fields.models ? { models: fields.models } : {}),
-          ...(fields.limits ? { limits: fields.limits } : {}),
-          ...(fields.budget ? { budget: fields.budget } : {}),
-          ...(fields.cache !== null ? { cache: fields.cache } : {}),
-          ...(fields.ipAllowlist ? { ipAllowlist: fields.ipAllowlist } : {}),
-          ...(fields.responses ? { responses: fields.responses } : {}),
-        },
-      });
-      setCreated(made);
+      const body: NewKey = {
+        name: fields.name,
+        group: fields.group,
+        ...(fields.models ? { models: fields.models } : {}),
+        ...(fields.limits ? { limits: fields.limits } : {}),
+        ...(fields.budget ? { budget: fields.budget } : {}),
+        ...(fields.cache !== null ? { cache: fields.cache } : {}),
+        ...(fields.ipAllowlist ? { ipAllowlist: fields.ipAllowlist } : {}),
+        ...(fields.responses ? { responses: fields.responses } : {}),
+      };
+      setCreated(await api<CreatedKeyView>('/keys', { method: 'POST', body }));
     } else if (editing) {
-      await api(`/keys/${encodeURIComponent(editing.id)}`, {
-        method: 'PATCH',
-        body: { group: fields.group, models: fields.models, limits: fields.limits, budget: fields.budget, cache: fields.cache, ipAllowlist: fields.ipAllowlist, responses: fields.responses },
-      });
+      const patch: KeyPatch = {
+        group: fields.group,
+        models: fields.models,
+        limits: fields.limits,
+        budget: fields.budget,
+        cache: fields.cache,
+        ipAllowlist: fields.ipAllowlist,
+        responses: fields.responses,
+      };
+      await api(`/keys/${encodeURIComponent(editing.id)}`, { method: 'PATCH', body: patch });
     }
     setEditing(null);
     keys.reload();
@@ -206,33 +205,12 @@ function KeyRow(props: { k: Key; usage: UsageRow | undefined; status: KeyStatus 
 /** Live counters against each limit when the API reports them; else the configured limits as text. */
 function Limits(props: { k: Key; status: KeyStatus | null }) {
   const counters = props.status?.counters ?? [];
-  if (counters.length > 0)
-    return (
-      <div className="meters">
-        {counters.map((c) => (
-          <div key={c.dimension} className="meter" title={`${c.dimension}: ${c.used} of ${c.limit}`}>
-            <span className="meter-label">
-              {c.dimension} {c.dimension === 'budget-usd' ? `${usd(c.used)} / ${usd(c.limit)}` : `${count(c.used)} / ${count(c.limit)}`}
-            </span>
-            <span className="meter-bar">
-              <i style={{ width: `${Math.min(100, (c.used / Math.max(c.limit, 1e-9)) * 100)}%` }} className={c.used >= c.limit ? 'full' : ''} />
-            </span>
-          </div>
-        ))}
-      </div>
-    );
-  const parts: string[] = [];
-  const l = props.k.limits;
-  if (l?.rpm) parts.push(`${l.rpm} rpm`);
-  if (l?.tpm) parts.push(`${count(l.tpm)} tpm`);
-  if (l?.concurrent) parts.push(`${l.concurrent} concurrent`);
-  const b = props.k.budget;
-  if (b?.usd) parts.push(`${usd(b.usd)} / ${b.period}`);
-  if (b?.tokens) parts.push(`${count(b.tokens)} tokens / ${b.period}`);
-  return parts.length ? <span>{parts.join(' · ')}</span> : <span className="muted">none</span>;
+  if (counters.length > 0) return <Meters counters={counters} />;
+  const text = limitsText(props.k.limits, props.k.budget);
+  return text ? <span>{text}</span> : <span className="muted">none</span>;
 }
 
-function CreatedKey(props: { created: Key & { key: string }; models: string[]; onClose: () => void }) {
+function CreatedKey(props: { created: CreatedKeyView; models: string[]; onClose: () => void }) {
   const model = props.created.models?.[0] ?? props.models[0] ?? 'MODEL';
   const snippets = clientSnippets(window.location.origin, props.created.key, model);
   const [tab, setTab] = useState(snippets[0].id);

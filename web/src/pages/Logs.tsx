@@ -2,7 +2,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, download, messageOf } from '../api.js';
 import { Badge, Card, Empty, ErrorNote, Loading, Modal } from '../components/ui.js';
 import { count, dateTime, ms, usd } from '../format.js';
-import type { Key, LogRow, Page } from '../types.js';
+import type { Key, LogDetail as LogDetailView, LogRow, Page } from '../types.js';
 import { useLoad } from '../use-load.js';
 
 const PAGE_SIZE = 50;
@@ -181,17 +181,9 @@ export function LogsPage() {
   );
 }
 
-interface Bodies {
-  mode?: string;
-  request?: unknown;
-  response?: unknown;
-  requestTruncated?: boolean;
-  responseTruncated?: boolean;
-}
-
 /** One request: the row already in hand, then GET /logs/:id for what only it has (bodies, when logged). */
 function LogDetail(props: { row: LogRow; keyName?: string; onClose: () => void }) {
-  const full = useLoad(() => api<LogRow & { bodies?: Bodies | null }>(`/logs/${encodeURIComponent(props.row.id)}`), [props.row.id]);
+  const full = useLoad(() => api<LogDetailView>(`/logs/${encodeURIComponent(props.row.id)}`), [props.row.id]);
   const r = full.data ?? props.row;
   const bodies = full.data?.bodies;
   const facts: [string, ReactNode][] = [

@@ -1,20 +1,9 @@
 import { useState } from 'react';
 import { api } from '../api.js';
-import { ActionButton, Badge, Card, Empty, ErrorNote, Loading } from '../components/ui.js';
-import type { Model, Page, Route, Upstream } from '../types.js';
+import { ActionButton, Badge, Card, Empty, ErrorNote, Loading, Modal } from '../components/ui.js';
+import type { Model, ModelRoutes, Page, PriceEntry, Route, Upstream } from '../types.js';
 import { optional, useLoad } from '../use-load.js';
-
-interface Price {
-  input: number;
-  output: number;
-  cacheRead?: number;
-  cacheWrite?: number;
-}
-interface PriceEntry {
-  model: string;
-  price: Price;
-  source: string;
-}
+import { ModelForm } from './ModelForm.js';
 
 /** The price in force for a model id: exact, else the longest priced id it is a dated snapshot of. */
 function priceOf(prices: PriceEntry[], id: string): PriceEntry | undefined {
@@ -36,6 +25,7 @@ function PriceText(props: { entry: PriceEntry | undefined }) {
 
 export function ModelsPage() {
   const [actionError, setActionError] = useState<string>();
+  const [editing, setEditing] = useState<Model | 'new' | null>(null);
   const data = useLoad(async () => {
     const [models, upstreams, prices] = await Promise.all([
       api<Page<Model>>('/models'),
@@ -47,7 +37,8 @@ export function ModelsPage() {
 
   const saveRoutes = async (model: Model, routes: Route[]) => {
     setActionError(undefined);
-    await api(`/models/${encodeURIComponent(model.id)}`, { method: 'PUT', body: { routes } });
+    const body: ModelRoutes = { routes };
+    await api(`/models/${encodeURIComponent(model.id)}`, { method: 'PUT', body });
     data.reload();
   };
 
@@ -59,6 +50,11 @@ export function ModelsPage() {
 
   return (
     <div className="page">
+      <div className="toolbar">
+        <button type="button" className="primary" onClick={() => setEditing('new')}>
+          Add model
+        </button>
+      </div>
       <ErrorNote error={data.error} onRetry={data.reload} />
       <ErrorNote error={actionError} />
       <Loading when={data.loading && !data.data} />
@@ -75,11 +71,12 @@ export function ModelsPage() {
                       <th>Model</th>
                       <th>Routes, tried in order</th>
                       <th>Price (per 1M tokens)</th>
+                      <th />
                     </tr>
                   </thead>
                   <tbody>
                     {data.data.models.map((m) => (
-                      <tr key={m.id}>
+                      <tr key={m.id} data-model={m.id}>
                         <td className="strong">{m.id}</td>
                         <td>
                           <ol className="routes">
@@ -120,6 +117,22 @@ export function ModelsPage() {
                             <PriceText entry={priceOf(data.data!.prices, m.routes[0]?.model ?? m.id) ?? priceOf(data.data!.prices, m.id)} />
                           )}
                         </td>
+                        <td className="nowrap">
+                          <button type="button" className="small" onClick={() => setEditing(m)}>
+                            Edit routes
+                          </button>{' '}
+                          <ActionButton
+                            className="small danger"
+                            confirm={`Delete model ${m.id}? Clients asking for it are refused from the next request.`}
+                            onError={setActionError}
+                            onClick={async () => {
+                              await api(`/models/${encodeURIComponent(m.id)}`, { method: 'DELETE' });
+                              data.reload();
+                            }}
+                          >
+                            Delete
+                          </ActionButton>
+                        </td>
                       </tr>
                     ))}
                   </tbody>
@@ -156,6 +169,19 @@ export function ModelsPage() {
             )}
           </Card>
         </>
+      )}
+      {editing && data.data && (
+        <Modal title={editing === 'new' ? 'Add model' : `Routes of ${editing.id}`} onClose={() => setEditing(null)} wide>
+          <ModelForm
+            model={editing === 'new' ? undefined : editing}
+            upstreams={data.data.upstreams}
+            onCancel={() => setEditing(null)}
+            onDone={() => {
+              setEditing(null);
+              data.reload();
+            }}
+          />
+        </Modal>
       )}
     </div>
   );

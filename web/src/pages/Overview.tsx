@@ -3,7 +3,7 @@ import { api } from '../api.js';
 import { TimeChart } from '../components/Chart.js';
 import { RangePicker, rangeQuery, type Range } from '../components/RangePicker.js';
 import { Card, Empty, ErrorNote, Loading, Stat } from '../components/ui.js';
-import { count, ms, percent, usd } from '../format.js';
+import { count, counted, ms, percent, usd } from '../format.js';
 import type { Overview, TopRow } from '../types.js';
 import { useLoad } from '../use-load.js';
 
@@ -13,7 +13,7 @@ export function OverviewPage() {
   const t = data?.totals;
   const buckets = data?.series.map((s) => s.bucket) ?? [];
   const span = data ? data.to - data.from : 0;
-  const column = <K extends keyof Overview['series'][number]>(k: K) => data?.series.map((s) => s[k] as number | null) ?? [];
+  const column = (k: 'errors' | 'outputTokens' | 'costUsd' | 'latencyP50' | 'latencyP95') => data?.series.map((s) => s[k]) ?? [];
 
   return (
     <div className="page overview">
@@ -31,8 +31,8 @@ export function OverviewPage() {
             <Stat label="Requests" value={count(t.requests)} testId="stat-requests" />
             <Stat label="Tokens" value={count(t.tokens)} hint={`${count(t.inputTokens + t.cacheReadTokens + t.cacheWriteTokens)} in · ${count(t.outputTokens)} out`} testId="stat-tokens" />
             <Stat label="Cost" value={usd(t.costUsd)} testId="stat-cost" />
-            <Stat label="Error rate" value={percent(t.errorRate)} hint={`${count(t.errors)} errors`} testId="stat-errors" />
-            <Stat label="Cache hit ratio" value={percent(t.cacheHitRatio)} hint={`${count(t.cacheHits)} of ${count(t.cacheLookups)} lookups`} />
+            <Stat label="Error rate" value={percent(t.errorRate)} hint={counted(t.errors, 'error')} testId="stat-errors" />
+            <Stat label="Cache hit ratio" value={percent(t.cacheHitRatio)} hint={`${count(t.cacheHits)} of ${counted(t.cacheLookups, 'lookup')}`} />
             <Stat label="Latency p50" value={ms(t.latencyP50)} />
             <Stat label="Latency p95" value={ms(t.latencyP95)} />
           </div>
@@ -41,6 +41,7 @@ export function OverviewPage() {
               <TimeChart
                 title="Requests"
                 kind="bar"
+                whole
                 spanMs={span}
                 buckets={buckets}
                 format={count}
@@ -53,6 +54,7 @@ export function OverviewPage() {
             <Card>
               <TimeChart
                 title="Tokens"
+                whole
                 spanMs={span}
                 buckets={buckets}
                 format={count}
@@ -112,7 +114,7 @@ function TopTable(props: { title: string; rows: TopRow[] }) {
                 <td className="ellipsis">{r.value || <span className="muted">(none)</span>}</td>
                 <td className="num">
                   {count(r.requests)}
-                  {r.errors > 0 && <span className="bad-text"> ({count(r.errors)} err)</span>}
+                  {r.errors > 0 && <span className="bad-text"> ({counted(r.errors, 'error')})</span>}
                 </td>
                 <td className="num">{count(r.tokens)}</td>
                 <td className="num">{usd(r.costUsd)}</td>

@@ -1,14 +1,11 @@
 import { useEffect, useState } from 'react';
 import { api, apiText, download, messageOf } from '../api.js';
 import { ActionButton, Card, ErrorNote, Field, Loading, splitList } from '../components/ui.js';
-import { count, dateTime } from '../format.js';
+import { bytes, count, counted, dateTime } from '../format.js';
+import type { CacheStats, ConfigImport, GatewaySettings, SecurityReport, SettingsPatch } from '../types.js';
 import { optional, useLoad } from '../use-load.js';
 
-interface GatewaySettings {
-  security: { ipAllowlist: string[]; trustProxy: boolean | number | string[] };
-  logging: { bodies: 'off' | 'metadata' | 'full'; redact: { emails: boolean; patterns: string[] } };
-  cache?: { enabled: boolean; ttlSeconds: number; scope: 'key' | 'group'; maxBytes: number; maxEntryBytes: number };
-}
+const MB = 1024 * 1024;
 
 export function SettingsPage() {
   return (
@@ -22,22 +19,33 @@ export function SettingsPage() {
 }
 
 function CacheCard() {
-  const cache = useLoad(() => optional(api<Record<string, number | null>>('/cache')), []);
+  const cache = useLoad(() => optional(api<CacheStats>('/cache')), []);
   const [error, setError] = useState<string>();
   const [note, setNote] = useState<string>();
   if (cache.data === null) return null;
+  const c = cache.data;
   return (
     <Card title="Response cache">
       <ErrorNote error={cache.error ?? error} onRetry={cache.reload} />
-      {cache.data && (
+      {c && (
         <>
-          <dl className="facts">
-            {Object.entries(cache.data).map(([name, value]) => (
-              <div key={name}>
-                <dt>{name}</dt>
-                <dd>{typeof value === 'number' ? count(value) : String(value ?? '—')}</dd>
-              </div>
-            ))}
+          <dl className="facts" data-testid="cache-stats">
+            <div>
+              <dt>Stored answers</dt>
+              <dd>{count(c.entries)}</dd>
+            </div>
+            <div>
+              <dt>Size</dt>
+              <dd>{bytes(c.bytes)}</dd>
+            </div>
+            <div>
+              <dt>Size limit</dt>
+              <dd title="The sweep removes the least recently used answers past this size.">{bytes(c.maxBytes)}</dd>
+            </div>
+            <div>
+              <dt>Hits on stored answers</dt>
+              <dd>{count(c.hits)}</dd>
+            </div>
           </dl>
           <p className="muted">Keys, models and requests can turn the cache on or off for themselves; see the cache settings below.</p>
           <ActionButton
@@ -46,7 +54,7 @@ function CacheCard() {
             onError={setError}
             onClick={async () => {
               const r = await api<{ deleted: number }>('/cache', { method: 'DELETE' });
-              setNote(`Removed ${r.deleted} cached answers.`);
+              setNote(`Removed ${counted(r.deleted, 'cached answer')}.`);
               cache.reload();
             }}
           >
@@ -68,6 +76,8 @@ function SettingsCards() {
   const [cacheOn, setCacheOn] = useState(false);
   const [cacheTtl, setCacheTtl] = useState('3600');
   const [cacheScope, setCacheScope] = useState<'key' | 'group'>('key');
+  const [cacheMaxMb, setCacheMaxMb] = useState('100');
+  const [cacheEntryMb, setCacheEntryMb] = useState('2');
   const [trustProxy, setTrustProxy] = useState('false');
   const [error, setError] = useState<string>();
   const [saved, setSaved] = useState<string>();
@@ -84,12 +94,14 @@ function SettingsCards() {
       setCacheOn(s.cache.enabled);
       setCacheTtl(String(s.cache.ttlSeconds));
       setCacheScope(s.cache.scope);
+      setCacheMaxMb(String(s.cache.maxBytes / MB));
+      setCacheEntryMb(String(s.cache.maxEntryBytes / MB));
     }
   }, [settings.data]);
 
   if (settings.data === null) return <Card title="Security and logging">This gateway has no settings API.</Card>;
 
-  const patch = (body: unknown, what: string) => async () => {
+  const patch = (body: SettingsPatch, what: string) => async () => {
     setError(undefined);
     setSaved(undefined);
     await api('/settings', { method: 'PATCH', body });
@@ -114,19 +126,40 @@ function SettingsCards() {
             <label className="check">
               <input type="checkbox" name="cacheEnabled" checked={cacheOn} onChange={(e) => setCacheOn(e.target.checked)} /> Cache answers for every key
             </label>
-            <Field label="Keep answers for (seconds)" hint="Keys, models and the x-switchboard-cache-ttl header may set their own.">
-              <input name="cacheTtl" inputMode="numeric" value={cacheTtl} onChange={(e) => setCacheTtl(e.target.value)} />
-            </Field>
-            <Field label="Share answers" hint="Each key its own, or every key of a group.">
-              <select name="cacheScope" value={cacheScope} onChange={(e) => setCacheScope(e.target.value as 'key' | 'group')}>
-                <option value="key">per key</option>
-                <option value="group">per group</option>
-              </select>
-            </Field>
+            <div className="row2">
+              <Field label="Keep answers for (seconds)" hint="Keys, models and the x-switchboard-cache-ttl header may set their own.">
+                <input name="cacheTtl" inputMode="numeric" value={cacheTtl} onChange={(e) => setCacheTtl(e.target.value)} />
+              </Field>
+              <Field label="Share answers between" hint="A group shares answers among all its keys.">
+                <select name="cacheScope" value={cacheScope} onChange={(e) => setCacheScope(e.target.value as 'key' | 'group')}>
+                  <option value="key">requests of one key</option>
+                  <option value="group">keys of one group</option>
+                </select>
+              </Field>
+            </div>
+            <div className="row2">
+              <Field label="Size limit (MB)" hint="Past it, the least recently used answers are removed.">
+                <input name="cacheMaxMb" inputMode="decimal" value={cacheMaxMb} onChange={(e) => setCacheMaxMb(e.target.value)} />
+              </Field>
+              <Field label="Largest answer kept (MB)" hint="A larger answer is sent but not stored.">
+                <input name="cacheEntryMb" inputMode="decimal" value={cacheEntryMb} onChange={(e) => setCacheEntryMb(e.target.value)} />
+              </Field>
+            </div>
             <ActionButton
               className="primary"
               onError={setError}
-              onClick={patch({ cache: { enabled: cacheOn, ttlSeconds: Number(cacheTtl), scope: cacheScope } }, 'Cache settings')}
+              onClick={patch(
+                {
+                  cache: {
+                    enabled: cacheOn,
+                    ttlSeconds: Number(cacheTtl),
+                    scope: cacheScope,
+                    maxBytes: Math.round(Number(cacheMaxMb) * MB),
+                    maxEntryBytes: Math.round(Number(cacheEntryMb) * MB),
+                  },
+                },
+                'Cache settings',
+              )}
             >
               Save cache settings
             </ActionButton>
@@ -135,11 +168,11 @@ function SettingsCards() {
       )}
       <Card title="Body logging and redaction">
         <div className="form">
-          <Field label="Log request and response bodies" hint="metadata: sizes and shapes only; full: the bodies, redacted as below.">
+          <Field label="Log request and response bodies" hint="Whole bodies are redacted as below before they are stored.">
             <select name="bodies" value={bodies} onChange={(e) => setBodies(e.target.value as typeof bodies)}>
               <option value="off">off</option>
-              <option value="metadata">metadata</option>
-              <option value="full">full</option>
+              <option value="metadata">sizes and shapes only</option>
+              <option value="full">whole bodies</option>
             </select>
           </Field>
           <label className="check">
@@ -174,13 +207,12 @@ function SettingsCards() {
   );
 }
 
-interface SecurityReport {
-  since: number;
-  failedAdminAuth: number;
-  failedClientAuth: number;
-  ipBlocked: number;
-  recent: { at: number; kind: string; address: string | null; reason: string }[];
-}
+/** The refusals a person reads, by the report's kind. */
+const REFUSAL_KIND: Record<SecurityReport['recent'][number]['kind'], string> = {
+  failedAdminAuth: 'admin sign-in failed',
+  failedClientAuth: 'unknown client key',
+  ipBlocked: 'address not allowed',
+};
 
 /** Refused requests since the gateway started (GET /security), newest first. */
 function RefusalsCard() {
@@ -192,7 +224,10 @@ function RefusalsCard() {
       <ErrorNote error={report.error} onRetry={report.reload} />
       {r && (
         <>
-          <p className="muted">Since {dateTime(r.since)}: {count(r.failedAdminAuth)} failed admin sign-ins, {count(r.failedClientAuth)} unknown client keys, {count(r.ipBlocked)} refused by the allowlist.</p>
+          <p className="muted" data-testid="refusals">
+            Since {dateTime(r.since)}: {counted(r.failedAdminAuth, 'failed admin sign-in')}, {counted(r.failedClientAuth, 'unknown client key')},{' '}
+            {counted(r.ipBlocked, 'request')} refused by the allowlist.
+          </p>
           {r.recent.length > 0 && (
             <div className="table-wrap">
               <table className="table compact">
@@ -208,7 +243,7 @@ function RefusalsCard() {
                   {[...r.recent].reverse().slice(0, 20).map((x, i) => (
                     <tr key={i}>
                       <td>{dateTime(x.at)}</td>
-                      <td>{x.kind}</td>
+                      <td>{REFUSAL_KIND[x.kind]}</td>
                       <td>{x.address ?? '—'}</td>
                       <td>{x.reason}</td>
                     </tr>
@@ -223,24 +258,16 @@ function RefusalsCard() {
   );
 }
 
-interface ImportResult {
-  dryRun: boolean;
-  upstreams: number;
-  models: number;
-  keys: number;
-  createdKeys: { name: string; key: string }[];
-}
-
 function ConfigCard() {
   const [text, setText] = useState('');
   const [error, setError] = useState<string>();
-  const [result, setResult] = useState<ImportResult>();
+  const [result, setResult] = useState<ConfigImport>();
 
   const run = (dryRun: boolean) => async () => {
     setError(undefined);
     setResult(undefined);
     try {
-      setResult(await api<ImportResult>('/config', { method: 'POST', text, query: { dryRun } }));
+      setResult(await api<ConfigImport>('/config', { method: 'POST', text, query: { dryRun } }));
     } catch (err) {
       setError(messageOf(err));
     }
@@ -286,7 +313,7 @@ function ConfigCard() {
       <ErrorNote error={error} />
       {result && (
         <div className="note" data-testid="import-result">
-          {result.dryRun ? 'Valid: would apply' : 'Applied'} {result.upstreams} upstreams, {result.models} models, {result.keys} keys.
+          {result.dryRun ? 'Valid: would apply' : 'Applied'} {counted(result.upstreams, 'upstream')}, {counted(result.models, 'model')}, {counted(result.keys, 'key')}.
           {result.createdKeys.map((k) => (
             <div key={k.name}>
               New key <b>{k.name}</b> (shown once): <code>{k.key}</code>

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, messageOf } from '../api.js';
 import { ActionButton, CopyButton, ErrorNote, Field } from '../components/ui.js';
-import type { Upstream } from '../types.js';
+import type { CodexLogin, DeviceCode, LoginProgress, Upstream } from '../types.js';
 
 /**
  * The sign-in flows that put credentials into copilot and codex upstreams,
@@ -11,13 +11,6 @@ import type { Upstream } from '../types.js';
  */
 export function SignIn(props: { upstream: Upstream; onDone: () => void }) {
   return props.upstream.kind === 'copilot' ? <CopilotSignIn {...props} /> : <CodexSignIn {...props} />;
-}
-
-interface DeviceCode {
-  deviceCode: string;
-  userCode: string;
-  verificationUri: string;
-  interval?: number;
 }
 
 function CopilotSignIn(props: { upstream: Upstream; onDone: () => void }) {
@@ -31,7 +24,7 @@ function CopilotSignIn(props: { upstream: Upstream; onDone: () => void }) {
   const poll = (device: DeviceCode, seconds: number) => {
     timer.current = setTimeout(async () => {
       try {
-        const answer = await api<{ status: string; interval?: number }>(`${base}/poll`, { method: 'POST', body: { deviceCode: device.deviceCode } });
+        const answer = await api<LoginProgress>(`${base}/poll`, { method: 'POST', body: { deviceCode: device.deviceCode } });
         setStatus(answer.status);
         if (answer.status === 'done') props.onDone();
         else if (answer.status === 'pending') poll(device, answer.interval ?? seconds);
@@ -76,7 +69,7 @@ function CopilotSignIn(props: { upstream: Upstream; onDone: () => void }) {
 
 function CodexSignIn(props: { upstream: Upstream; onDone: () => void }) {
   const base = `/upstreams/${encodeURIComponent(props.upstream.id)}`;
-  const [login, setLogin] = useState<{ url: string; state: string }>();
+  const [login, setLogin] = useState<CodexLogin>();
   const [callback, setCallback] = useState('');
   const [authJson, setAuthJson] = useState('');
   const [error, setError] = useState<string>();
@@ -85,7 +78,7 @@ function CodexSignIn(props: { upstream: Upstream; onDone: () => void }) {
     <div className="form">
       <h3>Sign in with ChatGPT</h3>
       {!login ? (
-        <ActionButton className="primary" onError={setError} onClick={async () => setLogin(await api(`${base}/login/codex/start`, { method: 'POST' }))}>
+        <ActionButton className="primary" onError={setError} onClick={async () => setLogin(await api<CodexLogin>(`${base}/login/codex/start`, { method: 'POST' }))}>
           Start sign-in
         </ActionButton>
       ) : (

@@ -1,26 +1,11 @@
 import { useState } from 'react';
 import { api } from '../api.js';
 import { ActionButton, Badge, Card, Empty, ErrorNote, Loading, Modal } from '../components/ui.js';
-import { ago, count, dateTime, ms } from '../format.js';
-import type { Credential, Page, Upstream, UsageReport, UsageRow } from '../types.js';
+import { ago, count, counted, dateTime, ms } from '../format.js';
+import type { CredentialCheck, CredentialHealth, ModelSync, Page, PoolHealth, Upstream, UsageReport, UsageRow } from '../types.js';
 import { optional, useLoad } from '../use-load.js';
-import { AddCredentialForm, AddUpstreamForm, EditUpstreamForm } from './UpstreamForms.js';
+import { AddCredentialForm, AddUpstreamForm, EditUpstreamForm, KINDS, STRATEGIES } from './UpstreamForms.js';
 import { SignIn } from './SignIn.js';
-
-/** A credential's health and counters from GET /health, when the gateway has it. */
-type CredentialHealth = Partial<Credential> & {
-  id: string;
-  state?: string;
-  reason?: string | null;
-  since?: number | null;
-  until?: number | null;
-  requests?: number;
-  errors?: number;
-  inFlight?: number;
-  lastError?: string | null;
-  lastUsedAt?: number | null;
-  ttfbMs?: number | null;
-};
 
 type Dialog =
   | { kind: 'add' }
@@ -37,7 +22,7 @@ export function UpstreamsPage() {
     const [list, usage, health] = await Promise.all([
       api<Page<Upstream>>('/upstreams'),
       api<UsageReport>('/usage', { query: { by: 'upstream' } }),
-      optional(api<{ data: { upstream: string; credentials: CredentialHealth[] }[] }>('/health')),
+      optional(api<Page<PoolHealth>>('/health')),
     ]);
     return {
       upstreams: list.data,
@@ -124,7 +109,7 @@ function UpstreamCard(props: {
       testId={`upstream-${u.id}`}
       title={
         <>
-          {u.id} <Badge>{u.kind}</Badge> {u.enabled ? <Badge tone="ok">enabled</Badge> : <Badge tone="bad">disabled</Badge>}
+          {u.id} <Badge title={u.kind}>{KINDS.find((k) => k.kind === u.kind)?.label ?? u.kind}</Badge> {u.enabled ? <Badge tone="ok">enabled</Badge> : <Badge tone="bad">disabled</Badge>}
         </>
       }
       actions={
@@ -139,7 +124,7 @@ function UpstreamCard(props: {
             onError={props.onError}
             testId={`check-${u.id}`}
             onClick={act(async () => {
-              const r = await api<{ data: { credentialId: string; ok: boolean; detail?: string }[] }>(`${path}/check`, { method: 'POST' });
+              const r = await api<Page<CredentialCheck>>(`${path}/check`, { method: 'POST' });
               return `Check of ${u.id}: ${r.data.map((c) => `${c.credentialId} ${c.ok ? 'ok' : `failed (${c.detail ?? 'no detail'})`}`).join('; ') || 'no enabled credential'}`;
             })}
           >
@@ -148,8 +133,8 @@ function UpstreamCard(props: {
           <ActionButton
             onError={props.onError}
             onClick={act(async () => {
-              const r = await api<{ models: string[] }>(`${path}/sync-models`, { method: 'POST' });
-              return `${u.id} lists ${r.models.length} models${r.models.length ? `: ${r.models.slice(0, 8).join(', ')}${r.models.length > 8 ? '…' : ''}` : ''}`;
+              const r = await api<ModelSync>(`${path}/sync-models`, { method: 'POST' });
+              return `${u.id} lists ${counted(r.models.length, 'model')}${r.models.length ? `: ${r.models.slice(0, 8).join(', ')}${r.models.length > 8 ? '…' : ''}` : ''}`;
             })}
           >
             Sync models
@@ -182,9 +167,37 @@ function UpstreamCard(props: {
           <dd className="ellipsis">{u.baseUrl ?? <span className="muted">built in</span>}</dd>
         </div>
         <div>
-          <dt>Strategy</dt>
-          <dd>{u.strategy}</dd>
+          <dt>Credentials used</dt>
+          <dd>{STRATEGIES.find((x) => x.value === u.strategy)?.label ?? u.strategy}</dd>
         </div>
+        {u.kind === 'azure' && (
+          <>
+            <div>
+              <dt>API version</dt>
+              <dd>{u.settings?.apiVersion ?? <span className="muted">latest GA</span>}</dd>
+            </div>
+            <div>
+              <dt>Deployments</dt>
+              <dd className="ellipsis" data-testid="azure-deployments">
+                {Object.entries(u.settings?.deployments ?? {})
+                  .map(([model, deployment]) => `${model} → ${deployment}`)
+                  .join(', ') || <span className="muted">model ids as they are</span>}
+              </dd>
+            </div>
+            {u.settings?.authHeader === 'bearer' && (
+              <div>
+                <dt>Credentials are</dt>
+                <dd>Entra ID tokens</dd>
+              </div>
+            )}
+          </>
+        )}
+        {u.settings?.modelSync && (
+          <div>
+            <dt>Model list synced</dt>
+            <dd>every {counted(u.settings.modelSync.intervalMinutes, 'minute')}</dd>
+          </div>
+        )}
         <div>
           <dt>Requests (24 h)</dt>
           <dd>{count(usage?.requests ?? 0)}</dd>
@@ -269,7 +282,7 @@ function UpstreamCard(props: {
                       <ActionButton
                         onError={props.onError}
                         onClick={act(async () => {
-                          const r = await api<{ ok: boolean; detail?: string }>(`${credPath}/check`, { method: 'POST' });
+                          const r = await api<CredentialCheck>(`${credPath}/check`, { method: 'POST' });
                           return `${c.id}: ${r.ok ? 'valid' : `check failed (${r.detail ?? 'no detail'})`}`;
                         })}
                       >
