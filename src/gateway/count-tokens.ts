@@ -71,7 +71,7 @@ export async function countTokens(c: Context, ctx: DataPlaneDeps, op: Operation,
       tokens = countIn(text);
       row.translation = `${op.protocol} -> ${plan.upstreamProtocol}`;
     } else {
-      tokens = await estimateInputTokens(request);
+      tokens = await estimateInputTokens(request, () => ctx.sleep(0));
       row.usageEstimated = true;
       row.warnings = [`estimated with the o200k_base tokenizer: ${upstream.kind} upstreams cannot count tokens`];
     }

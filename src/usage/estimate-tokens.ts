@@ -21,33 +21,134 @@ function loadEncoder(): Promise<Tiktoken> {
 const MEDIA_TOKENS = 1_000;
 /** Per-message framing (role markers) in chat formats. */
 const MESSAGE_OVERHEAD = 4;
+/**
+ * BPE merges within one pre-tokenized piece in quadratic time: 4,000 characters
+ * without a space cost seconds. Runs of non-space characters longer than this
+ * are cut into slices of this length first, which bounds the work per
+ * character and changes the count by a few tokens at most.
+ */
+const MAX_RUN = 32;
+/**
+ * Characters counted exactly per request; the rest is estimated at the rate
+ * (tokens per character) measured on them. Even linear, the tokenizer runs at
+ * about a megabyte a second in JavaScript, and it runs on the event loop:
+ * a request's count must not stall every other request.
+ */
+const EXACT_CHARS = 16 * 1024;
+/** Characters encoded between two turns of the event loop (a few milliseconds of work at most, even on the worst text). */
+const CHARS_PER_TURN = 1024;
+/** A run of non-space characters too long to encode in one piece. */
+const LONG_RUN = new RegExp(`\\S{${MAX_RUN + 1},}`, 'gu');
+/** One slice of such a run, by code points (a surrogate pair is never cut in two). */
+const SLICE = new RegExp(`\\S{1,${MAX_RUN}}`, 'gu');
 
-export async function estimateInputTokens(request: IRRequest): Promise<number> {
-  const tiktoken = await loadEncoder();
-  const count = (text: string) => (text ? tiktoken.encode(text).length : 0);
-  let total = 0;
-  for (const part of request.system) total += count(part.text);
+/**
+ * `pause` gives the event loop a turn (the runtime's `sleep(0)`): the
+ * counting is cut into pieces of CHARS_PER_TURN so other requests run between them.
+ */
+export async function estimateInputTokens(request: IRRequest, pause: () => Promise<void>): Promise<number> {
+  const counter = boundedCounter(await loadEncoder());
+  const texts: string[] = [];
+  let fixed = 0;
+  for (const part of request.system) texts.push(part.text);
   for (const message of request.messages) {
-    total += MESSAGE_OVERHEAD;
-    for (const part of message.content) total += partTokens(part, count);
+    fixed += MESSAGE_OVERHEAD;
+    for (const part of message.content) fixed += collectPart(part, texts);
   }
-  for (const tool of request.tools) total += count(`${tool.name} ${tool.description ?? ''} ${JSON.stringify(tool.parameters)}`);
-  return total;
+  for (const tool of request.tools) texts.push(`${tool.name} ${tool.description ?? ''} ${JSON.stringify(tool.parameters)}`);
+  let sinceTurn = 0;
+  for (const text of texts) {
+    let at = 0;
+    while (at < text.length) {
+      if (counter.exactLeft() === 0) {
+        counter.add(text.slice(at));
+        break;
+      }
+      if (sinceTurn >= CHARS_PER_TURN) {
+        await pause();
+        sinceTurn = 0;
+      }
+      const end = pieceEnd(text, at);
+      sinceTurn += counter.add(text.slice(at, end));
+      at = end;
+    }
+  }
+  return fixed + counter.total();
 }
 
-function partTokens(part: IRPart, count: (text: string) => number): number {
+/** Where the piece from `at` ends: CHARS_PER_TURN on, moved back to a space when one is near, so a word stays whole. */
+function pieceEnd(text: string, at: number): number {
+  const end = at + CHARS_PER_TURN;
+  if (end >= text.length) return text.length;
+  const space = text.lastIndexOf(' ', end);
+  return space > end - 2 * MAX_RUN ? space : end;
+}
+
+interface Counter {
+  /** Adds a text's tokens; returns how many of its characters were encoded (the rest is extrapolated). */
+  add(text: string): number;
+  total(): number;
+  /** Characters still to be counted exactly. */
+  exactLeft(): number;
+}
+
+/** Counts the first `exactChars` characters exactly, long runs sliced, and extrapolates the rest. */
+export function boundedCounter(tiktoken: Pick<Tiktoken, 'encode'>, exactChars = EXACT_CHARS): Counter {
+  let budget = exactChars;
+  let countedChars = 0;
+  let countedTokens = 0;
+  let uncountedChars = 0;
+  return {
+    add(text) {
+      if (!text) return 0;
+      const exact = budget >= text.length ? text : text.slice(0, budget);
+      budget -= exact.length;
+      countedTokens += encodeSliced(tiktoken, exact);
+      countedChars += exact.length;
+      uncountedChars += text.length - exact.length;
+      return exact.length;
+    },
+    exactLeft: () => budget,
+    total() {
+      // About four characters a token when nothing was counted to measure the rate on.
+      const rate = countedChars > 0 ? countedTokens / countedChars : 0.25;
+      return countedTokens + Math.ceil(uncountedChars * rate);
+    },
+  };
+}
+
+/**
+ * Tokens of `text`, each run of non-space characters longer than MAX_RUN cut
+ * into slices of MAX_RUN. The slices are joined by newlines, which the
+ * tokenizer always splits on, and one call encodes the whole (each call
+ * compiles the tokenizer's patterns again, a fixed cost worth paying once);
+ * the newlines' own tokens are taken off again.
+ */
+function encodeSliced(tiktoken: Pick<Tiktoken, 'encode'>, text: string): number {
+  let cuts = 0;
+  const sliced = text.replace(LONG_RUN, (run) => {
+    const slices = run.match(SLICE) ?? [run];
+    cuts += slices.length - 1;
+    return slices.join('\n');
+  });
+  return tiktoken.encode(sliced).length - cuts;
+}
+
+/** Collects a part's texts to count; returns its fixed cost (media), which is not text. */
+function collectPart(part: IRPart, texts: string[]): number {
   switch (part.type) {
     case 'text':
-      return count(part.text);
+    case 'reasoning':
+      texts.push(part.text);
+      return 0;
     case 'image':
     case 'file':
       return MEDIA_TOKENS;
     case 'tool-call':
-      return count(part.name) + count(part.arguments);
+      texts.push(part.name, part.arguments);
+      return 0;
     case 'tool-result':
-      return part.content.reduce((sum, p) => sum + partTokens(p, count), 0);
-    case 'reasoning':
-      return count(part.text);
+      return part.content.reduce((sum, p) => sum + collectPart(p, texts), 0);
     default:
       return part satisfies never;
   }
