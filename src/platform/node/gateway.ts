@@ -78,7 +78,7 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
   const scoped = logFormat === 'json' ? inRequestScope : <T>(handle: () => T) => handle();
   // Traces need an upstream's kind and address, which the gateway built below knows.
   let upstreamFacts: (id: string) => UpstreamFacts | undefined = () => undefined;
-  const traces = config.telemetry.traces ? startTraceExport(config.telemetry.traces, options.spanExporter) : null;
+  const traces = config.telemetry.traces ? startTraceExport(config.telemetry.traces, log, options.now ?? Date.now, options.spanExporter) : null;
   const observers = [
     ...(logFormat === 'json' ? [requestIdForLogs] : []),
     ...(traces ? [traceObserver(traces.tracer, (id) => upstreamFacts(id))] : []),
