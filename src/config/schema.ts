@@ -29,18 +29,20 @@ export const STRATEGIES = ['round-robin', 'weighted', 'least-busy', 'latency'] a
 export type Strategy = (typeof STRATEGIES)[number];
 
 export const credentialSchema = z.strictObject({
-  id: id.optional(),
-  key: z.string().min(1, 'must not be empty'),
-  weight: z.number().int().positive().default(1),
-  label: z.string().optional(),
+  id: id.optional().describe('A stable id for this credential (health, logs); absent: derived from the upstream and its place in the list.'),
+  key: z.string().min(1, 'must not be empty').describe('The API key, usually `${ENV_VAR}`; stored encrypted with `secret`.'),
+  weight: z.number().int().positive().default(1).describe('Its share of requests under the `weighted` strategy.'),
+  label: z.string().optional().describe('A name shown in the dashboard and `switchboard health`.'),
 });
 
 /** Timeouts toward an upstream, in milliseconds. */
-export const timeoutsSchema = z.strictObject({
-  connectMs: z.number().int().positive().default(10_000),
-  firstByteMs: z.number().int().positive().default(120_000),
-  idleMs: z.number().int().positive().default(120_000),
-});
+export const timeoutsSchema = z
+  .strictObject({
+    connectMs: z.number().int().positive().default(10_000).describe('No connection within this long fails the try.'),
+    firstByteMs: z.number().int().positive().default(120_000).describe('No answer (headers) within this long fails the try.'),
+    idleMs: z.number().int().positive().default(120_000).describe('A stream silent for this long is ended.'),
+  })
+  .describe('Timeouts toward this upstream, in milliseconds.');
 
 /**
  * Settings only some upstream kinds read (docs/upstreams.md). They sit flat
@@ -48,40 +50,32 @@ export const timeoutsSchema = z.strictObject({
  * the record's `settings`.
  */
 export const modelSyncSchema = z.strictObject({
-  /** Ask the upstream for its model list this often and store it as the upstream's `models`. */
-  intervalMinutes: z.number().positive(),
+  intervalMinutes: z.number().positive().describe("Ask the upstream for its model list this often and store it as the upstream's `models`."),
 });
 
 export const copilotAuthSchema = z.strictObject({
-  /** Where the device flow runs (default https://github.com). */
-  githubUrl: url.optional(),
-  /** Where the Copilot token is exchanged (default https://api.github.com). */
-  githubApiUrl: url.optional(),
-  /** The OAuth app the device flow signs in to (default: the Copilot editor plugins' public client id). */
-  clientId: z.string().min(1).optional(),
+  githubUrl: url.optional().describe('Where the device flow runs (default https://github.com).'),
+  githubApiUrl: url.optional().describe('Where the Copilot token is exchanged (default https://api.github.com).'),
+  clientId: z.string().min(1).optional().describe("The OAuth app the device flow signs in to (default: the Copilot editor plugins' public client id)."),
 });
 
 function upstreamSettingsShape() {
   return {
-    /** azure: the dated `api-version` of the deployments API. */
-    apiVersion: z.string().min(1).optional(),
-    /** azure: public model id -> deployment name; a model not listed is its own deployment name. */
-    deployments: z.record(z.string().min(1), z.string().min(1)).optional(),
-    /** azure: `api-key` (default) or `bearer` (Microsoft Entra ID access tokens as credentials). */
-    authHeader: z.enum(['api-key', 'bearer']).optional(),
-    /** copilot: the GitHub endpoints of the login and the token exchange. */
-    auth: copilotAuthSchema.optional(),
-    /** codex: the OpenAI sign-in server for login and refresh (default https://auth.openai.com). */
-    authUrl: url.optional(),
-    /** Periodic model catalog sync; absent: only on demand. */
-    modelSync: modelSyncSchema.optional(),
-    /**
-     * anthropic: how a translated request asks for a JSON-schema answer:
-     * `native` (`output_config.format`, the default), `tool` (a forced tool)
-     * or `prompt` (the schema in the system prompt), for upstreams that refuse
-     * native structured output. A model that refuses it is also learned.
-     */
-    structuredOutput: z.enum(['native', 'tool', 'prompt']).optional(),
+    apiVersion: z.string().min(1).optional().describe('azure: the dated `api-version` of the deployments API.'),
+    deployments: z
+      .record(z.string().min(1), z.string().min(1))
+      .optional()
+      .describe('azure: public model id -> deployment name; a model not listed is its own deployment name.'),
+    authHeader: z.enum(['api-key', 'bearer']).optional().describe('azure: `api-key` (default) or `bearer` (Microsoft Entra ID access tokens as credentials).'),
+    auth: copilotAuthSchema.optional().describe('copilot: the GitHub endpoints of the login and the token exchange.'),
+    authUrl: url.optional().describe('codex: the OpenAI sign-in server for login and refresh (default https://auth.openai.com).'),
+    modelSync: modelSyncSchema.optional().describe('Periodic model list sync; absent: only on demand (`switchboard upstream sync-models`).'),
+    structuredOutput: z
+      .enum(['native', 'tool', 'prompt'])
+      .optional()
+      .describe(
+        'anthropic: how a translated request asks for a JSON-schema answer: `native` (`output_config.format`, the default), `tool` (a forced tool) or `prompt` (the schema in the system prompt), for upstreams that refuse native structured output. A model that refuses it is also learned.',
+      ),
   };
 }
 
@@ -91,54 +85,64 @@ export type UpstreamSettings = z.infer<typeof upstreamSettingsSchema>;
 export const UPSTREAM_SETTING_KEYS = Object.keys(upstreamSettingsSchema.shape) as (keyof UpstreamSettings)[];
 
 export const upstreamSchema = z.strictObject({
-  id,
-  kind: z.enum(UPSTREAM_KINDS),
-  baseUrl: url.optional(),
-  credentials: z.array(credentialSchema).default([]),
-  strategy: z.enum(STRATEGIES).default('round-robin'),
-  /**
-   * The API shapes an `openai` upstream serves: `chat` (/chat/completions),
-   * `responses` (/responses), or both (the default: OpenAI's own API serves
-   * both). The first listed is the one other clients are translated to. A
-   * server whose /responses answers 404 is translated to chat once learned.
-   * Other kinds know their own.
-   */
-  speaks: z.array(z.enum(['chat', 'responses'])).min(1).default(['chat', 'responses']),
-  /** Models this upstream serves under their own ids, for models not declared under `models`. */
-  models: z.array(z.string().min(1)).default([]),
-  /** Extra headers sent with every request to this upstream. */
-  headers: z.record(z.string(), z.string()).default({}),
+  id: id.describe('How routes and the admin API name this upstream.'),
+  kind: z.enum(UPSTREAM_KINDS).describe('The API it speaks: `openai` is any OpenAI-compatible endpoint; `mock` answers offline (docs/upstreams.md).'),
+  baseUrl: url
+    .optional()
+    .describe("The API's base URL; absent: the kind's public one (`openai`: https://api.openai.com/v1). `azure` has none: its resource's endpoint."),
+  credentials: z.array(credentialSchema).default([]).describe('The pool of API keys requests are spread over (docs/pools.md).'),
+  strategy: z.enum(STRATEGIES).default('round-robin').describe('How requests are spread over the credentials.'),
+  speaks: z
+    .array(z.enum(['chat', 'responses']))
+    .min(1)
+    .default(['chat', 'responses'])
+    .describe(
+      "openai: the API shapes it serves, `chat` (/chat/completions) and `responses` (/responses); the first listed is the one other clients are translated to. A server whose /responses answers 404 is served through chat once learned. Other kinds know their own.",
+    ),
+  models: z.array(z.string().min(1)).default([]).describe('Models this upstream serves under their own ids, for models not declared under `models`.'),
+  headers: z.record(z.string(), z.string()).default({}).describe('Extra headers sent with every request to this upstream.'),
   timeouts: timeoutsSchema.prefault({}),
-  enabled: z.boolean().default(true),
+  enabled: z.boolean().default(true).describe('`false` takes it out of every route without deleting it.'),
   ...upstreamSettingsShape(),
 });
 
 export const routeSchema = z.strictObject({
-  upstream: id,
-  model: z.string().min(1, 'must not be empty'),
-  /** When any route of a model has a weight, the first try is drawn by weight (absent: 1) and the rest follow in order. */
-  weight: z.number().int().nonnegative().optional(),
+  upstream: id.describe('The upstream that serves this route.'),
+  model: z.string().min(1, 'must not be empty').describe('The model id sent to that upstream.'),
+  weight: z
+    .number()
+    .int()
+    .nonnegative()
+    .optional()
+    .describe("When any route of a model has a weight, the first try is drawn by weight (absent: 1) and the rest follow in order."),
 });
 
 export const modelSchema = z.strictObject({
-  id: z.string().min(1, 'must not be empty'),
-  routes: z.array(routeSchema).min(1, 'needs at least one route'),
+  id: z.string().min(1, 'must not be empty').describe('The public model id clients ask for.'),
+  routes: z.array(routeSchema).min(1, 'needs at least one route').describe('Where it is served, tried in order on failure (docs/pools.md).'),
 });
 
-export const keyLimitsSchema = z.strictObject({
-  rpm: z.number().int().positive().optional(),
-  tpm: z.number().int().positive().optional(),
-  concurrent: z.number().int().positive().optional(),
-});
+export const keyLimitsSchema = z
+  .strictObject({
+    rpm: z.number().int().positive().optional().describe('Requests per minute.'),
+    tpm: z.number().int().positive().optional().describe('Tokens per minute (input, cached input and output all count).'),
+    concurrent: z.number().int().positive().optional().describe('Requests in flight at once.'),
+  })
+  .describe('Rate limits; a request past one gets a 429 with Retry-After (docs/limits.md).');
 
-export const keyBudgetSchema = z.strictObject({
-  usd: z.number().positive().optional(),
-  tokens: z.number().int().positive().optional(),
-  period: z.enum(['day', 'week', 'month', 'total']).default('month'),
-});
+export const keyBudgetSchema = z
+  .strictObject({
+    usd: z.number().positive().optional().describe('Spend in USD per period, priced from the price table.'),
+    tokens: z.number().int().positive().optional().describe('Tokens per period.'),
+    period: z.enum(['day', 'week', 'month', 'total']).default('month').describe('When the budget starts again (UTC); `total` never.'),
+  })
+  .describe('A spending budget; past it, requests get a 429 until the period ends (docs/limits.md).');
 
 /** A key's or a model's response-cache choice: on, off, or on with its own time to live. */
-export const cacheChoiceSchema = z.union([z.boolean(), z.strictObject({ ttlSeconds: z.number().int().positive() })]);
+export const cacheChoiceSchema = z.union([
+  z.boolean(),
+  z.strictObject({ ttlSeconds: z.number().int().positive().describe('How long its answers are kept, in seconds.') }),
+]);
 
 /** An IPv4 or IPv6 address or CIDR range (policy/ip-allowlist.ts). */
 export const cidrSchema = z
@@ -152,25 +156,28 @@ export const cidrListSchema = z.array(cidrSchema);
  * `retentionDays`, serves them back, and expands `previous_response_id`.
  */
 export const keyResponsesSchema = z.strictObject({
-  store: z.boolean(),
-  retentionDays: z.number().int().min(1).max(3650).default(30),
+  store: z.boolean().describe("`true` keeps the key's Responses answers, sealed with the secret, and expands `previous_response_id`."),
+  retentionDays: z.number().int().min(1).max(3650).default(30).describe('How long each stored answer is kept.'),
 });
 
 export const keySchema = z.strictObject({
-  name: z.string().min(1, 'must not be empty'),
-  /** The plaintext key to import (hashed at once). Absent: one is generated and printed once. */
-  key: z.string().min(20, 'must be at least 20 characters').optional(),
-  group: z.string().min(1).default('default'),
-  /** Public model ids this key may use; absent means all. */
-  models: z.array(z.string().min(1)).optional(),
+  name: z.string().min(1, 'must not be empty').describe('Unique; the config file updates the key of this name.'),
+  key: z
+    .string()
+    .min(20, 'must be at least 20 characters')
+    .optional()
+    .describe('The plaintext key to import (hashed at once), usually `${ENV_VAR}`. Absent: one is generated and printed once.'),
+  group: z.string().min(1).default('default').describe('The group its usage is counted under, and whose limits and budget also apply.'),
+  models: z.array(z.string().min(1)).optional().describe('Public model ids this key may use; absent: all.'),
   limits: keyLimitsSchema.optional(),
   budget: keyBudgetSchema.optional(),
-  /** The response cache for this key: `false` keeps it off even when a request asks (policy/cache-policy.ts). */
-  cache: cacheChoiceSchema.optional(),
-  /** Addresses this key may be used from (CIDRs); absent: anywhere the global list allows. */
-  ipAllowlist: cidrListSchema.optional(),
-  /** Stored Responses for this key; absent: the Responses API is served statelessly. */
-  responses: keyResponsesSchema.optional(),
+  cache: cacheChoiceSchema
+    .optional()
+    .describe('The response cache for this key: on, off (even when a request asks) or on with its own `ttlSeconds`.'),
+  ipAllowlist: cidrListSchema.optional().describe('Addresses this key may be used from (CIDRs); absent: anywhere the global list allows.'),
+  responses: keyResponsesSchema
+    .optional()
+    .describe('Stored Responses for this key (docs/responses.md); absent: the Responses API is served statelessly.'),
 });
 
 /**
@@ -178,107 +185,121 @@ export const keySchema = z.strictObject({
  * `team-a` also covers keys narrowed to `team-a/<sub>`.
  */
 export const groupSchema = z.strictObject({
-  id: z.string().min(1, 'must not be empty'),
+  id: z.string().min(1, 'must not be empty').describe("The group's name, as keys' `group` name it."),
   limits: keyLimitsSchema.optional(),
   budget: keyBudgetSchema.optional(),
 });
 
 /** A model's price in USD per million tokens; absent cache prices are charged at the input price. */
 export const priceSchema = z.strictObject({
-  input: z.number().nonnegative(),
-  output: z.number().nonnegative(),
-  cacheRead: z.number().nonnegative().optional(),
-  cacheWrite: z.number().nonnegative().optional(),
-  /** Only when reasoning tokens cost other than output tokens. */
-  reasoning: z.number().nonnegative().optional(),
+  input: z.number().nonnegative().describe('USD per million uncached input tokens.'),
+  output: z.number().nonnegative().describe('USD per million output tokens.'),
+  cacheRead: z.number().nonnegative().optional().describe('USD per million cache-read input tokens; absent: the input price.'),
+  cacheWrite: z.number().nonnegative().optional().describe('USD per million cache-write input tokens; absent: the input price.'),
+  reasoning: z.number().nonnegative().optional().describe('USD per million reasoning tokens, only when they cost other than output tokens.'),
 });
 
 /** Retries before the first byte reached the client: next credential, then next route. */
 export const retrySchema = z.strictObject({
-  /** Tries per request in all, the first included. */
-  maxAttempts: z.number().int().min(1).max(20).default(4),
-  /** No new try starts after this long since the request arrived. */
-  deadlineMs: z.number().int().positive().default(60_000),
-  /** Backoff before try n is a random wait up to backoffMs * 2^(n-2), capped at maxBackoffMs. */
-  backoffMs: z.number().int().nonnegative().default(50),
-  maxBackoffMs: z.number().int().nonnegative().default(2_000),
+  maxAttempts: z.number().int().min(1).max(20).default(4).describe('Tries per request in all, the first included.'),
+  deadlineMs: z.number().int().positive().default(60_000).describe('No new try starts after this long since the request arrived.'),
+  backoffMs: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(50)
+    .describe('Backoff before try n is a random wait up to backoffMs * 2^(n-2), capped at maxBackoffMs.'),
+  maxBackoffMs: z.number().int().nonnegative().default(2_000).describe('The longest backoff between tries.'),
 });
 
 /** When a credential cools down, and how it is checked back to health. */
 export const healthSchema = z.strictObject({
-  /** Consecutive 5xx / timeout / connect failures before a credential cools down. */
-  failuresBeforeCooling: z.number().int().positive().default(3),
-  /** First cooldown after failures (doubling on each new one, up to maxCooldownMs); 429s use the upstream's reset time. */
-  cooldownMs: z.number().int().positive().default(10_000),
-  maxCooldownMs: z.number().int().positive().default(300_000),
-  /** How often cooling and disabled credentials are probed (a model listing); 0 turns probes off. */
-  probeIntervalMs: z.number().int().nonnegative().default(60_000),
+  failuresBeforeCooling: z.number().int().positive().default(3).describe('Consecutive 5xx / timeout / connect failures before a credential cools down.'),
+  cooldownMs: z
+    .number()
+    .int()
+    .positive()
+    .default(10_000)
+    .describe("First cooldown after failures (doubling on each new one, up to maxCooldownMs); 429s use the upstream's reset time."),
+  maxCooldownMs: z.number().int().positive().default(300_000).describe('The longest cooldown.'),
+  probeIntervalMs: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(60_000)
+    .describe('How often cooling and disabled credentials are probed (a model listing); 0 turns probes off.'),
 });
 
 /** The response cache (gateway/response-cache.ts): exact-match answers kept in the database. */
 export const cacheSchema = z.strictObject({
-  /** On for every request; keys, models and the request's headers may say otherwise. */
-  enabled: z.boolean().default(false),
-  ttlSeconds: z.number().int().positive().default(3600),
-  /** All entries together; the sweep evicts the least recently used past it. */
+  enabled: z.boolean().default(false).describe("On for every request; keys, models and the request's headers may say otherwise."),
+  ttlSeconds: z.number().int().positive().default(3600).describe('How long an answer is kept, in seconds.'),
   maxBytes: z
     .number()
     .int()
     .positive()
-    .default(100 * 1024 * 1024),
-  /** An answer larger than this is sent but not kept. */
+    .default(100 * 1024 * 1024)
+    .describe('All entries together, in bytes; the sweep evicts the least recently used past it.'),
   maxEntryBytes: z
     .number()
     .int()
     .positive()
-    .default(2 * 1024 * 1024),
-  sweepIntervalSeconds: z.number().int().positive().default(60),
-  /** Who shares answers: each key its own (default), or every key of a group. */
-  scope: z.enum(['key', 'group']).default('key'),
-  /** Per public model id: on, off or on with its own TTL. */
-  models: z.record(z.string().min(1), cacheChoiceSchema).default({}),
+    .default(2 * 1024 * 1024)
+    .describe('An answer larger than this many bytes is sent but not kept.'),
+  sweepIntervalSeconds: z.number().int().positive().default(60).describe('How often expired and excess entries are deleted.'),
+  scope: z.enum(['key', 'group']).default('key').describe('Who shares answers: each key its own, or every key of a group.'),
+  models: z.record(z.string().min(1), cacheChoiceSchema).default({}).describe('Per public model id: on, off or on with its own `ttlSeconds`.'),
 });
 
 /** Who may reach the data plane, and how the client's address is read (docs/security.md). */
 export const securitySchema = z.strictObject({
-  /** Client addresses allowed on the data plane; empty: any. */
-  ipAllowlist: cidrListSchema.default([]),
-  /**
-   * Whether to read X-Forwarded-For: `false` (the socket address), `true` (one
-   * proxy in front), a number of proxies in front, or the proxies' CIDRs.
-   */
-  trustProxy: z.union([z.boolean(), z.number().int().min(1).max(32), cidrListSchema.min(1)]).default(false),
+  ipAllowlist: cidrListSchema.default([]).describe('Client addresses (CIDRs) allowed on the data plane; empty: any.'),
+  trustProxy: z
+    .union([z.boolean(), z.number().int().min(1).max(32), cidrListSchema.min(1)])
+    .default(false)
+    .describe(
+      "Whether to read X-Forwarded-For: `false` (the socket address), `true` (one proxy in front), a number of proxies in front, or the proxies' CIDRs.",
+    ),
 });
 
 /** Logging of request and response bodies (policy/body-log.ts). */
 export const loggingSchema = z.strictObject({
-  bodies: z.enum(['off', 'metadata', 'full']).default('off'),
+  bodies: z
+    .enum(['off', 'metadata', 'full'])
+    .default('off')
+    .describe('What is kept of request and response bodies: nothing, a summary (`metadata`), or the text, redacted and capped (`full`).'),
   redact: z
     .strictObject({
-      emails: z.boolean().default(false),
-      /** Extra regular expressions; each match is replaced (a first capture group is kept). */
-      patterns: z.array(z.string().min(1)).default([]),
+      emails: z.boolean().default(false).describe('Replace e-mail addresses in logged bodies.'),
+      patterns: z
+        .array(z.string().min(1))
+        .default([])
+        .describe('Extra regular expressions; each match in a logged body is replaced (a first capture group is kept).'),
     })
     .superRefine((r, check) => {
       for (const { index, message } of patternProblems(r.patterns)) check.addIssue({ code: 'custom', path: ['patterns', index], message });
     })
-    .prefault({}),
+    .prefault({})
+    .describe('What is masked in logged bodies besides secrets and API-key shapes, which always are.'),
 });
 
 export const serverSchema = z.strictObject({
-  host: z.string().default('127.0.0.1'),
-  port: z.number().int().min(0).max(65535).default(8788),
-  /** Largest request body accepted, in bytes (413 beyond). */
+  host: z.string().default('127.0.0.1').describe('The address to listen on; `0.0.0.0` for every interface (`--host`).'),
+  port: z.number().int().min(0).max(65535).default(8788).describe('The port to listen on; 0 picks a free one (`--port`).'),
   maxBodyBytes: z
     .number()
     .int()
     .positive()
-    .default(32 * 1024 * 1024),
-  /**
-   * On SIGTERM or SIGINT: how long requests in flight (streams and WebSocket turns included) may take to
-   * finish before their connections are cut; no new connection is taken meanwhile. A second signal cuts at once.
-   */
-  drainSeconds: z.number().min(0).max(3600).default(30),
+    .default(32 * 1024 * 1024)
+    .describe('Largest request body accepted, in bytes (413 beyond).'),
+  drainSeconds: z
+    .number()
+    .min(0)
+    .max(3600)
+    .default(30)
+    .describe(
+      'On SIGTERM or SIGINT: how long requests in flight (streams and WebSocket turns included) may take to finish before their connections are cut; no new connection is taken meanwhile. A second signal cuts at once.',
+    ),
 });
 
 /**
@@ -312,7 +333,8 @@ export const storageSchema = z.strictObject({
   url: z
     .string()
     .regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'must be sqlite:<path> or postgres://user@host:port/database')
-    .default('sqlite:./data/switchboard.db'),
+    .default('sqlite:./data/switchboard.db')
+    .describe('`sqlite:<path>` (one node; the data folder is its folder) or `postgres://user:pass@host:5432/db` (replicas; docs/scaling.md).'),
 });
 
 /**
@@ -323,22 +345,32 @@ export const countersSchema = z.strictObject({
   url: z
     .string()
     .regex(/^rediss?:\/\//, 'must be redis://… or rediss://… (leave it out to count in memory)')
-    .optional(),
-  /** Every key is `{prefix}:…`: gateways sharing one Redis need prefixes of their own. Braces would break the Cluster hash tag. */
+    .optional()
+    .describe('`redis://…` or `rediss://…` to count limits across replicas; absent: in this process.'),
+  // Braces would break the Cluster hash tag.
   prefix: z
     .string()
     .regex(/^[^{}\s]+$/, 'must be a non-empty word without braces or spaces')
-    .default('switchboard'),
-  /**
-   * While Redis cannot be reached: `failOpen` (default) keeps serving, each
-   * replica counting its share of every limit alone; `failClosed` refuses
-   * requests that fall under a limit with 503.
-   */
-  onUnavailable: z.enum(['failOpen', 'failClosed']).default('failOpen'),
-  /** What a replica divides limits by during an outage; default: the replicas live when Redis was last seen. */
-  replicas: z.number().int().positive().optional(),
-  /** How long a concurrency slot is held without a renewal: a crashed replica's slots are free again after this. */
-  leaseMs: z.number().int().min(3000).default(60_000),
+    .default('switchboard')
+    .describe('Every Redis key is `{prefix}:…`: gateways sharing one Redis need prefixes of their own.'),
+  onUnavailable: z
+    .enum(['failOpen', 'failClosed'])
+    .default('failOpen')
+    .describe(
+      'While Redis cannot be reached: `failOpen` keeps serving, each replica counting its share of every limit alone; `failClosed` refuses requests that fall under a limit with 503.',
+    ),
+  replicas: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('What a replica divides limits by during an outage; absent: the replicas live when Redis was last seen.'),
+  leaseMs: z
+    .number()
+    .int()
+    .min(3000)
+    .default(60_000)
+    .describe("How long a concurrency slot is held without a renewal: a crashed replica's slots are free again after this."),
 });
 
 /** Request traces sent to an OpenTelemetry collector over OTLP/HTTP (docs/observability.md). */
@@ -369,35 +401,38 @@ export const telemetrySchema = z.strictObject({
 });
 
 export const configSchema = z.strictObject({
-  server: serverSchema.prefault({}),
-  /** Bearer token for /admin/api. Absent: generated once and kept in the data folder. */
-  adminKey: z.string().min(16, 'must be at least 16 characters').optional(),
-  /** Encrypts credentials at rest. Absent: read from <data folder>/secret if that exists; else credentials cannot be stored. */
-  secret: z.string().min(16, 'must be at least 16 characters').optional(),
-  storage: storageSchema.prefault({}),
-  counters: countersSchema.prefault({}),
-  /** Request-log retention; absent: rows and bodies are kept. */
-  logs: logsSchema.prefault({}),
-  upstreams: z.array(upstreamSchema).default([]),
-  retry: retrySchema.prefault({}),
-  health: healthSchema.prefault({}),
-  models: z.array(modelSchema).default([]),
-  keys: z.array(keySchema).default([]),
-  /** Limits and budgets per group of keys (docs/limits.md). */
-  groups: z.array(groupSchema).default([]),
-  /** Limits and a budget over all traffic through this gateway. */
-  limits: keyLimitsSchema.optional(),
-  budget: keyBudgetSchema.optional(),
-  /** Prices by model id (upstream or public), over the shipped table (usage/prices.json). */
-  prices: z.record(z.string().min(1), priceSchema).default({}),
-  /** Response cache; absent: the database's (admin API) settings stay as they are. */
-  cache: cacheSchema.optional(),
-  /** IP allowlist and proxy trust; absent: the database's (admin API) settings stay as they are. */
-  security: securitySchema.optional(),
-  /** Body logging; absent: the database's (admin API) settings stay as they are. */
-  logging: loggingSchema.optional(),
-  /** Traces and the process log's format. */
-  telemetry: telemetrySchema.prefault({}),
+  server: serverSchema.prefault({}).describe('Where the gateway listens and what it accepts.'),
+  adminKey: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .optional()
+    .describe('Bearer token for /admin/api and the dashboard. Absent: generated once into the data folder (`admin-key`).'),
+  secret: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .optional()
+    .describe(
+      'Encrypts upstream credentials and stored responses at rest; required once any upstream has credentials. Absent: read from `<data folder>/secret` if that exists.',
+    ),
+  storage: storageSchema.prefault({}).describe('The database: every record, the request log and usage.'),
+  counters: countersSchema.prefault({}).describe('Where limits are counted: in this process, or in Redis for every replica (docs/limits.md).'),
+  logs: logsSchema.prefault({}).describe('How long and how much of the request log is kept (docs/operations.md); absent: all of it. Usage totals are never pruned.'),
+  upstreams: z.array(upstreamSchema).default([]).describe('The provider accounts requests go to (docs/upstreams.md).'),
+  retry: retrySchema.prefault({}).describe('Retries before the first byte reached the client: next credential, then next route.'),
+  health: healthSchema.prefault({}).describe('When a credential cools down, and how it is checked back to health (docs/pools.md).'),
+  models: z.array(modelSchema).default([]).describe('Public model ids and their routes; a model not declared here is served by the first upstream that lists it in `models`.'),
+  keys: z.array(keySchema).default([]).describe('Client keys (upserted by name; keys made in the dashboard or CLI stay).'),
+  groups: z.array(groupSchema).default([]).describe('Limits and a budget shared by every key of a group; `team-a` also covers keys narrowed to `team-a/<sub>`.'),
+  limits: keyLimitsSchema.optional().describe('Rate limits over all traffic through this gateway.'),
+  budget: keyBudgetSchema.optional().describe('A budget over all traffic through this gateway.'),
+  prices: z
+    .record(z.string().min(1), priceSchema)
+    .default({})
+    .describe('Prices by model id (upstream or public), USD per million tokens, over the shipped table (src/usage/prices.json).'),
+  cache: cacheSchema.optional().describe("The response cache (docs/cache.md); absent: the database's settings (admin API, dashboard) stay as they are."),
+  security: securitySchema.optional().describe("IP allowlist and proxy trust (docs/security.md); absent: the database's settings stay as they are."),
+  logging: loggingSchema.optional().describe("Logging of request and response bodies; absent: the database's settings stay as they are."),
+  telemetry: telemetrySchema.prefault({}).describe("Request traces and the process log's format."),
 });
 
 export type Config = z.infer<typeof configSchema>;
