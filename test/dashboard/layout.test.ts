@@ -70,7 +70,7 @@ describe.skipIf(!canRun)('dashboard layout on a phone and a laptop', () => {
       const link = (await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: title }).boundingBox())!;
       expect(link.x).toBeGreaterThanOrEqual(0);
       expect(link.x + link.width).toBeLessThanOrEqual(PHONE.width);
-      await page.screenshot({ path: `${ARTIFACTS}${title.toLowerCase()}-phone.png`, fullPage: true });
+      await page.screenshot({ path: `${ARTIFACTS}phone-${title.toLowerCase()}.png`, fullPage: true });
     }
     await page.close();
   });
@@ -95,13 +95,13 @@ describe.skipIf(!canRun)('dashboard layout on a phone and a laptop', () => {
           await openPage(page, title);
           await page.waitForLoadState('networkidle');
           expect(await page.evaluate(() => document.documentElement.scrollWidth), `${title}: page width`).toBeLessThanOrEqual(DESKTOP.width);
-          await page.screenshot({ path: `${ARTIFACTS}${title.toLowerCase()}-laptop.png` });
+          await page.screenshot({ path: `${ARTIFACTS}laptop-${title.toLowerCase()}.png` });
         }
         await openPage(page, 'Overview');
         await page.getByRole('button', { name: 'Last hour' }).click();
         await page.getByTestId('stat-requests').getByText('5').waitFor();
       }
-      await page.screenshot({ path: `${ARTIFACTS}overview-1h-${size}.png`, fullPage: size === 'phone' });
+      await page.screenshot({ path: `${ARTIFACTS}${size}-overview-1h.png`, fullPage: size === 'phone' });
       await page.close();
     });
   }
@@ -130,7 +130,7 @@ describe.skipIf(!canRun)('dashboard layout on a phone and a laptop', () => {
     expect(byChart.Requests.bars).toBeGreaterThanOrEqual(1);
     expect(byChart.Tokens.bars).toBe(2);
     expect(byChart.Latency.bars).toBe(2);
-    await page.screenshot({ path: `${ARTIFACTS}overview-one-bucket-phone.png`, fullPage: true });
+    await page.screenshot({ path: `${ARTIFACTS}phone-overview-one-bucket.png`, fullPage: true });
     await page.close();
   });
 });

@@ -4,6 +4,7 @@ import { ActionButton, Badge, Card, Empty, ErrorNote, Loading, Modal } from '../
 import type { Model, ModelRoutes, Page, PriceEntry, Route, Upstream } from '../types.js';
 import { optional, useLoad } from '../use-load.js';
 import { ModelForm } from './ModelForm.js';
+import { KINDS } from './UpstreamForms.js';
 
 /** The price in force for a model id: exact, else the longest priced id it is a dated snapshot of. */
 function priceOf(prices: PriceEntry[], id: string): PriceEntry | undefined {
@@ -158,7 +159,7 @@ export function ModelsPage() {
                       <tr key={model}>
                         <td>{model}</td>
                         <td>
-                          {u.id} <Badge>{u.kind}</Badge>
+                          {u.id} <Badge title={u.kind}>{KINDS.find((k) => k.kind === u.kind)?.label ?? u.kind}</Badge>
                         </td>
                         <td>{data.data!.prices === null ? '—' : <PriceText entry={priceOf(data.data!.prices, model)} />}</td>
                       </tr>
