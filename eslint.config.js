@@ -17,6 +17,10 @@ const NODE_ONLY = [
     group: ['undici', 'better-sqlite3', '@hono/node-server', '@hono/node-server/*', 'ws', 'pg', 'ioredis'],
     message: 'Node-only packages belong in src/platform/node or src/cli.',
   },
+  {
+    group: ['@opentelemetry/sdk-trace-base', '@opentelemetry/exporter-trace-otlp-http', '@opentelemetry/resources'],
+    message: 'The OpenTelemetry SDK and its exporter are the Node platform\'s (src/platform/node/traces.ts); core code makes spans through @opentelemetry/api.',
+  },
 ];
 
 /**
