@@ -27,6 +27,7 @@ import { createLocalChangeFeed, REVISION_TOPIC } from '../store/change-feed.js';
 import { createSharedState } from './shared-state.js';
 import { inProcessLocks } from '../store/locks.js';
 import type { Ports } from './ports.js';
+import type { MetricsSource } from '../telemetry/metrics-source.js';
 
 /** What a platform knows besides the ports: the validated config and the secrets it found. */
 export interface GatewayInputs {
@@ -36,6 +37,8 @@ export interface GatewayInputs {
   adminKey: string;
   /** The dashboard, served at `/`. */
   site?: StaticSite;
+  /** The platform's metrics, served at `/metrics` when `metrics.enabled` (absent: a 501 there, e.g. on Workers). */
+  metrics?: MetricsSource;
   intervals?: JobIntervals;
   /**
    * Set where the gateway starts often (every Workers isolate): the config
@@ -191,7 +194,14 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
   // What other processes write (replicas, the CLI) arrives by the revision, polled by a job; a change-feed hint makes it arrive now.
   const shared = createSharedState({ store, catalog, settings, limits, priceBook, log, now });
   const stopListening = changes.subscribe(REVISION_TOPIC, () => void shared.refresh());
-  const app = createHttpApp({ dataPlane, admin, site: inputs.site, log });
+  const app = createHttpApp({
+    dataPlane,
+    admin,
+    site: inputs.site,
+    log,
+    readiness: { store, countersHealth: ports.countersHealth, sleep: runtime.sleep },
+    metrics: { settings: config.metrics, source: inputs.metrics },
+  });
 
   const stopping = new AbortController();
   const jobs = gatewayJobs(

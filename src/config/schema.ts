@@ -329,6 +329,27 @@ export const logsSchema = z.strictObject({
     .describe('Logged bodies together are kept within this many bytes (request and response text, UTF-8): the oldest past it are deleted, their rows kept. Absent: no byte limit.'),
 });
 
+/** Prometheus metrics at GET /metrics (docs/metrics.md). */
+export const metricsSchema = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe('Serve GET /metrics (Prometheus text) on the Node server; it always asks for a bearer token. false: /metrics is a 404 and requests are not counted.'),
+    token: z
+      .string()
+      .min(16, 'must be at least 16 characters')
+      .optional()
+      .describe("A bearer token that opens /metrics and nothing else, for the scraper; the admin key opens it too."),
+    maxKeys: z
+      .number()
+      .int()
+      .min(0)
+      .max(100_000)
+      .default(200)
+      .describe('How many client keys get a `key` label of their own; requests of keys past this many (in the order they were first seen since the start) share `key="_other"`. 0: no per-key series.'),
+  });
+
 export const storageSchema = z.strictObject({
   url: z
     .string()
@@ -417,6 +438,7 @@ export const configSchema = z.strictObject({
   storage: storageSchema.prefault({}).describe('The database: every record, the request log and usage.'),
   counters: countersSchema.prefault({}).describe('Where limits are counted: in this process, or in Redis for every replica (docs/limits.md).'),
   logs: logsSchema.prefault({}).describe('How long and how much of the request log is kept (docs/operations.md); absent: all of it. Usage totals are never pruned.'),
+  metrics: metricsSchema.prefault({}).describe('Prometheus metrics at GET /metrics, on the Node server (docs/metrics.md).'),
   upstreams: z.array(upstreamSchema).default([]).describe('The provider accounts requests go to (docs/upstreams.md).'),
   retry: retrySchema.prefault({}).describe('Retries before the first byte reached the client: next credential, then next route.'),
   health: healthSchema.prefault({}).describe('When a credential cools down, and how it is checked back to health (docs/pools.md).'),
