@@ -14,7 +14,7 @@ const NODE_ONLY = [
     message: NODE_ONLY_MESSAGE,
   },
   {
-    group: ['undici', 'better-sqlite3', '@hono/node-server', '@hono/node-server/*', 'ws', 'pg', 'ioredis'],
+    group: ['undici', 'better-sqlite3', '@hono/node-server', '@hono/node-server/*', 'ws', 'pg', 'ioredis', 'prom-client'],
     message: 'Node-only packages belong in src/platform/node or src/cli.',
   },
   {

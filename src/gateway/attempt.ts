@@ -18,6 +18,8 @@ import { chatInstead } from './chat-fallback.js';
 import { codecFor } from '../translate/registry.js';
 import type { IRRequest } from '../translate/ir.js';
 import type { Attempt } from '../store/types.js';
+import { tryFailureOf } from '../telemetry/try-failure.js';
+import type { TryFailure } from '../telemetry/try-failure.js';
 
 /** How long an upstream error body may be before it is cut. */
 const MAX_ERROR_BODY = 1024 * 1024;
@@ -108,9 +110,9 @@ export async function attemptUpstreams(
       if (credential) ctx.pools.begin(credential.id, started);
       let served = false;
       /** This try as the row lists it, told to the observers as it ends. */
-      const tried = (status: number | null, error: string | null, now: number): Attempt => {
+      const tried = (status: number | null, error: string | null, now: number, failure?: TryFailure): Attempt => {
         const attempt: Attempt = { upstream: upstream.id, credential: credential?.id ?? null, status, error, ms: now - started };
-        ex.attempted(attempt, started);
+        ex.attempted(attempt, started, failure);
         return attempt;
       };
       try {
@@ -136,7 +138,7 @@ export async function attemptUpstreams(
         const relearned = learnedRetry(ctx, op, candidate, encodedBody, reply.status, errorText, index);
         if (relearned) {
           // Not the credential's fault: no health change, and the try is not counted.
-          attempts.push(tried(reply.status, relearned.why, now));
+          attempts.push(tried(reply.status, relearned.why, now, 'relearned'));
           queue.splice(at + 1, 0, relearned.candidate);
           learningTries++;
           retryAtOnce = true;
@@ -157,7 +159,7 @@ export async function attemptUpstreams(
           return answer;
         }
         if (credential) ctx.pools.failed(credential.id, verdict, now);
-        attempts.push(tried(reply.status, verdict.reason, now));
+        attempts.push(tried(reply.status, verdict.reason, now, tryFailureOf(verdict)));
         lastReply = { answer, failure: verdict, errorText };
         if (verdict.kind !== 'rate-limited') everyTryRateLimited = false;
         lastError = undefined;
@@ -167,7 +169,7 @@ export async function attemptUpstreams(
         const failure = judgeFailure(err);
         const now = ctx.now();
         if (credential) ctx.pools.failed(credential.id, failure, now);
-        attempts.push(tried(null, failure.reason, now));
+        attempts.push(tried(null, failure.reason, now, tryFailureOf(failure, err)));
         everyTryRateLimited = false;
         // A token exchange or refresh that failed is the credential's problem, told as a 502 like any refusal.
         lastError = err instanceof UpstreamStatusError ? new GatewayError('SB_ERR_UPSTREAM_UNREACHABLE', `upstream credential unusable: ${failure.reason}`) : err;

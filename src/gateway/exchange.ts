@@ -7,6 +7,7 @@ import { costOf } from '../usage/cost.js';
 import { startBodyCapture, type BodyCapture } from '../policy/body-log.js';
 import { type Attempt, type LogRecord, type Outcome } from '../store/types.js';
 import { ZERO_USAGE, type Usage } from '../translate/ir.js';
+import type { TryFailure } from '../telemetry/try-failure.js';
 
 /**
  * One client request in flight: its log row being filled in, the link
@@ -21,8 +22,8 @@ export interface Exchange {
   firstByte(): void;
   /** An upstream try is about to go, at `startedAt`: the headers the observers add to it (a trace context), else none. */
   tryStarting(startedAt: number): Record<string, string>;
-  /** One upstream try ended (it began at `startedAt`): told to the observers (metrics, traces). */
-  attempted(attempt: Attempt, startedAt: number): void;
+  /** One upstream try ended (it began at `startedAt`; `failure`: why it did not serve): told to the observers (metrics, traces). */
+  attempted(attempt: Attempt, startedAt: number, failure?: TryFailure): void;
   /** Runs `callback` once the row is complete (releases held resources: pool slots, reservations). */
   onFinish(callback: (row: LogRecord) => void): void;
   /** Completes the row and queues it; only the first call counts. */
@@ -86,8 +87,8 @@ export function startExchange(ctx: DataPlaneDeps, op: Operation, c: Context): Ex
     tryStarting(startedAt) {
       return watch.tryStarting?.(startedAt) ?? {};
     },
-    attempted(attempt, startedAt) {
-      watch.attempt(attempt, startedAt);
+    attempted(attempt, startedAt, failure) {
+      watch.attempt(attempt, startedAt, failure);
     },
     finish(status, outcome, usage, error) {
       if (recorded) return;
@@ -108,6 +109,7 @@ export function startExchange(ctx: DataPlaneDeps, op: Operation, c: Context): Ex
       }
       const gatewayError = toGatewayError(err);
       if (gatewayError.code === 'SB_ERR_INTERNAL') ctx.log(`request ${row.id} failed: ${(err as Error)?.stack ?? String(err)}`, 'error');
+      row.errorCode = gatewayError.code;
       exchange.finish(gatewayError.status, 'error', undefined, gatewayError.message);
       const { status, body } = encodeError(op.shape, gatewayError);
       return Response.json(body, { status, headers: { ...gatewayError.headers, 'x-request-id': row.id } });

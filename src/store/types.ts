@@ -151,6 +151,12 @@ export interface LogRecord extends Usage {
   attempts: Attempt[] | null;
   /** On a cache hit: the tokens the stored answer cost when it was made (its own token fields stay 0: nothing was spent). */
   savedTokens?: number;
+  /**
+   * The code of an error the gateway itself answered with (`SB_ERR_RATE_LIMITED`,
+   * `SB_ERR_BUDGET_EXHAUSTED`…), for observers (metrics tell limit refusals
+   * apart by it); not stored.
+   */
+  errorCode?: string;
 }
 
 /** A request's logged bodies, already redacted (policy/body-log.ts). */

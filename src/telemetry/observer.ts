@@ -1,5 +1,6 @@
 import type { Attempt, LogRecord } from '../store/types.js';
 import type { Runtime } from '../runtime/runtime.js';
+import type { TryFailure } from './try-failure.js';
 
 /**
  * What watches requests as they run, for metrics and traces: it hears when a
@@ -25,8 +26,12 @@ export interface RequestWatch {
    * later ended by `attempt`, unless the request ends first (`finish`).
    */
   tryStarting?(startedAt: number): Record<string, string> | undefined;
-  /** One upstream try ended: answered (its status) or failed (`error`); it began at `startedAt` (ms since the epoch). */
-  attempt(attempt: Readonly<Attempt>, startedAt: number): void;
+  /**
+   * One upstream try ended: answered (its status) or failed (`error`); it
+   * began at `startedAt` (ms since the epoch). `failure` says in a word why a
+   * try did not serve the request (telemetry/try-failure.ts); absent for the serving try.
+   */
+  attempt(attempt: Readonly<Attempt>, startedAt: number, failure?: TryFailure): void;
   /** The first byte went to the client, at `at`. */
   firstByte(at: number): void;
   /** The row is complete (status, outcome, usage, cost, latency): the request is over. */
@@ -61,7 +66,7 @@ export function observeAll(observers: readonly RequestObserver[], log: Runtime['
           for (const w of watches) guard('try start', () => (headers = { ...headers, ...w.tryStarting?.(startedAt) }));
           return headers;
         },
-        attempt: (attempt, startedAt) => watches.forEach((w) => guard('attempt', () => w.attempt(attempt, startedAt))),
+        attempt: (attempt, startedAt, failure) => watches.forEach((w) => guard('attempt', () => w.attempt(attempt, startedAt, failure))),
         firstByte: (at) => watches.forEach((w) => guard('first byte', () => w.firstByte(at))),
         finish: (row) => watches.forEach((w) => guard('finish', () => w.finish(row))),
       };

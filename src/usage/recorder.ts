@@ -12,7 +12,20 @@ export interface Recorder {
   recordBodies(build: () => RequestBodiesRecord): void;
   /** Writes everything queued so far: run by the recorder's job (app/jobs.ts), early for a full batch, and at shutdown. */
   flush(): Promise<void>;
+  /** What waits to be written and what was lost, read by metrics at scrape time. */
+  stats(): RecorderStats;
+  /** Calls `listener` after every write with its duration in seconds, its rows and whether it landed (metrics). */
+  watchWrites(listener: WriteListener): void;
 }
+
+export interface RecorderStats {
+  queuedRows: number;
+  queuedBodies: number;
+  /** Rows and bodies dropped because the queue was full (the database was away too long). */
+  dropped: number;
+}
+
+export type WriteListener = (seconds: number, rows: number, ok: boolean) => void;
 
 export interface RecorderOptions {
   /** Flush early once this many rows wait. */
@@ -49,6 +62,19 @@ export function createRecorder(store: Store, options: RecorderOptions): Recorder
   const maxQueuedBodies = 1000;
   let writing: Promise<void> = Promise.resolve();
   let dropped = 0;
+  const writeListeners: WriteListener[] = [];
+  /** One write of rows (and bodies), timed for the listeners; the clock is the runtime's monotonic one, not the (movable) gateway clock. */
+  const write = async (rows: LogRecord[], built: RequestBodiesRecord[]): Promise<void> => {
+    const started = performance.now();
+    let ok = false;
+    try {
+      await store.logs.write(rows, built);
+      ok = true;
+    } finally {
+      const seconds = (performance.now() - started) / 1000;
+      for (const listener of writeListeners) listener(seconds, rows.length, ok);
+    }
+  };
 
   const flush = (): Promise<void> => {
     writing = writing.then(async () => {
@@ -56,7 +82,7 @@ export function createRecorder(store: Store, options: RecorderOptions): Recorder
         const batch = queue.slice(0, batchSize);
         const builders = bodies.slice(0, bodiesPerBatch);
         try {
-          await store.logs.write(batch, buildBodies(builders, log));
+          await write(batch, buildBodies(builders, log));
           queue = queue.slice(batch.length);
           bodies = bodies.slice(builders.length);
         } catch (err) {
@@ -82,7 +108,7 @@ export function createRecorder(store: Store, options: RecorderOptions): Recorder
     const builders = bodies.splice(0, bodiesPerBatch);
     if (rows.length === 0 && builders.length === 0) return;
     try {
-      await store.logs.write(rows, buildBodies(builders, log));
+      await write(rows, buildBodies(builders, log));
     } catch (err) {
       queue.unshift(...rows);
       bodies.unshift(...builders);
@@ -109,6 +135,10 @@ export function createRecorder(store: Store, options: RecorderOptions): Recorder
       options.whenRecorded?.(writeNow);
     },
     flush,
+    stats: () => ({ queuedRows: queue.length, queuedBodies: bodies.length, dropped }),
+    watchWrites(listener) {
+      writeListeners.push(listener);
+    },
   };
 }
 

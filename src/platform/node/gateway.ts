@@ -23,6 +23,7 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { runJobs } from './run-jobs.js';
 import { openRedisChangeFeed } from './redis-change-feed.js';
 import { createLocalChangeFeed } from '../../store/change-feed.js';
+import { createNodeMetrics } from './metrics.js';
 
 export interface NodeGateway {
   url: string;
@@ -109,6 +110,8 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
       : createLocalChangeFeed();
   // With Redis, credential health and OAuth refresh locks are shared there too, under the counters' prefix.
   const healthAndLocks = openHealthAndLocks(counterStore.redis, config.counters.prefix, store, { now: runtime.now, sleep: runtime.sleep, log });
+  // Prometheus metrics (metrics.enabled, on by default): counted by an observer of every request, served at /metrics.
+  const metrics = config.metrics.enabled ? createNodeMetrics(config.metrics) : undefined;
   const gateway = await createGateway(
     {
       store,
@@ -120,18 +123,20 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
       http: upstreamHttp.http,
       io: nodeRequestIO,
       runtime,
-      observers: [inFlight.observer, ...observers],
+      observers: [inFlight.observer, ...(metrics ? [metrics.observer] : []), ...observers],
     },
     {
       config,
       secrets,
       adminKey: admin.value,
       site: options.webDir === false ? undefined : createStaticSite(options.webDir),
+      metrics: metrics?.source,
       intervals: { refreshMs: options.refreshMs, recorderFlushMs: options.recorderIntervalMs, pruneIntervalMs: options.pruneIntervalMs, healthRefreshMs: options.healthRefreshMs ?? healthAndLocks.healthRefreshMs },
     },
   );
   reseedBudgets = gateway.reseedBudgets;
   upstreamFacts = (id) => gateway.parts.catalog.current().upstreams.get(id)?.record;
+  metrics?.attach(gateway.parts);
   // Shared counters: this replica is live (its share of limits in an outage), and an outage ends when Redis answers again.
   const heartbeat: Job = { name: 'counters-heartbeat', everyMs: HEARTBEAT_MS, run: counterStore.heartbeat };
   const jobs = runJobs([...gateway.jobs, heartbeat], log);

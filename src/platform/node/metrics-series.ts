@@ -1,0 +1,172 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * Every series /metrics exposes (docs/metrics.md lists them with their
+ * labels). Names follow the OpenTelemetry GenAI semantic conventions where
+ * one exists (`gen_ai.client.token.usage` is `gen_ai_client_token_usage` in
+ * Prometheus form, attributes become labels with `_` for `.`); the gateway's
+ * own are under `switchboard_`. Label values never hold a secret: keys are
+ * named by their id.
+ */
+
+/** Labels of the GenAI conventions' request metrics. */
+const GEN_AI = ['gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_request_model'] as const;
+/** Who asked, what for and where it went: the request log's own dimensions. */
+const WHO = ['key', 'group', 'model', 'upstream'] as const;
+
+// The GenAI conventions' advised bucket boundaries.
+const DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
+const TTFT_BUCKETS = [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+const TOKEN_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
+// Usage writes: a batch on SQLite takes a millisecond or so, on a busy PostgreSQL far longer.
+const WRITE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** What is read when Prometheus scrapes (not on a request's path): each sets its series from the gateway's state. */
+export interface ScrapeReaders {
+  credentials(set: (labels: { upstream: string; state: string }, value: number) => void): void;
+  recorder(): { queuedRows: number; queuedBodies: number; dropped: number } | undefined;
+  keys(set: (labels: { key: string; key_name: string; group: string }) => void): void;
+}
+
+export function createSeries(read: ScrapeReaders) {
+  const registry = new Registry();
+  const registers = [registry];
+  return {
+    registry,
+    requests: new Counter({
+      name: 'switchboard_requests_total',
+      help: 'Requests through the data plane, one per request-log row, by key, group, public model, upstream, HTTP status and outcome.',
+      labelNames: [...WHO, 'status', 'outcome'],
+      registers,
+    }),
+    tokens: new Counter({
+      name: 'switchboard_tokens_total',
+      help: 'Tokens as the request log counts them: input (uncached), output (reasoning included), cache_read, cache_write, reasoning (part of output).',
+      labelNames: [...WHO, 'type'],
+      registers,
+    }),
+    cost: new Counter({
+      name: 'switchboard_cost_usd_total',
+      help: 'What the requests cost in US dollars, by the price book (unpriced requests add nothing).',
+      labelNames: WHO,
+      registers,
+    }),
+    unpriced: new Counter({
+      name: 'switchboard_unpriced_requests_total',
+      help: 'Requests that used tokens on a model with no price, so their cost is unknown.',
+      labelNames: ['model', 'upstream'],
+      registers,
+    }),
+    tokenUsage: new Histogram({
+      name: 'gen_ai_client_token_usage',
+      help: 'Tokens per request (GenAI conventions): input is every prompt token (uncached, cache reads and writes), output every output token.',
+      labelNames: [...GEN_AI, 'gen_ai_token_type'],
+      buckets: TOKEN_BUCKETS,
+      registers,
+    }),
+    duration: new Histogram({
+      name: 'gen_ai_server_request_duration_seconds',
+      help: 'Time from a request\'s arrival to its last byte (GenAI conventions); error_type is the outcome of requests that did not end ok.',
+      labelNames: [...GEN_AI, 'error_type'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    }),
+    timeToFirstToken: new Histogram({
+      name: 'gen_ai_server_time_to_first_token_seconds',
+      help: 'Time from a streamed request\'s arrival to its first byte to the client (GenAI conventions).',
+      labelNames: GEN_AI,
+      buckets: TTFT_BUCKETS,
+      registers,
+    }),
+    attempts: new Counter({
+      name: 'switchboard_upstream_attempts_total',
+      help: 'Tries sent to upstreams (every try, the serving one included), by upstream and the status it answered (none: no answer).',
+      labelNames: ['upstream', 'status'],
+      registers,
+    }),
+    retries: new Counter({
+      name: 'switchboard_upstream_retries_total',
+      help: 'Tries after the first of a request (the same or another credential or route).',
+      labelNames: ['upstream'],
+      registers,
+    }),
+    failures: new Counter({
+      name: 'switchboard_upstream_failures_total',
+      help: 'Tries that did not serve the request, by reason: rate_limited, credential_refused, upstream_error, timeout, connect, broken, relearned.',
+      labelNames: ['upstream', 'reason'],
+      registers,
+    }),
+    credentials: new Gauge({
+      name: 'switchboard_credentials',
+      help: 'Credentials of each upstream by state (healthy, cooling, disabled), read from the pools at scrape time.',
+      labelNames: ['upstream', 'state'],
+      registers,
+      collect() {
+        this.reset();
+        read.credentials((labels, value) => this.set(labels, value));
+      },
+    }),
+    cache: new Counter({
+      name: 'switchboard_cache_lookups_total',
+      help: 'Response-cache lookups by result (hit, miss), for requests the cache was on for.',
+      labelNames: ['model', 'result'],
+      registers,
+    }),
+    limitRefusals: new Counter({
+      name: 'switchboard_limit_refusals_total',
+      help: 'Requests refused by the gateway\'s own limits: rate_limit (rpm, tpm, concurrent), budget, or limits_unavailable (counters unreachable, failClosed).',
+      labelNames: ['key', 'group', 'reason'],
+      registers,
+    }),
+    inFlight: new Gauge({
+      name: 'switchboard_requests_in_flight',
+      help: 'Data-plane requests begun and not yet finished.',
+      registers,
+    }),
+    streamsInFlight: new Gauge({
+      name: 'switchboard_streams_in_flight',
+      help: 'Streamed answers whose first byte went out and whose end has not come yet.',
+      registers,
+    }),
+    recorderQueue: new Gauge({
+      name: 'switchboard_recorder_queue',
+      help: 'Usage rows and logged bodies waiting to be written to the database.',
+      labelNames: ['kind'],
+      registers,
+      collect() {
+        const stats = read.recorder();
+        if (!stats) return;
+        this.set({ kind: 'rows' }, stats.queuedRows);
+        this.set({ kind: 'bodies' }, stats.queuedBodies);
+      },
+    }),
+    recorderDropped: new Counter({
+      name: 'switchboard_recorder_dropped_total',
+      help: 'Rows and bodies dropped since the start because the queue was full (the database was away too long).',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(read.recorder()?.dropped ?? 0);
+      },
+    }),
+    recorderWrites: new Histogram({
+      name: 'switchboard_recorder_write_seconds',
+      help: 'How long each write of queued usage rows took, by result (ok, failed: kept for the next write).',
+      labelNames: ['result'],
+      buckets: WRITE_BUCKETS,
+      registers,
+    }),
+    keyInfo: new Gauge({
+      name: 'switchboard_key_info',
+      help: 'Always 1: the name and group of each key that has a key label of its own, to join on `key`.',
+      labelNames: ['key', 'key_name', 'group'],
+      registers,
+      collect() {
+        this.reset();
+        read.keys((labels) => this.set(labels, 1));
+      },
+    }),
+  };
+}
+
+export type Series = ReturnType<typeof createSeries>;
