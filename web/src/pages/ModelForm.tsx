@@ -68,6 +68,7 @@ export function ModelForm(props: { model?: Model; upstreams: Upstream[]; onDone:
             const n = i + 1;
             return (
               <li key={i} className="route-row" data-route={n}>
+                <span className="route-n muted">{n}.</span>
                 <select aria-label={`Route ${n} upstream`} value={r.upstream} onChange={(e) => change(i, { upstream: e.target.value })} required>
                   {!upstream && <option value={r.upstream}>{r.upstream || 'choose an upstream'}</option>}
                   {props.upstreams.map((u) => (
