@@ -38,8 +38,8 @@ export function startCli(
     const onData = (d: Buffer) => {
       out += d.toString();
       const match = /listening on (http:\/\/\S+)/.exec(out);
-      // resolve once the whole banner (ending with the admin curl line) is out
-      if (match && out.includes('/admin/api/usage')) {
+      // resolve once the whole banner (ending with the admin curl line) is out, or its one line in a JSON log
+      if (match && (out.includes('/admin/api/usage') || out.includes('"level":'))) {
         clearTimeout(timer);
         resolve({ child, url: match[1], output: () => out });
       }

@@ -21,39 +21,47 @@ export async function startCommand(options: { config: string; port?: string; hos
   const shownKey = gateway.createdKeys[0]?.key ?? demoKey ?? '<your key>';
   const model = config.models.find((m) => !m.id.includes('embed'))?.id ?? 'MODEL';
 
-  console.log(`Switchboard is listening on ${gateway.url}`);
-  console.log(`  config:    ${options.config}`);
-  console.log(`  database:  ${config.storage.url}`);
-  console.log(
-    `  admin key: ${adminKeyFile ? `in ${adminKeyFile}` : 'from the config file (adminKey)'}`,
-  );
-  for (const { name, key } of gateway.createdKeys) console.log(`  new key "${name}" (shown once): ${key}`);
-  console.log(`  dashboard: ${gateway.url}/ (sign in with the admin key)`);
-  console.log('\nTry it:');
-  console.log(
-    `  curl ${gateway.url}/v1/chat/completions -H 'Authorization: Bearer ${shownKey}' -H 'Content-Type: application/json' \\\n` +
-      `    -d '{"model":"${model}","messages":[{"role":"user","content":"Hello"}]}'`,
-  );
-  console.log(`  curl '${gateway.url}/admin/api/usage?by=model' -H "Authorization: Bearer ${adminKeyFile ? `$(cat ${adminKeyFile})` : '<admin key>'}"`);
+  if (config.telemetry.logFormat === 'json') {
+    // A log collector reads JSON lines: the banner for people becomes lines of the log.
+    gateway.log(`Switchboard is listening on ${gateway.url} (config ${options.config}, database ${config.storage.url})`);
+    for (const { name, key } of gateway.createdKeys) gateway.log(`new key "${name}" (shown once): ${key}`);
+  } else {
+    console.log(`Switchboard is listening on ${gateway.url}`);
+    console.log(`  config:    ${options.config}`);
+    console.log(`  database:  ${config.storage.url}`);
+    console.log(
+      `  admin key: ${adminKeyFile ? `in ${adminKeyFile}` : 'from the config file (adminKey)'}`,
+    );
+    for (const { name, key } of gateway.createdKeys) console.log(`  new key "${name}" (shown once): ${key}`);
+    console.log(`  dashboard: ${gateway.url}/ (sign in with the admin key)`);
+    console.log('\nTry it:');
+    console.log(
+      `  curl ${gateway.url}/v1/chat/completions -H 'Authorization: Bearer ${shownKey}' -H 'Content-Type: application/json' \\\n` +
+        `    -d '{"model":"${model}","messages":[{"role":"user","content":"Hello"}]}'`,
+    );
+    console.log(`  curl '${gateway.url}/admin/api/usage?by=model' -H "Authorization: Bearer ${adminKeyFile ? `$(cat ${adminKeyFile})` : '<admin key>'}"`);
+  }
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
-      console.error(`${signal} again: cutting the requests still in flight`);
+      gateway.log(`${signal} again: cutting the requests still in flight`);
       void gateway.close();
       return;
     }
     stopping = true;
     const waiting = gateway.inFlight();
-    console.error(
+    // After the ^C a terminal echoes, a blank line; a JSON line needs none.
+    const lead = config.telemetry.logFormat === 'json' ? '' : '\n';
+    gateway.log(
       waiting > 0
-        ? `\n${signal}: letting ${waiting} request(s) in flight finish (up to ${config.server.drainSeconds} s; ${signal} again to cut them), then writing usage records…`
-        : `\n${signal}: writing usage records and stopping…`,
+        ? `${lead}${signal}: letting ${waiting} request(s) in flight finish (up to ${config.server.drainSeconds} s; ${signal} again to cut them), then writing usage records…`
+        : `${lead}${signal}: writing usage records and stopping…`,
     );
     gateway.close({ drainMs: config.server.drainSeconds * 1000 }).then(
       () => process.exit(0),
       (err: unknown) => {
-        console.error(`error while stopping: ${String(err)}`);
+        gateway.log(`error while stopping: ${String(err)}`, 'error');
         process.exit(1);
       },
     );

@@ -16,6 +16,7 @@ import { nodeRequestIO } from './request-io.js';
 import { createStaticSite } from './static.js';
 import { serveResponsesSockets } from './responses-socket.js';
 import { createNodeRuntime } from './runtime.js';
+import type { Runtime } from '../../runtime/runtime.js';
 import { createProcessLog, inRequestScope, requestIdForLogs } from './process-log.js';
 import { startTraceExport } from './traces.js';
 import { traceObserver, type UpstreamFacts } from '../../telemetry/traces.js';
@@ -27,6 +28,8 @@ import { createNodeMetrics } from './metrics.js';
 
 export interface NodeGateway {
   url: string;
+  /** The process log, text or JSON lines as `telemetry.logFormat` says (the CLI's own lines about the server go here too). */
+  log: Runtime['log'];
   /** The gateway's pieces, for tests that look inside (app/create-gateway.ts). */
   ctx: GatewayParts;
   /** The background jobs the platform runs on timers (a test may run one at once). */
@@ -159,6 +162,7 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
   return {
     url: `http://${host}:${port}`,
     inFlight: inFlight.count,
+    log,
     ctx: gateway.parts,
     jobs: gateway.jobs,
     adminKeySource: admin.path,
