@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database, StoredResponsesTable } from './schema.js';
 import type { Store } from './store.js';
 import type { StoredResponseRecord } from './types.js';
+import type { RetentionHooks } from './kysely-log-store.js';
 
 /**
  * Stored Responses answers (Store['responses']), written once in Kysely for
@@ -9,7 +10,11 @@ import type { StoredResponseRecord } from './types.js';
  * key never reaches another's answers; an expired row is absent even
  * before the retention job deletes it.
  */
-export function kyselyResponseStore(db: Kysely<Database>, reclaimSpace?: () => Promise<void>): Store['responses'] {
+/** Answers deleted per prune step. */
+const PRUNE_SLICE = 500;
+
+export function kyselyResponseStore(db: Kysely<Database>, retention: RetentionHooks = {}): Store['responses'] {
+  const { reclaimSpace, pauseBetweenSlices = async () => {} } = retention;
   return {
     async put(record) {
       const row = toRow(record);
@@ -37,9 +42,27 @@ export function kyselyResponseStore(db: Kysely<Database>, reclaimSpace?: () => P
       return Number(res.numDeletedRows) > 0;
     },
 
+    // A slice at a time, soonest expired first, so a long backlog never holds the database for long.
     async prune(now) {
-      const res = await db.deleteFrom('stored_responses').where('expires_at', '<=', now).executeTakeFirst();
-      const pruned = Number(res.numDeletedRows);
+      let pruned = 0;
+      for (;;) {
+        // The slice ends at its last row's expiry: answers expiring in the same millisecond go together.
+        const last = await db
+          .selectFrom('stored_responses')
+          .select('expires_at')
+          .where('expires_at', '<=', now)
+          .orderBy('expires_at')
+          .offset(PRUNE_SLICE - 1)
+          .limit(1)
+          .executeTakeFirst();
+        const res = await db
+          .deleteFrom('stored_responses')
+          .where('expires_at', '<=', last ? Number(last.expires_at) : now)
+          .executeTakeFirst();
+        pruned += Number(res.numDeletedRows);
+        if (!last) break;
+        await pauseBetweenSlices();
+      }
       if (pruned > 0 && reclaimSpace) await reclaimSpace();
       return pruned;
     },

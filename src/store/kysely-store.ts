@@ -43,6 +43,7 @@ export interface KyselyStoreOptions {
 export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOptions = {}): Store {
   const batch = options.batch ?? transactionBatch(db);
   const maxParams = options.maxParams ?? DEFAULT_MAX_PARAMS;
+  const retention = { reclaimSpace: options.reclaimSpace, pauseBetweenSlices: options.pauseBetweenSlices };
 
   const bump = async (trx: Kysely<Database>) => {
     await trx
@@ -280,11 +281,11 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
       },
     },
 
-    logs: kyselyLogStore(db, batch, maxParams, { reclaimSpace: options.reclaimSpace, pauseBetweenSlices: options.pauseBetweenSlices }),
+    logs: kyselyLogStore(db, batch, maxParams, retention),
     usage: kyselyUsageStore(db),
 
     cache: kyselyCacheStore(db),
-    responses: kyselyResponseStore(db, options.reclaimSpace),
+    responses: kyselyResponseStore(db, retention),
     signIns: kyselySignInStore(db),
 
     settings: {

@@ -69,4 +69,16 @@ describeStores('store stored responses', ({ store }) => {
     expect(await store().responses.prune(T0 + 2)).toBe(2);
     expect(await store().responses.get('k1', 'c', T0)).toBeDefined();
   });
+
+  it('prunes a backlog longer than one slice, all of it', { timeout: 60_000 }, async () => {
+    // Put side by side, a hundred at a time (one by one takes D1 longer than a test may).
+    for (let from = 0; from < 505; from += 100) {
+      const ids = Array.from({ length: Math.min(100, 505 - from) }, (_, j) => from + j);
+      await Promise.all(ids.map((i) => store().responses.put(record({ id: `old_${i}`, expiresAt: T0 + 1 + (i % 7) }))));
+    }
+    await store().responses.put(record({ id: 'live', expiresAt: T0 + HOUR }));
+    expect(await store().responses.prune(T0 + 10)).toBe(505);
+    expect(await store().responses.prune(T0 + 10)).toBe(0);
+    expect(await store().responses.get('k1', 'live', T0)).toBeDefined();
+  });
 });
