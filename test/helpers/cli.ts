@@ -62,3 +62,8 @@ export function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): P
     child.kill(signal);
   });
 }
+
+/** What a command run with `--config PATH` says on stderr when all goes well: which file it read, and nothing else. */
+export function onlyConfigLine(path: string): string {
+  return `switchboard: config ${path} (--config)\n`;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../helpers/cli.js';
+import { onlyConfigLine, runCli } from '../helpers/cli.js';
 import { eventually, tempDir } from '../helpers/gateway.js';
 import { configSchema } from '../../src/config/schema.js';
 import { startNodeGateway } from '../../src/platform/node/gateway.js';
@@ -39,7 +39,7 @@ upstreams:
     await gw.close();
 
     const res = await runCli(['health', '--config', configFile]);
-    expect(res.stderr).toBe('');
+    expect(res.stderr).toBe(onlyConfigLine(configFile));
     expect(res.code).toBe(0);
     const lines = res.stdout.split('\n');
     expect(lines[0]).toMatch(/upstream\s+strategy\s+credential\s+hint\s+weight\s+state/);

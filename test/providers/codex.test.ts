@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { runCli } from '../helpers/cli.js';
+import { onlyConfigLine, runCli } from '../helpers/cli.js';
 import { ADMIN_KEY, startTestGateway, tempDir, TEST_KEY } from '../helpers/gateway.js';
 import { FAKE_ACCOUNT_ID, FAKE_EMAIL, startFakeOpenAIAuth, type FakeOpenAIAuth } from '../fakes/openai-auth.js';
 import { startFakeCodex } from '../fakes/codex.js';
@@ -262,7 +262,7 @@ describe('switchboard upstream login codex / import-codex', () => {
       });
       child.on('close', resolve);
     });
-    expect(err).toBe('');
+    expect(err).toBe(onlyConfigLine(configFile));
     expect(code).toBe(0);
     expect(out).toContain(`Signed in as codex ${FAKE_EMAIL}`);
     expect(await storedAccounts()).toEqual([FAKE_ACCOUNT_ID]);
@@ -272,7 +272,7 @@ describe('switchboard upstream login codex / import-codex', () => {
     const file = join(dir, 'auth.json');
     writeFileSync(file, JSON.stringify({ OPENAI_API_KEY: null, tokens: auth.mint(), last_refresh: new Date().toISOString() }));
     const res = await runCli(['upstream', 'import-codex', '--upstream', 'cx', '--file', file, '--config', configFile]);
-    expect(res.stderr).toBe('');
+    expect(res.stderr).toBe(onlyConfigLine(configFile));
     expect(res.code).toBe(0);
     expect(await storedAccounts()).toEqual([FAKE_ACCOUNT_ID, FAKE_ACCOUNT_ID]);
   });

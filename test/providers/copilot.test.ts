@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_KEY, startTestGateway, tempDir, TEST_KEY } from '../helpers/gateway.js';
-import { runCli } from '../helpers/cli.js';
+import { onlyConfigLine, runCli } from '../helpers/cli.js';
 import { startFakeGitHub, type FakeGitHub } from '../fakes/github-auth.js';
 import { startFakeCopilot, COPILOT_FAKE_MODELS } from '../fakes/copilot.js';
 import type { FakeUpstream } from '../fakes/server.js';
@@ -200,7 +200,7 @@ upstreams:
 
   it('prints the code and URL, polls through pending and slow_down, and stores the token encrypted', async () => {
     const res = await runCli(['upstream', 'login', 'copilot', '--upstream', 'cp', '--config', configFile]);
-    expect(res.stderr).toBe('');
+    expect(res.stderr).toBe(onlyConfigLine(configFile));
     expect(res.code).toBe(0);
     expect(res.stdout).toContain('https://github.com/login/device');
     expect(res.stdout).toContain('ABCD-1234');
