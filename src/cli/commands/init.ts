@@ -92,7 +92,7 @@ export function starterConfig(providers: string[]): string {
   return [
     `# Switchboard's config, written by \`switchboard init --providers ${providers.join(',')}\`.`,
     '# ${NAME} is read from the environment at start; `switchboard config check` lists what is missing.',
-    '# Every setting: README.md, "Configuration".',
+    "# Every setting: docs/config.md in Switchboard's source.",
     'server: { host: 127.0.0.1, port: 8788 }',
     '# adminKey: ${SWITCHBOARD_ADMIN_KEY}   # left out: generated once into ./data/admin-key',
     needsSecret
