@@ -52,7 +52,7 @@ keys: [ { name: app, key: "${KEY}" } ]
 
     // Traffic goes on during the backup.
     const during = Promise.all(Array.from({ length: 20 }, () => chat(gateway.url).then((r) => r.status)));
-    const copy = join(dir, 'copy.db');
+    const copy = join(dir, 'backups', 'copy.db');
     const result = await runCli(['backup', copy, '--config', configFile]);
     expect(result.stderr).toBe(`switchboard: config ${configFile} (--config)\n`);
     expect(result.code).toBe(0);

@@ -1,5 +1,5 @@
-import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { storageKind } from '../../platform/node/open-store.js';
 import { sqlitePath } from '../../platform/node/sqlite.js';
@@ -9,7 +9,8 @@ export const BACKUP_HELP = `switchboard backup <file> [--config PATH]
 Copies the SQLite database named by storage.url into <file>, safely while the
 gateway runs (SQLite's online backup: one consistent snapshot; the gateway
 keeps writing meanwhile). The copy is checked (PRAGMA quick_check) and only
-then given its name; an existing <file> is never overwritten.
+then given its name; an existing <file> is never overwritten, a missing
+folder is made.
 
 To restore: stop the gateway, put the copy in the database's place (removing
 the old file's -wal and -shm files), start it.
@@ -37,6 +38,7 @@ export async function backupCommand(storageUrl: string, target: string | undefin
   const started = Date.now();
   // Written under a temporary name, renamed once checked: a file with the target's name is always a whole copy.
   const partial = `${destination}.partial`;
+  mkdirSync(dirname(destination), { recursive: true });
   rmSync(partial, { force: true });
   const db = new Database(source, { fileMustExist: true });
   try {
