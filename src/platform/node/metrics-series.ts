@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
+import { TallyCounter, TallyHistogram } from './metrics-tally.js';
 
 /**
  * Every series /metrics exposes (docs/metrics.md lists them with their
@@ -26,6 +27,8 @@ export interface ScrapeReaders {
   credentials(set: (labels: { upstream: string; state: string }, value: number) => void): void;
   recorder(): { queuedRows: number; queuedBodies: number; dropped: number } | undefined;
   keys(set: (labels: { key: string; key_name: string; group: string }) => void): void;
+  /** Counted on the request path as plain numbers. */
+  inFlight(): { requests: number; streams: number };
 }
 
 export function createSeries(read: ScrapeReaders) {
@@ -33,69 +36,16 @@ export function createSeries(read: ScrapeReaders) {
   const registers = [registry];
   return {
     registry,
-    requests: new Counter({
-      name: 'switchboard_requests_total',
-      help: 'Requests through the data plane, one per request-log row, by key, group, public model, upstream, HTTP status and outcome.',
-      labelNames: [...WHO, 'status', 'outcome'],
-      registers,
-    }),
-    tokens: new Counter({
-      name: 'switchboard_tokens_total',
-      help: 'Tokens as the request log counts them: input (uncached), output (reasoning included), cache_read, cache_write, reasoning (part of output).',
-      labelNames: [...WHO, 'type'],
-      registers,
-    }),
-    cost: new Counter({
-      name: 'switchboard_cost_usd_total',
-      help: 'What the requests cost in US dollars, by the price book (unpriced requests add nothing).',
-      labelNames: WHO,
-      registers,
-    }),
-    unpriced: new Counter({
-      name: 'switchboard_unpriced_requests_total',
-      help: 'Requests that used tokens on a model with no price, so their cost is unknown.',
-      labelNames: ['model', 'upstream'],
-      registers,
-    }),
-    tokenUsage: new Histogram({
-      name: 'gen_ai_client_token_usage',
-      help: 'Tokens per request (GenAI conventions): input is every prompt token (uncached, cache reads and writes), output every output token.',
-      labelNames: [...GEN_AI, 'gen_ai_token_type'],
-      buckets: TOKEN_BUCKETS,
-      registers,
-    }),
-    duration: new Histogram({
-      name: 'gen_ai_server_request_duration_seconds',
-      help: 'Time from a request\'s arrival to its last byte (GenAI conventions); error_type is the outcome of requests that did not end ok.',
-      labelNames: [...GEN_AI, 'error_type'],
-      buckets: DURATION_BUCKETS,
-      registers,
-    }),
-    timeToFirstToken: new Histogram({
-      name: 'gen_ai_server_time_to_first_token_seconds',
-      help: 'Time from a streamed request\'s arrival to its first byte to the client (GenAI conventions).',
-      labelNames: GEN_AI,
-      buckets: TTFT_BUCKETS,
-      registers,
-    }),
-    attempts: new Counter({
-      name: 'switchboard_upstream_attempts_total',
-      help: 'Tries sent to upstreams (every try, the serving one included), by upstream and the status it answered (none: no answer).',
-      labelNames: ['upstream', 'status'],
-      registers,
-    }),
-    retries: new Counter({
-      name: 'switchboard_upstream_retries_total',
-      help: 'Tries after the first of a request (the same or another credential or route).',
-      labelNames: ['upstream'],
-      registers,
-    }),
-    failures: new Counter({
-      name: 'switchboard_upstream_failures_total',
-      help: 'Tries that did not serve the request, by reason: rate_limited, credential_refused, upstream_error, timeout, connect, broken, relearned.',
-      labelNames: ['upstream', 'reason'],
-      registers,
-    }),
+    requests: new TallyCounter('switchboard_requests_total', 'Requests through the data plane, one per request-log row, by key, group, public model, upstream, HTTP status and outcome.', [...WHO, 'status', 'outcome'], registry),
+    tokens: new TallyCounter('switchboard_tokens_total', 'Tokens as the request log counts them: input (uncached), output (reasoning included), cache_read, cache_write, reasoning (part of output).', [...WHO, 'type'], registry),
+    cost: new TallyCounter('switchboard_cost_usd_total', 'What the requests cost in US dollars, by the price book (unpriced requests add nothing).', WHO, registry),
+    unpriced: new TallyCounter('switchboard_unpriced_requests_total', 'Requests that used tokens on a model with no price, so their cost is unknown.', ['model', 'upstream'], registry),
+    tokenUsage: new TallyHistogram('gen_ai_client_token_usage', 'Tokens per request (GenAI conventions): input is every prompt token (uncached, cache reads and writes), output every output token.', [...GEN_AI, 'gen_ai_token_type'], TOKEN_BUCKETS, registry),
+    duration: new TallyHistogram('gen_ai_server_request_duration_seconds', 'Time from a request\'s arrival to its last byte (GenAI conventions); error_type is the outcome of requests that did not end ok.', [...GEN_AI, 'error_type'], DURATION_BUCKETS, registry),
+    timeToFirstToken: new TallyHistogram('gen_ai_server_time_to_first_token_seconds', 'Time from a streamed request\'s arrival to its first byte to the client (GenAI conventions).', GEN_AI, TTFT_BUCKETS, registry),
+    attempts: new TallyCounter('switchboard_upstream_attempts_total', 'Tries sent to upstreams (every try, the serving one included), by upstream and the status it answered (none: no answer).', ['upstream', 'status'], registry),
+    retries: new TallyCounter('switchboard_upstream_retries_total', 'Tries after the first of a request (the same or another credential or route).', ['upstream'], registry),
+    failures: new TallyCounter('switchboard_upstream_failures_total', 'Tries that did not serve the request, by reason: rate_limited, credential_refused, upstream_error, timeout, connect, broken, relearned.', ['upstream', 'reason'], registry),
     credentials: new Gauge({
       name: 'switchboard_credentials',
       help: 'Credentials of each upstream by state (healthy, cooling, disabled), read from the pools at scrape time.',
@@ -106,27 +56,23 @@ export function createSeries(read: ScrapeReaders) {
         read.credentials((labels, value) => this.set(labels, value));
       },
     }),
-    cache: new Counter({
-      name: 'switchboard_cache_lookups_total',
-      help: 'Response-cache lookups by result (hit, miss), for requests the cache was on for.',
-      labelNames: ['model', 'result'],
-      registers,
-    }),
-    limitRefusals: new Counter({
-      name: 'switchboard_limit_refusals_total',
-      help: 'Requests refused by the gateway\'s own limits: rate_limit (rpm, tpm, concurrent), budget, or limits_unavailable (counters unreachable, failClosed).',
-      labelNames: ['key', 'group', 'reason'],
-      registers,
-    }),
+    cache: new TallyCounter('switchboard_cache_lookups_total', 'Response-cache lookups by result (hit, miss), for requests the cache was on for.', ['model', 'result'], registry),
+    limitRefusals: new TallyCounter('switchboard_limit_refusals_total', 'Requests refused by the gateway\'s own limits: rate_limit (rpm, tpm, concurrent), budget, or limits_unavailable (counters unreachable, failClosed).', ['key', 'group', 'reason'], registry),
     inFlight: new Gauge({
       name: 'switchboard_requests_in_flight',
       help: 'Data-plane requests begun and not yet finished.',
       registers,
+      collect() {
+        this.set(read.inFlight().requests);
+      },
     }),
     streamsInFlight: new Gauge({
       name: 'switchboard_streams_in_flight',
       help: 'Streamed answers whose first byte went out and whose end has not come yet.',
       registers,
+      collect() {
+        this.set(read.inFlight().streams);
+      },
     }),
     recorderQueue: new Gauge({
       name: 'switchboard_recorder_queue',
@@ -149,13 +95,7 @@ export function createSeries(read: ScrapeReaders) {
         this.inc(read.recorder()?.dropped ?? 0);
       },
     }),
-    recorderWrites: new Histogram({
-      name: 'switchboard_recorder_write_seconds',
-      help: 'How long each write of queued usage rows took, by result (ok, failed: kept for the next write).',
-      labelNames: ['result'],
-      buckets: WRITE_BUCKETS,
-      registers,
-    }),
+    recorderWrites: new TallyHistogram('switchboard_recorder_write_seconds', 'How long each write of queued usage rows took, by result (ok, failed: kept for the next write).', ['result'], WRITE_BUCKETS, registry),
     keyInfo: new Gauge({
       name: 'switchboard_key_info',
       help: 'Always 1: the name and group of each key that has a key label of its own, to join on `key`.',

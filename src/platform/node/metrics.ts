@@ -53,6 +53,8 @@ export function createNodeMetrics(settings: Config['metrics']): NodeMetrics {
   const keys = boundedLabel(settings.maxKeys);
   const models = boundedLabel(MAX_MODELS);
   let parts: GatewayParts | undefined;
+  // Plain numbers on the request path; the gauges read them at scrape time.
+  const inFlight = { requests: 0, streams: 0 };
   const series = createSeries({
     credentials(set) {
       if (!parts) return;
@@ -63,6 +65,7 @@ export function createNodeMetrics(settings: Config['metrics']): NodeMetrics {
       }
     },
     recorder: () => parts?.recorder.stats(),
+    inFlight: () => inFlight,
     keys(set) {
       if (!parts) return;
       const snapshot = parts.catalog.current();
@@ -83,56 +86,59 @@ export function createNodeMetrics(settings: Config['metrics']): NodeMetrics {
   };
 
   const finished = (row: Readonly<LogRecord>) => {
+    const key = keys.of(row.keyId);
+    const group = row.group ?? NONE;
     const model = models.of(row.model);
-    const who = { key: keys.of(row.keyId), group: row.group ?? NONE, model, upstream: row.upstreamId ?? NONE };
-    series.requests.inc({ ...who, status: String(row.status), outcome: row.outcome });
-    if (row.inputTokens) series.tokens.inc({ ...who, type: 'input' }, row.inputTokens);
-    if (row.outputTokens) series.tokens.inc({ ...who, type: 'output' }, row.outputTokens);
-    if (row.cacheReadTokens) series.tokens.inc({ ...who, type: 'cache_read' }, row.cacheReadTokens);
-    if (row.cacheWriteTokens) series.tokens.inc({ ...who, type: 'cache_write' }, row.cacheWriteTokens);
-    if (row.reasoningTokens) series.tokens.inc({ ...who, type: 'reasoning' }, row.reasoningTokens);
-    if (row.costUsd) series.cost.inc(who, row.costUsd);
+    const upstream = row.upstreamId ?? NONE;
+    series.requests.inc([key, group, model, upstream, String(row.status), row.outcome]);
+    if (row.inputTokens) series.tokens.inc([key, group, model, upstream, 'input'], row.inputTokens);
+    if (row.outputTokens) series.tokens.inc([key, group, model, upstream, 'output'], row.outputTokens);
+    if (row.cacheReadTokens) series.tokens.inc([key, group, model, upstream, 'cache_read'], row.cacheReadTokens);
+    if (row.cacheWriteTokens) series.tokens.inc([key, group, model, upstream, 'cache_write'], row.cacheWriteTokens);
+    if (row.reasoningTokens) series.tokens.inc([key, group, model, upstream, 'reasoning'], row.reasoningTokens);
+    if (row.costUsd) series.cost.inc([key, group, model, upstream], row.costUsd);
     const used = row.inputTokens + row.outputTokens + row.cacheReadTokens + row.cacheWriteTokens;
-    if (row.costUsd === null && used > 0) series.unpriced.inc({ model, upstream: who.upstream });
+    if (row.costUsd === null && used > 0) series.unpriced.inc([model, upstream]);
 
-    const genAi = { gen_ai_operation_name: OPERATION_NAMES[row.endpoint] ?? row.endpoint, gen_ai_provider_name: providerOf(row.upstreamId), gen_ai_request_model: model };
+    const operation = OPERATION_NAMES[row.endpoint] ?? row.endpoint;
+    const provider = providerOf(row.upstreamId);
     if (used > 0) {
-      series.tokenUsage.observe({ ...genAi, gen_ai_token_type: 'input' }, row.inputTokens + row.cacheReadTokens + row.cacheWriteTokens);
-      series.tokenUsage.observe({ ...genAi, gen_ai_token_type: 'output' }, row.outputTokens);
+      series.tokenUsage.observe([operation, provider, model, 'input'], row.inputTokens + row.cacheReadTokens + row.cacheWriteTokens);
+      series.tokenUsage.observe([operation, provider, model, 'output'], row.outputTokens);
     }
-    series.duration.observe(row.outcome === 'ok' ? genAi : { ...genAi, error_type: row.outcome }, row.latencyMs / 1000);
+    series.duration.observe([operation, provider, model, row.outcome === 'ok' ? NONE : row.outcome], row.latencyMs / 1000);
     // A stream's first byte, when the answer did stream (an error answered before any stream has no first token).
-    if (row.stream && row.ttfbMs !== null && (row.status < 300 || row.outcome === 'incomplete')) series.timeToFirstToken.observe(genAi, row.ttfbMs / 1000);
+    if (row.stream && row.ttfbMs !== null && (row.status < 300 || row.outcome === 'incomplete')) series.timeToFirstToken.observe([operation, provider, model], row.ttfbMs / 1000);
 
-    if (row.cacheStatus) series.cache.inc({ model, result: row.cacheStatus.toLowerCase() });
+    if (row.cacheStatus) series.cache.inc([model, row.cacheStatus.toLowerCase()]);
     const limit = row.errorCode === undefined ? undefined : LIMIT_REASONS[row.errorCode];
-    if (limit) series.limitRefusals.inc({ key: who.key, group: who.group, reason: limit });
+    if (limit) series.limitRefusals.inc([key, group, limit]);
   };
 
   const observer: RequestObserver = {
     start(row) {
-      series.inFlight.inc();
+      inFlight.requests++;
       let tries = 0;
       let streaming = false;
       let done = false;
       const watch: RequestWatch = {
         attempt(attempt, _startedAt, failure) {
-          series.attempts.inc({ upstream: attempt.upstream, status: attempt.status === null ? 'none' : String(attempt.status) });
-          if (tries++ > 0) series.retries.inc({ upstream: attempt.upstream });
-          if (failure) series.failures.inc({ upstream: attempt.upstream, reason: failure });
+          series.attempts.inc([attempt.upstream, attempt.status === null ? 'none' : String(attempt.status)]);
+          if (tries++ > 0) series.retries.inc([attempt.upstream]);
+          if (failure) series.failures.inc([attempt.upstream, failure]);
         },
         firstByte() {
           // `row` is the live row: by the first byte it says whether the answer streams.
           if (row.stream && !done && !streaming) {
             streaming = true;
-            series.streamsInFlight.inc();
+            inFlight.streams++;
           }
         },
         finish(final) {
           if (done) return;
           done = true;
-          series.inFlight.dec();
-          if (streaming) series.streamsInFlight.dec();
+          inFlight.requests--;
+          if (streaming) inFlight.streams--;
           finished(final);
         },
       };
@@ -145,7 +151,7 @@ export function createNodeMetrics(settings: Config['metrics']): NodeMetrics {
     source: { contentType: series.registry.contentType, scrape: () => series.registry.metrics() },
     attach(gatewayParts) {
       parts = gatewayParts;
-      gatewayParts.recorder.watchWrites((seconds, _rows, ok) => series.recorderWrites.observe({ result: ok ? 'ok' : 'failed' }, seconds));
+      gatewayParts.recorder.watchWrites((seconds, _rows, ok) => series.recorderWrites.observe([ok ? 'ok' : 'failed'], seconds));
     },
   };
 }
