@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StaticSite } from '../../app/http-app.js';
+import { PAGE_HEADERS } from '../../app/dashboard-paths.js';
 
 /** Where `npm run build:web` writes the dashboard: web/dist at the package root. */
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
@@ -18,24 +19,14 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-/**
- * The page may talk only to its own origin and run only its own files; it
- * holds the admin key, so no framing either. Inline styles are allowed
- * because charts set sizes through `style` attributes.
- */
-export const PAGE_HEADERS = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  // index.html names the hashed assets of the current build: always ask again.
-  'cache-control': 'no-cache',
-};
+// The page's headers are the same on every platform (app/dashboard-paths.ts).
+export { PAGE_HEADERS };
 
 /**
  * Serves the built single-page app from `dir`: a file when the path names
  * one; `index.html` for any other path, so client-side routes survive a
- * reload. Files under `assets/` carry a content hash in their names (Vite),
+ * reload (the HTTP app asks it only for the dashboard's own pages and for
+ * file paths: app/dashboard-paths.ts). Files under `assets/` carry a content hash in their names (Vite),
  * so they may be cached for good. When the app was never built, a page says
  * how to build it.
  */

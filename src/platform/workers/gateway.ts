@@ -10,6 +10,7 @@ import { counterLocks } from '../../store/counter-locks.js';
 import { workerJobs, type WorkerJobs } from './jobs.js';
 import { workersRequestIO } from './request-io.js';
 import { createWorkersRuntime } from './runtime.js';
+import { assetsSite } from './site.js';
 
 export interface WorkerGateway {
   gateway: Gateway;
@@ -46,8 +47,9 @@ export async function openWorkerGateway(env: WorkerEnv): Promise<WorkerGateway> 
       config,
       secrets: secret ? await createSecretBox(secret) : noSecretBox(),
       adminKey,
-      // The dashboard is served by the assets binding before the Worker runs (wrangler.jsonc).
-      site: undefined,
+      // The dashboard from the assets binding: the Worker runs first on every path but the build's files
+      // (wrangler.jsonc), so the HTTP app decides what is a page, as on Node. No metrics source: /metrics is a 501.
+      site: env.ASSETS ? assetsSite(env.ASSETS) : undefined,
       configFingerprint: fingerprint,
       flushEachRequest: true,
       seedInBackground: true,
