@@ -58,7 +58,7 @@ export async function lookUpCache(
   });
   const entry = await ctx.cache.hit(keyHash, ctx.now()).catch((err: unknown) => {
     // A cache that cannot be read is a miss, not a failed request.
-    ctx.log(`response cache: lookup failed: ${String(err)}`);
+    ctx.log(`response cache: lookup failed: ${String(err)}`, 'warn');
     return undefined;
   });
   if (entry) return { hit: replay(ctx, ex, entry, answerHeaders), keep: (response) => response };
@@ -95,7 +95,7 @@ export async function lookUpCache(
           ctx
             .sleep(0)
             .then(() => ctx.cache.put(stored))
-            .catch((err: unknown) => ctx.log(`response cache: write failed: ${String(err)}`)),
+            .catch((err: unknown) => ctx.log(`response cache: write failed: ${String(err)}`, 'warn')),
         );
       }),
   };

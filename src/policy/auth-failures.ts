@@ -1,3 +1,5 @@
+import type { Runtime } from '../runtime/runtime.js';
+
 /**
  * Refused requests, counted in memory (per process, since start): failed
  * admin-key and client-key checks, and requests refused by an IP allowlist;
@@ -47,7 +49,7 @@ const KIND_WORDS: Record<RefusalKind, string> = {
   ipBlocked: 'refused by IP allowlist',
 };
 
-export function createAuthFailures(deps: { now: () => number; log: (message: string) => void }): AuthFailures {
+export function createAuthFailures(deps: { now: () => number; log: Runtime['log'] }): AuthFailures {
   const since = deps.now();
   const totals: Record<RefusalKind, number> = { failedAdminAuth: 0, failedClientAuth: 0, ipBlocked: 0 };
   const sources = new Map<string, SourceCounts>();
@@ -78,7 +80,7 @@ export function createAuthFailures(deps: { now: () => number; log: (message: str
         return;
       }
       const more = unlogged[kind] > 0 ? ` (+${unlogged[kind]} more since the last line)` : '';
-      deps.log(`security: ${KIND_WORDS[kind]} from ${source}: ${reason}${more}; ${totals[kind]} since start`);
+      deps.log(`security: ${KIND_WORDS[kind]} from ${source}: ${reason}${more}; ${totals[kind]} since start`, 'warn');
       lastLogged[kind] = at;
       unlogged[kind] = 0;
     },

@@ -1,3 +1,4 @@
+import type { Runtime } from '../runtime/runtime.js';
 import { GatewayError } from '../protocols/errors.js';
 import type { Endpoint } from '../protocols/protocol.js';
 import type { ClientBody } from '../protocols/requests.js';
@@ -95,7 +96,7 @@ export interface LimitsDeps {
   now: () => number;
   /** Writes queued usage rows, so budget seeding reads the latest spend. */
   flush: () => Promise<void>;
-  log: (message: string) => void;
+  log: Runtime['log'];
   /** How long a concurrency slot is held without a renewal: a crashed replica's slots free themselves after this (default 60 s). */
   leaseMs?: number;
   /** How the counters are doing; absent: this process's memory, never down. */
@@ -151,7 +152,7 @@ export function createLimits(counters: Counters, store: Store, deps: LimitsDeps)
     let settled = false;
     const held: Lease[] = planned.flatMap((p, i) => (p.take.lasts.kind === 'lease' ? [{ bucket: taken[i]!.bucket, id: p.take.lasts.id }] : []));
     for (const lease of held) leases.add(lease);
-    const failed = (what: string) => (err: unknown) => deps.log(`limits: ${what} failed: ${String(err)}`);
+    const failed = (what: string) => (err: unknown) => deps.log(`limits: ${what} failed: ${String(err)}`, 'error');
     return {
       headers,
       settle(usage, costUsd) {

@@ -1,3 +1,4 @@
+import type { Runtime } from '../runtime/runtime.js';
 import type { HealthSettings } from '../config/schema.js';
 import type { CredentialHealthRecord, CredentialState } from '../store/types.js';
 import { RATE_LIMITED_REASON, type Failure } from './verdict.js';
@@ -54,7 +55,7 @@ export class PoolHealth {
   constructor(
     private readonly settings: HealthSettings,
     private readonly shared: SharedHealth,
-    private readonly log: (message: string) => void,
+    private readonly log: Runtime['log'],
   ) {}
 
   /**
@@ -217,7 +218,7 @@ export class PoolHealth {
       const s = this.stats(credentialId);
       s.failuresInARow = 0;
     }
-    this.log(`credential ${credentialId}: ${describe(record)}`);
+    this.log(`credential ${credentialId}: ${describe(record)}`, state === 'healthy' ? 'info' : 'warn');
     this.publish(record);
   }
 
@@ -227,7 +228,7 @@ export class PoolHealth {
     this.unsettled.set(id, (this.unsettled.get(id) ?? 0) + 1);
     this.shared
       .publish(record)
-      .catch((err: unknown) => this.log(`saving credential health failed: ${String(err)}`))
+      .catch((err: unknown) => this.log(`saving credential health failed: ${String(err)}`, 'error'))
       .finally(() => {
         const left = (this.unsettled.get(id) ?? 1) - 1;
         if (left > 0) this.unsettled.set(id, left);

@@ -54,6 +54,6 @@ describe('JSON logs', () => {
     }
     // The only credential was refused: it is disabled, and the line saying so names the request that found out.
     const disabled = parsed.find((line) => line.message.startsWith('credential oai#1: disabled'));
-    expect(disabled).toMatchObject({ requestId, level: 'info' });
+    expect(disabled).toMatchObject({ requestId, level: 'warn' });
   });
 });
