@@ -3,6 +3,7 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { UpstreamKind } from '../config/schema.js';
 import type { Attempt, LogRecord } from '../store/types.js';
 import type { RequestObserver } from './observer.js';
+import type { TryFailure } from './try-failure.js';
 
 /** What a span says about an upstream besides its id: its kind and where it is. */
 export interface UpstreamFacts {
@@ -44,10 +45,10 @@ export function traceObserver(tracer: Tracer, upstreams: (id: string) => Upstrea
           propagator.inject(trace.setSpan(ROOT_CONTEXT, open), carrier, headerSetter);
           return carrier;
         },
-        attempt(attempt, startedAt) {
+        attempt(attempt, startedAt, failure) {
           const span = open ?? startTry(startedAt);
           open = null;
-          endTry(span, attempt, startedAt);
+          endTry(span, attempt, startedAt, failure);
         },
         firstByte(at) {
           request.addEvent('first byte', at);
@@ -125,12 +126,14 @@ function tryAttributes(row: Readonly<LogRecord>, operation: string, upstreams: (
   });
 }
 
-function endTry(span: Span, attempt: Readonly<Attempt>, startedAt: number): void {
+function endTry(span: Span, attempt: Readonly<Attempt>, startedAt: number, failure: TryFailure | undefined): void {
   const failed = attempt.error !== null || (attempt.status !== null && attempt.status >= 400);
   span.setAttributes(
     compact({
       'http.response.status_code': attempt.status,
-      'error.type': failed ? (attempt.status !== null ? String(attempt.status) : 'no_response') : null,
+      // As HTTP clients do: the status when there was one, else what went wrong (timeout, connect, broken).
+      'error.type': failed ? (attempt.status !== null && attempt.status >= 400 ? String(attempt.status) : (failure ?? 'no_response')) : null,
+      'switchboard.failure': failure,
     }),
   );
   if (failed) span.setStatus({ code: SpanStatusCode.ERROR, message: attempt.error ?? `answered ${attempt.status}` });

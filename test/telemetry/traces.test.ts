@@ -110,6 +110,7 @@ describe('request traces', () => {
       'server.port': Number(new URL(first.url).port),
       'http.response.status_code': 500,
       'error.type': '500',
+      'switchboard.failure': 'upstream_error',
       'switchboard.upstream.id': 'ant-a',
       'switchboard.translation': 'openai-chat -> anthropic-messages',
       'switchboard.attempt': 1,
@@ -118,6 +119,7 @@ describe('request traces', () => {
     expect(failed.status.message).toContain('500');
     expect(served.attributes).toMatchObject({ 'server.port': Number(new URL(second.url).port), 'http.response.status_code': 200, 'switchboard.upstream.id': 'ant-b', 'switchboard.attempt': 2 });
     expect(served.attributes['error.type']).toBeUndefined();
+    expect(served.attributes['switchboard.failure']).toBeUndefined();
     expect(served.status.code).toBe(SpanStatusCode.UNSET);
     expect(ms(failed).start).toBeGreaterThanOrEqual(ms(request).start);
     expect(ms(served).start).toBeGreaterThanOrEqual(ms(failed).end);
@@ -146,14 +148,19 @@ describe('request traces', () => {
 
   it('marks a request whose every try failed as an error, each try with its status', async () => {
     exporter.reset();
-    first.failNext({ kind: 'status', status: 503 });
+    first.failNext({ kind: 'reset-before-headers' });
     second.failNext({ kind: 'status', status: 529 });
     const res = await chat();
     expect(res.status).toBeGreaterThanOrEqual(500);
     await res.text();
     const { request, tries } = await traceOf();
     const [row] = (await logRows(gw)).filter((r) => r.id === res.headers.get('x-request-id'));
-    expect(tries.map((t) => t.attributes['http.response.status_code'])).toEqual([503, 529]);
+    // A try without an answer has no status: its error type says what went wrong instead.
+    expect(tries.map((t) => [t.attributes['http.response.status_code'], t.attributes['error.type']])).toEqual([
+      [undefined, 'connect'],
+      [529, '529'],
+    ]);
+    expect(tries.every((t) => t.status.code === SpanStatusCode.ERROR)).toBe(true);
     expect(request.status.code).toBe(SpanStatusCode.ERROR);
     expect(row.status).toBeGreaterThanOrEqual(500);
     expect(request.attributes['error.type']).toBe(String(row.status));
