@@ -22,7 +22,8 @@ import { startWorker } from './worker.js';
  * sequential requests. Env overrides: BENCH_DURATION, BENCH_WARMUP,
  * BENCH_CONNECTIONS, BENCH_RATE, BENCH_RATE_CONNECTIONS, BENCH_PACED,
  * BENCH_SEQUENTIAL, BENCH_CHUNKS, BENCH_WORKER_RATE, BENCH_ONLY (scenario ids, comma-separated),
- * BENCH_PROFILE (child names to run under --cpu-prof: fake, bare, switchboard).
+ * BENCH_PROFILE (child names to run under --cpu-prof: fake, bare, switchboard), BENCH_METRICS=0
+ * (Switchboard without its Prometheus metrics, to measure what they cost).
  * The same Switchboard also runs as a Worker under `wrangler dev` (local D1
  * and Durable Objects; bench/worker.ts), with the CPU time per request of the
  * workerd that runs it (the nearest here to what Workers bill) next to the Node

@@ -27,6 +27,8 @@ runAsChild(async () => {
     upstreams: [{ id: 'fake', kind: 'openai', baseUrl: `${fake}/v1`, credentials: [{ key: 'sk-bench' }] }],
     models: [{ id: 'bench-model', routes: [{ upstream: 'fake', model: 'fake-model' }] }],
     keys: [{ name: 'bench', key, limits: { rpm: 100_000_000, concurrent: 100_000 } }],
+    // Metrics are on by default; BENCH_METRICS=0 measures the gateway without them.
+    metrics: { enabled: process.env.BENCH_METRICS !== '0' },
   });
   const gateway = await startNodeGateway(config, { log: () => {} });
   return {
