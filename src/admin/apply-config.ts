@@ -45,6 +45,8 @@ export async function sealCredential(box: SecretBox, upstreamId: string, id: str
 export interface AppliedConfig {
   /** Keys generated because the file named them without a `key:`; shown once. */
   createdKeys: { name: string; key: string }[];
+  /** Keys an earlier config file made that this one no longer names: revoked (the file is their source). */
+  revokedKeys: string[];
 }
 
 /**
@@ -68,7 +70,7 @@ const APPLIED_FINGERPRINT = 'config-fingerprint';
  * revision and make every other isolate reload.
  */
 export async function applyConfigOnce(config: Config, store: Store, box: SecretBox, fingerprint: string): Promise<AppliedConfig> {
-  if ((await store.settings.get(APPLIED_FINGERPRINT)) === fingerprint) return { createdKeys: [] };
+  if ((await store.settings.get(APPLIED_FINGERPRINT)) === fingerprint) return { createdKeys: [], revokedKeys: [] };
   const applied = await applyConfig(config, store, box);
   await store.settings.set(APPLIED_FINGERPRINT, fingerprint);
   return applied;
@@ -128,8 +130,17 @@ async function applyConfigAlone(config: Config, store: Store, box: SecretBox): P
       revokedAt: old?.revokedAt ?? null,
     });
   }
+  // A key the file made and no longer names is revoked: otherwise a database first started with another file
+  // (the offline demo, whose key is public) would keep serving that file's keys.
+  const named = new Set(config.keys.map((k) => k.name));
+  const revokedKeys: string[] = [];
+  for (const old of existingKeys.values()) {
+    if (old.source !== 'config' || old.revokedAt !== null || named.has(old.name)) continue;
+    await store.keys.revoke(old.id, Date.now());
+    revokedKeys.push(old.name);
+  }
   await applyLimitsConfig(config, store);
   // Security, logging and cache sections, when the file has them, replace what the admin API set.
   await saveSettings(store, { security: config.security, logging: config.logging, cache: config.cache });
-  return { createdKeys };
+  return { createdKeys, revokedKeys };
 }

@@ -111,7 +111,9 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
   const changes = ports.changes ?? createLocalChangeFeed();
   const { now, log } = runtime;
 
-  const { createdKeys } = inputs.configFingerprint === undefined ? await applyConfig(config, store, secrets) : await applyConfigOnce(config, store, secrets, inputs.configFingerprint);
+  const { createdKeys, revokedKeys } =
+    inputs.configFingerprint === undefined ? await applyConfig(config, store, secrets) : await applyConfigOnce(config, store, secrets, inputs.configFingerprint);
+  for (const name of revokedKeys) log(`key "${name}" revoked: an earlier config file made it and this one no longer names it`);
   const settings = createSettingsHolder(await loadSettings(store, log));
   const catalog = await createCatalog(store, secrets, log, now);
   const recorder = createRecorder(store, {

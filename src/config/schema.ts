@@ -443,7 +443,7 @@ export const configSchema = z.strictObject({
   retry: retrySchema.prefault({}).describe('Retries before the first byte reached the client: next credential, then next route.'),
   health: healthSchema.prefault({}).describe('When a credential cools down, and how it is checked back to health (docs/pools.md).'),
   models: z.array(modelSchema).default([]).describe('Public model ids and their routes; a model not declared here is served by the first upstream that lists it in `models`.'),
-  keys: z.array(keySchema).default([]).describe('Client keys (upserted by name; keys made in the dashboard or CLI stay).'),
+  keys: z.array(keySchema).default([]).describe('Client keys (upserted by name; keys made in the dashboard or CLI stay; a key an earlier file made that this one no longer names is revoked at start).'),
   groups: z.array(groupSchema).default([]).describe('Limits and a budget shared by every key of a group; `team-a` also covers keys narrowed to `team-a/<sub>`.'),
   limits: keyLimitsSchema.optional().describe('Rate limits over all traffic through this gateway.'),
   budget: keyBudgetSchema.optional().describe('A budget over all traffic through this gateway.'),
