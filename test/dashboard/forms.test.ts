@@ -143,7 +143,8 @@ describe.skipIf(!canRun)('dashboard forms', () => {
     await group.getByRole('button', { name: 'Save' }).click();
     await group.waitFor({ state: 'detached' });
     const row = page.locator('tr[data-group="team-a"]');
-    await expect(row.textContent()).resolves.toContain('30 requests / min · $5.00 a day');
+    // The list reloads after the dialog closes: read it until it shows the new rule.
+    await expect.poll(() => row.textContent()).toContain('30 requests / min · $5.00 a day');
     const stored = await adminApi(gw.url, 'GET', '/limits/groups/team-a');
     expect(stored.status).toBe(200);
     expect(stored.body).toMatchObject({ limits: { rpm: 30 }, budget: { usd: 5, period: 'day' } });
@@ -155,7 +156,7 @@ describe.skipIf(!canRun)('dashboard forms', () => {
     await dialog.getByLabel('Requests at once').fill('8');
     await dialog.getByRole('button', { name: 'Save' }).click();
     await dialog.waitFor({ state: 'detached' });
-    await expect(global.textContent()).resolves.toContain('100,000 tokens / min · 8 at once');
+    await expect.poll(() => global.textContent()).toContain('100,000 tokens / min · 8 at once');
     const whole = await adminApi(gw.url, 'GET', '/limits/global');
     expect(whole.body).toMatchObject({ limits: { tpm: 100_000, concurrent: 8 }, budget: null });
 
