@@ -54,10 +54,18 @@ export interface AppliedConfig {
  * models and keys are upserted by id (keys by name). Things made through the
  * admin API and absent from the file are left alone.
  */
-export async function applyConfig(config: Config, store: Store, box: SecretBox): Promise<AppliedConfig> {
+export interface ApplyOptions {
+  /**
+   * The config file a gateway starts with is the source of the keys it makes: the ones it no longer names are
+   * revoked. An import through the admin API adds to what is there, so it leaves them.
+   */
+  revokeUnnamedKeys?: boolean;
+}
+
+export async function applyConfig(config: Config, store: Store, box: SecretBox, options: ApplyOptions = {}): Promise<AppliedConfig> {
   // Replicas starting together each apply the file: one at a time, so the second finds the first's rows
   // (and does not create a key of the same name, or generate a second value for a key the file leaves out).
-  return store.exclusive('apply-config', () => applyConfigAlone(config, store, box));
+  return store.exclusive('apply-config', () => applyConfigAlone(config, store, box, options));
 }
 
 /** The setting that holds the fingerprint of the config the database last took. */
@@ -69,14 +77,14 @@ const APPLIED_FINGERPRINT = 'config-fingerprint';
  * over (Workers isolates), where applying at every start would bump the
  * revision and make every other isolate reload.
  */
-export async function applyConfigOnce(config: Config, store: Store, box: SecretBox, fingerprint: string): Promise<AppliedConfig> {
+export async function applyConfigOnce(config: Config, store: Store, box: SecretBox, fingerprint: string, options: ApplyOptions = {}): Promise<AppliedConfig> {
   if ((await store.settings.get(APPLIED_FINGERPRINT)) === fingerprint) return { createdKeys: [], revokedKeys: [] };
-  const applied = await applyConfig(config, store, box);
+  const applied = await applyConfig(config, store, box, options);
   await store.settings.set(APPLIED_FINGERPRINT, fingerprint);
   return applied;
 }
 
-async function applyConfigAlone(config: Config, store: Store, box: SecretBox): Promise<AppliedConfig> {
+async function applyConfigAlone(config: Config, store: Store, box: SecretBox, options: ApplyOptions): Promise<AppliedConfig> {
   const existingUpstreams = new Map((await store.upstreams.list()).map((u) => [u.id, u]));
   for (const u of config.upstreams) {
     await store.upstreams.put(upstreamRecordOf(u, u.baseUrl ?? null));
@@ -135,7 +143,7 @@ async function applyConfigAlone(config: Config, store: Store, box: SecretBox): P
   const named = new Set(config.keys.map((k) => k.name));
   const revokedKeys: string[] = [];
   for (const old of existingKeys.values()) {
-    if (old.source !== 'config' || old.revokedAt !== null || named.has(old.name)) continue;
+    if (!options.revokeUnnamedKeys || old.source !== 'config' || old.revokedAt !== null || named.has(old.name)) continue;
     await store.keys.revoke(old.id, Date.now());
     revokedKeys.push(old.name);
   }

@@ -112,7 +112,9 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
   const { now, log } = runtime;
 
   const { createdKeys, revokedKeys } =
-    inputs.configFingerprint === undefined ? await applyConfig(config, store, secrets) : await applyConfigOnce(config, store, secrets, inputs.configFingerprint);
+    inputs.configFingerprint === undefined
+      ? await applyConfig(config, store, secrets, STARTING)
+      : await applyConfigOnce(config, store, secrets, inputs.configFingerprint, STARTING);
   for (const name of revokedKeys) log(`key "${name}" revoked: an earlier config file made it and this one no longer names it`);
   const settings = createSettingsHolder(await loadSettings(store, log));
   const catalog = await createCatalog(store, secrets, log, now);
@@ -229,6 +231,9 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
     },
   };
 }
+
+/** The file a gateway starts with is the whole truth about the keys it makes. */
+const STARTING = { revokeUnnamedKeys: true };
 
 /** The runtime's functions as fields of a deps object (so handlers call `ctx.now()`, `ctx.defer(…)`). */
 function runtimeOf({ runtime }: Ports) {
