@@ -1,5 +1,5 @@
-import { useState, type FormEvent } from 'react';
-import { messageOf } from '../api.js';
+import { useState } from 'react';
+import { useSubmit } from '../use-submit.js';
 import { Field, FormFooter, splitList } from '../components/ui.js';
 import { LimitFields, limitsOf, useLimitDraft } from '../components/LimitFields.js';
 import type { Key, KeyBudget, KeyLimits } from '../types.js';
@@ -29,34 +29,22 @@ export function KeyForm(props: { initial?: Key; knownModels: string[]; onSubmit:
   const [cache, setCache] = useState(k?.cache === undefined || k.cache === null ? 'inherit' : k.cache === false ? 'off' : 'on');
   const [allowlist, setAllowlist] = useState(k?.ipAllowlist?.join(', ') ?? '');
   const [retention, setRetention] = useState(k?.responses?.store ? String(k.responses.retentionDays) : '');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const { error, busy, submit } = useSubmit(async () => {
     const { limits, budget } = limitsOf(limitDraft);
     const list = splitList(models);
     const addresses = splitList(allowlist);
-    setBusy(true);
-    setError(undefined);
-    try {
-      await props.onSubmit({
-        name: name.trim(),
-        group: group.trim() || 'default',
-        models: list.length > 0 ? list : null,
-        limits,
-        budget,
-        // A key that had a TTL of its own keeps it while "on" stays chosen.
-        cache: cache === 'inherit' ? null : cache === 'off' ? false : typeof k?.cache === 'object' && k.cache !== null ? k.cache : true,
-        ipAllowlist: addresses.length > 0 ? addresses : null,
-        responses: num(retention) === undefined ? null : { store: true, retentionDays: num(retention)! },
-      });
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    await props.onSubmit({
+      name: name.trim(),
+      group: group.trim() || 'default',
+      models: list.length > 0 ? list : null,
+      limits,
+      budget,
+      // A key that had a TTL of its own keeps it while "on" stays chosen.
+      cache: cache === 'inherit' ? null : cache === 'off' ? false : typeof k?.cache === 'object' && k.cache !== null ? k.cache : true,
+      ipAllowlist: addresses.length > 0 ? addresses : null,
+      responses: num(retention) === undefined ? null : { store: true, retentionDays: num(retention)! },
+    });
+  });
 
   return (
     <form className="form" onSubmit={(e) => void submit(e)}>

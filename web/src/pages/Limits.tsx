@@ -1,5 +1,6 @@
-import { useState, type FormEvent } from 'react';
-import { api, messageOf } from '../api.js';
+import { useState } from 'react';
+import { api } from '../api.js';
+import { useSubmit } from '../use-submit.js';
 import { LimitFields, limitsOf, limitsText, Meters, useLimitDraft } from '../components/LimitFields.js';
 import { ActionButton, Card, Empty, ErrorNote, Field, FormFooter, Loading, Modal } from '../components/ui.js';
 import { count, counted, dateTime } from '../format.js';
@@ -193,20 +194,7 @@ function RuleForm(props: {
 }) {
   const [group, setGroup] = useState('');
   const [draft, setDraft] = useLimitDraft(props.status?.limits, props.status?.budget);
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      await props.onSubmit(limitsOf(draft), props.groupId ?? (group.trim() || null));
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { error, busy, submit } = useSubmit(() => props.onSubmit(limitsOf(draft), props.groupId ?? (group.trim() || null)));
   return (
     <form className="form" onSubmit={(e) => void submit(e)}>
       {props.groupId === null && (

@@ -1,27 +1,16 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
-import { api, messageOf, saveKey } from '../api.js';
+import { useState, type ReactNode } from 'react';
+import { api, saveKey } from '../api.js';
+import { useSubmit } from '../use-submit.js';
 import { ErrorNote } from '../components/ui.js';
 
 /** The admin key is checked against the API before it is kept (sessionStorage, this tab only). */
 export function Login(props: { onSignedIn: () => void; themeButton: ReactNode }) {
   const [key, setKey] = useState('');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api('/keys', { key: key.trim() });
-      saveKey(key.trim());
-      props.onSignedIn();
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { error, busy, submit } = useSubmit(async () => {
+    await api('/keys', { key: key.trim() });
+    saveKey(key.trim());
+    props.onSignedIn();
+  });
 
   return (
     <div className="login">

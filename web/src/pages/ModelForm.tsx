@@ -1,5 +1,6 @@
-import { useState, type FormEvent } from 'react';
-import { api, messageOf } from '../api.js';
+import { useState } from 'react';
+import { api } from '../api.js';
+import { useSubmit } from '../use-submit.js';
 import { Field, FormFooter } from '../components/ui.js';
 import type { Model, ModelRoutes, NewModel, Upstream } from '../types.js';
 
@@ -25,9 +26,6 @@ export function ModelForm(props: { model?: Model; upstreams: Upstream[]; onDone:
       { upstream: first, model: '', weight: '' },
     ],
   );
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-
   const change = (i: number, part: Partial<RouteDraft>) => setRoutes(routes.map((r, j) => (j === i ? { ...r, ...part } : r)));
   const move = (i: number, to: number) => {
     const next = [...routes];
@@ -35,23 +33,14 @@ export function ModelForm(props: { model?: Model; upstreams: Upstream[]; onDone:
     setRoutes(next);
   };
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
+  const { error, busy, submit } = useSubmit(async () => {
     const body: ModelRoutes = {
       routes: routes.map((r) => ({ upstream: r.upstream, model: r.model.trim(), ...(r.weight.trim() ? { weight: Number(r.weight) } : {}) })),
     };
-    try {
-      if (props.model) await api(`/models/${encodeURIComponent(props.model.id)}`, { method: 'PUT', body });
-      else await api('/models', { method: 'POST', body: { id: id.trim(), ...body } satisfies NewModel });
-      props.onDone();
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    if (props.model) await api(`/models/${encodeURIComponent(props.model.id)}`, { method: 'PUT', body });
+    else await api('/models', { method: 'POST', body: { id: id.trim(), ...body } satisfies NewModel });
+    props.onDone();
+  });
 
   return (
     <form className="form" onSubmit={(e) => void submit(e)}>

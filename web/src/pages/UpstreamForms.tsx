@@ -1,5 +1,6 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
-import { api, messageOf } from '../api.js';
+import { useState, type ReactNode } from 'react';
+import { api } from '../api.js';
+import { useSubmit } from '../use-submit.js';
 import { Field, FormFooter, splitList } from '../components/ui.js';
 import type { NewUpstream, Strategy, Upstream, UpstreamKind, UpstreamPatch, UpstreamSettings } from '../types.js';
 
@@ -186,24 +187,6 @@ function upstreamPatch(d: Draft, u: Upstream): UpstreamPatch {
   };
   for (const name of SETTINGS_OF_KIND[d.kind]) Object.assign(patch, { [name]: settings[name] ?? null });
   return patch;
-}
-
-function useSubmit(run: () => Promise<void>) {
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      await run();
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { error, busy, submit };
 }
 
 /** A new upstream; its first credential is written once and never shown again. */
