@@ -21,7 +21,7 @@ export interface Recorder {
 export interface RecorderStats {
   queuedRows: number;
   queuedBodies: number;
-  /** Rows and bodies dropped because the queue was full (the database was away too long). */
+  /** Rows and bodies dropped because the queue was full (the database was away too long), or refused by the database on their own. */
   dropped: number;
 }
 
@@ -49,6 +49,9 @@ export interface RecorderOptions {
  * the rows and tries again on the next flush, so a database hiccup loses
  * nothing; the queue is capped so a dead database cannot eat all memory.
  */
+/** How many flushes a row the database refuses on its own is tried in before it is dropped. */
+const MAX_STRIKES = 3;
+
 export function createRecorder(store: Store, options: RecorderOptions): Recorder {
   // Small batches, often: each write holds the event loop (SQLite is synchronous), so many
   // short writes with turns in between keep request latency flat where one big write would stall it.
@@ -76,17 +79,61 @@ export function createRecorder(store: Store, options: RecorderOptions): Recorder
     }
   };
 
+  /** How many times a row or body was refused when written alone (see `writeAlone`). */
+  const strikes = new WeakMap<object, number>();
+
+  /**
+   * After a batch failed: writes its rows and bodies one at a time. When none
+   * goes in, the database is away: everything is kept for the next flush
+   * (undefined). When some go in, the database is there and refuses the
+   * others for what they hold (a value it cannot store): each gets
+   * MAX_STRIKES such tries over later flushes (a database that flickers
+   * meanwhile costs nothing), then is dropped and logged, so one bad row can
+   * never hold back every row after it. Returns what is to be tried again.
+   */
+  const writeAlone = async (rows: LogRecord[], built: RequestBodiesRecord[], err: unknown) => {
+    const again = { rows: [] as LogRecord[], bodies: [] as (() => RequestBodiesRecord)[] };
+    let landed = 0;
+    const refused: object[] = [];
+    for (const row of rows) await write([row], []).then(() => landed++, () => refused.push(row));
+    for (const body of built) await write([], [body]).then(() => landed++, () => refused.push(body));
+    if (landed === 0) return undefined;
+    for (const item of refused) {
+      const count = (strikes.get(item) ?? 0) + 1;
+      strikes.set(item, count);
+      if (count < MAX_STRIKES) {
+        if ('ts' in item) again.rows.push(item as LogRecord);
+        else again.bodies.push(() => item as RequestBodiesRecord);
+        continue;
+      }
+      dropped++;
+      const id = 'ts' in item ? (item as LogRecord).id : (item as RequestBodiesRecord).requestId;
+      log(`usage recorder: the database refused ${'ts' in item ? 'the row' : 'the logged bodies'} of request ${id} ${MAX_STRIKES} times on their own; dropped: ${String(err)}`);
+    }
+    return again;
+  };
+
   const flush = (): Promise<void> => {
     writing = writing.then(async () => {
       while (queue.length > 0 || bodies.length > 0) {
         const batch = queue.slice(0, batchSize);
         const builders = bodies.slice(0, bodiesPerBatch);
+        const built = buildBodies(builders, log);
         try {
-          await write(batch, buildBodies(builders, log));
+          await write(batch, built);
           queue = queue.slice(batch.length);
           bodies = bodies.slice(builders.length);
         } catch (err) {
-          log(`usage recorder: write failed, will retry: ${String(err)}`);
+          // Alone, a refused row cannot tell a database that is away from one that refuses it: it waits for company.
+          const again = batch.length + built.length > 1 ? await writeAlone(batch, built, err) : undefined;
+          if (!again) {
+            const knownRefused = batch.length === 1 && strikes.has(batch[0]);
+            if (!knownRefused) log(`usage recorder: write failed, will retry: ${String(err)}`);
+            return;
+          }
+          // What went in alone is written; what was refused waits at the back of the queue for the next flush.
+          queue = [...queue.slice(batch.length), ...again.rows];
+          bodies = [...bodies.slice(builders.length), ...again.bodies];
           return;
         }
         // Let waiting requests run before the next batch.

@@ -88,7 +88,7 @@ export function createSeries(read: ScrapeReaders) {
     }),
     recorderDropped: new Counter({
       name: 'switchboard_recorder_dropped_total',
-      help: 'Rows and bodies dropped since the start because the queue was full (the database was away too long).',
+      help: 'Rows and bodies dropped since the start: the queue was full (the database away too long), or the database refused them on their own three times.',
       registers,
       collect() {
         this.reset();
