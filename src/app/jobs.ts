@@ -70,7 +70,7 @@ export function gatewayJobs(deps: JobDeps, intervals: JobIntervals = {}): Job[] 
     // Concurrency slots are leases: renewed well within their time while a request (a long stream) is in flight.
     { name: 'lease-renewal', everyMs: deps.leaseMs / 3, run: () => deps.limits.renewLeases() },
     // What other processes learned of credential health (a benched credential, an admin's disable).
-    healthRefreshJob(deps.pools, intervals.healthRefreshMs ?? HEALTH_REFRESH_MS.store, runtime.log),
+    healthRefreshJob(deps.pools, intervals.healthRefreshMs ?? HEALTH_REFRESH_MS.store, runtime.log, runtime.now),
     {
       name: 'model-sync',
       everyMs: MODEL_SYNC_TICK_MS,

@@ -1,25 +1,18 @@
 import type { PoolHealth } from './credential-health.js';
+import { failureLog } from '../runtime/failure-log.js';
 
 /**
  * The background job that keeps this replica's view of credential health
  * in step with the others' (PoolHealth.refresh). A shared store that stays
- * unreachable is logged when it starts failing and when it answers again,
- * not at every run.
+ * unreachable is logged as any repeated failure is (runtime/failure-log.ts):
+ * when it starts, once a minute while it lasts, and when it answers again;
+ * meanwhile this replica keeps what it knows.
  */
-export function healthRefreshJob(pools: PoolHealth, everyMs: number, log: (message: string) => void) {
-  let failing = false;
+export function healthRefreshJob(pools: PoolHealth, everyMs: number, log: (message: string) => void, now: () => number) {
+  const failures = failureLog('credential health: reading the shared state (this replica keeps what it knows)', log, now);
   return {
     name: 'credential-health-refresh',
     everyMs,
-    async run(): Promise<void> {
-      try {
-        await pools.refresh();
-        if (failing) log('credential health: shared state readable again');
-        failing = false;
-      } catch (err) {
-        if (!failing) log(`credential health: shared state unreadable, keeping what this replica knows: ${String(err)}`);
-        failing = true;
-      }
-    },
+    run: (): Promise<void> => pools.refresh().then(failures.succeeded, failures.failed),
   };
 }

@@ -92,25 +92,25 @@ export function createRecorder(store: Store, options: RecorderOptions): Recorder
    * never hold back every row after it. Returns what is to be tried again.
    */
   const writeAlone = async (rows: LogRecord[], built: RequestBodiesRecord[], err: unknown) => {
-    const again = { rows: [] as LogRecord[], bodies: [] as (() => RequestBodiesRecord)[] };
+    const refusedRows: LogRecord[] = [];
+    const refusedBodies: RequestBodiesRecord[] = [];
     let landed = 0;
-    const refused: object[] = [];
-    for (const row of rows) await write([row], []).then(() => landed++, () => refused.push(row));
-    for (const body of built) await write([], [body]).then(() => landed++, () => refused.push(body));
+    for (const row of rows) await write([row], []).then(() => landed++, () => refusedRows.push(row));
+    for (const body of built) await write([], [body]).then(() => landed++, () => refusedBodies.push(body));
     if (landed === 0) return undefined;
-    for (const item of refused) {
+    /** Whether `item` may be tried again; the last refusal drops it, logged. */
+    const triesLeft = (item: object, what: string, requestId: string): boolean => {
       const count = (strikes.get(item) ?? 0) + 1;
       strikes.set(item, count);
-      if (count < MAX_STRIKES) {
-        if ('ts' in item) again.rows.push(item as LogRecord);
-        else again.bodies.push(() => item as RequestBodiesRecord);
-        continue;
-      }
+      if (count < MAX_STRIKES) return true;
       dropped++;
-      const id = 'ts' in item ? (item as LogRecord).id : (item as RequestBodiesRecord).requestId;
-      log(`usage recorder: the database refused ${'ts' in item ? 'the row' : 'the logged bodies'} of request ${id} ${MAX_STRIKES} times on their own; dropped: ${String(err)}`);
-    }
-    return again;
+      log(`usage recorder: the database refused ${what} of request ${requestId} ${MAX_STRIKES} times on their own; dropped: ${String(err)}`);
+      return false;
+    };
+    return {
+      rows: refusedRows.filter((row) => triesLeft(row, 'the row', row.id)),
+      bodies: refusedBodies.filter((body) => triesLeft(body, 'the logged bodies', body.requestId)).map((body) => () => body),
+    };
   };
 
   const flush = (): Promise<void> => {
