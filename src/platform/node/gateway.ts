@@ -114,7 +114,7 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
   // With Redis, credential health and OAuth refresh locks are shared there too, under the counters' prefix.
   const healthAndLocks = openHealthAndLocks(counterStore.redis, config.counters.prefix, store, { now: runtime.now, sleep: runtime.sleep, log });
   // Prometheus metrics (metrics.enabled, on by default): counted by an observer of every request, served at /metrics.
-  const metrics = config.metrics.enabled ? createNodeMetrics(config.metrics) : undefined;
+  const metrics = config.metrics.enabled ? createNodeMetrics(config.metrics, inFlight.count) : undefined;
   const gateway = await createGateway(
     {
       store,

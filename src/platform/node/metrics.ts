@@ -49,12 +49,13 @@ export interface NodeMetrics {
  * request); whatever reads state (credential health, the recorder's queue)
  * is read when Prometheus scrapes.
  */
-export function createNodeMetrics(settings: Config['metrics']): NodeMetrics {
+/** `requestsInFlight`: the platform's own count (telemetry/in-flight.ts, which the drain waits on). */
+export function createNodeMetrics(settings: Config['metrics'], requestsInFlight: () => number): NodeMetrics {
   const keys = boundedLabel(settings.maxKeys);
   const models = boundedLabel(MAX_MODELS);
   let parts: GatewayParts | undefined;
-  // Plain numbers on the request path; the gauges read them at scrape time.
-  const inFlight = { requests: 0, streams: 0 };
+  // A plain number on the request path; the gauges read it at scrape time.
+  let streamsInFlight = 0;
   const series = createSeries({
     credentials(set) {
       if (!parts) return;
@@ -65,7 +66,7 @@ export function createNodeMetrics(settings: Config['metrics']): NodeMetrics {
       }
     },
     recorder: () => parts?.recorder.stats(),
-    inFlight: () => inFlight,
+    inFlight: () => ({ requests: requestsInFlight(), streams: streamsInFlight }),
     keys(set) {
       if (!parts) return;
       const snapshot = parts.catalog.current();
@@ -117,7 +118,6 @@ export function createNodeMetrics(settings: Config['metrics']): NodeMetrics {
 
   const observer: RequestObserver = {
     start(row) {
-      inFlight.requests++;
       let tries = 0;
       let streaming = false;
       let done = false;
@@ -131,14 +131,13 @@ export function createNodeMetrics(settings: Config['metrics']): NodeMetrics {
           // `row` is the live row: by the first byte it says whether the answer streams.
           if (row.stream && !done && !streaming) {
             streaming = true;
-            inFlight.streams++;
+            streamsInFlight++;
           }
         },
         finish(final) {
           if (done) return;
           done = true;
-          inFlight.requests--;
-          if (streaming) inFlight.streams--;
+          if (streaming) streamsInFlight--;
           finished(final);
         },
       };
