@@ -40,7 +40,7 @@ function place(url: string): string {
   if (!url) return '(native/VM)';
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1];
-  const own = /\/((?:src|bench)\/.+)$/.exec(url);
+  const own = /\/((?:src|dist|bench)\/.+)$/.exec(url);
   if (own) return own[1];
   if (url.startsWith('node:')) return url;
   return url;
@@ -61,7 +61,7 @@ for (const [id, us] of self) {
   const seen = new Set<string>();
   for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
     const { functionName, url, lineNumber } = byId.get(at)!.callFrame;
-    if (!/\/(src|bench)\//.test(url)) continue;
+    if (!/\/(src|dist|bench)\//.test(url)) continue;
     const key = `${functionName || '(anonymous)'}  ${place(url)}:${lineNumber + 1}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { configSchema } from '../src/config/schema.js';
-import { startNodeGateway } from '../src/platform/node/gateway.js';
+import type * as Schema from '../src/config/schema.js';
+import type * as Gateway from '../src/platform/node/gateway.js';
 import { runAsChild } from './child.js';
 
 /**
@@ -17,7 +17,15 @@ import { runAsChild } from './child.js';
 const [fake, dir, key, storageUrl, countersJson] = process.argv.slice(2);
 if (!fake || !dir || !key) throw new Error('usage: switchboard.ts <fake upstream origin> <data dir> <client key> [<storage url> <counters json>]');
 
+/**
+ * The compiled gateway (dist/, as `switchboard start` runs it), built by `npm run build` before the
+ * bench; BENCH_SOURCE=1 runs src/ through tsx instead, to compare.
+ */
+const from = process.env.BENCH_SOURCE === '1' ? '../src' : '../dist';
+
 runAsChild(async () => {
+  const { configSchema } = (await import(`${from}/config/schema.js`)) as typeof Schema;
+  const { startNodeGateway } = (await import(`${from}/platform/node/gateway.js`)) as typeof Gateway;
   const storage = { url: storageUrl ?? `sqlite:${join(dir, 'bench.db')}` };
   const config = configSchema.parse({
     server: { port: 0 },
