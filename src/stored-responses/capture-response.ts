@@ -1,6 +1,6 @@
 import { watchBody } from '../policy/watch-body.js';
 import { isRecord } from '../translate/shared/json.js';
-import { SseScanner, type SseEvent } from '../translate/sse.js';
+import { SseEventTooLarge, SseScanner, type SseEvent } from '../translate/sse.js';
 import type { Json } from './stored-response.js';
 
 /** Stream events that carry the finished Response object. */
@@ -79,9 +79,17 @@ function streamReader(maxBytes: number): Reader {
   };
   return {
     push(bytes) {
-      if (!overflow) see(scanner.push(decoder.decode(bytes, { stream: true })));
+      if (overflow) return;
+      try {
+        see(scanner.push(decoder.decode(bytes, { stream: true })));
+      } catch (err) {
+        // An event past the scanner's cap: nothing to keep; the client's stream is not this reader's to break.
+        if (!(err instanceof SseEventTooLarge)) throw err;
+        overflow = true;
+      }
     },
     result() {
+      if (overflow) return undefined;
       see(scanner.push(decoder.decode()));
       see(scanner.flush());
       if (overflow || !final) return undefined;

@@ -9,45 +9,121 @@ export interface SseEvent {
 }
 
 /**
+ * The largest event the scanner holds, in UTF-16 code units (characters).
+ * The biggest real events are a finished Responses object or a tool call's
+ * arguments sent whole, well under a few megabytes; an upstream that sends
+ * more than this without a blank line is broken (or hostile), and holding
+ * it would let one stream take the process's memory.
+ */
+export const MAX_SSE_EVENT_CHARS = 16 * 1024 * 1024;
+
+/** An event longer than the cap: the stream is treated as broken. */
+export class SseEventTooLarge extends Error {
+  constructor(limit: number) {
+    super(`an event is longer than ${limit} characters without its blank line`);
+    this.name = 'SseEventTooLarge';
+  }
+}
+
+const LF = 10;
+
+/**
  * An incremental SSE parser: feed it text as it arrives, get whole events
- * back. It keeps only the unfinished tail, so memory stays bounded by the
- * largest single event. Accepts LF, CRLF and CR line ends.
+ * back. Each chunk is scanned once, from where the last one stopped, so a
+ * large event split into many small chunks costs time linear in its size;
+ * the unfinished event is kept as the list of its pieces, joined once when
+ * its blank line arrives. Memory is bounded by the largest single event,
+ * which is capped (`SseEventTooLarge` is thrown past it). Line ends are
+ * LF, CRLF or CR, as the spec says; a blank line ends an event.
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
  */
 export class SseScanner {
-  #buffer = '';
+  /** The unfinished event's text from earlier chunks. */
+  #parts: string[] = [];
+  /** Characters in `#parts`. */
+  #size = 0;
+  /** The text so far ends with a line end: a line end next is a blank line. */
+  #lineEnded = false;
+  /** Where the last line end began, counted from the event's start: the event's raw text ends there if a blank line follows. */
+  #rawEnd = 0;
+  /** The last chunk ended with CR: an LF first in the next chunk is the rest of that line end, not a line of its own. */
+  #afterCr: 'none' | 'line' | 'blank' = 'none';
+
+  constructor(private readonly maxEventChars = MAX_SSE_EVENT_CHARS) {}
 
   push(text: string): SseEvent[] {
-    this.#buffer += text;
     const events: SseEvent[] = [];
-    for (;;) {
-      const end = findBoundary(this.#buffer);
-      if (!end) break;
-      const raw = this.#buffer.slice(0, end.at);
-      this.#buffer = this.#buffer.slice(end.at + end.length);
-      if (hasField(raw)) events.push(new LazyEvent(raw));
+    /** Where the unfinished event's text starts in this chunk. */
+    let from = 0;
+    /** Where the next line may start: a line end found here follows the last one directly. */
+    let at = 0;
+    if (this.#afterCr !== 'none') {
+      if (text.charCodeAt(0) === LF) {
+        at = 1;
+        // After a blank line the LF belongs to no event; after an ordinary line end it stays in the event's text.
+        if (this.#afterCr === 'blank') from = 1;
+      }
+      if (text.length > 0) this.#afterCr = 'none';
+    }
+    let nextLf = text.indexOf('\n', at);
+    // LF-only streams (most upstreams) pay one scan for CR that finds none.
+    let nextCr = text.indexOf('\r', at);
+    while (nextLf !== -1 || nextCr !== -1) {
+      let end: number;
+      let length = 1;
+      if (nextCr === -1 || (nextLf !== -1 && nextLf < nextCr)) {
+        end = nextLf;
+        nextLf = text.indexOf('\n', end + 1);
+      } else {
+        end = nextCr;
+        if (text.charCodeAt(end + 1) === LF) {
+          length = 2;
+          nextLf = text.indexOf('\n', end + 2);
+        }
+        nextCr = text.indexOf('\r', end + 1);
+        if (end + 1 === text.length) this.#afterCr = this.#lineEnded && end === at ? 'blank' : 'line';
+      }
+      if (this.#lineEnded && end === at) {
+        const raw = this.#take(text, from);
+        if (hasField(raw)) events.push(new LazyEvent(raw));
+        from = end + length;
+        this.#lineEnded = false;
+      } else {
+        this.#rawEnd = this.#size + (end - from);
+        this.#lineEnded = true;
+      }
+      at = end + length;
+    }
+    if (at < text.length) this.#lineEnded = false;
+    if (from < text.length) {
+      this.#size += text.length - from;
+      if (this.#size > this.maxEventChars) throw new SseEventTooLarge(this.maxEventChars);
+      this.#parts.push(from === 0 ? text : text.slice(from));
     }
     return events;
   }
 
   /** Whatever is left when the stream ends (an event without its blank line). */
   flush(): SseEvent[] {
-    const rest = this.#buffer;
-    this.#buffer = '';
+    const rest = this.#parts.join('');
+    this.#parts = [];
+    this.#size = 0;
+    this.#lineEnded = false;
+    this.#afterCr = 'none';
     return hasField(rest) ? [new LazyEvent(rest)] : [];
   }
-}
 
-function findBoundary(text: string): { at: number; length: number } | undefined {
-  // Most upstreams frame with LF only: one scan finds the boundary; CR forms are looked for only when present.
-  const lf = text.indexOf('\n\n');
-  if (!text.includes('\r')) return lf === -1 ? undefined : { at: lf, length: 2 };
-  let best: { at: number; length: number } | undefined = lf === -1 ? undefined : { at: lf, length: 2 };
-  for (const sep of ['\r\n\r\n', '\r\r']) {
-    const at = text.indexOf(sep);
-    if (at !== -1 && (!best || at < best.at)) best = { at, length: sep.length };
+  /** The finished event's raw text (up to `#rawEnd`), the earlier pieces and this chunk's from `from`; the pieces are let go. */
+  #take(text: string, from: number): string {
+    const rawEnd = this.#rawEnd;
+    if (rawEnd > this.maxEventChars) throw new SseEventTooLarge(this.maxEventChars);
+    if (this.#parts.length === 0) return text.slice(from, from + rawEnd);
+    const head = this.#parts.length === 1 ? this.#parts[0] : this.#parts.join('');
+    const size = this.#size;
+    this.#parts = [];
+    this.#size = 0;
+    return rawEnd <= size ? head.slice(0, rawEnd) : head + text.slice(from, from + rawEnd - size);
   }
-  return best;
 }
 
 /** True when a block carries `event:` or `data:`; comment-only blocks (keep-alives) and bare `id:` / `retry:` are not events to act on. */
