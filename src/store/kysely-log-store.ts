@@ -6,6 +6,7 @@ import type { LogRecord, RequestBodiesRecord } from './types.js';
 import { addToRollups } from './kysely-usage-store.js';
 import { queryLogStats } from './log-stats.js';
 import { chunks, rowChunks } from './chunks.js';
+import { compiledInserts } from './compiled-inserts.js';
 
 /** Rows deleted per prune step, so pruning a long history never holds the writers back for long. */
 const PRUNE_SLICE = 500;
@@ -27,6 +28,7 @@ export interface RetentionHooks {
 export function kyselyLogStore(db: Kysely<Database>, batch: Batch, maxParams: number, retention: RetentionHooks = {}): Store['logs'] {
   const { reclaimSpace, pauseBetweenSlices = async () => {} } = retention;
   const slices = { batch, pause: pauseBetweenSlices };
+  const insertRows = compiledInserts();
   return {
     /**
      * The rows already stored are read first; the batch then inserts the
@@ -49,8 +51,9 @@ export function kyselyLogStore(db: Kysely<Database>, batch: Batch, maxParams: nu
         try {
           await batch(async (trx) => {
             for (const b of bodyRows) await trx.insertInto('request_bodies').values(toBodiesRow(b)).onConflict((oc) => oc.doNothing()).execute();
-            for (const chunk of rowChunks(fresh.map(toLogRow), maxParams)) await trx.insertInto('request_log').values(chunk).execute();
-            await addToRollups(trx, fresh, maxParams);
+            for (const chunk of rowChunks(fresh.map(toLogRow), maxParams))
+              await insertRows(trx, 'request_log', chunk, (rows) => trx.insertInto('request_log').values(rows).compile());
+            await addToRollups(trx, fresh, maxParams, insertRows);
           });
           return;
         } catch (err) {

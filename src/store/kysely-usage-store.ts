@@ -3,6 +3,7 @@ import type { Database, UsageRollupTable } from './schema.js';
 import type { Store } from './store.js';
 import type { LogRecord, UsageRow } from './types.js';
 import { rowChunks } from './chunks.js';
+import type { InsertRows } from './compiled-inserts.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -74,29 +75,33 @@ export function kyselyUsageStore(db: Kysely<Database>): Store['usage'] {
  * Pass only rows that were newly inserted: that is what keeps totals exact
  * when a batch is written twice.
  */
-export async function addToRollups(trx: Kysely<Database>, rows: LogRecord[], maxParams: number): Promise<void> {
+export async function addToRollups(trx: Kysely<Database>, rows: LogRecord[], maxParams: number, insertRows: InsertRows): Promise<void> {
   const rollups = rollUp(rows).sort(byRollupKey);
   for (const chunk of rowChunks(rollups, maxParams)) {
-    await trx
-      .insertInto('usage_rollup')
-      .values(chunk)
-      .onConflict((oc) =>
-        oc.columns(ROLLUP_KEY).doUpdateSet((eb) => ({
-          requests: eb('usage_rollup.requests', '+', eb.ref('excluded.requests')),
-          errors: eb('usage_rollup.errors', '+', eb.ref('excluded.errors')),
-          input_tokens: eb('usage_rollup.input_tokens', '+', eb.ref('excluded.input_tokens')),
-          output_tokens: eb('usage_rollup.output_tokens', '+', eb.ref('excluded.output_tokens')),
-          cache_read_tokens: eb('usage_rollup.cache_read_tokens', '+', eb.ref('excluded.cache_read_tokens')),
-          cache_write_tokens: eb('usage_rollup.cache_write_tokens', '+', eb.ref('excluded.cache_write_tokens')),
-          reasoning_tokens: eb('usage_rollup.reasoning_tokens', '+', eb.ref('excluded.reasoning_tokens')),
-          latency_ms_sum: eb('usage_rollup.latency_ms_sum', '+', eb.ref('excluded.latency_ms_sum')),
-          ttfb_ms_sum: eb('usage_rollup.ttfb_ms_sum', '+', eb.ref('excluded.ttfb_ms_sum')),
-          cost_usd: eb('usage_rollup.cost_usd', '+', eb.ref('excluded.cost_usd')),
-          unpriced_requests: eb('usage_rollup.unpriced_requests', '+', eb.ref('excluded.unpriced_requests')),
-        })),
-      )
-      .execute();
+    await insertRows(trx, 'usage_rollup', chunk, (values) => upsertRollups(trx, values));
   }
+}
+
+function upsertRollups(trx: Kysely<Database>, chunk: UsageRollupTable[]) {
+  return trx
+    .insertInto('usage_rollup')
+    .values(chunk)
+    .onConflict((oc) =>
+      oc.columns(ROLLUP_KEY).doUpdateSet((eb) => ({
+        requests: eb('usage_rollup.requests', '+', eb.ref('excluded.requests')),
+        errors: eb('usage_rollup.errors', '+', eb.ref('excluded.errors')),
+        input_tokens: eb('usage_rollup.input_tokens', '+', eb.ref('excluded.input_tokens')),
+        output_tokens: eb('usage_rollup.output_tokens', '+', eb.ref('excluded.output_tokens')),
+        cache_read_tokens: eb('usage_rollup.cache_read_tokens', '+', eb.ref('excluded.cache_read_tokens')),
+        cache_write_tokens: eb('usage_rollup.cache_write_tokens', '+', eb.ref('excluded.cache_write_tokens')),
+        reasoning_tokens: eb('usage_rollup.reasoning_tokens', '+', eb.ref('excluded.reasoning_tokens')),
+        latency_ms_sum: eb('usage_rollup.latency_ms_sum', '+', eb.ref('excluded.latency_ms_sum')),
+        ttfb_ms_sum: eb('usage_rollup.ttfb_ms_sum', '+', eb.ref('excluded.ttfb_ms_sum')),
+        cost_usd: eb('usage_rollup.cost_usd', '+', eb.ref('excluded.cost_usd')),
+        unpriced_requests: eb('usage_rollup.unpriced_requests', '+', eb.ref('excluded.unpriced_requests')),
+      })),
+    )
+    .compile();
 }
 
 function byRollupKey(a: UsageRollupTable, b: UsageRollupTable): number {
