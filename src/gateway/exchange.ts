@@ -8,6 +8,7 @@ import { startBodyCapture, type BodyCapture } from '../policy/body-log.js';
 import { type Attempt, type LogRecord, type Outcome } from '../store/types.js';
 import { ZERO_USAGE, type Usage } from '../translate/ir.js';
 import type { TryFailure } from '../telemetry/try-failure.js';
+import { newRequestId } from './request-id.js';
 
 /**
  * One client request in flight: its log row being filled in, the link
@@ -41,7 +42,7 @@ export interface Exchange {
 export function startExchange(ctx: DataPlaneDeps, op: Operation, c: Context): Exchange {
   const started = ctx.now();
   const row: LogRecord = {
-    id: crypto.randomUUID(),
+    id: newRequestId(started),
     ts: started,
     keyId: null,
     group: null,
