@@ -4,14 +4,26 @@ import { pathToFileURL } from 'node:url';
 import { runAsChild, type Served } from './child.js';
 
 /**
- * A fake OpenAI upstream that answers at once: `POST /v1/chat/completions`
- * returns a small `chat.completion` with usage, or with `"stream": true` an
- * SSE body of `chunks` `chat.completion.chunk` frames, a usage-only chunk when
- * `stream_options.include_usage` is true, then `data: [DONE]`.
+ * A fake upstream that answers at once, in two wire formats:
+ * - OpenAI: `POST /v1/chat/completions` returns a small `chat.completion` with
+ *   usage, or with `"stream": true` an SSE body of `chunks`
+ *   `chat.completion.chunk` frames, a usage-only chunk when
+ *   `stream_options.include_usage` is true, then `data: [DONE]`.
+ * - Anthropic: `POST /v1/messages` returns a `message` with usage, or with
+ *   `"stream": true` the Messages event stream: message_start,
+ *   content_block_start, ping, `chunks` content_block_delta (text_delta),
+ *   content_block_stop, message_delta (stop reason, output usage),
+ *   message_stop, each as `event:` + `data:` lines.
+ * Slow streams: a request header `x-bench-delay-ms: D` writes the frames D ms
+ * apart (timers, so thousands can be held open at once); `x-bench-chunks: N`
+ * overrides the number of chunks for that request. Switchboard forwards
+ * unknown `x-` headers to the upstream (src/gateway/headers.ts), so a client
+ * of the gateway sets them too.
  * Usage: forked by bench/run.ts with `--chunks N` (default 50).
  */
 const CREATED = Math.floor(Date.now() / 1000);
 const USAGE = { prompt_tokens: 12, completion_tokens: 50, total_tokens: 62 };
+const TEXT = 'Hello from the fake upstream.';
 
 function completion(model: string): string {
   return JSON.stringify({
@@ -19,7 +31,7 @@ function completion(model: string): string {
     object: 'chat.completion',
     created: CREATED,
     model,
-    choices: [{ index: 0, message: { role: 'assistant', content: 'Hello from the fake upstream.' }, logprobs: null, finish_reason: 'stop' }],
+    choices: [{ index: 0, message: { role: 'assistant', content: TEXT }, logprobs: null, finish_reason: 'stop' }],
     usage: USAGE,
   });
 }
@@ -45,8 +57,54 @@ function streamFrames(model: string, chunks: number, includeUsage: boolean): str
   return frames;
 }
 
+/** @see https://docs.anthropic.com/en/api/messages */
+function anthropicMessage(model: string): string {
+  return JSON.stringify({
+    id: 'msg_bench',
+    type: 'message',
+    role: 'assistant',
+    model,
+    content: [{ type: 'text', text: TEXT }],
+    stop_reason: 'end_turn',
+    stop_sequence: null,
+    usage: { input_tokens: 12, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 50 },
+  });
+}
+
+/** @see https://docs.anthropic.com/en/docs/build-with-claude/streaming#event-types */
+function anthropicFrames(model: string, chunks: number): string[] {
+  const event = (data: { type: string; [key: string]: unknown }) => `event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`;
+  const frames = [
+    event({
+      type: 'message_start',
+      message: {
+        id: 'msg_bench',
+        type: 'message',
+        role: 'assistant',
+        model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: 12, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 1 },
+      },
+    }),
+    event({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
+    event({ type: 'ping' }),
+  ];
+  for (let i = 0; i < chunks; i++)
+    frames.push(event({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: `tok${i} ` } }));
+  frames.push(
+    event({ type: 'content_block_stop', index: 0 }),
+    event({ type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: chunks } }),
+    event({ type: 'message_stop' }),
+  );
+  return frames;
+}
+
+const ROUTES = { '/v1/chat/completions': 'openai', '/v1/messages': 'anthropic' } as const;
+
 export function startFakeUpstream(chunks = 50): Promise<Served> {
-  // Bodies depend only on (model, stream, include_usage): build each once.
+  // Bodies depend only on (route, model, stream, include_usage, chunks): build each once.
   const cache = new Map<string, string | string[]>();
   const cached = <T extends string | string[]>(key: string, build: () => T): T => {
     let hit = cache.get(key) as T | undefined;
@@ -60,7 +118,8 @@ export function startFakeUpstream(chunks = 50): Promise<Served> {
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse, raw: string) => {
-    if (req.method !== 'POST' || req.url !== '/v1/chat/completions') return fail(res, 404, `no route for ${req.method} ${req.url}`);
+    const route = req.method === 'POST' ? ROUTES[req.url as keyof typeof ROUTES] : undefined;
+    if (!route) return fail(res, 404, `no route for ${req.method} ${req.url}`);
     let body: { model?: unknown; stream?: unknown; stream_options?: { include_usage?: unknown } | null };
     try {
       body = JSON.parse(raw) as typeof body;
@@ -69,13 +128,19 @@ export function startFakeUpstream(chunks = 50): Promise<Served> {
     }
     const model = typeof body.model === 'string' ? body.model : 'fake-model';
     if (body.stream !== true) {
-      const text = cached(`c|${model}`, () => completion(model));
+      const text = cached(`${route}|c|${model}`, () => (route === 'openai' ? completion(model) : anthropicMessage(model)));
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
       return res.end(text);
     }
+    const n = positive(req.headers['x-bench-chunks']) ?? chunks;
     const includeUsage = body.stream_options?.include_usage === true;
-    const frames = cached(`s|${model}|${includeUsage}`, () => streamFrames(model, chunks, includeUsage));
+    const frames =
+      route === 'openai'
+        ? cached(`openai|s|${model}|${includeUsage}|${n}`, () => streamFrames(model, n, includeUsage))
+        : cached(`anthropic|s|${model}|${n}`, () => anthropicFrames(model, n));
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    const delayMs = positive(req.headers['x-bench-delay-ms']);
+    if (delayMs !== undefined) return writeSlowly(res, frames, delayMs);
     // One chunked-encoding chunk per frame, as a token-by-token upstream sends them, all at once.
     res.cork();
     for (const frame of frames) res.write(frame);
@@ -104,6 +169,25 @@ export function startFakeUpstream(chunks = 50): Promise<Served> {
       });
     });
   });
+}
+
+/** A header's positive integer value, if it has one. */
+function positive(value: string | string[] | undefined): number | undefined {
+  const n = typeof value === 'string' ? Number(value) : NaN;
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+/** The first frame at once, then one every `delayMs` on a timer; a client that goes away stops the timer. */
+function writeSlowly(res: ServerResponse, frames: string[], delayMs: number): void {
+  let next = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const tick = () => {
+    res.write(frames[next++]);
+    if (next < frames.length) timer = setTimeout(tick, delayMs);
+    else res.end();
+  };
+  res.once('close', () => clearTimeout(timer));
+  tick();
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

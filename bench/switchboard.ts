@@ -6,9 +6,10 @@ import type * as Gateway from '../src/platform/node/gateway.js';
 import { runAsChild } from './child.js';
 
 /**
- * Switchboard as the bench runs it: one OpenAI-kind upstream (the fake), one
- * model, one client key with a rate limit and a concurrency cap (so every
- * request goes through the counters), usage recording on (the default). On a
+ * Switchboard as the bench runs it: an OpenAI-kind and an Anthropic-kind
+ * upstream (both the fake), a model on each, one client key with a rate limit
+ * and a concurrency cap (so every request goes through the counters), usage
+ * recording on (the default). On a
  * fresh SQLite file in a temp folder with in-memory counters, or, given a
  * storage URL and counters as JSON, on PostgreSQL and Redis as a replica
  * would run. Usage: forked by bench/run.ts with the fake's origin, a data
@@ -32,8 +33,15 @@ runAsChild(async () => {
     storage,
     ...(countersJson ? { counters: JSON.parse(countersJson) as unknown } : {}),
     secret: 'bench-secret-0000000000000000',
-    upstreams: [{ id: 'fake', kind: 'openai', baseUrl: `${fake}/v1`, credentials: [{ key: 'sk-bench' }] }],
-    models: [{ id: 'bench-model', routes: [{ upstream: 'fake', model: 'fake-model' }] }],
+    upstreams: [
+      { id: 'fake', kind: 'openai', baseUrl: `${fake}/v1`, credentials: [{ key: 'sk-bench' }] },
+      { id: 'anthropic', kind: 'anthropic', baseUrl: fake, credentials: [{ key: 'sk-ant-bench' }] },
+    ],
+    models: [
+      { id: 'bench-model', routes: [{ upstream: 'fake', model: 'fake-model' }] },
+      // An Anthropic client's body passes through to this one; on bench-model it is translated to OpenAI Chat.
+      { id: 'bench-claude', routes: [{ upstream: 'anthropic', model: 'fake-claude' }] },
+    ],
     keys: [{ name: 'bench', key, limits: { rpm: 100_000_000, concurrent: 100_000 } }],
     // Metrics are on by default; BENCH_METRICS=0 measures the gateway without them.
     metrics: { enabled: process.env.BENCH_METRICS !== '0' },
