@@ -35,15 +35,32 @@ export function createMemoryCounters(now: () => number): Counters {
     return bucket;
   };
 
-  /** The live leases of a concurrency bucket, those past their time dropped. */
-  const liveLeases = (name: string, at: number): Map<string, number> => {
+  /** The leases of a concurrency bucket, some perhaps past their time (those are dropped by `liveLeases` and the sweep). */
+  const heldLeases = (name: string): Map<string, number> => {
     let held = leases.get(name);
     if (!held) {
       held = new Map();
       leases.set(name, held);
     }
+    return held;
+  };
+
+  /** The live leases of a concurrency bucket, those past their time dropped. */
+  const liveLeases = (name: string, at: number): Map<string, number> => {
+    const held = heldLeases(name);
     for (const [id, expiresAt] of held) if (expiresAt <= at) held.delete(id);
     return held;
+  };
+
+  /**
+   * How many slots of a concurrency bucket are taken. A lease past its time
+   * is one its request never released (it ended without settling): only when
+   * the count reaches the limit are such leases looked for, so a request
+   * does not walk every slot held beside it.
+   */
+  const leasesUsed = (name: string, limit: number, at: number): number => {
+    const size = heldLeases(name).size;
+    return size < limit ? size : liveLeases(name, at).size;
   };
 
   const sweep = (at: number) => {
@@ -59,7 +76,7 @@ export function createMemoryCounters(now: () => number): Counters {
       sweep(at);
       const counts = takes.map((t) => {
         const name = nameOf(t, at);
-        return t.lasts.kind === 'lease' ? { name, used: liveLeases(name, at).size } : { name, used: current(name, resetOf(t, at), at).used };
+        return t.lasts.kind === 'lease' ? { name, used: leasesUsed(name, t.limit, at) } : { name, used: current(name, resetOf(t, at), at).used };
       });
       const allowed = counts.map((c, i) => c.used < takes[i]!.limit);
       const all = allowed.every(Boolean);
@@ -67,7 +84,7 @@ export function createMemoryCounters(now: () => number): Counters {
         const { name } = counts[i]!;
         let used = counts[i]!.used;
         if (all && t.lasts.kind === 'lease') {
-          const held = liveLeases(name, at);
+          const held = heldLeases(name);
           held.set(t.lasts.id, at + t.lasts.ms);
           used = held.size;
         } else if (all) used = buckets.get(name)!.used += t.amount;
