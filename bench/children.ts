@@ -1,12 +1,15 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ChildMessage, ChildStats } from './child.js';
+import { pinned } from './pin.js';
 
 /**
  * The parent side: forks each server (fake upstream, bare proxy, Switchboard)
  * into its own Node process running TypeScript through tsx, so none of them
- * shares an event loop with the load generator or with each other. Every
- * child is tracked and killed on exit, error or Ctrl-C.
+ * shares an event loop with the load generator or with each other, started
+ * under taskset when given CPUs (the node process replaces taskset, so every
+ * thread it makes is pinned from the start). Every child is tracked and killed
+ * on exit, error or Ctrl-C.
  */
 export interface Child {
   name: string;
@@ -27,13 +30,12 @@ export async function startChild(
   name: string,
   file: string,
   args: string[] = [],
-  options: { nodeArgs?: string[]; readyMs?: number } = {},
+  options: { nodeArgs?: string[]; readyMs?: number; cpus?: string } = {},
 ): Promise<Child> {
-  const proc = fork(fileURLToPath(new URL(file, import.meta.url)), args, {
-    cwd: ROOT,
-    execArgv: ['--import', 'tsx', ...(options.nodeArgs ?? [])],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const script = fileURLToPath(new URL(file, import.meta.url));
+  const [command, ...rest] = pinned(options.cpus, process.execPath, ['--import', 'tsx', ...(options.nodeArgs ?? []), script, ...args]);
+  // spawn with an 'ipc' stdio slot is fork() without its fixed command: the channel survives taskset's exec.
+  const proc = spawn(command, rest, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   live.add(proc);
   proc.once('exit', () => live.delete(proc));
 

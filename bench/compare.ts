@@ -1,14 +1,11 @@
 import type { ChildStats } from './child.js';
-import type { LoadResult } from './load.js';
 import type { ProbeResult } from './probe.js';
+import type { Figures, SoakMinute, Storage, StorageFigures } from './targets.js';
+import type { WrkResult } from './wrk.js';
 
-/** Switchboard against the baselines, and the verdicts on the targets. Pure: figures in, figures out. */
-export const TARGETS = { addedP50Ms: 1, throughputRatio: 0.6, translatedFactor: 2 };
-/** Below this, added latency is within the machine's noise; the 2x comparison uses it as the floor. */
-const NOISE_FLOOR_MS = 0.25;
-
+/** The scenarios' figures set against each other: ratios, added latency, and the figures the targets judge. Pure. */
 export interface Priced {
-  /** CPU time (user + system, all threads) each process spent per request. */
+  /** CPU time (user + system, all threads) each process spent per request: the target, the fake, wrk or the bench's probe. */
   cpuUsPerRequest: Record<string, number>;
   /** Event-loop delay of the process under test over the run. */
   serverLoopDelayMs: ChildStats['loopDelayMs'];
@@ -18,111 +15,102 @@ export interface Priced {
 
 export interface ScenarioResult {
   label: string;
-  /** The process under test: fake, bare or switchboard. */
+  /** The process under test: fake, bare, switchboard, shared or worker. */
   server: string;
   url: string;
-  /** The fixed rate of the autocannon and paced runs, req/s. */
+  /** The paced run's rate, req/s. */
   ratePerSec: number;
-  max: LoadResult & Priced;
-  rate: LoadResult & Priced;
-  paced: ProbeResult & Priced;
+  /** wrk at a fixed concurrency, as fast as it goes. */
+  max: WrkResult & Priced;
+  /** The evenly paced probe, with the target's peak RSS while it ran. */
+  paced: ProbeResult & Priced & { rssMb: { peakMb: number; lastMb: number } };
   sequential: ProbeResult & Priced;
 }
 
-type LatencyRun = 'rate' | 'paced' | 'sequential';
-export interface Delta {
-  p50: number;
-  p99: number;
+/** Runs of the workload modules, by storage. */
+export interface Workloads {
+  bigRequest?: Partial<Record<Storage, { addedP50Ms: number; bodyBytes: number; passThrough: { p50: number }; translated: { p50: number } }>>;
+  slowStreams?: Partial<Record<Storage, { count: number; completed: number; failed: number; peakRssMb: number; seconds: number; recorded?: number }>>;
+  soak?: Partial<Record<Storage, { minutes: SoakMinute[] }>>;
 }
 
-export function compare(results: Record<string, ScenarioResult>) {
-  const added = (a: string, b: string, run: LatencyRun): Delta | undefined => {
-    const x = results[a]?.[run];
-    const y = results[b]?.[run];
-    return x && y ? { p50: x.p50 - y.p50, p99: x.p99 - y.p99 } : undefined;
-  };
-  const addedAll = (a: string, b: string) => ({ rate: added(a, b, 'rate'), paced: added(a, b, 'paced'), sequential: added(a, b, 'sequential') });
-  const ratio = (a: string, b: string) => {
-    const x = results[a]?.max.reqPerSec;
-    const y = results[b]?.max.reqPerSec;
-    return x !== undefined && y !== undefined ? x / y : undefined;
-  };
-  // bare's CPU per request over Switchboard's: the throughput ratio if each proxy had a core to itself.
-  const cpuRatio = (a: string, b: string) => {
-    const x = results[a]?.max.cpuUsPerRequest.switchboard;
-    const y = results[b]?.max.cpuUsPerRequest.bare;
-    return x !== undefined && y !== undefined ? y / x : undefined;
-  };
+/** The scenario id of each gateway shape, by storage. */
+export const GATEWAY: Record<Storage, { chat: string; stream: string; translated: string; anthropic: string }> = {
+  sqlite: { chat: 'switchboard', stream: 'switchboard-stream', translated: 'switchboard-translated-stream', anthropic: 'switchboard-anthropic' },
+  shared: { chat: 'shared', stream: 'shared-stream', translated: 'shared-translated-stream', anthropic: 'shared-anthropic' },
+};
 
-  const workerCpu = (worker: string, node: string) => {
-    const w = results[worker]?.max.cpuUsPerRequest;
-    return w ? { workerd: w.worker, wrangler: w.wrangler, node: results[node]?.max.cpuUsPerRequest.switchboard } : undefined;
-  };
+/** What each gateway scenario is measured against: the same request to the bare proxy and straight to the fake. */
+export const BASELINE: Record<keyof (typeof GATEWAY)['sqlite'], { bare: string; direct: string }> = {
+  chat: { bare: 'bare', direct: 'direct' },
+  stream: { bare: 'bare-stream', direct: 'direct-stream' },
+  // The translated stream goes to the OpenAI upstream: its floor is the OpenAI stream.
+  translated: { bare: 'bare-stream', direct: 'direct-stream' },
+  anthropic: { bare: 'bare-anthropic', direct: 'direct-anthropic' },
+};
 
-  const comparison = {
-    added: {
-      vsDirect: addedAll('switchboard', 'direct'),
-      vsBare: addedAll('switchboard', 'bare'),
-      streamVsBare: addedAll('switchboard-stream', 'bare-stream'),
-      translatedStreamVsBare: addedAll('switchboard-translated-stream', 'bare-stream'),
-      /** The replica on PostgreSQL + Redis over the one on SQLite with in-memory counters. */
-      sharedVsSqlite: addedAll('shared', 'switchboard'),
-      sharedStreamVsSqlite: addedAll('shared-stream', 'switchboard-stream'),
-      /**
-       * The Worker under wrangler dev (D1, Durable Objects) over the Node process on SQLite: sequential
-       * requests only, as the Worker's fixed-rate runs go at a rate of their own (BENCH_WORKER_RATE).
-       */
-      workerVsNode: { rate: undefined, paced: undefined, sequential: added('worker', 'switchboard', 'sequential') },
-      workerStreamVsNode: { rate: undefined, paced: undefined, sequential: added('worker-stream', 'switchboard-stream', 'sequential') },
-    },
-    throughputRatio: {
-      vsBare: ratio('switchboard', 'bare'),
-      streamVsBare: ratio('switchboard-stream', 'bare-stream'),
-      sharedVsSqlite: ratio('shared', 'switchboard'),
-      sharedStreamVsSqlite: ratio('shared-stream', 'switchboard-stream'),
-      workerVsNode: ratio('worker', 'switchboard'),
-      workerStreamVsNode: ratio('worker-stream', 'switchboard-stream'),
-    },
-    cpuRatio: { vsBare: cpuRatio('switchboard', 'bare'), streamVsBare: cpuRatio('switchboard-stream', 'bare-stream') },
-    /** CPU time per request at max load: the Worker's workerd (what Workers bill) and wrangler's Node host, beside the Node process. */
-    workerCpuUsPerRequest: {
-      plain: workerCpu('worker', 'switchboard'),
-      stream: workerCpu('worker-stream', 'switchboard-stream'),
-    },
-  };
-
-  const vsDirect = comparison.added.vsDirect;
-  const throughput = comparison.throughputRatio.vsBare;
-  const targets = {
-    /** Judged on autocannon's overallRate run; the paced and sequential figures are there to read it by. */
-    addedP50VsDirect: vsDirect.rate && {
-      limitMs: TARGETS.addedP50Ms,
-      ms: vsDirect.rate.p50,
-      pass: vsDirect.rate.p50 <= TARGETS.addedP50Ms,
-      pacedMs: vsDirect.paced?.p50,
-      pacedPass: vsDirect.paced ? vsDirect.paced.p50 <= TARGETS.addedP50Ms : undefined,
-      sequentialMs: vsDirect.sequential?.p50,
-      sequentialPass: vsDirect.sequential ? vsDirect.sequential.p50 <= TARGETS.addedP50Ms : undefined,
-    },
-    throughputVsBare: throughput !== undefined ? { min: TARGETS.throughputRatio, ratio: throughput, pass: throughput >= TARGETS.throughputRatio } : undefined,
-    /** Translated streaming's added p50 against pass-through streaming's, both over the bare proxy, evenly paced. */
-    translatedStream: translatedVerdict(comparison.added.streamVsBare, comparison.added.translatedStreamVsBare),
-  };
-  return { comparison, targets };
+export interface Pairing {
+  gateway: string;
+  bare: string;
+  direct: string;
+  storage: Storage;
+  shape: keyof (typeof GATEWAY)['sqlite'];
+  /** Gateway max req/s over the bare proxy's. */
+  throughputRatio?: number;
+  /** Bare CPU per request over the gateway's: the throughput ratio if each had a core of its own. */
+  cpuRatio?: number;
+  /** Paced p50 / p99 / time to first byte over direct, and over the bare proxy, ms. */
+  addedVsDirect?: { p50: number; p99: number; ttfb: number };
+  addedVsBare?: { p50: number; p99: number; ttfb: number };
+  addedSequentialVsDirect?: { p50: number; p99: number };
 }
 
-function translatedVerdict(
-  passThrough: Record<LatencyRun, Delta | undefined>,
-  translated: Record<LatencyRun, Delta | undefined>,
-) {
-  if (!passThrough.paced || !translated.paced) return undefined;
-  const allowed = TARGETS.translatedFactor * Math.max(passThrough.paced.p50, NOISE_FLOOR_MS);
-  return {
-    passThroughMs: passThrough.paced.p50,
-    translatedMs: translated.paced.p50,
-    allowedMs: allowed,
-    pass: translated.paced.p50 <= allowed,
-    sequentialPassThroughMs: passThrough.sequential?.p50,
-    sequentialTranslatedMs: translated.sequential?.p50,
-  };
+export function compare(results: Record<string, ScenarioResult>, workloads: Workloads = {}): { pairings: Pairing[]; figures: Figures } {
+  const pairings: Pairing[] = [];
+  for (const storage of ['sqlite', 'shared'] as const)
+    for (const shape of ['chat', 'stream', 'translated', 'anthropic'] as const) {
+      const gateway = GATEWAY[storage][shape];
+      const g = results[gateway];
+      if (!g) continue;
+      const { bare, direct } = BASELINE[shape];
+      const b = results[bare];
+      const d = results[direct];
+      const added = (x: ScenarioResult | undefined) => x && { p50: g.paced.p50 - x.paced.p50, p99: g.paced.p99 - x.paced.p99, ttfb: g.paced.ttfb.p50 - x.paced.ttfb.p50 };
+      pairings.push({
+        gateway,
+        bare,
+        direct,
+        storage,
+        shape,
+        throughputRatio: b ? g.max.reqPerSec / b.max.reqPerSec : undefined,
+        cpuRatio: b ? b.max.cpuUsPerRequest[b.server] / g.max.cpuUsPerRequest[g.server] : undefined,
+        addedVsDirect: added(d),
+        addedVsBare: added(b),
+        addedSequentialVsDirect: d && { p50: g.sequential.p50 - d.sequential.p50, p99: g.sequential.p99 - d.sequential.p99 },
+      });
+    }
+
+  const pair = (storage: Storage, shape: Pairing['shape']) => pairings.find((p) => p.storage === storage && p.shape === shape);
+  const figures: Figures = {};
+  for (const storage of ['sqlite', 'shared'] as const) {
+    const chat = pair(storage, 'chat');
+    const f: StorageFigures = {
+      throughputRatio: chat?.throughputRatio,
+      streamThroughputRatio: pair(storage, 'stream')?.throughputRatio,
+      addedP50Ms: chat?.addedVsDirect?.p50,
+      addedP99Ms: chat?.addedVsDirect?.p99,
+      addedTtfbMs: pair(storage, 'stream')?.addedVsDirect?.ttfb,
+      addedTtfbTranslatedMs: pair(storage, 'translated')?.addedVsDirect?.ttfb,
+      pacedRssMb: results[GATEWAY[storage].chat]?.paced.rssMb.peakMb,
+      bigRequestAddedMs: workloads.bigRequest?.[storage]?.addedP50Ms,
+      slowStreams: workloads.slowStreams?.[storage],
+      soak: workloads.soak?.[storage],
+    };
+    if (storage === 'shared') {
+      const [shared, sqlite] = [results[GATEWAY.shared.chat], results[GATEWAY.sqlite.chat]];
+      f.addedP50OverSqliteMs = shared && sqlite ? shared.paced.p50 - sqlite.paced.p50 : undefined;
+    }
+    figures[storage] = f;
+  }
+  return { pairings, figures };
 }

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
  * are not Node children of the bench (wrangler and its workerd), whose CPU
  * cannot be asked over IPC. utime + stime of every thread, in clock ticks.
  */
-const TICK_MICROS = 1e6 / clockTicks();
+export const TICK_MICROS = 1e6 / clockTicks();
 
 function clockTicks(): number {
   try {

@@ -1,313 +1,329 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request } from 'undici';
 import { sharedBackends, type SharedBackends } from '../test/replicas/backends.js';
+import { ensureServerBuilt } from '../scripts/build.js';
 import { killAll, startChild, type Child } from './children.js';
-import { compare, TARGETS, type Priced, type ScenarioResult } from './compare.js';
-import { runLoad, type LoadResult } from './load.js';
-import { foreignShare, machineLoad, ticks } from './machine.js';
-import { runProbe, runSequential, type ProbeResult } from './probe.js';
-import { ms, rps, signedMs, table, verdict, writeResults } from './report.js';
+import { compare, type Priced, type ScenarioResult, type Workloads } from './compare.js';
+import { foreignShare, ticks } from './machine.js';
+import { choosePinning, pinProcess } from './pin.js';
+import { printRun } from './print.js';
+import { runProbe, runSequential } from './probe.js';
+import { processTree } from './proc-tree.js';
+import { describeMachine, writeResults, type RunRecord } from './report.js';
+import { writeDocs } from './report-md.js';
+import { sampleRss } from './rss.js';
+import { CLIENT_KEY, scenarios as allScenarios, shapes, smokeTest, type Scenario, type Shape, type Target } from './scenarios.js';
+import { judge, type Storage } from './targets.js';
+import { loadWorkloads, type WorkloadModules } from './workloads.js';
 import { startWorker } from './worker.js';
+import { runWrk } from './wrk.js';
 
 /**
- * `npm run bench`: the fake upstream, a bare Node proxy and Switchboard, each
- * in its own process; the load generators in this one. Switchboard runs
- * twice: on SQLite with in-memory counters, and as a replica on PostgreSQL +
- * Redis (a schema and a key prefix of its own, removed afterwards;
- * SWITCHBOARD_TEST_POSTGRES / SWITCHBOARD_TEST_REDIS say where). Per scenario: max
- * throughput at a fixed concurrency after a warm-up; latency at a fixed rate
- * (autocannon `overallRate`, and an evenly paced probe); latency of
- * sequential requests. Env overrides: BENCH_DURATION, BENCH_WARMUP,
- * BENCH_CONNECTIONS, BENCH_RATE, BENCH_RATE_CONNECTIONS, BENCH_PACED,
- * BENCH_SEQUENTIAL, BENCH_CHUNKS, BENCH_WORKER_RATE, BENCH_ONLY (scenario ids, comma-separated),
- * BENCH_PROFILE (child names to run under --cpu-prof: fake, bare, switchboard), BENCH_METRICS=0
- * (Switchboard without its Prometheus metrics, to measure what they cost).
- * The same Switchboard also runs as a Worker under `wrangler dev` (local D1
- * and Durable Objects; bench/worker.ts), with the CPU time per request of the
- * workerd that runs it (the nearest here to what Workers bill) next to the Node
- * process's, and apart what only development adds (wrangler's Node host and
- * its proxy workerd).
+ * `npm run bench`: the fake upstream, a bare Node proxy and Switchboard (the
+ * compiled dist/, built first when stale), each in its own process; wrk (C)
+ * for throughput, the bench's own evenly paced probe for latency. The process
+ * under test runs on BENCH_TARGET_CPUS, everything else on BENCH_LOAD_CPUS
+ * (bench/pin.ts). Switchboard runs on SQLite with in-memory counters, and as a
+ * replica on PostgreSQL + Redis (a schema and key prefix of its own, removed
+ * afterwards; SWITCHBOARD_TEST_POSTGRES / SWITCHBOARD_TEST_REDIS say where).
+ * Per scenario: wrk at BENCH_CONNECTIONS after a warm-up; the paced probe at
+ * BENCH_RATE with the target's peak RSS; BENCH_SEQUENTIAL requests one at a
+ * time. Then the workloads, each on a fresh gateway: the 280 KB request,
+ * BENCH_SLOW_STREAMS concurrent slow streams, a BENCH_SOAK-second soak. Every
+ * target of issue 14 is printed pass / fail / not run; the run goes to
+ * bench/results/ and, for a full run, docs/performance.md and .svg.
+ * The Worker scenarios (worker, worker-stream) run only when BENCH_ONLY names them.
  */
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 const settings = {
   durationS: env('BENCH_DURATION', 10),
   warmupS: env('BENCH_WARMUP', 3),
-  connections: env('BENCH_CONNECTIONS', 50),
+  connections: env('BENCH_CONNECTIONS', 32),
+  wrkThreads: env('BENCH_WRK_THREADS', 1),
   rate: env('BENCH_RATE', 500),
-  rateConnections: env('BENCH_RATE_CONNECTIONS', 10),
   /**
-   * The Worker's fixed rate: under wrangler dev every request also crosses a
-   * proxy workerd and wrangler's Node host, and it holds far less than Node
-   * here; a rate above what it holds measures its queue, not its latency.
+   * The Worker's paced rate: under wrangler dev every request also crosses a proxy workerd and
+   * wrangler's Node host, and it holds far less than Node here.
    */
   workerRate: env('BENCH_WORKER_RATE', 10),
-  pacedS: env('BENCH_PACED', 4),
+  pacedS: env('BENCH_PACED', 10),
   sequential: env('BENCH_SEQUENTIAL', 2000),
   chunks: env('BENCH_CHUNKS', 50),
+  bigRequests: env('BENCH_BIG_REQUESTS', 200),
+  slowStreams: env('BENCH_SLOW_STREAMS', 2000),
+  /** Each slow stream: this many chunks, this far apart (the fake's x-bench-chunks / x-bench-delay-ms). */
+  slowChunks: env('BENCH_SLOW_CHUNKS', 50),
+  slowDelayMs: env('BENCH_SLOW_DELAY_MS', 100),
+  soakS: env('BENCH_SOAK', 600),
 };
-const CLIENT_KEY = 'sk-sb-bench-000000000000000000000000';
-const HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${CLIENT_KEY}` };
-const messages = [{ role: 'user', content: 'Say hello.' }];
-// Streaming clients do not ask for usage: Switchboard asks the upstream for it and drops that chunk.
-const BODY = { plain: JSON.stringify({ model: 'bench-model', messages }), stream: JSON.stringify({ model: 'bench-model', messages, stream: true }) };
-// An Anthropic client on the OpenAI upstream: every event is decoded to the IR and encoded again.
-const TRANSLATED = {
-  path: '/v1/messages',
-  body: JSON.stringify({ model: 'bench-model', max_tokens: 256, messages, stream: true }),
-  headers: { 'content-type': 'application/json', 'x-api-key': CLIENT_KEY, 'anthropic-version': '2023-06-01' },
-};
-
-/** Where the Worker runs: under wrangler dev, or straight in workerd (BENCH_WORKER_DIRECT=1, dev:workers --direct). */
 const WORKER_HOST = process.env.BENCH_WORKER_DIRECT === '1' ? 'workerd direct' : 'wrangler dev';
+const SHAPES = shapes();
+const step = (text: string) => process.stdout.write(text);
 
-type Target = 'fake' | 'bare' | 'switchboard' | 'shared' | 'worker';
-type Scenario = { id: string; label: string; target: Target; stream: boolean; translated?: boolean; rate?: number };
-const SCENARIOS: Scenario[] = [
-  { id: 'direct', label: 'direct to fake', target: 'fake', stream: false },
-  { id: 'bare', label: 'bare proxy', target: 'bare', stream: false },
-  { id: 'switchboard', label: 'Switchboard', target: 'switchboard', stream: false },
-  { id: 'bare-stream', label: `bare proxy, stream ${settings.chunks}`, target: 'bare', stream: true },
-  { id: 'switchboard-stream', label: `Switchboard, stream ${settings.chunks}`, target: 'switchboard', stream: true },
-  {
-    id: 'switchboard-translated-stream',
-    label: `Switchboard, Anthropic client on OpenAI upstream, stream ${settings.chunks}`,
-    target: 'switchboard',
-    stream: true,
-    translated: true,
-  },
-  { id: 'shared', label: 'Switchboard on PostgreSQL + Redis', target: 'shared', stream: false },
-  { id: 'shared-stream', label: `Switchboard on PostgreSQL + Redis, stream ${settings.chunks}`, target: 'shared', stream: true },
-  { id: 'worker', label: `Switchboard Worker (${WORKER_HOST})`, target: 'worker', stream: false, rate: settings.workerRate },
-  { id: 'worker-stream', label: `Switchboard Worker (${WORKER_HOST}), stream ${settings.chunks}`, target: 'worker', stream: true, rate: settings.workerRate },
-];
-
-/** One request before the load: right status, right shape, every frame, and no usage chunk the client did not ask for. */
-async function smokeTest(url: string, stream: boolean, translated = false): Promise<void> {
-  if (translated) {
-    const res = await request(url, { method: 'POST', headers: TRANSLATED.headers, body: TRANSLATED.body });
-    const text = await res.body.text();
-    const deltas = text.split('event: content_block_delta').length - 1;
-    if (res.statusCode !== 200 || !text.startsWith('event: message_start') || !text.trimEnd().endsWith('data: {"type":"message_stop"}') || deltas < settings.chunks - 2)
-      throw new Error(`smoke test ${url} (translated): status ${res.statusCode}, ${deltas} text deltas: ${text.slice(0, 300)}`);
-    return;
-  }
-  const res = await request(url, { method: 'POST', headers: HEADERS, body: stream ? BODY.stream : BODY.plain });
-  const text = await res.body.text();
-  if (res.statusCode !== 200) throw new Error(`smoke test ${url}: status ${res.statusCode}: ${text.slice(0, 300)}`);
-  if (!stream) {
-    const body = JSON.parse(text) as { object?: string; usage?: unknown };
-    if (body.object !== 'chat.completion' || !body.usage) throw new Error(`smoke test ${url}: unexpected body ${text.slice(0, 300)}`);
-    return;
-  }
-  const frames = text.split('\n\n').filter(Boolean);
-  const ok = frames.length === settings.chunks + 1 && frames.at(-1) === 'data: [DONE]' && !text.includes('"choices":[]');
-  if (!ok) throw new Error(`smoke test ${url}: expected ${settings.chunks} chunks and [DONE], got ${frames.length} frames`);
+interface Context {
+  fake: Child;
+  everyone: Child[];
 }
 
-async function measure(scenario: (typeof SCENARIOS)[number], server: Child, fake: Child, everyone: Child[]): Promise<ScenarioResult> {
-  const url = `${server.url}${scenario.translated ? TRANSLATED.path : '/v1/chat/completions'}`;
-  const base = scenario.translated
-    ? { url, body: TRANSLATED.body, headers: TRANSLATED.headers }
-    : { url, body: scenario.stream ? BODY.stream : BODY.plain, headers: HEADERS };
-  // Around each run: CPU time per request (unlike req/s, barely moved by other work on the
-  // machine), the server's event-loop stalls, and how much CPU processes outside the bench took.
-  const procs = server === fake ? [fake] : [server, ...(server.companions ?? []), fake];
-  const ours = async () => (await Promise.all(everyone.map((p) => p.stats()))).map((s, i) => ({ name: everyone[i].name, ...s }));
+/** CPU time of each bench process over a run (per request), its event-loop stalls, and the CPU others took. */
+async function priced<T extends { requests: number }>(ctx: Context, server: Child, run: () => Promise<T>, extra: (r: T) => Record<string, number>): Promise<T & Priced> {
+  const ours = async () => (await Promise.all(ctx.everyone.map((p) => p.stats()))).map((s, i) => ({ name: ctx.everyone[i].name, ...s }));
   const self = () => {
     const { user, system } = process.cpuUsage();
     return user + system;
   };
-  const priced = async <T extends { requests: number }>(run: () => Promise<T>): Promise<T & Priced> => {
-    const [m0, c0, o0] = [ticks(), self(), await ours()];
-    const result = await run();
-    const [m1, c1, o1] = [ticks(), self(), await ours()];
-    const oursMicros = c1 - c0 + o1.reduce((sum, s, i) => sum + s.cpuTotalMicros - o0[i].cpuTotalMicros, 0);
-    const of = (name: string) => o1.find((s) => s.name === name)!;
-    const cpuUsPerRequest = Object.fromEntries(procs.map((p) => [p.name, of(p.name).cpuMicros / Math.max(1, result.requests)]));
-    return { ...result, cpuUsPerRequest, serverLoopDelayMs: of(server.name).loopDelayMs, foreignCpu: foreignShare(m0, m1, oursMicros) };
-  };
-  const step = (text: string) => process.stdout.write(text);
+  const [m0, c0, o0] = [ticks(), self(), await ours()];
+  const result = await run();
+  const [m1, c1, o1] = [ticks(), self(), await ours()];
+  const others = extra(result);
+  const oursMicros = c1 - c0 + o1.reduce((sum, s, i) => sum + s.cpuTotalMicros - o0[i].cpuTotalMicros, 0) + Object.values(others).reduce((a, b) => a + (b || 0), 0);
+  const of = (name: string) => o1.find((s) => s.name === name)!;
+  const perRequest = (micros: number) => micros / Math.max(1, result.requests);
+  const procs = server === ctx.fake ? [ctx.fake] : [server, ...(server.companions ?? []), ctx.fake];
+  const cpuUsPerRequest: Record<string, number> = Object.fromEntries(procs.map((p) => [p.name, perRequest(of(p.name).cpuMicros)]));
+  for (const [name, micros] of Object.entries(others)) cpuUsPerRequest[name] = perRequest(micros);
+  return { ...result, cpuUsPerRequest, serverLoopDelayMs: of(server.name).loopDelayMs, foreignCpu: foreignShare(m0, m1, oursMicros) };
+}
 
-  await smokeTest(url, scenario.stream, scenario.translated);
+async function measure(ctx: Context, scenario: Scenario, server: Child, loadCpus: string | undefined): Promise<ScenarioResult | string> {
+  const shaped = SHAPES[scenario.shape];
+  const url = `${server.url}${shaped.path}`;
+  const refused = await smokeTest(url, scenario.shape, shaped, settings.chunks, scenario.optional);
+  if (refused) return refused;
+  const base = { url, body: shaped.body, headers: shaped.headers };
+  const wrk = { ...base, connections: settings.connections, threads: settings.wrkThreads, cpus: loadCpus };
+  const wrkCpu = (r: { wrkCpuMicros: number }) => ({ wrk: r.wrkCpuMicros });
+  const probeCpu = () => ({}); // the probe runs in this process: its CPU is 'bench' below
+
   step(`${scenario.label}: warm-up...`);
-  await runLoad({ ...base, connections: settings.connections, durationS: settings.warmupS });
-  step(' max...');
-  const max = await priced(() => runLoad({ ...base, connections: settings.connections, durationS: settings.durationS }));
-  const rateValue = scenario.rate ?? settings.rate;
-  step(` ${rps(max.reqPerSec)} req/s; ${rateValue}/s...`);
-  const rate = await priced(() =>
-    runLoad({ ...base, connections: settings.rateConnections, durationS: settings.durationS, overallRate: rateValue }),
-  );
-  step(` p50 ${ms(rate.p50)} ms; paced...`);
-  const paced = await priced(() => runProbe({ ...base, rate: rateValue, durationS: settings.pacedS }));
-  step(` p50 ${ms(paced.p50)} ms; sequential...`);
-  const sequential = await priced(() => runSequential({ ...base, count: settings.sequential }));
-  console.log(` p50 ${ms(sequential.p50)} ms`);
-  return { label: scenario.label, server: server.name, url, ratePerSec: rateValue, max, rate, paced, sequential };
+  await runWrk({ ...wrk, durationS: settings.warmupS });
+  step(' wrk...');
+  const max = await priced(ctx, server, () => runWrk({ ...wrk, durationS: settings.durationS }), wrkCpu);
+  const rate = scenario.rate ?? settings.rate;
+  step(` ${Math.round(max.reqPerSec)} req/s; paced ${rate}/s...`);
+  const rss = sampleRss(server.pid);
+  const paced = await withSelf(() => priced(ctx, server, () => runProbe({ ...base, rate, durationS: settings.pacedS }), probeCpu));
+  const rssMb = rss.stop();
+  step(` p50 ${paced.p50.toFixed(2)} ms; sequential...`);
+  const sequential = await withSelf(() => priced(ctx, server, () => runSequential({ ...base, count: settings.sequential }), probeCpu));
+  console.log(` p50 ${sequential.p50.toFixed(2)} ms`);
+  return { label: scenario.label, server: server.name, url, ratePerSec: rate, max, paced: { ...paced, rssMb }, sequential };
 }
 
-function problems(run: LoadResult | ProbeResult): number {
-  // autocannon counts timeouts among its errors
-  return run.errors + run.non2xx + ('mismatches' in run ? run.mismatches : 0);
+/** Adds the bench process's own CPU per request (the probe's client side) to a priced run. */
+async function withSelf<T extends Priced & { requests: number }>(run: () => Promise<T>): Promise<T> {
+  const before = process.cpuUsage();
+  const result = await run();
+  const used = process.cpuUsage(before);
+  result.cpuUsPerRequest.bench = (used.user + used.system) / Math.max(1, result.requests);
+  return result;
 }
 
-function print(results: Record<string, ScenarioResult>, outcome: ReturnType<typeof compare>): void {
-  const row = (r: ScenarioResult, load: string, run: (LoadResult | ProbeResult) & Priced) => [
-    load,
-    rps(run.reqPerSec),
-    ms(run.p50),
-    ms(run.p99),
-    problems(run),
-    Math.round(run.cpuUsPerRequest[r.server] ?? NaN),
-    ms(run.serverLoopDelayMs.max, 1),
-    `${Math.round(run.foreignCpu * 100)}%`,
-  ];
-  const rows = Object.values(results).flatMap((r) => [
-    [r.label, ...row(r, `max, c=${settings.connections}`, r.max)],
-    ['', ...row(r, `${r.ratePerSec}/s autocannon`, r.rate)],
-    ['', ...row(r, `${r.ratePerSec}/s paced`, r.paced)],
-    ['', ...row(r, 'sequential', r.sequential)],
-  ]);
-  const headers = ['scenario', 'load', 'req/s', 'p50 ms', 'p99 ms', 'errors/non-2xx', 'server CPU us/req', 'server max stall ms', 'other procs CPU'];
-  console.log(`\n${table(headers, rows, 2)}`);
-  const noisy = Object.values(results).some((r) => [r.max, r.rate, r.paced, r.sequential].some((run) => run.foreignCpu > 0.1));
-  if (noisy) console.log('WARNING: processes outside the bench took over 10% of the CPU during some runs (last column); rerun when the machine is quiet.');
-
-  const { comparison, targets } = outcome;
-  console.log(`\nSwitchboard's added latency, p50 / p99 (autocannon at ${settings.rate}/s | paced ${settings.rate}/s | sequential):`);
-  const line = (label: string, d: (typeof comparison.added)['vsDirect']) => {
-    const pair = (x?: { p50: number; p99: number }) => (x ? `${signedMs(x.p50)} / ${signedMs(x.p99)}` : '-');
-    if (d.rate || d.paced || d.sequential) console.log(`  ${label.padEnd(28)} ${pair(d.rate)} | ${pair(d.paced)} | ${pair(d.sequential)}`);
+/** The gateway processes the workloads run on: fresh ones, so their memory and recorded rows are theirs alone. */
+async function freshGateway(storage: Storage, fakeUrl: string, dataDir: string, cpus: string | undefined): Promise<{ child: Child; close(): Promise<Record<string, unknown>> }> {
+  const dir = mkdtempSync(join(dataDir, `${storage}-`));
+  let backends: SharedBackends | undefined;
+  const args = [fakeUrl, dir, CLIENT_KEY];
+  if (storage === 'shared') {
+    backends = await sharedBackends();
+    args.push(backends.storage.url, JSON.stringify(backends.counters));
+  }
+  const child = await startChild(`${storage === 'shared' ? 'shared' : 'switchboard'}-fresh`, './switchboard.ts', args, { cpus });
+  return {
+    child,
+    async close() {
+      try {
+        return await child.stop();
+      } finally {
+        await backends?.close();
+      }
+    },
   };
-  line('vs direct', comparison.added.vsDirect);
-  line('vs bare proxy', comparison.added.vsBare);
-  line('stream vs bare proxy stream', comparison.added.streamVsBare);
-  line('translated stream vs bare stream', comparison.added.translatedStreamVsBare);
-  line('PostgreSQL + Redis vs SQLite', comparison.added.sharedVsSqlite);
-  line('  the same, stream', comparison.added.sharedStreamVsSqlite);
-  line('Worker vs Node (sequential)', comparison.added.workerVsNode);
-  line('  the same, stream', comparison.added.workerStreamVsNode);
-  const pct = (v?: number) => (v === undefined ? '-' : `${(v * 100).toFixed(0)}%`);
-  const { throughputRatio: t, cpuRatio: c } = comparison;
-  console.log(`Throughput vs bare proxy at c=${settings.connections}: ${pct(t.vsBare)}; stream ${pct(t.streamVsBare)}`);
-  console.log(`CPU per request, bare / Switchboard (the ratio if each had a core to itself): ${pct(c.vsBare)}; stream ${pct(c.streamVsBare)}`);
-  if (t.sharedVsSqlite !== undefined || t.sharedStreamVsSqlite !== undefined)
-    console.log(`Throughput on PostgreSQL + Redis vs SQLite at c=${settings.connections}: ${pct(t.sharedVsSqlite)}; stream ${pct(t.sharedStreamVsSqlite)}`);
-  if (t.workerVsNode !== undefined || t.workerStreamVsNode !== undefined)
-    console.log(`Throughput of the Worker under wrangler dev vs Node at c=${settings.connections}: ${pct(t.workerVsNode)}; stream ${pct(t.workerStreamVsNode)}`);
-  const us = (v?: number) => (v === undefined || !Number.isFinite(v) ? '-' : `${Math.round(v)} us`);
-  for (const [label, w] of [['', comparison.workerCpuUsPerRequest.plain], ['stream, ', comparison.workerCpuUsPerRequest.stream]] as const)
-    if (w)
-      console.log(
-        `CPU per request at c=${settings.connections}, ${label}Worker: workerd ${us(w.workerd)} (what Workers bill) + the dev host ${us(w.wrangler)} (wrangler's Node and proxy workerd, dev only); Node process ${us(w.node)}`,
-      );
+}
 
-  console.log('\nTargets:');
-  const a = targets.addedP50VsDirect;
-  if (a)
-    console.log(
-      `  added p50 vs direct at ${settings.rate} req/s <= ${TARGETS.addedP50Ms} ms: ${verdict(a.pass)} (${signedMs(a.ms)}) ` +
-        `[paced ${signedMs(a.pacedMs ?? NaN)}, sequential ${signedMs(a.sequentialMs ?? NaN)}]`,
-    );
-  const b = targets.throughputVsBare;
-  if (b) console.log(`  throughput >= ${TARGETS.throughputRatio * 100}% of bare proxy: ${verdict(b.pass)} (${pct(b.ratio)})`);
-  const tr = targets.translatedStream;
-  if (tr)
-    console.log(
-      `  translated stream added p50 <= ${TARGETS.translatedFactor}x pass-through stream's (paced ${settings.rate}/s, vs bare stream): ` +
-        `${verdict(tr.pass)} (${signedMs(tr.translatedMs)} vs ${signedMs(tr.passThroughMs)}; sequential ${signedMs(tr.sequentialTranslatedMs ?? NaN)} vs ${signedMs(tr.sequentialPassThroughMs ?? NaN)})`,
-    );
+/** Rows the gateway recorded, from bench/switchboard.ts's report (request_log by outcome). */
+function recordedRows(report: Record<string, unknown>): number | undefined {
+  const rows = report.requestLog as { n: number }[] | undefined;
+  return rows ? rows.reduce((sum, r) => sum + Number(r.n), 0) : undefined;
+}
+
+async function runWorkloads(
+  modules: WorkloadModules,
+  storages: Storage[],
+  ctx: { fakeUrl: string; dataDir: string; cpus?: string; gateways: Partial<Record<Storage, Child>>; wanted: (id: string) => boolean; notes: string[] },
+): Promise<Workloads> {
+  const out: Workloads = { bigRequest: {}, slowStreams: {}, soak: {} };
+  const missing = (name: string) => ctx.notes.push(`${name} not run: its module is not in bench/ yet`);
+  for (const storage of storages) {
+    const prefix = storage === 'shared' ? 'shared-' : '';
+    const gateway = ctx.gateways[storage];
+    if (gateway && ctx.wanted(`${prefix}big-request`) && settings.bigRequests > 0) {
+      if (!modules.measureBigRequest) missing('big-request');
+      else {
+        step(`${storage}: 280 KB request, ${settings.bigRequests} each way...`);
+        const r = await modules.measureBigRequest({ passThroughUrl: `${gateway.url}/v1/messages`, translatedUrl: `${gateway.url}/v1/messages`, headers: SHAPES.anthropic.headers, count: settings.bigRequests });
+        console.log(` added p50 ${r.addedP50Ms.toFixed(2)} ms`);
+        out.bigRequest![storage] = { addedP50Ms: r.addedP50Ms, bodyBytes: r.bodyBytes, passThrough: r.passThrough, translated: r.translated };
+      }
+    }
+    if (ctx.wanted(`${prefix}slow-streams`) && settings.slowStreams > 0) {
+      if (!modules.runSlowStreams) missing('slow-streams');
+      else {
+        step(`${storage}: ${settings.slowStreams} slow streams on a fresh gateway...`);
+        const fresh = await freshGateway(storage, ctx.fakeUrl, ctx.dataDir, ctx.cpus);
+        const headers = { ...SHAPES.stream.headers, 'x-bench-chunks': String(settings.slowChunks), 'x-bench-delay-ms': String(settings.slowDelayMs) };
+        const r = await modules.runSlowStreams({ url: `${fresh.child.url}${SHAPES.stream.path}`, body: SHAPES.stream.body, headers, count: settings.slowStreams, pid: fresh.child.pid });
+        const recorded = recordedRows(await fresh.close());
+        console.log(` ${r.completed} of ${r.count} complete, ${recorded ?? '?'} recorded, peak ${Math.round(r.peakRssMb)} MB`);
+        out.slowStreams![storage] = { ...r, recorded };
+      }
+    }
+    if (ctx.wanted(`${prefix}soak`) && settings.soakS > 0) {
+      if (!modules.runSoak) missing('soak');
+      else {
+        step(`${storage}: ${settings.soakS} s soak at ${settings.rate}/s on a fresh gateway...`);
+        const fresh = await freshGateway(storage, ctx.fakeUrl, ctx.dataDir, ctx.cpus);
+        const mixed: Shape[] = ['chat', 'stream', 'translated', 'anthropic'];
+        const targets = mixed.map((shape) => ({ url: `${fresh.child.url}${SHAPES[shape].path}`, body: SHAPES[shape].body, headers: SHAPES[shape].headers }));
+        try {
+          const r = await modules.runSoak({ targets, rate: settings.rate, durationS: settings.soakS, pid: fresh.child.pid });
+          console.log(` ${r.minutes.length} minutes`);
+          out.soak![storage] = r;
+        } finally {
+          await fresh.close();
+        }
+      }
+    }
+  }
+  return out;
 }
 
 async function main(): Promise<void> {
   const date = new Date();
+  const pinning = choosePinning();
+  if (pinning.load) pinProcess(process.pid, pinning.load);
+  if (process.env.BENCH_SOURCE !== '1' && ensureServerBuilt() === 'built') console.log('dist/ was stale: compiled it first');
+
   const profile = (process.env.BENCH_PROFILE ?? '').split(',').filter(Boolean);
   const profileDir = profile.length ? mkdtempSync(join(tmpdir(), 'switchboard-bench-prof-')) : undefined;
   const nodeArgs = (name: string) => (profileDir && profile.includes(name) ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
   process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
   const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
-  const scenarios = only.length ? SCENARIOS.filter((s) => only.includes(s.id)) : SCENARIOS;
+  const wanted = (id: string) => (only.length ? only.includes(id) : true);
+  const scenarios = allScenarios(settings.chunks, settings.workerRate, WORKER_HOST).filter((s) => (only.length ? only.includes(s.id) : !s.optIn));
+  const storages = (['sqlite', 'shared'] as const).filter(
+    (s) => scenarios.some((x) => x.target === (s === 'sqlite' ? 'switchboard' : 'shared')) || ['big-request', 'slow-streams', 'soak'].some((w) => only.includes(`${s === 'shared' ? 'shared-' : ''}${w}`)),
+  );
+  const needs = (target: Target) => scenarios.some((s) => s.target === target) || (target === 'switchboard' && storages.includes('sqlite')) || (target === 'shared' && storages.includes('shared'));
 
-  const fake = await startChild('fake', './fake-upstream.ts', ['--chunks', String(settings.chunks)], { nodeArgs: nodeArgs('fake') });
-  const bare = await startChild('bare', './bare-proxy.ts', [fake.url], { nodeArgs: nodeArgs('bare') });
-  const switchboard = await startChild('switchboard', './switchboard.ts', [fake.url, dataDir, CLIENT_KEY], { nodeArgs: nodeArgs('switchboard') });
-  // The replica on PostgreSQL + Redis only when a scenario needs it: it needs both servers running.
+  const fake = await startChild('fake', './fake-upstream.ts', ['--chunks', String(settings.chunks)], { nodeArgs: nodeArgs('fake'), cpus: pinning.load });
+  const started: Child[] = [fake];
+  const start = async (name: string, file: string, args: string[]) => {
+    const child = await startChild(name, file, args, { nodeArgs: nodeArgs(name), cpus: pinning.target });
+    started.push(child);
+    return child;
+  };
+  const bare = needs('bare') ? await start('bare', './bare-proxy.ts', [fake.url]) : undefined;
+  const switchboard = needs('switchboard') ? await start('switchboard', './switchboard.ts', [fake.url, dataDir, CLIENT_KEY]) : undefined;
   let backends: SharedBackends | undefined;
   let shared: Child | undefined;
-  if (scenarios.some((s) => s.target === 'shared')) {
+  if (needs('shared')) {
     backends = await sharedBackends();
-    const { storage, counters } = backends;
-    shared = await startChild('shared', './switchboard.ts', [fake.url, dataDir, CLIENT_KEY, storage.url, JSON.stringify(counters)], { nodeArgs: nodeArgs('shared') });
+    shared = await start('shared', './switchboard.ts', [fake.url, dataDir, CLIENT_KEY, backends.storage.url, JSON.stringify(backends.counters)]);
   }
-  // The Worker only when a scenario needs it: wrangler dev takes seconds to start and two processes of workerd.
   let worker: Child | undefined;
-  let wrangler: Child | undefined;
-  if (scenarios.some((s) => s.target === 'worker')) {
-    ({ worker, wrangler } = await startWorker(fake.url, dataDir, CLIENT_KEY));
-    worker.companions = [wrangler];
+  if (needs('worker')) {
+    const w = await startWorker(fake.url, dataDir, CLIENT_KEY);
+    worker = w.worker;
+    worker.companions = [w.wrangler];
+    started.push(w.worker, w.wrangler);
+    if (pinning.target) for (const p of processTree(worker.pid)) pinProcess(p.pid, pinning.target);
   }
   const servers: Partial<Record<Target, Child>> = { fake, bare, switchboard, shared, worker };
-  const everyone = [fake, bare, switchboard, ...(shared ? [shared] : []), ...(worker && wrangler ? [worker, wrangler] : [])];
+  const ctx: Context = { fake, everyone: started };
 
-  const cpu = cpus();
-  console.log(`Switchboard bench: node ${process.version}, ${cpu[0]?.model ?? 'unknown cpu'} x${cpu.length}, ${date.toISOString()}`);
-  // The servers are idle now: whatever keeps the cores busy is someone else's.
-  const before = await machineLoad();
-  console.log(`machine before the run: ${(before.busy * 100).toFixed(0)}% of CPU busy, load average ${before.loadavg1m.toFixed(2)}`);
-  if (before.busy > 0.15) console.log('WARNING: other processes are using the CPU; every figure below is skewed.');
+  const machine = await describeMachine();
+  const notes: string[] = [];
+  if (pinning.note) notes.push(pinning.note);
+  else notes.push(`pinned: the process under test on CPU ${pinning.target}; wrk, the fake upstream and the bench on CPU ${pinning.load}`);
+  console.log(`Switchboard bench: node ${machine.node}, ${machine.cpu.model} x${machine.cpu.cores}, ${date.toISOString()}; ${notes[0]}`);
+  console.log(`machine before the run: ${(machine.before.busy * 100).toFixed(0)}% of CPU busy, load average ${machine.loadavg.map((l) => l.toFixed(2)).join(' ')}`);
+  if (machine.before.busy > 0.15) console.log('WARNING: other processes are using the CPU; every figure below is skewed.');
   console.log(
-    `max: ${settings.connections} connections, ${settings.warmupS}s warm-up + ${settings.durationS}s; ` +
-      `${settings.rate}/s (the Worker ${settings.workerRate}/s): autocannon over ${settings.rateConnections} connections for ${settings.durationS}s, ` +
-      `paced for ${settings.pacedS}s; sequential: ${settings.sequential} requests\n`,
+    `wrk -t${settings.wrkThreads} -c${settings.connections}: ${settings.warmupS} s warm-up + ${settings.durationS} s; ` +
+      `paced ${settings.rate}/s for ${settings.pacedS} s; sequential ${settings.sequential}\n`,
   );
 
   const results: Record<string, ScenarioResult> = {};
+  const skipped: Record<string, string> = {};
   const reports: Record<string, Record<string, unknown>> = {};
-  let after: Awaited<ReturnType<typeof machineLoad>>;
+  let workloads: Workloads = {};
   try {
-    for (const scenario of scenarios) results[scenario.id] = await measure(scenario, servers[scenario.target]!, fake, everyone);
-    after = await machineLoad();
-    for (const child of everyone.reverse()) reports[child.name] = await child.stop();
+    for (const scenario of scenarios) {
+      const r = await measure(ctx, scenario, servers[scenario.target]!, pinning.load);
+      if (typeof r === 'string') {
+        skipped[scenario.id] = r;
+        console.log(`${scenario.label}: skipped (${r.slice(0, 120)})`);
+      } else results[scenario.id] = r;
+    }
+    const modules = await loadWorkloads();
+    workloads = await runWorkloads(modules, [...storages], {
+      fakeUrl: fake.url,
+      dataDir,
+      cpus: pinning.target,
+      gateways: { sqlite: switchboard, shared },
+      wanted: (id) => wanted(id),
+      notes,
+    });
+    for (const child of [...started].reverse()) reports[child.name] = await child.stop();
   } finally {
     // The schema and the Redis keys go even when the run fails.
     await backends?.close();
   }
 
-  const outcome = compare(results);
-  print(results, outcome);
-  console.log(`Switchboard recorded (request_log rows by outcome, stream): ${JSON.stringify(reports.switchboard?.requestLog ?? [])}`);
-  if (shared) console.log(`Switchboard on PostgreSQL + Redis recorded: ${JSON.stringify(reports.shared?.requestLog ?? [])}`);
-  if (worker) console.log(`The Worker recorded (usage totals from its admin API): ${JSON.stringify(reports.worker?.recorded ?? null)}`);
-  if (profileDir) console.log(`CPU profiles (${profile.join(', ')}): ${profileDir} (summarise with npx tsx bench/profile-top.ts <file>)`);
-
+  const { pairings, figures } = compare(results, workloads);
+  const verdicts = judge(figures);
   const failures = Object.entries(results).flatMap(([id, r]) =>
-    (['max', 'rate', 'paced', 'sequential'] as const)
-      .filter((run) => problems(r[run]) > 0)
-      .map((run) => `${id} ${run}: ${r[run].errors} errors, ${r[run].non2xx} non-2xx${'mismatches' in r[run] ? `, ${r[run].mismatches} mismatches` : ''}`),
+    (['max', 'paced', 'sequential'] as const)
+      .filter((run) => r[run].errors + r[run].non2xx > 0)
+      .map((run) => `${id} ${run}: ${r[run].errors} errors, ${r[run].non2xx} non-2xx`),
   );
-  const file = writeResults(
-    {
-      date: date.toISOString(),
-      node: process.version,
-      cpu: { model: cpu[0]?.model, cores: cpu.length },
-      platform: `${process.platform} ${process.arch}`,
-      machine: { before, after },
-      settings,
-      scenarios: results,
-      ...outcome,
-      switchboardRecorded: reports.switchboard?.requestLog,
-      sharedRecorded: reports.shared?.requestLog,
-      workerRecorded: reports.worker?.recorded,
-      failures,
-      ok: failures.length === 0,
-    },
-    date,
-  );
+  const record: RunRecord = {
+    date: date.toISOString(),
+    command: `${Object.entries(overrides())
+      .map(([k, v]) => `${k}=${v} `)
+      .join('')}npm run bench`,
+    argv: process.argv,
+    env: overrides(),
+    machine,
+    pinning,
+    settings,
+    scenarios: results,
+    skipped,
+    pairings,
+    workloads,
+    figures,
+    verdicts,
+    recorded: { switchboard: reports.switchboard?.requestLog, shared: reports.shared?.requestLog, worker: reports.worker?.recorded },
+    notes,
+    failures,
+    ok: failures.length === 0,
+  };
+  printRun(record);
+  if (profileDir) console.log(`CPU profiles (${profile.join(', ')}): ${profileDir} (summarise with npx tsx bench/profile-top.ts <file>)`);
+  const file = writeResults(record, date);
   console.log(`\nResults: ${file} (and bench/results/latest.json)`);
+  const docs = process.env.BENCH_WRITE_DOCS;
+  if (docs === '1' || (docs !== '0' && !only.length)) console.log(`Docs: ${writeDocs(record).join(', ')}`);
+  else console.log(`Docs not written (${docs === '0' ? 'BENCH_WRITE_DOCS=0' : 'BENCH_ONLY ran a subset; BENCH_WRITE_DOCS=1 writes them anyway'})`);
   if (failures.length) throw new Error(`requests failed during the bench:\n  ${failures.join('\n  ')}`);
+}
+
+/** The BENCH_* and SWITCHBOARD_TEST_* variables this run was given. */
+function overrides(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => /^(BENCH_|SWITCHBOARD_TEST_)/.test(e[0]) && e[1] !== undefined));
 }
 
 main().then(

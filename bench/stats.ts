@@ -1,4 +1,4 @@
-/** Latency figures from raw samples in milliseconds (sub-ms precision, unlike autocannon's integer-ms histogram). */
+/** Latency figures from raw samples in milliseconds, at the clock's precision. */
 export interface Latency {
   samples: number;
   p50: number;
