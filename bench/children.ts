@@ -1,11 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildMessage, ChildStats } from './child.js';
 import { pinned } from './pin.js';
 
 /**
  * The parent side: forks each server (fake upstream, bare proxy, Switchboard)
- * into its own Node process running TypeScript through tsx, so none of them
+ * into its own Node process, as plain JavaScript once runCompiledChildren()
+ * names where it is, else TypeScript through tsx, so none of them
  * shares an event loop with the load generator or with each other, started
  * under taskset when given CPUs (the node process replaces taskset, so every
  * thread it makes is pinned from the start). Every child is tracked and killed
@@ -25,6 +27,12 @@ export interface Child {
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const live = new Set<ChildProcess>();
+/** Where the children's plain JavaScript is (bench/compile-children.ts); without it they run through tsx. */
+let compiled: string | undefined;
+
+export function runCompiledChildren(dir: string | undefined): void {
+  compiled = dir;
+}
 
 export async function startChild(
   name: string,
@@ -32,8 +40,9 @@ export async function startChild(
   args: string[] = [],
   options: { nodeArgs?: string[]; readyMs?: number; cpus?: string } = {},
 ): Promise<Child> {
-  const script = fileURLToPath(new URL(file, import.meta.url));
-  const [command, ...rest] = pinned(options.cpus, process.execPath, ['--import', 'tsx', ...(options.nodeArgs ?? []), script, ...args]);
+  const script = compiled ? join(compiled, basename(file).replace(/\.ts$/, '.js')) : fileURLToPath(new URL(file, import.meta.url));
+  const loader = compiled ? [] : ['--import', 'tsx'];
+  const [command, ...rest] = pinned(options.cpus, process.execPath, [...loader, ...(options.nodeArgs ?? []), script, ...args]);
   // spawn with an 'ipc' stdio slot is fork() without its fixed command: the channel survives taskset's exec.
   const proc = spawn(command, rest, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   live.add(proc);

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sharedBackends, type SharedBackends } from '../test/replicas/backends.js';
 import { ensureServerBuilt } from '../scripts/build.js';
-import { killAll, startChild, type Child } from './children.js';
+import { killAll, runCompiledChildren, startChild, type Child } from './children.js';
+import { compileChildren } from './compile-children.js';
 import { compare, type Priced, type ScenarioResult, type Workloads } from './compare.js';
 import { foreignShare, ticks } from './machine.js';
 import { choosePinning, pinProcess } from './pin.js';
@@ -203,7 +204,11 @@ async function main(): Promise<void> {
   const date = new Date();
   const pinning = choosePinning();
   if (pinning.load) pinProcess(process.pid, pinning.load);
-  if (process.env.BENCH_SOURCE !== '1' && ensureServerBuilt() === 'built') console.log('dist/ was stale: compiled it first');
+  // The gateway from dist/ and the bench's servers as plain JavaScript, as a deployment runs; BENCH_SOURCE=1: src/ through tsx.
+  if (process.env.BENCH_SOURCE !== '1') {
+    if (ensureServerBuilt() === 'built') console.log('dist/ was stale: compiled it first');
+    runCompiledChildren(compileChildren());
+  }
 
   const profile = (process.env.BENCH_PROFILE ?? '').split(',').filter(Boolean);
   const profileDir = profile.length ? mkdtempSync(join(tmpdir(), 'switchboard-bench-prof-')) : undefined;
