@@ -18,8 +18,9 @@ export function printRun(run: RunRecord): void {
     const ratio = p.throughputRatio === undefined ? '-' : `${p.throughputRatio.toFixed(2)}x`;
     const cpu = `CPU us/req ${g.server} ${us(g.max.cpuUsPerRequest[g.server])}${b ? `, bare ${us(b.max.cpuUsPerRequest[b.server])}` : ''}, fake ${us(g.max.cpuUsPerRequest.fake)}, wrk ${us(g.max.cpuUsPerRequest.wrk)}`;
     const added = (a?: { p50: number; p99: number; ttfb: number }) => (a ? `p50 ${signedMs(a.p50)}, p99 ${signedMs(a.p99)}, first byte ${signedMs(a.ttfb)}` : '-');
-    console.log(`  ${p.gateway}: ${ratio} of ${p.bare} (${cpu}; bare/gateway CPU ${p.cpuRatio?.toFixed(2) ?? '-'})`);
-    console.log(`    added over ${p.direct}: ${added(p.addedVsDirect)}; over ${p.bare}: ${added(p.addedVsBare)}`);
+    console.log(b ? `  ${p.gateway}: ${ratio} of ${p.bare} (${cpu}; bare/gateway CPU ${p.cpuRatio?.toFixed(2) ?? '-'})` : `  ${p.gateway} (${cpu}; ${p.bare} not run)`);
+    const over = [p.addedVsDirect && `over ${p.direct}: ${added(p.addedVsDirect)}`, p.addedVsBare && `over ${p.bare}: ${added(p.addedVsBare)}`].filter(Boolean);
+    if (over.length) console.log(`    added ${over.join('; ')}`);
   }
   for (const [id, why] of Object.entries(run.skipped)) console.log(`  ${id}: skipped (${why.slice(0, 160)})`);
   for (const note of run.notes.slice(1)) console.log(`  note: ${note}`);
