@@ -10,7 +10,7 @@ import type { Translation } from './respond-translated.js';
 import { GatewayError } from '../protocols/errors.js';
 import type { ClientBody, UrlHints } from '../protocols/requests.js';
 import type { UpstreamReply } from '../providers/provider.js';
-import { UpstreamFailure, type ReplyHeaders } from '../providers/http.js';
+import { UpstreamFailure, type ChunkReader, type ReplyHeaders } from '../providers/http.js';
 import { UpstreamStatusError } from '../providers/upstream-json.js';
 import type { Candidate } from '../routing/plan.js';
 import { judgeFailure, judgeReply, retryAfterSeconds, type Failure } from '../routing/verdict.js';
@@ -24,9 +24,14 @@ import type { TryFailure } from '../telemetry/try-failure.js';
 /** How long an upstream error body may be before it is cut. */
 const MAX_ERROR_BODY = 1024 * 1024;
 
-/** An answer whose stream's first chunk was already read (`head`); whoever reads `body` must send `head` first. */
+/**
+ * An answer as the respond step gets it. A stream comes as `chunks`, a reader
+ * whose first chunk was already read (`head`): whoever reads on must send
+ * `head` first. Other answers are read with `text()`.
+ */
 export interface PrimedReply extends UpstreamReply {
   head?: Uint8Array;
+  chunks?: ChunkReader;
 }
 
 /** The try that will answer the client: a success, a client error, or the last failure when every try failed. */
@@ -255,13 +260,11 @@ async function primeReply(reply: UpstreamReply): Promise<{ reply: PrimedReply; e
   }
   // The content type first: touching `body` turns the platform's lazy body into a web stream, which `text()` then cannot read.
   const sse = (reply.headers.get('content-type') ?? '').includes('text/event-stream');
-  const stream = sse ? reply.body : null;
-  if (!stream) return { reply: withText(reply, await readText(reply)), errorText: '' };
-  // Read the first chunk, then let go of the stream: the respond step reads on from there (no extra stream layer per chunk).
-  const reader = stream.getReader();
+  const reader = sse ? (reply.reader?.() ?? reply.body?.getReader()) : undefined;
+  if (!reader) return { reply: withText(reply, await readText(reply)), errorText: '' };
+  // Read the first chunk; the respond step reads on from there with the same reader.
   const first = await reader.read();
-  reader.releaseLock();
-  return { reply: { status: reply.status, headers: reply.headers, body: stream, head: first.done ? undefined : first.value }, errorText: '' };
+  return { reply: { status: reply.status, headers: reply.headers, body: null, chunks: reader, head: first.done ? undefined : first.value }, errorText: '' };
 }
 
 function withText(reply: UpstreamReply, text: string): UpstreamReply {

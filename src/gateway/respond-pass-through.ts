@@ -8,6 +8,7 @@ import { codecFor } from '../translate/registry.js';
 import { usageFromBody } from '../usage/extract.js';
 import { watcherFor } from '../usage/stream-watchers.js';
 import { tapStream, type StreamEnd } from '../usage/stream-tap.js';
+import type { SseEvent } from '../translate/sse.js';
 
 /** How long an upstream error body may be before it is cut when passed back. */
 const MAX_ERROR_BODY = 1024 * 1024;
@@ -32,7 +33,7 @@ export async function respondPassThrough(
     return new Response(text, { status: reply.status, headers });
   }
 
-  const body = headers['content-type'].includes('text/event-stream') ? reply.body : null;
+  const body = headers['content-type'].includes('text/event-stream') ? reply.chunks : undefined;
   if (!body) {
     const text = await readText(reply);
     ex.firstByte();
@@ -45,14 +46,14 @@ export async function respondPassThrough(
   const stream = tapStream(body, {
     head: reply.head,
     processor: {
-      chunk(bytes, events) {
-        if (!watcher.filters) {
-          for (const event of events) watcher.see(event);
-          return bytes;
-        }
-        // Re-frame event by event so the ones Switchboard added can be left out.
+      chunk(bytes, events, whole) {
+        let dropped: Set<SseEvent> | undefined;
+        for (const event of events) if (!watcher.see(event).keep) (dropped ??= new Set()).add(event);
+        // The bytes as they came, unless an event Switchboard added is to be left out (then re-framed event by event);
+        // re-framed too when the chunk cuts through events, so that no part of a dropped one is ever sent.
+        if (!watcher.filters || (!dropped && whole)) return bytes;
         let out = '';
-        for (const event of events) if (watcher.see(event).keep) out += `${event.raw}\n\n`;
+        for (const event of events) if (!dropped?.has(event)) out += `${event.raw}\n\n`;
         return out;
       },
       end(rest) {

@@ -32,7 +32,7 @@ export async function respondTranslated(ex: Exchange, reply: PrimedReply, header
     return jsonResponse(body, status, headers);
   }
 
-  const body = (reply.headers.get('content-type') ?? '').includes('text/event-stream') ? reply.body : null;
+  const body = (reply.headers.get('content-type') ?? '').includes('text/event-stream') ? reply.chunks : undefined;
   if (!body) {
     const response = decodeWhole(t.upstream, await readText(reply));
     ex.firstByte();

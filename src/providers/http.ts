@@ -27,6 +27,17 @@ export interface HttpReply {
   body: ReadableStream<Uint8Array> | null;
   /** The whole body as text, when the client can read it faster than through `body`. */
   text?: () => Promise<string>;
+  /**
+   * The body read chunk by chunk without a Web stream, where the platform can
+   * (Node: straight from undici's body). Use it instead of `body`, never both.
+   */
+  reader?: () => ChunkReader;
+}
+
+/** What a stream's reader does that the gateway uses; a `ReadableStreamDefaultReader` is one. */
+export interface ChunkReader {
+  read(): Promise<ReadableStreamReadResult<Uint8Array>>;
+  cancel(reason?: unknown): Promise<void>;
 }
 
 export type HttpClient = (request: HttpRequest) => Promise<HttpReply>;

@@ -51,6 +51,11 @@ export class SseScanner {
 
   constructor(private readonly maxEventChars = MAX_SSE_EVENT_CHARS) {}
 
+  /** Part of an event (or of its line end) is held, waiting for the rest: the text so far does not end on an event's boundary. */
+  get holding(): boolean {
+    return this.#parts.length > 0 || this.#lineEnded || this.#afterCr !== 'none';
+  }
+
   push(text: string): SseEvent[] {
     const events: SseEvent[] = [];
     /** Where the unfinished event's text starts in this chunk. */

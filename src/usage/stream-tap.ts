@@ -1,4 +1,5 @@
 import { SseScanner, type SseEvent } from '../translate/sse.js';
+import type { ChunkReader } from '../providers/http.js';
 
 export type StreamEnd =
   | { kind: 'complete' }
@@ -11,8 +12,13 @@ export type StreamEnd =
  * parsed events into another protocol's text.
  */
 export interface SseProcessor {
-  /** Given the raw chunk and the events it completed, returns what to send now. */
-  chunk(bytes: Uint8Array, events: SseEvent[]): Uint8Array | string;
+  /**
+   * Given the raw chunk and the events it completed, returns what to send now.
+   * `whole`: the chunk is exactly those events (with their blank lines, and
+   * perhaps comments), none begun in an earlier chunk nor running on into the
+   * next, so sending `bytes` sends exactly them.
+   */
+  chunk(bytes: Uint8Array, events: SseEvent[], whole: boolean): Uint8Array | string;
   /** The upstream ended: whatever is still owed to the client (events without a final blank line included). */
   end(rest: SseEvent[]): string;
   /** The upstream broke mid-stream: the client protocol's error event. */
@@ -35,14 +41,13 @@ export interface TapOptions {
 }
 
 /**
- * Pipes an upstream SSE body to the client chunk by chunk: each upstream
+ * Pipes an upstream SSE body (read through `reader`) to the client chunk by chunk: each upstream
  * chunk is processed and sent as soon as it arrives, never held for the
  * whole answer; memory is bounded by one unfinished event. Pull-based, so
  * a slow client slows the upstream read instead of filling memory. Ends
  * exactly once: complete, client gone, or upstream broke.
  */
-export function tapStream(upstream: ReadableStream<Uint8Array>, options: TapOptions): ReadableStream<Uint8Array> {
-  const reader = upstream.getReader();
+export function tapStream(reader: ChunkReader, options: TapOptions): ReadableStream<Uint8Array> {
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
   const scanner = new SseScanner();
@@ -97,7 +102,9 @@ export function tapStream(upstream: ReadableStream<Uint8Array>, options: TapOpti
                 first = false;
                 options.onFirstByte();
               }
-              out = processor.chunk(chunk.value, scanner.push(decoder.decode(chunk.value, { stream: true })));
+              const before = scanner.holding;
+              const events = scanner.push(decoder.decode(chunk.value, { stream: true }));
+              out = processor.chunk(chunk.value, events, !before && !scanner.holding);
             }
           } catch (err) {
             // An event the processor cannot read (malformed upstream data) ends the stream like a break.

@@ -18,7 +18,7 @@ describe('tapStream', () => {
     });
     const ends: StreamEnd[] = [];
     const seen: string[] = [];
-    const client = tapStream(upstream, {
+    const client = tapStream(upstream.getReader(), {
       processor: {
         chunk: (_bytes, events) => {
           seen.push(...events.map((e) => e.data));

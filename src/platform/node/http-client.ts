@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { Agent, errors } from 'undici';
 import type { HttpClient } from '../../providers/http.js';
-import { UpstreamFailure, type ReplyHeaders } from '../../providers/http.js';
+import { UpstreamFailure, type ChunkReader, type ReplyHeaders } from '../../providers/http.js';
 
 /**
  * The upstream HTTP client on Node: one undici Agent, which keeps a
@@ -43,10 +43,11 @@ export function createNodeHttpClient(options: { connections?: number } = {}): { 
     return {
       status: res.statusCode,
       headers,
-      // The Web stream is made only for answers that are streamed on; whole answers are read with text().
+      // The Web stream is made only when asked for: whole answers are read with text(), streams with reader().
       get body() {
         return (web ??= toWebStream(body, req.signal));
       },
+      reader: () => nodeReader(body, req.signal),
       text: async () => {
         try {
           return await body.text();
@@ -81,6 +82,29 @@ function toFailure(err: unknown, signal: AbortSignal): UpstreamFailure {
   if (err instanceof errors.BodyTimeoutError) return new UpstreamFailure('idle-timeout', 'went idle mid-body');
   const code = (err as { code?: string }).code;
   return new UpstreamFailure('connect', `failed: ${code ? `${code} ` : ''}${(err as Error).message}`);
+}
+
+/**
+ * Reads undici's body (a Node stream) chunk by chunk, with undici errors
+ * turned into UpstreamFailure. Streamed answers are read this way: a Web
+ * stream in between would cost an object per stream and a promise hop per
+ * chunk, for nothing the gateway needs.
+ */
+function nodeReader(body: Readable, signal: AbortSignal): ChunkReader {
+  const iterator = body[Symbol.asyncIterator]();
+  return {
+    async read() {
+      try {
+        const { done, value } = await iterator.next();
+        return done ? { done: true, value: undefined } : { done: false, value: value as Uint8Array };
+      } catch (err) {
+        throw toFailure(err, signal);
+      }
+    },
+    async cancel() {
+      body.destroy();
+    },
+  };
 }
 
 /** Node stream to Web stream, with undici errors turned into UpstreamFailure. */
