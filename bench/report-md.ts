@@ -61,7 +61,7 @@ connections; latency is an evenly paced probe at ${s.rate} req/s. The targets ar
 
 - Machine: ${m.cpu.model}, ${m.cpu.cores} cores, ${m.platform}, kernel ${m.kernel}; Node ${m.node}; ${m.wrk}
 - Load average at the start: ${m.loadavg.map((l) => l.toFixed(2)).join(' ')}; ${Math.round(m.before.busy * 100)} % of the CPU busy before the run
-- ${run.notes[0] ?? ''}
+${run.notes.map((n) => `- ${n[0].toUpperCase()}${n.slice(1)}`).join('\n')}
 - Command: \`${run.command}\`
 - Date: ${run.date}${run.ok ? '' : `\n- **Requests failed during this run**: ${run.failures.join('; ')}`}
 
@@ -86,14 +86,50 @@ ${ratios.join('\n')}
 
 req/s and latency (ms) under wrk; latency and time to first body byte paced at ${s.rate} req/s; CPU time
 per request (µs, all threads) of the process under test, the fake upstream and wrk; peak RSS of the
-process under test during the paced run; errors and non-2xx answers of both runs.
+process under test during the paced run (each scenario's first, so the gateway's first scenario
+meets a process that has seen only its warm-up); errors and non-2xx answers of both runs.
 
 ${header(
   ['scenario', 'req/s', 'wrk p50 / p99', `paced p50 / p99`, 'paced first byte p50', 'CPU µs/req', 'fake µs/req', 'wrk µs/req', 'peak RSS MB', 'errors'],
   ['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:'],
 )}
 ${scenarios.join('\n')}
-`;
+${workloads(run)}`;
+}
+
+/** The workloads' own figures: the 280 KB request, the slow streams, the soak minute by minute. */
+function workloads(run: RunRecord): string {
+  const w = run.workloads;
+  const storages = (['sqlite', 'shared'] as const).filter((s) => w.bigRequest?.[s] || w.slowStreams?.[s] || w.soak?.[s]);
+  if (!storages.length) return '';
+  const out = ['\n## Workloads\n'];
+  const big = storages.filter((s) => w.bigRequest?.[s]);
+  if (big.length) {
+    out.push(`A ${whole(w.bigRequest![big[0]]!.bodyBytes)}-byte Claude Code request, ${run.settings.bigRequests} times each way, ms:\n`);
+    out.push(header(['storage', 'pass-through p50', 'translated p50', 'added p50'], ['---', '---:', '---:', '---:']));
+    for (const s of big) {
+      const b = w.bigRequest![s]!;
+      out.push(row([STORAGE_LABEL[s], fix(b.passThrough.p50), fix(b.translated.p50), fix(b.addedP50Ms)]));
+    }
+    out.push('');
+  }
+  const slow = storages.filter((s) => w.slowStreams?.[s]);
+  if (slow.length) {
+    out.push(`Concurrent slow streams (${run.settings.slowChunks} chunks ${run.settings.slowDelayMs} ms apart), on a fresh gateway:\n`);
+    out.push(header(['storage', 'streams', 'complete', 'failed', 'recorded', 'peak RSS MB', 'seconds'], ['---', '---:', '---:', '---:', '---:', '---:', '---:']));
+    for (const s of slow) {
+      const r = w.slowStreams![s]!;
+      out.push(row([STORAGE_LABEL[s], r.count, r.completed, r.failed, r.recorded ?? '-', whole(r.peakRssMb), fix(r.seconds, 1)]));
+    }
+    out.push('');
+  }
+  for (const s of storages.filter((x) => w.soak?.[x])) {
+    out.push(`Soak on ${STORAGE_LABEL[s]} at ${run.settings.rate} req/s (chat, stream, translated stream, Anthropic in turn), on a fresh gateway:\n`);
+    out.push(header(['period', 'requests', 'errors', 'p50 ms', 'p99 ms', 'RSS MB'], ['---:', '---:', '---:', '---:', '---:', '---:']));
+    w.soak![s]!.minutes.forEach((m, i) => out.push(row([i + 1, m.requests, m.errors, fix(m.p50), fix(m.p99), whole(m.rssMb)])));
+    out.push('');
+  }
+  return out.join('\n');
 }
 
 /** Writes docs/performance.md and docs/performance.svg; returns their paths. */

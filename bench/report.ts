@@ -67,7 +67,7 @@ export async function describeMachine(): Promise<Machine> {
     platform: `${process.platform} ${process.arch}`,
     kernel: release(),
     // `wrk -v` prints its version line and then its usage, and exits 1.
-    wrk: `${wrk.stdout ?? ''}${wrk.stderr ?? ''}`.split('\n')[0]?.trim() || 'not found',
+    wrk: `${wrk.stdout ?? ''}${wrk.stderr ?? ''}`.split('\n')[0]?.replace(/ Copyright.*/, '').trim() || 'not found',
     loadavg: loadavg(),
     before: await machineLoad(),
   };

@@ -28,9 +28,9 @@ import { runWrk } from './wrk.js';
  * (bench/pin.ts). Switchboard runs on SQLite with in-memory counters, and as a
  * replica on PostgreSQL + Redis (a schema and key prefix of its own, removed
  * afterwards; SWITCHBOARD_TEST_POSTGRES / SWITCHBOARD_TEST_REDIS say where).
- * Per scenario: wrk at BENCH_CONNECTIONS after a warm-up; the paced probe at
- * BENCH_RATE with the target's peak RSS; BENCH_SEQUENTIAL requests one at a
- * time. Then the workloads, each on a fresh gateway: the 280 KB request,
+ * Per scenario: the paced probe at BENCH_RATE with the target's peak RSS; wrk
+ * at BENCH_CONNECTIONS (the two each after BENCH_WARMUP seconds of the same
+ * load); BENCH_SEQUENTIAL requests one at a time. Then the workloads, each on a fresh gateway: the 280 KB request,
  * BENCH_SLOW_STREAMS concurrent slow streams, a BENCH_SOAK-second soak. Every
  * target of issue 14 is printed pass / fail / not run; the run goes to
  * bench/results/ and, for a full run, docs/performance.md and .svg.
@@ -97,16 +97,19 @@ async function measure(ctx: Context, scenario: Scenario, server: Child, loadCpus
   const wrkCpu = (r: { wrkCpuMicros: number }) => ({ wrk: r.wrkCpuMicros });
   const probeCpu = () => ({}); // the probe runs in this process: its CPU is 'bench' below
 
-  step(`${scenario.label}: warm-up...`);
-  await runWrk({ ...wrk, durationS: settings.warmupS });
-  step(' wrk...');
-  const max = await priced(ctx, server, () => runWrk({ ...wrk, durationS: settings.durationS }), wrkCpu);
+  // Paced first, after a paced warm-up: the gateway's peak RSS at a steady rate is then its own, not
+  // what a run at full speed left in its heap (the gateway's first scenario meets a fresh process).
   const rate = scenario.rate ?? settings.rate;
-  step(` ${Math.round(max.reqPerSec)} req/s; paced ${rate}/s...`);
+  step(`${scenario.label}: warm-up...`);
+  await runProbe({ ...base, rate, durationS: settings.warmupS });
+  step(` paced ${rate}/s...`);
   const rss = sampleRss(server.pid);
   const paced = await withSelf(() => priced(ctx, server, () => runProbe({ ...base, rate, durationS: settings.pacedS }), probeCpu));
   const rssMb = rss.stop();
-  step(` p50 ${paced.p50.toFixed(2)} ms; sequential...`);
+  step(` p50 ${paced.p50.toFixed(2)} ms; wrk...`);
+  await runWrk({ ...wrk, durationS: settings.warmupS });
+  const max = await priced(ctx, server, () => runWrk({ ...wrk, durationS: settings.durationS }), wrkCpu);
+  step(` ${Math.round(max.reqPerSec)} req/s; sequential...`);
   const sequential = await withSelf(() => priced(ctx, server, () => runSequential({ ...base, count: settings.sequential }), probeCpu));
   console.log(` p50 ${sequential.p50.toFixed(2)} ms`);
   return { label: scenario.label, server: server.name, url, ratePerSec: rate, max, paced: { ...paced, rssMb }, sequential };
@@ -253,12 +256,13 @@ async function main(): Promise<void> {
   const notes: string[] = [];
   if (pinning.note) notes.push(pinning.note);
   else notes.push(`pinned: the process under test on CPU ${pinning.target}; wrk, the fake upstream and the bench on CPU ${pinning.load}`);
+  if (pinning.target && shared) notes.push('PostgreSQL and Redis are not pinned: they are the machine\'s services, and take CPU wherever the scheduler puts them');
   console.log(`Switchboard bench: node ${machine.node}, ${machine.cpu.model} x${machine.cpu.cores}, ${date.toISOString()}; ${notes[0]}`);
   console.log(`machine before the run: ${(machine.before.busy * 100).toFixed(0)}% of CPU busy, load average ${machine.loadavg.map((l) => l.toFixed(2)).join(' ')}`);
   if (machine.before.busy > 0.15) console.log('WARNING: other processes are using the CPU; every figure below is skewed.');
   console.log(
-    `wrk -t${settings.wrkThreads} -c${settings.connections}: ${settings.warmupS} s warm-up + ${settings.durationS} s; ` +
-      `paced ${settings.rate}/s for ${settings.pacedS} s; sequential ${settings.sequential}\n`,
+    `paced ${settings.rate}/s for ${settings.pacedS} s; wrk -t${settings.wrkThreads} -c${settings.connections} for ${settings.durationS} s; ` +
+      `each after ${settings.warmupS} s of warm-up; sequential ${settings.sequential}\n`,
   );
 
   const results: Record<string, ScenarioResult> = {};
