@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { serve, type ServerType } from '@hono/node-server';
+import { createAdaptorServer, type ServerType } from '@hono/node-server';
 import type { Config } from '../../config/schema.js';
 import { createSecretBox, noSecretBox, SECRET_HELP } from '../../policy/secrets.js';
 import type { RequestObserver } from '../../telemetry/observer.js';
@@ -69,6 +69,9 @@ export interface NodeGatewayOptions {
   /** Where spans go instead of the OTLP collector when `telemetry.traces` is set (tests: an in-memory exporter). */
   spanExporter?: SpanExporter;
 }
+
+/** Connections the kernel may hold for the gateway to accept (listen(2) backlog). */
+const LISTEN_BACKLOG = 4096;
 
 /**
  * The Node platform: opens the store, picks the counters, builds the ports,
@@ -145,8 +148,11 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
   const jobs = runJobs([...gateway.jobs, heartbeat], log);
 
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: (request, env) => scoped(() => gateway.fetch(request, env)), hostname: config.server.host, port: config.server.port }, () => resolve(s));
+    const s = createAdaptorServer({ fetch: (request, env) => scoped(() => gateway.fetch(request, env)) });
     s.once('error', reject);
+    // A longer queue of connections waiting to be accepted than Node's 511: thousands of clients
+    // connecting within a second (agents starting together) are queued, not reset (the kernel caps it at somaxconn).
+    s.listen({ port: config.server.port, host: config.server.host, backlog: LISTEN_BACKLOG }, () => resolve(s));
   });
   const sockets = serveResponsesSockets(server as Server, (request, env) => scoped(() => gateway.fetch(request, env)), {
     maxBodyBytes: config.server.maxBodyBytes,

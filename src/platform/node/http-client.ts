@@ -8,13 +8,16 @@ import { UpstreamFailure, type ChunkReader, type ReplyHeaders } from '../../prov
  * keep-alive connection pool per upstream origin. undici's own timeouts map
  * to the gateway's: connect, headers (first byte) and body (idle between chunks).
  */
-export function createNodeHttpClient(options: { connections?: number } = {}): { http: HttpClient; close: () => Promise<void> } {
+export function createNodeHttpClient(options: { connections?: number | null } = {}): { http: HttpClient; close: () => Promise<void> } {
   // undici takes the connect timeout per Agent, so upstreams with different ones get their own.
   const agents = new Map<number, Agent>();
   const agentFor = (connectMs: number) => {
     let agent = agents.get(connectMs);
     if (!agent) {
-      agent = new Agent({ connections: options.connections ?? 256, keepAliveTimeout: 30_000, connect: { timeout: connectMs } });
+      // No cap on connections per upstream by default: a streamed answer holds its connection for
+      // minutes, so a cap would queue every stream past it behind the ones running (the upstream's own
+      // limits answer with 429s, which the pools handle).
+      agent = new Agent({ connections: options.connections ?? null, keepAliveTimeout: 30_000, connect: { timeout: connectMs } });
       agents.set(connectMs, agent);
     }
     return agent;
