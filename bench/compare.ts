@@ -1,6 +1,9 @@
+import type { measureBigRequest } from './big-request.js';
 import type { ChildStats } from './child.js';
 import type { ProbeResult } from './probe.js';
-import type { Figures, SoakMinute, Storage, StorageFigures } from './targets.js';
+import type { runSlowStreams } from './slow-streams.js';
+import type { runSoak } from './soak.js';
+import type { Figures, Storage, StorageFigures } from './targets.js';
 import type { WrkResult } from './wrk.js';
 
 /** The scenarios' figures set against each other: ratios, added latency, and the figures the targets judge. Pure. */
@@ -27,11 +30,11 @@ export interface ScenarioResult {
   sequential: ProbeResult & Priced;
 }
 
-/** Runs of the workload modules, by storage. */
+/** Runs of the workload modules, by storage; `recorded` is the request_log rows of the fresh gateway it ran on. */
 export interface Workloads {
-  bigRequest?: Partial<Record<Storage, { addedP50Ms: number; bodyBytes: number; passThrough: { p50: number }; translated: { p50: number } }>>;
-  slowStreams?: Partial<Record<Storage, { count: number; completed: number; failed: number; peakRssMb: number; seconds: number; recorded?: number }>>;
-  soak?: Partial<Record<Storage, { minutes: SoakMinute[] }>>;
+  bigRequest?: Partial<Record<Storage, Awaited<ReturnType<typeof measureBigRequest>>>>;
+  slowStreams?: Partial<Record<Storage, Awaited<ReturnType<typeof runSlowStreams>> & { recorded?: number }>>;
+  soak?: Partial<Record<Storage, Awaited<ReturnType<typeof runSoak>> & { recorded?: number }>>;
 }
 
 /** The scenario id of each gateway shape, by storage. */

@@ -124,9 +124,10 @@ function workloads(run: RunRecord): string {
     out.push('');
   }
   for (const s of storages.filter((x) => w.soak?.[x])) {
-    out.push(`Soak on ${STORAGE_LABEL[s]} at ${run.settings.rate} req/s (chat, stream, translated stream, Anthropic in turn), on a fresh gateway:\n`);
-    out.push(header(['period', 'requests', 'errors', 'p50 ms', 'p99 ms', 'RSS MB'], ['---:', '---:', '---:', '---:', '---:', '---:']));
-    w.soak![s]!.minutes.forEach((m, i) => out.push(row([i + 1, m.requests, m.errors, fix(m.p50), fix(m.p99), whole(m.rssMb)])));
+    const soak = w.soak![s]!;
+    out.push(`Soak on ${STORAGE_LABEL[s]} at ${run.settings.rate} req/s (chat, stream, translated stream, Anthropic in turn), on a fresh gateway, by ${soak.bucketS} s; ${soak.recorded ?? '-'} rows recorded:\n`);
+    out.push(header(['from s', 'requests', 'errors', 'p50 ms', 'p99 ms', 'peak RSS MB'], ['---:', '---:', '---:', '---:', '---:', '---:']));
+    soak.minutes.forEach((m, i) => out.push(row([i * soak.bucketS, m.requests, m.errors, fix(m.p50), fix(m.p99), whole(m.rssMb)])));
     out.push('');
   }
   return out.join('\n');

@@ -16,7 +16,9 @@ import { writeDocs } from './report-md.js';
 import { sampleRss } from './rss.js';
 import { CLIENT_KEY, scenarios as allScenarios, shapes, smokeTest, type Scenario, type Shape, type Target } from './scenarios.js';
 import { judge, type Storage } from './targets.js';
-import { loadWorkloads, type WorkloadModules } from './workloads.js';
+import { measureBigRequest } from './big-request.js';
+import { runSlowStreams } from './slow-streams.js';
+import { runSoak } from './soak.js';
 import { startWorker } from './worker.js';
 import { runWrk } from './wrk.js';
 
@@ -153,50 +155,49 @@ function recordedRows(report: Record<string, unknown>): number | undefined {
 }
 
 async function runWorkloads(
-  modules: WorkloadModules,
   storages: Storage[],
-  ctx: { fakeUrl: string; dataDir: string; cpus?: string; gateways: Partial<Record<Storage, Child>>; wanted: (id: string) => boolean; notes: string[] },
+  ctx: { fakeUrl: string; dataDir: string; cpus?: string; gateways: Partial<Record<Storage, Child>>; wanted: (id: string) => boolean },
 ): Promise<Workloads> {
   const out: Workloads = { bigRequest: {}, slowStreams: {}, soak: {} };
-  const missing = (name: string) => ctx.notes.push(`${name} not run: its module is not in bench/ yet`);
   for (const storage of storages) {
     const prefix = storage === 'shared' ? 'shared-' : '';
     const gateway = ctx.gateways[storage];
     if (gateway && ctx.wanted(`${prefix}big-request`) && settings.bigRequests > 0) {
-      if (!modules.measureBigRequest) missing('big-request');
-      else {
-        step(`${storage}: 280 KB request, ${settings.bigRequests} each way...`);
-        const r = await modules.measureBigRequest({ passThroughUrl: `${gateway.url}/v1/messages`, translatedUrl: `${gateway.url}/v1/messages`, headers: SHAPES.anthropic.headers, count: settings.bigRequests });
-        console.log(` added p50 ${r.addedP50Ms.toFixed(2)} ms`);
-        out.bigRequest![storage] = { addedP50Ms: r.addedP50Ms, bodyBytes: r.bodyBytes, passThrough: r.passThrough, translated: r.translated };
-      }
+      step(`${storage}: 280 KB request, ${settings.bigRequests} each way...`);
+      // One URL: the body's model picks the Anthropic upstream (passed through) or the OpenAI one (translated).
+      const url = `${gateway.url}${SHAPES.anthropic.path}`;
+      const r = await measureBigRequest({ passThroughUrl: url, translatedUrl: url, headers: SHAPES.anthropic.headers, count: settings.bigRequests });
+      console.log(` pass-through p50 ${r.passThrough.p50.toFixed(2)} ms, translated ${r.translated.p50.toFixed(2)} ms`);
+      out.bigRequest![storage] = r;
     }
     if (ctx.wanted(`${prefix}slow-streams`) && settings.slowStreams > 0) {
-      if (!modules.runSlowStreams) missing('slow-streams');
-      else {
-        step(`${storage}: ${settings.slowStreams} slow streams on a fresh gateway...`);
-        const fresh = await freshGateway(storage, ctx.fakeUrl, ctx.dataDir, ctx.cpus);
-        const headers = { ...SHAPES.stream.headers, 'x-bench-chunks': String(settings.slowChunks), 'x-bench-delay-ms': String(settings.slowDelayMs) };
-        const r = await modules.runSlowStreams({ url: `${fresh.child.url}${SHAPES.stream.path}`, body: SHAPES.stream.body, headers, count: settings.slowStreams, pid: fresh.child.pid });
-        const recorded = recordedRows(await fresh.close());
-        console.log(` ${r.completed} of ${r.count} complete, ${recorded ?? '?'} recorded, peak ${Math.round(r.peakRssMb)} MB`);
-        out.slowStreams![storage] = { ...r, recorded };
+      step(`${storage}: ${settings.slowStreams} slow streams on a fresh gateway...`);
+      const fresh = await freshGateway(storage, ctx.fakeUrl, ctx.dataDir, ctx.cpus);
+      const headers = { ...SHAPES.stream.headers, 'x-bench-chunks': String(settings.slowChunks), 'x-bench-delay-ms': String(settings.slowDelayMs) };
+      let r: Awaited<ReturnType<typeof runSlowStreams>>;
+      let recorded: number | undefined;
+      try {
+        // Every chunk and the [DONE]; the usage chunk Switchboard asks for is not passed on.
+        r = await runSlowStreams({ url: `${fresh.child.url}${SHAPES.stream.path}`, body: SHAPES.stream.body, headers, count: settings.slowStreams, pid: fresh.child.pid, frames: settings.slowChunks + 1 });
+      } finally {
+        recorded = recordedRows(await fresh.close());
       }
+      out.slowStreams![storage] = { ...r, recorded };
+      console.log(` ${r.completed} of ${r.count} complete, ${recorded ?? '?'} recorded, at most ${r.maxOpen} open at once, peak ${Math.round(r.peakRssMb)} MB, ${r.seconds.toFixed(1)} s`);
     }
     if (ctx.wanted(`${prefix}soak`) && settings.soakS > 0) {
-      if (!modules.runSoak) missing('soak');
-      else {
-        step(`${storage}: ${settings.soakS} s soak at ${settings.rate}/s on a fresh gateway...`);
-        const fresh = await freshGateway(storage, ctx.fakeUrl, ctx.dataDir, ctx.cpus);
-        const mixed: Shape[] = ['chat', 'stream', 'translated', 'anthropic'];
-        const targets = mixed.map((shape) => ({ url: `${fresh.child.url}${SHAPES[shape].path}`, body: SHAPES[shape].body, headers: SHAPES[shape].headers }));
-        try {
-          const r = await modules.runSoak({ targets, rate: settings.rate, durationS: settings.soakS, pid: fresh.child.pid });
-          console.log(` ${r.minutes.length} minutes`);
-          out.soak![storage] = r;
-        } finally {
-          await fresh.close();
-        }
+      step(`${storage}: ${settings.soakS} s soak at ${settings.rate}/s on a fresh gateway...`);
+      const fresh = await freshGateway(storage, ctx.fakeUrl, ctx.dataDir, ctx.cpus);
+      const mixed: Shape[] = ['chat', 'stream', 'translated', 'anthropic'];
+      const targets = mixed.map((shape) => ({ url: `${fresh.child.url}${SHAPES[shape].path}`, body: SHAPES[shape].body, headers: SHAPES[shape].headers }));
+      try {
+        const r = await runSoak({ targets, rate: settings.rate, durationS: settings.soakS, pid: fresh.child.pid });
+        out.soak![storage] = r;
+        const [first, last] = [r.minutes[0], r.minutes.at(-1)];
+        console.log(` ${r.minutes.length} periods of ${r.bucketS} s; p50 ${first?.p50.toFixed(2)} -> ${last?.p50.toFixed(2)} ms, RSS ${Math.round(first?.rssMb ?? NaN)} -> ${Math.round(last?.rssMb ?? NaN)} MB`);
+      } finally {
+        const recorded = recordedRows(await fresh.close());
+        if (out.soak![storage]) out.soak![storage]!.recorded = recorded;
       }
     }
   }
@@ -277,15 +278,7 @@ async function main(): Promise<void> {
         console.log(`${scenario.label}: skipped (${r.slice(0, 120)})`);
       } else results[scenario.id] = r;
     }
-    const modules = await loadWorkloads();
-    workloads = await runWorkloads(modules, [...storages], {
-      fakeUrl: fake.url,
-      dataDir,
-      cpus: pinning.target,
-      gateways: { sqlite: switchboard, shared },
-      wanted: (id) => wanted(id),
-      notes,
-    });
+    workloads = await runWorkloads([...storages], { fakeUrl: fake.url, dataDir, cpus: pinning.target, gateways: { sqlite: switchboard, shared }, wanted });
     for (const child of [...started].reverse()) reports[child.name] = await child.stop();
   } finally {
     // The schema and the Redis keys go even when the run fails.
