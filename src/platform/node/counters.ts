@@ -6,7 +6,6 @@ import type { RedisPort } from '../../store/redis-port.js';
 import { createMemoryCounters } from '../../store/memory-counters.js';
 import { createRedisCounters } from '../../store/redis-counters.js';
 import { createOutageCounters, memoryCountersHealth, type CountersHealth } from '../../store/outage-counters.js';
-import { closeRedis, connectRedis, redisPortOf } from './redis.js';
 
 /** How often a replica says it is live and, during an outage, looks for Redis again. */
 export const HEARTBEAT_MS = 2000;
@@ -35,6 +34,8 @@ export async function openCounters(config: Config['counters'], deps: CountersDep
   if (!config.url)
     return { counters: createMemoryCounters(deps.now), health: memoryCountersHealth, heartbeat: async () => {}, close: async () => {} };
 
+  // ioredis is loaded only for a config that names Redis.
+  const { closeRedis, connectRedis, redisPortOf } = await import('./redis.js');
   const client = await connectRedis(config.url, { log: deps.log, purpose: 'counters' });
   const redis = redisPortOf(client);
   const counters = createOutageCounters(createRedisCounters(redis, config.prefix), {

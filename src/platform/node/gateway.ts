@@ -18,11 +18,9 @@ import { serveResponsesSockets } from './responses-socket.js';
 import { createNodeRuntime } from './runtime.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { createProcessLog, inRequestScope, requestIdForLogs } from './process-log.js';
-import { startTraceExport } from './traces.js';
 import { traceObserver, type UpstreamFacts } from '../../telemetry/traces.js';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { runJobs } from './run-jobs.js';
-import { openRedisChangeFeed } from './redis-change-feed.js';
 import { createLocalChangeFeed } from '../../store/change-feed.js';
 import { createNodeMetrics } from './metrics.js';
 
@@ -85,7 +83,10 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
   const scoped = logFormat === 'json' ? inRequestScope : <T>(handle: () => T) => handle();
   // Traces need an upstream's kind and address, which the gateway built below knows.
   let upstreamFacts: (id: string) => UpstreamFacts | undefined = () => undefined;
-  const traces = config.telemetry.traces ? startTraceExport(config.telemetry.traces, log, options.now ?? Date.now, options.spanExporter) : null;
+  // The OpenTelemetry SDK, ioredis and pg are loaded only when the config uses them: a gateway on SQLite carries none of their memory.
+  const traces = config.telemetry.traces
+    ? (await import('./traces.js')).startTraceExport(config.telemetry.traces, log, options.now ?? Date.now, options.spanExporter)
+    : null;
   const observers = [
     ...(logFormat === 'json' ? [requestIdForLogs] : []),
     ...(traces ? [traceObserver(traces.tracer, (id) => upstreamFacts(id))] : []),
@@ -112,7 +113,7 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
   // With Redis, admin writes through any replica are a hint to every replica; without, only to this one (the rest poll).
   const changes =
     config.counters.url && counterStore.redis
-      ? await openRedisChangeFeed(config.counters.url, { prefix: config.counters.prefix, publisher: counterStore.redis, log })
+      ? await (await import('./redis-change-feed.js')).openRedisChangeFeed(config.counters.url, { prefix: config.counters.prefix, publisher: counterStore.redis, log })
       : createLocalChangeFeed();
   // With Redis, credential health and OAuth refresh locks are shared there too, under the counters' prefix.
   const healthAndLocks = openHealthAndLocks(counterStore.redis, config.counters.prefix, store, { now: runtime.now, sleep: runtime.sleep, log });
