@@ -25,7 +25,14 @@ export interface RetentionHooks {
  * a write whose answer was lost, or two writers holding the same rows)
  * inserts each row once and adds it to the rollups once.
  */
-export function kyselyLogStore(db: Kysely<Database>, batch: Batch, maxParams: number, retention: RetentionHooks = {}): Store['logs'] {
+export function kyselyLogStore(
+  db: Kysely<Database>,
+  batch: Batch,
+  maxParams: number,
+  retention: RetentionHooks = {},
+  /** Where the long reads go (query, stats): KyselyStoreOptions.reader. */
+  reader: Kysely<Database> = db,
+): Store['logs'] {
   const { reclaimSpace, pauseBetweenSlices = async () => {} } = retention;
   const slices = { batch, pause: pauseBetweenSlices };
   const insertRows = compiledInserts();
@@ -63,7 +70,7 @@ export function kyselyLogStore(db: Kysely<Database>, batch: Batch, maxParams: nu
     },
 
     async query(q) {
-      let query = db.selectFrom('request_log').selectAll();
+      let query = reader.selectFrom('request_log').selectAll();
       if (q.keyId !== undefined) query = query.where('key_id', '=', q.keyId);
       if (q.model !== undefined) query = query.where('model', '=', q.model);
       if (q.status !== undefined) query = query.where('status', '=', q.status);
@@ -85,7 +92,7 @@ export function kyselyLogStore(db: Kysely<Database>, batch: Batch, maxParams: nu
       return { data: rows.slice(0, q.limit).map(fromLogRow), hasMore: rows.length > q.limit };
     },
 
-    stats: (q) => queryLogStats(db, q),
+    stats: (q) => queryLogStats(reader, q),
 
     async get(id) {
       const row = await db.selectFrom('request_log').selectAll().where('id', '=', id).executeTakeFirst();

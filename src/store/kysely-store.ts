@@ -32,6 +32,13 @@ export interface KyselyStoreOptions {
    * a prune would keep every request waiting until it ends.
    */
   pauseBetweenSlices?: () => Promise<void>;
+  /**
+   * Where the long reads of the admin API go (the log list and export, the
+   * overview's figures, usage reports), when the platform has a better
+   * place for them than `db`: SQLite on Node reads in a worker thread, so
+   * they never hold the event loop. Closed with the store. Default: `db`.
+   */
+  reader?: Kysely<Database>;
 }
 
 /**
@@ -44,6 +51,7 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
   const batch = options.batch ?? transactionBatch(db);
   const maxParams = options.maxParams ?? DEFAULT_MAX_PARAMS;
   const retention = { reclaimSpace: options.reclaimSpace, pauseBetweenSlices: options.pauseBetweenSlices };
+  const reader = options.reader ?? db;
 
   const bump = async (trx: Kysely<Database>) => {
     await trx
@@ -281,8 +289,8 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
       },
     },
 
-    logs: kyselyLogStore(db, batch, maxParams, retention),
-    usage: kyselyUsageStore(db),
+    logs: kyselyLogStore(db, batch, maxParams, retention, reader),
+    usage: kyselyUsageStore(reader),
 
     cache: kyselyCacheStore(db),
     responses: kyselyResponseStore(db, retention),
@@ -310,7 +318,10 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
     },
 
     exclusive: options.exclusive ?? inProcessExclusive(),
-    close: () => db.destroy(),
+    close: async () => {
+      if (reader !== db) await reader.destroy();
+      await db.destroy();
+    },
   };
 }
 

@@ -6,6 +6,7 @@ import type { Database as Schema } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
 import { createKyselyStore } from '../../store/kysely-store.js';
 import { migrate } from '../../store/migrations.js';
+import { sqliteReader } from './sqlite-reader.js';
 
 /** Path of the SQLite file named by a `sqlite:<path>` storage URL. */
 export function sqlitePath(url: string): string {
@@ -53,6 +54,8 @@ export async function openSqliteStore(url: string, options: SqliteStoreOptions =
   return createKyselyStore(db, {
     // The database runs in this process: a long prune lets requests through between its slices.
     pauseBetweenSlices: nextTurn,
+    // And the admin API's long reads run in a worker thread (an in-memory database has no file to share).
+    reader: path === ':memory:' ? undefined : sqliteReader<Schema>(path),
     reclaimSpace: () => reclaimSpace(db, sqlite, nextTurn),
   });
 }
