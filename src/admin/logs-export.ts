@@ -9,8 +9,9 @@ import { logsQuery, MAX_LOG_LIMIT } from './schemas.js';
 /**
  * /logs/export: every row matching the /logs filters, as CSV or JSON Lines,
  * streamed page by page so a long export never sits whole in memory. The
- * range is pinned at the first page (`to` defaults to now), so rows arriving
- * meanwhile do not shift the pages.
+ * range is pinned at the first page (`to` defaults to now) and each page
+ * starts after the previous page's last row, so rows arriving or pruned
+ * meanwhile neither shift nor repeat rows.
  */
 
 export const MAX_EXPORT_ROWS = 100_000;
@@ -33,17 +34,21 @@ export function logExportRoutes(ctx: AdminDeps): Hono {
     const { format, ...filters } = readQuery(c, logsExportQuery);
     const base = await logQueryOf(ctx, { ...filters, to: filters.to ?? ctx.now(), limit: MAX_LOG_LIMIT, offset: 0 });
     const encoder = new TextEncoder();
-    let offset = 0;
+    let sent = 0;
+    // Each page starts after the last row sent (keyset), not at an offset: a deep page costs what the first does.
+    let after: { ts: number; id: string } | undefined;
     let header = format === 'csv';
     const body = new ReadableStream<Uint8Array>({
       async pull(controller) {
-        const page = await ctx.store.logs.query({ ...base, offset });
-        offset += page.data.length;
+        const page = await ctx.store.logs.query({ ...base, after });
+        sent += page.data.length;
+        const last = page.data.at(-1);
+        if (last) after = { ts: last.ts, id: last.id };
         let text = header ? `${CSV_COLUMNS.join(',')}\r\n` : '';
         header = false;
         for (const row of page.data) text += format === 'csv' ? csvLine(row) : `${JSON.stringify(row)}\n`;
         if (text) controller.enqueue(encoder.encode(text));
-        if (!page.hasMore || offset >= MAX_EXPORT_ROWS) controller.close();
+        if (!page.hasMore || sent >= MAX_EXPORT_ROWS) controller.close();
       },
     });
     const stamp = new Date(ctx.now()).toISOString().replace(/[:.]/g, '-');

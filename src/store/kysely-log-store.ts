@@ -76,7 +76,12 @@ export function kyselyLogStore(
       if (q.status !== undefined) query = query.where('status', '=', q.status);
       if (q.outcome !== undefined) query = query.where('outcome', '=', q.outcome);
       if (q.from !== undefined) query = query.where('ts', '>=', q.from);
-      if (q.to !== undefined) query = query.where('ts', '<', q.to);
+      const after = q.after;
+      // One upper bound on ts, the tighter: SQLite ranges its ts index on one of two, maybe the looser, and would then
+      // step over every row already paged.
+      if (q.to !== undefined && !(after !== undefined && after.ts < q.to)) query = query.where('ts', '<', q.to);
+      if (after !== undefined)
+        query = query.where('ts', '<=', after.ts).where((eb) => eb.or([eb('ts', '<', after.ts), eb('id', '<', after.id)]));
       if (q.group !== undefined) query = query.where('group_name', '=', q.group);
       if (q.upstreamId !== undefined) query = query.where('upstream_id', '=', q.upstreamId);
       if (q.cacheStatus === 'none') query = query.where('cache_status', 'is', null);

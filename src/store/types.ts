@@ -185,6 +185,12 @@ export interface LogQuery {
   to?: number;
   limit: number;
   offset: number;
+  /**
+   * Only rows after this one in the list's order (newest first: an older
+   * `ts`, or the same `ts` and a smaller `id`): keyset paging, whose cost
+   * does not grow with the page's depth as an offset's does.
+   */
+  after?: { ts: number; id: string };
 }
 
 /** What a log prune deletes; each part may be left out. */

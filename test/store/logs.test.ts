@@ -44,6 +44,27 @@ describeStores('store logs', ({ store, another, name }) => {
     expect([last.data.map((r) => r.id), last.hasMore]).toEqual([['a'], false]);
   });
 
+  it('pages after a row (keyset), newest first, rows of one millisecond in id order, within the other filters', async () => {
+    await store().logs.write([
+      logRow({ id: 'a', ts: T0 + 1, model: 'm1' }),
+      logRow({ id: 'b', ts: T0 + 2, model: 'm1' }),
+      logRow({ id: 'c', ts: T0 + 2, model: 'm2' }),
+      logRow({ id: 'd', ts: T0 + 2, model: 'm1' }),
+      logRow({ id: 'e', ts: T0 + 3, model: 'm1' }),
+    ]);
+    const page = async (q: object) => {
+      const { data, hasMore } = await store().logs.query({ limit: 2, offset: 0, ...q });
+      return [data.map((r) => r.id), hasMore];
+    };
+    expect(await page({})).toEqual([['e', 'd'], true]);
+    expect(await page({ after: { ts: T0 + 2, id: 'd' } })).toEqual([['c', 'b'], true]);
+    expect(await page({ after: { ts: T0 + 2, id: 'b' } })).toEqual([['a'], false]);
+    expect(await page({ after: { ts: T0 + 2, id: 'd' }, model: 'm1' })).toEqual([['b', 'a'], false]);
+    // With a range: the tighter of `to` and the row bounds the page.
+    expect(await page({ after: { ts: T0 + 3, id: 'e' }, to: T0 + 2 })).toEqual([['a'], false]);
+    expect(await page({ after: { ts: T0 + 2, id: 'c' }, to: T0 + 3 })).toEqual([['b', 'a'], false]);
+  });
+
   it('searches id, model, upstream model and error, ignoring case, with % and _ taken literally', async () => {
     await store().logs.write([
       logRow({ id: 'req_x1', ts: T0 + 1, model: 'GPT-4o', upstreamModel: 'gpt-4o-2024', error: null }),
