@@ -55,8 +55,8 @@ function axis(p: Panel, top: number, out: string[]): number {
 
 const SHAPES = [
   ['chat', 'chat'],
-  ['stream', '50-chunk stream'],
-  ['translated', 'translated stream'],
+  ['stream', 'stream'],
+  ['translated', 'translated'],
   ['anthropic', 'Anthropic'],
 ] as const;
 const STORAGES: Storage[] = ['sqlite', 'shared'];
