@@ -64,3 +64,22 @@ describe('the SQLite reader thread', () => {
     await expect(sql`select 1`.execute(reader)).rejects.toThrow();
   });
 });
+
+describe('a prune beside the reader thread', () => {
+  it('runs while a read is in progress, and the read sees the rows as they were when it began', async () => {
+    const path = join(tempDir(), 'prune.db');
+    const store = await storeAt(path);
+    for (let i = 0; i < 2000; i += 500)
+      await store.logs.write(Array.from({ length: 500 }, (_, j) => logRow({ id: `r${String(i + j).padStart(5, '0')}`, ts: T0 + i + j })));
+    const reader = sqliteReader<Database>(path);
+    open.push({ close: () => reader.destroy() });
+    await sql`select 1`.execute(reader); // the thread is up
+    // A long read of the file (2,000 x 2,000 x 8 rows); the prune, its vacuum and its checkpoint run meanwhile.
+    const read = sql<{ n: number }>`with recursive k(i) as (select 1 union all select i + 1 from k where i < 8)
+      select count(*) as n from request_log a, request_log b, k`.execute(reader);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await store.logs.prune({ maxRows: 100 })).toEqual({ rows: 1900, bodies: 0 });
+    expect((await read).rows[0].n).toBe(2000 * 2000 * 8);
+    expect((await store.logs.query({ limit: 500, offset: 0 })).data).toHaveLength(100);
+  });
+});

@@ -97,9 +97,18 @@ async function reclaimSpace(db: Kysely<Schema>, sqlite: Database.Database, nextT
     if (freed <= 0) break;
     await nextTurn();
   }
-  // TRUNCATE also empties the WAL the vacuum filled; if a reader of another process holds it, it waits
-  // (busy_timeout) and then leaves the rest to the next checkpoint.
-  await db.connection().execute(async () => void sqlite.pragma('wal_checkpoint(TRUNCATE)'));
+  // TRUNCATE also empties the WAL the vacuum filled. A reader still on an older snapshot (the reader thread in
+  // the middle of an admin query, another process) would make it wait out busy_timeout with the event loop
+  // held; without the wait it folds in what it can and leaves the rest to the next checkpoint.
+  await db.connection().execute(async () => {
+    const timeout = sqlite.pragma('busy_timeout', { simple: true }) as number;
+    sqlite.pragma('busy_timeout = 0');
+    try {
+      sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      sqlite.pragma(`busy_timeout = ${timeout}`);
+    }
+  });
 }
 
 /**
