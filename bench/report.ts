@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +6,7 @@ import type { Pairing, ScenarioResult, Workloads } from './compare.js';
 import { machineLoad, type MachineLoad } from './machine.js';
 import type { Pinning } from './pin.js';
 import type { Figures, Verdict } from './targets.js';
+import { wrkVersion } from './wrk.js';
 
 /** Plain-text tables and the results file; no measuring here. */
 export type Cell = string | number;
@@ -60,14 +60,12 @@ export interface Machine {
 
 export async function describeMachine(): Promise<Machine> {
   const cpu = cpus();
-  const wrk = spawnSync('wrk', ['-v'], { encoding: 'utf8' });
   return {
     cpu: { model: cpu[0]?.model.trim() ?? 'unknown', cores: cpu.length },
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
     kernel: release(),
-    // `wrk -v` prints its version line and then its usage, and exits 1.
-    wrk: `${wrk.stdout ?? ''}${wrk.stderr ?? ''}`.split('\n')[0]?.replace(/ Copyright.*/, '').trim() || 'not found',
+    wrk: wrkVersion() ?? 'not found',
     loadavg: loadavg(),
     before: await machineLoad(),
   };

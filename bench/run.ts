@@ -20,7 +20,7 @@ import { measureBigRequest } from './big-request.js';
 import { runSlowStreams } from './slow-streams.js';
 import { runSoak } from './soak.js';
 import { startWorker } from './worker.js';
-import { runWrk } from './wrk.js';
+import { runWrk, wrkVersion } from './wrk.js';
 
 /**
  * `npm run bench`: the fake upstream, a bare Node proxy and Switchboard (the
@@ -191,6 +191,8 @@ async function runWorkloads(
       const mixed: Shape[] = ['chat', 'stream', 'translated', 'anthropic'];
       const targets = mixed.map((shape) => ({ url: `${fresh.child.url}${SHAPES[shape].path}`, body: SHAPES[shape].body, headers: SHAPES[shape].headers }));
       try {
+        // The same mix at the same rate first, so the soak's first minute is not the fresh process's JIT warm-up.
+        await Promise.all(targets.map((t) => runProbe({ ...t, rate: settings.rate / targets.length, durationS: settings.warmupS })));
         const r = await runSoak({ targets, rate: settings.rate, durationS: settings.soakS, pid: fresh.child.pid });
         out.soak![storage] = r;
         const [first, last] = [r.minutes[0], r.minutes.at(-1)];
@@ -206,6 +208,7 @@ async function runWorkloads(
 
 async function main(): Promise<void> {
   const date = new Date();
+  if (!wrkVersion()) throw new Error('wrk is not installed (the Debian package: apt install wrk); the bench drives its throughput runs with it');
   const pinning = choosePinning();
   if (pinning.load) pinProcess(process.pid, pinning.load);
   // The gateway from dist/ and the bench's servers as plain JavaScript, as a deployment runs; BENCH_SOURCE=1: src/ through tsx.

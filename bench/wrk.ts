@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,6 +112,14 @@ export function parseWrk(stdout: string, tickMicros = TICK_MICROS): WrkResult {
     max: l.max / 1000,
     wrkCpuMicros: raw.cpuTicks >= 0 ? raw.cpuTicks * tickMicros : NaN,
   };
+}
+
+/** wrk's version line, or undefined when it is not installed. */
+export function wrkVersion(): string | undefined {
+  const wrk = spawnSync('wrk', ['-v'], { encoding: 'utf8' });
+  if (wrk.error) return undefined;
+  // `wrk -v` prints its version line and then its usage, and exits 1.
+  return `${wrk.stdout ?? ''}${wrk.stderr ?? ''}`.split('\n')[0]?.replace(/ Copyright.*/, '').trim() || 'wrk (version unknown)';
 }
 
 export async function runWrk(spec: WrkSpec): Promise<WrkResult> {
