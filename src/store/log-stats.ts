@@ -72,7 +72,7 @@ export async function queryLogStats(db: Kysely<Database>, q: LogStatsQuery): Pro
     sql<SumRow>`select ${sums} from request_log where ${inRange}`.execute(db),
     sql<SumRow & { bucket: number }>`select (ts / ${size}) * ${size} as bucket, ${sums}
       from request_log where ${inRange} group by bucket order by bucket`.execute(db),
-    percentiles(db, inRange, sql`0`),
+    totalPercentiles(db, inRange),
     percentiles(db, inRange, sql`(ts / ${size}) * ${size}`),
     ...(Object.keys(TOP_COLUMNS) as TopDimension[]).map((dim) =>
       sql<SumRow & { value: string | null }>`select ${sql.ref(TOP_COLUMNS[dim])} as value, ${sums}
@@ -82,7 +82,7 @@ export async function queryLogStats(db: Kysely<Database>, q: LogStatsQuery): Pro
 
   const latencyByBucket = new Map(bucketLatency.map((l) => [Number(l.bucket), l]));
   return {
-    totals: figures(totalRows.rows[0], totalLatency[0]),
+    totals: figures(totalRows.rows[0], totalLatency),
     series: bucketRows.rows.map((r) => ({
       bucket: Number(r.bucket),
       ...figures(r, latencyByBucket.get(Number(r.bucket))),
@@ -140,6 +140,28 @@ async function percentiles(db: Kysely<Database>, inRange: ReturnType<typeof sql>
       min(case when pos >= n * 0.95 then latency_ms end) as p95
     from ranked group by bucket`.execute(db);
   return result.rows;
+}
+
+/**
+ * p50 and p95 of the whole range, the same nearest ranks as `percentiles`,
+ * from how many requests took each latency: a group-by is a third of the
+ * work of ranking every row with a window function, and the distinct
+ * latencies (whole ms) are far fewer than the rows.
+ */
+async function totalPercentiles(db: Kysely<Database>, inRange: ReturnType<typeof sql>): Promise<LatencyRow> {
+  const result = await sql<{ latency_ms: number | string; n: number | string }>`select latency_ms, count(*) as n
+    from request_log where ${inRange} group by latency_ms order by latency_ms`.execute(db);
+  const counts = result.rows.map((r) => ({ latency: Number(r.latency_ms), n: Number(r.n) }));
+  const total = counts.reduce((sum, c) => sum + c.n, 0);
+  const at = (share: number): number | null => {
+    let seen = 0;
+    for (const c of counts) {
+      seen += c.n;
+      if (seen >= total * share) return c.latency;
+    }
+    return null;
+  };
+  return { bucket: 0, p50: at(0.5), p95: at(0.95) };
 }
 
 function figures(r: SumRow | undefined, latency: LatencyRow | undefined): LogStatsFigures {

@@ -38,6 +38,15 @@ describeStores('store log stats', ({ store }) => {
     expect(stats.top.upstream.map((t) => [t.value, t.requests])).toEqual([['oai', 11]]);
   });
 
+  it('takes the same nearest ranks in total as per bucket when latencies repeat', async () => {
+    const latencies = [30, 10, 20, 30, 10, 40, 30, 20, 10, 30];
+    await store().logs.write(latencies.map((latencyMs, i) => logRow({ id: `r${i}`, ts: T0 + i, latencyMs })));
+    const stats = await store().logs.stats({ from: T0, to: T0 + HOUR, bucketMs: HOUR, top: 1 });
+    // Sorted: 10 10 10 20 20 30 30 30 30 40; rank 5 is 20, rank 10 (>= 9.5) is 40.
+    expect([stats.totals.latencyP50, stats.totals.latencyP95]).toEqual([20, 40]);
+    expect(stats.series.map((s) => [s.latencyP50, s.latencyP95])).toEqual([[20, 40]]);
+  });
+
   it('gives zeros and nulls over an empty range', async () => {
     const stats = await store().logs.stats({ from: T0, to: T0 + HOUR, bucketMs: 60_000, top: 3 });
     expect(stats.totals).toMatchObject({ requests: 0, errors: 0, inputTokens: 0, costUsd: null, latencyP50: null, latencyP95: null });
