@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 
 /**
@@ -13,6 +14,8 @@ import { cpus } from 'node:os';
 export interface Pinning {
   target?: string;
   load?: string;
+  /** The CPUs each process's threads were allowed on, read back from /proc once they ran. */
+  actual?: Record<string, string>;
   /** Why the processes are not pinned, when they are not. */
   note?: string;
 }
@@ -33,4 +36,14 @@ export function pinned(cpuList: string | undefined, command: string, args: strin
 /** Moves a running process, every thread of it, to `cpuList`. */
 export function pinProcess(pid: number, cpuList: string): void {
   execFileSync('taskset', ['-a', '-p', '-c', cpuList, String(pid)], { stdio: 'ignore' });
+}
+
+/** The CPUs a process's threads may run on, read back from /proc (their union, e.g. "1" or "0-1"). */
+export function affinity(pid: number): string | undefined {
+  try {
+    const lists = readdirSync(`/proc/${pid}/task`).map((tid) => /^Cpus_allowed_list:\s*(\S+)/m.exec(readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8'))?.[1]);
+    return [...new Set(lists.filter(Boolean))].join(' ');
+  } catch {
+    return undefined; // not Linux, or gone
+  }
 }

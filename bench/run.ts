@@ -7,7 +7,7 @@ import { killAll, runCompiledChildren, startChild, type Child } from './children
 import { compileChildren } from './compile-children.js';
 import { compare, type Priced, type ScenarioResult, type Workloads } from './compare.js';
 import { foreignShare, ticks } from './machine.js';
-import { choosePinning, pinProcess } from './pin.js';
+import { affinity, choosePinning, pinProcess } from './pin.js';
 import { printRun } from './print.js';
 import { runProbe, runSequential } from './probe.js';
 import { processTree } from './proc-tree.js';
@@ -254,12 +254,20 @@ async function main(): Promise<void> {
     if (pinning.target) for (const p of processTree(worker.pid)) pinProcess(p.pid, pinning.target);
   }
   const servers: Partial<Record<Target, Child>> = { fake, bare, switchboard, shared, worker };
+  // What the scheduler was told, read back: every thread of each process, and this one.
+  if (pinning.target) pinning.actual = Object.fromEntries([...started.map((c) => [c.name, affinity(c.pid)] as const), ['bench', affinity(process.pid)]].filter((e): e is [string, string] => e[1] !== undefined));
   const ctx: Context = { fake, everyone: started };
 
   const machine = await describeMachine();
   const notes: string[] = [];
   if (pinning.note) notes.push(pinning.note);
-  else notes.push(`pinned: the process under test on CPU ${pinning.target}; wrk, the fake upstream and the bench on CPU ${pinning.load}`);
+  else
+    notes.push(
+      `pinned: the process under test on CPU ${pinning.target}; wrk, the fake upstream and the bench on CPU ${pinning.load} ` +
+        `(read back: ${Object.entries(pinning.actual ?? {})
+          .map(([name, cpus]) => `${name} ${cpus}`)
+          .join(', ')})`,
+    );
   if (pinning.target && shared) notes.push('PostgreSQL and Redis are not pinned: they are the machine\'s services, and take CPU wherever the scheduler puts them');
   console.log(`Switchboard bench: node ${machine.node}, ${machine.cpu.model} x${machine.cpu.cores}, ${date.toISOString()}; ${notes[0]}`);
   console.log(`machine before the run: ${(machine.before.busy * 100).toFixed(0)}% of CPU busy, load average ${machine.loadavg.map((l) => l.toFixed(2)).join(' ')}`);
