@@ -2,7 +2,7 @@ import { formatPath } from '../../protocols/format-path.js';
 import { GatewayError } from '../../protocols/errors.js';
 import type { LossSink } from '../extra.js';
 import { isEmptyValue, makeExtra } from '../extra.js';
-import type { IRMessage, IRReasoningConfig, IRRequest, IRResponseFormat, IRTextPart, IRTool, IRToolChoice } from '../ir.js';
+import type { IRExtra, IRMessage, IRReasoningConfig, IRRequest, IRResponseFormat, IRTextPart, IRTool, IRToolChoice } from '../ir.js';
 import { isRecord } from '../shared/json.js';
 import type { WireObject } from './anthropic-wire.js';
 import { ANTHROPIC_PROTOCOL, KNOWN_REQUEST_FIELDS } from './anthropic-wire.js';
@@ -83,13 +83,45 @@ export function decodeAnthropicRequest(body: unknown): IRRequest {
     // An unknown field that says nothing (null, [], {}) loses nothing either: kept for the round trip only.
     if (!(KNOWN_REQUEST_FIELDS as readonly string[]).includes(key)) (isEmptyValue(value) ? replay : fields)[key] = value;
   }
-  request.extra = makeExtra(ANTHROPIC_PROTOCOL, { fields, replay });
-  const canonical = encodeRequestCore(request, model, new FieldWarnings());
-  for (const key of KNOWN_REQUEST_FIELDS) {
-    if (key !== 'model' && !sameJson(canonical[key], body[key])) replay[key] = body[key];
-  }
-  request.extra = makeExtra(ANTHROPIC_PROTOCOL, { fields, replay, lost: lostItems });
+  const extra = makeExtra(ANTHROPIC_PROTOCOL, { fields, lost: lostItems }, true)!;
+  request.extra = withLazyReplay(extra, () => {
+    // The canonical encoding reads output_config from extra.replay: it encodes with what is known so far.
+    request.extra = makeExtra(ANTHROPIC_PROTOCOL, { fields, replay });
+    const canonical = encodeRequestCore(request, model, new FieldWarnings());
+    request.extra = extra;
+    for (const key of KNOWN_REQUEST_FIELDS) {
+      if (key !== 'model' && !sameJson(canonical[key], body[key])) replay[key] = body[key];
+    }
+    return Object.keys(replay).length > 0 ? replay : undefined;
+  });
   return request;
+}
+
+/**
+ * `extra` whose `replay` (the client's own spellings of fields the IR
+ * mapped) is worked out when first read. Finding it re-encodes the whole
+ * request and compares it with the body, a third of decoding a long Claude
+ * Code conversation; only an Anthropic encoder (a same-protocol round trip)
+ * reads it, and a request is decoded mostly to be translated for another
+ * protocol, whose encoders read `fields` and `lost` only. So `extra` is set
+ * on every Anthropic request, its replay empty (undefined) when the body
+ * is already in the canonical spelling.
+ */
+function withLazyReplay(extra: IRExtra, find: () => Record<string, unknown> | undefined): IRExtra {
+  let replay: Record<string, unknown> | undefined;
+  let found = false;
+  Object.defineProperty(extra, 'replay', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      if (!found) {
+        found = true;
+        replay = find();
+      }
+      return replay;
+    },
+  });
+  return extra;
 }
 
 /**
