@@ -68,18 +68,34 @@ export async function queryLogStats(db: Kysely<Database>, q: LogStatsQuery): Pro
       sum(case when cache_status = 'HIT' then 1 else 0 end) as cache_hits,
       sum(case when cache_status is not null then 1 else 0 end) as cache_lookups`;
 
-  const [totalRows, bucketRows, totalLatency, bucketLatency, ...tops] = await Promise.all([
+  const dimensions = Object.keys(TOP_COLUMNS) as TopDimension[];
+  // The top lists read the range once: sums per (key, group, model, upstream), a few thousand rows at most,
+  // then each list sums those. The CTE is used four times, so SQLite and PostgreSQL compute it once.
+  const resum = sql.join(
+    ['requests', 'errors', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens', 'cost_usd', 'cache_hits', 'cache_lookups'].map(
+      (column) => sql`sum(${sql.ref(column)}) as ${sql.ref(column)}`,
+    ),
+  );
+  const topList = (dim: TopDimension) =>
+    sql`select * from (select ${sql.lit(dim)} as dim, ${sql.ref(TOP_COLUMNS[dim])} as value, ${resum},
+        row_number() over (order by sum(requests) desc, ${sql.ref(TOP_COLUMNS[dim])}) as pos
+      from combos group by ${sql.ref(TOP_COLUMNS[dim])} order by requests desc, value limit ${sql.lit(Math.max(0, Math.floor(q.top)))}) as ${sql.ref(`top_${dim}`)}`;
+
+  const [totalRows, bucketRows, totalLatency, bucketLatency, topRows] = await Promise.all([
     sql<SumRow>`select ${sums} from request_log where ${inRange}`.execute(db),
     sql<SumRow & { bucket: number }>`select (ts / ${size}) * ${size} as bucket, ${sums}
       from request_log where ${inRange} group by bucket order by bucket`.execute(db),
     percentiles(db, inRange, sql`0`),
     percentiles(db, inRange, sql`(ts / ${size}) * ${size}`),
-    ...(Object.keys(TOP_COLUMNS) as TopDimension[]).map((dim) =>
-      sql<SumRow & { value: string | null }>`select ${sql.ref(TOP_COLUMNS[dim])} as value, ${sums}
-        from request_log where ${inRange} group by value order by requests desc, value limit ${q.top}`.execute(db),
-    ),
+    sql<SumRow & { dim: TopDimension; value: string | null; pos: number | string }>`with combos as (
+        select key_id, group_name, model, upstream_id, ${sums} from request_log where ${inRange}
+        group by key_id, group_name, model, upstream_id
+      )
+      ${sql.join(dimensions.map(topList), sql` union all `)}`.execute(db),
   ]);
 
+  // A union's rows come in no promised order: each list's own rank puts them back.
+  const ranked = (dim: TopDimension) => topRows.rows.filter((r) => r.dim === dim).sort((a, b) => Number(a.pos) - Number(b.pos));
   const latencyByBucket = new Map(bucketLatency.map((l) => [Number(l.bucket), l]));
   return {
     totals: figures(totalRows.rows[0], totalLatency[0]),
@@ -88,9 +104,9 @@ export async function queryLogStats(db: Kysely<Database>, q: LogStatsQuery): Pro
       ...figures(r, latencyByBucket.get(Number(r.bucket))),
     })),
     top: Object.fromEntries(
-      (Object.keys(TOP_COLUMNS) as TopDimension[]).map((dim, i) => [
+      dimensions.map((dim) => [
         dim,
-        tops[i].rows.map((r): TopRow => {
+        ranked(dim).map((r): TopRow => {
           const f = figures(r, undefined);
           return {
             value: r.value ?? '',
