@@ -7,6 +7,7 @@ import type { Store } from '../../store/store.js';
 import { createKyselyStore } from '../../store/kysely-store.js';
 import { migrate } from '../../store/migrations.js';
 import { sqliteReader } from './sqlite-reader.js';
+import { connectionPragmas, withStatementCache } from './sqlite-connection.js';
 
 /** Path of the SQLite file named by a `sqlite:<path>` storage URL. */
 export function sqlitePath(url: string): string {
@@ -37,11 +38,7 @@ export async function openSqliteStore(url: string, options: SqliteStoreOptions =
   // Pages freed by retention can go back to the file system (reclaimSpace); SQLite takes this only
   // before the first table is created, so a new file gets it here and an older one needs a VACUUM.
   sqlite.pragma('auto_vacuum = INCREMENTAL');
-  // WAL lets readers (admin queries) run while the recorder writes.
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('foreign_keys = ON');
+  connectionPragmas(sqlite);
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   try {
     await migrate(db);
@@ -108,31 +105,5 @@ async function reclaimSpace(db: Kysely<Schema>, sqlite: Database.Database, nextT
     } finally {
       sqlite.pragma(`busy_timeout = ${timeout}`);
     }
-  });
-}
-
-/**
- * Kysely prepares every query anew; the recorder sends the same few
- * statements (a batch insert of a fixed size, the rollup upsert) over and
- * over, so their prepared forms are kept and reused.
- */
-function withStatementCache(db: Database.Database, capacity = 64): Database.Database {
-  const cache = new Map<string, Database.Statement>();
-  const prepare = (sql: string) => {
-    let statement = cache.get(sql);
-    if (!statement) {
-      statement = db.prepare(sql);
-      if (cache.size >= capacity) cache.delete(cache.keys().next().value!);
-      cache.set(sql, statement);
-    }
-    return statement;
-  };
-  return new Proxy(db, {
-    get(target, name) {
-      if (name === 'prepare') return prepare;
-      const value = Reflect.get(target, name, target);
-      // native methods check that `this` is the real database, not the proxy
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
   });
 }
