@@ -8,6 +8,7 @@ import { createKyselyStore } from '../../store/kysely-store.js';
 import { migrate } from '../../store/migrations.js';
 import { sqliteReader } from './sqlite-reader.js';
 import { connectionPragmas, withStatementCache } from './sqlite-connection.js';
+import { type LogWriter, offThreadLogWriter } from './log-writer.js';
 
 /** Path of the SQLite file named by a `sqlite:<path>` storage URL. */
 export function sqlitePath(url: string): string {
@@ -48,13 +49,42 @@ export async function openSqliteStore(url: string, options: SqliteStoreOptions =
     throw err;
   }
   const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-  return createKyselyStore(db, {
+  const store = createKyselyStore(db, {
     // The database runs in this process: a long prune lets requests through between its slices.
     pauseBetweenSlices: nextTurn,
     // And the admin API's long reads run in a worker thread (an in-memory database has no file to share).
     reader: path === ':memory:' ? undefined : sqliteReader<Schema>(path),
     reclaimSpace: () => reclaimSpace(db, sqlite, nextTurn),
   });
+  // An in-memory database is this connection's alone: its logs are written here.
+  if (path === ':memory:') return store;
+  return withLogWriterThread(store, path, options.log ?? console.log);
+}
+
+const logWriters = new WeakMap<Store, LogWriter>();
+
+/** The thread writing a SQLite store's request logs (tests end it to see writes carry on in process). */
+export function logWriterOf(store: Store): LogWriter | undefined {
+  return logWriters.get(store);
+}
+
+/**
+ * The store with `logs.write` on a thread of its own (log-writer.ts); reads,
+ * prunes and every other write stay on this connection. Closing waits for the
+ * writes in flight and ends the thread before the connection closes.
+ */
+function withLogWriterThread(store: Store, path: string, log: (message: string) => void): Store {
+  const writer = offThreadLogWriter(path, store.logs.write, log);
+  const wrapped: Store = {
+    ...store,
+    logs: { ...store.logs, write: writer.write },
+    async close() {
+      await writer.close();
+      await store.close();
+    },
+  };
+  logWriters.set(wrapped, writer);
+  return wrapped;
 }
 
 /**
