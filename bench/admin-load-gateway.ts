@@ -1,17 +1,21 @@
-import { configSchema } from '../src/config/schema.js';
-import { startNodeGateway } from '../src/platform/node/gateway.js';
+import type * as Schema from '../src/config/schema.js';
+import type * as Gateway from '../src/platform/node/gateway.js';
 import { runAsChild } from './child.js';
 
 /**
- * The gateway bench/admin-load.ts measures: the source (through tsx) on a
- * SQLite file already filled with a request log, the offline `mock`
- * upstream (so the data plane's latency is the gateway's own), one client
- * key, an admin key. Usage: forked with <sqlite path> <client key> <admin key>.
+ * The gateway bench/admin-load.ts measures: on a SQLite file already filled
+ * with a request log, the offline `mock` upstream (so the data plane's
+ * latency is the gateway's own), one client key, an admin key. The source
+ * through tsx, or with `dist` the compiled gateway (`npm run build` first).
+ * Usage: forked with <sqlite path> <client key> <admin key> [dist].
  */
-const [path, key, adminKey] = process.argv.slice(2);
-if (!path || !key || !adminKey) throw new Error('usage: admin-load-gateway.ts <sqlite path> <client key> <admin key>');
+const [path, key, adminKey, build] = process.argv.slice(2);
+if (!path || !key || !adminKey) throw new Error('usage: admin-load-gateway.ts <sqlite path> <client key> <admin key> [dist]');
+const from = build === 'dist' ? '../dist' : '../src';
 
 runAsChild(async () => {
+  const { configSchema } = (await import(`${from}/config/schema.js`)) as typeof Schema;
+  const { startNodeGateway } = (await import(`${from}/platform/node/gateway.js`)) as typeof Gateway;
   const config = configSchema.parse({
     server: { port: 0 },
     storage: { url: `sqlite:${path}` },

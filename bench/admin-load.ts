@@ -11,6 +11,7 @@
  *    run over and over, and reports the data plane's p50 / p99 / max of each.
  *
  * Usage: npx tsx bench/admin-load.ts [--rows 1000000] [--db path (reuse a filled file)] [--rate 100] [--seconds 5]
+ *   [--dist (the compiled gateway, after `npm run build`; default: src/ through tsx)]
  * Writes bench/results/admin-load-<time>.json.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +28,7 @@ const { values: args } = parseArgs({
     db: { type: 'string' },
     rate: { type: 'string', default: '100' },
     seconds: { type: 'string', default: '5' },
+    dist: { type: 'boolean', default: false },
   },
 });
 const KEY = 'sk-sb-bench-admin-load-000000000000000001';
@@ -43,7 +45,7 @@ if (!existsSync(db)) {
   console.log(`${filled.rows} rows, ${filled.rollups} rollup rows in ${filled.ms} ms`);
 }
 
-const gateway = await startChild('switchboard', './admin-load-gateway.ts', [db, KEY, ADMIN], { readyMs: 120_000 });
+const gateway = await startChild('switchboard', './admin-load-gateway.ts', [db, KEY, ADMIN, ...(args.dist ? ['dist'] : [])], { readyMs: 120_000 });
 const admin = async (path: string, retry = true): Promise<number> => {
   try {
     const res = await fetch(`${gateway.url}/admin/api${path}`, { headers: { authorization: `Bearer ${ADMIN}` } });
