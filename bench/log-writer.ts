@@ -31,6 +31,10 @@ import { runProbe, type ProbeResult } from './probe.js';
  * does and early at each full batch (100 rows). `discard` throws the writes
  * away (the baseline: rows made and queued), `main` writes them on the main
  * thread, `thread` on the log writer thread.
+ * Batch modes: LOG_BENCH_BATCHES (default 200) batches of 100 rows written
+ * one after another, unpaced, on the main thread or through the thread: the
+ * main thread's CPU per row written (CPU time, so the scheduler's preemptions
+ * of a shared machine do not count), made rows' cost included in both.
  * Gateway modes: a gateway (mock upstream, SQLite file) answers a steady
  * LOG_BENCH_RATE chat requests a second from the bench's paced probe (a
  * process of its own) after a 2 s warm-up; `gateway-main` has the log writer
@@ -38,11 +42,13 @@ import { runProbe, type ProbeResult } from './probe.js';
  * `gateway-thread` keeps it.
  * Measured on the main thread only: the event loop's delay
  * (monitorEventLoopDelay, 1 ms resolution: max and p99), the worst lateness of
- * a 1 ms interval timer, and the main thread's CPU (/proc/self/task/<pid>/stat,
- * 10 ms ticks) per row; `process CPU` is the whole process's, the thread's included.
+ * a 1 ms interval timer and how many of its turns came 2 ms or more late, the main thread's CPU (/proc/self/task/<pid>/stat,
+ * 10 ms ticks) per row; `process CPU` is the whole process's, the thread's
+ * included; RSS at the end. On a shared machine the max figures are mostly
+ * the scheduler's: run it a few times and compare late turns and CPU.
  */
-type Mode = 'discard' | 'main' | 'thread' | 'gateway-main' | 'gateway-thread';
-const MODES: Mode[] = ['discard', 'main', 'thread', 'gateway-main', 'gateway-thread'];
+type Mode = 'discard' | 'main' | 'thread' | 'batches-main' | 'batches-thread' | 'gateway-main' | 'gateway-thread';
+const MODES: Mode[] = ['discard', 'main', 'thread', 'batches-main', 'batches-thread', 'gateway-main', 'gateway-thread'];
 const RATE = Number(process.env.LOG_BENCH_RATE ?? 500);
 const SECONDS = Number(process.env.LOG_BENCH_SECONDS ?? 10);
 const TICK_MS = 10;
@@ -55,7 +61,11 @@ interface Result {
   loopMaxMs: number;
   loopP99Ms: number;
   timerWorstLateMs: number;
+  /** Turns of the 1 ms timer that came 2 ms or more late: the stalls, counted (a loaded machine's preemptions too). */
+  lateTurns: number;
   mainCpuMs: number;
+  /** The process's resident memory at the end, MB. */
+  rssMb: number;
   processCpuMs: number;
   /** Gateway modes: the probe's latency, client side. */
   clientP99Ms?: number;
@@ -71,10 +81,12 @@ function mainThreadCpuMs(): number {
 /** Watches the main thread over `run`: the event loop's delay, a 1 ms timer's lateness, CPU. */
 async function measured(run: () => Promise<number>): Promise<Omit<Result, 'mode'>> {
   let worstLate = 0;
+  let lateTurns = 0;
   let expected = performance.now() + 1;
   const probe = setInterval(() => {
     const now = performance.now();
     worstLate = Math.max(worstLate, now - expected);
+    if (now - expected >= 2) lateTurns++;
     expected = now + 1;
   }, 1);
   const delay = monitorEventLoopDelay({ resolution: 1 });
@@ -91,7 +103,9 @@ async function measured(run: () => Promise<number>): Promise<Omit<Result, 'mode'
     loopMaxMs: delay.max / 1e6,
     loopP99Ms: delay.percentile(99) / 1e6,
     timerWorstLateMs: worstLate,
+    lateTurns,
     mainCpuMs: mainThreadCpuMs() - cpu0,
+    rssMb: process.memoryUsage().rss / 2 ** 20,
     processCpuMs: (proc.user + proc.system) / 1000,
   };
 }
@@ -181,9 +195,25 @@ function probeInChild(url: string, seconds: number): Promise<ProbeResult> {
   });
 }
 
+async function runBatches(mode: 'batches-main' | 'batches-thread', path: string): Promise<Result> {
+  const opened = await openSqliteStore(`sqlite:${path}`);
+  const store = mode === 'batches-main' ? (await opened.close(), await mainThreadStore(path)) : opened;
+  let seq = 0;
+  const batch = () => Array.from({ length: 100 }, () => logRow({ id: `req_${++seq}`, ts: Date.now(), attempts: null, warnings: null, translation: null, metadata: null }));
+  for (let i = 0; i < 10; i++) await store.logs.write(batch());
+  const result = await measured(async () => {
+    const batches = Number(process.env.LOG_BENCH_BATCHES ?? 200);
+    for (let i = 0; i < batches; i++) await store.logs.write(batch());
+    return batches * 100;
+  });
+  await store.close();
+  return { mode, ...result };
+}
+
 async function runMode(mode: Mode): Promise<Result> {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-log-bench-'));
   try {
+    if (mode === 'batches-main' || mode === 'batches-thread') return await runBatches(mode, join(dir, 'bench.db'));
     if (mode === 'gateway-main' || mode === 'gateway-thread') return await runGateway(mode, dir);
     return await runRecorder(mode, join(dir, 'bench.db'));
   } finally {
@@ -203,19 +233,21 @@ async function runAll(modes: Mode[]): Promise<void> {
   }
   const base = results.find((r) => r.mode === 'discard');
   console.log(`${RATE} rows/s for ${SECONDS} s per mode`);
-  console.log('mode            rows  loop max ms  loop p99 ms  1ms-timer worst late ms  main CPU ms  main µs/row  over discard  process CPU ms  client p99 ms');
+  console.log('mode            rows  loop max ms  loop p99 ms  timer worst late ms  late turns  main CPU ms  main µs/row  over discard  process CPU ms  RSS MB  client p99 ms');
   for (const r of results) {
-    const overBase = base && !r.mode.startsWith('gateway') && r !== base ? (((r.mainCpuMs - base.mainCpuMs) * 1000) / r.rows).toFixed(1) : '-';
+    const overBase = base && (r.mode === 'main' || r.mode === 'thread') ? (((r.mainCpuMs - base.mainCpuMs) * 1000) / r.rows).toFixed(1) : '-';
     const cells = [
       r.mode.padEnd(14),
       String(r.rows).padStart(6),
       r.loopMaxMs.toFixed(2).padStart(12),
       r.loopP99Ms.toFixed(2).padStart(12),
-      r.timerWorstLateMs.toFixed(2).padStart(24),
+      r.timerWorstLateMs.toFixed(2).padStart(20),
+      String(r.lateTurns).padStart(11),
       String(r.mainCpuMs).padStart(12),
       ((r.mainCpuMs * 1000) / r.rows).toFixed(1).padStart(12),
       overBase.padStart(13),
       r.processCpuMs.toFixed(0).padStart(15),
+      r.rssMb.toFixed(0).padStart(7),
       (r.clientP99Ms === undefined ? '-' : r.clientP99Ms.toFixed(2)).padStart(14),
     ];
     console.log(cells.join(' '));
