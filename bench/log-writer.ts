@@ -6,15 +6,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import { configSchema } from '../src/config/schema.js';
-import { startNodeGateway } from '../src/platform/node/gateway.js';
-import { logWriterOf, openSqliteStore } from '../src/platform/node/sqlite.js';
-import { connectionPragmas, withStatementCache } from '../src/platform/node/sqlite-connection.js';
-import { createKyselyStore } from '../src/store/kysely-store.js';
-import { migrate } from '../src/store/migrations.js';
 import type { Database as Schema } from '../src/store/schema.js';
 import type { Store } from '../src/store/store.js';
-import { createRecorder } from '../src/usage/recorder.js';
 import { logRow } from '../test/store/records.js';
 import { runProbe, type ProbeResult } from './probe.js';
 
@@ -24,6 +17,7 @@ import { runProbe, type ProbeResult } from './probe.js';
  *
  *   npx tsx bench/log-writer.ts            every mode, each in a process of its own, as a table
  *   npx tsx bench/log-writer.ts thread     one mode (the names below), as JSON
+ *   LOG_BENCH_DIST=1 npx tsx bench/log-writer.ts   the same on the compiled dist/
  *
  * Recorder modes: a recorder on a SQLite file is fed LOG_BENCH_RATE rows a
  * second (default 500), evenly (due by the clock, looked at every 10 ms), for
@@ -47,6 +41,21 @@ import { runProbe, type ProbeResult } from './probe.js';
  * included; RSS at the end. On a shared machine the max figures are mostly
  * the scheduler's: run it a few times and compare late turns and CPU.
  */
+/**
+ * Switchboard's modules: from src/ (through tsx), or with LOG_BENCH_DIST=1 the
+ * compiled dist/ (`npm run build` first), whose log writer thread then runs
+ * compiled JavaScript too, without tsx in it (its RSS is the shipped one).
+ */
+const root = process.env.LOG_BENCH_DIST === '1' ? '../dist' : '../src';
+const load = <T>(path: string): Promise<T> => import(`${root}/${path}`) as Promise<T>;
+const { configSchema } = await load<typeof import('../src/config/schema.js')>('config/schema.js');
+const { startNodeGateway } = await load<typeof import('../src/platform/node/gateway.js')>('platform/node/gateway.js');
+const { logWriterOf, openSqliteStore } = await load<typeof import('../src/platform/node/sqlite.js')>('platform/node/sqlite.js');
+const { connectionPragmas, withStatementCache } = await load<typeof import('../src/platform/node/sqlite-connection.js')>('platform/node/sqlite-connection.js');
+const { createKyselyStore } = await load<typeof import('../src/store/kysely-store.js')>('store/kysely-store.js');
+const { migrate } = await load<typeof import('../src/store/migrations.js')>('store/migrations.js');
+const { createRecorder } = await load<typeof import('../src/usage/recorder.js')>('usage/recorder.js');
+
 type Mode = 'discard' | 'main' | 'thread' | 'batches-main' | 'batches-thread' | 'gateway-main' | 'gateway-thread';
 const MODES: Mode[] = ['discard', 'main', 'thread', 'batches-main', 'batches-thread', 'gateway-main', 'gateway-thread'];
 const RATE = Number(process.env.LOG_BENCH_RATE ?? 500);
@@ -232,7 +241,7 @@ async function runAll(modes: Mode[]): Promise<void> {
     results.push(JSON.parse(out.trim().split('\n').pop()!) as Result);
   }
   const base = results.find((r) => r.mode === 'discard');
-  console.log(`${RATE} rows/s for ${SECONDS} s per mode`);
+  console.log(`${RATE} rows/s for ${SECONDS} s per mode, Switchboard from ${root.slice(3)}/`);
   console.log('mode            rows  loop max ms  loop p99 ms  timer worst late ms  late turns  main CPU ms  main µs/row  over discard  process CPU ms  RSS MB  client p99 ms');
   for (const r of results) {
     const overBase = base && (r.mode === 'main' || r.mode === 'thread') ? (((r.mainCpuMs - base.mainCpuMs) * 1000) / r.rows).toFixed(1) : '-';
