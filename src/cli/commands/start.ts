@@ -16,32 +16,8 @@ export async function startCommand(options: { config: string; port?: string; hos
   if (options.host !== undefined) config.server.host = options.host;
 
   const gateway = await startNodeGateway(config, { log: (m) => console.error(m) });
-  const adminKeyFile = gateway.adminKeySource === 'config' ? undefined : shortPath(gateway.adminKeySource);
-  const demoKey = config.keys.find((k) => k.key)?.key;
-  const shownKey = gateway.createdKeys[0]?.key ?? demoKey ?? '<your key>';
-  const model = config.models.find((m) => !m.id.includes('embed'))?.id ?? 'MODEL';
-
-  if (config.telemetry.logFormat === 'json') {
-    // A log collector reads JSON lines: the banner for people becomes lines of the log.
-    gateway.log(`Switchboard is listening on ${gateway.url} (config ${options.config}, database ${config.storage.url})`);
-    for (const { name, key } of gateway.createdKeys) gateway.log(`new key "${name}" (shown once): ${key}`);
-  } else {
-    console.log(`Switchboard is listening on ${gateway.url}`);
-    console.log(`  config:    ${options.config}`);
-    console.log(`  database:  ${config.storage.url}`);
-    console.log(
-      `  admin key: ${adminKeyFile ? `in ${adminKeyFile}` : 'from the config file (adminKey)'}`,
-    );
-    for (const { name, key } of gateway.createdKeys) console.log(`  new key "${name}" (shown once): ${key}`);
-    console.log(`  dashboard: ${gateway.url}/ (sign in with the admin key)`);
-    console.log('\nTry it:');
-    console.log(
-      `  curl ${gateway.url}/v1/chat/completions -H 'Authorization: Bearer ${shownKey}' -H 'Content-Type: application/json' \\\n` +
-        `    -d '{"model":"${model}","messages":[{"role":"user","content":"Hello"}]}'`,
-    );
-    console.log(`  curl '${gateway.url}/admin/api/usage?by=model' -H "Authorization: Bearer ${adminKeyFile ? `$(cat ${adminKeyFile})` : '<admin key>'}"`);
-  }
-
+  // Before the banner: whoever reads it may stop the gateway at once, and a signal that came before
+  // a listener would end the process without writing its usage records.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
@@ -68,6 +44,32 @@ export async function startCommand(options: { config: string; port?: string; hos
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+
+  const adminKeyFile = gateway.adminKeySource === 'config' ? undefined : shortPath(gateway.adminKeySource);
+  const demoKey = config.keys.find((k) => k.key)?.key;
+  const shownKey = gateway.createdKeys[0]?.key ?? demoKey ?? '<your key>';
+  const model = config.models.find((m) => !m.id.includes('embed'))?.id ?? 'MODEL';
+
+  if (config.telemetry.logFormat === 'json') {
+    // A log collector reads JSON lines: the banner for people becomes lines of the log.
+    gateway.log(`Switchboard is listening on ${gateway.url} (config ${options.config}, database ${config.storage.url})`);
+    for (const { name, key } of gateway.createdKeys) gateway.log(`new key "${name}" (shown once): ${key}`);
+  } else {
+    console.log(`Switchboard is listening on ${gateway.url}`);
+    console.log(`  config:    ${options.config}`);
+    console.log(`  database:  ${config.storage.url}`);
+    console.log(
+      `  admin key: ${adminKeyFile ? `in ${adminKeyFile}` : 'from the config file (adminKey)'}`,
+    );
+    for (const { name, key } of gateway.createdKeys) console.log(`  new key "${name}" (shown once): ${key}`);
+    console.log(`  dashboard: ${gateway.url}/ (sign in with the admin key)`);
+    console.log('\nTry it:');
+    console.log(
+      `  curl ${gateway.url}/v1/chat/completions -H 'Authorization: Bearer ${shownKey}' -H 'Content-Type: application/json' \\\n` +
+        `    -d '{"model":"${model}","messages":[{"role":"user","content":"Hello"}]}'`,
+    );
+    console.log(`  curl '${gateway.url}/admin/api/usage?by=model' -H "Authorization: Bearer ${adminKeyFile ? `$(cat ${adminKeyFile})` : '<admin key>'}"`);
+  }
 }
 
 /** `./data/admin-key` when under the working folder, the absolute path otherwise. */
