@@ -46,29 +46,59 @@ export const NO_OBSERVER: RequestObserver = { start: () => IDLE_WATCH };
 /** One observer made of several; each call reaches every one, and one that throws is logged, not passed on. */
 export function observeAll(observers: readonly RequestObserver[], log: Runtime['log']): RequestObserver {
   if (observers.length === 0) return NO_OBSERVER;
-  const guard = (what: string, call: () => void) => {
-    try {
-      call();
-    } catch (err) {
-      log(`telemetry: an observer failed on ${what}: ${String(err)}`, 'warn');
-    }
-  };
+  const failed = (what: string, err: unknown) => log(`telemetry: an observer failed on ${what}: ${String(err)}`, 'warn');
+  // Plain loops with try/catch, no closure per call: this runs several times on every request.
   return {
     start(row, headers) {
-      const watches = observers.map((observer) => {
-        let watch = IDLE_WATCH;
-        guard('start', () => (watch = observer.start(row, headers)));
-        return watch;
-      });
+      const watches: RequestWatch[] = [];
+      for (const observer of observers) {
+        try {
+          watches.push(observer.start(row, headers));
+        } catch (err) {
+          failed('start', err);
+        }
+      }
       return {
         tryStarting(startedAt) {
           let headers: Record<string, string> | undefined;
-          for (const w of watches) guard('try start', () => (headers = { ...headers, ...w.tryStarting?.(startedAt) }));
+          for (const w of watches) {
+            if (!w.tryStarting) continue;
+            try {
+              const own = w.tryStarting(startedAt);
+              if (own) headers = { ...headers, ...own };
+            } catch (err) {
+              failed('try start', err);
+            }
+          }
           return headers;
         },
-        attempt: (attempt, startedAt, failure) => watches.forEach((w) => guard('attempt', () => w.attempt(attempt, startedAt, failure))),
-        firstByte: (at) => watches.forEach((w) => guard('first byte', () => w.firstByte(at))),
-        finish: (row) => watches.forEach((w) => guard('finish', () => w.finish(row))),
+        attempt(attempt, startedAt, failure) {
+          for (const w of watches) {
+            try {
+              w.attempt(attempt, startedAt, failure);
+            } catch (err) {
+              failed('attempt', err);
+            }
+          }
+        },
+        firstByte(at) {
+          for (const w of watches) {
+            try {
+              w.firstByte(at);
+            } catch (err) {
+              failed('first byte', err);
+            }
+          }
+        },
+        finish(row) {
+          for (const w of watches) {
+            try {
+              w.finish(row);
+            } catch (err) {
+              failed('finish', err);
+            }
+          }
+        },
       };
     },
   };
