@@ -187,16 +187,22 @@ export function createLimits(counters: Counters, store: Store, deps: LimitsDeps)
       if (planned.length === 0) return UNLIMITED;
 
       const taken = await takeOrRefuse(counters, planned);
-      const of = (dimension: Dimension) => taken.filter((_, i) => planned[i]!.dimension === dimension);
-      const headers = rateLimitHeaders(tightest(of('rpm')), tightest(of('tpm')), now);
-      const refused = planned
-        .map((p, i) => ({ p, t: taken[i]! }))
-        .filter(({ t }) => !t.allowed)
-        .sort((a, b) => REPORT_ORDER.indexOf(a.p.dimension) - REPORT_ORDER.indexOf(b.p.dimension))[0];
-      if (!refused) return admission(planned, taken, headers);
+      // One pass (every request comes here): the tightest rpm and tpm buckets, and the refusal to report first.
+      let rpm: Taken | undefined;
+      let tpm: Taken | undefined;
+      let refused: number | undefined;
+      for (let i = 0; i < planned.length; i++) {
+        const t = taken[i]!;
+        const dimension = planned[i]!.dimension;
+        if (dimension === 'rpm') rpm = tightest(rpm ? [rpm, t] : [t]);
+        else if (dimension === 'tpm') tpm = tightest(tpm ? [tpm, t] : [t]);
+        if (!t.allowed && (refused === undefined || REPORT_ORDER.indexOf(dimension) < REPORT_ORDER.indexOf(planned[refused]!.dimension))) refused = i;
+      }
+      const headers = rateLimitHeaders(rpm, tpm, now);
+      if (refused === undefined) return admission(planned, taken, headers);
 
-      countBlock(refused.p);
-      throw blockedError(refused.p, refused.t, headers, now);
+      countBlock(planned[refused]!);
+      throw blockedError(planned[refused]!, taken[refused]!, headers, now);
     },
 
     rules: () => rules,
