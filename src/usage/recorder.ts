@@ -53,8 +53,9 @@ export interface RecorderOptions {
 const MAX_STRIKES = 3;
 
 export function createRecorder(store: Store, options: RecorderOptions): Recorder {
-  // Small batches, often: each write holds the event loop (SQLite is synchronous), so many
-  // short writes with turns in between keep request latency flat where one big write would stall it.
+  // Small batches, often: where a write runs on the event loop (SQLite in process: `:memory:`, or after the
+  // Node log writer thread failed), many short writes with turns in between keep request latency flat
+  // where one big write would stall it; on a SQLite file the writes run on their own thread (platform/node/log-writer.ts).
   const batchSize = options.batchSize ?? 100;
   const maxQueued = batchSize * 200;
   const log = options.log ?? (() => {});
