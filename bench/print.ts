@@ -27,7 +27,7 @@ export function printRun(run: RunRecord): void {
   const recorded = Object.entries(run.recorded).filter(([, v]) => v !== undefined);
   for (const [name, rows] of recorded) console.log(`  ${name} recorded (request_log rows by outcome): ${JSON.stringify(rows)}`);
 
-  console.log(`\nTargets (issue 14):\n${targetTable(run.verdicts)}`);
+  console.log(`\nTargets:\n${targetTable(run.verdicts)}`);
   const counts = tally(run.verdicts);
   console.log(`${counts.pass} pass, ${counts.fail} fail, ${counts['not run']} not run`);
 }

@@ -57,7 +57,7 @@ Written by \`npm run bench\` (bench/run.ts) from its latest full run; the run's 
 \`bench/results/${run.date.replace(/:/g, '-')}.json\`. Switchboard runs with auth, limits, usage
 accounting and logging on, against a fake upstream that answers at once, beside a bare Node proxy
 (node:http in, an undici Pool out: the floor cost of one Node hop). Throughput is wrk (C) at ${s.connections}
-connections; latency is an evenly paced probe at ${s.rate} req/s. The targets are issue 14's.
+connections; latency is an evenly paced probe at ${s.rate} req/s. The targets are in bench/targets.ts.
 
 - Machine: ${m.cpu.model}, ${m.cpu.cores} cores, ${m.platform}, kernel ${m.kernel}; Node ${m.node}; ${m.wrk}
 - Load average at the start: ${m.loadavg.map((l) => l.toFixed(2)).join(' ')}; ${Math.round(m.before.busy * 100)} % of the CPU busy before the run

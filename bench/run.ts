@@ -34,7 +34,7 @@ import { runWrk, wrkVersion } from './wrk.js';
  * at BENCH_CONNECTIONS (the two each after BENCH_WARMUP seconds of the same
  * load); BENCH_SEQUENTIAL requests one at a time. Then the workloads, each on a fresh gateway: the 280 KB request,
  * BENCH_SLOW_STREAMS concurrent slow streams, a BENCH_SOAK-second soak. Every
- * target of issue 14 is printed pass / fail / not run; the run goes to
+ * performance target is printed pass / fail / not run; the run goes to
  * bench/results/ and, for a full run, docs/performance.md and .svg.
  * The Worker scenarios (worker, worker-stream) run only when BENCH_ONLY names them.
  */

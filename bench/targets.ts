@@ -1,5 +1,5 @@
 /**
- * The performance targets (issue 14) and their verdicts. Pure: the bench's
+ * The performance targets and their verdicts. Pure: the bench's
  * figures in, one verdict per target and storage out; a figure the run did
  * not produce is "not run", never a pass.
  */
