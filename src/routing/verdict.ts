@@ -1,6 +1,7 @@
 import type { ReplyHeaders } from '../providers/http.js';
 import { UpstreamFailure } from '../providers/http.js';
 import { UpstreamStatusError } from '../providers/upstream-json.js';
+import { readUpstreamError, type UpstreamError } from './upstream-error.js';
 
 /** A failed try, by what it says about the credential that made it. */
 export type Failure =
@@ -18,28 +19,74 @@ export const RATE_LIMITED_REASON = 'rate limited (429)';
 export type Verdict = { kind: 'ok' } | { kind: 'client-error' } | Failure;
 
 /**
- * Error bodies that mean an account is out of money or quota, whatever the
- * status. OpenAI: `insufficient_quota` (https://platform.openai.com/docs/guides/error-codes);
- * Anthropic: "Your credit balance is too low" (https://docs.anthropic.com/en/api/errors).
+ * OpenAI's codes for an account out of money or quota, each sent as a 429
+ * whose `error.type` is (or used to be) `insufficient_quota`
+ * (https://platform.openai.com/docs/guides/error-codes: "429 - You exceeded
+ * your current quota"); `billing_hard_limit_reached` also comes as a 400.
  */
-const QUOTA_EXHAUSTED = /insufficient_quota|credit balance is too low|billing_hard_limit|quota_exhausted/i;
+const OPENAI_QUOTA_CODES = new Set([
+  'insufficient_quota',
+  'credit_balance_exhausted',
+  'organization_spend_limit_exceeded',
+  'project_spend_limit_exceeded',
+  'organization_usage_limit_exceeded',
+  'billing_hard_limit_reached',
+]);
 
 /**
- * A key the upstream does not accept, told with a status other than 401 / 403:
- * Google answers a wrong or expired API key with 400 INVALID_ARGUMENT and
- * reason API_KEY_INVALID / API_KEY_EXPIRED (https://ai.google.dev/gemini-api/docs/troubleshooting).
+ * Whether an error says the account is out of money or quota. Read only from
+ * the fields and statuses that carry it, so that a client whose request is
+ * echoed in an error ("insufficient_quota" in its prompt) cannot disable the
+ * credential:
+ * - OpenAI: 429 with `error.type` or `error.code` `insufficient_quota` (or one of its finer codes above);
+ * - Anthropic: 400 `invalid_request_error` whose message begins "Your credit balance is too low"
+ *   (https://docs.anthropic.com/en/api/errors; the 402 `billing_error` is told by its status);
+ * - a 402 from anyone. Google's 429 RESOURCE_EXHAUSTED is a rate limit (its
+ *   RetryInfo says when to come back) and cools the credential instead.
  */
-const KEY_REFUSED = /API_KEY_INVALID|API_KEY_EXPIRED|API key not valid|API key expired/i;
+function outOfQuota(status: number, error: UpstreamError): boolean {
+  if (status === 402 || error.type === 'billing_error') return true;
+  if (status === 429) return error.type === 'insufficient_quota' || (error.code !== null && OPENAI_QUOTA_CODES.has(error.code));
+  if (status === 400) {
+    if (error.code === 'billing_hard_limit_reached') return true;
+    return error.type === 'invalid_request_error' && /^your credit balance is too low/i.test(error.message);
+  }
+  return false;
+}
+
+/**
+ * A key the upstream does not accept, told with a 400: Google answers a wrong
+ * or expired API key with INVALID_ARGUMENT and an ErrorInfo reason
+ * API_KEY_INVALID / API_KEY_EXPIRED (https://ai.google.dev/gemini-api/docs/troubleshooting).
+ */
+function refusesKeyWith400(error: UpstreamError): boolean {
+  if (error.reasons.some((r) => r === 'API_KEY_INVALID' || r === 'API_KEY_EXPIRED')) return true;
+  return error.status === 'INVALID_ARGUMENT' && /^API key (not valid|expired)/i.test(error.message);
+}
+
+/**
+ * A 403 about the request rather than the key: the credential may not use
+ * this model or feature (OpenAI's `model_not_found` "does not have access to
+ * model", Anthropic's `permission_error` naming a model, a beta or a feature).
+ * Other credentials and other requests may still be served by this key, so it
+ * stays in the pool. A 403 that speaks of neither is about the key, its
+ * project or its account, and disables it.
+ */
+function forbidsTheRequest(error: UpstreamError): boolean {
+  if (error.code === 'model_not_found' || error.code === 'unsupported_model') return true;
+  return /\b(models?|features?|beta|betas)\b/i.test(error.message);
+}
 
 /** Judges an upstream's HTTP answer; `errorText` is its body when the status is 400 or above. */
 export function judgeReply(status: number, headers: ReplyHeaders, errorText: string, now: number): Verdict {
   if (status < 400) return { kind: 'ok' };
   const detail = briefly(errorText);
-  if (QUOTA_EXHAUSTED.test(errorText)) return { kind: 'disable', reason: `quota exhausted (${status}): ${detail}` };
-  if (status === 401 || status === 403 || (status === 400 && KEY_REFUSED.test(errorText)))
+  const error = readUpstreamError(errorText);
+  if (outOfQuota(status, error)) return { kind: 'disable', reason: `quota exhausted (${status}): ${detail}` };
+  if (status === 401 || (status === 403 && !forbidsTheRequest(error)) || (status === 400 && refusesKeyWith400(error)))
     return { kind: 'disable', reason: `refused the credential (${status}): ${detail}` };
-  if (status === 402) return { kind: 'disable', reason: `payment required (402): ${detail}` };
-  if (status === 429) return { kind: 'rate-limited', reason: `${RATE_LIMITED_REASON}: ${detail}`, retryAfterMs: retryAfterMs(headers, now) };
+  if (status === 429)
+    return { kind: 'rate-limited', reason: `${RATE_LIMITED_REASON}: ${detail}`, retryAfterMs: retryAfterMs(headers, now) ?? error.retryDelayMs };
   if (status === 408 || status >= 500) return { kind: 'unavailable', reason: `answered ${status}: ${detail}` };
   return { kind: 'client-error' };
 }
@@ -90,6 +137,7 @@ export function judgeFailure(err: unknown): Failure {
  * OpenAI's `x-ratelimit-reset-requests|tokens` durations like `6m0s` or `20ms`
  * (https://platform.openai.com/docs/guides/rate-limits), and Anthropic's
  * `anthropic-ratelimit-*-reset` RFC 3339 times (https://docs.anthropic.com/en/api/rate-limits).
+ * (Google puts its delay in the body instead: `judgeReply` falls back on its RetryInfo.)
  * The explicit retry-after wins; otherwise the latest reset. Null when none is given.
  */
 export function retryAfterMs(headers: ReplyHeaders, now: number): number | null {

@@ -191,14 +191,15 @@ function modelObject(m: (typeof ANTHROPIC_FAKE_MODELS)[number]): unknown {
   return { type: 'model', id: m.id, display_name: m.display_name, created_at: m.created_at };
 }
 
-export function startFakeAnthropic(opts: { apiKey?: string; chunkDelayMs?: number } = {}): Promise<FakeUpstream> {
-  const apiKey = opts.apiKey ?? 'sk-ant-fake';
+export function startFakeAnthropic(opts: { apiKey?: string; apiKeys?: string[]; chunkDelayMs?: number } = {}): Promise<FakeUpstream> {
+  const apiKeys = opts.apiKeys ?? [opts.apiKey ?? 'sk-ant-fake'];
   const chunkDelayMs = opts.chunkDelayMs ?? 0;
   return startFakeServer({
     headers: anthropicHeaders,
     errorFor: anthropicErrorFor,
     async handle(ctx) {
-      if (ctx.req.headers['x-api-key'] !== apiKey) {
+      const key = ctx.req.headers['x-api-key'];
+      if (typeof key !== 'string' || !apiKeys.includes(key)) {
         return sendJson(ctx, 401, anthropicError('authentication_error', 'invalid x-api-key'));
       }
       if (typeof ctx.req.headers['anthropic-version'] !== 'string' || ctx.req.headers['anthropic-version'] === '') {

@@ -280,8 +280,8 @@ function listModels(ctx: RequestContext): Promise<void> {
   return sendJson(ctx, 200, { models: page.map(modelObject), ...(next ? { nextPageToken: next } : {}) });
 }
 
-export function startFakeGemini(opts: { apiKey?: string; chunkDelayMs?: number } = {}): Promise<FakeUpstream> {
-  const apiKey = opts.apiKey ?? 'fake-gemini-key';
+export function startFakeGemini(opts: { apiKey?: string; apiKeys?: string[]; chunkDelayMs?: number } = {}): Promise<FakeUpstream> {
+  const apiKeys = opts.apiKeys ?? [opts.apiKey ?? 'fake-gemini-key'];
   const chunkDelayMs = opts.chunkDelayMs ?? 0;
   return startFakeServer({
     headers: geminiHeaders,
@@ -292,7 +292,7 @@ export function startFakeGemini(opts: { apiKey?: string; chunkDelayMs?: number }
       if (key === null || key === '') {
         return sendJson(ctx, 403, geminiError(403, "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API."));
       }
-      if (key !== apiKey) {
+      if (!apiKeys.includes(key)) {
         return sendJson(ctx, 400, geminiError(400, BAD_KEY_MESSAGE, [
           { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com', metadata: { service: 'generativelanguage.googleapis.com' } },
           { '@type': 'type.googleapis.com/google.rpc.LocalizedMessage', locale: 'en-US', message: BAD_KEY_MESSAGE },

@@ -175,6 +175,14 @@ describe('reading an upstream failure', () => {
     expect(judgeReply(429, h, '', 0).kind).toBe('rate-limited');
     const geminiBadKey = readFileSync(new URL('../fixtures/gemini/gemini-error-api-key.1.json', import.meta.url), 'utf8');
     expect(judgeReply(400, h, geminiBadKey, 0)).toMatchObject({ kind: 'disable', reason: expect.stringMatching(/refused the credential \(400\)/) });
+    // Read from the fields that carry them, never from an echo of the client's input.
+    expect(judgeReply(400, h, '{"error":{"message":"bad value: insufficient_quota","type":"invalid_request_error","code":null}}', 0).kind).toBe('client-error');
+    expect(judgeReply(400, h, '{"type":"error","error":{"type":"invalid_request_error","message":"text: Your credit balance is too low"}}', 0).kind).toBe('client-error');
+    expect(judgeReply(429, h, '{"error":{"message":"insufficient_quota","type":"requests","code":"rate_limit_exceeded"}}', 0).kind).toBe('rate-limited');
+    expect(judgeReply(429, h, '{"error":{"message":"x","type":"insufficient_quota","code":"project_spend_limit_exceeded"}}', 0).kind).toBe('disable');
+    expect(judgeReply(402, h, '', 0).kind).toBe('disable');
+    expect(judgeReply(403, h, '{"error":{"message":"does not have access to model `gpt-5`","type":"invalid_request_error","code":"model_not_found"}}', 0).kind).toBe('client-error');
+    expect(judgeReply(429, h, '{"error":{"code":429,"status":"RESOURCE_EXHAUSTED","details":[{"retryDelay":"36s"}]}}', 0)).toMatchObject({ kind: 'rate-limited', retryAfterMs: 36_000 });
     expect(judgeReply(529, h, '', 0).kind).toBe('unavailable');
     expect(judgeReply(503, h, '', 0).kind).toBe('unavailable');
   });
