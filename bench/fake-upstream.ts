@@ -19,6 +19,12 @@ import { runAsChild, type Served } from './child.js';
  * overrides the number of chunks for that request. Switchboard forwards
  * unknown `x-` headers to the upstream (src/gateway/headers.ts), so a client
  * of the gateway sets them too.
+ * Faults (bench/fault-soak.ts): `x-bench-fault: 500 | 503 | 429 | reset` fails
+ * the first try of the request named by `x-bench-req` (an error body in the
+ * route's own format, or the socket destroyed before any header) and serves
+ * the next try of it; `x-bench-fault: cut` sends a stream's first half and
+ * destroys the socket. The fake counts what it served (answers, the usage it
+ * reported, faults by kind) and hands the count to the parent when stopped.
  * Usage: forked by bench/run.ts with `--chunks N` (default 50).
  */
 const CREATED = Math.floor(Date.now() / 1000);
@@ -102,6 +108,25 @@ function anthropicFrames(model: string, chunks: number): string[] {
 }
 
 const ROUTES = { '/v1/chat/completions': 'openai', '/v1/messages': 'anthropic' } as const;
+type Route = (typeof ROUTES)[keyof typeof ROUTES];
+
+/** What the fake served, for the fault soak to compare with the gateway's request log. */
+export interface ServedTally {
+  answers: number;
+  /** Usage the fake reported in complete answers (a stream that was asked for none reports none). */
+  inputTokens: number;
+  outputTokens: number;
+  answersWithoutUsage: number;
+  faults: Record<string, number>;
+}
+
+/** Error bodies as each vendor sends them: OpenAI's `error` object, Anthropic's `type: error` envelope. */
+function errorBody(route: Route, status: number): string {
+  if (route === 'openai')
+    return JSON.stringify({ error: { message: `fake fault ${status}`, type: status === 429 ? 'requests' : 'server_error', param: null, code: null } });
+  const type = status === 429 ? 'rate_limit_error' : status === 503 ? 'overloaded_error' : 'api_error';
+  return JSON.stringify({ type: 'error', error: { type, message: `fake fault ${status}` } });
+}
 
 export function startFakeUpstream(chunks = 50): Promise<Served> {
   // Bodies depend only on (route, model, stream, include_usage, chunks): build each once.
@@ -112,14 +137,44 @@ export function startFakeUpstream(chunks = 50): Promise<Served> {
     return hit;
   };
 
+  const count = (input: number, output: number) => {
+    tally.answers++;
+    tally.inputTokens += input;
+    tally.outputTokens += output;
+  };
+
   const fail = (res: ServerResponse, status: number, message: string) => {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: { message, type: 'invalid_request_error' } }));
   };
 
+  const tally: ServedTally = { answers: 0, inputTokens: 0, outputTokens: 0, answersWithoutUsage: 0, faults: {} };
+  /** Requests whose first try has failed: their next try is served. */
+  const failedOnce = new Set<string>();
+
+  /** Injects the fault a request asks for; true when it was (the request is answered). */
+  const injectFault = (req: IncomingMessage, res: ServerResponse, route: Route): boolean => {
+    const fault = req.headers['x-bench-fault'];
+    const id = req.headers['x-bench-req'];
+    if (typeof fault !== 'string' || fault === 'cut' || typeof id !== 'string') return false;
+    if (failedOnce.delete(id)) return false;
+    failedOnce.add(id);
+    tally.faults[fault] = (tally.faults[fault] ?? 0) + 1;
+    if (fault === 'reset') {
+      req.socket.destroy();
+      return true;
+    }
+    const status = Number(fault);
+    const text = errorBody(route, status);
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...(status === 429 ? { 'retry-after': '1' } : {}) });
+    res.end(text);
+    return true;
+  };
+
   const handle = (req: IncomingMessage, res: ServerResponse, raw: string) => {
     const route = req.method === 'POST' ? ROUTES[req.url as keyof typeof ROUTES] : undefined;
     if (!route) return fail(res, 404, `no route for ${req.method} ${req.url}`);
+    if (req.headers['x-bench-fault'] !== undefined && injectFault(req, res, route)) return;
     let body: { model?: unknown; stream?: unknown; stream_options?: { include_usage?: unknown } | null };
     try {
       body = JSON.parse(raw) as typeof body;
@@ -130,6 +185,7 @@ export function startFakeUpstream(chunks = 50): Promise<Served> {
     if (body.stream !== true) {
       const text = cached(`${route}|c|${model}`, () => (route === 'openai' ? completion(model) : anthropicMessage(model)));
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      count(12, route === 'openai' ? USAGE.completion_tokens : 50);
       return res.end(text);
     }
     const n = positive(req.headers['x-bench-chunks']) ?? chunks;
@@ -139,6 +195,15 @@ export function startFakeUpstream(chunks = 50): Promise<Served> {
         ? cached(`openai|s|${model}|${includeUsage}|${n}`, () => streamFrames(model, n, includeUsage))
         : cached(`anthropic|s|${model}|${n}`, () => anthropicFrames(model, n));
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    if (req.headers['x-bench-fault'] === 'cut') {
+      tally.faults.cut = (tally.faults.cut ?? 0) + 1;
+      for (const frame of frames.slice(0, frames.length >> 1)) res.write(frame);
+      // Destroyed once the half is on the wire: the client of the gateway sees a stream that stops.
+      return void res.write('', () => res.destroy());
+    }
+    if (route === 'anthropic') count(12, n);
+    else if (includeUsage) count(USAGE.prompt_tokens, USAGE.completion_tokens);
+    else tally.answersWithoutUsage++;
     const delayMs = positive(req.headers['x-bench-delay-ms']);
     if (delayMs !== undefined) return writeSlowly(res, frames, delayMs);
     // One chunked-encoding chunk per frame, as a token-by-token upstream sends them, all at once.
@@ -166,6 +231,7 @@ export function startFakeUpstream(chunks = 50): Promise<Served> {
             server.close(() => done());
             server.closeAllConnections();
           }),
+        report: () => Promise.resolve({ served: tally }),
       });
     });
   });

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Client, Pool } from 'undici';
+import { runPaced } from './paced.js';
 import { latencyOf, type Latency } from './stats.js';
 
 /**
@@ -33,26 +34,9 @@ export async function runProbe(spec: ProbeSpec): Promise<ProbeResult> {
   const url = new URL(spec.url);
   const pool = new Pool(url.origin, { connections: 64, keepAliveTimeout: 30_000 });
   const total = Math.round(spec.rate * spec.durationS);
-  const interval = 1000 / spec.rate;
   const tally = new Tally();
-  const inFlight: Promise<void>[] = [];
-  const fire = async () => tally.add(await timedRequest(pool, url, spec));
-
   const began = performance.now();
-  await new Promise<void>((resolve) => {
-    let sent = 0;
-    const tick = () => {
-      const due = Math.min(total, Math.floor((performance.now() - began) / interval) + 1);
-      while (sent < due) {
-        inFlight.push(fire());
-        sent++;
-      }
-      if (sent >= total) return resolve();
-      setTimeout(tick, Math.max(0, began + sent * interval - performance.now()));
-    };
-    tick();
-  });
-  await Promise.all(inFlight);
+  await runPaced({ rate: spec.rate, total, fire: async () => tally.add(await timedRequest(pool, url, spec)) });
   const elapsed = (performance.now() - began) / 1000;
   await pool.close();
   return tally.result(total, elapsed);

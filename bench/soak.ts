@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
+import { runPaced } from './paced.js';
 import { rssMb } from './rss.js';
 import { latencyOf } from './stats.js';
 
@@ -69,25 +70,7 @@ export async function runSoak(o: { targets: SoakTarget[]; rate: number; duration
     else errors[b]++;
   };
 
-  const total = Math.round(o.rate * o.durationS);
-  const interval = 1000 / o.rate;
-  let inFlight = 0;
-  await new Promise<void>((resolve) => {
-    let sent = 0;
-    const settle = () => {
-      inFlight--;
-      if (sent >= total && inFlight === 0) resolve();
-    };
-    const tick = () => {
-      const due = Math.min(total, Math.floor((performance.now() - began) / interval) + 1);
-      while (sent < due) {
-        inFlight++;
-        void fire(sent++).finally(settle);
-      }
-      if (sent < total) setTimeout(tick, Math.max(0, began + sent * interval - performance.now()));
-    };
-    tick();
-  });
+  await runPaced({ rate: o.rate, total: Math.round(o.rate * o.durationS), fire });
   clearInterval(sampler);
   await Promise.all([...pools.values()].map((p) => p.close()));
   return {

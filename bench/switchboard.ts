@@ -23,6 +23,9 @@ if (!fake || !dir || !key) throw new Error('usage: switchboard.ts <fake upstream
  * bench; BENCH_SOURCE=1 runs src/ through tsx instead, to compare.
  */
 const from = process.env.BENCH_SOURCE === '1' ? '../src' : '../dist';
+/** Credentials per upstream (BENCH_CREDENTIALS, default 1): the fault soak gives each several, so a try that fails has another to go to. */
+const credentialCount = Math.max(1, Number(process.env.BENCH_CREDENTIALS ?? 1));
+const credentials = (prefix: string) => Array.from({ length: credentialCount }, (_, i) => ({ key: i === 0 ? prefix : `${prefix}-${i + 1}` }));
 
 runAsChild(async () => {
   const { configSchema } = (await import(`${from}/config/schema.js`)) as typeof Schema;
@@ -34,8 +37,8 @@ runAsChild(async () => {
     ...(countersJson ? { counters: JSON.parse(countersJson) as unknown } : {}),
     secret: 'bench-secret-0000000000000000',
     upstreams: [
-      { id: 'fake', kind: 'openai', baseUrl: `${fake}/v1`, credentials: [{ key: 'sk-bench' }] },
-      { id: 'anthropic', kind: 'anthropic', baseUrl: fake, credentials: [{ key: 'sk-ant-bench' }] },
+      { id: 'fake', kind: 'openai', baseUrl: `${fake}/v1`, credentials: credentials('sk-bench') },
+      { id: 'anthropic', kind: 'anthropic', baseUrl: fake, credentials: credentials('sk-ant-bench') },
     ],
     models: [
       { id: 'bench-model', routes: [{ upstream: 'fake', model: 'fake-model' }] },
@@ -51,23 +54,34 @@ runAsChild(async () => {
     url: gateway.url,
     close: () => gateway.close(),
     // After close (the recorder has flushed): how many requests were recorded, by outcome.
-    report: async () => ({ requestLog: await recordedRows(storage.url) }),
+    report: async () => ({ requestLog: await recordedRows(storage.url), outcomeTokens: await recordedTokens(storage.url) }),
   };
 });
 
 const COUNT_ROWS = 'select outcome, stream, count(*) as n from request_log group by outcome, stream';
+/** Tokens the gateway recorded, by outcome and by whether the upstream reported them or the gateway estimated them. */
+const SUM_TOKENS =
+  'select outcome, usage_estimated as estimated, count(*) as n, sum(input_tokens) as input, sum(output_tokens) as output from request_log group by outcome, usage_estimated';
 
 async function recordedRows(url: string): Promise<unknown[]> {
+  return (await query(url, COUNT_ROWS)).map((r) => ({ ...r, n: Number(r.n) }));
+}
+
+async function recordedTokens(url: string): Promise<unknown[]> {
+  return (await query(url, SUM_TOKENS)).map((r) => ({ outcome: r.outcome, estimated: Number(r.estimated) === 1, rows: Number(r.n), input: Number(r.input), output: Number(r.output) }));
+}
+
+async function query(url: string, sql: string): Promise<Record<string, unknown>[]> {
   if (url.startsWith('sqlite:')) {
     const sqlite = new Database(url.slice('sqlite:'.length), { readonly: true });
-    const rows = sqlite.prepare(COUNT_ROWS).all();
+    const rows = sqlite.prepare(sql).all() as Record<string, unknown>[];
     sqlite.close();
     return rows;
   }
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    return (await client.query(COUNT_ROWS)).rows.map((r: { outcome: string; stream: unknown; n: string }) => ({ ...r, n: Number(r.n) }));
+    return (await client.query(sql)).rows as Record<string, unknown>[];
   } finally {
     await client.end();
   }
