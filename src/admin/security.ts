@@ -5,7 +5,8 @@ import type { AdminDeps } from './deps.js';
 /**
  * /security: refused requests since the process started (in memory, per
  * process): failed admin-key and client-key checks and IP-allowlist
- * refusals, overall, by source address, and the latest few.
+ * refusals and connections past the per-address cap, overall, by source
+ * address, and the latest few.
  */
 export function securityRoutes(ctx: AdminDeps): Hono {
   const app = new Hono();
@@ -13,13 +14,14 @@ export function securityRoutes(ctx: AdminDeps): Hono {
   return app;
 }
 
-const kind = z.enum(['failedAdminAuth', 'failedClientAuth', 'ipBlocked']);
+const kind = z.enum(['failedAdminAuth', 'failedClientAuth', 'ipBlocked', 'connectionCapped']);
 
 export const securityReportView = z.object({
   since: z.number().int().describe('epoch ms: when this process started counting'),
   failedAdminAuth: z.number().int(),
   failedClientAuth: z.number().int(),
   ipBlocked: z.number().int(),
+  connectionCapped: z.number().int().describe('connections closed at once for being past server.maxConnectionsPerAddress'),
   bySource: z
     .array(
       z.object({
@@ -27,6 +29,7 @@ export const securityReportView = z.object({
         failedAdminAuth: z.number().int(),
         failedClientAuth: z.number().int(),
         ipBlocked: z.number().int(),
+        connectionCapped: z.number().int(),
         lastAt: z.number().int(),
       }),
     )

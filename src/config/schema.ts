@@ -300,6 +300,34 @@ export const serverSchema = z.strictObject({
     .describe(
       'On SIGTERM or SIGINT: how long requests in flight (streams and WebSocket turns included) may take to finish before their connections are cut; no new connection is taken meanwhile. A second signal cuts at once.',
     ),
+  headersTimeoutSeconds: z
+    .number()
+    .positive()
+    .max(3600)
+    .default(30)
+    .describe("A client must have sent a request's headers within this long of starting it, or its connection is closed (a client trickling headers byte by byte holds a connection for nothing)."),
+  requestTimeoutSeconds: z
+    .number()
+    .positive()
+    .max(86_400)
+    .default(300)
+    .describe(
+      'A client must have sent its whole request (headers and body) within this long, or its connection is closed. It covers only what the client sends: a streamed answer may run for as long as it runs.',
+    ),
+  bodyIdleSeconds: z
+    .number()
+    .positive()
+    .max(3600)
+    .default(30)
+    .describe('A request body that stops arriving for this long is refused with 408 in the client\'s own error shape and its connection closed.'),
+  maxConnectionsPerAddress: z
+    .number()
+    .int()
+    .min(0)
+    .default(256)
+    .describe(
+      "Open connections one client address (the connection's peer, never X-Forwarded-For) may hold at once; a further connection is closed at once and counted in /admin/api/security. Behind a reverse proxy every connection comes from the proxy: raise it, or 0 for no cap.",
+    ),
 });
 
 /**

@@ -7,6 +7,11 @@ export function tooLarge(maxBytes: number): GatewayError {
   return new GatewayError('SB_ERR_BODY_TOO_LARGE', `request body is larger than ${maxBytes} bytes`);
 }
 
+/** A body that stopped arriving: its connection is closed with the answer, since the rest of it will not be read. */
+export function bodyStalled(idleMs: number): GatewayError {
+  return new GatewayError('SB_ERR_REQUEST_TIMEOUT', `request body stopped arriving: nothing for ${idleMs / 1000} s`, null, { connection: 'close' });
+}
+
 export const webRequestIO: RequestIO = {
   async readBody(c, maxBytes) {
     const declared = Number(c.req.header('content-length') ?? NaN);

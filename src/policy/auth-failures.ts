@@ -2,12 +2,13 @@ import type { Runtime } from '../runtime/runtime.js';
 
 /**
  * Refused requests, counted in memory (per process, since start): failed
- * admin-key and client-key checks, and requests refused by an IP allowlist;
+ * admin-key and client-key checks, requests refused by an IP allowlist, and
+ * connections closed for being past the per-address cap;
  * overall and by source address, plus the latest few. Written to the
  * process log at most once per kind per LOG_EVERY_MS, so a flood of bad
  * attempts cannot flood the log too.
  */
-export type RefusalKind = 'failedAdminAuth' | 'failedClientAuth' | 'ipBlocked';
+export type RefusalKind = 'failedAdminAuth' | 'failedClientAuth' | 'ipBlocked' | 'connectionCapped';
 
 export interface Refusal {
   at: number;
@@ -21,6 +22,7 @@ export interface SourceCounts {
   failedAdminAuth: number;
   failedClientAuth: number;
   ipBlocked: number;
+  connectionCapped: number;
   lastAt: number;
 }
 
@@ -29,6 +31,7 @@ export interface SecurityReport {
   failedAdminAuth: number;
   failedClientAuth: number;
   ipBlocked: number;
+  connectionCapped: number;
   /** Sources with the most refusals first. */
   bySource: SourceCounts[];
   /** Newest first. */
@@ -47,15 +50,16 @@ const KIND_WORDS: Record<RefusalKind, string> = {
   failedAdminAuth: 'failed admin auth',
   failedClientAuth: 'failed client auth',
   ipBlocked: 'refused by IP allowlist',
+  connectionCapped: 'connection closed past the per-address cap',
 };
 
 export function createAuthFailures(deps: { now: () => number; log: Runtime['log'] }): AuthFailures {
   const since = deps.now();
-  const totals: Record<RefusalKind, number> = { failedAdminAuth: 0, failedClientAuth: 0, ipBlocked: 0 };
+  const totals: Record<RefusalKind, number> = { failedAdminAuth: 0, failedClientAuth: 0, ipBlocked: 0, connectionCapped: 0 };
   const sources = new Map<string, SourceCounts>();
   const recent: Refusal[] = [];
   const lastLogged: Partial<Record<RefusalKind, number>> = {};
-  const unlogged: Record<RefusalKind, number> = { failedAdminAuth: 0, failedClientAuth: 0, ipBlocked: 0 };
+  const unlogged: Record<RefusalKind, number> = { failedAdminAuth: 0, failedClientAuth: 0, ipBlocked: 0, connectionCapped: 0 };
 
   return {
     count(kind, address, reason) {
@@ -66,7 +70,7 @@ export function createAuthFailures(deps: { now: () => number; log: Runtime['log'
       if (!counts) {
         // Bounded: forget the source heard from longest ago (Map keeps insertion order; re-inserted on each hit).
         if (sources.size >= MAX_SOURCES) sources.delete(sources.keys().next().value!);
-        counts = { address: source, failedAdminAuth: 0, failedClientAuth: 0, ipBlocked: 0, lastAt: at };
+        counts = { address: source, failedAdminAuth: 0, failedClientAuth: 0, ipBlocked: 0, connectionCapped: 0, lastAt: at };
       } else sources.delete(source);
       counts[kind]++;
       counts.lastAt = at;
@@ -95,5 +99,5 @@ export function createAuthFailures(deps: { now: () => number; log: Runtime['log'
 }
 
 function total(s: SourceCounts): number {
-  return s.failedAdminAuth + s.failedClientAuth + s.ipBlocked;
+  return s.failedAdminAuth + s.failedClientAuth + s.ipBlocked + s.connectionCapped;
 }

@@ -168,7 +168,7 @@ describe('failed auth', () => {
       }
       const report = (await (await fetch(`${own.url}/admin/api/security`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).json()) as any;
       expect(report).toMatchObject({ failedClientAuth: 3, failedAdminAuth: 2, ipBlocked: 0 });
-      expect(report.bySource).toEqual([{ address: '127.0.0.1', failedAdminAuth: 2, failedClientAuth: 3, ipBlocked: 0, lastAt: expect.any(Number) }]);
+      expect(report.bySource).toEqual([{ address: '127.0.0.1', failedAdminAuth: 2, failedClientAuth: 3, ipBlocked: 0, connectionCapped: 0, lastAt: expect.any(Number) }]);
       expect(report.recent).toHaveLength(5);
       expect(report.recent[0]).toMatchObject({ kind: 'failedAdminAuth', address: '127.0.0.1', reason: 'invalid admin key' });
       expect(report.recent[4]).toMatchObject({ kind: 'failedClientAuth', reason: 'invalid API key' });

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import type { Server, ServerOptions } from 'node:http';
 import { createAdaptorServer, type ServerType } from '@hono/node-server';
 import type { Config } from '../../config/schema.js';
 import { createSecretBox, noSecretBox, SECRET_HELP } from '../../policy/secrets.js';
@@ -12,7 +12,8 @@ import { HEARTBEAT_MS, openCounters } from './counters.js';
 import { openHealthAndLocks } from './health-and-locks.js';
 import { createNodeHttpClient } from './http-client.js';
 import { dataDirOf, findSecret, localSecret, missingSecretProblems, type SecretSource } from './local-secrets.js';
-import { nodeRequestIO } from './request-io.js';
+import { createNodeRequestIO } from './request-io.js';
+import { capConnectionsPerAddress } from './connection-cap.js';
 import { createStaticSite } from './static.js';
 import { serveResponsesSockets } from './responses-socket.js';
 import { createNodeRuntime } from './runtime.js';
@@ -72,6 +73,19 @@ export interface NodeGatewayOptions {
 const LISTEN_BACKLOG = 4096;
 
 /**
+ * Node's own cuts of a client that sends slowly: headers by `headersTimeoutSeconds`, the whole
+ * request by `requestTimeoutSeconds` (never the answer: Node stops timing a request once it has been
+ * read, so a long stream is not cut). Node looks for late connections every
+ * `connectionsCheckingInterval` (30 s by default); it looks often enough here for short settings to hold.
+ */
+function slowClientTimeouts(server: Config['server']): ServerOptions {
+  const requestTimeout = server.requestTimeoutSeconds * 1000;
+  // Node refuses a headers timeout longer than the request timeout.
+  const headersTimeout = Math.min(server.headersTimeoutSeconds * 1000, requestTimeout);
+  return { headersTimeout, requestTimeout, connectionsCheckingInterval: Math.max(100, Math.min(1000, headersTimeout / 4)) };
+}
+
+/**
  * The Node platform: opens the store, picks the counters, builds the ports,
  * lets the core assemble the gateway (app/create-gateway.ts), runs its jobs
  * on timers and serves it over node:http (with the Responses WebSocket).
@@ -128,7 +142,7 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
       sharedHealth: healthAndLocks.health,
       locks: healthAndLocks.locks,
       http: upstreamHttp.http,
-      io: nodeRequestIO,
+      io: createNodeRequestIO({ bodyIdleMs: config.server.bodyIdleSeconds * 1000 }),
       runtime,
       observers: [inFlight.observer, ...(metrics ? [metrics.observer] : []), ...observers],
     },
@@ -149,7 +163,10 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
   const jobs = runJobs([...gateway.jobs, heartbeat], log);
 
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = createAdaptorServer({ fetch: (request, env) => scoped(() => gateway.fetch(request, env)) });
+    const s = createAdaptorServer({ fetch: (request, env) => scoped(() => gateway.fetch(request, env)), serverOptions: slowClientTimeouts(config.server) });
+    capConnectionsPerAddress(s as Server, config.server.maxConnectionsPerAddress, (address) =>
+      gateway.parts.refusals.count('connectionCapped', address, `more than ${config.server.maxConnectionsPerAddress} connections open`),
+    );
     s.once('error', reject);
     // A longer queue of connections waiting to be accepted than Node's 511: thousands of clients
     // connecting within a second (agents starting together) are queued, not reset (the kernel caps it at somaxconn).

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { tooLarge, webRequestIO, type RequestIO } from '../../gateway/request-io.js';
+import { bodyStalled, tooLarge, webRequestIO, type RequestIO } from '../../gateway/request-io.js';
+import type { GatewayError } from '../../protocols/errors.js';
 
 /**
  * RequestIO over the Node request and response objects that
@@ -14,29 +15,54 @@ export type NodeBindings = {
   peerAddress?: string;
 };
 
-export const nodeRequestIO: RequestIO = {
-  readBody(c, maxBytes) {
-    const incoming = (c.env as NodeBindings | undefined)?.incoming;
-    if (!incoming) return webRequestIO.readBody(c, maxBytes);
-    const declared = Number(incoming.headers['content-length'] ?? NaN);
-    if (declared > maxBytes) return Promise.reject(tooLarge(maxBytes));
-    return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      incoming.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > maxBytes) {
-          incoming.removeAllListeners('data');
-          incoming.resume(); // drain the rest so the 413 can still be written
-          reject(tooLarge(maxBytes));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      incoming.once('end', () => resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8')));
-      incoming.once('error', reject);
+export function createNodeRequestIO(options: { bodyIdleMs: number }): RequestIO {
+  return {
+    readBody(c, maxBytes) {
+      const incoming = (c.env as NodeBindings | undefined)?.incoming;
+      if (!incoming) return webRequestIO.readBody(c, maxBytes);
+      return readIncoming(incoming, maxBytes, options.bodyIdleMs);
+    },
+    onClientGone: socketWatch.onClientGone,
+    clientAddress: socketWatch.clientAddress,
+  };
+}
+
+/**
+ * Reads the body from the socket. A body that stops arriving for `idleMs` is
+ * refused (408) rather than waited on: a client trickling its body would
+ * otherwise hold the request, and whatever it reserved, until Node's whole-request timeout.
+ */
+function readIncoming(incoming: IncomingMessage, maxBytes: number, idleMs: number): Promise<string> {
+  const declared = Number(incoming.headers['content-length'] ?? NaN);
+  if (declared > maxBytes) return Promise.reject(tooLarge(maxBytes));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = (err: GatewayError) => {
+      clearTimeout(idle);
+      incoming.removeAllListeners('data');
+      incoming.resume(); // drain the rest so the answer can still be written
+      reject(err);
+    };
+    const idle = setTimeout(() => stop(bodyStalled(idleMs)), idleMs);
+    incoming.on('data', (chunk: Buffer) => {
+      idle.refresh();
+      size += chunk.length;
+      if (size > maxBytes) return stop(tooLarge(maxBytes));
+      chunks.push(chunk);
     });
-  },
+    incoming.once('end', () => {
+      clearTimeout(idle);
+      resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+    });
+    incoming.once('error', (err) => {
+      clearTimeout(idle);
+      reject(err);
+    });
+  });
+}
+
+const socketWatch: Pick<RequestIO, 'onClientGone' | 'clientAddress'> = {
   onClientGone(c, gone) {
     const outgoing = (c.env as NodeBindings | undefined)?.outgoing;
     if (!outgoing) return webRequestIO.onClientGone(c, gone);

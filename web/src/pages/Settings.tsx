@@ -212,6 +212,7 @@ const REFUSAL_KIND: Record<SecurityReport['recent'][number]['kind'], string> = {
   failedAdminAuth: 'admin sign-in failed',
   failedClientAuth: 'unknown client key',
   ipBlocked: 'address not allowed',
+  connectionCapped: 'too many connections',
 };
 
 /** Refused requests since the gateway started (GET /security), newest first. */
@@ -226,7 +227,8 @@ function RefusalsCard() {
         <>
           <p className="muted" data-testid="refusals">
             Since {dateTime(r.since)}: {counted(r.failedAdminAuth, 'failed admin sign-in')}, {counted(r.failedClientAuth, 'unknown client key')},{' '}
-            {counted(r.ipBlocked, 'request')} refused by the allowlist.
+            {counted(r.ipBlocked, 'request')} refused by the allowlist
+            {r.connectionCapped > 0 ? `, ${counted(r.connectionCapped, 'connection')} closed past the per-address cap` : ''}.
           </p>
           {r.recent.length > 0 && (
             <div className="table-wrap">
