@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { AdminDeps } from './deps.js';
 import { errorBody } from './errors.js';
 import { resolveClientAddress } from '../policy/client-address.js';
@@ -8,25 +8,46 @@ import { resolveClientAddress } from '../policy/client-address.js';
  * are hashed with SHA-256 and the digests compared byte by byte without an
  * early exit, so the time taken says nothing about how much of the key was
  * right (nor its length). WebCrypto only, so it runs on Workers too.
- * Wrong keys are counted by source address (GET /admin/api/security).
+ * Wrong keys are counted by source address (GET /admin/api/security), and
+ * past a few, that address must wait before it tries again (policy/sign-in-throttle.ts).
  */
 export function requireAdminKey(ctx: AdminDeps): MiddlewareHandler {
   let expected: Promise<Uint8Array> | undefined;
   return async (c, next) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
     if (!match) return deny(c, 'missing admin key: send it as Authorization: Bearer <admin key>', 'missing_admin_key');
+    const address = adminClientAddress(ctx, c);
+    const wait = ctx.signIns.waitMs(address);
+    if (wait > 0) return throttled(c, ctx, address, wait);
     expected ??= sha256(ctx.adminKey);
     const ok = ctx.adminKey.length > 0 && sameBytes(await sha256(match[1]), await expected);
     if (!ok) {
-      const address = resolveClientAddress(ctx.io.clientAddress(c), c.req.header('x-forwarded-for'), ctx.settings.current().proxyTrust);
+      ctx.signIns.failed(address);
       ctx.refusals.count('failedAdminAuth', address, 'invalid admin key');
       return deny(c, 'invalid admin key', 'invalid_admin_key');
     }
+    ctx.signIns.succeeded(address);
     await next();
   };
 }
 
-function deny(c: Parameters<MiddlewareHandler>[0], message: string, code: string): Response {
+/** What a check of the admin key needs besides the key itself (the admin API's and /metrics'). */
+export type AdminKeyGuard = Pick<AdminDeps, 'adminKey' | 'signIns' | 'refusals' | 'io' | 'settings'>;
+
+/** The address wrong keys are counted and throttled by: the peer, or X-Forwarded-For as far as `security.trustProxy` allows. */
+export function adminClientAddress(ctx: AdminKeyGuard, c: Context): string | undefined {
+  return resolveClientAddress(ctx.io.clientAddress(c), c.req.header('x-forwarded-for'), ctx.settings.current().proxyTrust);
+}
+
+/** 429 with Retry-After, the key not looked at (see policy/sign-in-throttle.ts for why). */
+export function throttled(c: Context, ctx: AdminKeyGuard, address: string | undefined, waitMs: number): Response {
+  const seconds = Math.ceil(waitMs / 1000);
+  ctx.refusals.count('failedAdminAuth', address, `throttled: too many wrong keys, ${seconds} s to wait`);
+  c.header('Retry-After', String(seconds));
+  return c.json(errorBody(429, `too many wrong admin keys from this address: try again in ${seconds} s`, null, 'too_many_failed_attempts'), 429);
+}
+
+function deny(c: Context, message: string, code: string): Response {
   c.header('WWW-Authenticate', 'Bearer realm="switchboard-admin"');
   return c.json(errorBody(401, message, null, code), 401);
 }

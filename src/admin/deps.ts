@@ -7,6 +7,7 @@ import type { HttpClient } from '../providers/http.js';
 import type { SecretBox } from '../policy/secrets.js';
 import type { SettingsHolder } from '../policy/gateway-settings.js';
 import type { AuthFailures } from '../policy/auth-failures.js';
+import type { SignInThrottle } from '../policy/sign-in-throttle.js';
 import type { RequestIO } from '../runtime/request-io.js';
 import type { PriceBook } from '../usage/cost.js';
 import type { Limits } from '../policy/limits.js';
@@ -35,6 +36,8 @@ export interface AdminDeps extends Runtime {
   settings: SettingsHolder;
   /** Failed admin auth is counted here too; `/security` reports it. */
   refusals: AuthFailures;
+  /** Wrong admin keys by source address: past a few, that address waits (policy/sign-in-throttle.ts). */
+  signIns: SignInThrottle;
   /** The layered prices; the admin layer changes at run time. */
   priceBook: PriceBook;
   limits: Limits;

@@ -9,7 +9,7 @@ import { MissingSecretError } from '../policy/secrets.js';
  * client-side error reader serves both.
  * @see https://platform.openai.com/docs/guides/error-codes
  */
-export type AdminStatus = 400 | 401 | 404 | 409 | 500;
+export type AdminStatus = 400 | 401 | 403 | 404 | 409 | 429 | 500;
 
 export class AdminError extends Error {
   constructor(
@@ -27,7 +27,8 @@ export interface ErrorBody {
 }
 
 export function errorBody(status: AdminStatus, message: string, param: string | null, code: string): ErrorBody {
-  const type = status === 401 ? 'authentication_error' : status >= 500 ? 'server_error' : 'invalid_request_error';
+  const type =
+    status === 401 ? 'authentication_error' : status === 403 ? 'permission_error' : status === 429 ? 'rate_limit_error' : status >= 500 ? 'server_error' : 'invalid_request_error';
   return { error: { message, type, param, code } };
 }
 

@@ -3,6 +3,7 @@ import { applyConfig, applyConfigOnce } from '../admin/apply-config.js';
 import type { SecretBox } from '../policy/secrets.js';
 import { createSettingsHolder, loadSettings, type SettingsHolder } from '../policy/gateway-settings.js';
 import { createAuthFailures, type AuthFailures } from '../policy/auth-failures.js';
+import { createSignInThrottle } from '../policy/sign-in-throttle.js';
 import { createCatalog, type Catalog } from '../routing/catalog.js';
 import { EndpointGaps } from '../routing/endpoint-gaps.js';
 import { PoolHealth } from '../routing/credential-health.js';
@@ -157,6 +158,7 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
   });
   const responses = createResponseKeeper({ store, secrets, ...runtimeOf(ports) });
   const refusals = createAuthFailures({ now, log });
+  const signIns = createSignInThrottle(now);
 
   const dataPlane: DataPlaneDeps = {
     ...runtimeOf(ports),
@@ -188,6 +190,7 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
     http,
     settings,
     refusals,
+    signIns,
     priceBook,
     limits,
     retry: config.retry,

@@ -39,7 +39,7 @@ export function createHttpApp(parts: HttpAppParts): Hono {
     const readiness = await checkReadiness(parts.readiness);
     return c.json(readiness, readiness.ok ? 200 : 503, { 'cache-control': 'no-store' });
   });
-  if (parts.metrics.settings.enabled) app.get('/metrics', metricsRoute(parts.metrics.settings, parts.metrics.source, parts.admin.adminKey));
+  if (parts.metrics.settings.enabled) app.get('/metrics', metricsRoute(parts.metrics.settings, parts.metrics.source, parts.admin));
 
   // The dashboard (web/), asked last so every route above wins: its pages for a browser, its files, and nothing else.
   const site = parts.site;
