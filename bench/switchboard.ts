@@ -32,7 +32,8 @@ runAsChild(async () => {
   const { startNodeGateway } = (await import(`${from}/platform/node/gateway.js`)) as typeof Gateway;
   const storage = { url: storageUrl ?? `sqlite:${join(dir, 'bench.db')}` };
   const config = configSchema.parse({
-    server: { port: 0 },
+    // The bench is one client address holding thousands of streams (the slow-streams workload): no per-address cap.
+    server: { port: 0, maxConnectionsPerAddress: 0 },
     storage,
     ...(countersJson ? { counters: JSON.parse(countersJson) as unknown } : {}),
     secret: 'bench-secret-0000000000000000',

@@ -324,9 +324,9 @@ export const serverSchema = z.strictObject({
     .number()
     .int()
     .min(0)
-    .default(256)
+    .default(1024)
     .describe(
-      "Open connections one client address (the connection's peer, never X-Forwarded-For) may hold at once; a further connection is closed at once and counted in /admin/api/security. Behind a reverse proxy every connection comes from the proxy: raise it, or 0 for no cap.",
+      "Open connections one client address (the connection's peer, never X-Forwarded-For) may hold at once; a further connection is closed at once and counted in /admin/api/security. Generous by default: a team behind one NAT address, each agent holding several streams, stays well under it. Behind a reverse proxy every connection comes from the proxy: raise it, or 0 for no cap.",
     ),
 });
 
