@@ -3,7 +3,7 @@ import { readText } from './exchange.js';
 import type { Operation } from '../protocols/operations.js';
 import type { PrimedReply } from './attempt.js';
 import type { ResponseHeaders } from './headers.js';
-import { upstreamErrorMessage } from '../protocols/errors.js';
+import { GatewayError, upstreamErrorMessage } from '../protocols/errors.js';
 import { codecFor } from '../translate/registry.js';
 import { usageFromBody } from '../usage/extract.js';
 import { watcherFor } from '../usage/stream-watchers.js';
@@ -36,8 +36,10 @@ export async function respondPassThrough(
   const body = headers['content-type'].includes('text/event-stream') ? reply.chunks : undefined;
   if (!body) {
     const text = await readText(reply);
+    // A whole answer that is not JSON (cut short, an HTML page from a proxy) is no answer: the client gets a 502 in its own shape, as when translating.
+    const json = parseAnswer(text);
     ex.firstByte();
-    ex.finish(reply.status, 'ok', usageFromBody(op.protocol, text), null);
+    ex.finish(reply.status, 'ok', usageFromBody(op.protocol, json), null);
     return new Response(text, { status: reply.status, headers });
   }
 
@@ -84,4 +86,12 @@ export async function respondPassThrough(
     },
   });
   return new Response(stream, { status: reply.status, headers });
+}
+
+function parseAnswer(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new GatewayError('SB_ERR_UPSTREAM_INVALID', `upstream answered with a body that is not JSON: ${text.slice(0, 200)}`);
+  }
 }

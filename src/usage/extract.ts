@@ -21,24 +21,19 @@ export const usageOf = {
   gemini: (u: unknown): Usage | undefined => decodeGeminiUsage(u),
 };
 
-/** Usage from a whole (non-streamed) JSON response body in a protocol. */
-export function usageFromBody(protocol: Protocol, body: string): Usage | undefined {
-  let parsed: { usage?: unknown; usageMetadata?: unknown };
-  try {
-    parsed = JSON.parse(body) as typeof parsed;
-  } catch {
-    return undefined;
-  }
+/** Usage from a whole (non-streamed) response body in a protocol, already parsed from its JSON. */
+export function usageFromBody(protocol: Protocol, body: unknown): Usage | undefined {
+  if (!isRecord(body)) return undefined;
   switch (protocol) {
     case 'openai-chat':
     case 'openai-embeddings':
-      return usageOf.openaiChat(parsed.usage);
+      return usageOf.openaiChat(body.usage);
     case 'openai-responses':
-      return usageOf.openaiResponses(parsed.usage);
+      return usageOf.openaiResponses(body.usage);
     case 'anthropic-messages':
-      return usageOf.anthropic(parsed.usage);
+      return usageOf.anthropic(body.usage);
     case 'gemini':
-      return usageOf.gemini(parsed.usageMetadata);
+      return usageOf.gemini(body.usageMetadata);
     default:
       return protocol satisfies never;
   }

@@ -23,7 +23,9 @@ export type Fault =
   | { kind: 'cut-mid-stream'; afterEvents: number }
   | { kind: 'stall-mid-stream'; afterEvents: number; ms: number }
   /** Closes the stream cleanly (no reset) after that many events, before the protocol's last one. */
-  | { kind: 'end-mid-stream'; afterEvents: number };
+  | { kind: 'end-mid-stream'; afterEvents: number }
+  /** A 200 whose JSON body is cut short (not valid JSON), sent whole and cleanly. */
+  | { kind: 'malformed-json' };
 
 /**
  * How the fake writes the JSON of stream events: `compact` as the vendors do
@@ -209,6 +211,12 @@ export async function startFakeServer(spec: VendorSpec): Promise<FakeUpstream> {
         } else {
           await sendJson(ctx, fault.status, body, headers);
         }
+        return;
+      }
+      case 'malformed-json': {
+        const text = '{"id":"broken","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"echo';
+        res.writeHead(200, { ...ctx.headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
+        res.end(text);
         return;
       }
       case 'slow-first-byte':

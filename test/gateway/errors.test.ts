@@ -154,6 +154,14 @@ describe('errors in the client protocol shape, with the statuses of DESIGN.md', 
     expect((await logRows(gw))[0]).toMatchObject({ status: 502, outcome: 'error' });
   });
 
+  it('502 in the client shape when a whole answer is not JSON, recorded as an error', async () => {
+    oai.failNext({ kind: 'malformed-json' });
+    const err = await openai.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.APIError);
+    expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(502);
+    expect((await logRows(gw))[0]).toMatchObject({ status: 502, outcome: 'error', error: expect.stringMatching(/not JSON/) });
+  });
+
   it('504 when the upstream does not answer within the first-byte timeout', async () => {
     ant.failNext({ kind: 'slow-first-byte', ms: 2000 });
     const res = await post('/v1/messages', { model: 'claude-test', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] });
