@@ -8,6 +8,7 @@ import { codecFor } from '../translate/registry.js';
 import { usageFromBody } from '../usage/extract.js';
 import { watcherFor } from '../usage/stream-watchers.js';
 import { tapStream, type StreamEnd } from '../usage/stream-tap.js';
+import { closingWatchFor, endedEarly } from '../usage/stream-closing.js';
 import type { SseEvent } from '../translate/sse.js';
 
 /** How long an upstream error body may be before it is cut when passed back. */
@@ -44,13 +45,17 @@ export async function respondPassThrough(
   }
 
   const watcher = watcherFor(op.protocol, options.clientWantsUsage);
+  const closing = closingWatchFor(op.protocol);
   headers['cache-control'] = 'no-cache';
   const stream = tapStream(body, {
     head: reply.head,
     processor: {
       chunk(bytes, events, whole) {
         let dropped: Set<SseEvent> | undefined;
-        for (const event of events) if (!watcher.see(event).keep) (dropped ??= new Set()).add(event);
+        for (const event of events) {
+          closing.see(event);
+          if (!watcher.see(event).keep) (dropped ??= new Set()).add(event);
+        }
         // The bytes as they came, unless an event Switchboard added is to be left out (then re-framed event by event);
         // re-framed too when the chunk cuts through events, so that no part of a dropped one is ever sent.
         if (!watcher.filters || (!dropped && whole)) return bytes;
@@ -60,7 +65,12 @@ export async function respondPassThrough(
       },
       end(rest) {
         let out = '';
-        for (const event of rest) if (watcher.see(event).keep && watcher.filters) out += `${event.raw}\n\n`;
+        for (const event of rest) {
+          closing.see(event);
+          if (watcher.see(event).keep && watcher.filters) out += `${event.raw}\n\n`;
+        }
+        // Thrown, the stream ends as a broken one: the client's error event, the row incomplete.
+        if (!closing.closed()) throw endedEarly(closing);
         return out;
       },
       // The protocol's own closing error event (Responses `event: error`, Anthropic `event: error`, a Chat or Gemini `data:` error chunk), as translation sends it.

@@ -6,6 +6,7 @@ import type { Codec } from '../translate/codec.js';
 import type { IREvent, IRRequest, IRResponse } from '../translate/ir.js';
 import { responseToEvents } from '../translate/response-events.js';
 import { tapStream, type StreamEnd } from '../usage/stream-tap.js';
+import { closingWatchFor, endedEarly } from '../usage/stream-closing.js';
 import { GatewayError } from '../protocols/errors.js';
 import { ZERO_USAGE, type Usage } from '../translate/ir.js';
 
@@ -46,6 +47,7 @@ export async function respondTranslated(ex: Exchange, reply: PrimedReply, header
   }
 
   const decoder = t.upstream.decodeStream();
+  const closing = closingWatchFor(t.upstream.protocol);
   const encoder = t.client.encodeStream(t.request);
   const usage: Usage = { ...ZERO_USAGE };
   let sawUsage = false;
@@ -72,12 +74,20 @@ export async function respondTranslated(ex: Exchange, reply: PrimedReply, header
     processor: {
       chunk(_bytes, events) {
         let out = '';
-        for (const event of events) out += take(decoder.push(event));
+        for (const event of events) {
+          closing.see(event);
+          out += take(decoder.push(event));
+        }
         return out;
       },
       end(rest) {
         let out = '';
-        for (const event of rest) out += take(decoder.push(event));
+        for (const event of rest) {
+          closing.see(event);
+          out += take(decoder.push(event));
+        }
+        // Thrown, the stream ends as a broken one (the client's error event, the row incomplete), never finished by the encoder.
+        if (!closing.closed()) throw endedEarly(closing);
         return out + take(decoder.end()) + encoder.end();
       },
       broke: (message) => t.client.encodeStreamError({ kind: 'server', message, status: 502 }),

@@ -232,7 +232,11 @@ describe('response cache: hit, miss, skip and expiry', () => {
     const ask = () => client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'closed early' }], stream: true }).withResponse();
     openaiFake.failNext({ kind: 'end-mid-stream', afterEvents: 3 });
     const first = await ask();
-    for await (const _chunk of first.data) void _chunk;
+    // The client hears that the stream broke (an error event), and nothing is kept.
+    const drain = async () => {
+      for await (const _chunk of first.data) void _chunk;
+    };
+    await expect(drain()).rejects.toThrow(/without its closing event/);
     await new Promise((r) => setTimeout(r, 100));
     const again = await ask();
     expect(again.response.headers.get('x-switchboard-cache')).toBe('MISS');

@@ -162,6 +162,26 @@ describe('errors in the client protocol shape, with the statuses of DESIGN.md', 
     expect((await logRows(gw))[0]).toMatchObject({ status: 502, outcome: 'error', error: expect.stringMatching(/not JSON/) });
   });
 
+  it('a stream that ends without its closing event is an error for the client and incomplete in the log', async () => {
+    oai.failNext({ kind: 'end-mid-stream', afterEvents: 3 });
+    const stream = await openai.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'a b c d e' }], stream: true });
+    const err = await (async () => {
+      for await (const _ of stream) {
+        /* drain */
+      }
+    })().catch((e: unknown) => e);
+    expect(String(err)).toMatch(/without its closing event \(data: \[DONE\]\)/);
+    expect((await logRows(gw))[0]).toMatchObject({ status: 502, outcome: 'incomplete' });
+
+    ant.failNext({ kind: 'end-mid-stream', afterEvents: 4 });
+    const aerr = await anthropic.messages
+      .stream({ model: 'claude-test', max_tokens: 50, messages: [{ role: 'user', content: 'a b c d e f' }] })
+      .finalMessage()
+      .catch((e: unknown) => e);
+    expect(aerr).toBeInstanceOf(Anthropic.APIError);
+    expect((await logRows(gw))[0]).toMatchObject({ status: 502, outcome: 'incomplete', error: expect.stringMatching(/message_stop/) });
+  });
+
   it('504 when the upstream does not answer within the first-byte timeout', async () => {
     ant.failNext({ kind: 'slow-first-byte', ms: 2000 });
     const res = await post('/v1/messages', { model: 'claude-test', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] });
