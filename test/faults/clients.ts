@@ -80,8 +80,9 @@ function errorResult(client: ClientName, err: unknown): ClientResult {
   const message = (err as Error)?.message ?? String(err);
   if ((client === 'chat' || client === 'responses') && err instanceof OpenAI.APIError) {
     // OpenAI's shape: {"error": {"message", "type", ...}}; the SDK keeps the inner object (or a stream event's own fields).
+    // A stream's error event has no status; that the SDK raised an APIError from it means the event parsed as one.
     const body = err.error as { message?: unknown; type?: unknown } | undefined;
-    return { kind: 'error', status: err.status, ownShape: typeof body?.message === 'string' || typeof err.message === 'string', retryAfter: err.headers?.get('retry-after') ?? null, message };
+    return { kind: 'error', status: err.status, ownShape: typeof body?.message === 'string' || err.status === undefined, retryAfter: err.headers?.get('retry-after') ?? null, message };
   }
   if (client === 'anthropic' && err instanceof Anthropic.APIError) {
     // Anthropic's shape: {"type": "error", "error": {"type", "message"}}.

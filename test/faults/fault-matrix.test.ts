@@ -85,7 +85,7 @@ async function send(client: ClientName, model: string, stream: boolean): Promise
   return { result, row: all[0] };
 }
 
-function expectClient(result: ClientResult, expected: Expected['client']): void {
+function expectClient(client: ClientName, result: ClientResult, expected: Expected['client']): void {
   if ('answer' in expected) {
     expect(result).toMatchObject({ kind: 'answer' });
     expect((result as { text: string }).text).toBe('echo: one two three four five six seven eight');
@@ -101,7 +101,8 @@ function expectClient(result: ClientResult, expected: Expected['client']): void 
   }
   expect(result.status, result.message).toBe(expected.status);
   expect(result.ownShape, result.message).toBe(true);
-  if (expected.retryAfter && result.retryAfter !== null) expect(Number(result.retryAfter)).toBeGreaterThan(0);
+  // Gemini's SDK does not expose the answer's headers.
+  if (expected.retryAfter && client !== 'gemini') expect(Number(result.retryAfter)).toBeGreaterThan(0);
 }
 
 function expectRow(row: LogRecord, expected: Expected['row'], vendor: Vendor, stream: boolean): void {
@@ -131,7 +132,7 @@ describe.each(CLIENTS)('%s client', (client) => {
         fakes[vendor].failNext(injected);
         const expected = fault.expect(stream, { client, translated: routeKind === 'translated' });
         const { result, row } = await send(client, model, stream);
-        expectClient(result, expected.client);
+        expectClient(client, result, expected.client);
         expectRow(row, expected.row, vendor, stream);
         expect(row.translation !== null).toBe(routeKind === 'translated');
       });
@@ -148,7 +149,7 @@ describe('failover', () => {
       gw.ctx.catalog.current().upstreams.get('pool')!.cursor = 0;
       fakes.openai.failNext({ kind: 'status', status: 500 }, 1, (call) => keyOf(call) === POOL_KEYS[0]);
       const { result, row } = await send(client, 'pooled', stream);
-      expectClient(result, { answer: true });
+      expectClient(client, result, { answer: true });
       expect(row).toMatchObject({ status: 200, outcome: 'ok', credentialId: 'pool-2' });
       expect(row.attempts?.map((a) => [a.credential, a.status])).toEqual([
         ['pool-1', 500],
