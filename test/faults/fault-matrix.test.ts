@@ -124,10 +124,10 @@ describe.each(CLIENTS)('%s client', (client) => {
   describe.each(routeKinds)('%s', (routeKind) => {
     const { model, vendor } = ROUTES[client][routeKind];
     describe.each([false, true])('stream: %s', (stream) => {
-      const cells = FAULTS.filter((f) => !(f.only === 'stream' && !stream) && !(f.only === 'whole' && stream));
+      // A fault the vendor has no answer for (Gemini's quota is a 429 rate limit) has no cell.
+      const cells = FAULTS.filter((f) => !(f.only === 'stream' && !stream) && !(f.only === 'whole' && stream) && f.inject(vendor, stream));
       it.each(cells.map((f) => [f.name, f] as const))('%s', async (_name, fault) => {
-        const injected = fault.inject(vendor, stream);
-        if (!injected) return; // the vendor has no such answer
+        const injected = fault.inject(vendor, stream)!;
         fresh();
         fakes[vendor].failNext(injected);
         const expected = fault.expect(stream, { client, translated: routeKind === 'translated' });
