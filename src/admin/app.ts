@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { AdminDeps } from './deps.js';
-import { requireAdminKey } from './auth.js';
+import { refuseCrossSiteWrites, requireAdminKey } from './auth.js';
 import { renderError } from './errors.js';
 import { keyRoutes } from './keys.js';
 import { keyLimitRoutes, limitRoutes } from './limits.js';
@@ -35,6 +35,7 @@ export function createAdminApp(ctx: AdminDeps): Hono {
   // registration order and this one answers without calling next().
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
 
+  app.use('*', refuseCrossSiteWrites());
   app.use('*', requireAdminKey(ctx));
   // Other replicas find every write by polling the Store's revision; the hint makes them look now.
   app.use('*', async (c, next) => {

@@ -31,6 +31,24 @@ export function requireAdminKey(ctx: AdminDeps): MiddlewareHandler {
   };
 }
 
+/**
+ * Writes sent by a browser from another site are refused, key or not
+ * (`Sec-Fetch-Site`, which browsers set and pages cannot: Fetch Metadata).
+ * The admin key travels only in the Authorization header, which another
+ * site's page cannot send for the admin, and no cookie opens the API, so this is a
+ * second wall: it holds even if a browser ever had the key to send on its own.
+ * Clients that are not browsers send no such header and are not affected.
+ * @see https://www.w3.org/TR/fetch-metadata/
+ */
+export function refuseCrossSiteWrites(): MiddlewareHandler {
+  return async (c, next) => {
+    const method = c.req.method;
+    const site = c.req.header('sec-fetch-site');
+    if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS' || (site !== 'cross-site' && site !== 'same-site')) return next();
+    return c.json(errorBody(403, `a ${method} from another site's page is refused: the admin API takes writes from the dashboard itself and from non-browser clients`, null, 'cross_site_request'), 403);
+  };
+}
+
 /** What a check of the admin key needs besides the key itself (the admin API's and /metrics'). */
 export type AdminKeyGuard = Pick<AdminDeps, 'adminKey' | 'signIns' | 'refusals' | 'io' | 'settings'>;
 
