@@ -478,7 +478,9 @@ export const configSchema = z.strictObject({
   prices: z
     .record(z.string().min(1), priceSchema)
     .default({})
-    .describe('Prices by model id (upstream or public), USD per million tokens, over the shipped table (src/usage/prices.json).'),
+    .describe(
+      'Prices by model id (upstream or public), USD per million tokens, over the shipped table (src/usage/prices.json). `"*"` is the default price of every model without one; absent, such a model\'s cost is unknown and a key under a USD budget may not use it (403 `model_unpriced`).',
+    ),
   cache: cacheSchema.optional().describe("The response cache (docs/cache.md); absent: the database's settings (admin API, dashboard) stay as they are."),
   security: securitySchema.optional().describe("IP allowlist and proxy trust (docs/security.md); absent: the database's settings stay as they are."),
   logging: loggingSchema.optional().describe("Logging of request and response bodies; absent: the database's settings stay as they are."),

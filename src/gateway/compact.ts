@@ -6,6 +6,7 @@ import { admit, answerHeaders } from './proxy.js';
 import { attemptUpstreams } from './attempt.js';
 import { jsonResponse } from './headers.js';
 import { respondPassThrough } from './respond-pass-through.js';
+import { bodyInputTokens } from '../usage/cut-stream-usage.js';
 import { respondTranslated } from './respond-translated.js';
 import type { ClientBody } from '../protocols/requests.js';
 import type { Candidate } from '../routing/plan.js';
@@ -51,7 +52,8 @@ async function compactExchange(c: Context, ctx: DataPlaneDeps, ex: Exchange): Pr
       const missing = reply.status >= 400 && lacksEndpoint(reply.status, await readText(reply, MAX_ERROR_BODY));
       if (!missing) {
         const headers = answerHeaders(ex, candidate, reply.headers, rateLimitHeaders);
-        return await respondPassThrough(ex, OPERATIONS.compact, reply, headers, { clientWantsUsage: true });
+        const inputTokens = () => bodyInputTokens('openai-responses', body.json, {});
+        return await respondPassThrough(ex, OPERATIONS.compact, reply, headers, { clientWantsUsage: true, inputTokens });
       }
     }
 
@@ -61,7 +63,10 @@ async function compactExchange(c: Context, ctx: DataPlaneDeps, ex: Exchange): Pr
     const headers = answerHeaders(ex, candidate, reply.headers, rateLimitHeaders);
     const answer = translation
       ? await respondTranslated(ex, reply, headers, translation)
-      : await respondPassThrough(ex, OPERATIONS.responses, reply, headers, { clientWantsUsage: true });
+      : await respondPassThrough(ex, OPERATIONS.responses, reply, headers, {
+          clientWantsUsage: true,
+          inputTokens: () => bodyInputTokens('openai-responses', summarise.json, {}),
+        });
     if (answer.status !== 200) return answer;
     const response = JSON.parse(await answer.text()) as Json;
     return jsonResponse(compaction(response, items), 200, headers);

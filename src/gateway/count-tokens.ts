@@ -43,7 +43,8 @@ export async function countTokens(c: Context, ctx: DataPlaneDeps, op: Operation,
       const json = op.protocol === 'gemini' ? body.json : { ...body.json, model: plan.upstreamModel };
       const reply = await provider.send({ ...call, body: JSON.stringify(json) }, ex.upstreamSignal);
       passBackHeaders(reply.headers, headers);
-      return await respondPassThrough(ex, op, reply, headers, { clientWantsUsage: false });
+      // A count's answer is never a stream, so there is no output to charge.
+      return await respondPassThrough(ex, op, reply, headers, { clientWantsUsage: false, inputTokens: () => 0 });
     }
 
     // Otherwise read the request into the IR (count bodies lack max_tokens; give the decoder one).

@@ -14,6 +14,7 @@ import { attemptUpstreams } from './attempt.js';
 import { respondPassThrough } from './respond-pass-through.js';
 import { respondTranslated } from './respond-translated.js';
 import { lookUpCache } from './response-cache.js';
+import { bodyInputTokens } from '../usage/cut-stream-usage.js';
 import { expandPreviousResponse, NOT_STORED, prepareResponseState, type ResponseState } from '../stored-responses/response-state.js';
 
 /**
@@ -45,7 +46,8 @@ async function proxyExchange(c: Context, ctx: DataPlaneDeps, ex: Exchange, op: O
     const headers = answerHeaders(ex, candidate, reply.headers, rateLimitHeaders);
     // The answer as the client gets it is what the cache and stored responses keep.
     if (translation) return state.keep(cache.keep(await respondTranslated(ex, reply, headers, translation)));
-    return state.keep(cache.keep(await respondPassThrough(ex, op, reply, headers, { clientWantsUsage: clientWantsUsage(op, body) })));
+    const inputTokens = () => bodyInputTokens(op.protocol, body.json, hints);
+    return state.keep(cache.keep(await respondPassThrough(ex, op, reply, headers, { clientWantsUsage: clientWantsUsage(op, body), inputTokens })));
   } catch (err) {
     return ex.fail(err);
   }

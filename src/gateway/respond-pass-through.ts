@@ -10,6 +10,8 @@ import { watcherFor } from '../usage/stream-watchers.js';
 import { tapStream, type StreamEnd } from '../usage/stream-tap.js';
 import { closingWatchFor, endedEarly } from '../usage/stream-closing.js';
 import type { SseEvent } from '../translate/sse.js';
+import { DeliveredOutput } from '../usage/delivered-output.js';
+import { cutStreamUsage } from '../usage/cut-stream-usage.js';
 
 /** How long an upstream error body may be before it is cut when passed back. */
 const MAX_ERROR_BODY = 1024 * 1024;
@@ -23,7 +25,11 @@ export async function respondPassThrough(
   op: Operation,
   reply: PrimedReply,
   headers: ResponseHeaders,
-  options: { clientWantsUsage: boolean },
+  options: {
+    clientWantsUsage: boolean;
+    /** The request's input tokens, estimated: charged when a stream ends without the upstream's count. */
+    inputTokens: () => number;
+  },
 ): Promise<Response> {
   headers['content-type'] = reply.headers.get('content-type') ?? 'application/json';
 
@@ -46,6 +52,7 @@ export async function respondPassThrough(
 
   const watcher = watcherFor(op.protocol, options.clientWantsUsage);
   const closing = closingWatchFor(op.protocol);
+  const delivered = new DeliveredOutput();
   headers['cache-control'] = 'no-cache';
   const stream = tapStream(body, {
     head: reply.head,
@@ -55,6 +62,7 @@ export async function respondPassThrough(
         for (const event of events) {
           closing.see(event);
           if (!watcher.see(event).keep) (dropped ??= new Set()).add(event);
+          else delivered.raw(event);
         }
         // The bytes as they came, unless an event Switchboard added is to be left out (then re-framed event by event);
         // re-framed too when the chunk cuts through events, so that no part of a dropped one is ever sent.
@@ -67,7 +75,9 @@ export async function respondPassThrough(
         let out = '';
         for (const event of rest) {
           closing.see(event);
-          if (watcher.see(event).keep && watcher.filters) out += `${event.raw}\n\n`;
+          if (!watcher.see(event).keep) continue;
+          delivered.raw(event);
+          if (watcher.filters) out += `${event.raw}\n\n`;
         }
         // Thrown, the stream ends as a broken one: the client's error event, the row incomplete.
         if (!closing.closed()) throw endedEarly(closing);
@@ -80,16 +90,25 @@ export async function respondPassThrough(
     clientGone: ex.upstreamSignal,
     onEnd: (end: StreamEnd) => {
       const usage = watcher.usage();
+      // Without the upstream's closing count (or, in a whole stream, any count), what was delivered is charged (usage/cut-stream-usage.ts).
+      const counted = watcher.final() || (end.kind === 'complete' && usage !== undefined);
+      const finish = (status: number, outcome: 'ok' | 'incomplete', error: string | null) => {
+        if (counted) return ex.finish(status, outcome, usage, error);
+        ex.row.usageEstimated = true;
+        ex.finish(status, outcome, cutStreamUsage({ seen: usage, delivered, protocol: op.protocol, inputTokens: options.inputTokens }), error);
+      };
       switch (end.kind) {
         case 'complete': {
           const inBand = watcher.error();
-          return ex.finish(reply.status, inBand ? 'upstream_error' : 'ok', usage, inBand ?? null);
+          // An error the upstream reported in the stream: its figures, if any, as they are.
+          if (inBand) return ex.finish(reply.status, 'upstream_error', usage, inBand);
+          return finish(reply.status, 'ok', null);
         }
         case 'client-gone':
           ex.abortUpstream();
-          return ex.finish(499, 'incomplete', usage, 'client disconnected mid-stream');
+          return finish(499, 'incomplete', 'client disconnected mid-stream');
         case 'upstream-broke':
-          return ex.finish(502, 'incomplete', usage, end.error);
+          return finish(502, 'incomplete', end.error);
         default:
           return end satisfies never;
       }

@@ -9,6 +9,10 @@ import { tapStream, type StreamEnd } from '../usage/stream-tap.js';
 import { closingWatchFor, endedEarly } from '../usage/stream-closing.js';
 import { GatewayError } from '../protocols/errors.js';
 import { ZERO_USAGE, type Usage } from '../translate/ir.js';
+import { watcherFor } from '../usage/stream-watchers.js';
+import { DeliveredOutput } from '../usage/delivered-output.js';
+import { cutStreamUsage } from '../usage/cut-stream-usage.js';
+import { roughInputTokens } from '../usage/rough-tokens.js';
 
 const MAX_ERROR_BODY = 1024 * 1024;
 
@@ -52,9 +56,13 @@ export async function respondTranslated(ex: Exchange, reply: PrimedReply, header
   const usage: Usage = { ...ZERO_USAGE };
   let sawUsage = false;
   let inBandError: string | undefined;
+  // Tells whether the upstream's closing count came (only the events are read, never dropped), and keeps what the client was sent.
+  const counting = watcherFor(t.upstream.protocol, true);
+  const delivered = new DeliveredOutput();
   const take = (events: IREvent[]): string => {
     let out = '';
     for (const event of events) {
+      delivered.event(event);
       const seen =
         event.type === 'usage' ? event.usage : event.type === 'finish' || event.type === 'response-start' ? event.usage : undefined;
       if (seen) {
@@ -76,6 +84,7 @@ export async function respondTranslated(ex: Exchange, reply: PrimedReply, header
         let out = '';
         for (const event of events) {
           closing.see(event);
+          counting.see(event);
           out += take(decoder.push(event));
         }
         return out;
@@ -84,6 +93,7 @@ export async function respondTranslated(ex: Exchange, reply: PrimedReply, header
         let out = '';
         for (const event of rest) {
           closing.see(event);
+          counting.see(event);
           out += take(decoder.push(event));
         }
         // Thrown, the stream ends as a broken one (the client's error event, the row incomplete), never finished by the encoder.
@@ -96,14 +106,24 @@ export async function respondTranslated(ex: Exchange, reply: PrimedReply, header
     clientGone: ex.upstreamSignal,
     onEnd: (end: StreamEnd) => {
       const seen = sawUsage ? usage : undefined;
+      // Without the upstream's closing count (or, in a whole stream, any count), what was delivered is charged (usage/cut-stream-usage.ts).
+      const counted = counting.final() || (end.kind === 'complete' && seen !== undefined);
+      const finish = (status: number, outcome: 'ok' | 'incomplete', error: string | null) => {
+        if (counted) return ex.finish(status, outcome, seen, error);
+        ex.row.usageEstimated = true;
+        const inputTokens = () => roughInputTokens(t.request);
+        ex.finish(status, outcome, cutStreamUsage({ seen, delivered, protocol: t.upstream.protocol, inputTokens }), error);
+      };
       switch (end.kind) {
         case 'complete':
-          return ex.finish(reply.status, inBandError ? 'upstream_error' : 'ok', seen, inBandError ?? null);
+          // An error the upstream reported in the stream: its figures, if any, as they are.
+          if (inBandError) return ex.finish(reply.status, 'upstream_error', seen, inBandError);
+          return finish(reply.status, 'ok', null);
         case 'client-gone':
           ex.abortUpstream();
-          return ex.finish(499, 'incomplete', seen, 'client disconnected mid-stream');
+          return finish(499, 'incomplete', 'client disconnected mid-stream');
         case 'upstream-broke':
-          return ex.finish(502, 'incomplete', seen, end.error);
+          return finish(502, 'incomplete', end.error);
         default:
           return end satisfies never;
       }

@@ -174,16 +174,22 @@ export function createLimits(counters: Counters, store: Store, deps: LimitsDeps)
 
   return {
     async admit({ key, group, endpoint, body, snapshot }) {
-      // Counting tokens costs nothing and is metered apart from generation by the vendors that offer it.
-      if (endpoint === 'count_tokens') return UNLIMITED;
       const scopes = scopesOf(key, group);
       if (scopes.length === 0) return UNLIMITED;
       const now = deps.now();
       // One lease id for every concurrency slot this request holds (its key's, its groups', the gateway's).
       const leaseId = crypto.randomUUID();
-      const needsEstimate = scopes.some((s) => s.rule.budget !== null || s.rule.limits?.tpm !== undefined);
-      const estimate = needsEstimate ? estimateRequest(endpoint, body, priceOf(deps.prices, snapshot, body.model)) : NO_ESTIMATE;
-      const planned = scopes.flatMap((s) => [...rateTakes(s, estimate, { id: leaseId, ms: leaseMs }), ...budgetTakes(s, estimate, now)]);
+      let planned: Planned[];
+      if (endpoint === 'count_tokens') {
+        // Counting spends no tokens and no money, but it is a request like any other: a flood is refused by rpm and concurrency.
+        planned = scopes.flatMap((s) => rateTakes(s, NO_ESTIMATE, { id: leaseId, ms: leaseMs }).filter((p) => p.measure !== 'tokens'));
+      } else {
+        const needsEstimate = scopes.some((s) => s.rule.budget !== null || s.rule.limits?.tpm !== undefined);
+        const price = needsEstimate ? priceOf(deps.prices, snapshot, body.model) : null;
+        if (price === null) refuseUnpriced(scopes, body.model);
+        const estimate = needsEstimate ? estimateRequest(endpoint, body, price) : NO_ESTIMATE;
+        planned = scopes.flatMap((s) => [...rateTakes(s, estimate, { id: leaseId, ms: leaseMs }), ...budgetTakes(s, estimate, now)]);
+      }
       if (planned.length === 0) return UNLIMITED;
 
       const taken = await takeOrRefuse(counters, planned);
@@ -269,6 +275,22 @@ export function createLimits(counters: Counters, store: Store, deps: LimitsDeps)
       return { total: Object.values(byReason).reduce((sum, n) => sum + n, 0), byReason };
     },
   };
+}
+
+/**
+ * A USD budget cannot be kept on a model without a price: its requests would
+ * cost $0 forever. Such a request is refused, naming the model, until the
+ * model has a price (config `prices`, the admin API) or a default price is
+ * set (`prices["*"]`). Token budgets and rate limits do not need a price.
+ */
+function refuseUnpriced(scopes: Scope[], model: string): void {
+  const usd = scopes.find((s) => s.rule.budget?.usd !== undefined);
+  if (!usd) return;
+  throw new GatewayError(
+    'SB_ERR_MODEL_UNPRICED',
+    `model ${model} has no price, so the USD budget of ${usd.label} cannot be kept; an administrator must set its price (or a default price, "*")`,
+    'model',
+  );
 }
 
 /** `team-a/sub/x` -> `team-a/sub/x`, `team-a/sub`, `team-a`: a group's rule covers its narrowings. */

@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'SB_ERR_NO_ROUTE'
   | 'SB_ERR_RATE_LIMITED'
   | 'SB_ERR_BUDGET_EXHAUSTED'
+  | 'SB_ERR_MODEL_UNPRICED'
   | 'SB_ERR_UPSTREAMS_UNAVAILABLE'
   | 'SB_ERR_LIMITS_UNAVAILABLE'
   | 'SB_ERR_UPSTREAMS_RATE_LIMITED'
@@ -33,6 +34,8 @@ const STATUS: Record<ErrorCode, number> = {
   SB_ERR_NO_ROUTE: 400,
   SB_ERR_RATE_LIMITED: 429,
   SB_ERR_BUDGET_EXHAUSTED: 429,
+  // Not the client's to fix, and not worth retrying: an administrator must price the model.
+  SB_ERR_MODEL_UNPRICED: 403,
   SB_ERR_UPSTREAMS_UNAVAILABLE: 503,
   SB_ERR_LIMITS_UNAVAILABLE: 503,
   SB_ERR_UPSTREAMS_RATE_LIMITED: 429,
@@ -91,6 +94,7 @@ function openaiError(err: GatewayError): unknown {
     SB_ERR_UPSTREAMS_RATE_LIMITED: 'rate_limit_exceeded',
     SB_ERR_RATE_LIMITED: 'rate_limit_exceeded',
     SB_ERR_BUDGET_EXHAUSTED: 'budget_exceeded',
+    SB_ERR_MODEL_UNPRICED: 'model_unpriced',
   };
   return { error: { message: err.message, type, param: err.param, code: code[err.code] ?? err.code } };
 }

@@ -31,7 +31,14 @@ function readTable(raw: Record<string, unknown>): PriceTable {
  */
 const SNAPSHOT_SUFFIX = /^[-@](?:\d{4}-\d{2}-\d{2}|\d{8}|latest)(?:-v\d+(?::\d+)?)?$/;
 
-/** A lookup over the shipped table with `overrides` (the config's `prices`) on top. */
+/**
+ * The price id that prices every model without a price of its own (config
+ * `prices` or the admin API). Absent, such a model's cost is unknown (null),
+ * and a key with a USD budget may not use it (policy/limits.ts).
+ */
+export const DEFAULT_PRICE_ID = '*';
+
+/** A lookup over the shipped table with `overrides` (the config's `prices`) on top; `*` among them is the default price. */
 export function createPriceLookup(overrides: PriceTable = {}): PriceLookup {
   const table: PriceTable = { ...SHIPPED_PRICES, ...overrides };
   // Longest first, so `gpt-4o-mini-2024-07-18` finds `gpt-4o-mini` before `gpt-4o`.
@@ -42,6 +49,7 @@ export function createPriceLookup(overrides: PriceTable = {}): PriceLookup {
     for (const known of ids) if (id.startsWith(known) && SNAPSHOT_SUFFIX.test(id.slice(known.length))) return table[known];
     return null;
   };
+  const fallback = table[DEFAULT_PRICE_ID] ?? null;
   return (...candidates) => {
     for (const id of candidates) {
       if (!id) continue;
@@ -49,7 +57,7 @@ export function createPriceLookup(overrides: PriceTable = {}): PriceLookup {
       const found = find(id) ?? (id.includes('/') ? find(id.slice(id.lastIndexOf('/') + 1)) : null);
       if (found) return found;
     }
-    return null;
+    return fallback;
   };
 }
 

@@ -13,6 +13,8 @@ export interface StreamWatcher {
   filters: boolean;
   see(event: SseEvent): { keep: boolean };
   usage(): Usage | undefined;
+  /** The upstream's closing usage figure came: `usage()` is the whole answer's, not a count so far. */
+  final(): boolean;
   /** An error the upstream reported inside the stream, if any. */
   error(): string | undefined;
 }
@@ -101,6 +103,8 @@ function openaiChatWatcher(clientWantsUsage: boolean): StreamWatcher {
       return KEEP;
     },
     usage: () => usage,
+    // Chat sends usage once, in the last chunk.
+    final: () => usage !== undefined,
     error: () => error,
   };
 }
@@ -126,6 +130,8 @@ function openaiResponsesWatcher(): StreamWatcher {
       return KEEP;
     },
     usage: () => usage,
+    // Only the closing events (`.completed`, `.incomplete`, `.failed`) carry usage.
+    final: () => usage !== undefined,
     error: () => error,
   };
 }
@@ -138,6 +144,7 @@ function openaiResponsesWatcher(): StreamWatcher {
  */
 function anthropicWatcher(): StreamWatcher {
   let usage: Usage | undefined;
+  let final = false;
   let error: string | undefined;
   return {
     filters: false,
@@ -146,11 +153,16 @@ function anthropicWatcher(): StreamWatcher {
       const data = parse<{ message?: { usage?: unknown }; usage?: unknown; error?: { message?: string } }>(event.data);
       if (!data) return KEEP;
       if (event.event === 'message_start') usage = usageOf.anthropic(data.message?.usage, usage);
-      else if (event.event === 'message_delta') usage = usageOf.anthropic(data.usage, usage);
+      else if (event.event === 'message_delta') {
+        usage = usageOf.anthropic(data.usage, usage);
+        final = true;
+      }
       else if (event.event === 'error') error = data.error?.message ?? 'upstream reported an error';
       return KEEP;
     },
     usage: () => usage,
+    // message_start's output figure is a placeholder; message_delta's is the count.
+    final: () => final,
     error: () => error,
   };
 }
@@ -162,18 +174,23 @@ function anthropicWatcher(): StreamWatcher {
  */
 function geminiWatcher(): StreamWatcher {
   let usage: Usage | undefined;
+  let final = false;
   let error: string | undefined;
   return {
     filters: false,
     see(event) {
       if (!mayCarry(event.raw, '"usageMetadata"') && !mayCarry(event.raw, '"error"')) return KEEP;
-      const data = parse<{ usageMetadata?: unknown; error?: { message?: string } }>(event.data);
+      const data = parse<{ usageMetadata?: unknown; candidates?: { finishReason?: unknown }[]; error?: { message?: string } }>(event.data);
       if (!data) return KEEP;
-      usage = usageOf.gemini(data.usageMetadata) ?? usage;
+      const found = usageOf.gemini(data.usageMetadata);
+      usage = found ?? usage;
+      if (found && typeof data.candidates?.[0]?.finishReason === 'string') final = true;
       if (data.error) error = data.error.message ?? 'upstream reported an error';
       return KEEP;
     },
     usage: () => usage,
+    // Every chunk may carry the counts so far; the one with the finish reason has the answer's.
+    final: () => final,
     error: () => error,
   };
 }

@@ -259,11 +259,11 @@ describe('key limits through the admin API', () => {
 });
 
 describe('count_tokens', () => {
-  it('is not limited: it costs nothing and vendors meter it apart', async () => {
+  it('counts toward rpm like any request: a flood of counts is refused (test/limits/count-tokens-limits.test.ts)', async () => {
     clock.advance(60_000);
     const client = anthropicClient(gw, RPM_ANTHROPIC);
-    for (let i = 0; i < 60; i++) await client.messages.countTokens({ model: 'claude-test', messages: [{ role: 'user', content: 'hi' }] });
-    await expect(client.messages.create({ model: 'claude-test', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] })).resolves.toBeTruthy();
+    for (let i = 0; i < 50; i++) await client.messages.countTokens({ model: 'claude-test', messages: [{ role: 'user', content: 'hi' }] });
+    await expect(client.messages.create({ model: 'claude-test', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({ status: 429 });
   });
 });
 
