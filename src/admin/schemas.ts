@@ -110,7 +110,7 @@ export const instant = z
   });
 
 export const USAGE_DIMENSIONS = ['key', 'group', 'model', 'upstream'] as const satisfies readonly UsageDimension[];
-export const OUTCOMES = ['ok', 'error', 'upstream_error', 'incomplete'] as const satisfies readonly Outcome[];
+export const OUTCOMES = ['ok', 'error', 'upstream_error', 'incomplete', 'interrupted'] as const satisfies readonly Outcome[];
 export const MAX_LOG_LIMIT = 500;
 
 export const usageQuery = z.object({

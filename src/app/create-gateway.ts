@@ -123,6 +123,7 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
     log,
     sleep: runtime.sleep,
     whenRecorded: inputs.flushEachRequest ? (writeNow) => runtime.defer(writeNow()) : undefined,
+    journal: ports.journal,
   });
   const priceBook = createPriceBook(config.prices, await loadAdminPrices(store));
   const limits = createLimits(counters, store, {

@@ -8,6 +8,7 @@ import type { CountersHealth } from '../store/outage-counters.js';
 import type { SharedHealth } from '../routing/shared-health.js';
 import type { ChangeFeed } from '../store/change-feed.js';
 import type { RequestObserver } from '../telemetry/observer.js';
+import type { UsageJournal } from '../usage/journal.js';
 
 /**
  * What a platform hands the core (app/create-gateway.ts). Everything that
@@ -35,4 +36,6 @@ export interface Ports {
   countersHealth?: () => CountersHealth;
   /** What watches requests for metrics and traces (telemetry/observer.ts; default: nothing). */
   observers?: RequestObserver[];
+  /** Where usage rows are noted outside the process before they are written (usage/journal.ts; Node with a file store; default: none). */
+  journal?: UsageJournal;
 }

@@ -384,6 +384,24 @@ export const storageSchema = z.strictObject({
     .regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'must be sqlite:<path> or postgres://user@host:port/database')
     .default('sqlite:./data/switchboard.db')
     .describe('`sqlite:<path>` (one node; the data folder is its folder) or `postgres://user:pass@host:5432/db` (replicas; docs/scaling.md).'),
+  journal: z
+    .strictObject({
+      enabled: z
+        .boolean()
+        .optional()
+        .describe(
+          'Note every request in a local append-only file as it is admitted and its usage row before its answer ends, so a process killed (SIGKILL, a crash) loses no row: the next start writes what the database lacks and records requests that never finished as `interrupted`. One write(2) per event, no fsync (a power cut may lose the last seconds). Absent: on with a SQLite file, off with PostgreSQL and `sqlite::memory:` (set `dir` or `true` there). Node only: on Workers each row is written within its request.',
+        ),
+      dir: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          'The folder the journal is kept in, on local disk; each gateway process writes a folder of its own inside it and replays those of processes that are gone. Absent: `<database file>.usage-journal` beside a SQLite file, `./data/usage-journal` otherwise. Setting it turns the journal on.',
+        ),
+    })
+    .prefault({})
+    .describe('The usage journal (docs/reliability.md).'),
 });
 
 /**

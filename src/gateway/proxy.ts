@@ -67,6 +67,9 @@ export async function admit(
   hints: UrlHints,
 ): Promise<{ body: ClientBody; candidates: Candidate[]; rateLimitHeaders: Record<string, string>; state: ResponseState }> {
   const { row } = ex;
+  // 0. a usage log far behind (its database away): no new work until it has caught up, so no row is ever dropped
+  if (ctx.recorder.backlogged())
+    throw new GatewayError('SB_ERR_USAGE_LOG_BEHIND', 'the gateway cannot record usage right now (its database is away or slow); try again shortly', null, { 'retry-after': '5' });
   // 1. where from and who: the gateway's IP allowlist, the key (hash lookup in the in-memory snapshot), the key's own allowlist
   const snapshot = ctx.catalog.current();
   const key = await identifyClient(c, ctx, snapshot);
@@ -114,6 +117,8 @@ export async function admit(
   row.upstreamId = first.upstream.record.id;
   row.upstreamModel = first.upstreamModel;
   row.credentialId = first.credentials[0]?.id ?? null;
+  // Admitted: noted in the usage journal (Node), so a process killed before the row is written still records the request.
+  ctx.recorder.started(row);
   return { body, candidates: plan.candidates, rateLimitHeaders: admission.headers, state };
 }
 

@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'SB_ERR_MODEL_UNPRICED'
   | 'SB_ERR_UPSTREAMS_UNAVAILABLE'
   | 'SB_ERR_LIMITS_UNAVAILABLE'
+  | 'SB_ERR_USAGE_LOG_BEHIND'
   | 'SB_ERR_UPSTREAMS_RATE_LIMITED'
   | 'SB_ERR_UPSTREAM_UNREACHABLE'
   | 'SB_ERR_UPSTREAM_TIMEOUT'
@@ -38,6 +39,7 @@ const STATUS: Record<ErrorCode, number> = {
   SB_ERR_MODEL_UNPRICED: 403,
   SB_ERR_UPSTREAMS_UNAVAILABLE: 503,
   SB_ERR_LIMITS_UNAVAILABLE: 503,
+  SB_ERR_USAGE_LOG_BEHIND: 503,
   SB_ERR_UPSTREAMS_RATE_LIMITED: 429,
   SB_ERR_UPSTREAM_UNREACHABLE: 502,
   SB_ERR_UPSTREAM_TIMEOUT: 504,
@@ -91,6 +93,7 @@ function openaiError(err: GatewayError): unknown {
     SB_ERR_UPSTREAM_UNREACHABLE: 'upstream_unreachable',
     SB_ERR_UPSTREAMS_UNAVAILABLE: 'upstreams_unavailable',
     SB_ERR_LIMITS_UNAVAILABLE: 'limits_unavailable',
+    SB_ERR_USAGE_LOG_BEHIND: 'usage_log_behind',
     SB_ERR_UPSTREAMS_RATE_LIMITED: 'rate_limit_exceeded',
     SB_ERR_RATE_LIMITED: 'rate_limit_exceeded',
     SB_ERR_BUDGET_EXHAUSTED: 'budget_exceeded',

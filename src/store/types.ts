@@ -118,8 +118,12 @@ export interface SignInRecord {
   expiresAt: number;
 }
 
-/** How a request ended, as stored in `request_log.outcome`. */
-export type Outcome = 'ok' | 'error' | 'upstream_error' | 'incomplete';
+/**
+ * How a request ended, as stored in `request_log.outcome`; `interrupted`: the
+ * gateway process stopped (killed, crashed) while the request was in flight,
+ * recorded at its next start from its usage journal (usage/journal.ts).
+ */
+export type Outcome = 'ok' | 'error' | 'upstream_error' | 'incomplete' | 'interrupted';
 
 export interface LogRecord extends Usage {
   id: string;

@@ -1,10 +1,19 @@
 import type { Store } from '../store/store.js';
 import type { Sleep } from '../runtime/runtime.js';
 import type { LogRecord, RequestBodiesRecord } from '../store/types.js';
+import type { UsageJournal } from './journal.js';
 
 export interface Recorder {
-  /** Queues one request's row; never waits for the database. */
+  /** The request is admitted: noted in the journal (when there is one), so a process that dies before `record` leaves it recorded as interrupted. */
+  started(row: LogRecord): void;
+  /** Queues one request's row (in the journal first, when there is one); never waits for the database, never drops a row. */
   record(row: LogRecord): void;
+  /**
+   * True while more rows wait than the queue's cap (the database has been
+   * away or slow for a while): new requests are refused (503) until the
+   * backlog is written, so memory stays bounded and no row is dropped.
+   */
+  backlogged(): boolean;
   /**
    * Queues one request's logged bodies as a builder, run by the batch just
    * before it writes, so redacting and summarizing stay off the request path.
@@ -21,7 +30,7 @@ export interface Recorder {
 export interface RecorderStats {
   queuedRows: number;
   queuedBodies: number;
-  /** Rows and bodies dropped because the queue was full (the database was away too long), or refused by the database on their own. */
+  /** Logged bodies dropped because their queue was full (the database was away too long), and rows or bodies the database refused on their own. */
   dropped: number;
 }
 
@@ -41,13 +50,20 @@ export interface RecorderOptions {
    * Node leaves it out and flushes from a job.
    */
   whenRecorded?: (writeNow: () => Promise<void>) => void;
+  /** Where each row is noted before it is queued, and told when it is written (Node with a file store: platform/node/usage-journal.ts). */
+  journal?: UsageJournal;
+  /** How many rows may wait before new requests are refused (default: 200 batches). */
+  maxQueued?: number;
 }
 
 /**
  * Batches request_log rows and writes them (with their hourly rollups) in
  * one transaction per batch, off the request's path. A failed write keeps
  * the rows and tries again on the next flush, so a database hiccup loses
- * nothing; the queue is capped so a dead database cannot eat all memory.
+ * nothing. Past the queue's cap no row is dropped: `backlogged()` turns new
+ * requests away until the database has caught up, so a dead database
+ * cannot eat all memory (the rows of the refused requests, small and
+ * token-free, still wait their turn).
  */
 /** How many flushes a row the database refuses on its own is tried in before it is dropped. */
 const MAX_STRIKES = 3;
@@ -57,7 +73,8 @@ export function createRecorder(store: Store, options: RecorderOptions): Recorder
   // Node log writer thread failed), many short writes with turns in between keep request latency flat
   // where one big write would stall it; on a SQLite file the writes run on their own thread (platform/node/log-writer.ts).
   const batchSize = options.batchSize ?? 100;
-  const maxQueued = batchSize * 200;
+  const maxQueued = options.maxQueued ?? batchSize * 200;
+  const journal = options.journal;
   const log = options.log ?? (() => {});
   let queue: LogRecord[] = [];
   let bodies: (() => RequestBodiesRecord)[] = [];
@@ -74,6 +91,7 @@ export function createRecorder(store: Store, options: RecorderOptions): Recorder
     try {
       await store.logs.write(rows, built);
       ok = true;
+      if (journal && rows.length > 0) journal.written(rows.map((row) => row.id));
     } finally {
       const seconds = (performance.now() - started) / 1000;
       for (const listener of writeListeners) listener(seconds, rows.length, ok);
@@ -105,6 +123,8 @@ export function createRecorder(store: Store, options: RecorderOptions): Recorder
       strikes.set(item, count);
       if (count < MAX_STRIKES) return true;
       dropped++;
+      // The journal lets go of it too: replayed at the next start, it would only be refused again.
+      if (journal && what === 'the row') journal.written([requestId]);
       log(`usage recorder: the database refused ${what} of request ${requestId} ${MAX_STRIKES} times on their own; dropped: ${String(err)}`);
       return false;
     };
@@ -164,12 +184,13 @@ export function createRecorder(store: Store, options: RecorderOptions): Recorder
     }
   };
 
+  let saidBacklogged = false;
   return {
+    started(row) {
+      journal?.started(row);
+    },
     record(row) {
-      if (queue.length >= maxQueued) {
-        queue.shift();
-        if (++dropped % 1000 === 1) log(`usage recorder: queue full, ${dropped} oldest rows dropped`);
-      }
+      journal?.finished(row);
       queue.push(row);
       if (options.whenRecorded) options.whenRecorded(writeNow);
       else if (queue.length === batchSize) void flush();
@@ -181,6 +202,18 @@ export function createRecorder(store: Store, options: RecorderOptions): Recorder
       }
       bodies.push(build);
       options.whenRecorded?.(writeNow);
+    },
+    backlogged() {
+      const behind = queue.length >= maxQueued;
+      if (behind !== saidBacklogged) {
+        saidBacklogged = behind;
+        log(
+          behind
+            ? `usage recorder: ${queue.length} rows wait to be written (the database is away or slow); new requests are refused until they are`
+            : 'usage recorder: the backlog of rows is written; taking requests again',
+        );
+      }
+      return behind;
     },
     flush,
     stats: () => ({ queuedRows: queue.length, queuedBodies: bodies.length, dropped }),

@@ -24,6 +24,8 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { runJobs } from './run-jobs.js';
 import { createLocalChangeFeed } from '../../store/change-feed.js';
 import { createNodeMetrics } from './metrics.js';
+import { HEARTBEAT_MS as JOURNAL_HEARTBEAT_MS, journalRoot, openUsageJournal } from './usage-journal.js';
+import { replayJournals } from './journal-replay.js';
 
 export interface NodeGateway {
   url: string;
@@ -113,6 +115,10 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
   if (secretProblems.length > 0) throw new Error(`the config file has values to encrypt (credentials, stored responses) but no secret is set:\n  ${secretProblems.join('\n  ')}`);
 
   const store = await openStore(config.storage.url, { log, enableAutoVacuum: true });
+  // Before serving (and before budgets are seeded from the database): the rows of processes that died unwritten.
+  const journalDir = journalRoot(config);
+  if (journalDir) await replayJournals(journalDir, store, log);
+  const journal = journalDir ? openUsageJournal(journalDir, log) : undefined;
   const admin = config.adminKey ? { value: config.adminKey, path: 'config' } : localSecret(dataDir, 'admin-key', 'sb-admin-');
   const secrets = secret.kind === 'none' ? noSecretBox() : await createSecretBox(secret.value);
   if (secret.kind === 'none') log(`note: no secret is set, which is fine while no upstream has credentials (the offline demo); to add one, ${SECRET_HELP}`);
@@ -145,6 +151,7 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
       io: createNodeRequestIO({ bodyIdleMs: config.server.bodyIdleSeconds * 1000 }),
       runtime,
       observers: [inFlight.observer, ...(metrics ? [metrics.observer] : []), ...observers],
+      journal,
     },
     {
       config,
@@ -160,7 +167,9 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
   metrics?.attach(gateway.parts);
   // Shared counters: this replica is live (its share of limits in an outage), and an outage ends when Redis answers again.
   const heartbeat: Job = { name: 'counters-heartbeat', everyMs: HEARTBEAT_MS, run: counterStore.heartbeat };
-  const jobs = runJobs([...gateway.jobs, heartbeat], log);
+  // The journal's folder is this process's while it touches its lock (another host's process then leaves it alone).
+  const journalHeartbeat: Job[] = journal ? [{ name: 'usage-journal-heartbeat', everyMs: JOURNAL_HEARTBEAT_MS, run: async () => journal.heartbeat() }] : [];
+  const jobs = runJobs([...gateway.jobs, heartbeat, ...journalHeartbeat], log);
 
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = createAdaptorServer({ fetch: (request, env) => scoped(() => gateway.fetch(request, env)), serverOptions: slowClientTimeouts(config.server) });
@@ -217,6 +226,8 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
         await jobs.stop();
         await runtime.settle();
         await gateway.parts.recorder.flush();
+        // Every row written: the journal's folder goes; rows the database did not take stay for the next start.
+        journal?.close();
         await upstreamHttp.close();
         await counterStore.close();
         await store.close();

@@ -88,7 +88,7 @@ export function createSeries(read: ScrapeReaders) {
     }),
     recorderDropped: new Counter({
       name: 'switchboard_recorder_dropped_total',
-      help: 'Rows and bodies dropped since the start: the queue was full (the database away too long), or the database refused them on their own three times.',
+      help: 'Logged bodies dropped since the start because their queue was full (the database away too long), and rows or bodies the database refused on their own three times (rows are never dropped for a full queue).',
       registers,
       collect() {
         this.reset();

@@ -85,6 +85,7 @@ export function LogsPage() {
             <option value="error">error</option>
             <option value="upstream_error">upstream error</option>
             <option value="incomplete">incomplete</option>
+            <option value="interrupted">interrupted (gateway stopped)</option>
           </select>
           <select value={draft.cache} onChange={set('cache')} aria-label="Cache">
             <option value="">any cache</option>
