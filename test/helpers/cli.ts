@@ -6,6 +6,8 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 // Absolute paths, so the CLI can run in any working folder (the config lookup depends on it).
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const CLI = ['--import', TSX, fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url))];
+/** The CLI as installed: the compiled dist/ (`builtCli()` in helpers/build.ts makes it fresh). */
+const BIN = [fileURLToPath(new URL('../../bin/switchboard.js', import.meta.url))];
 
 /** Runs the `switchboard` CLI to completion (in the repository's root unless `cwd` says) and returns its exit code and output. */
 export function runCli(
@@ -24,15 +26,15 @@ export function runCli(
   });
 }
 
-/** Starts `switchboard start` and resolves with its URL once it listens (failing after `readyMs`). */
+/** Starts `switchboard start` (from the sources, or with `built` as installed: bin/switchboard.js on dist/) and resolves with its URL once it listens (failing after `readyMs`). */
 export function startCli(
   args: string[],
   env: Record<string, string> = {},
   readyMs = 20_000,
-  options: { cwd?: string } = {},
+  options: { cwd?: string; built?: boolean } = {},
 ): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...CLI, 'start', ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [...(options.built ? BIN : CLI), 'start', ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, ...env } });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`gateway did not start within ${readyMs} ms:\n${out}`)), readyMs);
     const onData = (d: Buffer) => {
