@@ -71,6 +71,9 @@ export interface NodeGatewayOptions {
   spanExporter?: SpanExporter;
 }
 
+/** How long requests whose connections were cut at shutdown are given to record their rows. */
+const CUT_SETTLE_MS = 2000;
+
 /** Connections the kernel may hold for the gateway to accept (listen(2) backlog). */
 const LISTEN_BACKLOG = 4096;
 
@@ -206,6 +209,10 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
         hurry.abort();
         return closing;
       }
+      // Until the last row is written the process stays up: the waits below are on unref'd timers and an
+      // unref'd writer thread, so once the server's last socket closed, Node would otherwise end the process
+      // there, with code 0 and the queued rows unwritten.
+      const stayUp = setInterval(() => {}, 60_000);
       closing = (async () => {
         // serve() made a node:http server (no HTTP/2 options were given).
         const http = server as Server;
@@ -219,6 +226,9 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
         }
         sockets.close();
         http.closeAllConnections();
+        // The requests just cut end as their streams are cancelled (a moment later): their rows, `incomplete`,
+        // are recorded before the final write. One that takes longer is recorded `interrupted` from the journal at the next start.
+        if (inFlight.count() > 0) await Promise.race([inFlight.idle(), runtime.sleep(CUT_SETTLE_MS)]);
         await closed;
         await gateway.close();
         await traces?.close();
@@ -231,7 +241,7 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
         await upstreamHttp.close();
         await counterStore.close();
         await store.close();
-      })();
+      })().finally(() => clearInterval(stayUp));
       return closing;
     },
   };
