@@ -2,7 +2,6 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { builtCli } from '../helpers/build.js';
-import { stop } from '../helpers/cli.js';
 import { send, startCrashRig, START_MS, type CrashRig, type Sent, type Shape } from './rig.js';
 
 /**
