@@ -6,6 +6,7 @@ import { GatewayError } from '../protocols/errors.js';
 import { parseClientBody, type ClientBody, type UrlHints } from '../protocols/requests.js';
 import { mayUseModel, requestGroup, requestMetadata } from '../policy/auth.js';
 import { identifyClient } from './identify.js';
+import { refuseEncodedBody } from './request-io.js';
 import { planRoute, type Candidate } from '../routing/plan.js';
 import { retryAfterSeconds } from '../routing/verdict.js';
 import { passBackHeaders, type ResponseHeaders } from './headers.js';
@@ -78,7 +79,8 @@ export async function admit(
   row.group = requestGroup(key, c.req.header('x-switchboard-group'));
   row.metadata = requestMetadata(c.req.header('x-switchboard-metadata'));
 
-  // 2. read and check the body (refused past server.maxBodyBytes); kept for body logging when it is on
+  // 2. read and check the body (refused past server.maxBodyBytes, or compressed); kept for body logging when it is on
+  refuseEncodedBody(c.req.header('content-encoding'));
   const text = await ctx.io.readBody(c, ctx.maxBodyBytes);
   ex.bodies?.request(text, c.req.header('content-type'), Number(c.req.header('content-length') ?? NaN));
   const body = parseClientBody(op, text, hints);

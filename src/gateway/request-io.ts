@@ -12,6 +12,21 @@ export function bodyStalled(idleMs: number): GatewayError {
   return new GatewayError('SB_ERR_REQUEST_TIMEOUT', `request body stopped arriving: nothing for ${idleMs / 1000} s`, null, { connection: 'close' });
 }
 
+/**
+ * Compressed request bodies are not accepted: no client SDK sends them, and
+ * inflating one would let a few kilobytes on the wire become gigabytes in
+ * memory (a gzip bomb). A clear 415 instead of a "not valid JSON" 400.
+ */
+export function refuseEncodedBody(contentEncoding: string | undefined): void {
+  const encoding = (contentEncoding ?? '').trim().toLowerCase();
+  if (encoding === '' || encoding === 'identity') return;
+  throw new GatewayError(
+    'SB_ERR_UNSUPPORTED_MEDIA_TYPE',
+    `content-encoding: compressed request bodies are not accepted (got ${JSON.stringify(encoding.slice(0, 40))}); send the JSON uncompressed`,
+    'content-encoding',
+  );
+}
+
 export const webRequestIO: RequestIO = {
   async readBody(c, maxBytes) {
     const declared = Number(c.req.header('content-length') ?? NaN);

@@ -22,6 +22,7 @@ import { errorFrame, relayTurn, type SendFrame } from './socket-relay.js';
 import { SocketChain } from './socket-chain.js';
 import type { Json } from '../stored-responses/stored-response.js';
 import { afterDelay, type Sleep } from '../runtime/runtime.js';
+import { jsonShapeProblem } from '../protocols/json-limits.js';
 
 export interface SocketPeer {
   send: SendFrame;
@@ -182,6 +183,8 @@ type Frame =
   | { kind: 'not-json' };
 
 function parseFrame(text: string): Frame {
+  // Too deep or too big to walk: the HTTP path refuses it with the limit named, as it would the same HTTP body.
+  if (jsonShapeProblem(text)) return { kind: 'not-json' };
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -1,4 +1,5 @@
 import { GatewayError } from '../protocols/errors.js';
+import { jsonShapeProblem, MAX_JSON_DEPTH } from '../protocols/json-limits.js';
 import type { KeyRecord } from '../store/types.js';
 import { extractClientKey, memoizedKeyHasher } from './keys.js';
 
@@ -43,6 +44,11 @@ export function requestGroup(key: KeyRecord, header: string | undefined): string
 /** `x-switchboard-metadata`: a JSON object stored with the request's log row. */
 export function requestMetadata(header: string | undefined): Record<string, unknown> | null {
   if (!header) return null;
+  // Checked before parsing: the row stores the object, and writing it walks it.
+  if (header.length > 4096)
+    throw new GatewayError('SB_ERR_BAD_REQUEST', 'x-switchboard-metadata: must be at most 4096 characters', 'x-switchboard-metadata');
+  if (jsonShapeProblem(header))
+    throw new GatewayError('SB_ERR_BAD_REQUEST', `x-switchboard-metadata: must not nest more than ${MAX_JSON_DEPTH} levels deep`, 'x-switchboard-metadata');
   let parsed: unknown;
   try {
     parsed = JSON.parse(header);
@@ -51,7 +57,5 @@ export function requestMetadata(header: string | undefined): Record<string, unkn
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
     throw new GatewayError('SB_ERR_BAD_REQUEST', 'x-switchboard-metadata: must be a JSON object', 'x-switchboard-metadata');
-  if (header.length > 4096)
-    throw new GatewayError('SB_ERR_BAD_REQUEST', 'x-switchboard-metadata: must be at most 4096 characters', 'x-switchboard-metadata');
   return parsed as Record<string, unknown>;
 }

@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'SB_ERR_MODEL_NOT_FOUND'
   | 'SB_ERR_BODY_TOO_LARGE'
   | 'SB_ERR_REQUEST_TIMEOUT'
+  | 'SB_ERR_UNSUPPORTED_MEDIA_TYPE'
   | 'SB_ERR_NO_ROUTE'
   | 'SB_ERR_RATE_LIMITED'
   | 'SB_ERR_BUDGET_EXHAUSTED'
@@ -32,6 +33,7 @@ const STATUS: Record<ErrorCode, number> = {
   SB_ERR_MODEL_NOT_FOUND: 404,
   SB_ERR_BODY_TOO_LARGE: 413,
   SB_ERR_REQUEST_TIMEOUT: 408,
+  SB_ERR_UNSUPPORTED_MEDIA_TYPE: 415,
   SB_ERR_NO_ROUTE: 400,
   SB_ERR_RATE_LIMITED: 429,
   SB_ERR_BUDGET_EXHAUSTED: 429,
@@ -89,6 +91,7 @@ function openaiError(err: GatewayError): unknown {
     SB_ERR_PREVIOUS_RESPONSE_NOT_FOUND: 'previous_response_not_found',
     SB_ERR_BODY_TOO_LARGE: 'request_too_large',
     SB_ERR_REQUEST_TIMEOUT: 'request_timeout',
+    SB_ERR_UNSUPPORTED_MEDIA_TYPE: 'unsupported_content_encoding',
     SB_ERR_UPSTREAM_TIMEOUT: 'upstream_timeout',
     SB_ERR_UPSTREAM_UNREACHABLE: 'upstream_unreachable',
     SB_ERR_UPSTREAMS_UNAVAILABLE: 'upstreams_unavailable',
@@ -114,6 +117,7 @@ function anthropicError(err: GatewayError): unknown {
     404: 'not_found_error',
     408: 'timeout_error',
     413: 'request_too_large',
+    415: 'invalid_request_error',
     429: 'rate_limit_error',
     503: 'overloaded_error',
     504: 'timeout_error',
@@ -135,6 +139,7 @@ function geminiError(err: GatewayError): unknown {
     404: 'NOT_FOUND',
     408: 'DEADLINE_EXCEEDED',
     413: 'INVALID_ARGUMENT',
+    415: 'INVALID_ARGUMENT',
     429: 'RESOURCE_EXHAUSTED',
     502: 'UNAVAILABLE',
     503: 'UNAVAILABLE',

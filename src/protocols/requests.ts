@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { GatewayError } from './errors.js';
 import type { Operation } from './operations.js';
 import { formatPath } from './format-path.js';
+import { describeIssue } from './field-issue.js';
+import { jsonShapeMessage, jsonShapeProblem } from './json-limits.js';
 
 /**
  * The client fields Switchboard itself acts on (model, streaming), checked
@@ -91,6 +93,9 @@ export interface UrlHints {
 
 /** Parses and checks a client's JSON body; a bad one becomes a 400 that names the field. */
 export function parseClientBody(op: Operation, text: string, hints: UrlHints = {}): ClientBody {
+  // Depth and size of the structure, checked before anything walks it (protocols/json-limits.ts).
+  const tooBig = jsonShapeProblem(text);
+  if (tooBig) throw new GatewayError('SB_ERR_BAD_REQUEST', jsonShapeMessage(tooBig));
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -103,8 +108,7 @@ export function parseClientBody(op: Operation, text: string, hints: UrlHints = {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = formatPath(issue.path);
-    const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
-    throw new GatewayError('SB_ERR_BAD_REQUEST', `${field}: ${message}`, field);
+    throw new GatewayError('SB_ERR_BAD_REQUEST', `${field}: ${describeIssue(issue, json)}`, field);
   }
   const body = json as Record<string, unknown>;
   const model = hints.model ?? (body.model as string);

@@ -37,6 +37,12 @@ const MAX_RUN = 32;
 const EXACT_CHARS = 16 * 1024;
 /** Characters encoded between two turns of the event loop (a few milliseconds of work at most, even on the worst text). */
 const CHARS_PER_TURN = 1024;
+/**
+ * What one call into the tokenizer costs, in characters of the turn's
+ * budget, however short its text: many tiny texts (100,000 one-letter
+ * content blocks) would otherwise all be encoded in one turn.
+ */
+const CHARS_PER_CALL = 32;
 /** A run of non-space characters too long to encode in one piece. */
 const LONG_RUN = new RegExp(`\\S{${MAX_RUN + 1},}`, 'gu');
 /** One slice of such a run, by code points (a surrogate pair is never cut in two). */
@@ -69,7 +75,7 @@ export async function estimateInputTokens(request: IRRequest, pause: () => Promi
         sinceTurn = 0;
       }
       const end = pieceEnd(text, at);
-      sinceTurn += counter.add(text.slice(at, end));
+      sinceTurn += Math.max(counter.add(text.slice(at, end)), CHARS_PER_CALL);
       at = end;
     }
   }
@@ -103,7 +109,7 @@ export function boundedCounter(tiktoken: Pick<Tiktoken, 'encode'>, exactChars = 
       if (!text) return 0;
       const exact = budget >= text.length ? text : text.slice(0, budget);
       budget -= exact.length;
-      countedTokens += encodeSliced(tiktoken, exact);
+      if (exact) countedTokens += encodeSliced(tiktoken, exact);
       countedChars += exact.length;
       uncountedChars += text.length - exact.length;
       return exact.length;

@@ -55,7 +55,9 @@ const MIME_BY_EXTENSION: Record<string, string> = {
 };
 
 function guessMime(url: string): string | undefined {
-  const match = /\.([A-Za-z0-9]+)(?:[?#].*)?$/.exec(url);
+  // The query and fragment cut off first: `(?:[?#].*)?$` in the pattern itself is retried from every dot (quadratic).
+  const path = url.split(/[?#]/, 1)[0] ?? '';
+  const match = /\.([A-Za-z0-9]+)$/.exec(path);
   return match ? MIME_BY_EXTENSION[match[1]!.toLowerCase()] : undefined;
 }
 
