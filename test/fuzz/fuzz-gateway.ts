@@ -1,4 +1,4 @@
-import { Agent } from 'undici';
+import { Pool } from 'undici';
 import { startFakeAnthropic, startFakeGemini, startFakeOpenAI, type FakeUpstream } from '../fakes/index.js';
 import { startTestGateway, TEST_KEY } from '../helpers/gateway.js';
 import type { NodeGateway } from '../../src/platform/node/gateway.js';
@@ -15,14 +15,22 @@ export interface FuzzRig {
   gw: NodeGateway;
   fakes: FakeUpstream[];
   /** Sends a raw body (string or bytes) with the shape's own auth headers; never throws on a status. */
-  send(path: string, body: string | Uint8Array, headers?: Record<string, string>): Promise<{ status: number; text: string; ms: number }>;
+  send(path: string, body: string | Uint8Array, headers?: Record<string, string>): Promise<Answer>;
   close(): Promise<void>;
+}
+
+export interface Answer {
+  status: number;
+  text: string;
+  ms: number;
+  /** Set on answers an upstream served (absent on the gateway's own refusals). */
+  upstream: string | undefined;
 }
 
 /** The public models: `gpt` (OpenAI upstream), `claude` (Anthropic), `gemini` (Gemini). */
 export const MODELS = ['gpt', 'claude', 'gemini'] as const;
 
-export async function startFuzzRig(options: { connections?: number } = {}): Promise<FuzzRig> {
+export async function startFuzzRig(options: { connections?: number; logBodies?: boolean } = {}): Promise<FuzzRig> {
   const [oai, ant, gem] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakeGemini()]);
   const gw = await startTestGateway({
     extra: {
@@ -40,23 +48,24 @@ export async function startFuzzRig(options: { connections?: number } = {}): Prom
       ],
       keys: [{ name: 'tester', group: 'team-a', key: TEST_KEY, limits: { tpm: 1_000_000_000 } }],
       // Full body logging: every hostile body also goes through redaction.
-      logging: { bodies: 'full', redact: { emails: true, patterns: [] } },
+      ...(options.logBodies === false ? {} : { logging: { bodies: 'full', redact: { emails: true, patterns: [] } } }),
     },
   });
   // Keep-alive connections, several at once: ten thousand bodies per shape must not each pay a TCP handshake.
-  const dispatcher = new Agent({ connections: options.connections ?? 8, pipelining: 1, keepAliveTimeout: 30_000 });
+  const pool = new Pool(gw.url, { connections: options.connections ?? 8, pipelining: 1, keepAliveTimeout: 30_000 });
   const headers = { authorization: `Bearer ${TEST_KEY}`, 'x-api-key': TEST_KEY, 'x-goog-api-key': TEST_KEY, 'anthropic-version': '2023-06-01' };
   return {
     gw,
     fakes: [oai, ant, gem],
     async send(path, body, extra = { 'content-type': 'application/json' }) {
       const started = performance.now();
-      const res = await fetch(`${gw.url}${path}`, { method: 'POST', headers: { ...headers, ...extra }, body, dispatcher } as RequestInit);
-      const text = await res.text();
-      return { status: res.status, text, ms: performance.now() - started };
+      const res = await pool.request({ method: 'POST', path, headers: { ...headers, ...extra }, body });
+      const text = await res.body.text();
+      const upstream = res.headers['x-switchboard-upstream'];
+      return { status: res.statusCode, text, ms: performance.now() - started, upstream: typeof upstream === 'string' ? upstream : undefined };
     },
     async close() {
-      await dispatcher.close();
+      await pool.close();
       await gw.close();
       await Promise.all([oai.close(), ant.close(), gem.close()]);
     },
