@@ -49,6 +49,7 @@ beforeAll(async () => {
         { id: 'on-anthropic', routes: [{ upstream: 'ant', model: 'claude-upstream' }] },
         { id: 'on-gemini', routes: [{ upstream: 'gem', model: 'gemini-2.5-flash' }] },
         { id: 'pooled', routes: [{ upstream: 'pool', model: 'gpt-upstream' }] },
+        { id: 'two-routes', routes: [{ upstream: 'oai', model: 'gpt-upstream' }, { upstream: 'ant', model: 'claude-upstream' }] },
       ],
       retry: { backoffMs: 1, maxAttempts: 3 },
       health: { probeIntervalMs: 0 },
@@ -154,6 +155,22 @@ describe('failover', () => {
       expect(row.attempts?.map((a) => [a.credential, a.status])).toEqual([
         ['pool-1', 500],
         ['pool-2', 200],
+      ]);
+      expect(row.inputTokens).toBeGreaterThan(0);
+    },
+  );
+
+  it.each(CLIENTS.flatMap((client) => [false, true].map((stream) => [client, stream] as const)))(
+    '%s (stream: %s): the first route resets the connection, the second upstream answers',
+    async (client, stream) => {
+      fresh();
+      fakes.openai.failNext({ kind: 'reset-before-headers' });
+      const { result, row } = await send(client, 'two-routes', stream);
+      expectClient(client, result, { answer: true });
+      expect(row).toMatchObject({ status: 200, outcome: 'ok', upstreamId: 'ant' });
+      expect(row.attempts?.map((a) => [a.upstream, a.status])).toEqual([
+        ['oai', null],
+        ['ant', 200],
       ]);
       expect(row.inputTokens).toBeGreaterThan(0);
     },
