@@ -1,6 +1,7 @@
 import type { Redactor } from './redact.js';
 import type { RequestBodiesRecord } from '../store/types.js';
 import { watchBody } from './watch-body.js';
+import { redactAcrossDeltas } from './redact-stream.js';
 
 /**
  * Logging of request and response bodies (`logging.bodies`):
@@ -10,7 +11,8 @@ import { watchBody } from './watch-body.js';
  * - `full`: the request body as received and the response body as the client
  *   got it (for streams, the client-facing SSE text), each cut at
  *   BODY_LOG_LIMIT bytes with a marker.
- * Everything passes through the redactor before it is stored. The work
+ * Everything passes through the redactor before it is stored, streams over
+ * their assembled text as well as event by event. The work
  * (parsing, redacting) is done by the recorder's batch, off the request path.
  */
 export type BodyLogMode = 'off' | 'metadata' | 'full';
@@ -61,7 +63,10 @@ export function startBodyCapture(policy: BodyLogPolicy, requestId: string, recor
         };
       }
       const req = requestText === null ? null : cut(redact, requestText, requestBytes);
-      const res = cut(redact, new TextDecoder().decode(concat(kept)), total);
+      const received = new TextDecoder().decode(concat(kept));
+      // A secret streamed over several deltas is whole only in the assembled text (policy/redact-stream.ts).
+      const streamed = contentType?.includes('text/event-stream') ? redactAcrossDeltas(received, redact) : received;
+      const res = cut(redact, streamed, total);
       return {
         requestId,
         mode,

@@ -14,6 +14,18 @@ export interface RedactOptions {
 
 export interface Redactor {
   (text: string): string;
+  /**
+   * Where `text` holds something to redact and what replaces each, left to
+   * right without overlaps, every rule matched against the text as given: for
+   * text assembled from pieces (a stream's deltas) whose pieces are then redacted one by one.
+   */
+  spans(text: string): RedactSpan[];
+}
+
+export interface RedactSpan {
+  start: number;
+  end: number;
+  replacement: string;
 }
 
 /**
@@ -63,16 +75,32 @@ export function createRedactor(options: RedactOptions): Redactor {
   const rules = [...ALWAYS];
   if (options.emails) rules.push({ name: 'email', pattern: EMAIL });
   for (const [i, source] of options.patterns.entries()) rules.push({ name: `pattern-${i + 1}`, pattern: compilePattern(source) });
-  return (text) => {
+  // A captured prefix (`Bearer `, a label) is kept so the redacted text still reads.
+  const replacement = (name: string, groups: unknown[]) => `${typeof groups[0] === 'string' ? groups[0] : ''}[REDACTED:${name}]`;
+  const redact = (text: string) => {
     let out = text;
     for (const { name, pattern } of rules) {
       pattern.lastIndex = 0;
-      // A captured prefix (`Bearer `, a label) is kept so the redacted text still reads.
-      out = out.replace(pattern, (match: string, ...groups: unknown[]) => {
-        const prefix = typeof groups[0] === 'string' ? groups[0] : '';
-        return `${prefix}[REDACTED:${name}]`;
-      });
+      out = out.replace(pattern, (_match: string, ...groups: unknown[]) => replacement(name, groups));
     }
     return out;
   };
+  const spans = (text: string) => {
+    const found: RedactSpan[] = [];
+    for (const { name, pattern } of rules) {
+      for (const match of text.matchAll(pattern)) {
+        if (match[0].length > 0) found.push({ start: match.index, end: match.index + match[0].length, replacement: replacement(name, match.slice(1)) });
+      }
+    }
+    found.sort((a, b) => a.start - b.start || b.end - a.end);
+    // Overlapping matches (a key inside a Bearer header) become one span, replaced as the first one says.
+    const merged: RedactSpan[] = [];
+    for (const span of found) {
+      const last = merged.at(-1);
+      if (last && span.start < last.end) last.end = Math.max(last.end, span.end);
+      else merged.push({ ...span });
+    }
+    return merged;
+  };
+  return Object.assign(redact, { spans });
 }
