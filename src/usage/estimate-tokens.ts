@@ -1,5 +1,6 @@
 import type { Tiktoken } from 'js-tiktoken/lite';
 import type { IRPart, IRRequest } from '../translate/ir.js';
+import { loadTokenizer } from './load-tokenizer.js';
 
 /**
  * Estimates a request's input tokens with a real BPE tokenizer (o200k_base,
@@ -9,11 +10,9 @@ import type { IRPart, IRRequest } from '../translate/ir.js';
  */
 let encoder: Promise<Tiktoken> | undefined;
 
-function loadEncoder(): Promise<Tiktoken> {
-  encoder ??= (async () => {
-    const [{ Tiktoken }, ranks] = await Promise.all([import('js-tiktoken/lite'), import('js-tiktoken/ranks/o200k_base')]);
-    return new Tiktoken(ranks.default);
-  })();
+/** Built in pieces with turns of the event loop between them (usage/load-tokenizer.ts); concurrent first requests share one build. */
+function loadEncoder(pause: () => Promise<void>): Promise<Tiktoken> {
+  encoder ??= loadTokenizer(pause);
   return encoder;
 }
 
@@ -53,7 +52,7 @@ const SLICE = new RegExp(`\\S{1,${MAX_RUN}}`, 'gu');
  * counting is cut into pieces of CHARS_PER_TURN so other requests run between them.
  */
 export async function estimateInputTokens(request: IRRequest, pause: () => Promise<void>): Promise<number> {
-  const counter = boundedCounter(await loadEncoder());
+  const counter = boundedCounter(await loadEncoder(pause));
   const texts: string[] = [];
   let fixed = 0;
   for (const part of request.system) texts.push(part.text);
@@ -137,7 +136,8 @@ function encodeSliced(tiktoken: Pick<Tiktoken, 'encode'>, text: string): number 
     cuts += slices.length - 1;
     return slices.join('\n');
   });
-  return tiktoken.encode(sliced).length - cuts;
+  // Special tokens (`<|endoftext|>`) in a client's text are text: js-tiktoken would otherwise throw on them.
+  return tiktoken.encode(sliced, [], []).length - cuts;
 }
 
 /** Collects a part's texts to count; returns its fixed cost (media), which is not text. */

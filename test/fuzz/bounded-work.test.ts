@@ -42,6 +42,8 @@ const attacks: Attack[] = [
   { name: '1 MB without a space, passed through', path: '/v1/chat/completions', shape: 'openai', body: chat('gpt', { messages: [{ role: 'user', content: noSpace }] }), expect: 200 },
   { name: '1 MB without a space, translated', path: '/v1/chat/completions', shape: 'openai', body: chat('claude', { messages: [{ role: 'user', content: noSpace }] }), expect: 200 },
   { name: '1 MB without a space, counted by estimate', path: '/v1/messages/count_tokens', shape: 'anthropic', body: JSON.stringify({ model: 'gpt', messages: [{ role: 'user', content: noSpace }] }), expect: 200 },
+  // Brackets and escaped quotes inside strings are text: they count toward no limit.
+  { name: 'a string of 200,000 brackets', path: '/v1/chat/completions', shape: 'openai', body: chat('gpt', { messages: [{ role: 'user', content: `${'[{'.repeat(100_000)}\\"\\\\` }] }), expect: 200 },
   { name: 'a 1 MB key', path: '/v1/chat/completions', shape: 'openai', body: `{"model":"gpt","messages":[{"role":"user","content":"hi"}],"${'k'.repeat(MB)}":1}`, expect: 200 },
   // 10,000-deep nesting where each shape's walkers would meet it.
   { name: '10,000-deep array in an unknown field', path: '/v1/chat/completions', shape: 'openai', body: `{"model":"gpt","messages":[{"role":"user","content":"hi"}],"x":${deepArray(10_000)}}`, expect: depthLimit },
@@ -68,8 +70,8 @@ const attacks: Attack[] = [
 
 describe('bounded work per request', () => {
   it("answers every worst case clearly while another client's ordinary requests keep answering", async () => {
-    // The tokenizer's ranks are built once, on the first estimate (seconds of event loop on this machine; docs/security.md):
-    // built here first, so what is measured below is each request's own work.
+    // The tokenizer's ranks module is loaded once, on the first estimate (its import is a few hundred milliseconds
+    // of event loop here; docs/security.md): loaded first, so what is measured below is each request's own work.
     expect((await rig.send('/v1/messages/count_tokens', JSON.stringify({ model: 'gpt', messages: hi }))).status).toBe(200);
     const ordinary = JSON.stringify({ model: 'mock-model', messages: hi });
     const latencies: number[] = [];

@@ -280,6 +280,11 @@ describe('the Responses API over a WebSocket', () => {
     const noModel = await client.turn({ type: 'response.create', input: 'hi' });
     expect(noModel[0]).toMatchObject({ type: 'error', status: 400, error: { param: 'model' } });
 
+    // Nested past the limit: refused as the same HTTP body would be (re-encoding it for the turn would overflow the stack).
+    const deep = await client.turn(`{"type":"response.create","model":"gpt-ws","input":${'['.repeat(10_000)}${']'.repeat(10_000)}}`);
+    expect(deep[0]).toMatchObject({ type: 'error', status: 400, error: { type: 'invalid_request_error' } });
+    expect(deep[0].error.message).toMatch(/more than 128 levels deep/);
+
     // The client's acknowledgement of a response (newer Codex versions send it) needs no answer.
     client.ws.send(JSON.stringify({ type: 'response.processed', response_id: 'resp_acknowledged' }));
     const fine = await client.turn(create('gpt-ws', [userMessage('still here')]));
