@@ -157,6 +157,8 @@ const OPERATIONS: Operation[] = [
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid input; the message lists every problem as `path: message`',
   401: 'Missing or wrong admin key',
+  403: 'A write a browser marks as sent from another site (`Sec-Fetch-Site`), refused whatever the key',
+  429: 'Too many wrong admin keys from this address: try again after `Retry-After` seconds; the key is not looked at meanwhile',
   404: 'No such id',
   409: 'Already exists, or still in use',
   502: 'The upstream or its sign-in server failed or refused; the message says what it answered',
@@ -209,7 +211,9 @@ function operation(op: Operation): JsonSchema {
   for (const type of op.alsoProduces ?? []) okContent[type] = { schema: { type: 'string' } };
   const responses: Record<string, unknown> = { [String(op.ok.status)]: { description: 'OK', content: okContent } };
   if (op.ok.orCreated) responses['201'] = { description: 'Created', content: json(okSchema) };
-  for (const status of [...op.errors, 401])
+  // Every operation is guarded alike (auth.ts): 401 without the key, 429 after wrong ones, 403 for a write from another site.
+  const guard = op.method === 'get' ? [401, 429] : [401, 403, 429];
+  for (const status of [...op.errors, ...guard])
     responses[String(status)] = { description: ERROR_DESCRIPTIONS[status], content: json(ref('Error')) };
 
   const pathParams = [...op.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
