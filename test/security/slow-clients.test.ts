@@ -101,7 +101,7 @@ describe('slow clients', () => {
     const started = Date.now();
     const res = await fetch(`${gw.url}/healthz`);
     expect(res.status).toBe(200);
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(2000);
     await Promise.all(slow.map((s) => closesWithin(s, (HEADERS_S + 2) * 1000)));
   });
 });
