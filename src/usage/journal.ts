@@ -1,4 +1,5 @@
 import type { LogRecord } from '../store/types.js';
+import { ZERO_USAGE } from '../translate/ir.js';
 
 /**
  * A record of requests kept outside the process's memory, so a process
@@ -18,14 +19,40 @@ export interface UsageJournal {
   written(ids: readonly string[]): void;
 }
 
+/** What is known of a request when it is admitted: what its `started` line holds. */
+export type StartedRequest = Pick<
+  LogRecord,
+  'id' | 'ts' | 'keyId' | 'group' | 'protocol' | 'endpoint' | 'model' | 'upstreamModel' | 'upstreamId' | 'credentialId' | 'stream' | 'metadata'
+>;
+
+/** The admission's part of a row (a smaller line to write than the whole row). */
+export function startedPart(row: LogRecord): StartedRequest {
+  const { id, ts, keyId, group, protocol, endpoint, model, upstreamModel, upstreamId, credentialId, stream, metadata } = row;
+  return { id, ts, keyId, group, protocol, endpoint, model, upstreamModel, upstreamId, credentialId, stream, metadata };
+}
+
 /** What a request admitted but never finished becomes at the next start. */
 export const INTERRUPTED_ERROR = 'the gateway stopped (killed or crashed) before this request finished; what the client received and the tokens spent are unknown';
 
 /**
  * The row of a request the journal saw start and never finish: what was
- * known at admission, with outcome `interrupted` and no status (the answer,
- * if any began, is unknown).
+ * known at admission, with outcome `interrupted`, no status (the answer, if
+ * one began, is unknown) and no usage.
  */
-export function interruptedRow(started: LogRecord): LogRecord {
-  return { ...started, status: 0, outcome: 'interrupted', error: INTERRUPTED_ERROR, latencyMs: 0, ttfbMs: null, costUsd: null };
+export function interruptedRow(started: StartedRequest): LogRecord {
+  return {
+    ...started,
+    ...ZERO_USAGE,
+    status: 0,
+    outcome: 'interrupted',
+    error: INTERRUPTED_ERROR,
+    costUsd: null,
+    latencyMs: 0,
+    ttfbMs: null,
+    cacheStatus: null,
+    translation: null,
+    warnings: null,
+    usageEstimated: false,
+    attempts: null,
+  };
 }

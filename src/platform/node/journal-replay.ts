@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../../store/store.js';
 import type { LogRecord } from '../../store/types.js';
-import { interruptedRow } from '../../usage/journal.js';
+import { interruptedRow, type StartedRequest } from '../../usage/journal.js';
 import { staleJournals } from './usage-journal.js';
 
 export interface ReplayReport {
@@ -41,8 +41,8 @@ export async function replayJournals(root: string, store: Store, log: (message: 
 }
 
 /** Every line of a folder's segments, in order: the last row seen for each request id. */
-function readJournal(dir: string, log: (message: string) => void): { started: Map<string, LogRecord>; finished: Map<string, LogRecord> } {
-  const started = new Map<string, LogRecord>();
+function readJournal(dir: string, log: (message: string) => void): { started: Map<string, StartedRequest>; finished: Map<string, LogRecord> } {
+  const started = new Map<string, StartedRequest>();
   const finished = new Map<string, LogRecord>();
   for (const name of readdirSync(dir).filter((n) => n.endsWith('.jsonl')).sort()) {
     for (const line of readFileSync(join(dir, name), 'utf8').split('\n')) {

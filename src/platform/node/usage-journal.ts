@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config/schema.js';
 import type { LogRecord } from '../../store/types.js';
-import type { UsageJournal } from '../../usage/journal.js';
+import { startedPart, type UsageJournal } from '../../usage/journal.js';
 import { storageKind } from './open-store.js';
 import { sqlitePath } from './sqlite.js';
 
@@ -13,13 +13,18 @@ import { sqlitePath } from './sqlite.js';
  * disk, one folder per gateway process under the journal's root, so
  * processes sharing a data folder never write into each other's files.
  *
- * Each event is one line, written with one write(2) as it happens, with no
- * fsync: once write returns the kernel holds it, so a process killed with
- * SIGKILL (or crashing) loses nothing; a power cut or a kernel crash may
- * lose the last seconds (what the database's own commits promise is not
- * repeated here, to keep a request's cost at a few microseconds).
+ * Each event is a line, written with write(2) and no fsync: once write
+ * returns the kernel holds it, so a process killed with SIGKILL (or
+ * crashing) loses nothing; a power cut or a kernel crash may lose the last
+ * seconds (what the database's own commits promise is not repeated here, to
+ * keep a request's cost at a few microseconds). A finished row is written at
+ * once, before its answer's last byte can leave; the admissions of one turn
+ * of the event loop are written together, at its end or with the turn's
+ * first finished row, so under load one write carries many (a process
+ * killed within that turn records those few requests as never sent).
  *
- * A line is `s` (admitted) or `f` (finished) followed by the row as JSON.
+ * A line is `s` (admitted: the row's admission fields) or `f` (finished: the
+ * whole row) followed by JSON.
  * The files are segments of about SEGMENT_BYTES: a segment is deleted once
  * every request it names has finished and every row it holds is in the
  * database (the recorder says so), so the journal holds what is in flight
@@ -103,10 +108,15 @@ export function openUsageJournal(root: string, log: (message: string) => void): 
     }
   };
 
-  const append = (kind: 's' | 'f', row: LogRecord): boolean => {
+  /** Admission lines not yet written, and their requests. */
+  let held = '';
+  let heldIds: string[] = [];
+  let flushQueued = false;
+
+  const append = (text: string): boolean => {
     try {
       if (current.fd === null) return false;
-      current.bytes += writeSync(current.fd, `${kind}${JSON.stringify(row)}\n`);
+      current.bytes += writeSync(current.fd, text);
       if (failing) log('usage journal: writing again');
       failing = false;
       return true;
@@ -126,6 +136,18 @@ export function openUsageJournal(root: string, log: (message: string) => void): 
     sweep();
   };
 
+  /** Writes the held admissions, with `line` after them in the same write; tracks them in the segment written to. */
+  const writeHeld = (line = ''): boolean => {
+    const ids = heldIds;
+    const text = held + line;
+    held = '';
+    heldIds = [];
+    if (!append(text)) return false;
+    for (const id of ids) where.set(id, current);
+    current.open += ids.length;
+    return true;
+  };
+
   /** The request's previous line no longer holds its segment. */
   const release = (id: string) => {
     const segment = where.get(id);
@@ -137,14 +159,21 @@ export function openUsageJournal(root: string, log: (message: string) => void): 
   return {
     dir,
     started(row) {
-      if (!append('s', row)) return;
-      current.open++;
-      where.set(row.id, current);
-      rotateIfFull();
+      held += `s${JSON.stringify(startedPart(row))}\n`;
+      heldIds.push(row.id);
+      if (flushQueued) return;
+      flushQueued = true;
+      setImmediate(() => {
+        flushQueued = false;
+        if (heldIds.length === 0) return;
+        writeHeld();
+        rotateIfFull();
+      });
     },
     finished(row) {
+      const written = writeHeld(`f${JSON.stringify(row)}\n`);
       release(row.id);
-      if (!append('f', row)) return;
+      if (!written) return;
       current.open++;
       where.set(row.id, current);
       rotateIfFull();
@@ -159,6 +188,7 @@ export function openUsageJournal(root: string, log: (message: string) => void): 
       utimesSync(join(dir, LOCK), now, now);
     },
     close() {
+      if (heldIds.length > 0) writeHeld();
       if (current.fd !== null) closeSync(current.fd);
       current.fd = null;
       ownFolders.delete(dir);
