@@ -3,7 +3,6 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config/schema.js';
-import type { LogRecord } from '../../store/types.js';
 import { startedPart, type UsageJournal } from '../../usage/journal.js';
 import { storageKind } from './open-store.js';
 import { sqlitePath } from './sqlite.js';
