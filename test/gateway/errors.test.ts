@@ -182,6 +182,21 @@ describe('errors in the client protocol shape, with the statuses of DESIGN.md', 
     expect((await logRows(gw))[0]).toMatchObject({ status: 502, outcome: 'incomplete', error: expect.stringMatching(/message_stop/) });
   });
 
+  it('a Chat stream that ends after its finish_reason chunk without data: [DONE] is complete (compatible servers that never write it)', async () => {
+    const body = { model: 'gpt-upstream', messages: [{ role: 'user' as const, content: 'a b c d e' }], stream: true, stream_options: { include_usage: true } };
+    const whole = await (await fetch(`${oai.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-fake-openai' }, body: JSON.stringify(body) })).text();
+    const events = whole.split('\n\n').filter((e) => e.startsWith('data: '));
+    expect(events.at(-1)).toBe('data: [DONE]');
+    expect(events.at(-3)).toContain('"finish_reason":"stop"');
+    // Everything the upstream sends (the finish_reason chunk, the usage chunk) but the [DONE].
+    oai.failNext({ kind: 'end-mid-stream', afterEvents: events.length - 1 });
+    const stream = await openai.chat.completions.create({ model: 'gpt-test', messages: body.messages, stream: true });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text.length).toBeGreaterThan(0);
+    expect((await logRows(gw))[0]).toMatchObject({ status: 200, outcome: 'ok', outputTokens: expect.any(Number) });
+  });
+
   it('504 when the upstream does not answer within the first-byte timeout', async () => {
     ant.failNext({ kind: 'slow-first-byte', ms: 2000 });
     const res = await post('/v1/messages', { model: 'claude-test', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] });
