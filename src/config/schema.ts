@@ -59,8 +59,41 @@ export const copilotAuthSchema = z.strictObject({
   clientId: z.string().min(1).optional().describe("The OAuth app the device flow signs in to (default: the Copilot editor plugins' public client id)."),
 });
 
+/**
+ * Client headers an upstream does not get unless its `forwardClientHeaders`
+ * names them: the ones that pick which organization, project or billing
+ * account the gateway's credential is charged to, and the ones that carry the
+ * client's address (a gateway's clients are its own business).
+ */
+export const CLIENT_HEADERS_HELD_BACK = [
+  'openai-organization',
+  'openai-project',
+  'anthropic-organization-id',
+  'x-goog-user-project',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-real-ip',
+  'forwarded',
+  'true-client-ip',
+  'cf-connecting-ip',
+  'cf-connecting-ipv6',
+  'x-client-ip',
+  'x-cluster-client-ip',
+  'fastly-client-ip',
+  'x-original-forwarded-for',
+  'x-azure-clientip',
+  'x-appengine-user-ip',
+  'via',
+] as const;
+
 function upstreamSettingsShape() {
   return {
+    forwardClientHeaders: z
+      .array(z.enum(CLIENT_HEADERS_HELD_BACK, { error: `must be one of ${CLIENT_HEADERS_HELD_BACK.join(', ')}` }))
+      .optional()
+      .describe(
+        `Client headers this upstream gets although the gateway holds them back by default: ${CLIENT_HEADERS_HELD_BACK.map((h) => `\`${h}\``).join(', ')}. Absent: none of them (a client cannot choose the organization or project the credential bills, and its address stays here).`,
+      ),
     apiVersion: z.string().min(1).optional().describe('azure: the dated `api-version` of the deployments API.'),
     deployments: z
       .record(z.string().min(1), z.string().min(1))

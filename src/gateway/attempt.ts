@@ -62,7 +62,6 @@ export async function attemptUpstreams(
   const { row } = ex;
   const { maxAttempts, deadlineMs } = ctx.retry;
   const deadline = row.ts + deadlineMs;
-  const headers = forwardableRequestHeaders(c.req.raw.headers);
   const attempts: Attempt[] = [];
   let decoded: IRRequest | undefined;
   let lastReply: { answer: Answer; failure: Failure; errorText: string } | undefined;
@@ -77,6 +76,8 @@ export async function attemptUpstreams(
   for (let at = 0; at < queue.length; at++) {
     const candidate = queue[at];
     const upstream = candidate.upstream.record;
+    // The client's headers this upstream may have (its `forwardClientHeaders` let some held-back ones through).
+    const headers = forwardableRequestHeaders(c.req.raw.headers, upstream.settings?.forwardClientHeaders);
     // The body for this route: pass-through, or translated for its protocol and model.
     let upstreamBody: string;
     let encodedBody: unknown;

@@ -34,7 +34,7 @@ export async function countTokens(c: Context, ctx: DataPlaneDeps, op: Operation,
       upstream,
       credential: plan.credentials[0]?.secret ?? null,
       endpoint: 'count_tokens' as const,
-      headers: forwardableRequestHeaders(c.req.raw.headers),
+      headers: forwardableRequestHeaders(c.req.raw.headers, upstream.settings?.forwardClientHeaders),
       upstreamModel: plan.upstreamModel,
     };
 

@@ -1,4 +1,5 @@
 import type { ReplyHeaders } from '../providers/http.js';
+import { CLIENT_HEADERS_HELD_BACK } from '../config/schema.js';
 
 /**
  * Which headers cross the gateway. Client auth, hop-by-hop headers and
@@ -29,21 +30,38 @@ const NOT_FORWARDED = new Set([
   'expect',
 ]);
 
-export function forwardableRequestHeaders(headers: Headers): Record<string, string> {
+/**
+ * The client's headers for the upstream: without the ones above, and
+ * without those the upstream must not take from a client unless its config
+ * lets them through (`forwardClientHeaders`, config/schema.ts
+ * CLIENT_HEADERS_HELD_BACK): the headers that choose which organization or
+ * project the gateway's credential bills, and the client's address.
+ */
+export function forwardableRequestHeaders(headers: Headers, allowed: readonly string[] = []): Record<string, string> {
   const out: Record<string, string> = {};
   headers.forEach((value, name) => {
     if (NOT_FORWARDED.has(name) || name.startsWith('x-switchboard-')) return;
+    if (HELD_BACK.has(name) && !allowed.includes(name)) return;
     out[name] = value;
   });
   return out;
 }
 
+const HELD_BACK = new Set<string>(CLIENT_HEADERS_HELD_BACK);
+
 /** Upstream headers worth passing back: request ids, rate limits, retry hints, processing time. */
 const PASSED_BACK = /^(request-id|openai-|anthropic-|x-ratelimit-|retry-after$|x-should-retry$)/;
+/**
+ * Of those, the ones that name the gateway's account with the vendor
+ * (`openai-organization`, `openai-project`, `anthropic-organization-id`):
+ * which organization holds the credential is the operator's business, not
+ * the client's.
+ */
+const NAMES_THE_ACCOUNT = /organization|project|account|user/;
 
 export function passBackHeaders(upstream: ReplyHeaders, into: ResponseHeaders): void {
   upstream.forEach((value, name) => {
-    if (PASSED_BACK.test(name)) into[name] = value;
+    if (PASSED_BACK.test(name) && !NAMES_THE_ACCOUNT.test(name)) into[name] = value;
   });
   // Switchboard's own x-request-id names the log row; the upstream's is kept beside it.
   const upstreamRequestId = upstream.get('x-request-id');

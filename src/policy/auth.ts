@@ -13,8 +13,12 @@ export async function authenticate(
   findKey: (hash: string) => KeyRecord | undefined | Promise<KeyRecord | undefined>,
   headers: Headers,
   queryKey?: string,
+  /** The URL held a `?key=` where only headers are read (any API but Gemini's): said in the refusal. */
+  keyInUrlIgnored = false,
 ): Promise<KeyRecord> {
   const presented = extractClientKey(headers, queryKey);
+  if (!presented && keyInUrlIgnored)
+    throw new GatewayError('SB_ERR_UNAUTHORIZED', 'an API key in the URL (?key=) is accepted only on Gemini paths: send it as Authorization: Bearer <key> or x-api-key');
   if (!presented) throw new GatewayError('SB_ERR_UNAUTHORIZED', 'missing API key: send it as Authorization: Bearer <key> or x-api-key');
   const key = await findKey(await hashKey(presented));
   if (!key) throw new GatewayError('SB_ERR_UNAUTHORIZED', 'invalid API key');
