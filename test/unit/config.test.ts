@@ -18,7 +18,7 @@ upstreams:
     expect(result.config.upstreams[0].credentials[0].key).toBe('pre-k1-post');
     // a kind's default base URL is filled in
     expect(result.config.upstreams[0].baseUrl).toBe('https://api.openai.com/v1');
-    expect(result.config.server).toEqual({ host: '127.0.0.1', port: 8788, maxBodyBytes: 32 * 1024 * 1024, drainSeconds: 30 });
+    expect(result.config.server).toMatchObject({ host: '127.0.0.1', port: 8788, maxBodyBytes: 32 * 1024 * 1024, drainSeconds: 30 });
   });
 
   it('lists every problem with its path', () => {

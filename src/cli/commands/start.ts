@@ -27,12 +27,12 @@ export async function startCommand(options: { config: string; port?: string; hos
     }
     stopping = true;
     const waiting = gateway.inFlight();
-    // After the ^C a terminal echoes, a blank line; a JSON line needs none.
-    const lead = config.telemetry.logFormat === 'json' ? '' : '\n';
+    // After the ^C a terminal echoes, a line break of its own (the process log writes each message on one line); a JSON log needs none.
+    if (config.telemetry.logFormat !== 'json' && process.stderr.isTTY) process.stderr.write('\n');
     gateway.log(
       waiting > 0
-        ? `${lead}${signal}: letting ${waiting} request(s) in flight finish (up to ${config.server.drainSeconds} s; ${signal} again to cut them), then writing usage records…`
-        : `${lead}${signal}: writing usage records and stopping…`,
+        ? `${signal}: letting ${waiting} request(s) in flight finish (up to ${config.server.drainSeconds} s; ${signal} again to cut them), then writing usage records…`
+        : `${signal}: writing usage records and stopping…`,
     );
     gateway.close({ drainMs: config.server.drainSeconds * 1000 }).then(
       () => process.exit(0),
