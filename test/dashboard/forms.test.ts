@@ -160,7 +160,8 @@ describe.skipIf(!canRun)('dashboard forms', () => {
     const whole = await adminApi(gw.url, 'GET', '/limits/global');
     expect(whole.body).toMatchObject({ limits: { tpm: 100_000, concurrent: 8 }, budget: null });
 
-    // A request of the group shows on its meters.
+    // A request of the group shows on its meters (a USD budget needs the model priced: an unpriced one is refused).
+    expect((await adminApi(gw.url, 'PUT', '/prices/gpt-upstream', { input: 1, output: 2 })).status).toBe(201);
     const res = await fetch(`${gw.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json' },
