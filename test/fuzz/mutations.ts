@@ -29,6 +29,7 @@ export const CLIENT_SHAPES: ClientShape[] = [
   { name: 'Anthropic count_tokens', shape: 'anthropic', models: chatModels, path: () => '/v1/messages/count_tokens', valid: (model) => ({ model, messages: hi, system: 'be brief' }) },
   { name: 'Gemini generateContent', shape: 'gemini', models: chatModels, path: (model) => `/v1beta/models/${model}:generateContent`, valid: () => ({ contents: geminiContents, generationConfig: { maxOutputTokens: 16, temperature: 0.5 } }) },
   { name: 'Gemini streamGenerateContent', shape: 'gemini', models: chatModels, path: (model) => `/v1beta/models/${model}:streamGenerateContent?alt=sse`, valid: () => ({ contents: geminiContents, systemInstruction: { parts: [{ text: 'be brief' }] } }) },
+  { name: 'Gemini countTokens', shape: 'gemini', models: chatModels, path: (model) => `/v1beta/models/${model}:countTokens`, valid: () => ({ contents: geminiContents }) },
   { name: 'OpenAI embeddings', shape: 'openai', models: ['embed', 'gpt'], path: () => '/v1/embeddings', valid: (model) => ({ model, input: ['hi', 'there'] }) },
 ];
 
