@@ -50,7 +50,8 @@ runAsChild(async () => {
     // Metrics are on by default; BENCH_METRICS=0 measures the gateway without them.
     metrics: { enabled: process.env.BENCH_METRICS !== '0' },
   });
-  const gateway = await startNodeGateway(config, { log: () => {} });
+  // BENCH_LOG=1: the gateway's process log on stderr (credential cooldowns, recorder warnings).
+  const gateway = await startNodeGateway(config, { log: process.env.BENCH_LOG === '1' ? (m: string) => console.error(m) : () => {} });
   return {
     url: gateway.url,
     close: () => gateway.close(),
