@@ -4,15 +4,15 @@ import { codecFor } from '../translate/registry.js';
 import type { SseEvent } from '../translate/sse.js';
 import { roughTokens, utf8Bytes } from './rough-tokens.js';
 
-/** Characters of passed-through events kept to be decoded if the count is ever needed; past them, only their number. */
-const KEPT_EVENT_CHARS = 64 * 1024;
+/** Characters of passed-through events kept to be decoded if the count is ever needed; past them, only their number (a bound on what each open stream holds). */
+const KEPT_EVENT_CHARS = 8 * 1024;
 
 /**
  * What a stream delivered to its client, so that its output tokens can be
  * estimated when the upstream's own count never came (the client left, the
  * upstream broke off): the bytes of text, reasoning and tool-call arguments.
  * A translated stream's events are counted as they pass. A pass-through
- * stream's are kept as they came (up to 64 K characters, the rest only
+ * stream's are kept as they came (up to 8 K characters, the rest only
  * measured) and decoded only when the count is asked for, so a stream that
  * ends with its usage, nearly all of them, costs no parsing at all.
  */
