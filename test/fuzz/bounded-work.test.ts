@@ -108,8 +108,9 @@ describe('bounded work per request', () => {
 
     expect(problems).toEqual([]);
     expect(latencies.length).toBeGreaterThan(5);
-    // Generous: this machine is shared; a quadratic case or a 100,000-block decode stalls for seconds.
-    expect(Math.max(...latencies)).toBeLessThan(1000);
+    // Generous: test files run two at a time on a two-core machine; the stalls this guards against (a quadratic
+    // pattern, a tokenizer built in one go, an unbounded decode) held the event loop for seconds.
+    expect(Math.max(...latencies)).toBeLessThan(1500);
   });
 
   it('still serves a normal request afterwards', async () => {
