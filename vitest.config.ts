@@ -9,8 +9,5 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Integration tests start real servers on random ports; files run in parallel, tests inside one file in order.
     pool: 'forks',
-    // Two files at a time even on two cores (Vitest's default is one fewer than the cores: one at a time there):
-    // most of a file's time is spent waiting on its servers and child processes, not on the CPU.
-    maxWorkers: 2,
   },
 });
