@@ -132,7 +132,7 @@ function replay(ctx: DataPlaneDeps, ex: Exchange, entry: CacheEntry, answerHeade
 
 /**
  * Whether a streamed answer, as the client got it, carries its protocol's
- * closing event: OpenAI Chat `data: [DONE]`, Anthropic `message_stop`,
+ * closing event: OpenAI Chat and Completions `data: [DONE]`, Anthropic `message_stop`,
  * Responses `response.completed` / `response.incomplete`, Gemini a chunk
  * with `finishReason` (its stream has no closing event of its own).
  */
@@ -140,6 +140,7 @@ export function endsWell(protocol: Protocol, text: string): boolean {
   const tail = text.slice(-4096);
   switch (protocol) {
     case 'openai-chat':
+    case 'openai-completions':
       return /data: \[DONE\]\s*$/.test(tail);
     case 'anthropic-messages':
       return tail.includes('event: message_stop');

@@ -20,7 +20,7 @@ export interface Estimate {
  */
 export function estimateRequest(endpoint: Endpoint, body: ClientBody, price: Price | null): Estimate {
   const input = inputEstimate(JSON.stringify(body.json));
-  const output = endpoint === 'embeddings' ? 0 : outputCeiling(body.json) ?? DEFAULT_OUTPUT_RESERVATION;
+  const output = endpoint === 'embeddings' ? 0 : endpoint === 'completions' ? completionsCeiling(body.json) : outputCeiling(body.json) ?? DEFAULT_OUTPUT_RESERVATION;
   return { tokens: input + output, usd: costOf({ ...ZERO_USAGE, inputTokens: input, outputTokens: output }, price) ?? 0 };
 }
 
@@ -71,6 +71,19 @@ function outputCeiling(json: Record<string, unknown>): number | undefined {
   for (const value of [json.max_completion_tokens, json.max_tokens, json.max_output_tokens, config?.maxOutputTokens])
     if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
   return undefined;
+}
+
+/**
+ * Legacy completions: `max_tokens` (16 when absent, as OpenAI documents) for
+ * each choice generated, `best_of` (or `n`) of them per prompt.
+ * @see https://platform.openai.com/docs/api-reference/completions/create
+ */
+function completionsCeiling(json: Record<string, unknown>): number {
+  const count = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) && value >= 1 ? value : 1);
+  const prompts = Array.isArray(json.prompt) && json.prompt.some((p) => typeof p !== 'number') ? json.prompt.length : 1;
+  // Absent: OpenAI's default of 16; null: no ceiling asked for.
+  const perChoice = json.max_tokens === null ? DEFAULT_OUTPUT_RESERVATION : typeof json.max_tokens === 'number' && Number.isFinite(json.max_tokens) && json.max_tokens >= 0 ? json.max_tokens : 16;
+  return perChoice * Math.max(count(json.n), count(json.best_of)) * Math.max(1, prompts);
 }
 
 /** Every token a request used, counted once: input (cached or not) and output (reasoning is part of it). */

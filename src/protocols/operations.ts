@@ -13,6 +13,7 @@ export const OPERATIONS = {
   responses: { protocol: 'openai-responses', endpoint: 'responses', shape: 'openai' },
   compact: { protocol: 'openai-responses', endpoint: 'compact', shape: 'openai' },
   embeddings: { protocol: 'openai-embeddings', endpoint: 'embeddings', shape: 'openai' },
+  completions: { protocol: 'openai-completions', endpoint: 'completions', shape: 'openai' },
   messages: { protocol: 'anthropic-messages', endpoint: 'messages', shape: 'anthropic' },
   anthropicCountTokens: { protocol: 'anthropic-messages', endpoint: 'count_tokens', shape: 'anthropic' },
   geminiGenerate: { protocol: 'gemini', endpoint: 'generate', shape: 'gemini' },
@@ -24,9 +25,21 @@ export const GENERATE_ENDPOINT: Record<Protocol, Endpoint> = {
   'openai-chat': 'chat',
   'openai-responses': 'responses',
   'openai-embeddings': 'embeddings',
+  'openai-completions': 'completions',
   'anthropic-messages': 'messages',
   gemini: 'generate',
 };
 
-/** Protocols that translate through the IR (embeddings only pass through). */
-export const TRANSLATABLE: readonly Protocol[] = ['openai-chat', 'openai-responses', 'anthropic-messages', 'gemini'];
+/**
+ * Protocols an upstream can be asked in through the IR: the first of these
+ * an upstream speaks is where other clients are translated to.
+ */
+export const TRANSLATION_TARGETS: readonly Protocol[] = ['openai-chat', 'openai-responses', 'anthropic-messages', 'gemini'];
+
+/**
+ * Protocols whose clients can be translated through the IR: the targets, and
+ * legacy completions, which is only ever translated from (an upstream that
+ * serves it gets it passed through; nothing is translated to it).
+ * Embeddings only pass through.
+ */
+export const TRANSLATABLE: readonly Protocol[] = [...TRANSLATION_TARGETS, 'openai-completions'];

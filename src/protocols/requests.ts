@@ -39,6 +39,18 @@ const openaiEmbeddings = z.looseObject({
   input: z.union([z.string(), z.array(z.unknown()).min(1)]),
 });
 
+/**
+ * Legacy text completions: `prompt` is a string, an array of strings, or
+ * token ids (an array of integers, or of such arrays).
+ * @see https://platform.openai.com/docs/api-reference/completions/create
+ */
+const openaiCompletions = z.looseObject({
+  model: z.string().min(1),
+  prompt: z.union([z.string(), z.array(z.string()), z.array(z.number().int()), z.array(z.array(z.number().int()))]),
+  stream: z.boolean().nullish(),
+  stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
+});
+
 const anthropicMessages = z.looseObject({
   model: z.string().min(1),
   messages: z.array(z.unknown()),
@@ -68,6 +80,8 @@ function schemaFor(op: Operation): z.ZodType {
       return openaiResponses;
     case 'openai-embeddings':
       return openaiEmbeddings;
+    case 'openai-completions':
+      return openaiCompletions;
     case 'anthropic-messages':
       return op.endpoint === 'count_tokens' ? anthropicCountTokens : anthropicMessages;
     case 'gemini':

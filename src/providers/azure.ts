@@ -7,7 +7,7 @@ import { requestJson } from './upstream-json.js';
 
 /**
  * Azure OpenAI. The base URL is the resource endpoint
- * (`https://NAME.openai.azure.com`). Chat completions and embeddings go to a
+ * (`https://NAME.openai.azure.com`). Chat completions, embeddings and legacy completions go to a
  * deployment under a dated API version; Responses goes to the v1 API, which
  * takes no api-version and names the deployment in the body's `model`.
  * @see https://learn.microsoft.com/azure/ai-foundry/openai/reference
@@ -24,6 +24,9 @@ export const AZURE_API_VERSION = '2024-10-21';
 const DEPLOYMENT_PATHS: Partial<Record<Endpoint, string>> = {
   chat: '/chat/completions',
   embeddings: '/embeddings',
+  // Legacy completions, for deployments of completion models (gpt-35-turbo-instruct):
+  // https://learn.microsoft.com/azure/ai-foundry/openai/reference#completions
+  completions: '/completions',
 };
 
 /** `https://x.openai.azure.com/` and `https://x.openai.azure.com/openai` both name the resource. */
@@ -56,8 +59,8 @@ function modelOf(call: UpstreamCall): string {
 export function azureProvider(http: HttpClient): Provider {
   return {
     kind: 'azure',
-    speaks: ['openai-chat', 'openai-responses', 'openai-embeddings'],
-    endpoints: ['chat', 'responses', 'embeddings'],
+    speaks: ['openai-chat', 'openai-responses', 'openai-embeddings', 'openai-completions'],
+    endpoints: ['chat', 'responses', 'embeddings', 'completions'],
     send(call, signal) {
       const { upstream } = call;
       const auth = authHeaders(upstream, call.credential);

@@ -14,15 +14,18 @@ const PATHS: Partial<Record<Endpoint, string>> = {
   // https://platform.openai.com/docs/api-reference/responses/compact
   compact: '/responses/compact',
   embeddings: '/embeddings',
+  // https://platform.openai.com/docs/api-reference/completions
+  completions: '/completions',
   models: '/models',
 };
 
 export function openaiProvider(http: HttpClient): Provider {
   return {
     kind: 'openai',
-    // Which of chat / responses one upstream serves is its `speaks` setting (routing/plan.ts).
-    speaks: ['openai-chat', 'openai-responses', 'openai-embeddings'],
-    endpoints: ['chat', 'responses', 'compact', 'embeddings', 'models'],
+    // Which of chat / responses one upstream serves is its `speaks` setting (routing/plan.ts);
+    // legacy completions are asked for until a server turns out not to serve them (gateway/chat-fallback.ts).
+    speaks: ['openai-chat', 'openai-responses', 'openai-embeddings', 'openai-completions'],
+    endpoints: ['chat', 'responses', 'compact', 'embeddings', 'completions', 'models'],
     send(call, signal) {
       const path = PATHS[call.endpoint];
       if (!path) throw new Error(`openai upstreams do not serve ${call.endpoint}`);

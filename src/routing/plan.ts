@@ -2,7 +2,7 @@ import type { Endpoint, Protocol } from '../protocols/protocol.js';
 import type { Providers } from '../providers/registry.js';
 import type { RouteRecord, UpstreamRecord } from '../store/types.js';
 import type { LiveCredential, LiveUpstream, Snapshot } from './catalog.js';
-import { TRANSLATABLE } from '../protocols/operations.js';
+import { TRANSLATABLE, TRANSLATION_TARGETS } from '../protocols/operations.js';
 import type { PoolHealth } from './credential-health.js';
 import type { EndpointGaps } from './endpoint-gaps.js';
 import { orderCredentials } from './strategies.js';
@@ -39,17 +39,19 @@ export function routesOf(snapshot: Snapshot, model: string): RouteRecord[] | und
 }
 
 /**
- * The protocols an upstream serves, the first translatable one being the one
- * other clients are translated to. An `openai` upstream serves what its
+ * The protocols an upstream serves, the first translation target being the
+ * one other clients are translated to. An `openai` upstream serves what its
  * `speaks` lists, in that order (default chat, then responses), less what it
- * turned out not to serve (`gaps`: a 404 on /responses), and embeddings.
+ * turned out not to serve (`gaps`: a 404 on /responses), embeddings, and
+ * legacy completions until it turns out not to serve them either.
  */
 export function protocolsOf(providers: Providers, upstream: UpstreamRecord, gaps?: EndpointGaps): readonly Protocol[] {
   const speaks = providers[upstream.kind].speaks;
   if (upstream.kind !== 'openai') return speaks;
   const declared = upstream.speaks.map((s): Protocol => (s === 'chat' ? 'openai-chat' : 'openai-responses'));
   const served = declared.filter((p) => !gaps?.lacks(upstream, p));
-  return [...(served.length > 0 ? served : declared), 'openai-embeddings'];
+  const completions: Protocol[] = gaps?.lacks(upstream, 'openai-completions') ? [] : ['openai-completions'];
+  return [...(served.length > 0 ? served : declared), 'openai-embeddings', ...completions];
 }
 
 /**
@@ -84,8 +86,9 @@ export function planRoute(
       continue;
     }
     const speaks = protocolsOf(providers, upstream.record, gaps);
-    const native = speaks.includes(protocol) && providers[upstream.record.kind].endpoints.includes(endpoint);
-    const via = native ? protocol : TRANSLATABLE.includes(protocol) ? speaks.find((p) => TRANSLATABLE.includes(p)) : undefined;
+    const native =
+      speaks.includes(protocol) && providers[upstream.record.kind].endpoints.includes(endpoint) && !gaps?.lacks(upstream.record, protocol, route.model);
+    const via = native ? protocol : TRANSLATABLE.includes(protocol) ? speaks.find((p) => TRANSLATION_TARGETS.includes(p)) : undefined;
     if (!via) {
       reasons.push(`${route.upstream} (${upstream.record.kind}) cannot serve ${protocol}`);
       continue;

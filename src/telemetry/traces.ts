@@ -89,6 +89,8 @@ function operationName(endpoint: string): string {
       return 'generate_content';
     case 'embeddings':
       return 'embeddings';
+    case 'completions':
+      return 'text_completion';
     default:
       return endpoint; // count_tokens, compact
   }

@@ -26,6 +26,7 @@ export function usageFromBody(protocol: Protocol, body: unknown): Usage | undefi
   if (!isRecord(body)) return undefined;
   switch (protocol) {
     case 'openai-chat':
+    case 'openai-completions':
     case 'openai-embeddings':
       return usageOf.openaiChat(body.usage);
     case 'openai-responses':

@@ -34,9 +34,11 @@ export function closingWatchFor(protocol: Protocol): ClosingWatch {
   });
   switch (protocol) {
     case 'openai-chat':
+    case 'openai-completions':
       // "the stream is terminated by a data: [DONE] message" (https://platform.openai.com/docs/api-reference/chat-streaming).
       // A chunk with a finish_reason is the answer's end too: some compatible servers never write [DONE],
       // and a stream cut after that chunk lost at most its usage chunk, not part of the answer.
+      // Legacy Completions streams end the same way (https://platform.openai.com/docs/api-reference/completions/create#completions-create-stream).
       return watch('data: [DONE]', (e) => e.data.trim() === '[DONE]' || mayCarry(e.raw, '"finish_reason"') || mayCarry(e.raw, '"error"'));
     case 'openai-responses':
       // https://platform.openai.com/docs/api-reference/responses-streaming

@@ -22,6 +22,7 @@ export interface StreamWatcher {
 export function watcherFor(protocol: Protocol, clientWantsUsage: boolean): StreamWatcher {
   switch (protocol) {
     case 'openai-chat':
+    case 'openai-completions':
       return openaiChatWatcher(clientWantsUsage);
     case 'openai-responses':
       return openaiResponsesWatcher();
@@ -81,8 +82,10 @@ function parse<T>(data: string): T | undefined {
 /**
  * OpenAI Chat: usage arrives in a last chunk with `choices: []` when
  * `stream_options.include_usage` is set. Switchboard always sets it; when the
- * client did not ask, that chunk is read and then dropped.
+ * client did not ask, that chunk is read and then dropped. Legacy Completions
+ * streams do the same (`text_completion` chunks, the same `stream_options`).
  * @see https://platform.openai.com/docs/api-reference/chat/create#chat-create-stream_options
+ * @see https://platform.openai.com/docs/api-reference/completions/create#completions-create-stream_options
  */
 function openaiChatWatcher(clientWantsUsage: boolean): StreamWatcher {
   let usage: Usage | undefined;

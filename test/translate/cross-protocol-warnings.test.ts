@@ -11,7 +11,8 @@ import { lostContentWarning } from '../../src/translate/extra.js';
 import type { IRRequest } from '../../src/translate/ir.js';
 import { codecFor } from '../../src/translate/registry.js';
 
-type Translatable = Exclude<Protocol, 'openai-embeddings'>;
+// Legacy completions are only translated from (and one prompt carries little to lose): see test/translate/openai-completions.test.ts.
+type Translatable = Exclude<Protocol, 'openai-embeddings' | 'openai-completions'>;
 const PROTOCOLS: readonly Translatable[] = ['openai-chat', 'openai-responses', 'anthropic-messages', 'gemini'];
 const UPSTREAM_MODEL: Record<Translatable, string> = {
   'openai-chat': 'gpt-4o',

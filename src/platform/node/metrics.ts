@@ -24,6 +24,7 @@ const OPERATION_NAMES: Record<string, string> = {
   messages: 'chat',
   generate: 'generate_content',
   embeddings: 'embeddings',
+  completions: 'text_completion',
   count_tokens: 'count_tokens',
 };
 /** Limit refusals by the error the gateway answered with (policy/limits.ts). */

@@ -10,8 +10,8 @@ import { estimateTokens, mockAnswer, mockEmbedding } from './answer.js';
 export function mockProvider(): Provider {
   return {
     kind: 'mock',
-    speaks: ['openai-chat', 'openai-embeddings', 'anthropic-messages'],
-    endpoints: ['chat', 'embeddings', 'messages', 'count_tokens', 'models'],
+    speaks: ['openai-chat', 'openai-embeddings', 'openai-completions', 'anthropic-messages'],
+    endpoints: ['chat', 'embeddings', 'completions', 'messages', 'count_tokens', 'models'],
     async send(call) {
       const body = call.body === undefined ? {} : (JSON.parse(call.body) as Record<string, unknown>);
       return answer(call, call.endpoint, body);
@@ -86,6 +86,8 @@ function answer(call: UpstreamCall, endpoint: Endpoint, body: Record<string, unk
       ];
       return sse([...events.map((e) => `data: ${JSON.stringify(e)}\n\n`), 'data: [DONE]\n\n']);
     }
+    case 'completions':
+      return completion(body, model, created);
     case 'messages': {
       const a = mockAnswer(body);
       const id = 'msg_mock';
@@ -114,6 +116,29 @@ function answer(call: UpstreamCall, endpoint: Endpoint, body: Record<string, unk
     default:
       return endpoint satisfies never;
   }
+}
+
+/**
+ * Legacy text completions: the prompt answered as a user turn would be, one
+ * choice, streamed as `text_completion` chunks (usage in a last `choices: []`
+ * chunk when `stream_options.include_usage` asks for it).
+ * @see https://platform.openai.com/docs/api-reference/completions/object
+ */
+function completion(body: Record<string, unknown>, model: string, created: number): UpstreamReply {
+  const prompt = Array.isArray(body.prompt) ? body.prompt.map(String).join('\n') : String(body.prompt ?? '');
+  const a = mockAnswer({ messages: [{ role: 'user', content: prompt }] });
+  const usage = { prompt_tokens: a.inputTokens, completion_tokens: a.outputTokens, total_tokens: a.inputTokens + a.outputTokens };
+  const id = 'cmpl-mock';
+  const choice = (text: string, finish: string | null) => ({ text, index: 0, logprobs: null, finish_reason: finish });
+  if (!body.stream) return json({ id, object: 'text_completion', created, model, choices: [choice(a.text, 'stop')], usage });
+  const withUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
+  const chunk = (choices: unknown[], extra: object = {}) => ({ id, object: 'text_completion', created, model, choices, ...(withUsage ? { usage: null } : {}), ...extra });
+  const events = [
+    ...a.words.map((w) => chunk([choice(w, null)])),
+    chunk([choice('', 'stop')]),
+    ...(withUsage ? [chunk([], { usage })] : []),
+  ];
+  return sse([...events.map((e) => `data: ${JSON.stringify(e)}\n\n`), 'data: [DONE]\n\n']);
 }
 
 function json(value: unknown): UpstreamReply {
