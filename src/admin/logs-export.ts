@@ -24,7 +24,7 @@ export const logsExportQuery = logsQuery.omit({ limit: true, offset: true }).ext
 const CSV_COLUMNS = [
   'id', 'ts', 'time', 'keyId', 'group', 'protocol', 'endpoint', 'model', 'upstreamModel', 'upstreamId', 'credentialId',
   'stream', 'status', 'outcome', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'reasoningTokens',
-  'costUsd', 'latencyMs', 'ttfbMs', 'cacheStatus', 'error', 'translation', 'usageEstimated', 'metadata', 'warnings', 'attempts',
+  'costUsd', 'latencyMs', 'ttfbMs', 'cacheStatus', 'error', 'translation', 'usageEstimated', 'metadata', 'warnings', 'attempts', 'units',
 ] as const;
 
 export function logExportRoutes(ctx: AdminDeps): Hono {

@@ -262,6 +262,10 @@ const usageCounts = {
     .number()
     .int()
     .describe('requests whose model has no price; when above 0 and costUsd is a number, costUsd is a partial total'),
+  images: z.number().int().describe('images made (images endpoints)'),
+  audioSeconds: z.number().describe('seconds of audio transcribed or translated'),
+  characters: z.number().int().describe('characters turned into speech'),
+  searches: z.number().int().describe('rerank searches'),
 };
 
 export const usageRowView = z.object({
@@ -307,6 +311,18 @@ export const logRecordView = z.object({
   translation: z.string().nullable().describe('`client protocol -> upstream protocol` when the request was translated; else null'),
   warnings: z.array(z.string()).nullable().describe('what translation could not carry across'),
   usageEstimated: z.boolean().describe('true when the token figures are the gateway\'s estimate, not the upstream\'s count'),
+  units: z
+    .object({
+      images: z.number().int().optional(),
+      imageSize: z.string().optional(),
+      imageQuality: z.string().optional(),
+      audioSeconds: z.number().optional(),
+      characters: z.number().int().optional(),
+      searches: z.number().int().optional(),
+    })
+    .nullable()
+    .optional()
+    .describe('what an endpoint billed by the unit used (images and their size and quality, seconds of audio, characters spoken, rerank searches); null or absent: none'),
   attempts: z
     .array(
       z.object({

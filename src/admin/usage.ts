@@ -1,3 +1,4 @@
+import { addUnits } from '../usage/units.js';
 import { Hono } from 'hono';
 import type { AdminDeps } from './deps.js';
 import { type UsageRow } from '../store/types.js';
@@ -44,6 +45,10 @@ function totalsOf(rows: UsageRow[]): UsageReportView['totals'] {
     ...ZERO_USAGE,
     costUsd: null,
     unpricedRequests: 0,
+    images: 0,
+    audioSeconds: 0,
+    characters: 0,
+    searches: 0,
   };
   for (const r of rows) {
     // Null only while no row had a priced request; unpricedRequests says how partial the sum is.
@@ -56,6 +61,7 @@ function totalsOf(rows: UsageRow[]): UsageReportView['totals'] {
     totals.cacheReadTokens += r.cacheReadTokens;
     totals.cacheWriteTokens += r.cacheWriteTokens;
     totals.reasoningTokens += r.reasoningTokens;
+    addUnits(totals, r);
   }
   return totals;
 }

@@ -223,13 +223,32 @@ export const groupSchema = z.strictObject({
   budget: keyBudgetSchema.optional(),
 });
 
-/** A model's price in USD per million tokens; absent cache prices are charged at the input price. */
+/**
+ * A model's price: USD per million tokens (absent cache prices are charged at
+ * the input price), and for endpoints billed by the unit, per image, minute of
+ * audio, million characters or search (usage/units.ts). A model billed only by
+ * the unit leaves the token prices out (0).
+ */
 export const priceSchema = z.strictObject({
-  input: z.number().nonnegative().describe('USD per million uncached input tokens.'),
-  output: z.number().nonnegative().describe('USD per million output tokens.'),
+  input: z.number().nonnegative().optional().describe('USD per million uncached input tokens; with `output`, or neither for a model billed only by the unit.'),
+  output: z.number().nonnegative().optional().describe('USD per million output tokens; with `input`.'),
   cacheRead: z.number().nonnegative().optional().describe('USD per million cache-read input tokens; absent: the input price.'),
   cacheWrite: z.number().nonnegative().optional().describe('USD per million cache-write input tokens; absent: the input price.'),
   reasoning: z.number().nonnegative().optional().describe('USD per million reasoning tokens, only when they cost other than output tokens.'),
+  image: z
+    .union([z.number().nonnegative(), z.record(z.string().min(1), z.number().nonnegative())])
+    .optional()
+    .describe(
+      'USD per image made (images endpoints): one price, or prices by quality and size, tried in this order: `hd 1024x1024` (quality, a space, size), `1024x1024`, `hd`, `*`.',
+    ),
+  audioMinute: z.number().nonnegative().optional().describe('USD per minute of audio transcribed or translated.'),
+  characters: z.number().nonnegative().optional().describe('USD per million characters turned into speech.'),
+  search: z.number().nonnegative().optional().describe('USD per rerank search (a query over up to 100 documents).'),
+}).superRefine((p, check) => {
+  if ((p.input === undefined) !== (p.output === undefined))
+    check.addIssue({ code: 'custom', path: [p.input === undefined ? 'input' : 'output'], message: 'is required with the other token price (`input` and `output` go together)' });
+  else if (p.input === undefined && p.image === undefined && p.audioMinute === undefined && p.characters === undefined && p.search === undefined)
+    check.addIssue({ code: 'custom', path: ['input'], message: 'is required: a price names `input` and `output` (USD per million tokens), or a unit price (`image`, `audioMinute`, `characters`, `search`)' });
 });
 
 /** Retries before the first byte reached the client: next credential, then next route. */

@@ -95,7 +95,7 @@ export function startExchange(ctx: DataPlaneDeps, op: Operation, c: Context): Ex
       if (recorded) return;
       recorded = true;
       Object.assign(row, usage ?? {}, { status, outcome, error, latencyMs: ctx.now() - started });
-      row.costUsd = costOf(row, ctx.prices(row.upstreamModel, row.model));
+      row.costUsd = costOf(row, ctx.prices(row.upstreamModel, row.model), row.units);
       ctx.recorder.record(row);
       watch.finish(row);
       for (const callback of finishers) callback(row);

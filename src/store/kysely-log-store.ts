@@ -7,6 +7,7 @@ import { addToRollups } from './kysely-usage-store.js';
 import { queryLogStats } from './log-stats.js';
 import { chunks, rowChunks } from './chunks.js';
 import { compiledInserts } from './compiled-inserts.js';
+import { usedUnits, type Units } from '../translate/ir.js';
 
 /** Rows deleted per prune step, so pruning a long history never holds the writers back for long. */
 const PRUNE_SLICE = 500;
@@ -333,6 +334,7 @@ function toLogRow(r: LogRecord): RequestLogTable {
     usage_estimated: r.usageEstimated ? 1 : 0,
     saved_tokens: r.savedTokens ?? 0,
     attempts: r.attempts && r.attempts.length > 0 ? JSON.stringify(r.attempts) : null,
+    units: usedUnits(r.units) ? JSON.stringify(r.units) : null,
   };
 }
 
@@ -367,5 +369,6 @@ function fromLogRow(r: RequestLogTable): LogRecord {
     usageEstimated: r.usage_estimated === 1,
     savedTokens: r.saved_tokens,
     attempts: r.attempts === null ? null : (JSON.parse(r.attempts) as LogRecord['attempts']),
+    units: r.units === null || r.units === undefined ? null : (JSON.parse(r.units) as Units),
   };
 }

@@ -34,6 +34,10 @@ export function kyselyUsageStore(db: Kysely<Database>): Store['usage'] {
           eb.fn.sum<number>('ttfb_ms_sum').as('ttfb_ms_sum'),
           eb.fn.sum<number>('cost_usd').as('cost_usd'),
           eb.fn.sum<number>('unpriced_requests').as('unpriced_requests'),
+          eb.fn.sum<number>('images').as('images'),
+          eb.fn.sum<number>('audio_seconds').as('audio_seconds'),
+          eb.fn.sum<number>('characters').as('characters'),
+          eb.fn.sum<number>('searches').as('searches'),
         ])
         // Rollups are hourly: a range starting mid-hour includes that whole hour.
         .where('hour', '>=', Math.floor(q.from / HOUR_MS) * HOUR_MS)
@@ -59,6 +63,10 @@ export function kyselyUsageStore(db: Kysely<Database>): Store['usage'] {
           ttfbMsAvg: requests ? Math.round(Number(r.ttfb_ms_sum) / requests) : 0,
           costUsd: unpriced >= requests ? null : roundUsd(Number(r.cost_usd)),
           unpricedRequests: unpriced,
+          images: Number(r.images),
+          audioSeconds: Number(r.audio_seconds),
+          characters: Number(r.characters),
+          searches: Number(r.searches),
         };
         if (q.interval) row.bucket = Number((r as { bucket?: number }).bucket);
         return row;
@@ -99,6 +107,10 @@ function upsertRollups(trx: Kysely<Database>, chunk: UsageRollupTable[]) {
         ttfb_ms_sum: eb('usage_rollup.ttfb_ms_sum', '+', eb.ref('excluded.ttfb_ms_sum')),
         cost_usd: eb('usage_rollup.cost_usd', '+', eb.ref('excluded.cost_usd')),
         unpriced_requests: eb('usage_rollup.unpriced_requests', '+', eb.ref('excluded.unpriced_requests')),
+        images: eb('usage_rollup.images', '+', eb.ref('excluded.images')),
+        audio_seconds: eb('usage_rollup.audio_seconds', '+', eb.ref('excluded.audio_seconds')),
+        characters: eb('usage_rollup.characters', '+', eb.ref('excluded.characters')),
+        searches: eb('usage_rollup.searches', '+', eb.ref('excluded.searches')),
       })),
     )
     .compile();
@@ -141,6 +153,10 @@ function rollUp(rows: LogRecord[]): UsageRollupTable[] {
         ttfb_ms_sum: 0,
         cost_usd: 0,
         unpriced_requests: 0,
+        images: 0,
+        audio_seconds: 0,
+        characters: 0,
+        searches: 0,
       };
       sums.set(id, sum);
     }
@@ -155,6 +171,12 @@ function rollUp(rows: LogRecord[]): UsageRollupTable[] {
     sum.ttfb_ms_sum += r.ttfbMs ?? 0;
     if (r.costUsd === null) sum.unpriced_requests += 1;
     else sum.cost_usd += r.costUsd;
+    if (r.units) {
+      sum.images += r.units.images ?? 0;
+      sum.audio_seconds += r.units.audioSeconds ?? 0;
+      sum.characters += r.units.characters ?? 0;
+      sum.searches += r.units.searches ?? 0;
+    }
   }
   return [...sums.values()];
 }

@@ -269,6 +269,17 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0011_units': {
+    async up(db: Kysely<any>) {
+      // Endpoints billed by the unit (images, audio, speech, rerank: usage/units.ts): the row's units as JSON,
+      // and their sums in the hourly rollups beside the tokens.
+      await db.schema.alterTable('request_log').addColumn('units', 'text').execute();
+      await db.schema.alterTable('usage_rollup').addColumn('images', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable('usage_rollup').addColumn('audio_seconds', 'double precision', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable('usage_rollup').addColumn('characters', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable('usage_rollup').addColumn('searches', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

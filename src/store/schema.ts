@@ -116,6 +116,8 @@ export interface RequestLogTable {
   saved_tokens: number;
   /** JSON array of attempts (routing/attempts), when more than one try was made or the try failed. */
   attempts: string | null;
+  /** JSON object of the units an endpoint billed by the unit used (usage/units.ts); null for none. */
+  units: string | null;
 }
 
 export interface UsageRollupTable {
@@ -137,6 +139,11 @@ export interface UsageRollupTable {
   cost_usd: number;
   /** Requests whose cost is unknown (their model has no price): cost_usd leaves them out. */
   unpriced_requests: number;
+  /** Units of endpoints billed by the unit (usage/units.ts). */
+  images: number;
+  audio_seconds: number;
+  characters: number;
+  searches: number;
 }
 
 /** What the gateway last learned about a credential: healthy, cooling until a time, or disabled. */

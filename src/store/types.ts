@@ -1,4 +1,5 @@
 import type { Usage } from '../translate/ir.js';
+import type { Units } from '../translate/ir.js';
 import type { CacheChoice, KeyBudget, KeyResponses, KeyLimits, Strategy, Timeouts, UpstreamKind, UpstreamSettings } from '../config/schema.js';
 
 /** Records as the rest of the gateway sees them; the Store maps them to rows. */
@@ -151,6 +152,8 @@ export interface LogRecord extends Usage {
   warnings: string[] | null;
   /** True when token figures are Switchboard's estimate, not the upstream's count. */
   usageEstimated: boolean;
+  /** What endpoints billed by the unit used (images, audio seconds, characters, searches); absent or null: none. */
+  units?: Units | null;
   /** Every try when more than one was made or the only one failed; else null. */
   attempts: Attempt[] | null;
   /** On a cache hit: the tokens the stored answer cost when it was made (its own token fields stay 0: nothing was spent). */
@@ -231,6 +234,11 @@ export interface UsageRow extends Usage {
   costUsd: number | null;
   /** Requests with no known cost; when above 0 and costUsd is a number, it is a partial total. */
   unpricedRequests: number;
+  /** Units used by endpoints billed by the unit (usage/units.ts), summed. */
+  images: number;
+  audioSeconds: number;
+  characters: number;
+  searches: number;
 }
 
 /** One stored answer of the response cache, exactly as the client received it. */

@@ -245,6 +245,34 @@ export const ZERO_USAGE: Usage = Object.freeze({
   reasoningTokens: 0,
 });
 
+/**
+ * What a request used that vendors bill by the unit rather than by the token:
+ * images made, seconds of audio heard, characters spoken, rerank searches.
+ * Kept on the request's row (`units`) beside its tokens, summed in the hourly
+ * rollups, and priced by the model's unit prices (config `prices`). A request
+ * may use both: an image model that bills its prompt in tokens and each
+ * image by size.
+ */
+export interface Units {
+  /** Images made (generations, edits). */
+  images?: number;
+  /** Their size as asked (`1024x1024`), which picks the per-image price. */
+  imageSize?: string;
+  /** Their quality as asked (`standard`, `hd`, `high`…), which picks the per-image price with the size. */
+  imageQuality?: string;
+  /** Seconds of audio transcribed or translated. */
+  audioSeconds?: number;
+  /** Characters of text turned into speech. */
+  characters?: number;
+  /** Rerank searches (a query over up to 100 documents is one search, as Cohere bills). */
+  searches?: number;
+}
+
+/** Whether any unit was used. */
+export function usedUnits(units: Units | null | undefined): units is Units {
+  return !!units && (units.images ?? 0) + (units.audioSeconds ?? 0) + (units.characters ?? 0) + (units.searches ?? 0) > 0;
+}
+
 export interface IRResponse {
   id: string;
   /** The model as the upstream named it. */

@@ -1,6 +1,7 @@
 import { priceSchema, type Price } from '../config/schema.js';
 import shipped from './prices.json' with { type: 'json' };
 import type { Usage } from '../translate/ir.js';
+import { unitsCost, usedUnits, type Units } from './units.js';
 
 export type { Price };
 
@@ -114,19 +115,28 @@ export function priceFor(...ids: (string | null | undefined)[]): Price | null {
 }
 
 /**
- * A request's cost in USD, or null when it used tokens and its model has no
- * price (unknown, never zero). A request that used no tokens cost nothing,
- * priced or not.
+ * A request's cost in USD, or null when it used tokens or units (images,
+ * audio, searches: usage/units.ts) its model has no price for (unknown, never
+ * zero). A request that used nothing cost nothing, priced or not.
  *
  * `inputTokens` is uncached input and `outputTokens` includes reasoning
  * (store/types.ts). When a cache price is not listed, cache reads and writes
  * are charged at the input price: an upper bound rather than a guess at the
  * discount.
  */
-export function costOf(usage: Usage, price: Price | null): number | null {
+export function costOf(usage: Usage, price: Price | null, units?: Units | null): number | null {
+  const tokens = tokensCost(usage, price);
+  if (!usedUnits(units)) return tokens;
+  const perUnit = unitsCost(units, price);
+  return tokens === null || perUnit === null ? null : roundUsd(tokens + perUnit);
+}
+
+function tokensCost(usage: Usage, price: Price | null): number | null {
   const { inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens } = usage;
   if (inputTokens + outputTokens + cacheReadTokens + cacheWriteTokens + reasoningTokens === 0) return 0;
   if (!price) return null;
+  // A price with no token prices (a model billed only by the unit) cannot price tokens: unknown, not free.
+  if (price.input === undefined || price.output === undefined) return null;
   const reasoning = Math.min(reasoningTokens, outputTokens);
   const perMillion =
     inputTokens * price.input +

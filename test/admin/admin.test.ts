@@ -417,6 +417,10 @@ describe('models, keys and the data plane, without a restart', () => {
       // The mock model has no price: its answers cost unknown; refused requests used no tokens and cost 0.
       costUsd: all.some((r) => r.costUsd !== null) ? sum(all, (r) => r.costUsd ?? 0) : null,
       unpricedRequests: all.filter((r) => r.costUsd === null).length,
+      images: 0,
+      audioSeconds: 0,
+      characters: 0,
+      searches: 0,
     });
     expect(byKey.body.totals.unpricedRequests).toBeGreaterThan(0);
 

@@ -4,7 +4,7 @@ import { HOUR, logRow, logRows, T0 } from './records.js';
 
 describeStores('store logs', ({ store, another, name }) => {
   it('writes a row with every field and reads it back alike', async () => {
-    const row = logRow();
+    const row = logRow({ units: { images: 2, imageSize: '1024x1024', imageQuality: 'hd', audioSeconds: 1.5, characters: 30, searches: 1 } });
     await store().logs.write([row]);
     expect(await store().logs.get('req_1')).toEqual(row);
     expect(await store().logs.get('req_nope')).toBeUndefined();

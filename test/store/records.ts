@@ -37,6 +37,7 @@ export function logRow(overrides: Partial<LogRecord> = {}): LogRecord {
     usageEstimated: false,
     attempts: [{ upstream: 'oai', credential: 'cred-0', status: 429, error: 'rate limited', ms: 12 }],
     savedTokens: 0,
+    units: null,
     ...overrides,
   };
 }

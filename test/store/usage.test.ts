@@ -34,7 +34,31 @@ describeStores('store usage rollups', ({ store }) => {
       ttfbMsAvg: 20,
       costUsd: 0.025,
       unpricedRequests: 0,
+      images: 0,
+      audioSeconds: 0,
+      characters: 0,
+      searches: 0,
     });
+  });
+
+  it('keeps a row\'s units and sums them per hour beside the tokens', async () => {
+    await store().logs.write([
+      logRow({ id: 'a', model: 'img', units: { images: 2, imageSize: '1024x1024', imageQuality: 'hd' } }),
+      logRow({ id: 'b', model: 'img', units: { images: 1, imageSize: '512x512' } }),
+      logRow({ id: 'c', model: 'whisper', units: { audioSeconds: 12.5 } }),
+      logRow({ id: 'd', model: 'whisper', units: { audioSeconds: 0.25 } }),
+      logRow({ id: 'e', model: 'tts', units: { characters: 300 } }),
+      logRow({ id: 'f', model: 'rerank', units: { searches: 3 } }),
+      logRow({ id: 'g', model: 'chat' }),
+    ]);
+    const rows = await store().usage.query({ by: 'model', from: T0, to: T0 + HOUR });
+    const units = Object.fromEntries(rows.map((r) => [r.value, [r.images, r.audioSeconds, r.characters, r.searches]]));
+    expect(units).toEqual({ img: [3, 0, 0, 0], whisper: [0, 12.75, 0, 0], tts: [0, 0, 300, 0], rerank: [0, 0, 0, 3], chat: [0, 0, 0, 0] });
+    const page = await store().logs.query({ limit: 10, offset: 0 });
+    const byId = Object.fromEntries(page.data.map((r) => [r.id, r.units]));
+    expect(byId.a).toEqual({ images: 2, imageSize: '1024x1024', imageQuality: 'hd' });
+    expect(byId.c).toEqual({ audioSeconds: 12.5 });
+    expect(byId.g).toBeNull();
   });
 
   it('tells unpriced requests apart: null when none was priced, a partial sum otherwise', async () => {

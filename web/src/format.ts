@@ -77,3 +77,17 @@ export function toLocalInput(epochMs: number): string {
   const d = new Date(epochMs - new Date(epochMs).getTimezoneOffset() * 60_000);
   return d.toISOString().slice(0, 16);
 }
+
+/** What an endpoint billed by the unit used (images, audio, speech, rerank), in words; '' for none. */
+export function unitsText(units: { images?: number; imageSize?: string; imageQuality?: string; audioSeconds?: number; characters?: number; searches?: number } | null | undefined): string {
+  if (!units) return '';
+  const parts: string[] = [];
+  if (units.images) {
+    const kind = [units.imageQuality, units.imageSize].filter(Boolean).join(' ');
+    parts.push(`${counted(units.images, 'image')}${kind ? ` (${kind})` : ''}`);
+  }
+  if (units.audioSeconds) parts.push(`${Math.round(units.audioSeconds * 10) / 10} s of audio`);
+  if (units.characters) parts.push(counted(units.characters, 'character'));
+  if (units.searches) parts.push(counted(units.searches, 'search', 'searches'));
+  return parts.join(' · ');
+}

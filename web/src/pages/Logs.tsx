@@ -1,7 +1,7 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, download, messageOf } from '../api.js';
 import { Badge, Card, Empty, ErrorNote, Loading, Modal } from '../components/ui.js';
-import { count, dateTime, ms, usd } from '../format.js';
+import { count, dateTime, ms, unitsText, usd } from '../format.js';
 import type { Key, LogDetail as LogDetailView, LogRow, Page } from '../types.js';
 import { useLoad } from '../use-load.js';
 
@@ -155,7 +155,10 @@ export function LogsPage() {
                         </Badge>
                       </td>
                       <td>{r.cacheStatus ?? '—'}</td>
-                      <td className="num">{count(r.inputTokens + r.cacheReadTokens + r.cacheWriteTokens + r.outputTokens)}</td>
+                      <td className="num" title={unitsText(r.units) || undefined}>
+                        {count(r.inputTokens + r.cacheReadTokens + r.cacheWriteTokens + r.outputTokens)}
+                        {r.units && <span className="muted"> + {unitsText(r.units)}</span>}
+                      </td>
                       <td className="num">{usd(r.costUsd)}</td>
                       <td className="num">{ms(r.latencyMs)}</td>
                     </tr>
@@ -201,6 +204,7 @@ function LogDetail(props: { row: LogRow; keyName?: string; onClose: () => void }
     ['Tokens', `${count(r.inputTokens)} in · ${count(r.cacheReadTokens)} cache read · ${count(r.cacheWriteTokens)} cache write · ${count(r.outputTokens)} out (${count(r.reasoningTokens)} reasoning)${r.usageEstimated ? ' · estimated' : ''}`],
     ['Cost', usd(r.costUsd)],
   ];
+  if (r.units) facts.splice(facts.length - 1, 0, ['Units', unitsText(r.units)]);
   if (r.translation) facts.push(['Translation', r.translation]);
   if (r.error) facts.push(['Error', <span key="e" className="bad-text">{r.error}</span>]);
   return (
