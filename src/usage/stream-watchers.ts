@@ -1,6 +1,7 @@
 import type { Protocol } from '../protocols/protocol.js';
 import type { SseEvent } from '../translate/sse.js';
 import { usageOf } from './extract.js';
+import { chunkUsageOf } from '../translate/openai-chat/convert-openai-chat-usage.js';
 import type { Usage } from '../translate/ir.js';
 
 /**
@@ -84,6 +85,7 @@ function parse<T>(data: string): T | undefined {
  * `stream_options.include_usage` is set. Switchboard always sets it; when the
  * client did not ask, that chunk is read and then dropped. Legacy Completions
  * streams do the same (`text_completion` chunks, the same `stream_options`).
+ * (Moonshot puts it in the last chunk's choice instead: `chunkUsageOf`.)
  * @see https://platform.openai.com/docs/api-reference/chat/create#chat-create-stream_options
  * @see https://platform.openai.com/docs/api-reference/completions/create#completions-create-stream_options
  */
@@ -97,7 +99,7 @@ function openaiChatWatcher(clientWantsUsage: boolean): StreamWatcher {
       const chunk = parse<{ usage?: unknown; choices?: unknown[]; error?: { message?: string } }>(event.data);
       if (!chunk) return KEEP;
       if (chunk.error) error = chunk.error.message ?? 'upstream reported an error';
-      const found = usageOf.openaiChat(chunk.usage);
+      const found = usageOf.openaiChat(chunkUsageOf(chunk));
       if (found) {
         usage = found;
         const usageOnly = Array.isArray(chunk.choices) && chunk.choices.length === 0;

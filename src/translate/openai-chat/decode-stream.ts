@@ -2,7 +2,7 @@ import type { StreamDecoder } from '../codec.js';
 import type { IREvent, IRFinish, Usage } from '../ir.js';
 import { isRecord } from '../shared/json.js';
 import type { SseEvent } from '../sse.js';
-import { decodeOpenAIChatUsage } from './convert-openai-chat-usage.js';
+import { chunkUsageOf, decodeOpenAIChatUsage } from './convert-openai-chat-usage.js';
 import { classifyOpenAIChatError } from './decode-error.js';
 import { readableReasoning } from './decode-response.js';
 import { decodeOpenAIChatFinishReason } from './map-openai-chat-finish-reason.js';
@@ -66,8 +66,9 @@ export class OpenAIChatStreamDecoder implements StreamDecoder {
         this.#finish = decodeOpenAIChatFinishReason(choice.finish_reason);
       }
     }
-    if (isRecord(chunk.usage)) {
-      this.#usage = decodeOpenAIChatUsage(chunk.usage);
+    const usage = chunkUsageOf(chunk);
+    if (isRecord(usage)) {
+      this.#usage = decodeOpenAIChatUsage(usage);
       out.push({ type: 'usage', usage: { ...this.#usage } });
     }
     return out;
