@@ -19,10 +19,15 @@ export const DEFAULT_BASE_URL: Record<string, string | undefined> = {
   copilot: 'https://api.githubcopilot.com',
   // The ChatGPT backend the Codex CLI talks to (providers/codex/constants.ts).
   codex: 'https://chatgpt.com/backend-api/codex',
+  // A local `ollama serve` (providers/ollama.ts); Ollama's cloud is https://ollama.com.
+  ollama: 'http://127.0.0.1:11434',
 };
 
-/** Kinds whose credentials usually come from a login (admin API or CLI), so the file may list none. */
-const SIGNED_IN_KINDS = new Set(['copilot', 'codex']);
+/**
+ * Kinds whose credentials usually come from a login (admin API or CLI), and
+ * kinds that may have none (a local Ollama server), so the file may list none.
+ */
+const NO_CREDENTIAL_NEEDED = new Set(['copilot', 'codex', 'ollama', 'mock']);
 
 
 export function formatIssues(error: z.ZodError): string[] {
@@ -59,7 +64,7 @@ function crossCheck(config: Config): string[] {
   config.upstreams.forEach((u, i) => {
     if (upstreamIds.has(u.id)) problems.push(`upstreams[${i}].id: duplicate id ${u.id}`);
     upstreamIds.add(u.id);
-    if (u.kind !== 'mock' && !SIGNED_IN_KINDS.has(u.kind) && u.credentials.length === 0)
+    if (!NO_CREDENTIAL_NEEDED.has(u.kind) && u.credentials.length === 0)
       problems.push(`upstreams[${i}].credentials: needs at least one credential`);
   });
   const modelIds = new Set<string>();

@@ -7,7 +7,7 @@ import { patternProblems } from './redact-patterns.js';
  * edge; everything inside trusts the resulting types.
  */
 
-export const UPSTREAM_KINDS = ['openai', 'anthropic', 'gemini', 'azure', 'copilot', 'codex', 'mock'] as const;
+export const UPSTREAM_KINDS = ['openai', 'anthropic', 'gemini', 'azure', 'copilot', 'codex', 'ollama', 'mock'] as const;
 export type UpstreamKind = (typeof UPSTREAM_KINDS)[number];
 
 const id = z
@@ -102,6 +102,12 @@ function upstreamSettingsShape() {
     authHeader: z.enum(['api-key', 'bearer']).optional().describe('azure: `api-key` (default) or `bearer` (Microsoft Entra ID access tokens as credentials).'),
     auth: copilotAuthSchema.optional().describe('copilot: the GitHub endpoints of the login and the token exchange.'),
     authUrl: url.optional().describe('codex: the OpenAI sign-in server for login and refresh (default https://auth.openai.com).'),
+    anthropicMessages: z
+      .boolean()
+      .optional()
+      .describe(
+        "ollama: whether the server serves Anthropic's `/v1/messages` (Ollama's Anthropic compatibility; absent: assumed, and a 404 there is learned). `false`: Anthropic clients are translated to Chat.",
+      ),
     modelSync: modelSyncSchema.optional().describe('Periodic model list sync; absent: only on demand (`switchboard upstream sync-models`).'),
     structuredOutput: z
       .enum(['native', 'tool', 'prompt'])
@@ -119,10 +125,10 @@ export const UPSTREAM_SETTING_KEYS = Object.keys(upstreamSettingsSchema.shape) a
 
 export const upstreamSchema = z.strictObject({
   id: id.describe('How routes and the admin API name this upstream.'),
-  kind: z.enum(UPSTREAM_KINDS).describe('The API it speaks: `openai` is any OpenAI-compatible endpoint; `mock` answers offline (docs/upstreams.md).'),
+  kind: z.enum(UPSTREAM_KINDS).describe('The API it speaks: `openai` is any OpenAI-compatible endpoint; `ollama` an Ollama server, local or its cloud; `mock` answers offline (docs/upstreams.md).'),
   baseUrl: url
     .optional()
-    .describe("The API's base URL; absent: the kind's public one (`openai`: https://api.openai.com/v1). `azure` has none: its resource's endpoint."),
+    .describe("The API's base URL; absent: the kind's public one (`openai`: https://api.openai.com/v1; `ollama`: http://127.0.0.1:11434, the server's root without /v1). `azure` has none: its resource's endpoint."),
   credentials: z.array(credentialSchema).default([]).describe('The pool of API keys requests are spread over (docs/pools.md).'),
   strategy: z.enum(STRATEGIES).default('round-robin').describe('How requests are spread over the credentials.'),
   speaks: z
@@ -130,7 +136,7 @@ export const upstreamSchema = z.strictObject({
     .min(1)
     .default(['chat', 'responses'])
     .describe(
-      "openai: the API shapes it serves, `chat` (/chat/completions) and `responses` (/responses); the first listed is the one other clients are translated to. A server whose /responses answers 404 is served through chat once learned. Other kinds know their own.",
+      "openai, ollama: the OpenAI API shapes it serves, `chat` (/chat/completions) and `responses` (/responses); the first listed is the one other clients are translated to. A server whose /responses answers 404 is served through chat once learned. Other kinds know their own.",
     ),
   models: z.array(z.string().min(1)).default([]).describe('Models this upstream serves under their own ids, for models not declared under `models`.'),
   headers: z.record(z.string(), z.string()).default({}).describe('Extra headers sent with every request to this upstream.'),

@@ -223,7 +223,7 @@ function rateLimitedAnswer(ctx: DataPlaneDeps, candidates: Candidate[], last: { 
  * Anthropic's native structured output (encoded with the fallback next), or
  * an upstream without /responses (translated to Chat; only /responses itself:
  * a server without /responses/compact may still serve Responses, compact.ts
- * emulates it then). `encodedBody` is the translated body, absent for pass-through.
+ * emulates it then), or an Ollama server without /v1/messages (the same). `encodedBody` is the translated body, absent for pass-through.
  */
 function learnedRetry(
   ctx: DataPlaneDeps,
@@ -238,7 +238,7 @@ function learnedRetry(
     ctx.structuredOutput.learnRefusal(candidate.upstream.record.id, candidate.upstreamModel);
     return { candidate: { ...candidate, credentials: candidate.credentials.slice(fromCredential) }, why: 'native structured output refused' };
   }
-  return op.endpoint === 'responses' ? chatInstead(ctx, candidate, status, errorText, fromCredential) : undefined;
+  return op.endpoint === 'responses' || op.endpoint === 'messages' ? chatInstead(ctx, candidate, status, errorText, fromCredential) : undefined;
 }
 
 /** The serving credential stays "in flight" (least-busy) until the answer is fully sent; its tokens count then. */

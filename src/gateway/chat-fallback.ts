@@ -1,12 +1,21 @@
 import type { DataPlaneDeps } from './deps.js';
 import type { Candidate } from '../routing/plan.js';
 import { lacksEndpoint } from '../routing/verdict.js';
+import type { Protocol } from '../protocols/protocol.js';
+
+/** The endpoints a compatible server may turn out not to have, by the protocol asked in, and the kinds that may lack them. */
+const MAY_LACK: Partial<Record<Protocol, { path: string; kinds: readonly string[] }>> = {
+  'openai-responses': { path: '/responses', kinds: ['openai', 'ollama'] },
+  // Ollama's Anthropic compatibility came in later versions than its OpenAI one.
+  'anthropic-messages': { path: '/v1/messages', kinds: ['ollama'] },
+};
 
 /**
- * An `openai` upstream asked in Responses that answered as a server without
- * that endpoint does (`lacksEndpoint`), while it also speaks Chat: learned
- * (later requests are planned to Chat) and the same route, from the same
- * credential on, is tried again translated to Chat.
+ * An `openai` or `ollama` upstream asked in Responses (or an `ollama` one in
+ * Anthropic Messages) that answered as a server without that endpoint does
+ * (`lacksEndpoint`), while it also speaks Chat: learned (later requests are
+ * planned to Chat) and the same route, from the same credential on, is tried
+ * again translated to Chat.
  */
 export function chatInstead(
   ctx: DataPlaneDeps,
@@ -16,10 +25,11 @@ export function chatInstead(
   fromCredential: number,
 ): { candidate: Candidate; why: string } | undefined {
   const upstream = candidate.upstream.record;
-  if (upstream.kind !== 'openai' || candidate.upstreamProtocol !== 'openai-responses' || !upstream.speaks.includes('chat')) return undefined;
+  const lacking = MAY_LACK[candidate.upstreamProtocol];
+  if (!lacking || !lacking.kinds.includes(upstream.kind) || !upstream.speaks.includes('chat')) return undefined;
   if (!lacksEndpoint(status, errorText)) return undefined;
-  const why = `no /responses endpoint (${status}); translated to chat`;
-  ctx.gaps.learn(upstream, 'openai-responses', `answered ${status} on /responses`);
+  const why = `no ${lacking.path} endpoint (${status}); translated to chat`;
+  ctx.gaps.learn(upstream, candidate.upstreamProtocol, `answered ${status} on ${lacking.path}`);
   return {
     why,
     // A Chat client never gets here (an upstream that speaks Chat gets it passed through), so this is a translation.

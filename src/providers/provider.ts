@@ -39,6 +39,11 @@ export interface Provider {
   speaks: readonly Protocol[];
   /** Endpoints it can serve (models listing, token counting, …). */
   endpoints: readonly Endpoint[];
+  /**
+   * An upstream of this kind declared without any credential is sent requests
+   * without one (the mock; a local Ollama server). With credentials it uses them.
+   */
+  credentialOptional?: boolean;
   send(call: UpstreamCall, signal: AbortSignal): Promise<UpstreamReply>;
   /**
    * The models the upstream serves with this credential, asked of the

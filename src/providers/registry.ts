@@ -8,6 +8,7 @@ import { geminiProvider } from './gemini.js';
 import { azureProvider } from './azure.js';
 import { copilotProvider } from './copilot/copilot.js';
 import { codexProvider } from './codex/codex.js';
+import { ollamaProvider } from './ollama.js';
 
 export type Providers = Record<UpstreamKind, Provider>;
 
@@ -23,6 +24,7 @@ export function createProviders(http: HttpClient, deps: ProviderDeps = {}): Prov
     azure: azureProvider(http),
     copilot: copilotProvider(http),
     codex: codexProvider(http, deps),
+    ollama: ollamaProvider(http),
     mock: mockProvider(),
   };
 }

@@ -22,7 +22,7 @@ export async function syncModels(deps: ModelSyncDeps, upstreamId: string, signal
   const live = deps.catalog.current().upstreams.get(upstreamId);
   if (!live) throw new UnknownUpstream(`no upstream with id ${upstreamId}`);
   const provider = deps.providers[live.record.kind];
-  const candidates: ({ id: string; secret: string } | null)[] = live.record.kind === 'mock' ? [null] : live.credentials;
+  const candidates: ({ id: string; secret: string } | null)[] = provider.credentialOptional && live.record.credentials.length === 0 ? [null] : live.credentials;
   if (candidates.length === 0) throw new Error(`upstream ${upstreamId} has no usable credential to list its models with`);
 
   let lastError: unknown;

@@ -40,18 +40,23 @@ export function routesOf(snapshot: Snapshot, model: string): RouteRecord[] | und
 
 /**
  * The protocols an upstream serves, the first translation target being the
- * one other clients are translated to. An `openai` upstream serves what its
- * `speaks` lists, in that order (default chat, then responses), less what it
- * turned out not to serve (`gaps`: a 404 on /responses), embeddings, and
- * legacy completions until it turns out not to serve them either.
+ * one other clients are translated to. An `openai` or `ollama` upstream
+ * serves what its `speaks` lists, in that order (default chat, then
+ * responses), less what it turned out not to serve (`gaps`: a 404 on
+ * /responses), embeddings, and legacy completions until it turns out not to
+ * serve them either; an `ollama` one also Anthropic Messages, unless declared
+ * (`anthropicMessages: false`) or learned (a 404 on /v1/messages) otherwise.
  */
 export function protocolsOf(providers: Providers, upstream: UpstreamRecord, gaps?: EndpointGaps): readonly Protocol[] {
   const speaks = providers[upstream.kind].speaks;
-  if (upstream.kind !== 'openai') return speaks;
+  if (upstream.kind !== 'openai' && upstream.kind !== 'ollama') return speaks;
   const declared = upstream.speaks.map((s): Protocol => (s === 'chat' ? 'openai-chat' : 'openai-responses'));
   const served = declared.filter((p) => !gaps?.lacks(upstream, p));
   const completions: Protocol[] = gaps?.lacks(upstream, 'openai-completions') ? [] : ['openai-completions'];
-  return [...(served.length > 0 ? served : declared), 'openai-embeddings', ...completions];
+  const protocols: Protocol[] = [...(served.length > 0 ? served : declared), 'openai-embeddings', ...completions];
+  if (upstream.kind === 'ollama' && upstream.settings?.anthropicMessages !== false && !gaps?.lacks(upstream, 'anthropic-messages'))
+    protocols.push('anthropic-messages');
+  return protocols;
 }
 
 /**
@@ -93,7 +98,8 @@ export function planRoute(
       reasons.push(`${route.upstream} (${upstream.record.kind}) cannot serve ${protocol}`);
       continue;
     }
-    const needsNone = upstream.record.kind === 'mock';
+    // A kind that may go without (mock, a local Ollama server) and was given no credential at all.
+    const needsNone = providers[upstream.record.kind].credentialOptional === true && upstream.record.credentials.length === 0;
     if (!needsNone && upstream.credentials.length === 0) {
       reasons.push(`${route.upstream} has no credential`);
       continue;

@@ -104,6 +104,7 @@ const PROVIDER_NAMES: Record<UpstreamKind, string> = {
   gemini: 'gcp.gemini',
   azure: 'azure.ai.openai',
   copilot: 'github_copilot',
+  ollama: 'ollama',
   mock: 'switchboard.mock',
 };
 

@@ -56,7 +56,7 @@ describe('switchboard init', () => {
     const other = join(dir, 'other.yaml');
     const unknown = await runCli(['init', '--providers', 'openai,bedrock', '--file', other], CLEAN);
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain('--providers: unknown bedrock; choose from openai, anthropic, gemini, azure, copilot, codex, mock');
+    expect(unknown.stderr).toContain('--providers: unknown bedrock; choose from openai, anthropic, gemini, azure, copilot, codex, ollama, mock');
     expect(existsSync(other)).toBe(false);
   });
 

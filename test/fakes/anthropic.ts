@@ -128,7 +128,7 @@ function forcedToolReply(toolChoice: unknown, scenario: ScenarioName): Anthropic
   return { content: [{ type: 'tool_use', id: ANTHROPIC_FAKE_TOOL_IDS[0], name: toolChoice.name, input }], stop_reason: 'tool_use', stop_sequence: null };
 }
 
-async function messages(ctx: RequestContext, chunkDelayMs: number): Promise<void> {
+export async function messages(ctx: RequestContext, chunkDelayMs: number): Promise<void> {
   const v = await validate(ctx, true);
   if (!v) return;
   const { body, model } = v;

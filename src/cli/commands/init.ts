@@ -71,6 +71,13 @@ const STARTERS: Record<string, Starter> = {
     env: [],
     then: 'switchboard upstream login codex --upstream codex',
   },
+  ollama: {
+    upstream: `  - id: ollama
+    kind: ollama                  # a local \`ollama serve\` (no key); its pulled models are fetched every hour
+    modelSync: { intervalMinutes: 60 }`,
+    models: '',
+    env: [],
+  },
   mock: {
     upstream: `  - id: mock
     kind: mock                    # answers every protocol offline, for trying clients
@@ -86,8 +93,8 @@ export const INIT_PROVIDERS = Object.keys(STARTERS);
 /** The starter file's text for the providers named, in the order named. */
 export function starterConfig(providers: string[]): string {
   const starters = providers.map((p) => STARTERS[p]);
-  // Any upstream but the mock holds credentials (keys or sign-in tokens), stored encrypted with the secret.
-  const needsSecret = providers.some((p) => p !== 'mock');
+  // Any upstream but the mock and a local Ollama holds credentials (keys or sign-in tokens), stored encrypted with the secret.
+  const needsSecret = providers.some((p) => p !== 'mock' && p !== 'ollama');
   const models = starters.map((s) => s.models).filter(Boolean);
   return [
     `# Switchboard's config, written by \`switchboard init --providers ${providers.join(',')}\`.`,
@@ -127,7 +134,7 @@ export function initCommand(options: { providers?: string; file?: string }): voi
   writeFileSync(file, starterConfig(unique), { flag: 'wx' });
 
   const env = [...new Set(unique.flatMap((p) => STARTERS[p].env))];
-  if (unique.some((p) => p !== 'mock')) env.push('SWITCHBOARD_SECRET');
+  if (unique.some((p) => p !== 'mock' && p !== 'ollama')) env.push('SWITCHBOARD_SECRET');
   const configFlag = file === DEFAULT_CONFIG ? '' : ` --config ${file}`;
   console.log(`Wrote ${file} (upstreams: ${unique.join(', ')}). Next:`);
   if (env.length > 0) console.log(`  set ${env.join(', ')} in the environment`);

@@ -10,6 +10,7 @@ import { estimateTokens, mockAnswer, mockEmbedding } from './answer.js';
 export function mockProvider(): Provider {
   return {
     kind: 'mock',
+    credentialOptional: true,
     speaks: ['openai-chat', 'openai-embeddings', 'openai-completions', 'anthropic-messages'],
     endpoints: ['chat', 'embeddings', 'completions', 'messages', 'count_tokens', 'models'],
     async send(call) {

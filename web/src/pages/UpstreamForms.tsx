@@ -18,6 +18,7 @@ export const KINDS: { kind: UpstreamKind; label: string }[] = [
   { kind: 'azure', label: 'Azure OpenAI' },
   { kind: 'copilot', label: 'GitHub Copilot' },
   { kind: 'codex', label: 'ChatGPT (Codex)' },
+  { kind: 'ollama', label: 'Ollama (local or cloud)' },
   { kind: 'mock', label: 'Mock (offline demo)' },
 ];
 
@@ -38,6 +39,7 @@ const URL_EXAMPLE: Record<UpstreamKind, string> = {
   azure: 'https://my-resource.openai.azure.com',
   copilot: 'empty: https://api.githubcopilot.com',
   codex: 'empty: https://chatgpt.com/backend-api/codex',
+  ollama: 'empty: http://127.0.0.1:11434',
   mock: 'built in',
 };
 
@@ -150,6 +152,7 @@ const SETTINGS_OF_KIND: Record<UpstreamKind, (keyof UpstreamSettings)[]> = {
   azure: ['modelSync', 'apiVersion', 'deployments', 'authHeader'],
   copilot: ['modelSync', 'auth'],
   codex: ['modelSync', 'authUrl'],
+  ollama: ['modelSync'],
   mock: [],
 };
 
@@ -167,7 +170,7 @@ function newUpstreamBody(d: Draft): NewUpstream {
     credentials: d.key.trim() ? [{ key: d.key.trim(), ...(d.keyLabel.trim() ? { label: d.keyLabel.trim() } : {}) }] : [],
     models: splitList(d.models),
     strategy: d.strategy,
-    ...(d.kind === 'openai' ? { speaks: d.speaks.split(',') as ('chat' | 'responses')[] } : {}),
+    ...(d.kind === 'openai' || d.kind === 'ollama' ? { speaks: d.speaks.split(',') as ('chat' | 'responses')[] } : {}),
     headers: pairs(d.headers, ':', 'Extra headers', 'Name: value'),
     timeouts: Object.fromEntries(Object.entries(timeouts).filter(([, v]) => v !== undefined)),
     ...Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)),
@@ -180,7 +183,7 @@ function upstreamPatch(d: Draft, u: Upstream): UpstreamPatch {
     ...(d.baseUrl.trim() && d.baseUrl.trim() !== u.baseUrl ? { baseUrl: d.baseUrl.trim() } : {}),
     models: splitList(d.models),
     strategy: d.strategy,
-    ...(d.kind === 'openai' ? { speaks: d.speaks.split(',') as ('chat' | 'responses')[] } : {}),
+    ...(d.kind === 'openai' || d.kind === 'ollama' ? { speaks: d.speaks.split(',') as ('chat' | 'responses')[] } : {}),
     headers: pairs(d.headers, ':', 'Extra headers', 'Name: value'),
     timeouts: timeoutsOf(d),
     enabled: d.enabled,
@@ -271,7 +274,7 @@ function UpstreamFields(props: { draft: Draft; onChange: (draft: Draft) => void;
         </Field>
       )}
       {props.credential}
-      {d.kind === 'openai' && (
+      {(d.kind === 'openai' || d.kind === 'ollama') && (
         <Field label="API shapes it serves" hint="Clients of another shape are translated to the first one.">
           <select name="speaks" value={d.speaks} onChange={set('speaks')}>
             {SPEAKS.map((s) => (
