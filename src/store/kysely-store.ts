@@ -9,6 +9,7 @@ import { kyselyCacheStore } from './kysely-cache-store.js';
 import { kyselyLogStore } from './kysely-log-store.js';
 import { kyselyResponseStore } from './kysely-response-store.js';
 import { kyselySignInStore } from './kysely-sign-in-store.js';
+import { kyselySetupTokenStore } from './kysely-setup-token-store.js';
 import { kyselyUsageStore } from './kysely-usage-store.js';
 
 const REVISION = 'revision';
@@ -295,6 +296,7 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
     cache: kyselyCacheStore(db),
     responses: kyselyResponseStore(db, retention),
     signIns: kyselySignInStore(db),
+    setupTokens: kyselySetupTokenStore(db),
 
     settings: {
       async get(key) {

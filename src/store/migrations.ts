@@ -280,6 +280,18 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable('usage_rollup').addColumn('searches', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
     },
   },
+  '0012_setup_tokens': {
+    async up(db: Kysely<any>) {
+      // One-line agent setup links: a sealed client key, served once (policy/setup-tokens.ts).
+      await db.schema
+        .createTable('setup_tokens')
+        .ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('data_enc', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

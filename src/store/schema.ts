@@ -19,6 +19,7 @@ export interface Database {
   credential_health: CredentialHealthTable;
   stored_responses: StoredResponsesTable;
   sign_ins: SignInsTable;
+  setup_tokens: SetupTokensTable;
 }
 
 export interface UpstreamsTable {
@@ -215,6 +216,15 @@ export interface SignInsTable {
   id: string;
   upstream_id: string;
   /** Sealed with the gateway secret (policy/secrets). */
+  data_enc: string;
+  expires_at: number;
+}
+
+/** One-line agent setup links (Store['setupTokens']), each served once. */
+export interface SetupTokensTable {
+  /** SHA-256 of the token, hex. */
+  id: string;
+  /** The client key, sealed with the gateway secret (policy/secrets). */
   data_enc: string;
   expires_at: number;
 }

@@ -13,6 +13,7 @@ import type {
   RequestBodiesRecord,
   StoredResponseRecord,
   SignInRecord,
+  SetupTokenRecord,
   UsageQuery,
   UsageRow,
 } from './types.js';
@@ -107,6 +108,17 @@ export interface Store {
     get(id: string, now: number): Promise<SignInRecord | undefined>;
     /** Removes it (finished); false when it was already gone, e.g. finished through another replica. */
     delete(id: string): Promise<boolean>;
+  };
+  /** One-line agent setup links (policy/setup-tokens.ts): minted with a key, served once by any replica. */
+  setupTokens: {
+    /** Stores a new token and deletes the expired ones. */
+    put(record: SetupTokenRecord, now: number): Promise<void>;
+    /**
+     * The live token under that id, removed in the same call; undefined when
+     * absent, expired or taken by a concurrent call (only the call whose
+     * delete removed the row gets it, so a token is served once across replicas).
+     */
+    take(id: string, now: number): Promise<SetupTokenRecord | undefined>;
   };
   settings: {
     get(key: string): Promise<string | undefined>;

@@ -119,6 +119,16 @@ export interface SignInRecord {
   expiresAt: number;
 }
 
+/** A one-line agent setup link's token (Store['setupTokens']): what redeeming it gives, sealed. */
+export interface SetupTokenRecord {
+  /** The SHA-256 of the token (hex): a copy of the database does not hold the links themselves. */
+  id: string;
+  /** The client key's plaintext, sealed with the gateway secret (policy/secrets). */
+  sealed: string;
+  /** Epoch ms past which it is no longer served. */
+  expiresAt: number;
+}
+
 /**
  * How a request ended, as stored in `request_log.outcome`; `interrupted`: the
  * gateway process stopped (killed, crashed) while the request was in flight,
