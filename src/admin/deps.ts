@@ -27,6 +27,8 @@ export interface AdminDeps extends Runtime {
   secrets: SecretBox;
   /** The Bearer token of the admin API and the dashboard. */
   adminKey: string;
+  /** `server.publicUrl`: the base URL of the setup links a new key comes with; absent, the request's own (policy/public-url.ts). */
+  publicUrl?: string;
   /** Credential health: read for the pool views, set by an admin's enable/disable. */
   pools: PoolHealth;
   /** Providers, for validity checks and model sync (routing/probe.ts, routing/model-sync.ts). */

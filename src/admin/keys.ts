@@ -5,6 +5,9 @@ import type { KeyRecord } from '../store/types.js';
 import { requireSecretForStoring } from '../stored-responses/stored-response.js';
 import { conflict, notFound, readBody, readQuery } from './errors.js';
 import { createKeyBody, keysQuery, patchKeyBody, type KeyView } from './schemas.js';
+import { MissingSecretError } from '../policy/secrets.js';
+import { mintSetupToken, setupCommands, SETUP_TOKEN_TTL_MS } from '../policy/setup-tokens.js';
+import { publicBaseUrl } from '../policy/public-url.js';
 
 /**
  * /keys: client keys. The plaintext exists only in the response that creates
@@ -32,6 +35,8 @@ export function keyRoutes(ctx: AdminDeps): Hono {
     const body = await readBody(c, createKeyBody);
     if ((await ctx.store.keys.list()).some((k) => k.name === body.name))
       throw conflict(`a key named ${body.name} already exists`, 'name');
+    // The link holds the key sealed: refused before the key is made, so a refusal changes nothing.
+    if (body.setup && !ctx.secrets.canSeal) throw new MissingSecretError('setup: one-line setup links cannot be made');
     const plain = generateClientKey();
     const record: KeyRecord = {
       id: newId('key'),
@@ -57,7 +62,12 @@ export function keyRoutes(ctx: AdminDeps): Hono {
       throw err;
     }
     await ctx.catalog.reload();
-    return c.json({ ...keyView(record), key: plain }, 201);
+    if (!body.setup) return c.json({ ...keyView(record), key: plain }, 201);
+    const ttlMs = body.setup === true ? SETUP_TOKEN_TTL_MS : (body.setup.ttlMinutes === undefined ? SETUP_TOKEN_TTL_MS : body.setup.ttlMinutes * 60_000);
+    const link = await mintSetupToken(ctx.store, ctx.secrets, plain, ctx.now(), ttlMs);
+    const baseUrl = publicBaseUrl(ctx.publicUrl, c.req.url, c.req.raw.headers, ctx.settings.current().proxyTrust);
+    const setup = { url: `${baseUrl}/setup/${link.token}`, expiresAt: link.expiresAt, commands: setupCommands(baseUrl, link.token) };
+    return c.json({ ...keyView(record), key: plain, setup }, 201);
   });
 
   app.patch('/:id', async (c) => {

@@ -72,7 +72,19 @@ export const createModelBody = modelSchema;
 export const putModelBody = z.strictObject({ routes: modelSchema.shape.routes });
 
 /** POST /keys: a key as the config file declares one, minus an imported plaintext. */
-export const createKeyBody = keySchema.omit({ key: true });
+export const createKeyBody = keySchema.omit({ key: true }).extend({
+  setup: z
+    .union([
+      z.boolean(),
+      z.strictObject({
+        ttlMinutes: z.number().int().min(1).max(1440).optional().describe('how long the link is served; default 15'),
+      }),
+    ])
+    .optional()
+    .describe(
+      'also make a one-line agent setup link for this key (`curl -fsSL <url>/claude.sh | sh`; docs/security.md): served once, for 15 minutes unless ttlMinutes says otherwise; needs the gateway secret, as the link holds the key sealed',
+    ),
+});
 
 /** PATCH /keys/:id; `null` clears models (all allowed), limits or budget. */
 export const patchKeyBody = z.strictObject({
@@ -236,8 +248,18 @@ export const keyView = z.object({
   revokedAt: z.number().int().nullable().describe('epoch ms'),
 });
 
+const setupCommandsView = z.object({ sh: z.string().describe('`curl -fsSL … | sh`'), ps1: z.string().describe('PowerShell: `irm … | iex`') });
+
 export const createdKeyView = keyView.extend({
   key: z.string().describe('the plaintext key; shown only in this response'),
+  setup: z
+    .object({
+      url: z.string().describe('the link without its script name: `<url>/<agent>.sh` or `.ps1`, agent one of claude, codex, gemini, opencode'),
+      expiresAt: z.number().int().describe('epoch ms; served once, and not after this'),
+      commands: z.object({ claude: setupCommandsView, codex: setupCommandsView, gemini: setupCommandsView, opencode: setupCommandsView }),
+    })
+    .optional()
+    .describe('the one-line agent setup link, when asked for with `setup`'),
 });
 
 export const deletedView = z.object({ id: z.string(), deleted: z.literal(true) });

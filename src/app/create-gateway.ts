@@ -179,6 +179,10 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
     structuredOutput: new StructuredOutputMemory(),
     io,
     observer: observeAll(ports.observers ?? [], log),
+    setupTokens: store.setupTokens,
+    secrets,
+    setupTries: createSignInThrottle(now),
+    publicUrl: config.server.publicUrl,
   };
   const admin: AdminDeps = {
     ...runtimeOf(ports),
@@ -186,6 +190,7 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
     catalog,
     secrets,
     adminKey,
+    publicUrl: config.server.publicUrl,
     pools,
     providers,
     http,

@@ -386,6 +386,11 @@ export const serverSchema = z.strictObject({
     .describe(
       "Open connections one client address (the connection's peer, never X-Forwarded-For) may hold at once; a further connection is closed at once and counted in /admin/api/security. Generous by default: a team behind one NAT address, each agent holding several streams, stays well under it. Behind a reverse proxy every connection comes from the proxy: raise it, or 0 for no cap.",
     ),
+  publicUrl: url
+    .optional()
+    .describe(
+      "The gateway's base URL as clients reach it (e.g. `https://llm.example.com`), written into one-line agent setup scripts and their commands. Absent: the request's own scheme and host, with X-Forwarded-Proto / X-Forwarded-Host counted only when security.trustProxy is set.",
+    ),
 });
 
 /**

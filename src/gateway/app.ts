@@ -10,6 +10,7 @@ import { compactConversation } from './compact.js';
 import { deleteStoredResponse, getStoredResponse, listStoredInputItems } from './stored-responses.js';
 import { admitResponsesSocket } from './socket-admission.js';
 import { encodeError, GatewayError } from '../protocols/errors.js';
+import { serveSetupScript } from './agent-setup/route.js';
 
 /**
  * The data plane: the client-facing routes under /v1 and /v1beta, each a
@@ -54,6 +55,9 @@ export function createDataPlane(ctx: DataPlaneDeps): Hono {
   app.get('/v1/models/:id{.+}', (c) => listModels(c, ctx, modelsShapeOf(c), c.req.param('id')));
   app.get('/v1beta/models', (c) => listModels(c, ctx, 'gemini'));
   app.get('/v1beta/models/:id{.+}', (c) => listModels(c, ctx, 'gemini', c.req.param('id')));
+
+  // One-line agent setup (`curl -fsSL …/setup/<token>/claude.sh | sh`): public, the single-use token is the credential.
+  app.get('/setup/:token/:file', (c) => serveSetupScript(c, ctx));
 
   return app;
 }

@@ -14,6 +14,8 @@ import type { StructuredOutputMemory } from './structured-output.js';
 import type { ResponseKeeper } from '../stored-responses/response-keeper.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { RequestObserver } from '../telemetry/observer.js';
+import type { SecretBox } from '../policy/secrets.js';
+import type { SignInThrottle } from '../policy/sign-in-throttle.js';
 
 /**
  * What the data plane (/v1, /v1beta) uses, built once by app/create-gateway.ts.
@@ -49,4 +51,11 @@ export interface DataPlaneDeps extends Runtime {
   io: RequestIO;
   /** Metrics and traces: told of each request's start, tries, first byte and finished row (telemetry/observer.ts). */
   observer: RequestObserver;
+  /** One-line agent setup links (gateway/agent-setup/): the table they are taken from, and the secret that opens them. */
+  setupTokens: Store['setupTokens'];
+  secrets: SecretBox;
+  /** Wrong setup tokens by source address: past a few, that address waits (policy/sign-in-throttle.ts). */
+  setupTries: SignInThrottle;
+  /** `server.publicUrl`: the base URL written into setup scripts; absent, the request's own (policy/public-url.ts). */
+  publicUrl?: string;
 }
