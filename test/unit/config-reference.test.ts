@@ -20,6 +20,7 @@ describe('the config reference (docs/config.md)', () => {
     expect(text).toContain('| `server.port` | integer 0–65535 | `8788` |');
     expect(text).toContain('| `upstreams[].credentials[].key` | string | required |');
     expect(text).toContain('| `cache.maxBytes` | integer > 0 | `104857600` (100 MiB) |');
-    expect(text).toContain('| `prices.<name>.input` | number ≥ 0 | required |');
+    expect(text).toContain('| `prices.<name>.image` | number ≥ 0 or map of name to number ≥ 0 | — |');
+    expect(text).toContain('| `models[].routes[].model` | string | required |');
   });
 });
