@@ -31,6 +31,8 @@ export function createDataPlane(ctx: DataPlaneDeps): Hono {
   // The Responses WebSocket's upgrade: admitted here, served by the platform (gateway/responses-socket.ts runs the turns).
   app.get('/v1/responses', (c) => admitResponsesSocket(c, ctx));
   app.post('/v1/embeddings', (c) => proxyRequest(c, ctx, OPERATIONS.embeddings));
+  // OpenAI's legacy text completions: passed through where served, else translated (gateway/chat-fallback.ts).
+  app.post('/v1/completions', (c) => proxyRequest(c, ctx, OPERATIONS.completions));
   app.post('/v1/messages', (c) => proxyRequest(c, ctx, OPERATIONS.messages));
   app.post('/v1/messages/count_tokens', (c) =>
     countTokens(c, ctx, OPERATIONS.anthropicCountTokens),

@@ -14,7 +14,7 @@ import { UpstreamFailure, type ChunkReader, type ReplyHeaders } from '../provide
 import { UpstreamStatusError } from '../providers/upstream-json.js';
 import type { Candidate } from '../routing/plan.js';
 import { judgeFailure, judgeReply, retryAfterSeconds, type Failure } from '../routing/verdict.js';
-import { chatInstead } from './chat-fallback.js';
+import { chatInstead, translatedCompletions } from './chat-fallback.js';
 import { codecFor } from '../translate/registry.js';
 import type { IRRequest } from '../translate/ir.js';
 import type { Attempt } from '../store/types.js';
@@ -67,7 +67,7 @@ export async function attemptUpstreams(
   let lastReply: { answer: Answer; failure: Failure; errorText: string } | undefined;
   let everyTryRateLimited = true;
   let lastError: unknown;
-  // Tries that only taught the gateway an upstream lacks /responses, or a model refuses native structured output: retried at once, not counted.
+  // Tries that only taught the gateway an upstream lacks /responses or /completions, or a model refuses native structured output: retried at once, not counted.
   let learningTries = 0;
   let retryAtOnce = false;
 
@@ -223,7 +223,9 @@ function rateLimitedAnswer(ctx: DataPlaneDeps, candidates: Candidate[], last: { 
  * Anthropic's native structured output (encoded with the fallback next), or
  * an upstream without /responses (translated to Chat; only /responses itself:
  * a server without /responses/compact may still serve Responses, compact.ts
- * emulates it then), or an Ollama server without /v1/messages (the same). `encodedBody` is the translated body, absent for pass-through.
+ * emulates it then), or an Ollama server without /v1/messages (the same), or
+ * one without /completions, or without them for this model (translated to
+ * its first translation target). `encodedBody` is the translated body, absent for pass-through.
  */
 function learnedRetry(
   ctx: DataPlaneDeps,
@@ -238,6 +240,7 @@ function learnedRetry(
     ctx.structuredOutput.learnRefusal(candidate.upstream.record.id, candidate.upstreamModel);
     return { candidate: { ...candidate, credentials: candidate.credentials.slice(fromCredential) }, why: 'native structured output refused' };
   }
+  if (op.endpoint === 'completions') return translatedCompletions(ctx, candidate, status, errorText, fromCredential);
   return op.endpoint === 'responses' || op.endpoint === 'messages' ? chatInstead(ctx, candidate, status, errorText, fromCredential) : undefined;
 }
 
@@ -289,13 +292,13 @@ function backoff(tries: number, ctx: DataPlaneDeps, signal: AbortSignal): Promis
 
 /**
  * Same protocol: the client's body with the upstream's model id and what
- * usage recording needs (OpenAI chat streams: `include_usage`). Gemini keeps
+ * usage recording needs (OpenAI Chat and Completions streams: `include_usage`). Gemini keeps
  * the model in the URL, so its body goes as it came.
  */
 function passThroughBody(op: Operation, body: ClientBody, upstreamModel: string): string {
   if (op.protocol === 'gemini') return JSON.stringify(body.json);
   const out: Record<string, unknown> = { ...body.json, model: upstreamModel };
-  if (op.protocol === 'openai-chat' && body.stream) {
+  if ((op.protocol === 'openai-chat' || op.protocol === 'openai-completions') && body.stream) {
     const options = (body.json.stream_options ?? {}) as Record<string, unknown>;
     out.stream_options = { ...options, include_usage: true };
   }

@@ -132,8 +132,8 @@ export function answerHeaders(ex: Exchange, candidate: Candidate, upstream: Repl
   return headers;
 }
 
-/** Whether an OpenAI chat client asked for the final usage chunk itself. */
+/** Whether an OpenAI Chat or Completions client asked for the final usage chunk itself (the gateway always does). */
 function clientWantsUsage(op: Operation, body: ClientBody): boolean {
   const options = body.json.stream_options as { include_usage?: unknown } | null | undefined;
-  return op.protocol !== 'openai-chat' || options?.include_usage === true;
+  return (op.protocol !== 'openai-chat' && op.protocol !== 'openai-completions') || options?.include_usage === true;
 }

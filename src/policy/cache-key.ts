@@ -11,6 +11,7 @@ import type { Endpoint, Protocol } from '../protocols/protocol.js';
 const LABEL_FIELDS: Partial<Record<Protocol, readonly string[]>> = {
   'openai-chat': ['user', 'metadata', 'safety_identifier', 'prompt_cache_key'],
   'openai-embeddings': ['user'],
+  'openai-completions': ['user'],
   'anthropic-messages': ['metadata'],
 };
 

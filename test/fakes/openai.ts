@@ -1,5 +1,5 @@
 // Fake OpenAI API (served under /v1): chat completions (JSON + SSE, every scenario of
-// scenarios.ts via openai-chat-scenarios.ts), embeddings, models.
+// scenarios.ts via openai-chat-scenarios.ts), legacy completions, embeddings, models.
 import { createHash, randomBytes } from 'node:crypto';
 import type { FakeUpstream, RequestContext } from './server.js';
 import { sendJson, startFakeServer } from './server.js';
@@ -175,6 +175,77 @@ function missingReasoningContent(model: string, messages: unknown[]): number | u
   return index < 0 ? undefined : index;
 }
 
+/** The legacy completion every prompt gets, a token a word; `max_tokens` (default 16) cuts it short with finish_reason `length`. */
+export const FAKE_COMPLETION_WORDS = ['This', ' is', ' indeed', ' a', ' test'];
+/** Chat models, which OpenAI refuses on /v1/completions (its other models are served there). */
+const CHAT_ONLY_MODELS = new Set(['gpt-4o', 'gpt-4o-mini']);
+
+function completionPrompts(prompt: unknown): string[] | undefined {
+  if (typeof prompt === 'string') return [prompt];
+  if (!Array.isArray(prompt) || prompt.length === 0) return undefined;
+  if (prompt.every((p: unknown) => typeof p === 'string')) return prompt as string[];
+  // Token ids: one prompt, or an array of them (echoed as nothing: the fake has no tokenizer).
+  if (prompt.every((p: unknown) => typeof p === 'number')) return [''];
+  if (prompt.every((p: unknown) => Array.isArray(p))) return prompt.map(() => '');
+  return undefined;
+}
+
+/**
+ * POST /v1/completions in OpenAI's legacy shape: a `text_completion` with
+ * one choice per prompt and `n` (index prompt * n + j), `echo` putting the
+ * prompt in front; streamed as `text_completion` chunks, the last text chunk
+ * carrying `finish_reason: "length"` when cut, else an empty-text chunk with
+ * `stop`, then with include_usage a `choices: []` chunk with usage, then [DONE].
+ * @see https://platform.openai.com/docs/api-reference/completions
+ */
+export async function completions(ctx: RequestContext, chunkDelayMs: number): Promise<void> {
+  const body = await requireObject(ctx);
+  if (!body) return;
+  const model = await requireModel(ctx, body);
+  if (model === undefined) return;
+  if (CHAT_ONLY_MODELS.has(model))
+    return sendJson(ctx, 404, openaiError('This is a chat model and not supported in the v1/completions endpoint. Did you mean to use v1/chat/completions?', 'invalid_request_error', 'model', null));
+  if (body.prompt === undefined) return badRequest(ctx, "Missing required parameter: 'prompt'.", 'prompt', 'missing_required_parameter');
+  const prompts = completionPrompts(body.prompt);
+  if (!prompts) return badRequest(ctx, "'$.prompt' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.", 'prompt', 'invalid_value');
+  const n = typeof body.n === 'number' && body.n > 0 ? body.n : 1;
+  const maxTokens = typeof body.max_tokens === 'number' ? body.max_tokens : 16;
+  const words = FAKE_COMPLETION_WORDS.slice(0, maxTokens);
+  const finishReason = words.length < FAKE_COMPLETION_WORDS.length ? 'length' : 'stop';
+  const id = `cmpl-${randomAlnum(29)}`;
+  const created = Math.floor(Date.now() / 1000);
+  const choices = prompts.flatMap((prompt, p) =>
+    Array.from({ length: n }, (_, j) => ({ index: p * n + j, prompt: body.echo === true ? prompt : '' })),
+  );
+
+  if (body.stream !== true) {
+    return sendJson(ctx, 200, {
+      id,
+      object: 'text_completion',
+      created,
+      model,
+      system_fingerprint: SYSTEM_FINGERPRINT,
+      choices: choices.map((c) => ({ text: c.prompt + words.join(''), index: c.index, logprobs: null, finish_reason: finishReason })),
+      usage: FAKE_USAGE.openai.completions,
+    });
+  }
+  const includeUsage = isRecord(body.stream_options) && body.stream_options.include_usage === true;
+  const chunk = (choiceList: unknown[], usage: unknown = null): string =>
+    JSON.stringify({ id, object: 'text_completion', created, choices: choiceList, model, system_fingerprint: SYSTEM_FINGERPRINT, ...(includeUsage ? { usage } : {}) });
+  const choice = (index: number, text: string, finish: string | null) => ({ text, index, logprobs: null, finish_reason: finish });
+  const frames: string[] = [];
+  for (const c of choices) {
+    if (c.prompt !== '') frames.push(chunk([choice(c.index, c.prompt, null)]));
+    words.forEach((word, i) => frames.push(chunk([choice(c.index, word, finishReason === 'length' && i === words.length - 1 ? 'length' : null)])));
+    if (finishReason === 'stop') frames.push(chunk([choice(c.index, '', 'stop')]));
+  }
+  if (includeUsage) frames.push(chunk([], FAKE_USAGE.openai.completions));
+  frames.push('[DONE]');
+  const sse = await openSse(ctx, chunkDelayMs);
+  for (const f of frames) if (!(await sse.send(f))) return;
+  sse.end();
+}
+
 /** Deterministic vector in [-1, 1), exactly representable as float32 (multiples of 1/128). */
 function embed(seed: string, dims: number): number[] {
   const out: number[] = [];
@@ -272,6 +343,7 @@ export function startFakeOpenAI(opts: { apiKey?: string; apiKeys?: string[]; chu
       if (method === 'POST' && pathname === '/v1/responses') return responses(ctx, chunkDelayMs);
       if (method === 'POST' && pathname === '/v1/responses/compact') return compact(ctx);
       if (method === 'POST' && pathname === '/v1/embeddings') return embeddings(ctx);
+      if (method === 'POST' && pathname === '/v1/completions') return completions(ctx, chunkDelayMs);
       if (method === 'GET' && pathname === '/v1/models') {
         return sendJson(ctx, 200, { object: 'list', data: OPENAI_FAKE_MODELS.map(modelObject) });
       }

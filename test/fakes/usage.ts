@@ -16,6 +16,8 @@ export const FAKE_USAGE = {
         rejected_prediction_tokens: 0,
       },
     },
+    /** `usage` of every successful /v1/completions reply (whole, or the last `choices: []` chunk of a stream with include_usage). */
+    completions: { prompt_tokens: 5, completion_tokens: 7, total_tokens: 12 },
     /** /v1/embeddings: usage.prompt_tokens = usage.total_tokens = 4 * number of inputs. */
     embeddingTokensPerInput: 4,
     /** Embedding length when the request has no `dimensions`. */

@@ -7,7 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Protocol } from '../../src/protocols/protocol.js';
-import { codecFor, CODECS } from '../../src/translate/registry.js';
+import { codecFor } from '../../src/translate/registry.js';
+import { TRANSLATION_TARGETS } from '../../src/protocols/operations.js';
 
 interface AgentFixture {
   provenance: { agent: string; version: string; recorded: string; how: string; protocol: Protocol };
@@ -44,7 +45,7 @@ describe('recorded agent requests through the codecs', () => {
       const ir = codecFor(protocol).decodeRequest(structuredClone(fixture.request.body), hintsOf(fixture.request.path));
       expect(ir.messages.length).toBeGreaterThan(0);
       expect(ir.tools.length).toBeGreaterThan(0);
-      for (const target of Object.keys(CODECS) as Protocol[]) {
+      for (const target of TRANSLATION_TARGETS) {
         if (target === protocol) continue;
         const { body, warnings } = codecFor(target).encodeRequest(structuredClone(ir), 'upstream-model');
         expect(body).toBeTypeOf('object');
