@@ -7,6 +7,8 @@ import { loadConfig } from '../config/load.js';
 import { credentialSchema, keySchema, routeSchema, upstreamSchema, type Config } from '../config/schema.js';
 import { loadSettings } from '../policy/gateway-settings.js';
 import type { CredentialRecord, KeyRecord, ModelRecord, UpstreamRecord } from '../store/types.js';
+import { unmaskProxyUrl } from '../providers/proxy-url.js';
+import { shownSettings } from './upstreams.js';
 import { invalid, readQuery } from './errors.js';
 
 /**
@@ -167,7 +169,7 @@ const KEY_FIELDS = Object.keys(keySchema.shape).filter((f) => f !== 'key');
 
 /** Per-kind settings (deployment, API version…) sit together on the record and at the top of the file's entry. */
 function upstreamEntry(u: UpstreamRecord): Record<string, unknown> {
-  const settings = (u as { settings?: object }).settings ?? {};
+  const settings = u.settings ? shownSettings(u.settings) : {};
   return { ...pick(u, UPSTREAM_FIELDS), ...settings, credentials: u.credentials.map((c, i) => credentialEntry(c, i)) };
 }
 
@@ -201,10 +203,14 @@ function keyEntry(k: KeyRecord): Record<string, unknown> {
  */
 async function fillStoredCredentials(ctx: AdminDeps, raw: unknown): Promise<unknown> {
   if (!isObject(raw) || !Array.isArray(raw.upstreams)) return raw;
-  const stored = new Map((await ctx.store.upstreams.list()).flatMap((u) => u.credentials.map((c) => [c.id, c] as const)));
+  const list = await ctx.store.upstreams.list();
+  const stored = new Map(list.flatMap((u) => u.credentials.map((c) => [c.id, c] as const)));
+  const storedUpstreams = new Map(list.map((u) => [u.id, u] as const));
   const problems: { path: string; message: string }[] = [];
   const upstreams = await Promise.all(
     raw.upstreams.map(async (u: unknown, i) => {
+      // An exported proxy's password is masked: the stored one stands for it.
+      if (isObject(u) && typeof u.proxy === 'string') u = { ...u, proxy: unmaskProxyUrl(u.proxy, storedUpstreams.get(String(u.id))?.settings?.proxy) };
       if (!isObject(u) || !Array.isArray(u.credentials)) return u;
       const credentials = await Promise.all(
         u.credentials.map(async (cred: unknown, j) => {

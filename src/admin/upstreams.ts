@@ -7,6 +7,7 @@ import { UPSTREAM_SETTING_KEYS, type UpstreamSettings } from '../config/schema.j
 import type { CredentialRecord, UpstreamRecord } from '../store/types.js';
 import { conflict, invalid, notFound, readBody } from './errors.js';
 import { SECRET_HELP } from '../policy/secrets.js';
+import { redactProxyUrl, unmaskProxyUrl } from '../providers/proxy-url.js';
 import {
   createCredentialBody,
   credentialOrderBody,
@@ -120,9 +121,14 @@ export function upstreamView(u: UpstreamRecord): UpstreamView {
     headers: u.headers,
     timeouts: u.timeouts,
     enabled: u.enabled,
-    ...(u.settings ? { settings: u.settings } : {}),
+    ...(u.settings ? { settings: shownSettings(u.settings) } : {}),
     credentials: u.credentials.map(credentialView),
   };
+}
+
+/** The settings as shown: a proxy's password masked (a PATCH that sends the masked form back keeps the stored one). */
+export function shownSettings(settings: UpstreamSettings): UpstreamSettings {
+  return settings.proxy ? { ...settings, proxy: redactProxyUrl(settings.proxy) } : settings;
 }
 
 /** Never the secret nor its sealed form. */
@@ -168,5 +174,6 @@ function patchSettings(stored: UpstreamSettings, patch: { [K in keyof UpstreamSe
     if (patch[key] === null) delete next[key];
     else if (patch[key] !== undefined) next[key] = patch[key];
   }
+  if (typeof next.proxy === 'string') next.proxy = unmaskProxyUrl(next.proxy, stored.proxy);
   return settingsOf(next as Partial<UpstreamSettings>);
 }

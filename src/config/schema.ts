@@ -108,6 +108,11 @@ function upstreamSettingsShape() {
       .describe(
         "ollama: whether the server serves Anthropic's `/v1/messages` (Ollama's Anthropic compatibility; absent: assumed, and a 404 there is learned). `false`: Anthropic clients are translated to Chat.",
       ),
+    proxy: url
+      .optional()
+      .describe(
+        'An HTTP or HTTPS proxy every request to this upstream goes through, `http://user:pass@host:port` (a password usually as `${ENV}`; sent as Proxy-Authorization, shown masked). Node only: a Worker refuses it. A try the proxy fails does not count against the credential (docs/upstreams.md).',
+      ),
     modelSync: modelSyncSchema.optional().describe('Periodic model list sync; absent: only on demand (`switchboard upstream sync-models`).'),
     structuredOutput: z
       .enum(['native', 'tool', 'prompt'])

@@ -174,12 +174,16 @@ export async function attemptUpstreams(
         if (!(err instanceof UpstreamFailure) && !(err instanceof UpstreamStatusError)) throw err;
         const failure = judgeFailure(err);
         const now = ctx.now();
-        if (credential) ctx.pools.failed(credential.id, failure, now);
+        // The upstream's proxy failed: neither the credential's fault nor the upstream's, so no health change.
+        const atProxy = err instanceof UpstreamFailure && err.kind === 'proxy';
+        if (credential && !atProxy) ctx.pools.failed(credential.id, failure, now);
         attempts.push(tried(null, failure.reason, now, tryFailureOf(failure, err)));
         everyTryRateLimited = false;
         // A token exchange or refresh that failed is the credential's problem, told as a 502 like any refusal.
         lastError = err instanceof UpstreamStatusError ? new GatewayError('SB_ERR_UPSTREAM_UNREACHABLE', `upstream credential unusable: ${failure.reason}`) : err;
         lastReply = undefined;
+        // The route's other credentials go through the same proxy: the next route is tried instead.
+        if (atProxy) break;
       } finally {
         if (credential && !served) ctx.pools.end(credential.id);
       }

@@ -13,6 +13,8 @@ export interface HttpRequest {
   body?: string;
   signal: AbortSignal;
   timeouts: Timeouts;
+  /** An HTTP(S) proxy to go through (`http://user:pass@host:port`, the upstream's `proxy`); absent: direct. */
+  proxy?: string;
 }
 
 /** The part of `Headers` the gateway reads; a plain record can serve it without building a Headers object. */
@@ -42,8 +44,12 @@ export interface ChunkReader {
 
 export type HttpClient = (request: HttpRequest) => Promise<HttpReply>;
 
-/** Why an upstream call failed before it answered. */
-export type FailureKind = 'connect' | 'connect-timeout' | 'first-byte-timeout' | 'idle-timeout' | 'broken' | 'aborted';
+/**
+ * Why an upstream call failed before it answered. `proxy`: the upstream's
+ * proxy could not be reached or refused the tunnel (not the upstream's fault,
+ * nor the credential's).
+ */
+export type FailureKind = 'connect' | 'connect-timeout' | 'first-byte-timeout' | 'idle-timeout' | 'broken' | 'aborted' | 'proxy';
 
 export class UpstreamFailure extends Error {
   constructor(
@@ -65,6 +71,8 @@ export class UpstreamFailure extends Error {
  */
 export function fetchHttp(sleep: Sleep, fetchImpl: typeof fetch = fetch): HttpClient {
   return async (req) => {
+    // The Web fetch has no way through a proxy: refused rather than sent around it (docs/workers.md).
+    if (req.proxy) throw new UpstreamFailure('proxy', 'this platform cannot send requests through a proxy (the upstream has `proxy` set)');
     const timer = new AbortController();
     const cancelTimer = afterDelay(sleep, req.timeouts.firstByteMs, () => timer.abort());
     const signal = AbortSignal.any([req.signal, timer.signal]);

@@ -89,7 +89,8 @@ export function sendJson(
 ): Promise<UpstreamReply> {
   const headers: Record<string, string> = { ...call.headers, ...call.upstream.headers, ...auth };
   if (call.body !== undefined) headers['content-type'] = 'application/json';
-  return http({ url, method: call.body === undefined ? 'GET' : 'POST', headers, body: call.body, signal, timeouts: call.upstream.timeouts });
+  const proxy = call.upstream.settings?.proxy;
+  return http({ url, method: call.body === undefined ? 'GET' : 'POST', headers, body: call.body, signal, timeouts: call.upstream.timeouts, ...(proxy ? { proxy } : {}) });
 }
 
 /** Joins a base URL and a path without doubling or dropping the slash. */

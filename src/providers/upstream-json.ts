@@ -28,13 +28,13 @@ export interface JsonRequest {
 
 /**
  * One JSON call made by the gateway itself (model listing, token exchange,
- * refresh), not on behalf of a client: the upstream's extra headers and
- * timeouts apply; network failures surface as UpstreamFailure (from the
+ * refresh), not on behalf of a client: the upstream's extra headers,
+ * timeouts and proxy apply; network failures surface as UpstreamFailure (from the
  * HttpClient), non-2xx answers as UpstreamStatusError.
  */
 export async function requestJson(
   http: HttpClient,
-  upstream: Pick<UpstreamRecord, 'headers' | 'timeouts'>,
+  upstream: Pick<UpstreamRecord, 'headers' | 'timeouts' | 'settings'>,
   req: JsonRequest,
   signal: AbortSignal,
 ): Promise<unknown> {
@@ -48,7 +48,8 @@ export async function requestJson(
     headers['content-type'] = 'application/x-www-form-urlencoded';
   }
   const method = req.method ?? (body === undefined ? 'GET' : 'POST');
-  const reply = await http({ url: req.url, method, headers, body, signal, timeouts: upstream.timeouts });
+  const proxy = upstream.settings?.proxy;
+  const reply = await http({ url: req.url, method, headers, body, signal, timeouts: upstream.timeouts, ...(proxy ? { proxy } : {}) });
   const text = await readText(reply);
   if (reply.status < 200 || reply.status > 299) {
     const detail = text.slice(0, 500);

@@ -1,29 +1,37 @@
 import { Readable } from 'node:stream';
-import { Agent, errors } from 'undici';
+import { Agent, ProxyAgent, errors, type Dispatcher } from 'undici';
 import type { HttpClient } from '../../providers/http.js';
 import { UpstreamFailure, type ChunkReader, type ReplyHeaders } from '../../providers/http.js';
+import { redactProxyUrl } from '../../providers/proxy-url.js';
 
 /**
  * The upstream HTTP client on Node: one undici Agent, which keeps a
  * keep-alive connection pool per upstream origin. undici's own timeouts map
  * to the gateway's: connect, headers (first byte) and body (idle between chunks).
+ * An upstream with a `proxy` goes through an undici ProxyAgent, which opens
+ * a CONNECT tunnel through the proxy to each origin (http ones too), so the
+ * proxy's own refusals (its 407, its 502 when it cannot reach the upstream)
+ * are told apart from the upstream's answers.
  */
 export function createNodeHttpClient(options: { connections?: number | null } = {}): { http: HttpClient; close: () => Promise<void> } {
-  // undici takes the connect timeout per Agent, so upstreams with different ones get their own.
-  const agents = new Map<number, Agent>();
-  const agentFor = (connectMs: number) => {
-    let agent = agents.get(connectMs);
+  // undici takes the connect timeout per Agent, so upstreams with different ones (or proxies) get their own.
+  const agents = new Map<string, Dispatcher>();
+  const agentFor = (connectMs: number, proxy: string | undefined) => {
+    const key = `${connectMs} ${proxy ?? ''}`;
+    let agent = agents.get(key);
     if (!agent) {
       // No cap on connections per upstream by default: a streamed answer holds its connection for
       // minutes, so a cap would queue every stream past it behind the ones running (the upstream's own
       // limits answer with 429s, which the pools handle).
-      agent = new Agent({ connections: options.connections ?? null, keepAliveTimeout: 30_000, connect: { timeout: connectMs } });
-      agents.set(connectMs, agent);
+      const common = { connections: options.connections ?? null, keepAliveTimeout: 30_000, connect: { timeout: connectMs } };
+      // The proxy URL's user and password become its Proxy-Authorization (Basic), never a header of the request.
+      agent = proxy ? new ProxyAgent({ ...common, uri: proxy, proxyTls: { timeout: connectMs }, requestTls: { timeout: connectMs } }) : new Agent(common);
+      agents.set(key, agent);
     }
     return agent;
   };
   const http: HttpClient = async (req) => {
-    const agent = agentFor(req.timeouts.connectMs);
+    const agent = agentFor(req.timeouts.connectMs, req.proxy);
     const url = new URL(req.url);
     let res;
     try {
@@ -38,7 +46,7 @@ export function createNodeHttpClient(options: { connections?: number | null } = 
         bodyTimeout: req.timeouts.idleMs,
       });
     } catch (err) {
-      throw toFailure(err, req.signal);
+      throw (req.proxy ? proxyFailure(err, req.proxy) : undefined) ?? toFailure(err, req.signal);
     }
     const headers = recordHeaders(res.headers);
     const body = res.body;
@@ -76,6 +84,26 @@ function recordHeaders(record: Record<string, string | string[] | undefined>): R
     },
   };
 }
+
+/**
+ * A request through a proxy that failed at the proxy: it could not be
+ * reached (the gateway's only socket goes to the proxy, so a refused or
+ * unresolvable connection is the proxy's), or it refused the CONNECT tunnel
+ * (undici: "Proxy response (407) !== 200 when HTTP Tunneling"; a 502 there is
+ * the proxy failing to reach the upstream). Undefined for anything else.
+ */
+function proxyFailure(err: unknown, proxy: string): UpstreamFailure | undefined {
+  const where = `proxy ${redactProxyUrl(proxy)}`;
+  const message = (err as Error)?.message ?? '';
+  const refused = /^Proxy response \((\d+)\)/.exec(message) ?? /^Proxy Authentication Required \((\d+)\)/.exec(message);
+  if (refused) return new UpstreamFailure('proxy', `${where} refused the tunnel: answered ${refused[1]}${refused[1] === '407' ? ' (proxy credentials missing or wrong)' : ''}`);
+  const code = (err as { code?: string }).code;
+  if (code && PROXY_UNREACHABLE.has(code)) return new UpstreamFailure('proxy', `${where} cannot be reached: ${code}`);
+  return undefined;
+}
+
+/** Socket errors that, through a proxy, can only mean the proxy itself could not be reached. */
+const PROXY_UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 function toFailure(err: unknown, signal: AbortSignal): UpstreamFailure {
   if (err instanceof UpstreamFailure) return err;

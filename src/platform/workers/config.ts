@@ -41,6 +41,10 @@ export async function readWorkerConfig(env: WorkerEnv): Promise<WorkerConfig> {
   const problems = [
     ...(adminKey ? [] : ['adminKey: not set; on Workers put `adminKey: ${SWITCHBOARD_ADMIN_KEY}` in the file or set the SWITCHBOARD_ADMIN_KEY secret']),
     ...(secret ? [] : valuesNeedingSecret(config, 'none in the config, no SWITCHBOARD_SECRET secret')),
+    // The Workers fetch cannot go through a proxy: refused here rather than every request failing later.
+    ...config.upstreams.flatMap((u, i) =>
+      u.proxy ? [`upstreams[${i}].proxy: a Worker cannot send requests through a proxy (only the Node gateway can); remove it here`] : [],
+    ),
   ];
   if (problems.length > 0) throw new WorkerConfigError(problems);
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify(config)));
