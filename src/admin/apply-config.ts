@@ -109,7 +109,8 @@ async function applyConfigAlone(config: Config, store: Store, box: SecretBox, op
     if (order.some((id, i) => stored[i] !== id)) await store.upstreams.orderCredentials(u.id, [...order, ...stored.filter((id) => !wanted.has(id))]);
   }
 
-  for (const m of config.models) await store.models.put({ id: m.id, routes: m.routes });
+  for (const m of config.models) await store.models.put({ id: m.id, routes: m.routes, ...(m.kind ? { kind: m.kind } : {}) });
+  for (const a of config.aliases) await store.aliases.put({ id: a.id, select: a.select, targets: a.targets, listed: a.listed });
 
   const createdKeys: AppliedConfig['createdKeys'] = [];
   const existingKeys = new Map((await store.keys.list()).map((k) => [k.name, k]));

@@ -43,6 +43,7 @@ export const configImportView = z.object({
   dryRun: z.boolean(),
   upstreams: z.number().int().describe('upstreams in the document'),
   models: z.number().int(),
+  aliases: z.number().int(),
   keys: z.number().int(),
   createdKeys: z
     .array(z.object({ name: z.string(), key: z.string() }))
@@ -90,6 +91,7 @@ export function configRoutes(ctx: AdminDeps): Hono {
       dryRun,
       upstreams: config.upstreams.length,
       models: config.models.length,
+      aliases: config.aliases.length,
       keys: config.keys.length,
       createdKeys,
     };
@@ -105,13 +107,19 @@ export function configRoutes(ctx: AdminDeps): Hono {
  * prices (only config and admin ones), and sections still at their defaults.
  */
 export async function exportConfig(ctx: AdminDeps): Promise<Record<string, unknown>> {
-  const [upstreams, models, keys] = await Promise.all([ctx.store.upstreams.list(), ctx.store.models.list(), ctx.store.keys.list()]);
+  const [upstreams, models, aliases, keys] = await Promise.all([
+    ctx.store.upstreams.list(),
+    ctx.store.models.list(),
+    ctx.store.aliases.list(),
+    ctx.store.keys.list(),
+  ]);
   const rules = ctx.limits.rules();
   const prices = Object.fromEntries(ctx.priceBook.entries().filter((e) => e.source !== 'shipped').map((e) => [e.model, e.price]));
   const { security, logging } = ctx.settings.current().raw;
   return {
     upstreams: upstreams.map(upstreamEntry),
     models: models.map(modelEntry),
+    ...(aliases.length > 0 ? { aliases } : {}),
     keys: keys.filter((k) => k.revokedAt === null).map(keyEntry),
     ...(rules.groups.size > 0 ? { groups: [...rules.groups].map(([id, rule]) => ({ id, ...pick(rule, ['limits', 'budget']) })) } : {}),
     ...pick(rules.global, ['limits', 'budget']),
@@ -189,7 +197,7 @@ function positionalId(upstreamId: string, position: number): string {
 }
 
 function modelEntry(m: ModelRecord): Record<string, unknown> {
-  return { id: m.id, routes: m.routes.map((r) => pick(r, ROUTE_FIELDS)) };
+  return { id: m.id, routes: m.routes.map((r) => pick(r, ROUTE_FIELDS)), ...(m.kind ? { kind: m.kind } : {}) };
 }
 
 function keyEntry(k: KeyRecord): Record<string, unknown> {

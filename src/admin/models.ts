@@ -20,7 +20,8 @@ export function modelRoutes(ctx: AdminDeps): Hono {
     if ((await ctx.store.models.list()).some((m) => m.id === body.id))
       throw conflict(`a model with id ${body.id} already exists; PUT /models/{id} replaces its routes`, 'id');
     await checkRoutes(ctx, body.routes);
-    const model: ModelRecord = { id: body.id, routes: body.routes };
+    await checkNotAlias(ctx, body.id);
+    const model: ModelRecord = { id: body.id, routes: body.routes, ...(body.kind ? { kind: body.kind } : {}) };
     await ctx.store.models.put(model);
     await ctx.catalog.reload();
     return c.json(model, 201);
@@ -30,8 +31,9 @@ export function modelRoutes(ctx: AdminDeps): Hono {
     const id = c.req.param('id');
     const body = await readBody(c, putModelBody);
     await checkRoutes(ctx, body.routes);
+    await checkNotAlias(ctx, id);
     const existed = (await ctx.store.models.list()).some((m) => m.id === id);
-    const model: ModelRecord = { id, routes: body.routes };
+    const model: ModelRecord = { id, routes: body.routes, ...(body.kind ? { kind: body.kind } : {}) };
     await ctx.store.models.put(model);
     await ctx.catalog.reload();
     return c.json(model, existed ? 200 : 201);
@@ -51,6 +53,11 @@ async function findModel(ctx: AdminDeps, id: string): Promise<ModelRecord> {
   const found = (await ctx.store.models.list()).find((m) => m.id === id);
   if (!found) throw notFound('model', id, 'id');
   return found;
+}
+
+/** A model named like an alias would make the name ambiguous (config/alias-checks.ts). */
+async function checkNotAlias(ctx: AdminDeps, id: string): Promise<void> {
+  if ((await ctx.store.aliases.list()).some((a) => a.id === id)) throw invalid([{ path: 'id', message: `${id} is already an alias` }], 'invalid_body');
 }
 
 /** Every route must name an upstream that exists; all misses are reported at once. */

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import {
+  ALIAS_SELECTIONS,
+  MODEL_KINDS,
   STRATEGIES,
+  aliasSchema,
+  aliasTargetSchema,
   cacheChoiceSchema,
   cidrListSchema,
   keyResponsesSchema,
@@ -68,8 +72,14 @@ function nullableSettings() {
 /** POST /models. */
 export const createModelBody = modelSchema;
 
-/** PUT /models/:id: the model's whole ordered route list. */
-export const putModelBody = z.strictObject({ routes: modelSchema.shape.routes });
+/** PUT /models/:id: the model's whole ordered route list, and its kind (absent: read from the id). */
+export const putModelBody = z.strictObject({ routes: modelSchema.shape.routes, kind: modelSchema.shape.kind });
+
+/** POST /aliases: an alias as the config file declares one. */
+export const createAliasBody = aliasSchema;
+
+/** PUT /aliases/:id: the whole alias but its id. */
+export const putAliasBody = aliasSchema.omit({ id: true });
 
 /** POST /keys: a key as the config file declares one, minus an imported plaintext. */
 export const createKeyBody = keySchema.omit({ key: true }).extend({
@@ -228,6 +238,14 @@ export const upstreamView = z.object({
 export const modelView = z.object({
   id: z.string(),
   routes: z.array(z.object({ upstream: z.string(), model: z.string(), weight: z.number().int().optional() })),
+  kind: z.enum(MODEL_KINDS).optional().describe('absent: read from the id'),
+});
+
+export const aliasView = z.object({
+  id: z.string(),
+  select: z.enum(ALIAS_SELECTIONS),
+  targets: z.array(aliasTargetSchema),
+  listed: z.boolean(),
 });
 
 export const keyView = z.object({
@@ -316,6 +334,7 @@ export const logRecordView = z.object({
   protocol: z.string(),
   endpoint: z.string(),
   model: z.string().nullable(),
+  alias: z.string().nullable().optional().describe('the alias the client asked for; model is then the target that served'),
   upstreamModel: z.string().nullable(),
   upstreamId: z.string().nullable(),
   credentialId: z.string().nullable(),

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { configSchema, type Config } from './schema.js';
 import { interpolateEnv } from './interpolate.js';
 import { formatPath } from '../protocols/format-path.js';
+import { aliasProblems } from './alias-checks.js';
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 
@@ -76,6 +77,7 @@ function crossCheck(config: Config): string[] {
         problems.push(`models[${i}].routes[${j}].upstream: no upstream with id ${r.upstream}`);
     });
   });
+  for (const { path, message } of aliasProblems(config.aliases, modelIds)) problems.push(`${path}: ${message}`);
   const keyNames = new Set<string>();
   config.keys.forEach((k, i) => {
     if (keyNames.has(k.name)) problems.push(`keys[${i}].name: duplicate name ${k.name}`);

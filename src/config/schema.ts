@@ -161,9 +161,69 @@ export const routeSchema = z.strictObject({
     .describe("When any route of a model has a weight, the first try is drawn by weight (absent: 1) and the rest follow in order."),
 });
 
+/**
+ * What a model does, for the model lists (gateway/models.ts): an agent's
+ * picker is shown `chat` models only. Gateway-owned names; absent on a
+ * model, the kind is read from its id (routing/model-kind.ts).
+ */
+export const MODEL_KINDS = ['chat', 'completion', 'embedding', 'image', 'audio', 'rerank'] as const;
+export type ModelKind = (typeof MODEL_KINDS)[number];
+
+export const modelKindSchema = z
+  .enum(MODEL_KINDS, { error: `must be one of ${MODEL_KINDS.join(', ')}` })
+  .describe(
+    'What the model does, for the model lists: `chat`, `completion` (legacy text completions only), `embedding`, `image`, `audio` or `rerank`. Absent: read from the id (`text-embedding-*`, `*embed*`: embedding; `dall-e*`, `gpt-image*`, `imagen*`, `*-image*`: image; `whisper*`, `tts*`, `*-tts*`, `*transcribe*`: audio; `rerank*`, `*-rerank*`: rerank; `*-instruct*`, `davinci-*`, `babbage-*`: completion; else chat).',
+  );
+
 export const modelSchema = z.strictObject({
   id: z.string().min(1, 'must not be empty').describe('The public model id clients ask for.'),
   routes: z.array(routeSchema).min(1, 'needs at least one route').describe('Where it is served, tried in order on failure (docs/pools.md).'),
+  kind: modelKindSchema.optional(),
+});
+
+/**
+ * Request settings an alias target puts over the client's own, named once
+ * for every protocol (translate/overrides.ts writes them in the shape the
+ * upstream is spoken to in), and `body` for anything else, merged as is.
+ */
+export const overridesSchema = z
+  .strictObject({
+    temperature: z.number().min(0).max(2).optional().describe('Sampling temperature.'),
+    topP: z.number().min(0).max(1).optional().describe('Nucleus sampling (`top_p`, `topP`).'),
+    maxTokens: z.number().int().positive().optional().describe('Most output tokens (`max_tokens`, `max_completion_tokens`, `max_output_tokens`, `maxOutputTokens`).'),
+    reasoning: z
+      .strictObject({
+        effort: z.string().min(1).optional().describe('A reasoning effort (`low`, `medium`, `high`, …; opaque): OpenAI `reasoning_effort`, Anthropic thinking, Gemini thinking, as translation maps efforts.'),
+        budgetTokens: z.number().int().nonnegative().optional().describe('A thinking budget in tokens (0: thinking off): Anthropic `thinking.budget_tokens`, Gemini `thinkingBudget`, an effort for OpenAI.'),
+      })
+      .optional()
+      .describe("Reasoning for this target, in place of the client's."),
+    body: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe("Fields merged as they are into the body sent upstream (objects merged key by key), in the upstream's own shape: for what the fields above do not name."),
+  })
+  .describe("Request settings for this target, over the client's own (docs/aliases.md).");
+
+export const aliasTargetSchema = z.strictObject({
+  model: z.string().min(1, 'must not be empty').describe('A public model id (declared under `models`, or one an upstream lists); not another alias.'),
+  weight: z.number().int().nonnegative().optional().describe('`random` selection: its share of requests (absent: 1).'),
+  overrides: overridesSchema.optional(),
+});
+
+export const ALIAS_SELECTIONS = ['random', 'first-available'] as const;
+export type AliasSelection = (typeof ALIAS_SELECTIONS)[number];
+
+export const aliasSchema = z.strictObject({
+  id: z.string().min(1, 'must not be empty').describe('The public name clients ask for; not also a model id.'),
+  select: z
+    .enum(ALIAS_SELECTIONS)
+    .default('first-available')
+    .describe(
+      '`first-available`: the first target with a usable credential now, the others as failover in order; `random`: a target drawn by weight, the others as failover in order.',
+    ),
+  targets: z.array(aliasTargetSchema).min(1, 'needs at least one target').describe('The models it resolves to.'),
+  listed: z.boolean().default(true).describe('Shown in `/v1/models` (with the kind of its first target).'),
 });
 
 export const keyLimitsSchema = z
@@ -557,6 +617,10 @@ export const configSchema = z.strictObject({
   retry: retrySchema.prefault({}).describe('Retries before the first byte reached the client: next credential, then next route.'),
   health: healthSchema.prefault({}).describe('When a credential cools down, and how it is checked back to health (docs/pools.md).'),
   models: z.array(modelSchema).default([]).describe('Public model ids and their routes; a model not declared here is served by the first upstream that lists it in `models`.'),
+  aliases: z
+    .array(aliasSchema)
+    .default([])
+    .describe('Public names that resolve to several models, with a selection and per-target request overrides (docs/aliases.md).'),
   keys: z.array(keySchema).default([]).describe('Client keys (upserted by name; keys made in the dashboard or CLI stay; a key an earlier file made that this one no longer names is revoked at start).'),
   groups: z.array(groupSchema).default([]).describe('Limits and a budget shared by every key of a group; `team-a` also covers keys narrowed to `team-a/<sub>`.'),
   limits: keyLimitsSchema.optional().describe('Rate limits over all traffic through this gateway.'),
@@ -578,6 +642,9 @@ export type UpstreamConfig = z.infer<typeof upstreamSchema>;
 export type CredentialConfig = z.infer<typeof credentialSchema>;
 export type ModelConfig = z.infer<typeof modelSchema>;
 export type RouteConfig = z.infer<typeof routeSchema>;
+export type AliasConfig = z.infer<typeof aliasSchema>;
+export type AliasTarget = z.infer<typeof aliasTargetSchema>;
+export type RequestOverrides = z.infer<typeof overridesSchema>;
 export type KeyConfig = z.infer<typeof keySchema>;
 export type KeyLimits = z.infer<typeof keyLimitsSchema>;
 export type KeyBudget = z.infer<typeof keyBudgetSchema>;

@@ -17,6 +17,7 @@ import { judgeFailure, judgeReply, retryAfterSeconds, type Failure } from '../ro
 import { chatInstead, translatedCompletions } from './chat-fallback.js';
 import { codecFor } from '../translate/registry.js';
 import type { IRRequest } from '../translate/ir.js';
+import { mergeBody, overrideBody, overrideRequest } from '../translate/overrides.js';
 import type { Attempt } from '../store/types.js';
 import { tryFailureOf } from '../telemetry/try-failure.js';
 import type { TryFailure } from '../telemetry/try-failure.js';
@@ -88,13 +89,14 @@ export async function attemptUpstreams(
       const target = codecFor(candidate.upstreamProtocol);
       decoded ??= client.decodeRequest(body.json, hints);
       const structuredOutput = ctx.structuredOutput.modeFor(upstream, candidate.upstreamModel);
-      const encoded = target.encodeRequest(decoded, candidate.upstreamModel, { structuredOutput });
-      encodedBody = encoded.body;
-      upstreamBody = JSON.stringify(encoded.body);
+      // An alias target's overrides go on the IR, so the codec maps them as it maps the client's own settings.
+      const encoded = target.encodeRequest(overrideRequest(decoded, candidate.overrides), candidate.upstreamModel, { structuredOutput });
+      encodedBody = mergeBody(encoded.body as Record<string, unknown>, candidate.overrides?.body);
+      upstreamBody = JSON.stringify(encodedBody);
       translation = { client, upstream: target, request: decoded };
       warnings = encoded.warnings.length > 0 ? encoded.warnings : null;
     } else {
-      upstreamBody = passThroughBody(op, body, candidate.upstreamModel);
+      upstreamBody = passThroughBody(op, body, candidate);
     }
 
     for (const [index, credential] of candidate.credentials.entries()) {
@@ -106,6 +108,7 @@ export async function attemptUpstreams(
       }
       retryAtOnce = false;
       Object.assign(row, {
+        model: candidate.model,
         upstreamId: upstream.id,
         upstreamModel: candidate.upstreamModel,
         credentialId: credential?.id ?? null,
@@ -295,16 +298,18 @@ function backoff(tries: number, ctx: DataPlaneDeps, signal: AbortSignal): Promis
 }
 
 /**
- * Same protocol: the client's body with the upstream's model id and what
- * usage recording needs (OpenAI Chat and Completions streams: `include_usage`). Gemini keeps
- * the model in the URL, so its body goes as it came.
+ * Same protocol: the client's body with the upstream's model id, what usage
+ * recording needs (OpenAI Chat and Completions streams: `include_usage`) and
+ * an alias target's overrides. Gemini keeps the model in the URL, so its
+ * body goes as it came, but for overrides.
  */
-function passThroughBody(op: Operation, body: ClientBody, upstreamModel: string): string {
-  if (op.protocol === 'gemini') return JSON.stringify(body.json);
+function passThroughBody(op: Operation, body: ClientBody, candidate: Candidate): string {
+  const { upstreamModel, overrides } = candidate;
+  if (op.protocol === 'gemini') return JSON.stringify(overrideBody(op.protocol, body.json, upstreamModel, overrides));
   const out: Record<string, unknown> = { ...body.json, model: upstreamModel };
   if ((op.protocol === 'openai-chat' || op.protocol === 'openai-completions') && body.stream) {
     const options = (body.json.stream_options ?? {}) as Record<string, unknown>;
     out.stream_options = { ...options, include_usage: true };
   }
-  return JSON.stringify(out);
+  return JSON.stringify(overrideBody(op.protocol, out, upstreamModel, overrides));
 }

@@ -49,6 +49,7 @@ export function startExchange(ctx: DataPlaneDeps, op: Operation, c: Context): Ex
     protocol: op.protocol,
     endpoint: op.endpoint,
     model: null,
+    alias: null,
     upstreamModel: null,
     upstreamId: null,
     credentialId: null,

@@ -4,13 +4,15 @@ import type { Operation } from '../protocols/operations.js';
 import { startExchange, type Exchange } from './exchange.js';
 import { GatewayError } from '../protocols/errors.js';
 import { parseClientBody, type ClientBody, type UrlHints } from '../protocols/requests.js';
-import { mayUseModel, requestGroup, requestMetadata } from '../policy/auth.js';
+import { requestGroup, requestMetadata } from '../policy/auth.js';
+import { allowedTargets, mayAskFor } from '../routing/aliases.js';
 import { identifyClient } from './identify.js';
 import { refuseEncodedBody } from './request-io.js';
 import { planRoute, type Candidate } from '../routing/plan.js';
 import { retryAfterSeconds } from '../routing/verdict.js';
 import { passBackHeaders, type ResponseHeaders } from './headers.js';
 import type { ReplyHeaders } from '../providers/http.js';
+import type { AliasRecord } from '../store/types.js';
 import { attemptUpstreams } from './attempt.js';
 import { respondPassThrough } from './respond-pass-through.js';
 import { respondTranslated } from './respond-translated.js';
@@ -85,18 +87,19 @@ export async function admit(
   ex.bodies?.request(text, c.req.header('content-type'), Number(c.req.header('content-length') ?? NaN));
   const body = parseClientBody(op, text, hints);
   row.model = body.model;
+  row.alias = snapshot.aliases.has(body.model) ? body.model : null;
   row.stream = body.stream;
   // 2b. Responses: previous_response_id expanded from the key's stored answers (a database read), `store` decided
   const state = op.endpoint === 'responses' ? await prepareResponseState(ctx, key, body) : NOT_STORED;
   if (op.endpoint === 'compact') await expandPreviousResponse(ctx, key, body.json);
 
   // 3. policy: the model, then rate limits and budgets (reserved here, settled when the row is finished)
-  if (!mayUseModel(key, body.model)) throw new GatewayError('SB_ERR_FORBIDDEN', `this key may not use model ${body.model}`, 'model');
+  if (!mayAskFor(key, snapshot, body.model)) throw new GatewayError('SB_ERR_FORBIDDEN', `this key may not use model ${body.model}`, 'model');
   const admission = await ctx.limits.admit({ key, group: row.group, endpoint: op.endpoint, body, snapshot });
   ex.onFinish((finished) => admission.settle(finished, finished.costUsd));
 
-  // 4. plan: model -> routes in try order -> each route's usable credentials
-  const request = { model: body.model, protocol: op.protocol, endpoint: op.endpoint };
+  // 4. plan: model (an alias: its targets the key reaches, in selection order) -> routes in try order -> each route's usable credentials
+  const request = { model: body.model, protocol: op.protocol, endpoint: op.endpoint, allowed: (alias: AliasRecord) => allowedTargets(key, alias) };
   const plan = planRoute(snapshot, ctx.providers, ctx.pools, request, ctx.now(), Math.random, ctx.gaps);
   switch (plan.kind) {
     case 'ok':
@@ -116,6 +119,7 @@ export async function admit(
       return plan satisfies never;
   }
   const first = plan.candidates[0];
+  row.model = first.model;
   row.upstreamId = first.upstream.record.id;
   row.upstreamModel = first.upstreamModel;
   row.credentialId = first.credentials[0]?.id ?? null;

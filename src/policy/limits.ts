@@ -300,10 +300,15 @@ function groupChain(group: string): string[] {
   return chain;
 }
 
-/** The model's price for the reservation: the routes' upstream ids first (what will be billed), then the public id. */
+/**
+ * The model's price for the reservation: the routes' upstream ids first
+ * (what will be billed), then the public id; for an alias, its targets' in
+ * declared order.
+ */
 function priceOf(prices: PriceLookup, snapshot: Snapshot, model: string) {
-  const routes = snapshot.models.get(model)?.routes ?? [];
-  return prices(...routes.map((r) => r.model), model);
+  const models = snapshot.aliases.get(model)?.targets.map((t) => t.model) ?? [model];
+  const routes = models.flatMap((id) => snapshot.models.get(id)?.routes ?? []);
+  return prices(...routes.map((r) => r.model), ...models);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Store } from '../store/store.js';
-import type { KeyRecord, ModelRecord, UpstreamRecord } from '../store/types.js';
+import type { AliasRecord, KeyRecord, ModelRecord, UpstreamRecord } from '../store/types.js';
 import type { SecretBox } from '../policy/secrets.js';
 import { oneAtATime } from './one-at-a-time.js';
 import { createKeyFinder } from './key-finder.js';
@@ -32,6 +32,8 @@ export interface Snapshot {
   models: Map<string, ModelRecord>;
   /** Models served by upstreams under their own ids (`upstreams[].models`), in upstream order. */
   listedModels: Map<string, string[]>;
+  /** Public names that resolve to several models (routing/aliases.ts). */
+  aliases: Map<string, AliasRecord>;
 }
 
 export interface Catalog {
@@ -67,7 +69,7 @@ export async function createCatalog(store: Store, box: SecretBox, log: (msg: str
 }
 
 async function build(store: Store, box: SecretBox, log: (msg: string) => void): Promise<Snapshot> {
-  const [keys, upstreams, models] = await Promise.all([store.keys.list(), store.upstreams.list(), store.models.list()]);
+  const [keys, upstreams, models, aliases] = await Promise.all([store.keys.list(), store.upstreams.list(), store.models.list(), store.aliases.list()]);
   const live = new Map<string, LiveUpstream>();
   const listedModels = new Map<string, string[]>();
   for (const record of upstreams) {
@@ -94,5 +96,6 @@ async function build(store: Store, box: SecretBox, log: (msg: string) => void): 
     upstreams: live,
     models: new Map(models.map((m) => [m.id, m])),
     listedModels,
+    aliases: new Map(aliases.map((a) => [a.id, a])),
   };
 }

@@ -1,15 +1,20 @@
 import type { Endpoint, Protocol } from '../protocols/protocol.js';
 import type { Providers } from '../providers/registry.js';
-import type { RouteRecord, UpstreamRecord } from '../store/types.js';
+import type { AliasRecord, RouteRecord, UpstreamRecord } from '../store/types.js';
+import type { AliasTarget, RequestOverrides } from '../config/schema.js';
 import type { LiveCredential, LiveUpstream, Snapshot } from './catalog.js';
 import { TRANSLATABLE, TRANSLATION_TARGETS } from '../protocols/operations.js';
 import type { PoolHealth } from './credential-health.js';
 import type { EndpointGaps } from './endpoint-gaps.js';
 import { orderCredentials } from './strategies.js';
+import { targetsInOrder } from './aliases.js';
+import { weightedOrder } from './weighted-order.js';
 
 /** One route a request may try: the upstream, how it is spoken to, and its usable credentials in try order. */
 export interface Candidate {
   upstream: LiveUpstream;
+  /** The public model this route serves: the one asked for, or the alias target it resolved to. */
+  model: string;
   upstreamModel: string;
   /** The protocol the upstream is spoken to in. */
   upstreamProtocol: Protocol;
@@ -17,6 +22,8 @@ export interface Candidate {
   translate: boolean;
   /** Credentials in the order to try them; `[null]` for upstreams that need none (mock). */
   credentials: (LiveCredential | null)[];
+  /** An alias target's request settings over the client's (translate/overrides.ts). */
+  overrides?: RequestOverrides;
 }
 
 export type Plan =
@@ -60,30 +67,66 @@ export function protocolsOf(providers: Providers, upstream: UpstreamRecord, gaps
 }
 
 /**
- * Every route that can serve the request, in try order: declared order, or,
- * when the model's routes carry weights, a first route drawn by weight and
- * the others after it in declared order. A route qualifies when its upstream
- * is enabled, can serve the client's protocol (natively: pass-through; else
- * through the IR when both sides translate) and has a usable credential,
- * ordered by its pool's strategy.
+ * Every route that can serve the request, in try order. A model's routes
+ * come in declared order, or, when they carry weights, a first route drawn
+ * by weight and the others after it in declared order. An alias
+ * (routing/aliases.ts) expands into its targets in selection order, each
+ * into its routes, and only the targets `allowed` (the key's reach through
+ * the alias). A route qualifies when its upstream is enabled, can serve the
+ * client's protocol (natively: pass-through; else through the IR when both
+ * sides translate) and has a usable credential, ordered by its pool's strategy.
  */
 export function planRoute(
   snapshot: Snapshot,
   providers: Providers,
   health: PoolHealth,
-  request: { model: string; protocol: Protocol; endpoint: Endpoint },
+  request: { model: string; protocol: Protocol; endpoint: Endpoint; allowed?: (alias: AliasRecord) => AliasTarget[] },
   now: number,
   random: () => number = Math.random,
   gaps?: EndpointGaps,
 ): Plan {
-  const { model, protocol, endpoint } = request;
-  const routes = routesOf(snapshot, model);
-  if (!routes) return { kind: 'unknown-model' };
-  const reasons: string[] = [];
-  const candidates: Candidate[] = [];
-  let unhealthy = 0;
-  let rateLimited = 0;
-  let retryAt: number | null = null;
+  const alias = snapshot.aliases.get(request.model);
+  if (!alias && !routesOf(snapshot, request.model)) return { kind: 'unknown-model' };
+  const targets: { model: string; overrides?: RequestOverrides }[] = alias
+    ? targetsInOrder(alias.select, request.allowed?.(alias) ?? alias.targets, random)
+    : [{ model: request.model }];
+  const tally: Tally = { candidates: [], reasons: [], unhealthy: 0, rateLimited: 0, retryAt: null };
+  for (const target of targets) {
+    const routes = routesOf(snapshot, target.model);
+    if (routes) planModel(snapshot, providers, health, { ...request, ...target }, routes, now, random, gaps, tally);
+    else tally.reasons.push(`alias target ${target.model} is not a model`);
+  }
+  const { candidates, reasons, unhealthy, rateLimited, retryAt } = tally;
+  if (candidates.length > 0) return { kind: 'ok', candidates };
+  const reason = reasons.join('; ');
+  // Routes skipped for their configuration do not make a rate-limited model "broken": waiting helps.
+  return unhealthy > 0 ? { kind: 'unavailable', reason, retryAt, rateLimited: rateLimited === unhealthy } : { kind: 'no-route', reason };
+}
+
+/** What planning the routes found so far: the candidates, and why the others were left out. */
+interface Tally {
+  candidates: Candidate[];
+  reasons: string[];
+  /** Routes left out because every credential is cooling or disabled, and of those, only rate limited. */
+  unhealthy: number;
+  rateLimited: number;
+  retryAt: number | null;
+}
+
+/** Adds one model's qualifying routes to the tally, in try order. */
+function planModel(
+  snapshot: Snapshot,
+  providers: Providers,
+  health: PoolHealth,
+  request: { model: string; protocol: Protocol; endpoint: Endpoint; overrides?: RequestOverrides },
+  routes: RouteRecord[],
+  now: number,
+  random: () => number,
+  gaps: EndpointGaps | undefined,
+  tally: Tally,
+): void {
+  const { model, protocol, endpoint, overrides } = request;
+  const { reasons } = tally;
   for (const route of weightedOrder(routes, random)) {
     const upstream = snapshot.upstreams.get(route.upstream);
     if (!upstream || !upstream.record.enabled) {
@@ -106,38 +149,24 @@ export function planRoute(
     }
     const credentials = needsNone ? [null] : orderCredentials(upstream, health, now);
     if (credentials.length === 0) {
-      unhealthy++;
+      tally.unhealthy++;
       const ids = upstream.credentials.map((c) => c.id);
       const back = health.soonestBack(ids);
-      if (back !== null && (retryAt === null || back < retryAt)) retryAt = back;
+      if (back !== null && (tally.retryAt === null || back < tally.retryAt)) tally.retryAt = back;
       if (health.onlyRateLimited(ids, now)) {
-        rateLimited++;
+        tally.rateLimited++;
         reasons.push(`every credential of ${route.upstream} is rate limited by the upstream`);
       } else reasons.push(`every credential of ${route.upstream} is cooling down or disabled`);
       continue;
     }
-    candidates.push({ upstream, upstreamModel: route.model, upstreamProtocol: via, translate: via !== protocol, credentials });
+    tally.candidates.push({
+      upstream,
+      model,
+      upstreamModel: route.model,
+      upstreamProtocol: via,
+      translate: via !== protocol,
+      credentials,
+      ...(overrides ? { overrides } : {}),
+    });
   }
-  if (candidates.length > 0) return { kind: 'ok', candidates };
-  const reason = reasons.join('; ');
-  // Routes skipped for their configuration do not make a rate-limited model "broken": waiting helps.
-  return unhealthy > 0 ? { kind: 'unavailable', reason, retryAt, rateLimited: rateLimited === unhealthy } : { kind: 'no-route', reason };
-}
-
-/** Declared order, unless some route has a weight: then the first is drawn by weight (absent: 1) and the rest keep their order. */
-function weightedOrder<R extends { weight?: number }>(routes: R[], random: () => number): R[] {
-  if (routes.length < 2 || !routes.some((r) => r.weight !== undefined)) return routes;
-  const weights = routes.map((r) => r.weight ?? 1);
-  const total = weights.reduce((a, b) => a + b, 0);
-  if (total <= 0) return routes;
-  let draw = random() * total;
-  let first = routes.length - 1;
-  for (let i = 0; i < routes.length; i++) {
-    draw -= weights[i];
-    if (draw < 0) {
-      first = i;
-      break;
-    }
-  }
-  return [routes[first], ...routes.filter((_, i) => i !== first)];
 }

@@ -1,7 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 import type { ApiKeysTable, Database } from './schema.js';
 import type { Store } from './store.js';
-import type { CredentialHealthRecord, KeyRecord, UpstreamRecord } from './types.js';
+import type { AliasRecord, CredentialHealthRecord, KeyRecord, UpstreamRecord } from './types.js';
+import type { ModelKind } from '../config/schema.js';
 import { type Batch, transactionBatch } from './batch.js';
 import { type Exclusive, inProcessExclusive } from './exclusive.js';
 import { chunks, DEFAULT_MAX_PARAMS, rowChunks } from './chunks.js';
@@ -203,7 +204,7 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
     models: {
       async list() {
         const [models, routes] = await Promise.all([
-          db.selectFrom('models').select('id').orderBy('id').execute(),
+          db.selectFrom('models').select(['id', 'kind']).orderBy('id').execute(),
           db.selectFrom('routes').selectAll().orderBy('model_id').orderBy('position').execute(),
         ]);
         return models.map((m) => ({
@@ -211,6 +212,7 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
           routes: routes
             .filter((r) => r.model_id === m.id)
             .map((r) => ({ upstream: r.upstream_id, model: r.upstream_model, ...(r.weight === null ? {} : { weight: r.weight }) })),
+          ...(m.kind === null ? {} : { kind: m.kind as ModelKind }),
         }));
       },
       async put(model) {
@@ -218,8 +220,8 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
         await batch(async (trx) => {
           await trx
             .insertInto('models')
-            .values({ id: model.id, created_at: now, updated_at: now })
-            .onConflict((oc) => oc.column('id').doUpdateSet({ updated_at: now }))
+            .values({ id: model.id, kind: model.kind ?? null, created_at: now, updated_at: now })
+            .onConflict((oc) => oc.column('id').doUpdateSet({ kind: model.kind ?? null, updated_at: now }))
             .execute();
           await trx.deleteFrom('routes').where('model_id', '=', model.id).execute();
           const routes = model.routes.map((r, position) => ({
@@ -237,6 +239,32 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
         return batch(async (trx) => {
           await trx.deleteFrom('routes').where('model_id', '=', id).execute();
           const res = await trx.deleteFrom('models').where('id', '=', id).executeTakeFirst();
+          await bump(trx);
+          return Number(res.numDeletedRows) > 0;
+        });
+      },
+    },
+
+    aliases: {
+      async list() {
+        const rows = await db.selectFrom('aliases').select(['id', 'spec']).orderBy('id').execute();
+        return rows.map((r) => ({ id: r.id, ...(JSON.parse(r.spec) as Omit<AliasRecord, 'id'>) }));
+      },
+      async put(alias) {
+        const now = Date.now();
+        const spec = JSON.stringify({ select: alias.select, targets: alias.targets, listed: alias.listed });
+        await batch(async (trx) => {
+          await trx
+            .insertInto('aliases')
+            .values({ id: alias.id, spec, created_at: now, updated_at: now })
+            .onConflict((oc) => oc.column('id').doUpdateSet({ spec, updated_at: now }))
+            .execute();
+          await bump(trx);
+        });
+      },
+      async delete(id) {
+        return batch(async (trx) => {
+          const res = await trx.deleteFrom('aliases').where('id', '=', id).executeTakeFirst();
           await bump(trx);
           return Number(res.numDeletedRows) > 0;
         });

@@ -292,6 +292,23 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0013_model_options': {
+    async up(db: Kysely<any>) {
+      // What a model does (the model lists filter by it); null: read from its id.
+      await db.schema.alterTable('models').addColumn('kind', 'text').execute();
+      // Public names that resolve to several models; the targets and their overrides are one JSON document.
+      await db.schema
+        .createTable('aliases')
+        .ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('spec', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      // The alias a request asked for; `model` is then the target that served.
+      await db.schema.alterTable('request_log').addColumn('alias', 'text').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -10,6 +10,7 @@ export interface Database {
   credentials: CredentialsTable;
   models: ModelsTable;
   routes: RoutesTable;
+  aliases: AliasesTable;
   api_keys: ApiKeysTable;
   request_log: RequestLogTable;
   usage_rollup: UsageRollupTable;
@@ -50,6 +51,16 @@ export interface CredentialsTable {
 
 export interface ModelsTable {
   id: string;
+  /** A `MODEL_KINDS` name, or null: read from the id. */
+  kind: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AliasesTable {
+  id: string;
+  /** JSON: select, targets (model, weight, overrides), listed. */
+  spec: string;
   created_at: number;
   updated_at: number;
 }
@@ -92,6 +103,8 @@ export interface RequestLogTable {
   protocol: string;
   endpoint: string;
   model: string | null;
+  /** The alias the client asked for, or null. */
+  alias: string | null;
   upstream_model: string | null;
   upstream_id: string | null;
   credential_id: string | null;

@@ -1,4 +1,5 @@
 import type {
+  AliasRecord,
   CacheEntry,
   CachePurge,
   CacheStats,
@@ -46,6 +47,12 @@ export interface Store {
   models: {
     list(): Promise<ModelRecord[]>;
     put(model: ModelRecord): Promise<void>;
+    delete(id: string): Promise<boolean>;
+  };
+  /** Public names that resolve to several models (routing/aliases.ts). */
+  aliases: {
+    list(): Promise<AliasRecord[]>;
+    put(alias: AliasRecord): Promise<void>;
     delete(id: string): Promise<boolean>;
   };
   keys: {

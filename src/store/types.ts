@@ -1,6 +1,6 @@
 import type { Usage } from '../translate/ir.js';
 import type { Units } from '../translate/ir.js';
-import type { CacheChoice, KeyBudget, KeyResponses, KeyLimits, Strategy, Timeouts, UpstreamKind, UpstreamSettings } from '../config/schema.js';
+import type { AliasSelection, AliasTarget, CacheChoice, KeyBudget, KeyResponses, KeyLimits, ModelKind, Strategy, Timeouts, UpstreamKind, UpstreamSettings } from '../config/schema.js';
 
 /** Records as the rest of the gateway sees them; the Store maps them to rows. */
 
@@ -65,6 +65,17 @@ export interface Attempt {
 export interface ModelRecord {
   id: string;
   routes: RouteRecord[];
+  /** What it does, for the model lists; absent: read from the id (routing/model-kind.ts). */
+  kind?: ModelKind;
+}
+
+/** A public name that resolves to several models (routing/aliases.ts). */
+export interface AliasRecord {
+  id: string;
+  select: AliasSelection;
+  targets: AliasTarget[];
+  /** Shown in the model lists. */
+  listed: boolean;
 }
 
 export interface KeyRecord {
@@ -143,7 +154,10 @@ export interface LogRecord extends Usage {
   group: string | null;
   protocol: string;
   endpoint: string;
+  /** The public model that served (an alias's target), or else the one asked for. */
   model: string | null;
+  /** The alias the client asked for, when it asked for one; `model` is then the target tried last. */
+  alias?: string | null;
   upstreamModel: string | null;
   upstreamId: string | null;
   credentialId: string | null;
