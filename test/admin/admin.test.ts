@@ -482,6 +482,11 @@ describe('OpenAPI document', () => {
     );
     expect(operations.sort()).toEqual(
       [
+        'DELETE /aliases/{id}',
+        'GET /aliases',
+        'GET /aliases/{id}',
+        'POST /aliases',
+        'PUT /aliases/{id}',
         'DELETE /cache',
         'DELETE /keys/{id}',
         'DELETE /limits/groups/{id}',

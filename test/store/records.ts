@@ -15,6 +15,7 @@ export function logRow(overrides: Partial<LogRecord> = {}): LogRecord {
     protocol: 'openai-chat',
     endpoint: 'chat',
     model: 'gpt-test',
+    alias: 'smart',
     upstreamModel: 'gpt-upstream',
     upstreamId: 'oai',
     credentialId: 'cred-1',
