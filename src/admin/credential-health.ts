@@ -88,6 +88,7 @@ export function credentialHealthView(ctx: AdminDeps, credentialId: string): Cred
     lastErrorAt: h.stats.lastErrorAt,
     lastUsedAt: h.stats.lastUsedAt,
     ttfbMs: h.stats.ttfbEwmaMs === null ? null : Math.round(h.stats.ttfbEwmaMs),
+    quota: h.quota,
   };
 }
 

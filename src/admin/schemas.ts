@@ -183,6 +183,21 @@ export const credentialView = z.object({
   enabled: z.boolean(),
 });
 
+export const credentialQuotaView = z.object({
+  status: z.string().nullable().describe('the upstream\'s overall status, verbatim (`allowed`, `allowed_warning`, `rejected`)'),
+  resetAt: z.number().int().nullable().describe('when the binding window resets, epoch ms'),
+  binding: z.string().nullable().describe('which window binds now (`five_hour`, `seven_day`, …)'),
+  windows: z.array(
+    z.object({
+      name: z.string().describe('the upstream\'s window name (`5h`, `7d`, `7d_opus`, `overage`, …)'),
+      status: z.string().nullable(),
+      utilization: z.number().nullable().describe('share used, 0..1'),
+      resetAt: z.number().int().nullable().describe('epoch ms'),
+    }),
+  ),
+  observedAt: z.number().int().describe('when the answer that told it came, epoch ms'),
+});
+
 export const credentialHealthView = z.object({
   id: z.string(),
   hint: z.string(),
@@ -202,6 +217,7 @@ export const credentialHealthView = z.object({
   lastErrorAt: z.number().int().nullable(),
   lastUsedAt: z.number().int().nullable(),
   ttfbMs: z.number().int().nullable().describe('time to first byte, exponentially weighted average'),
+  quota: credentialQuotaView.nullable().describe('a subscription\'s usage limits as its last answer to this process reported them (claude-code); null when none was seen'),
 });
 export type CredentialHealthView = z.infer<typeof credentialHealthView>;
 
@@ -438,6 +454,19 @@ export const codexImportBody = z
     label: z.string().optional(),
   })
   .describe('the content of the Codex CLI\'s ~/.codex/auth.json (other fields are ignored)');
+
+export const claudeCodeFinishBody = z.strictObject({
+  state: z.string().min(1).describe('the state the start call returned'),
+  code: z.string().min(1).describe('what the sign-in page shows to paste back (`code#state`), or the URL it landed on'),
+  label: z.string().optional(),
+});
+
+export const claudeCodeLoginView = z.object({
+  url: z.string().describe('open in a browser and sign in to Claude (a Pro or Max subscription)'),
+  state: z.string().describe('pass back to the finish call'),
+  redirectUri: z.string().describe('the page that shows the code to paste back'),
+  expiresIn: z.number().describe('seconds this sign-in stays open'),
+});
 
 export const modelSyncView = z.object({
   upstream: z.string(),

@@ -13,18 +13,21 @@ import { pollDeviceCode, requestDeviceCode } from '../providers/copilot/device-f
 import { codeFromPaste, exchangeCode, startPkceLogin } from '../providers/codex/oauth.js';
 import { codexCredentialOf, codexLabelOf, serializeCodexCredential, type CodexCredential } from '../providers/codex/credential.js';
 import { CODEX_REDIRECT_URI } from '../providers/codex/constants.js';
+import { claudeOAuthOf, exchangeClaudeCode, startClaudeLogin } from '../providers/claude-code/oauth.js';
+import { claudeCodeLabelOf, serializeClaudeCodeCredential, type ClaudeCodeCredential } from '../providers/claude-code/credential.js';
 import { syncModels, UnknownUpstream } from '../routing/model-sync.js';
 import { AdminError, invalid, notFound, readBody } from './errors.js';
 import { credentialView } from './upstreams.js';
-import { codexFinishBody, codexImportBody, copilotPollBody } from './schemas.js';
+import { claudeCodeFinishBody, codexFinishBody, codexImportBody, copilotPollBody } from './schemas.js';
 
-/** How long a started Codex sign-in waits for its code. */
+/** How long a started Codex or Claude sign-in waits for its code. */
 const CODEX_LOGIN_TTL_MS = 10 * 60_000;
 
 /**
- * /upstreams/:id/…: the sign-in flows that put credentials into copilot and
- * codex upstreams (GitHub device flow; ChatGPT PKCE sign-in; import of the
- * Codex CLI's auth.json), and model catalog sync. Credentials made here are
+ * /upstreams/:id/…: the sign-in flows that put credentials into copilot,
+ * codex and claude-code upstreams (GitHub device flow; ChatGPT PKCE sign-in;
+ * import of the Codex CLI's auth.json; Claude PKCE sign-in), and model
+ * catalog sync. Credentials made here are
  * sealed and stored like any other.
  */
 export function upstreamLoginRoutes(ctx: AdminDeps): Hono {
@@ -100,6 +103,40 @@ export function upstreamLoginRoutes(ctx: AdminDeps): Hono {
     return c.json({ status: 'done' as const, credential: credentialView(record) }, 201);
   });
 
+  app.post('/:id/login/claude-code/start', async (c) => {
+    const upstream = await findUpstream(ctx.store, c.req.param('id'), 'claude-code');
+    const login = await startClaudeLogin(upstream);
+    // As codex's: kept sealed in the database so any replica can finish it.
+    const now = ctx.now();
+    const sealed = await ctx.secrets.encrypt(login.verifier);
+    await ctx.store.signIns.put({ id: login.state, upstreamId: upstream.id, sealed, expiresAt: now + CODEX_LOGIN_TTL_MS }, now);
+    return c.json({ url: login.url, state: login.state, redirectUri: claudeOAuthOf(upstream).redirectUri, expiresIn: CODEX_LOGIN_TTL_MS / 1000 });
+  });
+
+  app.post('/:id/login/claude-code/finish', async (c) => {
+    const upstream = await findUpstream(ctx.store, c.req.param('id'), 'claude-code');
+    const body = await readBody(c, claudeCodeFinishBody);
+    const pending = await ctx.store.signIns.get(body.state, ctx.now());
+    if (!pending || pending.upstreamId !== upstream.id)
+      throw invalid([{ path: 'state', message: 'no sign-in of this upstream was started with this state, or it expired; start again' }], 'invalid_body');
+    let code: string;
+    try {
+      code = codeFromPaste(body.code, body.state);
+    } catch (err) {
+      throw invalid([{ path: 'code', message: (err as Error).message }], 'invalid_body');
+    }
+    let tokens: ClaudeCodeCredential;
+    try {
+      tokens = await exchangeClaudeCode(http, upstream, code, body.state, await ctx.secrets.decrypt(pending.sealed), c.req.raw.signal);
+    } catch (err) {
+      return upstreamError(c, err, ctx.log);
+    }
+    await ctx.store.signIns.delete(body.state);
+    const record = await addClaudeCodeCredential(ctx.store, ctx.secrets, upstream.id, tokens, body.label);
+    await ctx.catalog.reload();
+    return c.json({ status: 'done' as const, credential: credentialView(record) }, 201);
+  });
+
   app.post('/:id/import-codex', async (c) => {
     const upstream = await findUpstream(ctx.store, c.req.param('id'), 'codex');
     const body = await readBody(c, codexImportBody);
@@ -135,6 +172,15 @@ export function addCodexCredential(store: Store, box: SecretBox, upstreamId: str
   return addSignedInCredential(store, box, upstreamId, {
     secret: serializeCodexCredential(tokens),
     label: label ?? codexLabelOf(tokens),
+    hint: maskSecret(tokens.access_token),
+  });
+}
+
+/** Claude tokens as a credential: the JSON secret, labelled with the account, hinted by its access token. */
+export function addClaudeCodeCredential(store: Store, box: SecretBox, upstreamId: string, tokens: ClaudeCodeCredential, label?: string): Promise<CredentialRecord> {
+  return addSignedInCredential(store, box, upstreamId, {
+    secret: serializeClaudeCodeCredential(tokens),
+    label: label ?? claudeCodeLabelOf(tokens),
     hint: maskSecret(tokens.access_token),
   });
 }

@@ -149,12 +149,14 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
     // A shared view that cannot be read yet (Redis away at start) must not stop the start: the refresh job retries.
     await pools.refresh().catch((err: unknown) => log(`credential health: the shared view could not be read at start, the refresh job will retry: ${String(err)}`));
   } else await pools.refresh();
-  // Codex refreshes rotate its tokens: they are written back to the credential at once.
+  // Codex and claude-code refreshes rotate their tokens: they are written back to the credential at once.
   // Another replica's refresh is read back from the Store: `readCredentialSecret` after taking the refresh lock.
   const providers = createProviders(http, {
     saveCredentialSecret: (change) => saveCredentialSecret(store, secrets, catalog, change),
     readCredentialSecret: (upstreamId, credentialId) => readCredentialSecret(store, secrets, upstreamId, credentialId),
     locks: ports.locks ?? inProcessLocks(),
+    // A subscription's answers tell its usage limits: kept with the credential's health for the admin API.
+    noteQuota: (credentialId, quota) => pools.noteQuota(credentialId, quota),
     log,
   });
   const responses = createResponseKeeper({ store, secrets, ...runtimeOf(ports) });

@@ -28,7 +28,7 @@ Commands:
   usage           requests, tokens and latency per key, model, group or upstream
   health          each upstream credential's state: healthy, cooling or disabled, and why
   secret rotate   re-encrypt stored credentials under a new secret
-  upstream        sign upstreams in (copilot, codex), import Codex CLI tokens, sync model lists
+  upstream        sign upstreams in (copilot, codex, claude-code), import CLI tokens, sync model lists
   config check    validate the config file
   backup FILE     copy the SQLite database while the gateway runs (PostgreSQL: pg_dump)
   version         print the version

@@ -22,13 +22,15 @@ export const DEFAULT_BASE_URL: Record<string, string | undefined> = {
   codex: 'https://chatgpt.com/backend-api/codex',
   // A local `ollama serve` (providers/ollama.ts); Ollama's cloud is https://ollama.com.
   ollama: 'http://127.0.0.1:11434',
+  // A Claude subscription is served by the Anthropic API itself (providers/claude-code/constants.ts).
+  'claude-code': 'https://api.anthropic.com',
 };
 
 /**
  * Kinds whose credentials usually come from a login (admin API or CLI), and
  * kinds that may have none (a local Ollama server), so the file may list none.
  */
-const NO_CREDENTIAL_NEEDED = new Set(['copilot', 'codex', 'ollama', 'mock']);
+const NO_CREDENTIAL_NEEDED = new Set(['copilot', 'codex', 'claude-code', 'ollama', 'mock']);
 
 
 export function formatIssues(error: z.ZodError): string[] {

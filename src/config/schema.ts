@@ -7,7 +7,7 @@ import { patternProblems } from './redact-patterns.js';
  * edge; everything inside trusts the resulting types.
  */
 
-export const UPSTREAM_KINDS = ['openai', 'anthropic', 'gemini', 'azure', 'copilot', 'codex', 'ollama', 'mock'] as const;
+export const UPSTREAM_KINDS = ['openai', 'anthropic', 'gemini', 'azure', 'copilot', 'codex', 'claude-code', 'ollama', 'mock'] as const;
 export type UpstreamKind = (typeof UPSTREAM_KINDS)[number];
 
 const id = z
@@ -57,6 +57,15 @@ export const copilotAuthSchema = z.strictObject({
   githubUrl: url.optional().describe('Where the device flow runs (default https://github.com).'),
   githubApiUrl: url.optional().describe('Where the Copilot token is exchanged (default https://api.github.com).'),
   clientId: z.string().min(1).optional().describe("The OAuth app the device flow signs in to (default: the Copilot editor plugins' public client id)."),
+});
+
+/** The Claude sign-in endpoints of a claude-code upstream; each defaults to what the Claude Code CLI uses (providers/claude-code/constants.ts). */
+export const claudeOAuthSchema = z.strictObject({
+  authorizeUrl: url.optional().describe('Where the browser signs in (default https://claude.ai/oauth/authorize).'),
+  tokenUrl: url.optional().describe('Where the code is exchanged and tokens are refreshed (default https://console.anthropic.com/v1/oauth/token).'),
+  redirectUri: url.optional().describe('The page that shows the code to paste back (default https://console.anthropic.com/oauth/code/callback).'),
+  clientId: z.string().min(1).optional().describe("The OAuth client signed in to (default: the Claude Code CLI's public client id)."),
+  scope: z.string().min(1).optional().describe('The scopes asked for (default `org:create_api_key user:profile user:inference`).'),
 });
 
 /**
@@ -113,6 +122,7 @@ function upstreamSettingsShape() {
       .describe(
         'An HTTP or HTTPS proxy every request to this upstream goes through, `http://user:pass@host:port` (a password usually as `${ENV}`; sent as Proxy-Authorization, shown masked). Node only: a Worker refuses it. A try the proxy fails does not count against the credential (docs/upstreams.md).',
       ),
+    oauth: claudeOAuthSchema.optional().describe('claude-code: the Claude sign-in endpoints and client of the login and refresh.'),
     modelSync: modelSyncSchema.optional().describe('Periodic model list sync; absent: only on demand (`switchboard upstream sync-models`).'),
     structuredOutput: z
       .enum(['native', 'tool', 'prompt'])

@@ -31,6 +31,23 @@ export interface ModelInfo {
 export type UpstreamReply = HttpReply;
 
 /**
+ * A subscription's usage limits as the upstream last reported them for one
+ * credential (claude-code: the `anthropic-ratelimit-unified-*` headers).
+ * Window names and statuses are the upstream's own, kept verbatim.
+ */
+export interface CredentialQuota {
+  /** The overall status (`allowed`, `allowed_warning`, `rejected`); null when not said. */
+  status: string | null;
+  /** When the binding limit resets (epoch ms). */
+  resetAt: number | null;
+  /** Which window binds now (e.g. `five_hour`, `seven_day`). */
+  binding: string | null;
+  windows: { name: string; status: string | null; utilization: number | null; resetAt: number | null }[];
+  /** When the gateway read it (epoch ms). */
+  observedAt: number;
+}
+
+/**
  * One per upstream kind. A provider knows its upstream's URLs, auth headers
  * and which protocols it speaks natively; nothing about clients, keys or billing.
  */
@@ -68,6 +85,8 @@ export interface ProviderDeps {
    * rotated since this one's catalog was built; undefined when it is gone.
    */
   readCredentialSecret?(upstreamId: string, credentialId: string): Promise<string | undefined>;
+  /** Tells the pools what a subscription's answer said of its limits (shown with the credential's health). */
+  noteQuota?(credentialId: string, quota: CredentialQuota): void;
   /** Held around a token refresh so one replica refreshes and the others read its result (default: this process only). */
   locks?: Locks;
   log?(message: string): void;

@@ -9,12 +9,14 @@ import { azureProvider } from './azure.js';
 import { copilotProvider } from './copilot/copilot.js';
 import { codexProvider } from './codex/codex.js';
 import { ollamaProvider } from './ollama.js';
+import { claudeCodeProvider } from './claude-code/claude-code.js';
 
 export type Providers = Record<UpstreamKind, Provider>;
 
 /**
  * Builds one provider per upstream kind over the platform's HTTP client.
- * `deps` lets providers whose tokens rotate (codex) write them back.
+ * `deps` lets providers whose tokens rotate (codex, claude-code) write them back,
+ * and subscriptions tell what they learn of their limits.
  */
 export function createProviders(http: HttpClient, deps: ProviderDeps = {}): Providers {
   return {
@@ -25,6 +27,7 @@ export function createProviders(http: HttpClient, deps: ProviderDeps = {}): Prov
     copilot: copilotProvider(http),
     codex: codexProvider(http, deps),
     ollama: ollamaProvider(http),
+    'claude-code': claudeCodeProvider(http, deps),
     mock: mockProvider(),
   };
 }

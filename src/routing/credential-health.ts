@@ -2,6 +2,7 @@ import type { Runtime } from '../runtime/runtime.js';
 import type { HealthSettings } from '../config/schema.js';
 import type { CredentialHealthRecord, CredentialState } from '../store/types.js';
 import { RATE_LIMITED_REASON, type Failure } from './verdict.js';
+import type { CredentialQuota } from '../providers/provider.js';
 import { heldByAdmin, sameHealth, type SharedHealth } from './shared-health.js';
 
 /** What one process has seen of a credential since it started. */
@@ -24,9 +25,10 @@ export interface CredentialStats {
   cooldownsInARow: number;
 }
 
-/** A credential's state as the pool sees it now, with its counters. */
+/** A credential's state as the pool sees it now, with its counters and the quota its upstream last reported. */
 export interface CredentialHealth extends CredentialHealthRecord {
   stats: CredentialStats;
+  quota: CredentialQuota | null;
 }
 
 /** The longest an upstream's reset time may bench a rate-limited credential (longer: a probe decides). */
@@ -46,6 +48,8 @@ const EWMA_WEIGHT = 0.3;
 export class PoolHealth {
   private readonly states = new Map<string, CredentialHealthRecord>();
   private readonly counters = new Map<string, CredentialStats>();
+  /** What subscriptions last said of their usage limits, by credential (this process's answers; every replica reads the same account's). */
+  private readonly quotas = new Map<string, CredentialQuota>();
   /** Local changes so far, and the count at each credential's latest one: a fetch that began before it is older news. */
   private changes = 0;
   private readonly changedAt = new Map<string, number>();
@@ -105,7 +109,12 @@ export class PoolHealth {
   }
 
   view(credentialId: string): CredentialHealth {
-    return { ...this.state(credentialId), stats: { ...this.stats(credentialId) } };
+    return { ...this.state(credentialId), stats: { ...this.stats(credentialId) }, quota: this.quotas.get(credentialId) ?? null };
+  }
+
+  /** A subscription's answer told its usage limits (ProviderDeps.noteQuota). */
+  noteQuota(credentialId: string, quota: CredentialQuota): void {
+    this.quotas.set(credentialId, quota);
   }
 
   /** Healthy, or cooling with its cooldown over (it gets a try; a success makes it healthy again). */
@@ -149,9 +158,11 @@ export class PoolHealth {
         if (this.states.get(credentialId)?.state === 'disabled') return;
         this.set(credentialId, 'disabled', failure.reason, 'gateway', now);
         return;
-      case 'rate-limited':
-        this.coolDown(credentialId, Math.min(failure.retryAfterMs ?? this.settings.cooldownMs, MAX_RATE_LIMIT_COOLDOWN_MS), failure.reason, now);
+      case 'rate-limited': {
+        const wait = failure.retryAfterMs ?? this.settings.cooldownMs;
+        this.coolDown(credentialId, failure.untilReset ? wait : Math.min(wait, MAX_RATE_LIMIT_COOLDOWN_MS), failure.reason, now);
         return;
+      }
       case 'unavailable': {
         s.failuresInARow++;
         if (s.failuresInARow < this.settings.failuresBeforeCooling) return;

@@ -7,8 +7,12 @@ import { readUpstreamError, type UpstreamError } from './upstream-error.js';
 export type Failure =
   /** The credential is refused or out of quota (401, 402, 403, quota errors): out of the pool until a probe or an admin. */
   | { kind: 'disable'; reason: string }
-  /** 429: bench the credential until the upstream's reset time. */
-  | { kind: 'rate-limited'; reason: string; retryAfterMs: number | null }
+  /**
+   * 429: bench the credential until the upstream's reset time, at most an
+   * hour unless `untilReset` (a subscription's usage window: nothing will
+   * be served before it resets, however long that is).
+   */
+  | { kind: 'rate-limited'; reason: string; retryAfterMs: number | null; untilReset?: boolean }
   /** 5xx, timeouts, connection errors: try elsewhere; repeated ones cool the credential down. */
   | { kind: 'unavailable'; reason: string };
 
@@ -85,10 +89,28 @@ export function judgeReply(status: number, headers: ReplyHeaders, errorText: str
   if (outOfQuota(status, error)) return { kind: 'disable', reason: `quota exhausted (${status}): ${detail}` };
   if (status === 401 || (status === 403 && !forbidsTheRequest(error)) || (status === 400 && refusesKeyWith400(error)))
     return { kind: 'disable', reason: `refused the credential (${status}): ${detail}` };
-  if (status === 429)
+  if (status === 429) {
+    const window = subscriptionWindow(headers, now);
+    if (window) return { kind: 'rate-limited', reason: `${RATE_LIMITED_REASON}: ${window.why}: ${detail}`, retryAfterMs: window.waitMs, untilReset: true };
     return { kind: 'rate-limited', reason: `${RATE_LIMITED_REASON}: ${detail}`, retryAfterMs: retryAfterMs(headers, now) ?? error.retryDelayMs };
+  }
   if (status === 408 || status >= 500) return { kind: 'unavailable', reason: `answered ${status}: ${detail}` };
   return { kind: 'client-error' };
+}
+
+/**
+ * A Claude subscription's 429 says which usage window is spent and when it
+ * resets: `anthropic-ratelimit-unified-reset` (epoch seconds) with
+ * `-status` and `-representative-claim` (providers/claude-code/quota.ts).
+ * Null for any other 429.
+ */
+function subscriptionWindow(headers: ReplyHeaders, now: number): { waitMs: number; why: string } | null {
+  const reset = headers.get('anthropic-ratelimit-unified-reset');
+  if (reset === null || !/^\d+(\.\d+)?$/.test(reset.trim())) return null;
+  const at = Number(reset) * 1000;
+  const claim = headers.get('anthropic-ratelimit-unified-representative-claim') ?? 'usage';
+  const status = headers.get('anthropic-ratelimit-unified-status') ?? 'rejected';
+  return { waitMs: Math.max(0, at - now), why: `subscription ${claim} limit ${status} until ${new Date(at).toISOString()}` };
 }
 
 /**

@@ -101,6 +101,7 @@ const PROVIDER_NAMES: Record<UpstreamKind, string> = {
   openai: 'openai',
   codex: 'openai',
   anthropic: 'anthropic',
+  'claude-code': 'anthropic',
   gemini: 'gcp.gemini',
   azure: 'azure.ai.openai',
   copilot: 'github_copilot',

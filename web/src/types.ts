@@ -9,6 +9,7 @@
 import type { z } from 'zod';
 import type {
   cacheStatsView,
+  claudeCodeLoginView,
   codexLoginView,
   createKeyBody,
   createModelBody,
@@ -71,6 +72,7 @@ export type ModelSync = z.output<typeof modelSyncView>;
 export type DeviceCode = z.output<typeof deviceCodeView>;
 export type LoginProgress = z.output<typeof loginProgressView>;
 export type CodexLogin = z.output<typeof codexLoginView>;
+export type ClaudeCodeLogin = z.output<typeof claudeCodeLoginView>;
 
 export type Model = z.output<typeof modelView>;
 export type Route = Model['routes'][number];

@@ -7,15 +7,17 @@ import { createProviders } from '../../providers/registry.js';
 import { nextInterval, pollDeviceCode, requestDeviceCode } from '../../providers/copilot/device-flow.js';
 import { codeFromPaste, exchangeCode, startPkceLogin } from '../../providers/codex/oauth.js';
 import { codexCredentialOf } from '../../providers/codex/credential.js';
+import { claudeOAuthOf, exchangeClaudeCode, startClaudeLogin } from '../../providers/claude-code/oauth.js';
+import { claudeCodeCredentialOf } from '../../providers/claude-code/credential.js';
 import { createCatalog } from '../../routing/catalog.js';
 import { syncModels } from '../../routing/model-sync.js';
-import { addCodexCredential, addSignedInCredential, findUpstream } from '../../admin/upstream-login.js';
+import { addClaudeCodeCredential, addCodexCredential, addSignedInCredential, findUpstream } from '../../admin/upstream-login.js';
 import { findSecret } from '../../platform/node/local-secrets.js';
 import { upstreamRecordOf } from '../../admin/apply-config.js';
 import { saveCredentialSecret } from '../../app/credential-secret.js';
 import { nodeSleep } from '../../platform/node/runtime.js';
 
-export const UPSTREAM_HELP = `switchboard upstream <login|import-codex|sync-models> --upstream ID [--config PATH]
+export const UPSTREAM_HELP = `switchboard upstream <login|import-codex|import-claude-code|sync-models> --upstream ID [--config PATH]
 
   upstream login copilot --upstream ID
       Signs a copilot upstream in to GitHub (device flow): prints a code and a
@@ -26,6 +28,13 @@ export const UPSTREAM_HELP = `switchboard upstream <login|import-codex|sync-mode
       does not load); paste that whole URL here.
   upstream import-codex --upstream ID --file PATH
       Imports the Codex CLI's sign-in (~/.codex/auth.json) as a credential.
+  upstream login claude-code --upstream ID
+      Signs a claude-code upstream in to a Claude subscription as Claude Code
+      does: prints a URL; after signing in, the page shows a code
+      (code#state); paste it here. (A token from \`claude setup-token\` needs
+      no login: add it as the upstream's credential.)
+  upstream import-claude-code --upstream ID --file PATH
+      Imports Claude Code's own sign-in (~/.claude/.credentials.json) as a credential.
   upstream sync-models --upstream ID
       Asks the upstream for its models and stores them as its model list.
 
@@ -47,13 +56,22 @@ export async function upstreamCommand(config: Config, store: Store, args: string
     case 'login':
       if (what === 'copilot') return loginCopilot(store, await secretBox(config), http, upstreamId);
       if (what === 'codex') return loginCodex(store, await secretBox(config), http, upstreamId);
-      throw new Error(`upstream login: expected copilot or codex\n\n${UPSTREAM_HELP}`);
+      if (what === 'claude-code') return loginClaudeCode(store, await secretBox(config), http, upstreamId);
+      throw new Error(`upstream login: expected copilot, codex or claude-code\n\n${UPSTREAM_HELP}`);
     case 'import-codex': {
       if (!options.file) throw new Error('upstream import-codex: --file PATH is required (the Codex CLI keeps it at ~/.codex/auth.json)');
       const upstream = await findUpstream(store, upstreamId, 'codex');
       const authJson = JSON.parse(readFileSync(options.file, 'utf8')) as { tokens?: unknown };
       const tokens = codexCredentialOf(authJson.tokens ?? authJson);
       const record = await addCodexCredential(store, await secretBox(config), upstream.id, tokens);
+      console.log(`Imported ${record.label} into upstream ${upstream.id} as credential ${record.id}.`);
+      return;
+    }
+    case 'import-claude-code': {
+      if (!options.file) throw new Error('upstream import-claude-code: --file PATH is required (Claude Code keeps it at ~/.claude/.credentials.json)');
+      const upstream = await findUpstream(store, upstreamId, 'claude-code');
+      const tokens = claudeCodeCredentialOf(JSON.parse(readFileSync(options.file, 'utf8')));
+      const record = await addClaudeCodeCredential(store, await secretBox(config), upstream.id, tokens);
       console.log(`Imported ${record.label} into upstream ${upstream.id} as credential ${record.id}.`);
       return;
     }
@@ -66,7 +84,7 @@ export async function upstreamCommand(config: Config, store: Store, args: string
       return;
     }
     default:
-      throw new Error(`upstream: expected login, import-codex or sync-models\n\n${UPSTREAM_HELP}`);
+      throw new Error(`upstream: expected login, import-codex, import-claude-code or sync-models\n\n${UPSTREAM_HELP}`);
   }
 }
 
@@ -127,6 +145,18 @@ async function loginCodex(store: Store, box: SecretBox, http: HttpClient, upstre
   const code = codeFromPaste(pasted, login.state);
   const tokens = await exchangeCode(http, upstream, code, login.verifier, new AbortController().signal);
   const record = await addCodexCredential(store, box, upstream.id, tokens);
+  console.log(`Signed in as ${record.label}: upstream ${upstream.id} has a new credential ${record.id}.`);
+}
+
+async function loginClaudeCode(store: Store, box: SecretBox, http: HttpClient, upstreamId: string): Promise<void> {
+  const upstream = await findUpstream(store, upstreamId, 'claude-code');
+  const login = await startClaudeLogin(upstream);
+  console.log(`Open this URL in a browser and sign in to Claude (a Pro or Max subscription):\n\n  ${login.url}\n`);
+  console.log(`The browser then lands on ${claudeOAuthOf(upstream).redirectUri}, which shows a code.`);
+  const pasted = await readLine('Paste that code (code#state) here: ');
+  const code = codeFromPaste(pasted, login.state);
+  const tokens = await exchangeClaudeCode(http, upstream, code, login.state, login.verifier, new AbortController().signal);
+  const record = await addClaudeCodeCredential(store, box, upstream.id, tokens);
   console.log(`Signed in as ${record.label}: upstream ${upstream.id} has a new credential ${record.id}.`);
 }
 

@@ -15,7 +15,7 @@ export const OTHER = '_other';
 const MAX_MODELS = 500;
 
 /** OpenTelemetry's `gen_ai.provider.name` for each upstream kind that has one; the others go by their kind. */
-const PROVIDER_NAMES: Record<string, string> = { openai: 'openai', codex: 'openai', anthropic: 'anthropic', gemini: 'gcp.gemini', azure: 'azure.ai.openai' };
+const PROVIDER_NAMES: Record<string, string> = { openai: 'openai', codex: 'openai', anthropic: 'anthropic', 'claude-code': 'anthropic', gemini: 'gcp.gemini', azure: 'azure.ai.openai' };
 /** OpenTelemetry's `gen_ai.operation.name` for each endpoint. */
 const OPERATION_NAMES: Record<string, string> = {
   chat: 'chat',

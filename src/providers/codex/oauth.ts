@@ -2,7 +2,7 @@ import type { UpstreamRecord } from '../../store/types.js';
 import type { HttpClient } from '../http.js';
 import { joinUrl } from '../provider.js';
 import { requestJson } from '../upstream-json.js';
-import { base64url } from '../../protocols/base64url.js';
+import { pkcePair, type PkceLogin } from '../pkce.js';
 import { AUTH_URL, CODEX_CLIENT_ID, CODEX_ORIGINATOR, CODEX_REDIRECT_URI, CODEX_SCOPE } from './constants.js';
 import { codexCredentialOf, type CodexCredential } from './credential.js';
 
@@ -17,21 +17,13 @@ import { codexCredentialOf, type CodexCredential } from './credential.js';
 
 type AuthEndpoints = Pick<UpstreamRecord, 'settings' | 'timeouts'>;
 
-export interface PkceLogin {
-  url: string;
-  state: string;
-  verifier: string;
-}
-
 function authUrl(upstream: AuthEndpoints): string {
   return upstream.settings?.authUrl ?? AUTH_URL;
 }
 
 /** A fresh verifier, its S256 challenge and a state, and the authorize URL built from them. */
 export async function startPkceLogin(upstream: AuthEndpoints): Promise<PkceLogin> {
-  const verifier = base64url(crypto.getRandomValues(new Uint8Array(64)));
-  const state = base64url(crypto.getRandomValues(new Uint8Array(32)));
-  const challenge = await pkceChallenge(verifier);
+  const { verifier, challenge, state } = await pkcePair();
   const query = new URLSearchParams({
     response_type: 'code',
     client_id: CODEX_CLIENT_ID,
@@ -48,34 +40,7 @@ export async function startPkceLogin(upstream: AuthEndpoints): Promise<PkceLogin
   return { url: `${joinUrl(authUrl(upstream), '/oauth/authorize')}?${query}`, state, verifier };
 }
 
-export async function pkceChallenge(verifier: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
-  return base64url(new Uint8Array(digest));
-}
-
-/**
- * What the user pasted back: the whole redirect URL, `code#state`, or the
- * bare code. Throws when the URL carries an error or a state that differs.
- */
-export function codeFromPaste(pasted: string, expectedState: string): string {
-  const text = pasted.trim();
-  let code: string | null = null;
-  let state: string | null = null;
-  if (/^https?:\/\//.test(text)) {
-    const url = new URL(text);
-    const error = url.searchParams.get('error');
-    if (error) throw new Error(`sign-in failed: ${error} ${url.searchParams.get('error_description') ?? ''}`.trim());
-    code = url.searchParams.get('code');
-    state = url.searchParams.get('state');
-  } else if (text.includes('#')) {
-    [code, state] = text.split('#', 2);
-  } else {
-    code = text;
-  }
-  if (!code) throw new Error('no authorization code in what was pasted');
-  if (state !== null && state !== expectedState) throw new Error('the pasted URL belongs to another sign-in (state differs)');
-  return code;
-}
+export { codeFromPaste, pkceChallenge, type PkceLogin } from '../pkce.js';
 
 /** Exchanges the authorization code (with the PKCE verifier) for tokens. */
 export async function exchangeCode(http: HttpClient, upstream: AuthEndpoints, code: string, verifier: string, signal: AbortSignal): Promise<CodexCredential> {

@@ -1,16 +1,19 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, messageOf } from '../api.js';
 import { ActionButton, CopyButton, ErrorNote, Field } from '../components/ui.js';
-import type { CodexLogin, DeviceCode, LoginProgress, Upstream } from '../types.js';
+import type { ClaudeCodeLogin, CodexLogin, DeviceCode, LoginProgress, Upstream } from '../types.js';
 
 /**
- * The sign-in flows that put credentials into copilot and codex upstreams,
- * driven through the admin API: GitHub's device flow (show a code, poll until
- * it is entered) and ChatGPT's sign-in (open a URL, paste back where the
- * browser landed), or an import of the Codex CLI's auth.json.
+ * The sign-in flows that put credentials into copilot, codex and claude-code
+ * upstreams, driven through the admin API: GitHub's device flow (show a code,
+ * poll until it is entered), ChatGPT's sign-in (open a URL, paste back where
+ * the browser landed) or an import of the Codex CLI's auth.json, and Claude's
+ * sign-in (open a URL, paste back the code the page shows) or a setup token.
  */
 export function SignIn(props: { upstream: Upstream; onDone: () => void }) {
-  return props.upstream.kind === 'copilot' ? <CopilotSignIn {...props} /> : <CodexSignIn {...props} />;
+  if (props.upstream.kind === 'copilot') return <CopilotSignIn {...props} />;
+  if (props.upstream.kind === 'claude-code') return <ClaudeCodeSignIn {...props} />;
+  return <CodexSignIn {...props} />;
 }
 
 function CopilotSignIn(props: { upstream: Upstream; onDone: () => void }) {
@@ -118,6 +121,61 @@ function CodexSignIn(props: { upstream: Upstream; onDone: () => void }) {
         }}
       >
         Import
+      </ActionButton>
+      <ErrorNote error={error} />
+    </div>
+  );
+}
+
+function ClaudeCodeSignIn(props: { upstream: Upstream; onDone: () => void }) {
+  const base = `/upstreams/${encodeURIComponent(props.upstream.id)}`;
+  const [login, setLogin] = useState<ClaudeCodeLogin>();
+  const [code, setCode] = useState('');
+  const [token, setToken] = useState('');
+  const [error, setError] = useState<string>();
+
+  return (
+    <div className="form">
+      <p className="muted">
+        A Claude subscription is meant for Anthropic's own apps: serving other clients with it may break its terms. You are responsible for how it is used.
+      </p>
+      <h3>Sign in with Claude (Pro or Max)</h3>
+      {!login ? (
+        <ActionButton className="primary" onError={setError} onClick={async () => setLogin(await api<ClaudeCodeLogin>(`${base}/login/claude-code/start`, { method: 'POST' }))}>
+          Start sign-in
+        </ActionButton>
+      ) : (
+        <>
+          <p>
+            Open <a href={login.url} target="_blank" rel="noreferrer">the sign-in page</a>. After signing in, the page shows a code: copy it and paste it
+            here.
+          </p>
+          <Field label="Code the page shows">
+            <input value={code} onChange={(e) => setCode(e.target.value)} placeholder="code#state" />
+          </Field>
+          <ActionButton
+            className="primary"
+            onError={setError}
+            onClick={async () => {
+              await api(`${base}/login/claude-code/finish`, { method: 'POST', body: { state: login.state, code: code.trim() } });
+              props.onDone();
+            }}
+          >
+            Finish
+          </ActionButton>
+        </>
+      )}
+      <h3>Or add a token from claude setup-token</h3>
+      <input type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} placeholder="sk-ant-oat01-…" />
+      <ActionButton
+        onError={setError}
+        onClick={async () => {
+          if (!token.trim()) throw new Error('Paste the token claude setup-token printed.');
+          await api(`${base}/credentials`, { method: 'POST', body: { key: token.trim(), label: 'claude-code setup token' } });
+          props.onDone();
+        }}
+      >
+        Add token
       </ActionButton>
       <ErrorNote error={error} />
     </div>

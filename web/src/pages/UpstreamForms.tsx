@@ -19,6 +19,7 @@ export const KINDS: { kind: UpstreamKind; label: string }[] = [
   { kind: 'copilot', label: 'GitHub Copilot' },
   { kind: 'codex', label: 'ChatGPT (Codex)' },
   { kind: 'ollama', label: 'Ollama (local or cloud)' },
+  { kind: 'claude-code', label: 'Claude subscription (Claude Code)' },
   { kind: 'mock', label: 'Mock (offline demo)' },
 ];
 
@@ -40,6 +41,7 @@ const URL_EXAMPLE: Record<UpstreamKind, string> = {
   copilot: 'empty: https://api.githubcopilot.com',
   codex: 'empty: https://chatgpt.com/backend-api/codex',
   ollama: 'empty: http://127.0.0.1:11434',
+  'claude-code': 'empty: https://api.anthropic.com',
   mock: 'built in',
 };
 
@@ -153,6 +155,8 @@ const SETTINGS_OF_KIND: Record<UpstreamKind, (keyof UpstreamSettings)[]> = {
   copilot: ['modelSync', 'auth'],
   codex: ['modelSync', 'authUrl'],
   ollama: ['modelSync'],
+  // Its sign-in endpoints (`oauth`) are set in the config file or the admin API; the form leaves them as they are.
+  'claude-code': ['modelSync'],
   mock: [],
 };
 
@@ -225,7 +229,10 @@ export function AddUpstreamForm(props: { onDone: () => void; onCancel: () => voi
           ) : (
             d.kind !== 'mock' && (
               <div className="row2">
-                <Field label={d.kind === 'azure' && d.authHeader === 'bearer' ? 'Entra ID token' : 'API key'} hint="Stored encrypted; never shown again.">
+                <Field
+                  label={d.kind === 'azure' && d.authHeader === 'bearer' ? 'Entra ID token' : d.kind === 'claude-code' ? 'Setup token (from claude setup-token)' : 'API key'}
+                  hint={d.kind === 'claude-code' ? 'Optional: or leave it empty and use “Sign in” on the upstream.' : 'Stored encrypted; never shown again.'}
+                >
                   <input name="credential" type="password" autoComplete="off" value={d.key} onChange={(e) => setDraft({ ...d, key: e.target.value })} />
                 </Field>
                 <Field label="Label">

@@ -93,6 +93,20 @@ export function UpstreamsPage() {
   );
 }
 
+/** A subscription's usage limits as its last answer told them: each window's share used and when it resets. */
+function QuotaNote(props: { quota: NonNullable<CredentialHealth['quota']> }) {
+  const q = props.quota;
+  return (
+    <div className="muted tiny" data-testid="quota" title={`as of ${dateTime(q.observedAt)}`}>
+      quota {q.status ?? '?'}
+      {q.windows
+        .filter((w) => w.utilization !== null)
+        .map((w) => ` · ${w.name} ${Math.round((w.utilization ?? 0) * 100)}%${w.resetAt ? ` (resets ${dateTime(w.resetAt)})` : ''}`)
+        .join('')}
+    </div>
+  );
+}
+
 function UpstreamCard(props: {
   upstream: Upstream;
   usage: UsageRow | undefined;
@@ -103,7 +117,7 @@ function UpstreamCard(props: {
 }) {
   const { upstream: u, usage, act } = props;
   const path = `/upstreams/${encodeURIComponent(u.id)}`;
-  const signIn = u.kind === 'copilot' || u.kind === 'codex';
+  const signIn = u.kind === 'copilot' || u.kind === 'codex' || u.kind === 'claude-code';
   return (
     <Card
       testId={`upstream-${u.id}`}
@@ -258,6 +272,7 @@ function UpstreamCard(props: {
                       </Badge>
                       {h.reason && <div className="muted tiny">{h.reason}</div>}
                       {h.until ? <div className="muted tiny">until {dateTime(h.until)}</div> : null}
+                      {h.quota && <QuotaNote quota={h.quota} />}
                     </td>
                     <td className="nowrap" title={dateTime(h.since)}>
                       {h.since ? ago(h.since) : '—'}
