@@ -191,16 +191,68 @@ function modelObject(m: (typeof ANTHROPIC_FAKE_MODELS)[number]): unknown {
   return { type: 'model', id: m.id, display_name: m.display_name, created_at: m.created_at };
 }
 
-export function startFakeAnthropic(opts: { apiKey?: string; apiKeys?: string[]; chunkDelayMs?: number } = {}): Promise<FakeUpstream> {
+/**
+ * A Claude subscription's side of the API: OAuth access tokens as
+ * `Authorization: Bearer` under the `oauth-2025-04-20` beta, Messages served
+ * only to requests that are Claude Code's (its identity heads the system
+ * prompt), and the usage limits on every answer in
+ * `anthropic-ratelimit-unified-*` headers.
+ */
+export interface FakeSubscription {
+  isLiveToken(token: string): boolean;
+  /** The `anthropic-ratelimit-unified-*` headers of the next answers. */
+  unifiedHeaders?(): Record<string, string>;
+}
+
+/** What the API answers a subscription token used outside Claude Code. */
+export const CLAUDE_CODE_ONLY = 'This credential is only authorized for use with Claude Code and cannot be used for other API requests.';
+
+const CLAUDE_CODE_IDENTITY = /^You are (Claude Code, Anthropic's official CLI for Claude|a Claude agent, built on Anthropic's Claude Agent SDK)/;
+
+function isClaudeCodeRequest(body: unknown): boolean {
+  const system = isRecord(body) ? body.system : undefined;
+  const blocks = typeof system === 'string' ? [system] : Array.isArray(system) ? system.map((b) => (isRecord(b) ? b.text : undefined)) : [];
+  return blocks.some((text) => typeof text === 'string' && CLAUDE_CODE_IDENTITY.test(text));
+}
+
+/** Refuses what the subscription would refuse; answers and returns true then. */
+async function refusedSubscription(ctx: RequestContext, subscription: FakeSubscription): Promise<boolean> {
+  const auth = ctx.req.headers.authorization ?? '';
+  const betas = String(ctx.req.headers['anthropic-beta'] ?? '').split(',').map((b) => b.trim());
+  if (ctx.req.headers['x-api-key'] !== undefined && auth === '') {
+    await sendJson(ctx, 401, anthropicError('authentication_error', 'invalid x-api-key'));
+    return true;
+  }
+  if (!betas.includes('oauth-2025-04-20')) {
+    await sendJson(ctx, 401, anthropicError('authentication_error', 'OAuth authentication is currently not supported.'));
+    return true;
+  }
+  if (!auth.startsWith('Bearer ') || !subscription.isLiveToken(auth.slice('Bearer '.length))) {
+    await sendJson(ctx, 401, anthropicError('authentication_error', 'Invalid bearer token'));
+    return true;
+  }
+  if (ctx.call.method === 'POST' && ctx.url.pathname.startsWith('/v1/messages') && !isClaudeCodeRequest(ctx.call.body)) {
+    await sendJson(ctx, 400, anthropicError('invalid_request_error', CLAUDE_CODE_ONLY));
+    return true;
+  }
+  return false;
+}
+
+export function startFakeAnthropic(opts: { apiKey?: string; apiKeys?: string[]; chunkDelayMs?: number; subscription?: FakeSubscription } = {}): Promise<FakeUpstream> {
   const apiKeys = opts.apiKeys ?? [opts.apiKey ?? 'sk-ant-fake'];
   const chunkDelayMs = opts.chunkDelayMs ?? 0;
+  const subscription = opts.subscription;
   return startFakeServer({
-    headers: anthropicHeaders,
+    headers: () => ({ ...anthropicHeaders(), ...subscription?.unifiedHeaders?.() }),
     errorFor: anthropicErrorFor,
     async handle(ctx) {
-      const key = ctx.req.headers['x-api-key'];
-      if (typeof key !== 'string' || !apiKeys.includes(key)) {
-        return sendJson(ctx, 401, anthropicError('authentication_error', 'invalid x-api-key'));
+      if (subscription) {
+        if (await refusedSubscription(ctx, subscription)) return;
+      } else {
+        const key = ctx.req.headers['x-api-key'];
+        if (typeof key !== 'string' || !apiKeys.includes(key)) {
+          return sendJson(ctx, 401, anthropicError('authentication_error', 'invalid x-api-key'));
+        }
       }
       if (typeof ctx.req.headers['anthropic-version'] !== 'string' || ctx.req.headers['anthropic-version'] === '') {
         return invalid(ctx, 'anthropic-version: header is required');
