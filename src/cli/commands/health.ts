@@ -6,7 +6,8 @@ export const HEALTH_HELP = `switchboard health [--upstream ID] [--config PATH]
 Lists every upstream's credentials with their state as the gateway last
 recorded it: healthy, cooling (until when) or disabled, with the reason,
 since when, and who set it (the gateway from traffic and probes, or an admin).
-Counters of the running process are in the admin API (GET /admin/api/health).`;
+Counters of the running process, and the usage limits a subscription
+(claude-code) last reported, are in the admin API (GET /admin/api/health).`;
 
 export async function healthCommand(store: Store, options: { upstream?: string }): Promise<void> {
   const [upstreams, health] = await Promise.all([store.upstreams.list(), store.health.list()]);
