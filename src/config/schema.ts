@@ -68,6 +68,24 @@ export const claudeOAuthSchema = z.strictObject({
   scope: z.string().min(1).optional().describe('The scopes asked for (default `org:create_api_key user:profile user:inference`).'),
 });
 
+/** How a credential is sent (providers/provider.ts `credentialHeaders`). */
+export const AUTH_HEADERS = ['bearer', 'x-api-key', 'api-key', 'none'] as const;
+export type AuthHeader = (typeof AUTH_HEADERS)[number];
+
+/** An HTTP header name (RFC 9110 §5.1: a token), lower-cased when used. */
+const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be a header name');
+
+const endpointPath = z.string().regex(/^\/[^\s?#]*$/, 'must be a path beginning with /');
+/** Per-endpoint paths of an OpenAI-compatible server, under its base URL. */
+export const endpointPathsSchema = z.strictObject({
+  chat: endpointPath.optional().describe('Chat completions (default `/chat/completions`).'),
+  responses: endpointPath.optional().describe('Responses (default `/responses`).'),
+  compact: endpointPath.optional().describe('Responses compaction (default `/responses/compact`).'),
+  embeddings: endpointPath.optional().describe('Embeddings (default `/embeddings`).'),
+  completions: endpointPath.optional().describe('Legacy completions (default `/completions`).'),
+  models: endpointPath.optional().describe('The model list (default `/models`).'),
+});
+
 /**
  * Client headers an upstream does not get unless its `forwardClientHeaders`
  * names them: the ones that pick which organization, project or billing
@@ -108,7 +126,19 @@ function upstreamSettingsShape() {
       .record(z.string().min(1), z.string().min(1))
       .optional()
       .describe('azure: public model id -> deployment name; a model not listed is its own deployment name.'),
-    authHeader: z.enum(['api-key', 'bearer']).optional().describe('azure: `api-key` (default) or `bearer` (Microsoft Entra ID access tokens as credentials).'),
+    authHeader: z
+      .enum(AUTH_HEADERS)
+      .optional()
+      .describe(
+        'How the credential is sent: `bearer` (`Authorization: Bearer`), `x-api-key`, `api-key` (the header of that name holding the key) or `none` (no credential sent). Default: `bearer` for `openai`, `api-key` for `azure` (`bearer` there for Microsoft Entra ID access tokens).',
+      ),
+    paths: endpointPathsSchema
+      .optional()
+      .describe('openai: where each endpoint is, under `baseUrl`, for a server with paths of its own (default `/chat/completions`, `/responses`, `/embeddings`, …).'),
+    removeHeaders: z
+      .array(headerName)
+      .optional()
+      .describe('Headers never sent to this upstream, whoever set them (a client header that passes by default, such as `user-agent` or `openai-beta`; a default such as `anthropic-version`). Not the credential (see `authHeader`).'),
     auth: copilotAuthSchema.optional().describe('copilot: the GitHub endpoints of the login and the token exchange.'),
     authUrl: url.optional().describe('codex: the OpenAI sign-in server for login and refresh (default https://auth.openai.com).'),
     anthropicMessages: z

@@ -1,7 +1,7 @@
 import type { Endpoint } from '../protocols/protocol.js';
 import type { UpstreamRecord } from '../store/types.js';
 import type { HttpClient } from './http.js';
-import { joinUrl, sendJson, type Provider, type UpstreamCall } from './provider.js';
+import { credentialHeaders, joinUrl, sendJson, type Provider, type UpstreamCall } from './provider.js';
 import { openaiModelList } from './openai.js';
 import { requestJson } from './upstream-json.js';
 
@@ -45,8 +45,7 @@ export function deploymentOf(upstream: UpstreamRecord, model: string): string {
  * @see https://learn.microsoft.com/azure/ai-foundry/openai/reference#authentication
  */
 function authHeaders(upstream: UpstreamRecord, credential: string | null): Record<string, string> {
-  if (!credential) return {};
-  return upstream.settings?.authHeader === 'bearer' ? { authorization: `Bearer ${credential}` } : { 'api-key': credential };
+  return credentialHeaders(upstream.settings?.authHeader, 'api-key', credential);
 }
 
 function modelOf(call: UpstreamCall): string {

@@ -1,6 +1,7 @@
 import type { Endpoint } from '../protocols/protocol.js';
 import type { HttpClient } from './http.js';
-import { joinUrl, sendJson, type ModelInfo, type Provider } from './provider.js';
+import { credentialHeaders, joinUrl, sendJson, type ModelInfo, type Provider } from './provider.js';
+import type { UpstreamRecord } from '../store/types.js';
 import { arrayOf, recordOf, requestJson } from './upstream-json.js';
 
 /**
@@ -19,6 +20,12 @@ const PATHS: Partial<Record<Endpoint, string>> = {
   models: '/models',
 };
 
+/** Where an endpoint is on this server: its `paths` setting (a compatible server's own paths), else OpenAI's. */
+function pathOf(upstream: UpstreamRecord, endpoint: Endpoint): string | undefined {
+  const own = upstream.settings?.paths;
+  return (own && endpoint in own ? own[endpoint as keyof typeof own] : undefined) ?? PATHS[endpoint];
+}
+
 export function openaiProvider(http: HttpClient): Provider {
   return {
     kind: 'openai',
@@ -27,14 +34,14 @@ export function openaiProvider(http: HttpClient): Provider {
     speaks: ['openai-chat', 'openai-responses', 'openai-embeddings', 'openai-completions'],
     endpoints: ['chat', 'responses', 'compact', 'embeddings', 'completions', 'models'],
     send(call, signal) {
-      const path = PATHS[call.endpoint];
+      const path = pathOf(call.upstream, call.endpoint);
       if (!path) throw new Error(`openai upstreams do not serve ${call.endpoint}`);
-      const auth: Record<string, string> = call.credential ? { authorization: `Bearer ${call.credential}` } : {};
+      const auth = credentialHeaders(call.upstream.settings?.authHeader, 'bearer', call.credential);
       return sendJson(http, call, joinUrl(call.upstream.baseUrl ?? '', path), auth, signal);
     },
     async listModels(upstream, credential, signal) {
-      const auth: Record<string, string> = credential ? { authorization: `Bearer ${credential}` } : {};
-      const list = await requestJson(http, upstream, { url: joinUrl(upstream.baseUrl ?? '', '/models'), headers: auth }, signal);
+      const auth = credentialHeaders(upstream.settings?.authHeader, 'bearer', credential);
+      const list = await requestJson(http, upstream, { url: joinUrl(upstream.baseUrl ?? '', pathOf(upstream, 'models') ?? '/models'), headers: auth }, signal);
       return openaiModelList(list);
     },
   };

@@ -1,4 +1,4 @@
-import type { UpstreamKind } from '../config/schema.js';
+import type { AuthHeader, UpstreamKind } from '../config/schema.js';
 import type { Endpoint, Protocol } from '../protocols/protocol.js';
 import type { UpstreamRecord } from '../store/types.js';
 import type { HttpClient, HttpReply } from './http.js';
@@ -107,9 +107,31 @@ export function sendJson(
   signal: AbortSignal,
 ): Promise<UpstreamReply> {
   const headers: Record<string, string> = { ...call.headers, ...call.upstream.headers, ...auth };
+  for (const name of call.upstream.settings?.removeHeaders ?? []) if (!(name.toLowerCase() in auth)) delete headers[name.toLowerCase()];
   if (call.body !== undefined) headers['content-type'] = 'application/json';
   const proxy = call.upstream.settings?.proxy;
   return http({ url, method: call.body === undefined ? 'GET' : 'POST', headers, body: call.body, signal, timeouts: call.upstream.timeouts, ...(proxy ? { proxy } : {}) });
+}
+
+/**
+ * The credential as the upstream's `authHeader` says to send it, or the
+ * kind's default: `Authorization: Bearer`, or a header of its own holding the
+ * key (`x-api-key`, `api-key`), or nothing (`none`, a server that wants none).
+ */
+export function credentialHeaders(style: AuthHeader | undefined, fallback: AuthHeader, credential: string | null): Record<string, string> {
+  if (!credential) return {};
+  const how = style ?? fallback;
+  switch (how) {
+    case 'bearer':
+      return { authorization: `Bearer ${credential}` };
+    case 'x-api-key':
+    case 'api-key':
+      return { [how]: credential };
+    case 'none':
+      return {};
+    default:
+      return how satisfies never;
+  }
 }
 
 /** Joins a base URL and a path without doubling or dropping the slash. */

@@ -72,7 +72,7 @@ interface Draft {
   // Per-kind settings.
   apiVersion: string;
   deployments: string;
-  authHeader: '' | 'api-key' | 'bearer';
+  authHeader: '' | NonNullable<UpstreamSettings['authHeader']>;
   structuredOutput: '' | 'native' | 'tool' | 'prompt';
   githubUrl: string;
   githubApiUrl: string;
