@@ -79,7 +79,8 @@ function outputCeiling(json: Record<string, unknown>): number | undefined {
  * @see https://platform.openai.com/docs/api-reference/completions/create
  */
 function completionsCeiling(json: Record<string, unknown>): number {
-  const count = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) && value >= 1 ? value : 1);
+  // OpenAI takes at most 128 choices (`n`) and 20 `best_of`; a larger figure is refused upstream, not reserved.
+  const count = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) && value >= 1 ? Math.min(value, 128) : 1);
   const prompts = Array.isArray(json.prompt) && json.prompt.some((p) => typeof p !== 'number') ? json.prompt.length : 1;
   // Absent: OpenAI's default of 16; null: no ceiling asked for.
   const perChoice = json.max_tokens === null ? DEFAULT_OUTPUT_RESERVATION : typeof json.max_tokens === 'number' && Number.isFinite(json.max_tokens) && json.max_tokens >= 0 ? json.max_tokens : 16;

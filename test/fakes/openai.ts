@@ -209,6 +209,7 @@ export async function completions(ctx: RequestContext, chunkDelayMs: number): Pr
   const prompts = completionPrompts(body.prompt);
   if (!prompts) return badRequest(ctx, "'$.prompt' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.", 'prompt', 'invalid_value');
   const n = typeof body.n === 'number' && body.n > 0 ? body.n : 1;
+  if (n > 128) return badRequest(ctx, `Invalid 'n': integer above maximum value. Expected a value <= 128, but got ${n} instead.`, 'n', 'integer_above_max_value');
   const maxTokens = typeof body.max_tokens === 'number' ? body.max_tokens : 16;
   const words = FAKE_COMPLETION_WORDS.slice(0, maxTokens);
   const finishReason = words.length < FAKE_COMPLETION_WORDS.length ? 'length' : 'stop';

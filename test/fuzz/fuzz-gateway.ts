@@ -45,6 +45,8 @@ export async function startFuzzRig(options: { connections?: number; logBodies?: 
         { id: 'claude', routes: [{ upstream: 'ant', model: 'claude-upstream' }] },
         { id: 'gemini', routes: [{ upstream: 'gem', model: 'gemini-2.5-flash' }] },
         { id: 'embed', routes: [{ upstream: 'oai', model: 'text-embedding-3-small' }] },
+        // Legacy completions passed through (`gpt` is a chat model there: learned and translated to Chat).
+        { id: 'instruct', routes: [{ upstream: 'oai', model: 'gpt-3.5-turbo-instruct' }] },
       ],
       keys: [{ name: 'tester', group: 'team-a', key: TEST_KEY, limits: { tpm: 1_000_000_000 } }],
       // Full body logging: every hostile body also goes through redaction.

@@ -16,6 +16,8 @@ export interface ClientShape {
   /** A valid body for a model. */
   valid(model: string): Record<string, unknown>;
   models: readonly string[];
+  /** Bodies for this shape when fewer than FUZZ_RUNS are enough (a shape with few fields). */
+  runs?: number;
 }
 
 const hi = [{ role: 'user', content: 'hi' }];
@@ -31,6 +33,8 @@ export const CLIENT_SHAPES: ClientShape[] = [
   { name: 'Gemini streamGenerateContent', shape: 'gemini', models: chatModels, path: (model) => `/v1beta/models/${model}:streamGenerateContent?alt=sse`, valid: () => ({ contents: geminiContents, systemInstruction: { parts: [{ text: 'be brief' }] } }) },
   { name: 'Gemini countTokens', shape: 'gemini', models: chatModels, path: (model) => `/v1beta/models/${model}:countTokens`, valid: () => ({ contents: geminiContents }) },
   { name: 'OpenAI embeddings', shape: 'openai', models: ['embed', 'gpt'], path: () => '/v1/embeddings', valid: (model) => ({ model, input: ['hi', 'there'] }) },
+  // Few fields, and its translation shares the IR's encoders with the shapes above: fewer bodies do.
+  { name: 'OpenAI legacy completions', shape: 'openai', models: ['instruct', 'gpt', 'claude', 'gemini'], path: () => '/v1/completions', valid: (model) => ({ model, prompt: 'hi', max_tokens: 16, stop: ['\n'], temperature: 0.5 }), runs: 2_000 },
 ];
 
 /** One generated request. */
