@@ -6,7 +6,7 @@ import { sendJson, startFakeServer } from './server.js';
 import { openSse } from './sse.js';
 import { chatDeltas, chatMessage, planChatReply, reasoningStyleOf } from './openai-chat-scenarios.js';
 import { compact, responses } from './openai-responses.js';
-import { isRecord, randomAlnum } from './text.js';
+import { isRecord, randomAlnum, splitDeltas } from './text.js';
 import { FAKE_USAGE } from './usage.js';
 
 export const OPENAI_FAKE_MODELS = ['gpt-4o', 'gpt-4o-mini', 'text-embedding-3-small', 'fake-error-context'] as const;
@@ -175,8 +175,6 @@ function missingReasoningContent(model: string, messages: unknown[]): number | u
   return index < 0 ? undefined : index;
 }
 
-/** The legacy completion every prompt gets, a token a word; `max_tokens` (default 16) cuts it short with finish_reason `length`. */
-export const FAKE_COMPLETION_WORDS = ['This', ' is', ' indeed', ' a', ' test'];
 /** Chat models, which OpenAI refuses on /v1/completions (its other models are served there). */
 const CHAT_ONLY_MODELS = new Set(['gpt-4o', 'gpt-4o-mini']);
 
@@ -192,7 +190,9 @@ function completionPrompts(prompt: unknown): string[] | undefined {
 
 /**
  * POST /v1/completions in OpenAI's legacy shape: a `text_completion` with
- * one choice per prompt and `n` (index prompt * n + j), `echo` putting the
+ * one choice per prompt and `n` (index prompt * n + j), each "echo: " and
+ * its prompt, as the other fakes answer, a token a word (`max_tokens`,
+ * default 16, cuts it short with finish_reason `length`); `echo` puts the
  * prompt in front; streamed as `text_completion` chunks, the last text chunk
  * carrying `finish_reason: "length"` when cut, else an empty-text chunk with
  * `stop`, then with include_usage a `choices: []` chunk with usage, then [DONE].
@@ -211,13 +211,14 @@ export async function completions(ctx: RequestContext, chunkDelayMs: number): Pr
   const n = typeof body.n === 'number' && body.n > 0 ? body.n : 1;
   if (n > 128) return badRequest(ctx, `Invalid 'n': integer above maximum value. Expected a value <= 128, but got ${n} instead.`, 'n', 'integer_above_max_value');
   const maxTokens = typeof body.max_tokens === 'number' ? body.max_tokens : 16;
-  const words = FAKE_COMPLETION_WORDS.slice(0, maxTokens);
-  const finishReason = words.length < FAKE_COMPLETION_WORDS.length ? 'length' : 'stop';
   const id = `cmpl-${randomAlnum(29)}`;
   const created = Math.floor(Date.now() / 1000);
-  const choices = prompts.flatMap((prompt, p) =>
-    Array.from({ length: n }, (_, j) => ({ index: p * n + j, prompt: body.echo === true ? prompt : '' })),
-  );
+  const choices = prompts.flatMap((prompt, p) => {
+    const all = splitDeltas(`echo: ${prompt}`);
+    const words = all.slice(0, maxTokens);
+    const finishReason = words.length < all.length ? 'length' : 'stop';
+    return Array.from({ length: n }, (_, j) => ({ index: p * n + j, prompt: body.echo === true ? prompt : '', words, finishReason }));
+  });
 
   if (body.stream !== true) {
     return sendJson(ctx, 200, {
@@ -226,7 +227,7 @@ export async function completions(ctx: RequestContext, chunkDelayMs: number): Pr
       created,
       model,
       system_fingerprint: SYSTEM_FINGERPRINT,
-      choices: choices.map((c) => ({ text: c.prompt + words.join(''), index: c.index, logprobs: null, finish_reason: finishReason })),
+      choices: choices.map((c) => ({ text: c.prompt + c.words.join(''), index: c.index, logprobs: null, finish_reason: c.finishReason })),
       usage: FAKE_USAGE.openai.completions,
     });
   }
@@ -237,8 +238,8 @@ export async function completions(ctx: RequestContext, chunkDelayMs: number): Pr
   const frames: string[] = [];
   for (const c of choices) {
     if (c.prompt !== '') frames.push(chunk([choice(c.index, c.prompt, null)]));
-    words.forEach((word, i) => frames.push(chunk([choice(c.index, word, finishReason === 'length' && i === words.length - 1 ? 'length' : null)])));
-    if (finishReason === 'stop') frames.push(chunk([choice(c.index, '', 'stop')]));
+    c.words.forEach((word, i) => frames.push(chunk([choice(c.index, word, c.finishReason === 'length' && i === c.words.length - 1 ? 'length' : null)])));
+    if (c.finishReason === 'stop') frames.push(chunk([choice(c.index, '', 'stop')]));
   }
   if (includeUsage) frames.push(chunk([], FAKE_USAGE.openai.completions));
   frames.push('[DONE]');

@@ -1,4 +1,4 @@
-// The four client shapes of the fault matrix, each driven through its official SDK (no retries of its
+// The client shapes of the fault matrix, each driven through its official SDK (no retries of its
 // own), with what the client got reduced to one neutral result: an answer, or an error with the
 // status the SDK saw and whether its body was in the client's own protocol shape.
 import Anthropic from '@anthropic-ai/sdk';
@@ -6,8 +6,8 @@ import { ApiError, GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import { TEST_KEY } from '../helpers/gateway.js';
 
-export type ClientName = 'chat' | 'responses' | 'anthropic' | 'gemini';
-export const CLIENTS: ClientName[] = ['chat', 'responses', 'anthropic', 'gemini'];
+export type ClientName = 'chat' | 'responses' | 'anthropic' | 'gemini' | 'completions';
+export const CLIENTS: ClientName[] = ['chat', 'responses', 'anthropic', 'gemini', 'completions'];
 
 export type ClientResult =
   | { kind: 'answer'; text: string }
@@ -56,6 +56,12 @@ export function clientsFor(gatewayUrl: string): Clients {
         const message = stream ? await anthropic.messages.stream(params).finalMessage() : await anthropic.messages.create(params);
         return message.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
       }
+      case 'completions': {
+        if (!stream) return (await openai.completions.create({ model, prompt: text })).choices[0]?.text ?? '';
+        let out = '';
+        for await (const chunk of await openai.completions.create({ model, prompt: text, stream: true })) out += chunk.choices[0]?.text ?? '';
+        return out;
+      }
       case 'gemini': {
         if (!stream) return (await gemini.models.generateContent({ model, contents: text })).text ?? '';
         let out = '';
@@ -78,7 +84,7 @@ export function clientsFor(gatewayUrl: string): Clients {
 
 function errorResult(client: ClientName, err: unknown): ClientResult {
   const message = (err as Error)?.message ?? String(err);
-  if ((client === 'chat' || client === 'responses') && err instanceof OpenAI.APIError) {
+  if ((client === 'chat' || client === 'responses' || client === 'completions') && err instanceof OpenAI.APIError) {
     // OpenAI's shape: {"error": {"message", "type", ...}}; the SDK keeps the inner object (or a stream event's own fields).
     // A stream's error event has no status; that the SDK raised an APIError from it means the event parsed as one.
     const body = err.error as { message?: unknown; type?: unknown } | undefined;

@@ -24,6 +24,7 @@ const ROUTES: Record<ClientName, { passThrough: { model: string; vendor: Vendor 
   responses: { passThrough: { model: 'on-openai', vendor: 'openai' }, translated: { model: 'on-anthropic', vendor: 'anthropic' } },
   anthropic: { passThrough: { model: 'on-anthropic', vendor: 'anthropic' }, translated: { model: 'on-openai', vendor: 'openai' } },
   gemini: { passThrough: { model: 'on-gemini', vendor: 'gemini' }, translated: { model: 'on-openai', vendor: 'openai' } },
+  completions: { passThrough: { model: 'on-openai', vendor: 'openai' }, translated: { model: 'on-anthropic', vendor: 'anthropic' } },
 };
 
 beforeAll(async () => {

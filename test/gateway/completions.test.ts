@@ -70,7 +70,7 @@ describe('passed through to an upstream that serves /completions', () => {
     const res = await client.completions.create({ model: 'instruct', prompt: 'Say this is a test', max_tokens: 7, temperature: 0 });
     expect(res).toMatchObject({ object: 'text_completion', model: INSTRUCT, usage: FAKE_USAGE.openai.completions });
     expect(res.id).toMatch(/^cmpl-/);
-    expect(res.choices).toEqual([{ text: 'This is indeed a test', index: 0, logprobs: null, finish_reason: 'stop' }]);
+    expect(res.choices).toEqual([{ text: 'echo: Say this is a test', index: 0, logprobs: null, finish_reason: 'stop' }]);
     const [call] = callsOf(KEYS.main);
     expect(call.path).toBe('/v1/completions');
     // Only the model changes.
@@ -82,12 +82,12 @@ describe('passed through to an upstream that serves /completions', () => {
   });
 
   it('passes several prompts and n through as the upstream answers them', async () => {
-    const res = await client.completions.create({ model: 'instruct', prompt: ['one', 'two'], n: 2, max_tokens: 2 });
+    const res = await client.completions.create({ model: 'instruct', prompt: ['one two three', 'four'], n: 2, max_tokens: 3 });
     expect(res.choices.map((c) => [c.index, c.text, c.finish_reason])).toEqual([
-      [0, 'This is', 'length'],
-      [1, 'This is', 'length'],
-      [2, 'This is', 'length'],
-      [3, 'This is', 'length'],
+      [0, 'echo: one two ', 'length'],
+      [1, 'echo: one two ', 'length'],
+      [2, 'echo: four', 'stop'],
+      [3, 'echo: four', 'stop'],
     ]);
   });
 
@@ -95,7 +95,7 @@ describe('passed through to an upstream that serves /completions', () => {
     const stream = await client.completions.create({ model: 'instruct', prompt: 'Say this is a test', stream: true });
     const chunks: Completion[] = [];
     for await (const chunk of stream) chunks.push(chunk);
-    expect(chunks.map((c) => c.choices[0]?.text).join('')).toBe('This is indeed a test');
+    expect(chunks.map((c) => c.choices[0]?.text).join('')).toBe('echo: Say this is a test');
     expect(chunks.every((c) => c.object === 'text_completion' && c.choices.length === 1)).toBe(true);
     expect(chunks.at(-1)?.choices[0]?.finish_reason).toBe('stop');
     expect(callsOf(KEYS.main)[0].body.stream_options).toEqual({ include_usage: true });
@@ -111,7 +111,7 @@ describe('passed through to an upstream that serves /completions', () => {
   it('fails over to the next route when the first fails before answering', async () => {
     openaiFake.failNext({ kind: 'status', status: 500 }, 1, (c) => keyOf(c) === KEYS.main);
     const res = await client.completions.create({ model: 'failover', prompt: 'hello' });
-    expect(res.choices[0].text).toBe('This is indeed a test');
+    expect(res.choices[0].text).toBe('echo: hello');
     expect(callsOf(KEYS.second).map((c) => c.path)).toEqual(['/v1/completions']);
     const [row] = await logRows(gw);
     expect(row).toMatchObject({ upstreamId: 'second', status: 200, inputTokens: 5, outputTokens: 7 });
