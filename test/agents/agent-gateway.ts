@@ -13,13 +13,14 @@ import { startFakeCodex } from '../fakes/codex.js';
 import { startFakeCopilot } from '../fakes/copilot.js';
 import { startFakeGitHub } from '../fakes/github-auth.js';
 import { FAKE_ACCOUNT_ID, startFakeOpenAIAuth } from '../fakes/openai-auth.js';
+import { startFakeAnthropicAuth } from '../fakes/anthropic-auth.js';
 import { tempDir } from '../helpers/gateway.js';
 import { fakeUpstreams } from '../translate/matrix/matrix-gateway.js';
 import { UPSTREAMS } from '../translate/matrix/upstreams.js';
 import type { Usage } from '../../src/translate/ir.js';
 
 /** Every upstream kind, as the agents' matrix names them. */
-export const UPSTREAM_KINDS = ['openai-chat', 'openai-responses', 'anthropic', 'gemini', 'azure', 'copilot', 'codex'] as const;
+export const UPSTREAM_KINDS = ['openai-chat', 'openai-responses', 'anthropic', 'gemini', 'azure', 'copilot', 'codex', 'claude-code'] as const;
 export type UpstreamKind = (typeof UPSTREAM_KINDS)[number];
 
 /** The public model id served by each upstream kind. */
@@ -52,6 +53,11 @@ export async function startAgentRig(): Promise<AgentRig> {
   isLiveCopilotToken = (t) => github.isLiveCopilotToken(t);
   const codex = await startFakeCodex({ accountId: FAKE_ACCOUNT_ID, isLiveToken: (t) => auth.isLiveAccessToken(t) });
   const codexTokens = JSON.stringify({ ...auth.mint(24 * 3600), account_id: FAKE_ACCOUNT_ID });
+  // A Claude subscription: the fake Anthropic API in its subscription mode, checking the Claude sign-in fake's tokens.
+  const claudeAuth = await startFakeAnthropicAuth();
+  const claude = await startFakeAnthropic({ subscription: { isLiveToken: (t) => claudeAuth.isLiveAccessToken(t) } });
+  const claudeTokens = claudeAuth.mint(24 * 3600);
+  const claudeSecret = JSON.stringify({ ...claudeTokens, expires_at: Date.now() + claudeTokens.expires_in * 1000 });
 
   const keys = Array.from({ length: KEY_POOL }, (_, i) => ({ name: `agent-${i}`, group: `agent-${i}`, key: `sk-sb-agent-${randomBytes(16).toString('hex')}` }));
   const route = (upstream: string, model: string) => [{ upstream, model }];
@@ -65,6 +71,7 @@ export async function startAgentRig(): Promise<AgentRig> {
       { id: 'up-azure', kind: 'azure', baseUrl: azure.url, apiVersion: '2024-10-21', deployments: { 'gpt-4o': 'prod-gpt4o' }, credentials: [{ key: 'azure-fake-key' }] },
       { id: 'up-copilot', kind: 'copilot', baseUrl: copilot.url, auth: { githubUrl: github.url, githubApiUrl: github.url }, credentials: [{ key: github.githubToken }] },
       { id: 'up-codex', kind: 'codex', baseUrl: codex.url, authUrl: auth.url, credentials: [{ key: codexTokens }] },
+      { id: 'up-claude-code', kind: 'claude-code', baseUrl: claude.url, oauth: { tokenUrl: `${claudeAuth.url}/v1/oauth/token` }, credentials: [{ key: claudeSecret }] },
     ],
     models: [
       { id: modelFor('openai-chat'), routes: route('up-chat', 'gpt-4o') },
@@ -74,6 +81,7 @@ export async function startAgentRig(): Promise<AgentRig> {
       { id: modelFor('azure'), routes: route('up-azure', 'gpt-4o') },
       { id: modelFor('copilot'), routes: route('up-copilot', 'gpt-4o') },
       { id: modelFor('codex'), routes: route('up-codex', 'gpt-5-codex') },
+      { id: modelFor('claude-code'), routes: route('up-claude-code', 'claude-sonnet-4-20250514') },
     ],
     keys,
     health: { probeIntervalMs: 0 },
@@ -83,7 +91,7 @@ export async function startAgentRig(): Promise<AgentRig> {
 
   return {
     gw,
-    fakes: { 'openai-chat': openai, 'openai-responses': openai, anthropic, gemini, azure, copilot, codex },
+    fakes: { 'openai-chat': openai, 'openai-responses': openai, anthropic, gemini, azure, copilot, codex, 'claude-code': claude },
     newKey() {
       const k = keys[handedOut++];
       if (!k) throw new Error(`the agent rig has only ${KEY_POOL} keys`);
@@ -95,7 +103,7 @@ export async function startAgentRig(): Promise<AgentRig> {
     },
     async close() {
       await gw.close();
-      await Promise.all([openai, anthropic, gemini, azure, auth, copilot, github, codex].map((f) => f.close()));
+      await Promise.all([openai, anthropic, gemini, azure, auth, copilot, github, codex, claudeAuth, claude].map((f) => f.close()));
     },
   };
 }
