@@ -105,10 +105,12 @@ export async function lookUpCache(
  * A HIT: the stored bytes as the client first received them (a stream comes
  * back as the same SSE events), recorded as costing nothing, with the tokens
  * the stored answer cost as `savedTokens`. No upstream took part, so the
- * row's upstream fields planning filled in are cleared.
+ * row's upstream fields planning filled in are cleared (and an alias's
+ * target it chose: the row's model is the alias asked for).
  */
 function replay(ctx: DataPlaneDeps, ex: Exchange, entry: CacheEntry, answerHeaders: Record<string, string>): Response {
   const { row } = ex;
+  row.model = row.alias ?? row.model;
   row.upstreamId = null;
   row.upstreamModel = null;
   row.credentialId = null;

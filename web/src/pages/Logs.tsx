@@ -196,7 +196,7 @@ function LogDetail(props: { row: LogRow; keyName?: string; onClose: () => void }
     ['Key', props.keyName ?? r.keyId ?? '—'],
     ['Group', r.group ?? '—'],
     ['Endpoint', `${r.protocol} ${r.endpoint}${r.stream ? ' (stream)' : ''}`],
-    ['Model', `${r.model ?? '—'}${r.upstreamModel && r.upstreamModel !== r.model ? ` → ${r.upstreamModel}` : ''}`],
+    ['Model', `${r.alias && r.alias !== r.model ? `${r.alias} (alias) → ` : ''}${r.model ?? '—'}${r.upstreamModel && r.upstreamModel !== r.model ? ` → ${r.upstreamModel}` : ''}`],
     ['Upstream', `${r.upstreamId ?? '—'}${r.credentialId ? ` · ${r.credentialId}` : ''}`],
     ['Status', `${r.status} (${r.outcome})`],
     ['Cache', r.cacheStatus ?? '—'],
