@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { ConfigProblems, findConfig, readConfig } from './config-file.js';
 import { openStore } from '../platform/node/open-store.js';
 import { START_HELP, startCommand } from './commands/start.js';
-import { KEYS_HELP, keysCommand } from './commands/keys.js';
+import { configuredBaseUrl, KEYS_HELP, keysCommand } from './commands/keys.js';
+import { createSecretBox } from '../policy/secrets.js';
 import { USAGE_HELP, usageCommand } from './commands/usage.js';
 import { HEALTH_HELP, healthCommand } from './commands/health.js';
 import { SECRET_HELP, secretCommand } from './commands/secret.js';
@@ -57,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
       since: { type: 'string' },
       'new-secret-env': { type: 'string' },
       'store-responses': { type: 'string' },
+      setup: { type: 'boolean' },
       upstream: { type: 'string' },
       file: { type: 'string' },
       providers: { type: 'string' },
@@ -110,7 +112,11 @@ async function main(argv: string[]): Promise<number> {
       const config = readConfig(path);
       const store = await openStore(config.storage.url);
       try {
-        if (command === 'keys') await keysCommand(store, rest[0], rest.slice(1), values, findSecret(config).kind !== 'none');
+        if (command === 'keys') {
+          const secret = findSecret(config);
+          const setup = secret.kind === 'none' ? undefined : { secrets: () => createSecretBox(secret.value), baseUrl: configuredBaseUrl(config) };
+          await keysCommand(store, rest[0], rest.slice(1), values, secret.kind !== 'none', setup);
+        }
         else if (command === 'health') await healthCommand(store, values);
         else await usageCommand(store, values);
       } finally {

@@ -3,13 +3,19 @@ import { displayPrefix, generateClientKey, hashClientKey, newId } from '../../po
 import { table } from '../table.js';
 import { keyResponsesSchema, type KeyResponses } from '../../config/schema.js';
 import { requireSecretForStoring } from '../../stored-responses/stored-response.js';
+import { MissingSecretError, type SecretBox } from '../../policy/secrets.js';
+import { mintSetupToken, setupCommands } from '../../policy/setup-tokens.js';
+import type { Config } from '../../config/schema.js';
 
 export const KEYS_HELP = `switchboard keys <create|list|revoke> [--config PATH]
 
-  keys create --name NAME [--group GROUP] [--models a,b,c] [--store-responses DAYS]
+  keys create --name NAME [--group GROUP] [--models a,b,c] [--store-responses DAYS] [--setup]
       Creates a client key and prints it once; only its hash is stored.
       --store-responses keeps its Responses answers (sealed with the secret)
       for DAYS, for previous_response_id (docs/responses.md).
+      --setup also prints one-line agent setups (curl … | sh, irm … | iex) for
+      Claude Code, Codex CLI, Gemini CLI and opencode: one link, served once,
+      for 15 minutes, at server.publicUrl (else http://HOST:PORT of the config).
   keys list
       Lists keys (prefix, name, group, models, created, revoked).
   keys revoke NAME_OR_ID
@@ -19,9 +25,11 @@ export async function keysCommand(
   store: Store,
   action: string | undefined,
   args: string[],
-  options: { name?: string; group?: string; models?: string; 'store-responses'?: string },
+  options: { name?: string; group?: string; models?: string; 'store-responses'?: string; setup?: boolean },
   /** Whether the gateway has a secret to seal stored responses with. */
   canSeal = false,
+  /** For --setup: the gateway secret's box (to seal the key into the link) and the gateway's base URL. */
+  setup?: { secrets: () => Promise<SecretBox>; baseUrl: string },
 ): Promise<void> {
   switch (action) {
     case 'create': {
@@ -31,6 +39,8 @@ export async function keysCommand(
       const plain = generateClientKey();
       const models = options.models ? options.models.split(',').map((m) => m.trim()).filter(Boolean) : null;
       const responses = storedResponsesOption(options['store-responses'], canSeal);
+      // The link holds the key sealed: refused before the key is made.
+      if (options.setup && (!canSeal || !setup)) throw new MissingSecretError('keys create --setup: one-line setup links cannot be made');
       await store.keys.put({
         id: newId('key'),
         name: options.name,
@@ -46,6 +56,12 @@ export async function keysCommand(
         revokedAt: null,
       });
       console.log(`Created key "${options.name}" in group "${options.group ?? 'default'}". It is shown only this once:\n\n  ${plain}\n`);
+      if (options.setup && setup) {
+        const link = await mintSetupToken(store, await setup.secrets(), plain, Date.now());
+        const commands = setupCommands(setup.baseUrl, link.token);
+        const lines = Object.entries(commands).map(([agent, c]) => `  ${agent}:\n    ${c.sh}\n    ${c.ps1}`);
+        console.log(`Set up an agent with it in one line (one of these, once, until ${new Date(link.expiresAt).toISOString()}):\n\n${lines.join('\n')}\n`);
+      }
       return;
     }
     case 'list': {
@@ -88,4 +104,12 @@ function storedResponsesOption(days: string | undefined, canSeal: boolean): KeyR
   const parsed = keyResponsesSchema.safeParse({ store: true, retentionDays });
   if (!parsed.success) throw new Error(`keys create: --store-responses must be a whole number of days from 1 to 3650, not "${days}"`);
   return requireSecretForStoring(parsed.data, canSeal, 'keys create');
+}
+
+/** The gateway's base URL for links the CLI prints: server.publicUrl, else the address the config listens on. */
+export function configuredBaseUrl(config: Config): string {
+  if (config.server.publicUrl) return config.server.publicUrl.replace(/\/+$/, '');
+  const { host, port } = config.server;
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }
