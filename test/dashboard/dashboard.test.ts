@@ -1,4 +1,6 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
@@ -7,6 +9,7 @@ import { startFakeOpenAI, type FakeUpstream } from '../fakes/index.js';
 import { ADMIN_KEY, logRows, startTestGateway, TEST_KEY } from '../helpers/gateway.js';
 import type { NodeGateway } from '../../src/platform/node/gateway.js';
 import { ensureWebBuilt } from '../../web/scripts/ensure-built.js';
+import { runOneLiner } from '../setup/setup-rig.js';
 
 /**
  * The dashboard in a real browser (Debian's Chromium through playwright-core)
@@ -96,6 +99,20 @@ describe.skipIf(!canRun)('dashboard in a browser', () => {
     await page.getByRole('tab', { name: 'Claude Code' }).click();
     expect(await page.locator('.snippet pre').textContent()).toContain(`ANTHROPIC_AUTH_TOKEN=${createdKey}`);
     await shot('key-created', false);
+
+    // The one-line agent setups: four commands on one link, as sh and as PowerShell; the sh one run as a user would.
+    const setup = page.getByTestId('agent-setup');
+    const command = async (agent: string) => ((await setup.locator(`[data-agent="${agent}"] code`).textContent()) ?? '').trim();
+    const claudeSh = await command('claude');
+    expect(claudeSh).toMatch(new RegExp(`^curl -fsSL ${gw.url}/setup/sbs_[A-Za-z0-9_-]{43}/claude\\.sh \\| sh$`));
+    const link = claudeSh.slice('curl -fsSL '.length, -'/claude.sh | sh'.length);
+    for (const agent of ['codex', 'gemini', 'opencode']) expect(await command(agent)).toBe(`curl -fsSL ${link}/${agent}.sh | sh`);
+    await setup.getByRole('tab', { name: 'Windows (PowerShell)' }).click();
+    expect(await command('codex')).toBe(`irm ${link}/codex.ps1 | iex`);
+    const home = mkdtempSync(join(tmpdir(), 'switchboard-dialog-'));
+    const ran = await runOneLiner(claudeSh, { HOME: home });
+    expect(ran.status, ran.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(home, '.claude', 'settings.json'), 'utf8')).env).toMatchObject({ ANTHROPIC_BASE_URL: gw.url, ANTHROPIC_AUTH_TOKEN: createdKey });
     await page.getByRole('button', { name: 'Done' }).click();
     await page.locator('tr[data-key-name="browser-key"]').waitFor();
     const stored = [...gw.ctx.catalog.current().keysById.values()].find((k) => k.name === 'browser-key')!;

@@ -16,6 +16,8 @@ export interface KeyFields {
   ipAllowlist: string[] | null;
   /** null: the Responses API is served statelessly for this key. */
   responses: { store: boolean; retentionDays: number } | null;
+  /** New keys only: also make a one-line agent setup link (served once, for 15 minutes). */
+  setup: boolean;
 }
 
 const num = (text: string) => (text.trim() === '' ? undefined : Number(text));
@@ -29,6 +31,7 @@ export function KeyForm(props: { initial?: Key; knownModels: string[]; onSubmit:
   const [cache, setCache] = useState(k?.cache === undefined || k.cache === null ? 'inherit' : k.cache === false ? 'off' : 'on');
   const [allowlist, setAllowlist] = useState(k?.ipAllowlist?.join(', ') ?? '');
   const [retention, setRetention] = useState(k?.responses?.store ? String(k.responses.retentionDays) : '');
+  const [setup, setSetup] = useState(true);
   const { error, busy, submit } = useSubmit(async () => {
     const { limits, budget } = limitsOf(limitDraft);
     const list = splitList(models);
@@ -43,6 +46,7 @@ export function KeyForm(props: { initial?: Key; knownModels: string[]; onSubmit:
       cache: cache === 'inherit' ? null : cache === 'off' ? false : typeof k?.cache === 'object' && k.cache !== null ? k.cache : true,
       ipAllowlist: addresses.length > 0 ? addresses : null,
       responses: num(retention) === undefined ? null : { store: true, retentionDays: num(retention)! },
+      setup: !k && setup,
     });
   });
 
@@ -75,6 +79,11 @@ export function KeyForm(props: { initial?: Key; knownModels: string[]; onSubmit:
           <input name="responsesRetentionDays" type="number" min={1} max={3650} value={retention} onChange={(e) => setRetention(e.target.value)} placeholder="off" />
         </Field>
       </div>
+      {!k && (
+        <label className="check">
+          <input type="checkbox" name="setup" checked={setup} onChange={(e) => setSetup(e.target.checked)} /> One-line agent setup: a link for Claude Code, Codex, Gemini CLI or opencode, served once, for 15 minutes
+        </label>
+      )}
       <FormFooter error={error} busy={busy} label={k ? 'Save' : 'Create key'} busyLabel="Saving…" onCancel={props.onCancel} />
     </form>
   );

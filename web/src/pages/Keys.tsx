@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { api } from '../api.js';
+import { api, ApiError } from '../api.js';
 import { ActionButton, Badge, Card, CopyButton, Empty, ErrorNote, Loading, Modal } from '../components/ui.js';
 import { count, dateTime, usd } from '../format.js';
 import { clientSnippets } from '../snippets.js';
@@ -15,7 +15,7 @@ const PAGE_SIZE = 50;
 export function KeysPage() {
   const [showRevoked, setShowRevoked] = useState(false);
   const [editing, setEditing] = useState<Key | 'new' | null>(null);
-  const [created, setCreated] = useState<CreatedKeyView | null>(null);
+  const [created, setCreated] = useState<(CreatedKeyView & { setupRefused?: string }) | null>(null);
   const [actionError, setActionError] = useState<string>();
   const [search, setSearch] = useState('');
   const [offset, setOffset] = useState(0);
@@ -51,7 +51,13 @@ export function KeysPage() {
         ...(fields.ipAllowlist ? { ipAllowlist: fields.ipAllowlist } : {}),
         ...(fields.responses ? { responses: fields.responses } : {}),
       };
-      setCreated(await api<CreatedKeyView>('/keys', { method: 'POST', body }));
+      try {
+        setCreated(await api<CreatedKeyView>('/keys', { method: 'POST', body: fields.setup ? { ...body, setup: true } : body }));
+      } catch (err) {
+        // A gateway without a secret cannot seal the key into a link: the key is still made, without one, and the dialog says why.
+        if (!(fields.setup && err instanceof ApiError && err.status === 400 && /setup links cannot be made/.test(err.message))) throw err;
+        setCreated({ ...(await api<CreatedKeyView>('/keys', { method: 'POST', body })), setupRefused: err.message });
+      }
     } else if (editing) {
       const patch: KeyPatch = {
         group: fields.group,
@@ -210,7 +216,7 @@ function Limits(props: { k: Key; status: KeyStatus | null }) {
   return text ? <span>{text}</span> : <span className="muted">none</span>;
 }
 
-function CreatedKey(props: { created: CreatedKeyView; models: string[]; onClose: () => void }) {
+function CreatedKey(props: { created: CreatedKeyView & { setupRefused?: string }; models: string[]; onClose: () => void }) {
   const model = props.created.models?.[0] ?? props.models[0] ?? 'MODEL';
   const snippets = clientSnippets(window.location.origin, props.created.key, model);
   const [tab, setTab] = useState(snippets[0].id);
@@ -222,6 +228,8 @@ function CreatedKey(props: { created: CreatedKeyView; models: string[]; onClose:
         <code>{props.created.key}</code>
         <CopyButton text={props.created.key} label="Copy key" />
       </div>
+      {props.created.setup && <AgentSetup setup={props.created.setup} />}
+      {props.created.setupRefused && <p className="muted">No one-line setup link: {props.created.setupRefused}</p>}
       <div className="tabs" role="tablist">
         {snippets.map((s) => (
           <button key={s.id} type="button" role="tab" aria-selected={s.id === tab} className={s.id === tab ? 'tab active' : 'tab'} onClick={() => setTab(s.id)}>
@@ -239,5 +247,35 @@ function CreatedKey(props: { created: CreatedKeyView; models: string[]; onClose:
         </button>
       </div>
     </Modal>
+  );
+}
+
+const AGENT_TITLES = { claude: 'Claude Code', codex: 'Codex CLI', gemini: 'Gemini CLI', opencode: 'opencode' } as const;
+
+/** The one-liners of the key's setup link: one of them, once, on the machine the agent runs on. */
+function AgentSetup(props: { setup: NonNullable<CreatedKeyView['setup']> }) {
+  const [shell, setShell] = useState<'sh' | 'ps1'>('sh');
+  return (
+    <div className="agent-setup" data-testid="agent-setup">
+      <h3>Set up an agent in one line</h3>
+      <p className="muted">
+        Run one of these where the agent runs: it writes the agent&apos;s settings with this key. The link works once, until {dateTime(props.setup.expiresAt)}.
+      </p>
+      <div className="tabs" role="tablist">
+        <button type="button" role="tab" aria-selected={shell === 'sh'} className={shell === 'sh' ? 'tab active' : 'tab'} onClick={() => setShell('sh')}>
+          macOS, Linux (sh)
+        </button>
+        <button type="button" role="tab" aria-selected={shell === 'ps1'} className={shell === 'ps1' ? 'tab active' : 'tab'} onClick={() => setShell('ps1')}>
+          Windows (PowerShell)
+        </button>
+      </div>
+      {(Object.keys(AGENT_TITLES) as (keyof typeof AGENT_TITLES)[]).map((agent) => (
+        <div className="secret" key={agent} data-agent={agent}>
+          <strong>{AGENT_TITLES[agent]}</strong>
+          <code>{props.setup.commands[agent][shell]}</code>
+          <CopyButton text={props.setup.commands[agent][shell]} />
+        </div>
+      ))}
+    </div>
   );
 }
