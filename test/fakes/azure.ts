@@ -1,11 +1,11 @@
-// Fake Azure OpenAI resource: chat completions and embeddings under
+// Fake Azure OpenAI resource: chat completions, legacy completions and embeddings under
 // /openai/deployments/{deployment}/…?api-version=…, Responses under the v1 API
 // (/openai/v1/responses, deployment in `model`), and GET /openai/models.
 // Answers come from the fake OpenAI handlers; auth is `api-key` (or an Entra bearer token).
 // https://learn.microsoft.com/azure/ai-foundry/openai/reference
 import type { FakeUpstream, RequestContext } from './server.js';
 import { sendJson, startFakeServer } from './server.js';
-import { chatCompletions, embeddings } from './openai.js';
+import { chatCompletions, completions, embeddings } from './openai.js';
 import { responses } from './openai-responses.js';
 
 function azureError(code: string, message: string): unknown {
@@ -18,6 +18,8 @@ export interface FakeAzureOptions {
   deployments: string[];
   /** Base models the resource lists at GET /openai/models. */
   models?: string[];
+  /** Deployments of completion models; the others refuse /completions (400 OperationNotSupported). Absent: all serve it. */
+  completionDeployments?: string[];
 }
 
 export function startFakeAzure(opts: FakeAzureOptions): Promise<FakeUpstream> {
@@ -39,11 +41,16 @@ export function startFakeAzure(opts: FakeAzureOptions): Promise<FakeUpstream> {
       if (ctx.call.method === 'GET' && pathname === '/openai/models') {
         return sendJson(ctx, 200, { object: 'list', data: (opts.models ?? []).map((id) => ({ id, object: 'model', status: 'succeeded', created_at: 1715367049 })) });
       }
-      const match = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddings)$/.exec(pathname);
+      const match = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|completions|embeddings)$/.exec(pathname);
       if (ctx.call.method !== 'POST' || !match) return sendJson(ctx, 404, azureError('404', 'Resource not found'));
       const deployment = decodeURIComponent(match[1] ?? '');
       if (!opts.deployments.includes(deployment))
         return sendJson(ctx, 404, azureError('DeploymentNotFound', `The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.`));
+      if (match[2] === 'completions') {
+        if (opts.completionDeployments && !opts.completionDeployments.includes(deployment))
+          return sendJson(ctx, 400, azureError('OperationNotSupported', `The completion operation does not work with the specified model, ${deployment}. Please choose different model and try again. You can learn more about which models can be used with each operation here: https://go.microsoft.com/fwlink/?linkid=2197993.`));
+        return completions(ctx, 0);
+      }
       // Azure answers with the model behind the deployment; the fake keeps the body's.
       return match[2] === 'embeddings' ? embeddings(ctx) : chatCompletions(ctx, 0);
     },

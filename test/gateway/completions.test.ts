@@ -4,6 +4,7 @@ import type { Completion } from 'openai/resources/completions';
 import { FAKE_USAGE, startFakeAnthropic, startFakeOpenAI, type FakeCall, type FakeUpstream } from '../fakes/index.js';
 import { logRows, startTestGateway, TEST_KEY } from '../helpers/gateway.js';
 import { testReplicas } from '../helpers/replica-pair.js';
+import { startFakeAzure } from '../fakes/azure.js';
 import type { NodeGateway } from '../../src/platform/node/gateway.js';
 
 // POST /v1/completions (OpenAI's legacy text completions) through the real server with the
@@ -17,6 +18,7 @@ const INSTRUCT = 'gpt-3.5-turbo-instruct';
 
 let openaiFake: FakeUpstream;
 let anthropicFake: FakeUpstream;
+let azureFake: FakeUpstream;
 let gw: NodeGateway;
 let client: OpenAI;
 
@@ -29,6 +31,7 @@ const noCompletionsEndpoint = (key: string) =>
 beforeAll(async () => {
   openaiFake = await startFakeOpenAI({ apiKeys: Object.values(KEYS) });
   anthropicFake = await startFakeAnthropic();
+  azureFake = await startFakeAzure({ deployments: ['instruct-dep', 'gpt4o-dep'], completionDeployments: ['instruct-dep'] });
   const openaiUpstream = (id: keyof typeof KEYS) => ({ id, kind: 'openai', baseUrl: `${openaiFake.url}/v1`, credentials: [{ id: `cred-${id}`, key: KEYS[id] }] });
   gw = await startTestGateway({
     extra: {
@@ -38,6 +41,7 @@ beforeAll(async () => {
         openaiUpstream('compat'),
         openaiUpstream('second'),
         { id: 'ant', kind: 'anthropic', baseUrl: anthropicFake.url, credentials: [{ key: 'sk-ant-fake' }] },
+        { id: 'az', kind: 'azure', baseUrl: azureFake.url, credentials: [{ key: 'azure-fake-key' }] },
       ],
       models: [
         { id: 'instruct', routes: [{ upstream: 'main', model: INSTRUCT }] },
@@ -45,7 +49,11 @@ beforeAll(async () => {
         { id: 'compat-model', routes: [{ upstream: 'compat', model: 'local-model' }] },
         { id: 'claude', routes: [{ upstream: 'ant', model: 'claude-upstream' }] },
         { id: 'failover', routes: [{ upstream: 'main', model: INSTRUCT }, { upstream: 'second', model: INSTRUCT }] },
+        { id: 'cached', routes: [{ upstream: 'main', model: INSTRUCT }] },
+        { id: 'az-instruct', routes: [{ upstream: 'az', model: 'instruct-dep' }] },
+        { id: 'az-chat', routes: [{ upstream: 'az', model: 'gpt4o-dep' }] },
       ],
+      cache: { models: { cached: true } },
       keys: [
         { name: 'tester', group: 'team-a', key: TEST_KEY },
         { name: 'limited', key: LIMITED, models: ['instruct'], limits: { rpm: 1 } },
@@ -59,10 +67,12 @@ afterAll(async () => {
   await gw?.close();
   await openaiFake?.close();
   await anthropicFake?.close();
+  await azureFake?.close();
 });
 beforeEach(() => {
   openaiFake.reset();
   anthropicFake.reset();
+  azureFake.reset();
 });
 
 describe('passed through to an upstream that serves /completions', () => {
@@ -119,6 +129,26 @@ describe('passed through to an upstream that serves /completions', () => {
       ['main', 500],
       ['second', 200],
     ]);
+  });
+});
+
+describe('azure deployments', () => {
+  it.skipIf(testReplicas() > 1)("pass through to the deployment's /completions; a chat model's refusal there is learned for it", async () => {
+    const res = await client.completions.create({ model: 'az-instruct', prompt: 'hello' });
+    expect(res.choices[0].text).toBe('echo: hello');
+    expect(azureFake.calls.map((c) => c.path)).toEqual(['/openai/deployments/instruct-dep/completions?api-version=2024-10-21']);
+
+    azureFake.reset();
+    const chat = await client.completions.create({ model: 'az-chat', prompt: 'hello' });
+    expect(chat.choices[0].text.length).toBeGreaterThan(0);
+    await client.completions.create({ model: 'az-chat', prompt: 'again' });
+    expect(azureFake.calls.map((c) => c.path.split('?')[0])).toEqual([
+      '/openai/deployments/gpt4o-dep/completions',
+      '/openai/deployments/gpt4o-dep/chat/completions',
+      '/openai/deployments/gpt4o-dep/chat/completions',
+    ]);
+    const [row] = await logRows(gw);
+    expect(row).toMatchObject({ upstreamId: 'az', translation: 'openai-completions -> openai-chat', status: 200 });
   });
 });
 
@@ -210,6 +240,23 @@ describe('translated for upstreams that do not serve /completions', () => {
 });
 
 describe('the gateway promises', () => {
+  it('keeps answers in the response cache when it is on for the model, whole and streamed', async () => {
+    const first = await client.completions.create({ model: 'cached', prompt: 'same' }).withResponse();
+    const second = await client.completions.create({ model: 'cached', prompt: 'same' }).withResponse();
+    expect(first.response.headers.get('x-switchboard-cache')).toBe('MISS');
+    expect(second.response.headers.get('x-switchboard-cache')).toBe('HIT');
+    expect(second.data).toEqual(first.data);
+    const streamed = async () => {
+      const { data, response } = await client.completions.create({ model: 'cached', prompt: 'same', stream: true }).withResponse();
+      let text = '';
+      for await (const chunk of data) text += chunk.choices[0]?.text ?? '';
+      return { text, cache: response.headers.get('x-switchboard-cache') };
+    };
+    expect(await streamed()).toEqual({ text: 'echo: same', cache: 'MISS' });
+    expect(await streamed()).toEqual({ text: 'echo: same', cache: 'HIT' });
+    expect(callsOf(KEYS.main)).toHaveLength(2);
+  });
+
   it('a bad body is a 400 naming the field, in the OpenAI shape', async () => {
     const post = (body: unknown) =>
       fetch(`${gw.url}/v1/completions`, { method: 'POST', headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
