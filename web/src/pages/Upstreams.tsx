@@ -232,7 +232,11 @@ function UpstreamCard(props: {
         )}
       </dl>
       {u.credentials.length === 0 ? (
-        u.kind !== 'mock' && <Empty>No credentials: requests routed here fail until one is added.</Empty>
+        u.kind === 'ollama' ? (
+          <Empty>No credentials: requests go without one, as a local Ollama server wants.</Empty>
+        ) : (
+          u.kind !== 'mock' && <Empty>No credentials: requests routed here fail until one is added.</Empty>
+        )
       ) : (
         <div className="table-wrap">
           <table className="table compact">
