@@ -24,6 +24,11 @@ export const DEFAULT_BASE_URL: Record<string, string | undefined> = {
   ollama: 'http://127.0.0.1:11434',
   // A Claude subscription is served by the Anthropic API itself (providers/claude-code/constants.ts).
   'claude-code': 'https://api.anthropic.com',
+  // Rerank vendors (providers/rerank-vendors.ts): https://docs.cohere.com/v2/reference/rerank,
+  // https://jina.ai/reranker/ (https://api.jina.ai/v1/rerank), https://docs.voyageai.com/reference/reranker-api.
+  cohere: 'https://api.cohere.com',
+  jina: 'https://api.jina.ai/v1',
+  voyage: 'https://api.voyageai.com/v1',
 };
 
 /**

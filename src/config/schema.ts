@@ -7,7 +7,7 @@ import { patternProblems } from './redact-patterns.js';
  * edge; everything inside trusts the resulting types.
  */
 
-export const UPSTREAM_KINDS = ['openai', 'anthropic', 'gemini', 'azure', 'copilot', 'codex', 'claude-code', 'ollama', 'mock'] as const;
+export const UPSTREAM_KINDS = ['openai', 'anthropic', 'gemini', 'azure', 'copilot', 'codex', 'claude-code', 'ollama', 'mock', 'cohere', 'jina', 'voyage'] as const;
 export type UpstreamKind = (typeof UPSTREAM_KINDS)[number];
 
 const id = z
@@ -113,6 +113,18 @@ export const CLIENT_HEADERS_HELD_BACK = [
   'via',
 ] as const;
 
+/** The rerank dialects an OpenAI-compatible server may serve (translate/rerank/). */
+export const RERANK_DIALECTS = ['cohere-v1', 'cohere-v2', 'jina', 'voyage'] as const;
+
+export const openaiRerankSchema = z.strictObject({
+  dialect: z.enum(RERANK_DIALECTS).describe('The shape its rerank endpoint takes and answers in: `jina`, `cohere-v1`, `cohere-v2` or `voyage` (vLLM serves `/v1/rerank` in the Jina and Cohere v1 shape, `/v2/rerank` in Cohere v2\'s).'),
+  path: z
+    .string()
+    .regex(/^\//, 'must start with /')
+    .default('/rerank')
+    .describe('Its path under `baseUrl` (default `/rerank`: `http://host:8000/v1` + `/rerank`).'),
+});
+
 function upstreamSettingsShape() {
   return {
     forwardClientHeaders: z
@@ -153,6 +165,9 @@ function upstreamSettingsShape() {
         'An HTTP or HTTPS proxy every request to this upstream goes through, `http://user:pass@host:port` (a password usually as `${ENV}`; sent as Proxy-Authorization, shown masked). Node only: a Worker refuses it. A try the proxy fails does not count against the credential (docs/upstreams.md).',
       ),
     oauth: claudeOAuthSchema.optional().describe('claude-code: the Claude sign-in endpoints and client of the login and refresh.'),
+    rerank: openaiRerankSchema
+      .optional()
+      .describe('openai: the rerank endpoint an OpenAI-compatible server has (vLLM, Infinity), and its dialect; absent: the upstream serves no rerank (docs/upstreams.md, "Rerank").'),
     modelSync: modelSyncSchema.optional().describe('Periodic model list sync; absent: only on demand (`switchboard upstream sync-models`).'),
     structuredOutput: z
       .enum(['native', 'tool', 'prompt'])

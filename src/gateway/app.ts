@@ -7,6 +7,7 @@ import { listModels, modelsShapeOf } from './models.js';
 import { parseGeminiPath } from './gemini-path.js';
 import { startExchange } from './exchange.js';
 import { compactConversation } from './compact.js';
+import { rerank } from './rerank.js';
 import { deleteStoredResponse, getStoredResponse, listStoredInputItems } from './stored-responses.js';
 import { admitResponsesSocket } from './socket-admission.js';
 import { encodeError, GatewayError } from '../protocols/errors.js';
@@ -34,6 +35,11 @@ export function createDataPlane(ctx: DataPlaneDeps): Hono {
   // OpenAI's legacy text completions: passed through where served, else translated (gateway/chat-fallback.ts).
   app.post('/v1/completions', (c) => proxyRequest(c, ctx, OPERATIONS.completions));
   app.post('/v1/messages', (c) => proxyRequest(c, ctx, OPERATIONS.messages));
+  // Rerank in the dialects clients use (gateway/rerank.ts): Cohere's v1 and v2 at Cohere's own paths, Jina's and Voyage's under a prefix.
+  app.post('/v1/rerank', (c) => rerank(c, ctx, OPERATIONS.cohereV1Rerank));
+  app.post('/v2/rerank', (c) => rerank(c, ctx, OPERATIONS.cohereV2Rerank));
+  app.post('/jina/v1/rerank', (c) => rerank(c, ctx, OPERATIONS.jinaRerank));
+  app.post('/voyage/v1/rerank', (c) => rerank(c, ctx, OPERATIONS.voyageRerank));
   app.post('/v1/messages/count_tokens', (c) =>
     countTokens(c, ctx, OPERATIONS.anthropicCountTokens),
   );

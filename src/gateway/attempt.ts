@@ -3,7 +3,7 @@ import type { DataPlaneDeps } from './deps.js';
 import type { Exchange } from './exchange.js';
 import { readText } from './exchange.js';
 import type { Operation } from '../protocols/operations.js';
-import { GENERATE_ENDPOINT } from '../protocols/operations.js';
+import { GENERATE_ENDPOINT, isRerank } from '../protocols/operations.js';
 import { forwardableRequestHeaders } from './headers.js';
 import { refusesNativeStructuredOutput } from './structured-output.js';
 import type { Translation } from './respond-translated.js';
@@ -16,6 +16,7 @@ import type { Candidate } from '../routing/plan.js';
 import { judgeFailure, judgeReply, retryAfterSeconds, type Failure } from '../routing/verdict.js';
 import { chatInstead, translatedCompletions } from './chat-fallback.js';
 import { codecFor } from '../translate/registry.js';
+import { translateRerankRequest } from '../translate/rerank/registry.js';
 import type { IRRequest } from '../translate/ir.js';
 import { mergeBody, overrideBody, overrideRequest } from '../translate/overrides.js';
 import type { Attempt } from '../store/types.js';
@@ -84,7 +85,12 @@ export async function attemptUpstreams(
     let encodedBody: unknown;
     let translation: Translation | undefined;
     let warnings: string[] | null = null;
-    if (candidate.translate) {
+    if (candidate.translate && isRerank(op.protocol)) {
+      // Rerank dialects translate among themselves (translate/rerank/); the answer is translated back by gateway/rerank.ts.
+      const encoded = translateRerankRequest(body.json, op.protocol, candidate.upstreamProtocol, candidate.upstreamModel);
+      upstreamBody = JSON.stringify(encoded.body);
+      warnings = encoded.warnings.length > 0 ? encoded.warnings : null;
+    } else if (candidate.translate) {
       const client = codecFor(op.protocol);
       const target = codecFor(candidate.upstreamProtocol);
       decoded ??= client.decodeRequest(body.json, hints);
@@ -135,6 +141,7 @@ export async function attemptUpstreams(
             // The client's headers, with the try's own trace context when traces are on.
             headers: { ...headers, ...ex.tryStarting(started) },
             upstreamModel: candidate.upstreamModel,
+            protocol: candidate.upstreamProtocol,
             stream: body.stream,
           },
           ex.upstreamSignal,

@@ -11,8 +11,11 @@ import { codexCatalog } from './codex-models.js';
 /** Unix seconds the gateway reports as a model's creation time (it has no better figure). */
 const CREATED = 1_700_000_000;
 
+/** The protocols with a model list of their own (rerank clients list models the OpenAI way). */
+type ListProtocol = Extract<ErrorShape, 'openai' | 'anthropic' | 'gemini'>;
+
 /** A model list's shape: a protocol's own, or the Codex CLI's catalogue (`codex-models.ts`). */
-export type ListShape = ErrorShape | 'codex';
+export type ListShape = ListProtocol | 'codex';
 
 /**
  * Which kinds each list shows (docs/aliases.md, "Model kinds"): OpenAI's
@@ -37,7 +40,7 @@ const KINDS_SHOWN: Record<ListShape, readonly ModelKind[]> = {
  */
 export async function listModels(c: Context, ctx: DataPlaneDeps, listShape: ListShape, one?: string): Promise<Response> {
   // A Codex client asking for one model, and every error, get OpenAI's shape.
-  const shape: ErrorShape = listShape === 'codex' ? 'openai' : listShape;
+  const shape: ListProtocol = listShape === 'codex' ? 'openai' : listShape;
   try {
     const snapshot = ctx.catalog.current();
     const key = await identifyClient(c, ctx, snapshot);
@@ -95,7 +98,7 @@ function geminiMethods(kind: ModelKind): string[] {
   return kind === 'embedding' ? ['embedContent'] : ['generateContent', 'streamGenerateContent', 'countTokens'];
 }
 
-function describe(shape: ErrorShape, id: string, kind: ModelKind): unknown {
+function describe(shape: ListProtocol, id: string, kind: ModelKind): unknown {
   switch (shape) {
     case 'anthropic':
       return { type: 'model', id, display_name: id, created_at: new Date(CREATED * 1000).toISOString() };

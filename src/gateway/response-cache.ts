@@ -151,6 +151,10 @@ export function endsWell(protocol: Protocol, text: string): boolean {
     case 'gemini':
       return tail.includes('"finishReason"');
     case 'openai-embeddings':
+    case 'rerank-cohere-v1':
+    case 'rerank-cohere-v2':
+    case 'rerank-jina':
+    case 'rerank-voyage':
       return true;
     default:
       return protocol satisfies never;

@@ -1,6 +1,6 @@
 import type { Endpoint } from '../protocols/protocol.js';
 import type { ClientBody } from '../protocols/requests.js';
-import { costOf, type Price } from '../usage/cost.js';
+import { costOf, roundUsd, type Price } from '../usage/cost.js';
 import { ZERO_USAGE, type Usage } from '../translate/ir.js';
 
 /** Output reserved when the request sets no ceiling of its own. */
@@ -19,6 +19,7 @@ export interface Estimate {
  * replaced by the real figures when the request ends.
  */
 export function estimateRequest(endpoint: Endpoint, body: ClientBody, price: Price | null): Estimate {
+  if (endpoint === 'rerank') return rerankEstimate(body.json, price);
   const input = inputEstimate(JSON.stringify(body.json));
   const output = endpoint === 'embeddings' ? 0 : endpoint === 'completions' ? completionsCeiling(body.json) : outputCeiling(body.json) ?? DEFAULT_OUTPUT_RESERVATION;
   return { tokens: input + output, usd: costOf({ ...ZERO_USAGE, inputTokens: input, outputTokens: output }, price) ?? 0 };
@@ -90,4 +91,23 @@ function completionsCeiling(json: Record<string, unknown>): number {
 /** Every token a request used, counted once: input (cached or not) and output (reasoning is part of it). */
 export function tokensUsed(usage: Usage): number {
   return usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens + usage.outputTokens;
+}
+
+/**
+ * Rerank: no output, and input as the rerankers count it, the query once per
+ * document plus every document (Voyage's "total number of tokens"), at four
+ * characters a token; and one search per 100 documents (Cohere's unit).
+ * Priced by whichever of the two the model's price names, both when it names both.
+ * @see https://docs.voyageai.com/docs/faq#what-is-the-total-number-of-tokens-for-the-rerankers
+ * @see https://cohere.com/pricing
+ */
+function rerankEstimate(json: Record<string, unknown>, price: Price | null): Estimate {
+  const documents = Array.isArray(json.documents) ? json.documents : [];
+  const query = typeof json.query === 'string' ? json.query.length : 0;
+  const chars = documents.reduce<number>((sum, doc) => sum + query + (typeof doc === 'string' ? doc.length : JSON.stringify(doc).length), 0);
+  const tokens = Math.ceil(chars / 4);
+  const searches = Math.max(1, Math.ceil(documents.length / 100));
+  const byTokens = price?.input !== undefined ? (tokens * price.input) / 1_000_000 : 0;
+  const bySearch = price?.search !== undefined ? searches * price.search : 0;
+  return { tokens, usd: roundUsd(byTokens + bySearch) };
 }

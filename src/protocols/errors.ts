@@ -148,6 +148,24 @@ function geminiError(err: GatewayError): unknown {
   return { error: { code: err.status, message: err.message, status: byStatus[err.status] ?? 'INTERNAL' } };
 }
 
+/**
+ * Cohere's error body: `{"message"}`, the status saying the rest.
+ * @see https://docs.cohere.com/reference/errors
+ */
+function cohereError(err: GatewayError): unknown {
+  return { message: err.message };
+}
+
+/**
+ * Jina's and Voyage's error body, FastAPI's `{"detail"}` (a string when the
+ * server raised it, as here), the status saying the rest.
+ * @see https://docs.voyageai.com/docs/error-codes
+ * @see https://jina.ai/reranker/ (the API's error answers)
+ */
+function detailError(err: GatewayError): unknown {
+  return { detail: err.message };
+}
+
 /** A gateway-made error in the client's own shape (upstream errors go through the codecs instead). */
 export function encodeError(shape: ErrorShape, err: GatewayError): { status: number; body: unknown } {
   switch (shape) {
@@ -157,6 +175,11 @@ export function encodeError(shape: ErrorShape, err: GatewayError): { status: num
       return { status: err.status, body: anthropicError(err) };
     case 'gemini':
       return { status: err.status, body: geminiError(err) };
+    case 'cohere':
+      return { status: err.status, body: cohereError(err) };
+    case 'jina':
+    case 'voyage':
+      return { status: err.status, body: detailError(err) };
     default:
       return shape satisfies never;
   }
@@ -165,11 +188,13 @@ export function encodeError(shape: ErrorShape, err: GatewayError): { status: num
 /** Pulls a readable message out of an upstream's error body, whatever its shape. */
 export function upstreamErrorMessage(status: number, body: string): string {
   try {
-    const parsed = JSON.parse(body) as { error?: { message?: unknown } | string; message?: unknown };
+    const parsed = JSON.parse(body) as { error?: { message?: unknown } | string; message?: unknown; detail?: unknown };
     const inner = parsed.error;
     if (typeof inner === 'string') return inner;
     if (inner && typeof inner.message === 'string') return inner.message;
     if (typeof parsed.message === 'string') return parsed.message;
+    // Jina and Voyage (FastAPI): `{"detail": "…"}`.
+    if (typeof parsed.detail === 'string') return parsed.detail;
   } catch {
     // not JSON: fall through to the raw text
   }

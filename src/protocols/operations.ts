@@ -18,6 +18,10 @@ export const OPERATIONS = {
   anthropicCountTokens: { protocol: 'anthropic-messages', endpoint: 'count_tokens', shape: 'anthropic' },
   geminiGenerate: { protocol: 'gemini', endpoint: 'generate', shape: 'gemini' },
   geminiCountTokens: { protocol: 'gemini', endpoint: 'count_tokens', shape: 'gemini' },
+  cohereV1Rerank: { protocol: 'rerank-cohere-v1', endpoint: 'rerank', shape: 'cohere' },
+  cohereV2Rerank: { protocol: 'rerank-cohere-v2', endpoint: 'rerank', shape: 'cohere' },
+  jinaRerank: { protocol: 'rerank-jina', endpoint: 'rerank', shape: 'jina' },
+  voyageRerank: { protocol: 'rerank-voyage', endpoint: 'rerank', shape: 'voyage' },
 } as const satisfies Record<string, Operation>;
 
 /** The endpoint that generates answers in each protocol. */
@@ -28,6 +32,10 @@ export const GENERATE_ENDPOINT: Record<Protocol, Endpoint> = {
   'openai-completions': 'completions',
   'anthropic-messages': 'messages',
   gemini: 'generate',
+  'rerank-cohere-v1': 'rerank',
+  'rerank-cohere-v2': 'rerank',
+  'rerank-jina': 'rerank',
+  'rerank-voyage': 'rerank',
 };
 
 /**
@@ -43,3 +51,14 @@ export const TRANSLATION_TARGETS: readonly Protocol[] = ['openai-chat', 'openai-
  * Embeddings only pass through.
  */
 export const TRANSLATABLE: readonly Protocol[] = [...TRANSLATION_TARGETS, 'openai-completions'];
+
+/**
+ * The rerank dialects. A client of one is served by an upstream that speaks
+ * it (passed through) or, translated by translate/rerank/, by the first
+ * rerank dialect the upstream speaks; never through the chat IR.
+ */
+export const RERANK_PROTOCOLS: readonly Protocol[] = ['rerank-cohere-v2', 'rerank-cohere-v1', 'rerank-jina', 'rerank-voyage'];
+
+export function isRerank(protocol: Protocol): boolean {
+  return RERANK_PROTOCOLS.includes(protocol);
+}

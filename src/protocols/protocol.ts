@@ -9,7 +9,12 @@ export type Protocol =
   /** OpenAI's legacy text completions (`POST /v1/completions`). */
   | 'openai-completions'
   | 'anthropic-messages'
-  | 'gemini';
+  | 'gemini'
+  /** Rerank dialects (translate/rerank/): Cohere's v1 and v2, Jina's and Voyage's. They translate only among themselves. */
+  | 'rerank-cohere-v1'
+  | 'rerank-cohere-v2'
+  | 'rerank-jina'
+  | 'rerank-voyage';
 
 /** What a client asked for: one operation in one protocol. */
 export type Endpoint =
@@ -22,8 +27,10 @@ export type Endpoint =
   | 'messages'
   | 'generate'
   | 'count_tokens'
+  /** Rerank, in whichever dialect the protocol names. */
+  | 'rerank'
   | 'models';
 
 /** Which error shape a client expects back. */
-export type ErrorShape = 'openai' | 'anthropic' | 'gemini';
+export type ErrorShape = 'openai' | 'anthropic' | 'gemini' | 'cohere' | 'jina' | 'voyage';
 

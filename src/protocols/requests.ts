@@ -4,6 +4,7 @@ import type { Operation } from './operations.js';
 import { formatPath } from './format-path.js';
 import { describeIssue } from './field-issue.js';
 import { jsonShapeMessage, jsonShapeProblem } from './json-limits.js';
+import { cohereV1Rerank, cohereV2Rerank, jinaRerank, voyageRerank } from './rerank.js';
 
 /**
  * The client fields Switchboard itself acts on (model, streaming), checked
@@ -86,6 +87,14 @@ function schemaFor(op: Operation): z.ZodType {
       return op.endpoint === 'count_tokens' ? anthropicCountTokens : anthropicMessages;
     case 'gemini':
       return op.endpoint === 'count_tokens' ? geminiCountTokens : geminiGenerate;
+    case 'rerank-cohere-v1':
+      return cohereV1Rerank;
+    case 'rerank-cohere-v2':
+      return cohereV2Rerank;
+    case 'rerank-jina':
+      return jinaRerank;
+    case 'rerank-voyage':
+      return voyageRerank;
     default:
       return op.protocol satisfies never;
   }

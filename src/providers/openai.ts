@@ -32,9 +32,10 @@ export function openaiProvider(http: HttpClient): Provider {
     // Which of chat / responses one upstream serves is its `speaks` setting (routing/plan.ts);
     // legacy completions are asked for until a server turns out not to serve them (gateway/chat-fallback.ts).
     speaks: ['openai-chat', 'openai-responses', 'openai-embeddings', 'openai-completions'],
-    endpoints: ['chat', 'responses', 'compact', 'embeddings', 'completions', 'models'],
+    endpoints: ['chat', 'responses', 'compact', 'embeddings', 'completions', 'rerank', 'models'],
     send(call, signal) {
-      const path = pathOf(call.upstream, call.endpoint);
+      // Rerank, on a server that has it: the path its `rerank` setting names (routing/plan.ts only routes rerank here then).
+      const path = call.endpoint === 'rerank' ? call.upstream.settings?.rerank?.path : pathOf(call.upstream, call.endpoint);
       if (!path) throw new Error(`openai upstreams do not serve ${call.endpoint}`);
       const auth = credentialHeaders(call.upstream.settings?.authHeader, 'bearer', call.credential);
       return sendJson(http, call, joinUrl(call.upstream.baseUrl ?? '', path), auth, signal);

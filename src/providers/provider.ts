@@ -16,6 +16,8 @@ export interface UpstreamCall {
   headers: Record<string, string>;
   /** The upstream's model id (already in the body for most kinds; Gemini puts it in the URL). */
   upstreamModel?: string;
+  /** The protocol the upstream is asked in, where a kind serves one endpoint in several (Cohere's rerank v1 and v2). */
+  protocol?: Protocol;
   /** Whether a streamed answer is wanted (Gemini chooses the URL by it). */
   stream?: boolean;
   /** The credential's id in the pool, when known: providers that rotate tokens (codex) write them back under it. */

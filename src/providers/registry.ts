@@ -10,6 +10,7 @@ import { copilotProvider } from './copilot/copilot.js';
 import { codexProvider } from './codex/codex.js';
 import { ollamaProvider } from './ollama.js';
 import { claudeCodeProvider } from './claude-code/claude-code.js';
+import { cohereProvider, jinaProvider, voyageProvider } from './rerank-vendors.js';
 
 export type Providers = Record<UpstreamKind, Provider>;
 
@@ -29,5 +30,8 @@ export function createProviders(http: HttpClient, deps: ProviderDeps = {}): Prov
     ollama: ollamaProvider(http),
     'claude-code': claudeCodeProvider(http, deps),
     mock: mockProvider(),
+    cohere: cohereProvider(http),
+    jina: jinaProvider(http),
+    voyage: voyageProvider(http),
   };
 }

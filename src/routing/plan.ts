@@ -3,7 +3,7 @@ import type { Providers } from '../providers/registry.js';
 import type { AliasRecord, RouteRecord, UpstreamRecord } from '../store/types.js';
 import type { AliasTarget, RequestOverrides } from '../config/schema.js';
 import type { LiveCredential, LiveUpstream, Snapshot } from './catalog.js';
-import { TRANSLATABLE, TRANSLATION_TARGETS } from '../protocols/operations.js';
+import { isRerank, TRANSLATABLE, TRANSLATION_TARGETS } from '../protocols/operations.js';
 import type { PoolHealth } from './credential-health.js';
 import type { EndpointGaps } from './endpoint-gaps.js';
 import { orderCredentials } from './strategies.js';
@@ -52,7 +52,8 @@ export function routesOf(snapshot: Snapshot, model: string): RouteRecord[] | und
  * responses), less what it turned out not to serve (`gaps`: a 404 on
  * /responses), embeddings, and legacy completions until it turns out not to
  * serve them either; an `ollama` one also Anthropic Messages, unless declared
- * (`anthropicMessages: false`) or learned (a 404 on /v1/messages) otherwise.
+ * (`anthropicMessages: false`) or learned (a 404 on /v1/messages) otherwise;
+ * an `openai` one also the rerank dialect its `rerank` setting names, if any.
  */
 export function protocolsOf(providers: Providers, upstream: UpstreamRecord, gaps?: EndpointGaps): readonly Protocol[] {
   const speaks = providers[upstream.kind].speaks;
@@ -63,6 +64,7 @@ export function protocolsOf(providers: Providers, upstream: UpstreamRecord, gaps
   const protocols: Protocol[] = [...(served.length > 0 ? served : declared), 'openai-embeddings', ...completions];
   if (upstream.kind === 'ollama' && upstream.settings?.anthropicMessages !== false && !gaps?.lacks(upstream, 'anthropic-messages'))
     protocols.push('anthropic-messages');
+  if (upstream.kind === 'openai' && upstream.settings?.rerank) protocols.push(`rerank-${upstream.settings.rerank.dialect}`);
   return protocols;
 }
 
@@ -136,7 +138,7 @@ function planModel(
     const speaks = protocolsOf(providers, upstream.record, gaps);
     const native =
       speaks.includes(protocol) && providers[upstream.record.kind].endpoints.includes(endpoint) && !gaps?.lacks(upstream.record, protocol, route.model);
-    const via = native ? protocol : TRANSLATABLE.includes(protocol) ? speaks.find((p) => TRANSLATION_TARGETS.includes(p)) : undefined;
+    const via = native ? protocol : translatedTo(protocol, speaks);
     if (!via) {
       reasons.push(`${route.upstream} (${upstream.record.kind}) cannot serve ${protocol}`);
       continue;
@@ -169,4 +171,10 @@ function planModel(
       ...(overrides ? { overrides } : {}),
     });
   }
+}
+
+/** The protocol a client's request is translated to on an upstream that does not speak it: chat shapes through the IR, rerank dialects among themselves. */
+function translatedTo(protocol: Protocol, speaks: readonly Protocol[]): Protocol | undefined {
+  if (isRerank(protocol)) return speaks.find(isRerank);
+  return TRANSLATABLE.includes(protocol) ? speaks.find((p) => TRANSLATION_TARGETS.includes(p)) : undefined;
 }

@@ -107,6 +107,9 @@ const PROVIDER_NAMES: Record<UpstreamKind, string> = {
   copilot: 'github_copilot',
   ollama: 'ollama',
   mock: 'switchboard.mock',
+  cohere: 'cohere',
+  jina: 'jina',
+  voyage: 'voyage',
 };
 
 function upstreamAttributes(upstreamId: string | null, upstreams: (id: string) => UpstreamFacts | undefined): Attributes {

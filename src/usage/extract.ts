@@ -35,6 +35,12 @@ export function usageFromBody(protocol: Protocol, body: unknown): Usage | undefi
       return usageOf.anthropic(body.usage);
     case 'gemini':
       return usageOf.gemini(body.usageMetadata);
+    case 'rerank-cohere-v1':
+    case 'rerank-cohere-v2':
+    case 'rerank-jina':
+    case 'rerank-voyage':
+      // Searches and tokens, read through the rerank codecs (gateway/rerank.ts).
+      return undefined;
     default:
       return protocol satisfies never;
   }

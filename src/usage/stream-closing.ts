@@ -51,6 +51,11 @@ export function closingWatchFor(protocol: Protocol): ClosingWatch {
       return watch('a chunk with finishReason', (e) => mayCarry(e.raw, '"finishReason"') || mayCarry(e.raw, '"error"'));
     case 'openai-embeddings':
       throw new Error('embeddings do not stream');
+    case 'rerank-cohere-v1':
+    case 'rerank-cohere-v2':
+    case 'rerank-jina':
+    case 'rerank-voyage':
+      throw new Error('rerank does not stream');
     default:
       return protocol satisfies never;
   }

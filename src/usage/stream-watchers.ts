@@ -33,6 +33,11 @@ export function watcherFor(protocol: Protocol, clientWantsUsage: boolean): Strea
       return geminiWatcher();
     case 'openai-embeddings':
       throw new Error('embeddings do not stream');
+    case 'rerank-cohere-v1':
+    case 'rerank-cohere-v2':
+    case 'rerank-jina':
+    case 'rerank-voyage':
+      throw new Error('rerank does not stream');
     default:
       return protocol satisfies never;
   }

@@ -1,6 +1,7 @@
 import type { Endpoint } from '../../protocols/protocol.js';
 import type { Provider, UpstreamCall, UpstreamReply } from '../provider.js';
 import { estimateTokens, mockAnswer, mockEmbedding } from './answer.js';
+import { mockRerank } from './rerank.js';
 
 /**
  * The `mock` upstream kind: answers in-process, deterministically, in every
@@ -11,8 +12,8 @@ export function mockProvider(): Provider {
   return {
     kind: 'mock',
     credentialOptional: true,
-    speaks: ['openai-chat', 'openai-embeddings', 'openai-completions', 'anthropic-messages'],
-    endpoints: ['chat', 'embeddings', 'completions', 'messages', 'count_tokens', 'models'],
+    speaks: ['openai-chat', 'openai-embeddings', 'openai-completions', 'anthropic-messages', 'rerank-cohere-v2', 'rerank-cohere-v1', 'rerank-jina', 'rerank-voyage'],
+    endpoints: ['chat', 'embeddings', 'completions', 'messages', 'count_tokens', 'rerank', 'models'],
     async send(call) {
       const body = call.body === undefined ? {} : (JSON.parse(call.body) as Record<string, unknown>);
       return answer(call, call.endpoint, body);
@@ -89,6 +90,8 @@ function answer(call: UpstreamCall, endpoint: Endpoint, body: Record<string, unk
     }
     case 'completions':
       return completion(body, model, created);
+    case 'rerank':
+      return json(mockRerank(call.protocol ?? 'rerank-cohere-v2', body));
     case 'messages': {
       const a = mockAnswer(body);
       const id = 'msg_mock';

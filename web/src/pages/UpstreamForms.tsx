@@ -21,6 +21,9 @@ export const KINDS: { kind: UpstreamKind; label: string }[] = [
   { kind: 'ollama', label: 'Ollama (local or cloud)' },
   { kind: 'claude-code', label: 'Claude subscription (Claude Code)' },
   { kind: 'mock', label: 'Mock (offline demo)' },
+  { kind: 'cohere', label: 'Cohere (rerank)' },
+  { kind: 'jina', label: 'Jina (rerank)' },
+  { kind: 'voyage', label: 'Voyage (rerank)' },
 ];
 
 export const STRATEGIES: { value: Strategy; label: string }[] = [
@@ -43,6 +46,9 @@ const URL_EXAMPLE: Record<UpstreamKind, string> = {
   ollama: 'empty: http://127.0.0.1:11434',
   'claude-code': 'empty: https://api.anthropic.com',
   mock: 'built in',
+  cohere: 'empty: https://api.cohere.com',
+  jina: 'empty: https://api.jina.ai/v1',
+  voyage: 'empty: https://api.voyageai.com/v1',
 };
 
 /** An `openai` upstream's API shapes, first one the translation target. */
@@ -158,6 +164,9 @@ const SETTINGS_OF_KIND: Record<UpstreamKind, (keyof UpstreamSettings)[]> = {
   // Its sign-in endpoints (`oauth`) are set in the config file or the admin API; the form leaves them as they are.
   'claude-code': ['modelSync'],
   mock: [],
+  cohere: ['modelSync'],
+  jina: [],
+  voyage: [],
 };
 
 function timeoutsOf(d: Draft) {
