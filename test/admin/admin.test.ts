@@ -555,7 +555,7 @@ describe('OpenAPI document', () => {
     expect(createKey.properties.limits.properties.rpm.type).toBe('integer');
     expect(createKey.additionalProperties).toBe(false);
     expect(createKey.properties).not.toHaveProperty('key');
-    expect(doc.components.schemas.CreateUpstream.properties.kind.enum).toEqual(['openai', 'anthropic', 'gemini', 'azure', 'copilot', 'codex', 'claude-code', 'ollama', 'mock']);
+    expect(doc.components.schemas.CreateUpstream.properties.kind.enum).toEqual(['openai', 'anthropic', 'gemini', 'azure', 'copilot', 'codex', 'claude-code', 'ollama', 'mock', 'cohere', 'jina', 'voyage']);
     expect(doc.components.schemas.PatchUpstream.properties.timeouts.properties.idleMs).not.toHaveProperty('default');
     expect(doc.components.schemas.Key.properties).not.toHaveProperty('hash');
     expect(doc.components.schemas.Credential.properties).not.toHaveProperty('secretEnc');
