@@ -99,17 +99,19 @@ export function judgeReply(status: number, headers: ReplyHeaders, errorText: str
 }
 
 /**
- * A Claude subscription's 429 says which usage window is spent and when it
- * resets: `anthropic-ratelimit-unified-reset` (epoch seconds) with
- * `-status` and `-representative-claim` (providers/claude-code/quota.ts).
- * Null for any other 429.
+ * A Claude subscription's 429 on a spent usage window: its
+ * `anthropic-ratelimit-unified-status` is no longer `allowed…` (it is
+ * `rejected`), and `-reset` (epoch seconds) and `-representative-claim` say
+ * when and which window (providers/claude-code/quota.ts). Every answer
+ * carries these headers, so a 429 while the status is still `allowed` is
+ * some other limit, judged as any 429. Null for those and any other 429.
  */
 function subscriptionWindow(headers: ReplyHeaders, now: number): { waitMs: number; why: string } | null {
+  const status = headers.get('anthropic-ratelimit-unified-status');
   const reset = headers.get('anthropic-ratelimit-unified-reset');
-  if (reset === null || !/^\d+(\.\d+)?$/.test(reset.trim())) return null;
+  if (status === null || status.startsWith('allowed') || reset === null || !/^\d+(\.\d+)?$/.test(reset.trim())) return null;
   const at = Number(reset) * 1000;
   const claim = headers.get('anthropic-ratelimit-unified-representative-claim') ?? 'usage';
-  const status = headers.get('anthropic-ratelimit-unified-status') ?? 'rejected';
   return { waitMs: Math.max(0, at - now), why: `subscription ${claim} limit ${status} until ${new Date(at).toISOString()}` };
 }
 

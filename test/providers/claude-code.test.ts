@@ -262,6 +262,26 @@ describe('claude-code upstream: Claude sign-in, requests as Claude Code, refresh
     expect((await admin(gw, '/upstreams/cc-setup/credentials/setup/enable')).status).toBe(200);
   });
 
+  it('a 429 while the usage window is still allowed is another limit: the usual short cooldown', async () => {
+    const reset = Math.floor(Date.now() / 1000) + 3 * 3600;
+    api.failNext(
+      {
+        kind: 'status',
+        status: 429,
+        headers: { 'anthropic-ratelimit-unified-status': 'allowed', 'anthropic-ratelimit-unified-reset': String(reset), 'retry-after': '2' },
+      },
+      1,
+      (call) => bearerOf(call) === setupToken,
+    );
+    const client = new Anthropic({ apiKey: TEST_KEY, baseURL: gw.url, maxRetries: 0 });
+    await expect(client.messages.create({ model: 'claude-setup', max_tokens: 100, messages: [{ role: 'user', content: 'Say hi' }] })).rejects.toMatchObject({ status: 429 });
+    const [setup] = await credentialHealth(gw, 'cc-setup');
+    expect(setup!.state).toBe('cooling');
+    expect(setup!.until).toBeLessThan(Date.now() + 60_000);
+    expect(setup!.reason).not.toContain('subscription');
+    expect((await admin(gw, '/upstreams/cc-setup/credentials/setup/enable')).status).toBe(200);
+  });
+
   it('refreshes an expiring token once for many requests, and stores the new tokens sealed', async () => {
     const tokens = auth.mint(60); // inside the refresh margin
     const before = auth.refreshCount();
