@@ -152,7 +152,7 @@ export const logsQuery = z.object({
   group: z.string().min(1).optional(),
   upstream: z.string().min(1).optional().describe('an upstream id'),
   cache: z.string().min(1).optional().describe('a cache status (HIT, MISS), or none for requests the cache did not see'),
-  q: z.string().min(1).optional().describe('text found in the request id, model, upstream model or error'),
+  q: z.string().min(1).optional().describe('text found in the request id, model, alias, upstream model or error'),
   from: instant.optional(),
   to: instant.optional(),
   limit: integer(1)

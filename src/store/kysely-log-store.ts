@@ -92,7 +92,7 @@ export function kyselyLogStore(
         // a pattern over 50 bytes, and the user's % and _ would need escaping. replace() and lower()
         // mean the same on SQLite and PostgreSQL; an empty search matches every row, as before.
         const contains = (column: string) => sql<boolean>`replace(lower(${sql.ref(column)}), lower(${q.search}), '') <> lower(${sql.ref(column)})`;
-        query = query.where((eb) => eb.or(['id', 'model', 'upstream_model', 'error'].map(contains)));
+        query = query.where((eb) => eb.or(['id', 'model', 'alias', 'upstream_model', 'error'].map(contains)));
       }
       const rows = await query.orderBy('ts', 'desc').orderBy('id', 'desc').limit(q.limit + 1).offset(q.offset).execute();
       return { data: rows.slice(0, q.limit).map(fromLogRow), hasMore: rows.length > q.limit };

@@ -94,6 +94,10 @@ describe('first-available', () => {
     expect(sent.max_tokens).toBeGreaterThan(16384);
     const row = (await logRows(gw))[0];
     expect(row).toMatchObject({ alias: 'smart', model: 'claude-test', upstreamModel: 'claude-upstream', upstreamId: 'ant', status: 200 });
+    // The admin API's log search finds a request by the alias it asked for.
+    const found = await admin('GET', '/logs?q=SMART');
+    expect(found.body.data.map((r: { id: string }) => r.id)).toContain(row.id);
+    expect(found.body.data[0].alias).toBe('smart');
   });
 
   it('skips a target whose only credential is cooling, and the next target gets its own overrides', async () => {
