@@ -12,7 +12,7 @@ import type { NodeGateway } from '../../src/platform/node/gateway.js';
 // that do not, learned from a server's 404, and with every promise of the other endpoints.
 
 /** One fake OpenAI server behind several `openai` upstreams, told apart by their keys. */
-const KEYS = { main: 'sk-main-1111', compat: 'sk-compat-2222', second: 'sk-second-3333' };
+const KEYS = { main: 'sk-main-1111', compat: 'sk-compat-2222', second: 'sk-second-3333', responsesOnly: 'sk-responses-4444' };
 const LIMITED = 'sk-sb-completions-limited-000000000000001';
 const INSTRUCT = 'gpt-3.5-turbo-instruct';
 
@@ -32,7 +32,13 @@ beforeAll(async () => {
   openaiFake = await startFakeOpenAI({ apiKeys: Object.values(KEYS) });
   anthropicFake = await startFakeAnthropic();
   azureFake = await startFakeAzure({ deployments: ['instruct-dep', 'gpt4o-dep'], completionDeployments: ['instruct-dep'] });
-  const openaiUpstream = (id: keyof typeof KEYS) => ({ id, kind: 'openai', baseUrl: `${openaiFake.url}/v1`, credentials: [{ id: `cred-${id}`, key: KEYS[id] }] });
+  const openaiUpstream = (id: keyof typeof KEYS, speaks?: string[]) => ({
+    id,
+    kind: 'openai',
+    baseUrl: `${openaiFake.url}/v1`,
+    ...(speaks ? { speaks } : {}),
+    credentials: [{ id: `cred-${id}`, key: KEYS[id] }],
+  });
   gw = await startTestGateway({
     extra: {
       upstreams: [
@@ -40,6 +46,7 @@ beforeAll(async () => {
         openaiUpstream('main'),
         openaiUpstream('compat'),
         openaiUpstream('second'),
+        openaiUpstream('responsesOnly', ['responses']),
         { id: 'ant', kind: 'anthropic', baseUrl: anthropicFake.url, credentials: [{ key: 'sk-ant-fake' }] },
         { id: 'az', kind: 'azure', baseUrl: azureFake.url, credentials: [{ key: 'azure-fake-key' }] },
       ],
@@ -49,6 +56,7 @@ beforeAll(async () => {
         { id: 'compat-model', routes: [{ upstream: 'compat', model: 'local-model' }] },
         { id: 'claude', routes: [{ upstream: 'ant', model: 'claude-upstream' }] },
         { id: 'failover', routes: [{ upstream: 'main', model: INSTRUCT }, { upstream: 'second', model: INSTRUCT }] },
+        { id: 'responses-model', routes: [{ upstream: 'responsesOnly', model: 'local-model' }] },
         { id: 'cached', routes: [{ upstream: 'main', model: INSTRUCT }] },
         { id: 'az-instruct', routes: [{ upstream: 'az', model: 'instruct-dep' }] },
         { id: 'az-chat', routes: [{ upstream: 'az', model: 'gpt4o-dep' }] },
@@ -214,6 +222,22 @@ describe('translated for upstreams that do not serve /completions', () => {
     for await (const chunk of stream) text += chunk.choices[0]?.text ?? '';
     expect(text.length).toBeGreaterThan(0);
     expect(callsOf(KEYS.compat).map((c) => c.path)).toEqual(['/v1/chat/completions']);
+  });
+
+  it.skipIf(testReplicas() > 1)('goes to Responses when the server speaks only that, streamed and not', async () => {
+    noCompletionsEndpoint(KEYS.responsesOnly);
+    const res = await client.completions.create({ model: 'responses-model', prompt: 'hello', max_tokens: 20 });
+    expect(res.choices[0].text).toBe('echo: hello');
+    const stream = await client.completions.create({ model: 'responses-model', prompt: 'again', stream: true });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.text ?? '';
+    expect(text).toBe('echo: again');
+    const calls = callsOf(KEYS.responsesOnly);
+    expect(calls.map((c) => c.path)).toEqual(['/v1/completions', '/v1/responses', '/v1/responses']);
+    expect(calls[1].body).toMatchObject({ model: 'local-model', max_output_tokens: 20 });
+    const [row] = await logRows(gw);
+    expect(row).toMatchObject({ translation: 'openai-completions -> openai-responses', stream: true, outcome: 'ok' });
+    expect(row.outputTokens).toBeGreaterThan(0);
   });
 
   it.skipIf(testReplicas() > 1)("learns OpenAI's refusal of a chat model on /completions for that model only", async () => {
