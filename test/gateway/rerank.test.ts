@@ -40,6 +40,7 @@ beforeAll(async () => {
         { id: 'jina-reranker-v2-base-multilingual', routes: [{ upstream: 'ji', model: 'jina-reranker-v2-base-multilingual' }] },
         { id: 'rerank-2', routes: [{ upstream: 'vo', model: 'rerank-2' }] },
         { id: 'bge-reranker', routes: [{ upstream: 'vllm', model: 'BAAI/bge-reranker-base' }] },
+        { id: 'voyage-lite', routes: [{ upstream: 'vo', model: 'rerank-2-lite' }] },
         { id: 'rerank-failover', routes: [{ upstream: 'co', model: 'rerank-v3.5' }, { upstream: 'vo', model: 'rerank-2' }] },
       ],
       keys: [
@@ -193,6 +194,13 @@ describe('mapping', () => {
     const call = jina.calls.at(-1)!;
     expect(call.path).toBe('/v1/rerank');
     expect(call.body).toMatchObject({ model: 'BAAI/bge-reranker-base', top_n: 1 });
+  });
+
+  it('a shipped price prices a rerank model the config does not (rerank-2-lite, $0.02 per million tokens)', async () => {
+    const { status } = await send('/voyage/v1/rerank', { model: 'voyage-lite', query: QUERY, documents: DOCS });
+    expect(status).toBe(200);
+    const row = (await logRows(gw)).find((r) => r.model === 'voyage-lite')!;
+    expect(row.costUsd).toBeCloseTo((rerankTokens(QUERY, DOCS) * 0.02) / 1_000_000, 12);
   });
 
   it('the mock upstream reranks by word overlap in every dialect', async () => {
