@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
 import type { Completion } from 'openai/resources/completions';
-import { FAKE_USAGE, startFakeAnthropic, startFakeOpenAI, type FakeCall, type FakeUpstream } from '../fakes/index.js';
+import { FAKE_GEMINI_USAGE, FAKE_USAGE, startFakeAnthropic, startFakeGemini, startFakeOpenAI, type FakeCall, type FakeUpstream } from '../fakes/index.js';
 import { logRows, startTestGateway, TEST_KEY } from '../helpers/gateway.js';
 import { testReplicas } from '../helpers/replica-pair.js';
 import { startFakeAzure } from '../fakes/azure.js';
@@ -19,6 +19,7 @@ const INSTRUCT = 'gpt-3.5-turbo-instruct';
 let openaiFake: FakeUpstream;
 let anthropicFake: FakeUpstream;
 let azureFake: FakeUpstream;
+let geminiFake: FakeUpstream;
 let gw: NodeGateway;
 let client: OpenAI;
 
@@ -31,6 +32,7 @@ const noCompletionsEndpoint = (key: string) =>
 beforeAll(async () => {
   openaiFake = await startFakeOpenAI({ apiKeys: Object.values(KEYS) });
   anthropicFake = await startFakeAnthropic();
+  geminiFake = await startFakeGemini();
   azureFake = await startFakeAzure({ deployments: ['instruct-dep', 'gpt4o-dep'], completionDeployments: ['instruct-dep'] });
   const openaiUpstream = (id: keyof typeof KEYS, speaks?: string[]) => ({
     id,
@@ -48,6 +50,7 @@ beforeAll(async () => {
         openaiUpstream('second'),
         openaiUpstream('responsesOnly', ['responses']),
         { id: 'ant', kind: 'anthropic', baseUrl: anthropicFake.url, credentials: [{ key: 'sk-ant-fake' }] },
+        { id: 'gem', kind: 'gemini', baseUrl: geminiFake.url, credentials: [{ key: 'fake-gemini-key' }] },
         { id: 'az', kind: 'azure', baseUrl: azureFake.url, credentials: [{ key: 'azure-fake-key' }] },
       ],
       models: [
@@ -55,6 +58,7 @@ beforeAll(async () => {
         { id: 'chat-model', routes: [{ upstream: 'main', model: 'gpt-4o' }] },
         { id: 'compat-model', routes: [{ upstream: 'compat', model: 'local-model' }] },
         { id: 'claude', routes: [{ upstream: 'ant', model: 'claude-upstream' }] },
+        { id: 'gemini', routes: [{ upstream: 'gem', model: 'gemini-2.5-flash' }] },
         { id: 'failover', routes: [{ upstream: 'main', model: INSTRUCT }, { upstream: 'second', model: INSTRUCT }] },
         { id: 'responses-model', routes: [{ upstream: 'responsesOnly', model: 'local-model' }] },
         { id: 'cached', routes: [{ upstream: 'main', model: INSTRUCT }] },
@@ -76,11 +80,13 @@ afterAll(async () => {
   await openaiFake?.close();
   await anthropicFake?.close();
   await azureFake?.close();
+  await geminiFake?.close();
 });
 beforeEach(() => {
   openaiFake.reset();
   anthropicFake.reset();
   azureFake.reset();
+  geminiFake.reset();
 });
 
 describe('passed through to an upstream that serves /completions', () => {
@@ -189,6 +195,19 @@ describe('translated for upstreams that do not serve /completions', () => {
     expect(chunks.every((c) => c.object === 'text_completion' && c.id === chunks[0].id)).toBe(true);
     const [row] = await logRows(gw);
     expect(row).toMatchObject({ stream: true, outcome: 'ok', outputTokens: FAKE_USAGE.anthropic.messages.output_tokens, usageEstimated: false });
+  });
+
+  it('asks Gemini with generationConfig, streamed and not, with its token figures', async () => {
+    const res = await client.completions.create({ model: 'gemini', prompt: 'hello', max_tokens: 30, stop: ['.'] });
+    expect(res.choices[0]).toMatchObject({ text: 'echo: hello', finish_reason: 'stop' });
+    expect(res.usage).toMatchObject({ prompt_tokens: FAKE_GEMINI_USAGE.promptTokenCount, completion_tokens: FAKE_GEMINI_USAGE.candidatesTokenCount });
+    expect(geminiFake.calls[0].body).toMatchObject({ contents: [{ role: 'user', parts: [{ text: 'hello' }] }], generationConfig: { maxOutputTokens: 30, stopSequences: ['.'] } });
+    const stream = await client.completions.create({ model: 'gemini', prompt: 'again', stream: true });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.text ?? '';
+    expect(text).toBe('echo: again');
+    const [row] = await logRows(gw);
+    expect(row).toMatchObject({ translation: 'openai-completions -> gemini', stream: true, outcome: 'ok', outputTokens: FAKE_GEMINI_USAGE.candidatesTokenCount });
   });
 
   it('refuses what a chat turn cannot mean with a 400 naming the field, asking no upstream', async () => {
