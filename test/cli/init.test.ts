@@ -22,11 +22,12 @@ describe('switchboard init', () => {
   it('writes a starter for every provider named that passes config check once its variables are set', async () => {
     const dir = tempDir();
     const file = join(dir, 'conf', 'switchboard.yaml');
-    const res = await runCli(['init', '--providers', 'openai,anthropic,gemini,azure,copilot,codex,mock', '--file', file], CLEAN);
+    const res = await runCli(['init', '--providers', 'openai,anthropic,gemini,azure,copilot,codex,claude-code,mock', '--file', file], CLEAN);
     expect(res.code).toBe(0);
     expect(res.stdout).toContain(`Wrote ${file}`);
     expect(res.stdout).toContain('set OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY, AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY, SWITCHBOARD_SECRET');
     expect(res.stdout).toContain(`switchboard upstream login copilot --upstream copilot --config ${file}`);
+    expect(res.stdout).toContain(`switchboard upstream login claude-code --upstream claude-code --config ${file}`);
 
     const text = readFileSync(file, 'utf8');
     // Keys are placeholders, never values.
@@ -36,7 +37,7 @@ describe('switchboard init', () => {
     const checked = await runCli(['config', 'check', '--config', file], { ...CLEAN, ...ENV });
     expect(checked.stderr).not.toContain('not valid');
     expect(checked.code).toBe(0);
-    expect(checked.stdout).toContain(`${file}: OK (7 upstreams, 5 models, 1 keys)`);
+    expect(checked.stdout).toContain(`${file}: OK (8 upstreams, 5 models, 1 keys)`);
 
     // Without the variables, the check names each one.
     const unset = await runCli(['config', 'check', '--config', file], CLEAN);
@@ -56,7 +57,7 @@ describe('switchboard init', () => {
     const other = join(dir, 'other.yaml');
     const unknown = await runCli(['init', '--providers', 'openai,bedrock', '--file', other], CLEAN);
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain('--providers: unknown bedrock; choose from openai, anthropic, gemini, azure, copilot, codex, ollama, mock');
+    expect(unknown.stderr).toContain('--providers: unknown bedrock; choose from openai, anthropic, gemini, azure, copilot, codex, claude-code, ollama, mock');
     expect(existsSync(other)).toBe(false);
   });
 

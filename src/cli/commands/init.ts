@@ -9,7 +9,7 @@ per provider named (default: openai), a model for each, one client key and
 SQLite storage in ./data. Keys and the secret are \${ENV} placeholders, read
 from the environment at start. Never overwrites an existing file.
 
-Providers: openai, anthropic, gemini, azure, copilot, codex, mock.`;
+Providers: openai, anthropic, gemini, azure, copilot, codex, claude-code, ollama, mock.`;
 
 /** What one provider adds to the file: its upstream, the models it serves, the variables it reads. */
 interface Starter {
@@ -70,6 +70,14 @@ const STARTERS: Record<string, Starter> = {
     models: '',
     env: [],
     then: 'switchboard upstream login codex --upstream codex',
+  },
+  'claude-code': {
+    upstream: `  - id: claude-code
+    kind: claude-code             # a Claude Pro / Max subscription, meant by Anthropic for its own apps: docs/upstreams.md; models fetched hourly
+    modelSync: { intervalMinutes: 60 }`,
+    models: '',
+    env: [],
+    then: 'switchboard upstream login claude-code --upstream claude-code',
   },
   ollama: {
     upstream: `  - id: ollama
