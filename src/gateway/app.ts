@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { DataPlaneDeps } from './deps.js';
 import { OPERATIONS } from '../protocols/operations.js';
 import { proxyRequest } from './proxy.js';
+import { proxyMedia } from './media-proxy.js';
 import { countTokens } from './count-tokens.js';
 import { listModels, modelsShapeOf } from './models.js';
 import { parseGeminiPath } from './gemini-path.js';
@@ -34,6 +35,12 @@ export function createDataPlane(ctx: DataPlaneDeps): Hono {
   app.post('/v1/embeddings', (c) => proxyRequest(c, ctx, OPERATIONS.embeddings));
   // OpenAI's legacy text completions: passed through where served, else translated (gateway/chat-fallback.ts).
   app.post('/v1/completions', (c) => proxyRequest(c, ctx, OPERATIONS.completions));
+  // Images and audio: JSON or multipart bodies, answers passed back as they come (gateway/media-proxy.ts).
+  app.post('/v1/images/generations', (c) => proxyMedia(c, ctx, OPERATIONS.imageGenerations));
+  app.post('/v1/images/edits', (c) => proxyMedia(c, ctx, OPERATIONS.imageEdits));
+  app.post('/v1/audio/transcriptions', (c) => proxyMedia(c, ctx, OPERATIONS.transcriptions));
+  app.post('/v1/audio/translations', (c) => proxyMedia(c, ctx, OPERATIONS.translations));
+  app.post('/v1/audio/speech', (c) => proxyMedia(c, ctx, OPERATIONS.speech));
   app.post('/v1/messages', (c) => proxyRequest(c, ctx, OPERATIONS.messages));
   // Rerank in the dialects clients use (gateway/rerank.ts): Cohere's v1 and v2 at Cohere's own paths, Jina's and Voyage's under a prefix.
   app.post('/v1/rerank', (c) => rerank(c, ctx, OPERATIONS.cohereV1Rerank));

@@ -3,6 +3,7 @@ import type { DataPlaneDeps } from './deps.js';
 import type { Exchange } from './exchange.js';
 import { readText } from './exchange.js';
 import type { Operation } from '../protocols/operations.js';
+import type { Endpoint } from '../protocols/protocol.js';
 import { GENERATE_ENDPOINT, isRerank } from '../protocols/operations.js';
 import { forwardableRequestHeaders } from './headers.js';
 import { refusesNativeStructuredOutput } from './structured-output.js';
@@ -44,6 +45,20 @@ export interface Answer {
 }
 
 /**
+ * The call for one route when the caller builds it (images and audio,
+ * gateway/media-proxy.ts): the endpoint asked of the upstream and its body,
+ * JSON or a multipart form; `warnings` go on the row.
+ */
+export interface RouteCall {
+  endpoint: Endpoint;
+  body?: string;
+  multipart?: { bytes: Uint8Array<ArrayBuffer>; contentType: string };
+  /** Whether the upstream is asked to stream, when not as the client asked (a translated call answered whole). */
+  stream?: boolean;
+  warnings?: string[];
+}
+
+/**
  * Step 5 of a request: tries the planned routes in order and, within each,
  * its usable credentials in the pool's order, until one answers. A try that
  * fails before anything reached the client (no connection, timeout, 429,
@@ -60,6 +75,8 @@ export async function attemptUpstreams(
   body: ClientBody,
   candidates: Candidate[],
   hints: UrlHints,
+  /** Builds each route's call instead of passing the body through or translating it through the IR. */
+  callFor?: (candidate: Candidate) => Promise<RouteCall>,
 ): Promise<Answer> {
   const { row } = ex;
   const { maxAttempts, deadlineMs } = ctx.retry;
@@ -81,11 +98,19 @@ export async function attemptUpstreams(
     // The client's headers this upstream may have (its `forwardClientHeaders` let some held-back ones through).
     const headers = forwardableRequestHeaders(c.req.raw.headers, upstream.settings?.forwardClientHeaders);
     // The body for this route: pass-through, or translated for its protocol and model.
-    let upstreamBody: string;
+    let upstreamBody: string | undefined;
+    let multipart: RouteCall['multipart'];
+    let endpoint = candidate.translate ? GENERATE_ENDPOINT[candidate.upstreamProtocol] : op.endpoint;
+    let stream = body.stream;
     let encodedBody: unknown;
     let translation: Translation | undefined;
     let warnings: string[] | null = null;
-    if (candidate.translate && isRerank(op.protocol)) {
+    if (callFor) {
+      const call = await callFor(candidate);
+      ({ endpoint, body: upstreamBody, multipart } = call);
+      stream = call.stream ?? stream;
+      warnings = call.warnings && call.warnings.length > 0 ? call.warnings : null;
+    } else if (candidate.translate && isRerank(op.protocol)) {
       // Rerank dialects translate among themselves (translate/rerank/); the answer is translated back by gateway/rerank.ts.
       const encoded = translateRerankRequest(body.json, op.protocol, candidate.upstreamProtocol, candidate.upstreamModel);
       upstreamBody = JSON.stringify(encoded.body);
@@ -136,17 +161,18 @@ export async function attemptUpstreams(
             upstream,
             credential: credential?.secret ?? null,
             credentialId: credential?.id,
-            endpoint: candidate.translate ? GENERATE_ENDPOINT[candidate.upstreamProtocol] : op.endpoint,
+            endpoint,
             body: upstreamBody,
+            ...(multipart ? { multipart } : {}),
             // The client's headers, with the try's own trace context when traces are on.
             headers: { ...headers, ...ex.tryStarting(started) },
             upstreamModel: candidate.upstreamModel,
             protocol: candidate.upstreamProtocol,
-            stream: body.stream,
+            stream,
           },
           ex.upstreamSignal,
         );
-        const { reply, errorText } = await primeReply(sent).catch((err: unknown) => {
+        const { reply, errorText } = await primeReply(sent, op.endpoint === 'speech').catch((err: unknown) => {
           throw err instanceof UpstreamFailure ? err : new UpstreamFailure('broken', `upstream broke off its answer: ${(err as Error)?.message ?? String(err)}`);
         });
         const now = ctx.now();
@@ -270,15 +296,18 @@ function holdUntilFinished(ctx: DataPlaneDeps, ex: Exchange, credentialId: strin
  * Reads as much of an answer as deciding on it needs, before anything goes
  * to the client: the error body, the whole body of a non-streamed answer, or
  * the first chunk of a stream (so a stream that breaks at once is retried).
+ * `audio`: a successful answer that is not JSON or text is audio bytes, read
+ * as a stream too (speech), never as text.
  */
-async function primeReply(reply: UpstreamReply): Promise<{ reply: PrimedReply; errorText: string }> {
+async function primeReply(reply: UpstreamReply, audio = false): Promise<{ reply: PrimedReply; errorText: string }> {
   if (reply.status >= 400) {
     const text = await readText(reply, MAX_ERROR_BODY);
     return { reply: withText(reply, text), errorText: text };
   }
   // The content type first: touching `body` turns the platform's lazy body into a web stream, which `text()` then cannot read.
-  const sse = (reply.headers.get('content-type') ?? '').includes('text/event-stream');
-  const reader = sse ? (reply.reader?.() ?? reply.body?.getReader()) : undefined;
+  const type = reply.headers.get('content-type') ?? '';
+  const streamed = type.includes('text/event-stream') || (audio && !type.includes('json') && !type.startsWith('text/'));
+  const reader = streamed ? (reply.reader?.() ?? reply.body?.getReader()) : undefined;
   if (!reader) return { reply: withText(reply, await readText(reply)), errorText: '' };
   // Read the first chunk; the respond step reads on from there with the same reader.
   const first = await reader.read();

@@ -62,13 +62,15 @@ async function proxyExchange(c: Context, ctx: DataPlaneDeps, ex: Exchange, op: O
  * body, size-capped and checked), whether they may (policy), and where it
  * goes (model -> route -> credential; pass-through or translation).
  */
-export async function admit(
+export async function admit<B extends ClientBody = ClientBody>(
   c: Context,
   ctx: DataPlaneDeps,
   ex: Exchange,
   op: Operation,
   hints: UrlHints,
-): Promise<{ body: ClientBody; candidates: Candidate[]; rateLimitHeaders: Record<string, string>; state: ResponseState }> {
+  /** Reads and checks the body: JSON by default; the images and audio endpoints read forms too (gateway/media-proxy.ts). */
+  readBody: BodyReader<B> = readJsonBody as unknown as BodyReader<B>,
+): Promise<{ body: B; candidates: Candidate[]; rateLimitHeaders: Record<string, string>; state: ResponseState }> {
   const { row } = ex;
   // 0. a usage log far behind (its database away): no new work until it has caught up, so no row is ever dropped
   if (ctx.recorder.backlogged())
@@ -83,9 +85,7 @@ export async function admit(
 
   // 2. read and check the body (refused past server.maxBodyBytes, or compressed); kept for body logging when it is on
   refuseEncodedBody(c.req.header('content-encoding'));
-  const text = await ctx.io.readBody(c, ctx.maxBodyBytes);
-  ex.bodies?.request(text, c.req.header('content-type'), Number(c.req.header('content-length') ?? NaN));
-  const body = parseClientBody(op, text, hints);
+  const body = await readBody(c, ctx, ex, op, hints);
   row.model = body.model;
   row.alias = snapshot.aliases.has(body.model) ? body.model : null;
   row.stream = body.stream;
@@ -126,6 +126,15 @@ export async function admit(
   // Admitted: noted in the usage journal (Node), so a process killed before the row is written still records the request.
   ctx.recorder.started(row);
   return { body, candidates: plan.candidates, rateLimitHeaders: admission.headers, state };
+}
+
+/** Step 2 of admission: reads the client's body (size-capped), hands it to body logging, and checks it. */
+export type BodyReader<B extends ClientBody> = (c: Context, ctx: DataPlaneDeps, ex: Exchange, op: Operation, hints: UrlHints) => Promise<B>;
+
+async function readJsonBody(c: Context, ctx: DataPlaneDeps, ex: Exchange, op: Operation, hints: UrlHints): Promise<ClientBody> {
+  const text = await ctx.io.readBody(c, ctx.maxBodyBytes);
+  ex.bodies?.request(text, c.req.header('content-type'), Number(c.req.header('content-length') ?? NaN));
+  return parseClientBody(op, text, hints);
 }
 
 /** The headers of a proxied answer: the row's id, the serving upstream, the upstream's own, and the key's x-ratelimit-* in place of the upstream's. */

@@ -48,6 +48,25 @@ export const webRequestIO: RequestIO = {
       text += decoder.decode(value, { stream: true });
     }
   },
+  async readBytes(c, maxBytes) {
+    const declared = Number(c.req.header('content-length') ?? NaN);
+    if (declared > maxBytes) throw tooLarge(maxBytes);
+    const body = c.req.raw.body;
+    if (!body) return new Uint8Array();
+    const reader = body.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return joinChunks(chunks, size);
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge(maxBytes);
+      }
+      chunks.push(value);
+    }
+  },
   onClientGone(c, gone) {
     const signal = c.req.raw.signal;
     if (signal.aborted) gone();
@@ -56,3 +75,13 @@ export const webRequestIO: RequestIO = {
   // Plain Web requests carry no peer address; a platform that has one supplies its own RequestIO.
   clientAddress: () => undefined,
 };
+
+function joinChunks(chunks: Uint8Array[], size: number): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
+}

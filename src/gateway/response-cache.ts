@@ -150,11 +150,14 @@ export function endsWell(protocol: Protocol, text: string): boolean {
       return tail.includes('response.completed') || tail.includes('response.incomplete');
     case 'gemini':
       return tail.includes('"finishReason"');
+    // Images and audio are never cached (gateway/media-proxy.ts does not ask).
     case 'openai-embeddings':
     case 'rerank-cohere-v1':
     case 'rerank-cohere-v2':
     case 'rerank-jina':
     case 'rerank-voyage':
+    case 'openai-images':
+    case 'openai-audio':
       return true;
     default:
       return protocol satisfies never;

@@ -63,6 +63,10 @@ export function startBodyCapture(policy: BodyLogPolicy, requestId: string, recor
         };
       }
       const req = requestText === null ? null : cut(redact, requestText, requestBytes);
+      if (isBinary(contentType)) {
+        // Audio (speech) and other binary answers: what they were, never their bytes.
+        return { requestId, mode, requestBody: req?.text ?? null, responseBody: `[${contentType}: ${total} bytes, not stored]`, requestTruncated: req?.truncated ?? false, responseTruncated: false };
+      }
       const received = new TextDecoder().decode(concat(kept));
       // A secret streamed over several deltas is whole only in the assembled text (policy/redact-stream.ts).
       const streamed = contentType?.includes('text/event-stream') ? redactAcrossDeltas(received, redact) : received;
@@ -91,7 +95,7 @@ export function startBodyCapture(policy: BodyLogPolicy, requestId: string, recor
         hand(res.status, contentType, [], 0);
         return res;
       }
-      const keepLimit = mode === 'full' ? BODY_LOG_LIMIT + REDACT_MARGIN : 0;
+      const keepLimit = mode === 'full' && !isBinary(contentType) ? BODY_LOG_LIMIT + REDACT_MARGIN : 0;
       const kept: Uint8Array[] = [];
       let keptBytes = 0;
       let total = 0;
@@ -192,4 +196,10 @@ function concat(chunks: Uint8Array[]): Uint8Array {
     at += c.byteLength;
   }
   return out;
+}
+
+/** A body that is not text (speech's audio, an image): body logging keeps its type and size, never its bytes. */
+function isBinary(contentType: string | null): boolean {
+  const type = (contentType ?? '').toLowerCase();
+  return /^(audio|image|video)\//.test(type) || type.startsWith('application/octet-stream');
 }

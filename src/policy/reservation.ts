@@ -2,6 +2,10 @@ import type { Endpoint } from '../protocols/protocol.js';
 import type { ClientBody } from '../protocols/requests.js';
 import { costOf, roundUsd, type Price } from '../usage/cost.js';
 import { ZERO_USAGE, type Usage } from '../translate/ir.js';
+import { mediaEstimate } from './media-estimate.js';
+
+/** Endpoints reserved by images, audio and characters (policy/media-estimate.ts), not by their JSON's length. */
+const MEDIA_ENDPOINTS: ReadonlySet<Endpoint> = new Set(['images', 'image_edits', 'transcriptions', 'translations', 'speech']);
 
 /** Output reserved when the request sets no ceiling of its own. */
 export const DEFAULT_OUTPUT_RESERVATION = 1_024;
@@ -20,6 +24,7 @@ export interface Estimate {
  */
 export function estimateRequest(endpoint: Endpoint, body: ClientBody, price: Price | null): Estimate {
   if (endpoint === 'rerank') return rerankEstimate(body.json, price);
+  if (MEDIA_ENDPOINTS.has(endpoint)) return mediaEstimate(endpoint, body, price);
   const input = inputEstimate(JSON.stringify(body.json));
   const output = endpoint === 'embeddings' ? 0 : endpoint === 'completions' ? completionsCeiling(body.json) : outputCeiling(body.json) ?? DEFAULT_OUTPUT_RESERVATION;
   return { tokens: input + output, usd: costOf({ ...ZERO_USAGE, inputTokens: input, outputTokens: output }, price) ?? 0 };

@@ -8,6 +8,10 @@ export type Protocol =
   | 'openai-embeddings'
   /** OpenAI's legacy text completions (`POST /v1/completions`). */
   | 'openai-completions'
+  /** OpenAI's images API: generations (JSON) and edits (multipart). */
+  | 'openai-images'
+  /** OpenAI's audio API: transcriptions and translations (multipart), speech (JSON in, audio out). */
+  | 'openai-audio'
   | 'anthropic-messages'
   | 'gemini'
   /** Rerank dialects (translate/rerank/): Cohere's v1 and v2, Jina's and Voyage's. They translate only among themselves. */
@@ -24,6 +28,13 @@ export type Endpoint =
   | 'embeddings'
   /** OpenAI's legacy text completions, `/completions`. */
   | 'completions'
+  /** `/images/generations`, `/images/edits`. */
+  | 'images'
+  | 'image_edits'
+  /** `/audio/transcriptions`, `/audio/translations`, `/audio/speech`. */
+  | 'transcriptions'
+  | 'translations'
+  | 'speech'
   | 'messages'
   | 'generate'
   | 'count_tokens'

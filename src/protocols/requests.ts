@@ -95,6 +95,9 @@ function schemaFor(op: Operation): z.ZodType {
       return jinaRerank;
     case 'rerank-voyage':
       return voyageRerank;
+    case 'openai-images':
+    case 'openai-audio':
+      throw new Error('image and audio bodies are read by protocols/media-requests.ts');
     default:
       return op.protocol satisfies never;
   }
@@ -106,6 +109,8 @@ export interface ClientBody {
   /** The public model id asked for (from the body, or for Gemini from the URL). */
   model: string;
   stream: boolean;
+  /** Seconds of audio uploaded (transcriptions and translations), for the reservation made before the call. */
+  audioSeconds?: number;
 }
 
 /** What the URL says, for protocols that put the model and streaming there (Gemini). */

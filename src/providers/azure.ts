@@ -27,6 +27,15 @@ const DEPLOYMENT_PATHS: Partial<Record<Endpoint, string>> = {
   // Legacy completions, for deployments of completion models (gpt-35-turbo-instruct):
   // https://learn.microsoft.com/azure/ai-foundry/openai/reference#completions
   completions: '/completions',
+  // Images and audio of image and audio deployments (dall-e-3, gpt-image-1, whisper, tts); gpt-image-1 and the
+  // gpt-4o audio models may need a newer (preview) `apiVersion` than the default:
+  // https://learn.microsoft.com/azure/ai-foundry/openai/reference#image-generation
+  // https://learn.microsoft.com/azure/ai-foundry/openai/reference#transcriptions---create
+  images: '/images/generations',
+  image_edits: '/images/edits',
+  transcriptions: '/audio/transcriptions',
+  translations: '/audio/translations',
+  speech: '/audio/speech',
 };
 
 /** `https://x.openai.azure.com/` and `https://x.openai.azure.com/openai` both name the resource. */
@@ -58,8 +67,8 @@ function modelOf(call: UpstreamCall): string {
 export function azureProvider(http: HttpClient): Provider {
   return {
     kind: 'azure',
-    speaks: ['openai-chat', 'openai-responses', 'openai-embeddings', 'openai-completions'],
-    endpoints: ['chat', 'responses', 'embeddings', 'completions'],
+    speaks: ['openai-chat', 'openai-responses', 'openai-embeddings', 'openai-completions', 'openai-images', 'openai-audio'],
+    endpoints: ['chat', 'responses', 'embeddings', 'completions', 'images', 'image_edits', 'transcriptions', 'translations', 'speech'],
     send(call, signal) {
       const { upstream } = call;
       const auth = authHeaders(upstream, call.credential);

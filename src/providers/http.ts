@@ -10,7 +10,8 @@ export interface HttpRequest {
   url: string;
   method: 'GET' | 'POST';
   headers: Record<string, string>;
-  body?: string;
+  /** JSON text, or the bytes of a multipart form. */
+  body?: string | Uint8Array<ArrayBuffer>;
   signal: AbortSignal;
   timeouts: Timeouts;
   /** An HTTP(S) proxy to go through (`http://user:pass@host:port`, the upstream's `proxy`); absent: direct. */

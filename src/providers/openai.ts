@@ -17,6 +17,13 @@ const PATHS: Partial<Record<Endpoint, string>> = {
   embeddings: '/embeddings',
   // https://platform.openai.com/docs/api-reference/completions
   completions: '/completions',
+  // https://platform.openai.com/docs/api-reference/images
+  images: '/images/generations',
+  image_edits: '/images/edits',
+  // https://platform.openai.com/docs/api-reference/audio
+  transcriptions: '/audio/transcriptions',
+  translations: '/audio/translations',
+  speech: '/audio/speech',
   models: '/models',
 };
 
@@ -31,8 +38,8 @@ export function openaiProvider(http: HttpClient): Provider {
     kind: 'openai',
     // Which of chat / responses one upstream serves is its `speaks` setting (routing/plan.ts);
     // legacy completions are asked for until a server turns out not to serve them (gateway/chat-fallback.ts).
-    speaks: ['openai-chat', 'openai-responses', 'openai-embeddings', 'openai-completions'],
-    endpoints: ['chat', 'responses', 'compact', 'embeddings', 'completions', 'rerank', 'models'],
+    speaks: ['openai-chat', 'openai-responses', 'openai-embeddings', 'openai-completions', 'openai-images', 'openai-audio'],
+    endpoints: ['chat', 'responses', 'compact', 'embeddings', 'completions', 'rerank', 'images', 'image_edits', 'transcriptions', 'translations', 'speech', 'models'],
     send(call, signal) {
       // Rerank, on a server that has it: the path its `rerank` setting names (routing/plan.ts only routes rerank here then).
       const path = call.endpoint === 'rerank' ? call.upstream.settings?.rerank?.path : pathOf(call.upstream, call.endpoint);

@@ -12,6 +12,12 @@ export interface UpstreamCall {
   endpoint: Endpoint;
   /** The JSON body to send (model id already rewritten), for POST endpoints. */
   body?: string;
+  /**
+   * A multipart/form-data body instead (image edits, transcriptions): the
+   * client's form re-encoded with the upstream's model id, sent as these bytes
+   * under this content type (which names the form's boundary).
+   */
+  multipart?: { bytes: Uint8Array<ArrayBuffer>; contentType: string };
   /** Client headers safe to forward (auth and hop-by-hop already removed). */
   headers: Record<string, string>;
   /** The upstream's model id (already in the body for most kinds; Gemini puts it in the URL). */
@@ -110,9 +116,10 @@ export function sendJson(
 ): Promise<UpstreamReply> {
   const headers: Record<string, string> = { ...call.headers, ...call.upstream.headers, ...auth };
   for (const name of call.upstream.settings?.removeHeaders ?? []) if (!(name.toLowerCase() in auth)) delete headers[name.toLowerCase()];
-  if (call.body !== undefined) headers['content-type'] = 'application/json';
+  const body = call.multipart?.bytes ?? call.body;
+  if (body !== undefined) headers['content-type'] = call.multipart?.contentType ?? 'application/json';
   const proxy = call.upstream.settings?.proxy;
-  return http({ url, method: call.body === undefined ? 'GET' : 'POST', headers, body: call.body, signal, timeouts: call.upstream.timeouts, ...(proxy ? { proxy } : {}) });
+  return http({ url, method: body === undefined ? 'GET' : 'POST', headers, body, signal, timeouts: call.upstream.timeouts, ...(proxy ? { proxy } : {}) });
 }
 
 /**

@@ -10,6 +10,13 @@ import { orderCredentials } from './strategies.js';
 import { targetsInOrder } from './aliases.js';
 import { weightedOrder } from './weighted-order.js';
 
+/**
+ * Media asked of an upstream that serves it in another shape, translated by
+ * the media handler (not the IR): OpenAI images of a Gemini image model
+ * become a `generateContent` call (translate/gemini/images.ts).
+ */
+const MEDIA_TRANSLATIONS: Partial<Record<Protocol, Protocol>> = { 'openai-images': 'gemini' };
+
 /** One route a request may try: the upstream, how it is spoken to, and its usable credentials in try order. */
 export interface Candidate {
   upstream: LiveUpstream;
@@ -65,6 +72,8 @@ export function protocolsOf(providers: Providers, upstream: UpstreamRecord, gaps
   if (upstream.kind === 'ollama' && upstream.settings?.anthropicMessages !== false && !gaps?.lacks(upstream, 'anthropic-messages'))
     protocols.push('anthropic-messages');
   if (upstream.kind === 'openai' && upstream.settings?.rerank) protocols.push(`rerank-${upstream.settings.rerank.dialect}`);
+  // Images and audio where the kind serves them (openai: passed through).
+  protocols.push(...speaks.filter((p) => p === 'openai-images' || p === 'openai-audio'));
   return protocols;
 }
 
@@ -173,8 +182,10 @@ function planModel(
   }
 }
 
-/** The protocol a client's request is translated to on an upstream that does not speak it: chat shapes through the IR, rerank dialects among themselves. */
+/** The protocol a client's request is translated to on an upstream that does not speak it: chat shapes through the IR, rerank dialects among themselves, images to a Gemini image model. */
 function translatedTo(protocol: Protocol, speaks: readonly Protocol[]): Protocol | undefined {
   if (isRerank(protocol)) return speaks.find(isRerank);
+  const media = MEDIA_TRANSLATIONS[protocol];
+  if (media) return speaks.find((p) => p === media);
   return TRANSLATABLE.includes(protocol) ? speaks.find((p) => TRANSLATION_TARGETS.includes(p)) : undefined;
 }

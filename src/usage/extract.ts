@@ -40,6 +40,9 @@ export function usageFromBody(protocol: Protocol, body: unknown): Usage | undefi
     case 'rerank-jina':
     case 'rerank-voyage':
       // Searches and tokens, read through the rerank codecs (gateway/rerank.ts).
+    case 'openai-images':
+    case 'openai-audio':
+      // Read with their units by usage/media-usage.ts.
       return undefined;
     default:
       return protocol satisfies never;

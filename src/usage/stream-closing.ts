@@ -56,6 +56,9 @@ export function closingWatchFor(protocol: Protocol): ClosingWatch {
     case 'rerank-jina':
     case 'rerank-voyage':
       throw new Error('rerank does not stream');
+    case 'openai-images':
+    case 'openai-audio':
+      throw new Error('image and audio streams are watched by gateway/respond-media.ts');
     default:
       return protocol satisfies never;
   }

@@ -38,6 +38,9 @@ export function watcherFor(protocol: Protocol, clientWantsUsage: boolean): Strea
     case 'rerank-jina':
     case 'rerank-voyage':
       throw new Error('rerank does not stream');
+    case 'openai-images':
+    case 'openai-audio':
+      throw new Error('image and audio streams are watched by gateway/respond-media.ts');
     default:
       return protocol satisfies never;
   }

@@ -226,6 +226,7 @@ async function generate(ctx: RequestContext, model: string, stream: boolean, del
   if (!Array.isArray(contents) || contents.length === 0) {
     return sendJson(ctx, 400, geminiError(400, '* GenerateContentRequest.contents: contents is not specified\n'));
   }
+  if (model.includes('-image')) return imageAnswer(ctx, body);
   const text = geminiLastUserText(contents);
   const scenario = scenarioOf(text);
   if (model === 'fake-error-context' || scenario === 'context') return sendJson(ctx, 400, geminiError(400, CONTEXT_MESSAGE));
@@ -325,5 +326,25 @@ export function startFakeGemini(opts: { apiKey?: string; apiKeys?: string[]; chu
       }
       return sendJson(ctx, 404, geminiError(404, `Requested entity was not found.`));
     },
+  });
+}
+
+/** A 1x1 PNG, what the fake's image models draw. */
+export const FAKE_GEMINI_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+export const FAKE_GEMINI_IMAGE_USAGE = { promptTokenCount: 12, candidatesTokenCount: 1290, totalTokenCount: 1302 } as const;
+
+/**
+ * Image models (`gemini-2.5-flash-image`): with `responseModalities: ["IMAGE"]` the answer's parts are
+ * inline images. https://ai.google.dev/gemini-api/docs/image-generation
+ */
+function imageAnswer(ctx: RequestContext, body: Record<string, unknown>): Promise<void> {
+  const config = isRecord(body.generationConfig) ? body.generationConfig : {};
+  const modalities = Array.isArray(config.responseModalities) ? config.responseModalities : [];
+  const parts: unknown[] = modalities.includes('IMAGE') ? [{ inlineData: { mimeType: 'image/png', data: FAKE_GEMINI_PNG } }] : [{ text: 'I can only describe it.' }];
+  return sendJson(ctx, 200, {
+    candidates: [{ content: { role: 'model', parts }, finishReason: 'STOP', index: 0 }],
+    usageMetadata: FAKE_GEMINI_IMAGE_USAGE,
+    modelVersion: 'gemini-2.5-flash-image',
+    responseId: 'fake-image-response',
   });
 }

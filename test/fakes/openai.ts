@@ -8,6 +8,7 @@ import { chatDeltas, chatMessage, planChatReply, reasoningStyleOf } from './open
 import { compact, responses } from './openai-responses.js';
 import { isRecord, randomAlnum, splitDeltas } from './text.js';
 import { FAKE_USAGE } from './usage.js';
+import { media, MEDIA_PATHS } from './openai-media.js';
 
 export const OPENAI_FAKE_MODELS = ['gpt-4o', 'gpt-4o-mini', 'text-embedding-3-small', 'fake-error-context'] as const;
 const SYSTEM_FINGERPRINT = 'fp_f4ke0penai';
@@ -346,6 +347,7 @@ export function startFakeOpenAI(opts: { apiKey?: string; apiKeys?: string[]; chu
       if (method === 'POST' && pathname === '/v1/responses/compact') return compact(ctx);
       if (method === 'POST' && pathname === '/v1/embeddings') return embeddings(ctx);
       if (method === 'POST' && pathname === '/v1/completions') return completions(ctx, chunkDelayMs);
+      if (method === 'POST' && MEDIA_PATHS.has(pathname)) return media(ctx, pathname, chunkDelayMs);
       if (method === 'GET' && pathname === '/v1/models') {
         return sendJson(ctx, 200, { object: 'list', data: OPENAI_FAKE_MODELS.map(modelObject) });
       }

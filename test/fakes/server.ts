@@ -11,6 +11,8 @@ export interface FakeCall {
   headers: Record<string, string | string[] | undefined>; // lower-cased, as node gives them
   body: any; // parsed JSON, or undefined when empty / not JSON
   rawBody: string;
+  /** The body's bytes as received (multipart uploads are binary). */
+  rawBytes: Buffer;
   /** True once the caller closed the connection before the response was complete. */
   aborted: boolean;
 }
@@ -122,11 +124,11 @@ export async function sendJson(
   if (!res.destroyed) res.end(text);
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -171,13 +173,15 @@ export async function startFakeServer(spec: VendorSpec): Promise<FakeUpstream> {
   };
 
   const onRequest = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
-    const rawBody = await readBody(req);
+    const rawBytes = await readBody(req);
+    const rawBody = rawBytes.toString('utf8');
     const call: FakeCall = {
       method: req.method ?? 'GET',
       path: req.url ?? '/',
       headers: { ...req.headers },
       body: parseJson(rawBody),
       rawBody,
+      rawBytes,
       aborted: false,
     };
     calls.push(call);

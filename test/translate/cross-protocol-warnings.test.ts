@@ -12,7 +12,7 @@ import type { IRRequest } from '../../src/translate/ir.js';
 import { codecFor } from '../../src/translate/registry.js';
 
 // Legacy completions are only translated from (and one prompt carries little to lose): see test/translate/openai-completions.test.ts.
-type Translatable = Exclude<Protocol, 'openai-embeddings' | 'openai-completions' | `rerank-${string}`>;
+type Translatable = Exclude<Protocol, 'openai-embeddings' | 'openai-completions' | 'openai-images' | 'openai-audio' | `rerank-${string}`>;
 const PROTOCOLS: readonly Translatable[] = ['openai-chat', 'openai-responses', 'anthropic-messages', 'gemini'];
 const UPSTREAM_MODEL: Record<Translatable, string> = {
   'openai-chat': 'gpt-4o',

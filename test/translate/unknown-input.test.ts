@@ -8,7 +8,7 @@ import type { RequestHints } from '../../src/translate/codec.js';
 import { codecFor } from '../../src/translate/registry.js';
 
 // Legacy completions are only translated from (and one prompt carries little to lose): see test/translate/openai-completions.test.ts.
-type Translatable = Exclude<Protocol, 'openai-embeddings' | 'openai-completions' | `rerank-${string}`>;
+type Translatable = Exclude<Protocol, 'openai-embeddings' | 'openai-completions' | 'openai-images' | 'openai-audio' | `rerank-${string}`>;
 
 interface Case {
   name: string;

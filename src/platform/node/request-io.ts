@@ -20,7 +20,12 @@ export function createNodeRequestIO(options: { bodyIdleMs: number }): RequestIO 
     readBody(c, maxBytes) {
       const incoming = (c.env as NodeBindings | undefined)?.incoming;
       if (!incoming) return webRequestIO.readBody(c, maxBytes);
-      return readIncoming(incoming, maxBytes, options.bodyIdleMs);
+      return readIncoming(incoming, maxBytes, options.bodyIdleMs).then((bytes) => bytes.toString('utf8'));
+    },
+    readBytes(c, maxBytes) {
+      const incoming = (c.env as NodeBindings | undefined)?.incoming;
+      if (!incoming) return webRequestIO.readBytes(c, maxBytes);
+      return readIncoming(incoming, maxBytes, options.bodyIdleMs).then((bytes) => new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength));
     },
     onClientGone: socketWatch.onClientGone,
     clientAddress: socketWatch.clientAddress,
@@ -32,7 +37,7 @@ export function createNodeRequestIO(options: { bodyIdleMs: number }): RequestIO 
  * refused (408) rather than waited on: a client trickling its body would
  * otherwise hold the request, and whatever it reserved, until Node's whole-request timeout.
  */
-function readIncoming(incoming: IncomingMessage, maxBytes: number, idleMs: number): Promise<string> {
+function readIncoming(incoming: IncomingMessage, maxBytes: number, idleMs: number): Promise<Buffer> {
   const declared = Number(incoming.headers['content-length'] ?? NaN);
   if (declared > maxBytes) return Promise.reject(tooLarge(maxBytes));
   return new Promise((resolve, reject) => {
@@ -53,7 +58,7 @@ function readIncoming(incoming: IncomingMessage, maxBytes: number, idleMs: numbe
     });
     incoming.once('end', () => {
       clearTimeout(idle);
-      resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
     });
     incoming.once('error', (err) => {
       clearTimeout(idle);

@@ -11,6 +11,7 @@ import { requestScope } from './request-scope.js';
  */
 export const workersRequestIO: RequestIO = {
   readBody: webRequestIO.readBody,
+  readBytes: webRequestIO.readBytes,
   onClientGone(c, gone) {
     const scope = requestScope.getStore();
     webRequestIO.onClientGone(c, scope ? () => requestScope.run(scope, gone) : gone);

@@ -2,6 +2,7 @@ import type { Endpoint } from '../../protocols/protocol.js';
 import type { Provider, UpstreamCall, UpstreamReply } from '../provider.js';
 import { estimateTokens, mockAnswer, mockEmbedding } from './answer.js';
 import { mockRerank } from './rerank.js';
+import { mockMedia } from './media.js';
 
 /**
  * The `mock` upstream kind: answers in-process, deterministically, in every
@@ -12,8 +13,8 @@ export function mockProvider(): Provider {
   return {
     kind: 'mock',
     credentialOptional: true,
-    speaks: ['openai-chat', 'openai-embeddings', 'openai-completions', 'anthropic-messages', 'rerank-cohere-v2', 'rerank-cohere-v1', 'rerank-jina', 'rerank-voyage'],
-    endpoints: ['chat', 'embeddings', 'completions', 'messages', 'count_tokens', 'rerank', 'models'],
+    speaks: ['openai-chat', 'openai-embeddings', 'openai-completions', 'openai-images', 'openai-audio', 'anthropic-messages', 'rerank-cohere-v2', 'rerank-cohere-v1', 'rerank-jina', 'rerank-voyage'],
+    endpoints: ['chat', 'embeddings', 'completions', 'images', 'image_edits', 'transcriptions', 'translations', 'speech', 'messages', 'count_tokens', 'rerank', 'models'],
     async send(call) {
       const body = call.body === undefined ? {} : (JSON.parse(call.body) as Record<string, unknown>);
       return answer(call, call.endpoint, body);
@@ -92,6 +93,12 @@ function answer(call: UpstreamCall, endpoint: Endpoint, body: Record<string, unk
       return completion(body, model, created);
     case 'rerank':
       return json(mockRerank(call.protocol ?? 'rerank-cohere-v2', body));
+    case 'images':
+    case 'image_edits':
+    case 'transcriptions':
+    case 'translations':
+    case 'speech':
+      return mockMedia(endpoint, body, call.multipart?.bytes.byteLength ?? 0);
     case 'messages': {
       const a = mockAnswer(body);
       const id = 'msg_mock';
