@@ -83,6 +83,11 @@ export const endpointPathsSchema = z.strictObject({
   compact: endpointPath.optional().describe('Responses compaction (default `/responses/compact`).'),
   embeddings: endpointPath.optional().describe('Embeddings (default `/embeddings`).'),
   completions: endpointPath.optional().describe('Legacy completions (default `/completions`).'),
+  images: endpointPath.optional().describe('Image generations (default `/images/generations`).'),
+  image_edits: endpointPath.optional().describe('Image edits (default `/images/edits`).'),
+  transcriptions: endpointPath.optional().describe('Audio transcriptions (default `/audio/transcriptions`).'),
+  translations: endpointPath.optional().describe('Audio translations (default `/audio/translations`).'),
+  speech: endpointPath.optional().describe('Speech (default `/audio/speech`).'),
   models: endpointPath.optional().describe('The model list (default `/models`).'),
 });
 
