@@ -39,10 +39,10 @@ export function usageFromBody(protocol: Protocol, body: unknown): Usage | undefi
     case 'rerank-cohere-v2':
     case 'rerank-jina':
     case 'rerank-voyage':
-      // Searches and tokens, read through the rerank codecs (gateway/rerank.ts).
+    // Searches and tokens, read through the rerank codecs (gateway/rerank.ts);
+    // images and audio with their units by usage/media-usage.ts.
     case 'openai-images':
     case 'openai-audio':
-      // Read with their units by usage/media-usage.ts.
       return undefined;
     default:
       return protocol satisfies never;
