@@ -50,6 +50,23 @@ describe('client keys', () => {
     expect(list.body.data.map((k: { id: string }) => k.id)).toContain(created.body.id);
   });
 
+  it('makes a one-line setup link with a key, served once (its row in D1 on Workers)', async () => {
+    const created = await admin('POST', '/keys', { name: 'with-setup-link', setup: true });
+    expect(created.status).toBe(201);
+    const link: string = created.body.setup.url;
+    expect(link).toMatch(/\/setup\/sbs_[A-Za-z0-9_-]{43}$/);
+    expect(created.body.setup.commands.claude.sh).toBe(`curl -fsSL ${link}/claude.sh | sh`);
+    const path = new URL(link).pathname;
+    const first = await fetch(`${target().url}${path}/codex.sh`);
+    expect(first.status).toBe(200);
+    const script = await first.text();
+    expect(script).toContain(created.body.key);
+    expect(script).toContain(`base_url = "${target().url}/v1"`);
+    const again = await fetch(`${target().url}${path}/codex.sh`);
+    expect(again.status).toBe(404);
+    expect(await again.text()).not.toContain(created.body.key);
+  });
+
   it('refuses the admin API without the admin key', async () => {
     const res = await fetch(`${target().url}/admin/api/keys`, { headers: { authorization: 'Bearer sb-admin-wrong-0000000000000000' } });
     expect(res.status).toBe(401);
