@@ -3,6 +3,7 @@ import type { Protocol } from '../protocols/protocol.js';
 import type { IRReasoningConfig, IRRequest } from './ir.js';
 import { isRecord } from './shared/json.js';
 import { CODECS } from './registry.js';
+import { budgetForEffort } from './shared/reasoning-levels.js';
 
 /**
  * An alias target's request settings (docs/aliases.md) put over the
@@ -13,6 +14,10 @@ import { CODECS } from './registry.js';
  * reasoning settings by the same codec, so an effort becomes a thinking
  * budget, an adaptive effort or a Gemini level exactly as translation does).
  * `body` is merged last, as is, into the body that goes upstream.
+ *
+ * Reasoning an override turns on is the administrator's choice, so it is not
+ * cut to fit the client's token limit: a limit at or below the thinking
+ * budget is raised by the budget, leaving the answer the room the client gave it.
  */
 
 type Json = Record<string, unknown>;
@@ -20,7 +25,8 @@ type Json = Record<string, unknown>;
 /** The IR request of a translated request with the overrides over the client's settings. */
 export function overrideRequest(request: IRRequest, overrides: RequestOverrides | undefined): IRRequest {
   if (!overrides) return request;
-  const { temperature, topP, maxTokens, reasoning } = overrides;
+  const { temperature, topP, reasoning } = overrides;
+  const maxTokens = overrides.maxTokens ?? roomForThinking(request.maxTokens, overrides);
   return {
     ...request,
     ...(temperature !== undefined ? { temperature } : {}),
@@ -43,7 +49,9 @@ export function overrideBody(protocol: Protocol, body: Json, upstreamModel: stri
     const target = sampling.nested ? { ...(isRecord(out[sampling.nested]) ? (out[sampling.nested] as Json) : {}) } : out;
     if (overrides.temperature !== undefined) target[sampling.temperature] = overrides.temperature;
     if (overrides.topP !== undefined) target[sampling.topP] = overrides.topP;
-    if (overrides.maxTokens !== undefined) target[sampling.maxTokens(target)] = overrides.maxTokens;
+    const field = sampling.maxTokens(target);
+    const limit = overrides.maxTokens ?? roomForThinking(typeof target[field] === 'number' ? target[field] : undefined, overrides);
+    if (limit !== undefined) target[field] = limit;
     if (sampling.nested) out[sampling.nested] = target;
   }
   if (overrides.reasoning) writeReasoning(protocol, out, upstreamModel, irReasoning(overrides.reasoning));
@@ -58,6 +66,14 @@ export function mergeBody(body: Json, extra: Json | undefined): Json {
     out[key] = isRecord(value) && isRecord(out[key]) ? mergeBody(out[key] as Json, value) : value;
   }
   return out;
+}
+
+/** The client's token limit, raised by the override's thinking budget when it does not exceed it; undefined: unchanged. */
+function roomForThinking(limit: number | undefined, overrides: RequestOverrides): number | undefined {
+  const reasoning = overrides.reasoning;
+  if (limit === undefined || !reasoning) return undefined;
+  const budget = reasoning.budgetTokens ?? (reasoning.effort !== undefined ? budgetForEffort(reasoning.effort) : undefined);
+  return budget !== undefined && budget > 0 && limit <= budget ? limit + budget : undefined;
 }
 
 function irReasoning(reasoning: NonNullable<RequestOverrides['reasoning']>): IRReasoningConfig {
@@ -112,11 +128,7 @@ function writeReasoning(protocol: Protocol, body: Json, upstreamModel: string, r
       const next = { ...config, ...(effort !== undefined ? { effort } : {}) };
       if (Object.keys(next).length > 0) body.output_config = next;
       else delete body.output_config;
-      if (!isRecord(encoded.thinking)) return;
-      body.thinking = encoded.thinking;
-      // Anthropic wants max_tokens above the thinking budget: the budget comes on top of what the client allowed.
-      const budget = encoded.thinking.budget_tokens;
-      if (typeof budget === 'number' && typeof body.max_tokens === 'number' && body.max_tokens <= budget) body.max_tokens = budget + body.max_tokens;
+      if (isRecord(encoded.thinking)) body.thinking = encoded.thinking;
       return;
     }
     case 'gemini': {

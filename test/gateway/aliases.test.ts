@@ -174,6 +174,16 @@ describe('overrides on a passed-through request', () => {
     expect((await logRows(gw))[0]).toMatchObject({ alias: 'deep', model: 'claude-test', translation: null });
   });
 
+  it('reach a translated upstream from a Gemini client in its own terms', async () => {
+    const ai = new GoogleGenAI({ apiKey: TEST_KEY, httpOptions: { baseUrl: gw.url } });
+    const res = await ai.models.generateContent({ model: 'deep', contents: 'hello', config: { temperature: 0.3, maxOutputTokens: 300 } });
+    expect(res.text).toContain('hello');
+    const sent = messageCalls(ant)[0].body;
+    expect(sent).toMatchObject({ model: 'claude-upstream', thinking: { type: 'enabled', budget_tokens: 4000 }, temperature: 1 });
+    expect(sent.max_tokens).toBeGreaterThan(4000);
+    expect((await logRows(gw))[0]).toMatchObject({ alias: 'deep', model: 'claude-test', translation: 'gemini -> anthropic-messages' });
+  });
+
   it('counts tokens through an alias (Claude Code asks with the model it was given)', async () => {
     const anthropic = new Anthropic({ apiKey: TEST_KEY, baseURL: gw.url, maxRetries: 0 });
     const counted = await anthropic.messages.countTokens({ model: 'smart', messages: [{ role: 'user', content: 'hello' }] });

@@ -31,11 +31,15 @@ describe('overrideBody', () => {
     expect(out).toEqual({ model: 'gpt-4o', max_tokens: 20 });
   });
 
-  it('sends Anthropic models that think adaptively an effort, not a budget', () => {
+  it('sends Anthropic models that think adaptively an effort, not a budget, raising a limit below what the effort stands for', () => {
     const out = overrideBody('anthropic-messages', { model: 'm', max_tokens: 100, thinking: { type: 'enabled', budget_tokens: 2000 } }, 'claude-opus-4-6', {
       reasoning: { effort: 'high' },
     });
-    expect(out).toEqual({ model: 'm', max_tokens: 100, thinking: { type: 'adaptive' }, output_config: { effort: 'high' } });
+    // `high` stands for 16384 thinking tokens (shared/reasoning-levels.ts): the client's 100 come on top.
+    expect(out).toEqual({ model: 'm', max_tokens: 16484, thinking: { type: 'adaptive' }, output_config: { effort: 'high' } });
+    // A limit above the budget, or one the override sets itself, stays as it is.
+    expect(overrideBody('anthropic-messages', { model: 'm', max_tokens: 30000 }, 'claude-opus-4-6', { reasoning: { effort: 'high' } }).max_tokens).toBe(30000);
+    expect(overrideBody('anthropic-messages', { model: 'm', max_tokens: 100 }, 'claude-opus-4-6', { reasoning: { effort: 'high' }, maxTokens: 200 }).max_tokens).toBe(200);
   });
 
   it('merges `body` last, objects key by key, on embeddings too', () => {
