@@ -61,4 +61,19 @@ describe('the offline demo (mock upstream)', () => {
     const rows = await logRows(gw);
     expect(rows.filter((r) => r.upstreamId === 'demo' && r.outcome === 'ok').length).toBeGreaterThanOrEqual(3);
   });
+
+  it("reranks in Cohere's shape, billed by the search at the shipped price", async () => {
+    const res = await fetch(`${gw.url}/v2/rerank`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${DEMO_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'rerank-v3.5', query: 'capital of France', documents: ['Berlin is in Germany', 'Paris is the capital of France'], top_n: 1 }),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { results: { index: number; relevance_score: number }[]; meta: { billed_units: { search_units: number } } };
+    expect(body.results).toEqual([{ index: 1, relevance_score: 1 }]);
+    expect(body.meta.billed_units.search_units).toBe(1);
+    const row = (await logRows(gw)).find((r) => r.model === 'rerank-v3.5')!;
+    expect(row.units).toEqual({ searches: 1 });
+    expect(row.costUsd).toBe(0.002);
+  });
 });

@@ -10,7 +10,7 @@ import { startFakeCohere } from '../fakes/cohere.js';
 import { startFakeJina } from '../fakes/jina.js';
 import { startFakeVoyage } from '../fakes/voyage.js';
 import { rerankTokens } from '../fakes/rerank-score.js';
-import { LIMITED_KEY, logRows, startTestGateway, TEST_KEY } from '../helpers/gateway.js';
+import { ADMIN_KEY, LIMITED_KEY, logRows, startTestGateway, TEST_KEY } from '../helpers/gateway.js';
 import { estimateRequest } from '../../src/policy/reservation.js';
 
 const BUDGET_KEY = 'sk-sb-test-key-0000000000000000000000rr1';
@@ -269,6 +269,26 @@ describe('gateway promises', () => {
     expect(refused.status).toBe(429);
     expect(refused.json.message).toMatch(/budget/);
     expect(cohere.calls).toHaveLength(1);
+  });
+
+  it('a Cohere v1 object document needs its text unless rank_fields names its fields', async () => {
+    const res = await send('/v1/rerank', { model: 'rerank-v3.5', query: QUERY, documents: ['plain', { title: 'no text' }] });
+    expect(res.status).toBe(400);
+    expect(res.json).toEqual({ message: 'documents[1].text: is required (a string) in an object document unless rank_fields names its fields' });
+    expect(cohere.calls).toHaveLength(0);
+  });
+
+  it("a validity check lists Cohere's rerank models with the key; a refused key is disabled", async () => {
+    const check = async () => {
+      const res = await fetch(`${gw.url}/admin/api/upstreams/co/check`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+      return ((await res.json()) as { data: { ok: boolean; detail: string; state: string }[] }).data[0];
+    };
+    expect(await check()).toMatchObject({ ok: true, detail: 'listed 1 models' });
+    expect(cohere.calls.at(-1)).toMatchObject({ method: 'GET', path: '/v1/models?endpoint=rerank' });
+    cohere.failNext({ kind: 'status', status: 401, body: { message: 'invalid api token' } });
+    expect(await check()).toMatchObject({ ok: false, state: 'disabled' });
+    // Healthy again for the tests after this one.
+    expect(await check()).toMatchObject({ ok: true, state: 'healthy' });
   });
 
   it.each([
