@@ -35,12 +35,12 @@ export function usageFromBody(protocol: Protocol, body: unknown): Usage | undefi
       return usageOf.anthropic(body.usage);
     case 'gemini':
       return usageOf.gemini(body.usageMetadata);
+    // Searches and tokens, read through the rerank codecs (gateway/rerank.ts);
+    // images and audio with their units by usage/media-usage.ts.
     case 'rerank-cohere-v1':
     case 'rerank-cohere-v2':
     case 'rerank-jina':
     case 'rerank-voyage':
-    // Searches and tokens, read through the rerank codecs (gateway/rerank.ts);
-    // images and audio with their units by usage/media-usage.ts.
     case 'openai-images':
     case 'openai-audio':
       return undefined;
