@@ -283,6 +283,10 @@ describe('aliases through the admin API', () => {
     expect((await ask('fresh')).status).toBe(404);
     const exported = await admin('GET', '/config?format=json');
     expect(exported.body.aliases.map((a: { id: string }) => a.id)).toContain('smart');
+    // The export imports back as it is, its aliases included.
+    const imported = await admin('POST', '/config?dryRun=true', exported.body);
+    expect(imported.status).toBe(200);
+    expect(imported.body.aliases).toBe(exported.body.aliases.length);
   });
 
   it('a model declared with a kind is listed by it', async () => {
