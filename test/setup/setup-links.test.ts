@@ -68,6 +68,8 @@ describe('one-line setup scripts', () => {
 
   it('serves a link once: the second fetch is a 404 script that fails, and `curl -fsSL` fails too', async () => {
     const created = await newLink();
+    // A HEAD (a link checker's) does not use the link up.
+    expect((await fetch(`${created.setup.url}/claude.sh`, { method: 'HEAD' })).status).toBe(405);
     const first = await fetch(`${created.setup.url}/claude.sh`);
     expect(first.status).toBe(200);
     expect(first.headers.get('cache-control')).toBe('no-store');

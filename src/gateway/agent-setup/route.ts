@@ -23,6 +23,8 @@ type ScriptKind = 'sh' | 'ps1';
  * cheaply even besides their 256 random bits.
  */
 export async function serveSetupScript(c: Context, ctx: DataPlaneDeps): Promise<Response> {
+  // Hono answers HEAD with the GET route: a HEAD (a link checker's) must not use the link up.
+  if (c.req.method === 'HEAD') return new Response(null, { status: 405, headers: { allow: 'GET' } });
   const match = /^(claude|codex|gemini|opencode)\.(sh|ps1)$/.exec(c.req.param('file') ?? '');
   const kind: ScriptKind = c.req.param('file')?.endsWith('.ps1') ? 'ps1' : 'sh';
   if (!match) return refuse(kind, 404, `no such setup script; the scripts are ${SETUP_AGENTS.map((a) => `${a}.sh`).join(', ')} and the same as .ps1`);
