@@ -271,6 +271,19 @@ describe('gateway promises', () => {
     expect(cohere.calls).toHaveLength(1);
   });
 
+  it('an answer that is not a rerank answer is a 502 in the client shape, recorded', async () => {
+    voyage.failNext({ kind: 'malformed-json' });
+    const cut = await send('/voyage/v1/rerank', { model: 'rerank-2', query: QUERY, documents: DOCS });
+    expect(cut.status).toBe(502);
+    expect(cut.json.detail).toMatch(/not JSON/);
+    voyage.failNext({ kind: 'status', status: 200, body: { object: 'list', data: [{ index: 7, relevance_score: 0.5 }] } });
+    const wrong = await send('/v2/rerank', { model: 'rerank-2', query: QUERY, documents: DOCS });
+    expect(wrong.status).toBe(502);
+    expect(wrong.json.message).toMatch(/index 7 is not one of the 3 documents/);
+    const rows = (await logRows(gw)).filter((r) => r.model === 'rerank-2').slice(0, 2);
+    expect(rows.map((r) => r.status)).toEqual([502, 502]);
+  });
+
   it('a Cohere v1 object document needs its text unless rank_fields names its fields', async () => {
     const res = await send('/v1/rerank', { model: 'rerank-v3.5', query: QUERY, documents: ['plain', { title: 'no text' }] });
     expect(res.status).toBe(400);
