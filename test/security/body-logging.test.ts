@@ -144,6 +144,29 @@ describe('body logging', () => {
     await admin('PATCH', '/settings', { logging: { bodies: 'off' } });
   });
 
+  it('full: logs an upload as its fields and a spoken answer as its type and size, never their bytes', async () => {
+    await admin('PATCH', '/settings', { logging: { bodies: 'full' } });
+    const audio = new Uint8Array(4000).map((_, i) => (i * 13 + 1) & 0xff);
+    const form = new FormData();
+    form.append('model', 'mock-model');
+    form.append('file', new Blob([audio], { type: 'audio/ogg' }), 'memo.ogg');
+    const heard = await fetch(`${gw.url}/v1/audio/transcriptions`, { method: 'POST', headers: { authorization: `Bearer ${TEST_KEY}` }, body: form });
+    expect(heard.status).toBe(200);
+    const upload = await detail(heard.headers.get('x-request-id')!);
+    expect(JSON.parse(upload.bodies.request)).toEqual({ model: 'mock-model', file: { file: 'memo.ogg', type: 'audio/ogg', bytes: 4000 } });
+
+    const spoken = await fetch(`${gw.url}/v1/audio/speech`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'mock-model', input: 'say this', voice: 'alloy' }),
+    });
+    const bytes = (await spoken.arrayBuffer()).byteLength;
+    expect(bytes).toBeGreaterThan(44);
+    const logged = await detail(spoken.headers.get('x-request-id')!);
+    expect(logged.bodies.response).toBe(`[audio/wav: ${bytes} bytes, not stored]`);
+    expect(JSON.parse(logged.bodies.request)).toMatchObject({ input: 'say this' });
+  });
+
   it('answers 404 for an unknown log id', async () => {
     expect((await admin('GET', '/logs/nope')).status).toBe(404);
   });
