@@ -4,7 +4,7 @@ import { imagesUsage, transcriptionUsage } from '../../src/usage/media-usage.js'
 import { costOf, priceFor } from '../../src/usage/cost.js';
 import { ZERO_USAGE } from '../../src/translate/ir.js';
 
-function mp3(seconds: number): Uint8Array {
+function mp3(seconds: number): Uint8Array<ArrayBuffer> {
   // An ID3v2 tag (empty), then an MPEG-1 layer III frame header at 128 kbit/s, 44.1 kHz, joint stereo.
   const bytes = new Uint8Array(10 + (seconds * 128_000) / 8);
   bytes.set([0x49, 0x44, 0x33, 4, 0, 0, 0, 0, 0, 0], 0);
@@ -12,7 +12,7 @@ function mp3(seconds: number): Uint8Array {
   return bytes;
 }
 
-function flac(samples: number, rate: number): Uint8Array {
+function flac(samples: number, rate: number): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(4 + 4 + 34 + 100);
   bytes.set([0x66, 0x4c, 0x61, 0x43], 0); // fLaC
   bytes.set([0x80, 0, 0, 34], 4); // last block, STREAMINFO, 34 bytes
