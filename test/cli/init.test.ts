@@ -45,6 +45,17 @@ describe('switchboard init', () => {
     for (const name of Object.keys(ENV)) expect(unset.stderr).toContain(`environment variable ${name} is not set`);
   });
 
+  it('writes the rerank vendors, each with its key and a model', async () => {
+    const file = join(tempDir(), 'switchboard.yaml');
+    const res = await runCli(['init', '--providers', 'cohere,jina,voyage', '--file', file], CLEAN);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('set COHERE_API_KEY, JINA_API_KEY, VOYAGE_API_KEY, SWITCHBOARD_SECRET');
+    const env = { COHERE_API_KEY: 'co-test', JINA_API_KEY: 'jina-test', VOYAGE_API_KEY: 'pa-test', SWITCHBOARD_SECRET: ENV.SWITCHBOARD_SECRET };
+    const checked = await runCli(['config', 'check', '--config', file], { ...CLEAN, ...env });
+    expect(checked.code).toBe(0);
+    expect(checked.stdout).toContain(`${file}: OK (3 upstreams, 3 models, 1 keys)`);
+  });
+
   it('never overwrites a file, and refuses providers it does not know', async () => {
     const dir = tempDir();
     const file = join(dir, 'switchboard.yaml');
@@ -57,7 +68,7 @@ describe('switchboard init', () => {
     const other = join(dir, 'other.yaml');
     const unknown = await runCli(['init', '--providers', 'openai,bedrock', '--file', other], CLEAN);
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain('--providers: unknown bedrock; choose from openai, anthropic, gemini, azure, copilot, codex, claude-code, ollama, mock');
+    expect(unknown.stderr).toContain('--providers: unknown bedrock; choose from openai, anthropic, gemini, azure, copilot, codex, claude-code, ollama, cohere, jina, voyage, mock');
     expect(existsSync(other)).toBe(false);
   });
 

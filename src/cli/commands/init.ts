@@ -9,7 +9,7 @@ per provider named (default: openai), a model for each, one client key and
 SQLite storage in ./data. Keys and the secret are \${ENV} placeholders, read
 from the environment at start. Never overwrites an existing file.
 
-Providers: openai, anthropic, gemini, azure, copilot, codex, claude-code, ollama, mock.`;
+Providers: openai, anthropic, gemini, azure, copilot, codex, claude-code, ollama, cohere, jina, voyage, mock.`;
 
 /** What one provider adds to the file: its upstream, the models it serves, the variables it reads. */
 interface Starter {
@@ -85,6 +85,31 @@ const STARTERS: Record<string, Starter> = {
     modelSync: { intervalMinutes: 60 }`,
     models: '',
     env: [],
+  },
+  // Rerank vendors (docs/upstreams.md, "Rerank"): clients call /v2/rerank, /jina/v1/rerank or /voyage/v1/rerank.
+  cohere: {
+    upstream: `  - id: cohere
+    kind: cohere                  # rerank (Cohere v1 and v2)
+    credentials: [ { key: "\${COHERE_API_KEY}" } ]`,
+    models: `  - id: rerank-v3.5
+    routes: [ { upstream: cohere, model: rerank-v3.5 } ]`,
+    env: ['COHERE_API_KEY'],
+  },
+  jina: {
+    upstream: `  - id: jina
+    kind: jina                    # rerank (Jina)
+    credentials: [ { key: "\${JINA_API_KEY}" } ]`,
+    models: `  - id: jina-reranker-v2-base-multilingual
+    routes: [ { upstream: jina, model: jina-reranker-v2-base-multilingual } ]`,
+    env: ['JINA_API_KEY'],
+  },
+  voyage: {
+    upstream: `  - id: voyage
+    kind: voyage                  # rerank (Voyage)
+    credentials: [ { key: "\${VOYAGE_API_KEY}" } ]`,
+    models: `  - id: rerank-2.5
+    routes: [ { upstream: voyage, model: rerank-2.5 } ]`,
+    env: ['VOYAGE_API_KEY'],
   },
   mock: {
     upstream: `  - id: mock
