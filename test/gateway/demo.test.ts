@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import OpenAI from 'openai';
+import OpenAI, { toFile } from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 import { loadConfig } from '../../src/config/load.js';
 import { startNodeGateway, type NodeGateway } from '../../src/platform/node/gateway.js';
@@ -75,5 +75,19 @@ describe('the offline demo (mock upstream)', () => {
     const row = (await logRows(gw)).find((r) => r.model === 'rerank-v3.5')!;
     expect(row.units).toEqual({ searches: 1 });
     expect(row.costUsd).toBe(0.002);
+  });
+
+  it('makes an image, transcribes and speaks offline, each billed at the shipped price of its public model', async () => {
+    const client = new OpenAI({ apiKey: DEMO_KEY, baseURL: `${gw.url}/v1`, maxRetries: 0 });
+    const image = await client.images.generate({ model: 'gpt-image-1', prompt: 'a lighthouse' });
+    expect(image.data![0].b64_json).toMatch(/^iVBORw0KGgo/);
+    const heard = await client.audio.transcriptions.create({ model: 'whisper-1', file: await toFile(new Uint8Array(32_000), 'a.ogg', { type: 'audio/ogg' }) });
+    expect(heard.text).toBe('Mock transcription of 32000 bytes of audio.');
+    const spoken = await client.audio.speech.create({ model: 'tts-1', input: 'hello', voice: 'alloy' });
+    expect(Buffer.from(await spoken.arrayBuffer()).subarray(0, 4).toString()).toBe('RIFF');
+    const rows = await logRows(gw);
+    expect(rows.find((r) => r.model === 'gpt-image-1')).toMatchObject({ units: { images: 1, imageSize: '1024x1024', imageQuality: 'medium' }, costUsd: 0.042 });
+    expect(rows.find((r) => r.model === 'whisper-1')).toMatchObject({ units: { audioSeconds: 2 }, costUsd: 0.0002 });
+    expect(rows.find((r) => r.model === 'tts-1')).toMatchObject({ units: { characters: 5 }, costUsd: 0.000075 });
   });
 });

@@ -1,5 +1,5 @@
 import type { Endpoint } from '../../protocols/protocol.js';
-import type { UpstreamReply } from '../provider.js';
+import type { UpstreamCall, UpstreamReply } from '../provider.js';
 
 /**
  * The mock's images and audio, in OpenAI's shapes, so the offline demo can
@@ -10,7 +10,7 @@ import type { UpstreamReply } from '../provider.js';
  */
 const TINY_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 
-export function mockMedia(endpoint: Endpoint, body: Record<string, unknown>, uploadBytes: number): UpstreamReply {
+export async function mockMedia(endpoint: Endpoint, body: Record<string, unknown>, multipart: UpstreamCall['multipart']): Promise<UpstreamReply> {
   const created = 1_700_000_000;
   switch (endpoint) {
     case 'images':
@@ -19,10 +19,16 @@ export function mockMedia(endpoint: Endpoint, body: Record<string, unknown>, upl
       const n = typeof body.n === 'number' && body.n >= 1 ? Math.min(body.n, 10) : 1;
       const url = body.response_format === 'url';
       const data = Array.from({ length: n }, () => (url ? { url: `data:image/png;base64,${TINY_PNG}` } : { b64_json: TINY_PNG }));
-      return reply('application/json', JSON.stringify({ created, data, size: typeof body.size === 'string' ? body.size : '1024x1024' }));
+      // Size and quality as made, as gpt-image-1 reports them (`auto` decided as 1024x1024, medium).
+      const size = typeof body.size === 'string' && body.size !== 'auto' ? body.size : '1024x1024';
+      const quality = typeof body.quality === 'string' && body.quality !== 'auto' ? body.quality : 'medium';
+      return reply('application/json', JSON.stringify({ created, data, size, quality }));
     }
     case 'transcriptions':
     case 'translations': {
+      const form = multipart ? await new Response(multipart.bytes, { headers: { 'content-type': multipart.contentType } }).formData() : undefined;
+      const file = form?.get('file');
+      const uploadBytes = typeof file === 'object' && file !== null ? file.size : 0;
       // About 16 KB a second (16 kHz 8-bit mono), rounded up: a figure derived from the upload only.
       const seconds = Math.max(1, Math.ceil(uploadBytes / 16_000));
       const text = `Mock ${endpoint === 'translations' ? 'translation' : 'transcription'} of ${uploadBytes} bytes of audio.`;

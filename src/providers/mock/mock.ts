@@ -26,7 +26,7 @@ export function mockProvider(): Provider {
   };
 }
 
-function answer(call: UpstreamCall, endpoint: Endpoint, body: Record<string, unknown>): UpstreamReply {
+function answer(call: UpstreamCall, endpoint: Endpoint, body: Record<string, unknown>): UpstreamReply | Promise<UpstreamReply> {
   const model = String(body.model ?? '');
   const created = 1_700_000_000;
   switch (endpoint) {
@@ -98,7 +98,7 @@ function answer(call: UpstreamCall, endpoint: Endpoint, body: Record<string, unk
     case 'transcriptions':
     case 'translations':
     case 'speech':
-      return mockMedia(endpoint, body, call.multipart?.bytes.byteLength ?? 0);
+      return mockMedia(endpoint, body, call.multipart);
     case 'messages': {
       const a = mockAnswer(body);
       const id = 'msg_mock';
