@@ -15,7 +15,7 @@ beforeAll(async () => {
   gw = await startTestGateway({
     now: () => clock,
     extra: {
-      upstreams: [{ id: 'mock', kind: 'mock', models: ['mock-model', 'claude-mock', 'gpt-mock', 'gemini-mock'] }],
+      upstreams: [{ id: 'mock', kind: 'mock', models: ['mock-model', 'claude-mock', 'gpt-mock', 'gemini-mock', 'text-embedding-mock'] }],
     },
   });
 });
@@ -170,8 +170,9 @@ describe('one-line setup scripts', () => {
     expect(readFileSync(join(home, '.gemini', '.env'), 'utf8')).toBe(`GEMINI_API_KEY=${created.key}\nGOOGLE_GEMINI_BASE_URL=${gw.url}\n`);
   });
 
-  it('opencode.sh adds a provider with every model the key may use to $XDG_CONFIG_HOME/opencode/opencode.json', async () => {
-    const created = await newLink({ models: ['gpt-mock', 'mock-model'] });
+  it('opencode.sh adds a provider with every chat model the key may use to $XDG_CONFIG_HOME/opencode/opencode.json', async () => {
+    // An embedding model the key may use is no model for an agent: left out.
+    const created = await newLink({ models: ['gpt-mock', 'mock-model', 'text-embedding-mock'] });
     const home = tempHome();
     const xdg = join(home, 'xdg');
     mkdirSync(join(xdg, 'opencode'), { recursive: true });

@@ -2,7 +2,8 @@ import type { Context } from 'hono';
 import type { DataPlaneDeps } from '../deps.js';
 import { SETUP_AGENTS, redeemSetupToken, type SetupAgent } from '../../policy/setup-tokens.js';
 import { displayPrefix, hashClientKey } from '../../policy/keys.js';
-import { mayUseModel } from '../../policy/auth.js';
+import { mayAskFor } from '../../routing/aliases.js';
+import { kindOf } from '../../routing/model-kind.js';
 import { resolveClientAddress } from '../../policy/client-address.js';
 import { refuseUnlisted } from '../../policy/client-access.js';
 import { publicBaseUrl } from '../../policy/public-url.js';
@@ -55,7 +56,9 @@ export async function serveSetupScript(c: Context, ctx: DataPlaneDeps): Promise<
   }
   ctx.setupTries.succeeded(address);
 
-  const models = [...new Set([...snapshot.models.keys(), ...snapshot.listedModels.keys()])].filter((id) => mayUseModel(key, id)).sort();
+  // The chat models (listed aliases too) this key may ask for: an agent set up on an embedding or image model could not answer.
+  const offered = [...snapshot.models.keys(), ...snapshot.listedModels.keys(), ...[...snapshot.aliases.values()].filter((a) => a.listed !== false).map((a) => a.id)];
+  const models = [...new Set(offered)].filter((id) => mayAskFor(key, snapshot, id) && kindOf(snapshot, id) === 'chat').sort();
   const model = defaultModel(agent, models);
   const baseUrl = publicBaseUrl(ctx.publicUrl, c.req.url, c.req.raw.headers, access.proxyTrust);
   const setup = agentSetup(agent, { baseUrl, key: plain, model, models });
