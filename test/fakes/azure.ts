@@ -7,6 +7,7 @@ import type { FakeUpstream, RequestContext } from './server.js';
 import { sendJson, startFakeServer } from './server.js';
 import { chatCompletions, completions, embeddings } from './openai.js';
 import { responses } from './openai-responses.js';
+import { media } from './openai-media.js';
 
 function azureError(code: string, message: string): unknown {
   return { error: { code, message } };
@@ -41,11 +42,13 @@ export function startFakeAzure(opts: FakeAzureOptions): Promise<FakeUpstream> {
       if (ctx.call.method === 'GET' && pathname === '/openai/models') {
         return sendJson(ctx, 200, { object: 'list', data: (opts.models ?? []).map((id) => ({ id, object: 'model', status: 'succeeded', created_at: 1715367049 })) });
       }
-      const match = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|completions|embeddings)$/.exec(pathname);
+      const match = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|completions|embeddings|images\/generations|images\/edits|audio\/transcriptions|audio\/translations|audio\/speech)$/.exec(pathname);
       if (ctx.call.method !== 'POST' || !match) return sendJson(ctx, 404, azureError('404', 'Resource not found'));
       const deployment = decodeURIComponent(match[1] ?? '');
       if (!opts.deployments.includes(deployment))
         return sendJson(ctx, 404, azureError('DeploymentNotFound', `The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.`));
+      // Images and audio answer as OpenAI's do.
+      if (/^(images|audio)\//.test(match[2] ?? '')) return media(ctx, `/v1/${match[2]}`, 0);
       if (match[2] === 'completions') {
         if (opts.completionDeployments && !opts.completionDeployments.includes(deployment))
           return sendJson(ctx, 400, azureError('OperationNotSupported', `The completion operation does not work with the specified model, ${deployment}. Please choose different model and try again. You can learn more about which models can be used with each operation here: https://go.microsoft.com/fwlink/?linkid=2197993.`));

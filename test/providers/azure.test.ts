@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_KEY, startTestGateway, TEST_KEY } from '../helpers/gateway.js';
 import { startFakeAzure } from '../fakes/azure.js';
@@ -13,7 +13,7 @@ describe('azure upstream: OpenAI SDK -> gateway -> fake Azure OpenAI', () => {
   let client: OpenAI;
 
   beforeAll(async () => {
-    azure = await startFakeAzure({ apiKey: API_KEY, deployments: ['prod-gpt4o', 'text-embedding-3-small'], models: ['gpt-4o-2024-08-06', 'text-embedding-3-small'] });
+    azure = await startFakeAzure({ apiKey: API_KEY, deployments: ['prod-gpt4o', 'text-embedding-3-small', 'prod-whisper', 'prod-image'], models: ['gpt-4o-2024-08-06', 'text-embedding-3-small'] });
     gw = await startTestGateway({
       extra: {
         upstreams: [
@@ -22,13 +22,15 @@ describe('azure upstream: OpenAI SDK -> gateway -> fake Azure OpenAI', () => {
             kind: 'azure',
             baseUrl: azure.url,
             apiVersion: '2024-10-21',
-            deployments: { 'gpt-4o': 'prod-gpt4o' },
+            deployments: { 'gpt-4o': 'prod-gpt4o', 'whisper-1': 'prod-whisper', 'dall-e-3': 'prod-image' },
             credentials: [{ key: API_KEY }],
           },
         ],
         models: [
           { id: 'team-gpt', routes: [{ upstream: 'az', model: 'gpt-4o' }] },
           { id: 'embed', routes: [{ upstream: 'az', model: 'text-embedding-3-small' }] },
+          { id: 'whisper', routes: [{ upstream: 'az', model: 'whisper-1' }] },
+          { id: 'image', routes: [{ upstream: 'az', model: 'dall-e-3' }] },
         ],
       },
     });
@@ -72,6 +74,18 @@ describe('azure upstream: OpenAI SDK -> gateway -> fake Azure OpenAI', () => {
     expect(lastCall().body.model).toBe('prod-gpt4o');
   });
 
+  it('sends images and audio to their deployments, a form with its file as it came', async () => {
+    const image = await client.images.generate({ model: 'image', prompt: 'a fox' });
+    expect(image.data).toHaveLength(1);
+    expect(lastCall().path).toBe('/openai/deployments/prod-image/images/generations?api-version=2024-10-21');
+    expect(lastCall().body.model).toBe('dall-e-3');
+    const audio = Buffer.from('RIFF-not-really-audio');
+    const heard = await client.audio.transcriptions.create({ model: 'whisper', file: await toFile(audio, 'a.wav', { type: 'audio/wav' }) });
+    expect(heard.text).toMatch(/^Heard 21 bytes/);
+    expect(lastCall().path).toBe('/openai/deployments/prod-whisper/audio/transcriptions?api-version=2024-10-21');
+    expect(lastCall().headers['api-key']).toBe(API_KEY);
+  });
+
   it('passes an Azure refusal back as an error', async () => {
     await gw.ctx.store.models.put({ id: 'nowhere', routes: [{ upstream: 'az', model: 'not-deployed' }] });
     await gw.ctx.catalog.reload();
@@ -81,7 +95,7 @@ describe('azure upstream: OpenAI SDK -> gateway -> fake Azure OpenAI', () => {
   it('lists the mapped models on sync (after checking the key)', async () => {
     const res = await fetch(`${gw.url}/admin/api/upstreams/az/sync-models`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}` } });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ upstream: 'az', models: ['gpt-4o'] });
+    expect(await res.json()).toEqual({ upstream: 'az', models: ['gpt-4o', 'whisper-1', 'dall-e-3'] });
     expect(lastCall().path).toBe('/openai/models?api-version=2024-10-21');
   });
 
