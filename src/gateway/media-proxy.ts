@@ -9,6 +9,7 @@ import { mediaBodyFor, parseMediaBody, type MediaBody } from '../protocols/media
 import { audioLength } from '../usage/audio-length.js';
 import { geminiImagesRequest } from '../translate/gemini/images.js';
 import type { Candidate } from '../routing/plan.js';
+import { mergeBody } from '../translate/overrides.js';
 
 /**
  * The images and audio endpoints (`/v1/images/*`, `/v1/audio/*`), top to
@@ -34,7 +35,9 @@ async function mediaExchange(c: Context, ctx: DataPlaneDeps, ex: Exchange, op: O
 
     // 6. respond (and record, when the answer is through)
     const headers = answerHeaders(ex, candidate, reply.headers, rateLimitHeaders);
-    return await respondMedia(ex, op, body, reply, headers, { viaGemini: candidate.translate, audioSeconds: body.audioSeconds });
+    // Units are read against the request as sent: an alias target's overrides (an image's quality) included.
+    const sent = !body.form && candidate.overrides?.body ? { ...body, json: mergeBody(body.json, candidate.overrides.body) } : body;
+    return await respondMedia(ex, op, sent, reply, headers, { viaGemini: candidate.translate, audioSeconds: body.audioSeconds });
   } catch (err) {
     return ex.fail(err);
   }
@@ -63,5 +66,7 @@ async function routeCall(op: Operation, body: MediaBody, route: Candidate): Prom
     // Answered whole: Gemini's image stream is not OpenAI's, so a client's `stream` gets the whole answer.
     return { endpoint: 'generate', body: json, stream: false, warnings };
   }
+  // An alias target's body overrides apply to JSON bodies (generations, speech); a form goes as the client sent it.
+  if (!body.form && route.overrides?.body) return { endpoint: op.endpoint, body: JSON.stringify(mergeBody({ ...body.json, model: route.upstreamModel }, route.overrides.body)) };
   return { endpoint: op.endpoint, ...(await mediaBodyFor(body, route.upstreamModel)) };
 }

@@ -74,6 +74,7 @@ beforeAll(async () => {
         { id: 'mini-tts-test', routes: [{ upstream: 'oai', model: 'gpt-4o-mini-tts' }] },
         { id: 'gemini-image-test', routes: [{ upstream: 'gem', model: 'gemini-2.5-flash-image' }] },
       ],
+      aliases: [{ id: 'hd-images', targets: [{ model: 'image-test', overrides: { body: { quality: 'hd', style: 'natural' } } }] }],
       prices: PRICES,
       keys: [
         { name: 'tester', group: 'team-a', key: TEST_KEY },
@@ -103,6 +104,13 @@ describe('image generations', () => {
     expect(row).toMatchObject({ endpoint: 'images', protocol: 'openai-images', status: 200, outcome: 'ok', upstreamModel: 'dall-e-3', inputTokens: 0, outputTokens: 0 });
     expect(row.units).toEqual({ images: 2, imageSize: '1024x1792', imageQuality: 'hd' });
     expect(row.costUsd).toBeCloseTo(0.24, 10);
+  });
+
+  it("applies an alias target's body overrides to a generation", async () => {
+    const { response } = await client.images.generate({ model: 'hd-images', prompt: 'a heron', size: '1024x1792' }).withResponse();
+    expect(openai.calls.at(-1)!.body).toMatchObject({ model: 'dall-e-3', prompt: 'a heron', quality: 'hd', style: 'natural' });
+    const row = await rowOf(response.headers.get('x-request-id'));
+    expect(row.units).toEqual({ images: 1, imageSize: '1024x1792', imageQuality: 'hd' });
   });
 
   it('bills gpt-image-1 by the tokens it reports, not per image', async () => {
