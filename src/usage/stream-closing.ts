@@ -1,6 +1,6 @@
 import type { Protocol } from '../protocols/protocol.js';
 import type { SseEvent } from '../translate/sse.js';
-import { mayCarry } from './stream-watchers.js';
+import { mayCarry, noStreamWatch } from './stream-watchers.js';
 
 /**
  * Watches an upstream stream for the event that says it is over. A stream
@@ -49,18 +49,8 @@ export function closingWatchFor(protocol: Protocol): ClosingWatch {
     case 'gemini':
       // Gemini has no closing event: its last chunk is the one with a candidate's finishReason.
       return watch('a chunk with finishReason', (e) => mayCarry(e.raw, '"finishReason"') || mayCarry(e.raw, '"error"'));
-    case 'openai-embeddings':
-      throw new Error('embeddings do not stream');
-    case 'rerank-cohere-v1':
-    case 'rerank-cohere-v2':
-    case 'rerank-jina':
-    case 'rerank-voyage':
-      throw new Error('rerank does not stream');
-    case 'openai-images':
-    case 'openai-audio':
-      throw new Error('image and audio streams are watched by gateway/respond-media.ts');
     default:
-      return protocol satisfies never;
+      return noStreamWatch(protocol);
   }
 }
 

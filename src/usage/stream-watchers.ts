@@ -20,6 +20,18 @@ export interface StreamWatcher {
   error(): string | undefined;
 }
 
+/**
+ * Protocols whose answers the SSE watchers never see: embeddings and rerank
+ * do not stream, and image and audio streams are read by gateway/respond-media.ts.
+ * Both watchers (this file's and usage/stream-closing.ts) end their switch
+ * here, so a new streamed protocol left out of either fails the type check.
+ */
+type UnwatchedProtocol = Exclude<Protocol, 'openai-chat' | 'openai-completions' | 'openai-responses' | 'anthropic-messages' | 'gemini'>;
+
+export function noStreamWatch(protocol: UnwatchedProtocol): never {
+  throw new Error(`${protocol} streams are not watched here (embeddings and rerank do not stream; images and audio are read by gateway/respond-media.ts)`);
+}
+
 export function watcherFor(protocol: Protocol, clientWantsUsage: boolean): StreamWatcher {
   switch (protocol) {
     case 'openai-chat':
@@ -31,18 +43,8 @@ export function watcherFor(protocol: Protocol, clientWantsUsage: boolean): Strea
       return anthropicWatcher();
     case 'gemini':
       return geminiWatcher();
-    case 'openai-embeddings':
-      throw new Error('embeddings do not stream');
-    case 'rerank-cohere-v1':
-    case 'rerank-cohere-v2':
-    case 'rerank-jina':
-    case 'rerank-voyage':
-      throw new Error('rerank does not stream');
-    case 'openai-images':
-    case 'openai-audio':
-      throw new Error('image and audio streams are watched by gateway/respond-media.ts');
     default:
-      return protocol satisfies never;
+      return noStreamWatch(protocol);
   }
 }
 
