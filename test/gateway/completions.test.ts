@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
 import type { Completion } from 'openai/resources/completions';
 import { FAKE_GEMINI_USAGE, FAKE_USAGE, startFakeAnthropic, startFakeGemini, startFakeOpenAI, type FakeCall, type FakeUpstream } from '../fakes/index.js';
-import { logRows, startTestGateway, TEST_KEY } from '../helpers/gateway.js';
+import { eventually, logRows, startTestGateway, TEST_KEY } from '../helpers/gateway.js';
 import { testReplicas } from '../helpers/replica-pair.js';
 import { startFakeAzure } from '../fakes/azure.js';
 import type { NodeGateway } from '../../src/platform/node/gateway.js';
@@ -284,7 +284,16 @@ describe('translated for upstreams that do not serve /completions', () => {
 
 describe('the gateway promises', () => {
   it('keeps answers in the response cache when it is on for the model, whole and streamed', async () => {
-    const first = await client.completions.create({ model: 'cached', prompt: 'same' }).withResponse();
+    // An entry is written after its answer is sent, off the client's path; on two replicas the next request may
+    // reach the other one first, so each miss waits for its entry to land.
+    const entries = async () => (await gw.ctx.store.cache.stats()).entries;
+    const stored = async <T>(send: () => Promise<T>): Promise<T> => {
+      const before = await entries();
+      const result = await send();
+      await eventually(async () => expect(await entries()).toBe(before + 1));
+      return result;
+    };
+    const first = await stored(() => client.completions.create({ model: 'cached', prompt: 'same' }).withResponse());
     const second = await client.completions.create({ model: 'cached', prompt: 'same' }).withResponse();
     expect(first.response.headers.get('x-switchboard-cache')).toBe('MISS');
     expect(second.response.headers.get('x-switchboard-cache')).toBe('HIT');
@@ -295,7 +304,7 @@ describe('the gateway promises', () => {
       for await (const chunk of data) text += chunk.choices[0]?.text ?? '';
       return { text, cache: response.headers.get('x-switchboard-cache') };
     };
-    expect(await streamed()).toEqual({ text: 'echo: same', cache: 'MISS' });
+    expect(await stored(streamed)).toEqual({ text: 'echo: same', cache: 'MISS' });
     expect(await streamed()).toEqual({ text: 'echo: same', cache: 'HIT' });
     expect(callsOf(KEYS.main)).toHaveLength(2);
   });
