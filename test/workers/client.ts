@@ -51,11 +51,19 @@ export async function chat(key: string, options: { model?: string; text?: string
 /** The request log row of one request (by its x-request-id), once it is written. */
 export async function rowOf(requestId: string | null | undefined, ms = 5000): Promise<any> {
   if (!requestId) throw new Error('the answer had no x-request-id');
-  return eventually(async () => {
-    const found = await admin('GET', `/logs/${encodeURIComponent(requestId)}`);
-    if (found.status !== 200) throw new Error(`log row ${requestId}: ${found.status} ${JSON.stringify(found.body)}`);
-    return found.body;
-  }, ms);
+  try {
+    return await eventually(async () => {
+      const found = await admin('GET', `/logs/${encodeURIComponent(requestId)}`);
+      if (found.status !== 200) throw new Error(`log row ${requestId}: ${found.status} ${JSON.stringify(found.body)}`);
+      return found.body;
+    }, ms);
+  } catch (err) {
+    // What the log does hold says whether the row went missing or came under another id or late.
+    const latest = await admin('GET', '/logs?limit=5');
+    const rows = (latest.body?.data ?? []) as { id: string; protocol: string; status: number; outcome: string; ts: number }[];
+    const seen = rows.map((r) => `${r.id} ${r.protocol} ${r.status} ${r.outcome} at ${r.ts}`).join('\n  ');
+    throw new Error(`${(err as Error).message}\nthe newest rows at ${Date.now()}:\n  ${seen}`);
+  }
 }
 
 /** How many answers had each status, e.g. { 200: 50, 429: 150 }. */
