@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { AdminDeps } from './deps.js';
-import { refuseCrossSiteWrites, requireAdminKey } from './auth.js';
+import { guardAdminApi, refuseCrossSiteWrites } from './auth.js';
 import { renderError } from './errors.js';
 import { keyRoutes } from './keys.js';
 import { keyLimitRoutes, limitRoutes } from './limits.js';
@@ -37,7 +37,8 @@ export function createAdminApp(ctx: AdminDeps): Hono {
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
 
   app.use('*', refuseCrossSiteWrites());
-  app.use('*', requireAdminKey(ctx));
+  // Authenticates, sets c.get('principal'), and enforces each route's `access` from the route table (access.ts).
+  app.use('*', guardAdminApi(ctx));
   // Other replicas find every write by polling the Store's revision; the hint makes them look now.
   app.use('*', async (c, next) => {
     await next();

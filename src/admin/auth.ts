@@ -2,18 +2,39 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { AdminDeps } from './deps.js';
 import { errorBody } from './errors.js';
 import { resolveClientAddress } from '../policy/client-address.js';
+import type { Principal } from './principal.js';
+import { accessRuleFor, forbiddenForMember, mayCall, rawPathname } from './access.js';
 
 /**
- * Guards the control plane: `Authorization: Bearer <admin key>`. Both sides
+ * Guards the control plane: finds the route's access rule in the route table
+ * (access.ts), lets `public` routes through, authenticates everything else,
+ * sets the `principal` context variable (principal.ts) and refuses a member
+ * on an admin-only route with 403.
+ */
+export function guardAdminApi(ctx: AdminDeps): MiddlewareHandler {
+  const checkKey = adminKeyCheck(ctx);
+  return async (c, next) => {
+    const access = accessRuleFor(c.req.method, rawPathname(c));
+    if (access === 'public') return next();
+    const principal = await checkKey(c);
+    if (principal instanceof Response) return principal;
+    c.set('principal', principal);
+    if (!mayCall(principal, access)) return forbiddenForMember(c);
+    await next();
+  };
+}
+
+/**
+ * `Authorization: Bearer <admin key>`. Both sides
  * are hashed with SHA-256 and the digests compared byte by byte without an
  * early exit, so the time taken says nothing about how much of the key was
  * right (nor its length). WebCrypto only, so it runs on Workers too.
  * Wrong keys are counted by source address (GET /admin/api/security), and
  * past a few, that address must wait before it tries again (policy/sign-in-throttle.ts).
  */
-export function requireAdminKey(ctx: AdminDeps): MiddlewareHandler {
+function adminKeyCheck(ctx: AdminDeps): (c: Context) => Promise<Principal | Response> {
   let expected: Promise<Uint8Array> | undefined;
-  return async (c, next) => {
+  return async (c) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
     if (!match) return deny(c, 'missing admin key: send it as Authorization: Bearer <admin key>', 'missing_admin_key');
     const address = adminClientAddress(ctx, c);
@@ -27,7 +48,7 @@ export function requireAdminKey(ctx: AdminDeps): MiddlewareHandler {
       return deny(c, 'invalid admin key', 'invalid_admin_key');
     }
     ctx.signIns.succeeded(address);
-    await next();
+    return { kind: 'admin-key' };
   };
 }
 

@@ -11,6 +11,8 @@ import { priceSchema } from '../config/schema.js';
 import { logDetailView } from './logs.js';
 import { securityReportView } from './security.js';
 import { patchSettingsBody, settingsView } from './settings.js';
+import type { Access } from './principal.js';
+import { SESSION_COOKIE } from './session-cookie.js';
 
 /**
  * The OpenAPI 3.1 document of the control plane, generated from the same zod
@@ -83,9 +85,15 @@ const RESPONSES = {
 
 type Component = keyof typeof REQUEST_BODIES | keyof typeof RESPONSES;
 
-interface Operation {
+export interface Operation {
   method: Method;
   path: string;
+  /**
+   * Who may call it (principal.ts): `admin`, `member` (a member then sees only
+   * their own things), or `public`. The guard (access.ts) enforces exactly this
+   * field, and the document shows it, so the two cannot drift.
+   */
+  access: Access;
   tag: 'upstreams' | 'models' | 'keys' | 'usage' | 'logs' | 'overview' | 'config' | 'cache' | 'limits' | 'prices' | 'security';
   summary: string;
   body?: keyof typeof REQUEST_BODIES;
@@ -102,78 +110,84 @@ interface Operation {
   errors: (400 | 404 | 409 | 502)[];
 }
 
-const OPERATIONS: Operation[] = [
-  { method: 'get', path: '/cache', tag: 'cache', summary: 'Response cache size: entries, bytes, hits', ok: { status: 200, schema: 'CacheStats' }, errors: [] },
-  { method: 'delete', path: '/cache', tag: 'cache', summary: 'Purge the response cache: all, or by model, client key or client cache key', query: s.cachePurgeQuery, ok: { status: 200, schema: 'CachePurged' }, errors: [400] },
-  { method: 'get', path: '/upstreams', tag: 'upstreams', summary: 'List upstreams, credentials masked', ok: { status: 200, schema: 'Upstream', list: true }, errors: [] },
-  { method: 'post', path: '/upstreams', tag: 'upstreams', summary: 'Create an upstream; credentials are encrypted at rest', body: 'CreateUpstream', ok: { status: 201, schema: 'Upstream' }, errors: [400, 409] },
-  { method: 'get', path: '/upstreams/{id}', tag: 'upstreams', summary: 'Get an upstream', ok: { status: 200, schema: 'Upstream' }, errors: [404] },
-  { method: 'patch', path: '/upstreams/{id}', tag: 'upstreams', summary: 'Change baseUrl, strategy, models, headers, timeouts or enabled', body: 'PatchUpstream', ok: { status: 200, schema: 'Upstream' }, errors: [400, 404] },
-  { method: 'delete', path: '/upstreams/{id}', tag: 'upstreams', summary: 'Delete an upstream no model route uses', ok: { status: 200, schema: 'Deleted' }, errors: [404, 409] },
-  { method: 'post', path: '/upstreams/{id}/credentials', tag: 'upstreams', summary: 'Add a credential to the pool', body: 'CreateCredential', ok: { status: 201, schema: 'Credential' }, errors: [400, 404, 409] },
-  { method: 'get', path: '/health', tag: 'upstreams', summary: "Every pool's credentials: state, reason, since, counters", ok: { status: 200, schema: 'PoolHealth', list: true }, errors: [] },
-  { method: 'get', path: '/upstreams/{id}/health', tag: 'upstreams', summary: "One pool's credentials: state, reason, since, counters", ok: { status: 200, schema: 'PoolHealth' }, errors: [404] },
-  { method: 'post', path: '/upstreams/{id}/check', tag: 'upstreams', summary: 'Run a validity check (a model listing) on every credential of the pool', ok: { status: 200, schema: 'CredentialCheck', list: true }, errors: [404] },
-  { method: 'post', path: '/upstreams/{id}/credentials/{credentialId}/check', tag: 'upstreams', summary: 'Run a validity check on one credential', ok: { status: 200, schema: 'CredentialCheck' }, errors: [404] },
-  { method: 'post', path: '/upstreams/{id}/credentials/{credentialId}/disable', tag: 'upstreams', summary: 'Take a credential out of the pool by hand (probes leave it alone)', body: 'SetCredentialState', ok: { status: 200, schema: 'CredentialHealth' }, errors: [400, 404] },
-  { method: 'post', path: '/upstreams/{id}/credentials/{credentialId}/enable', tag: 'upstreams', summary: 'Put a credential back into the pool as healthy', body: 'SetCredentialState', ok: { status: 200, schema: 'CredentialHealth' }, errors: [400, 404] },
-  { method: 'put', path: '/upstreams/{id}/credentials/order', tag: 'upstreams', summary: "Put the pool's credentials in a new order (the round-robin sequence and retry order)", body: 'CredentialOrder', ok: { status: 200, schema: 'Upstream' }, errors: [400, 404] },
-  { method: 'delete', path: '/upstreams/{id}/credentials/{credentialId}', tag: 'upstreams', summary: 'Remove a credential', ok: { status: 200, schema: 'Deleted' }, errors: [404] },
-  { method: 'post', path: '/upstreams/{id}/sync-models', tag: 'upstreams', summary: "Ask the upstream for its models and store them as its `models` list", ok: { status: 200, schema: 'ModelSync' }, errors: [404, 502] },
-  { method: 'post', path: '/upstreams/{id}/login/copilot/start', tag: 'upstreams', summary: 'copilot: start the GitHub device flow; show userCode and verificationUri to the user', ok: { status: 200, schema: 'DeviceCode' }, errors: [400, 404, 502] },
-  { method: 'post', path: '/upstreams/{id}/login/copilot/poll', tag: 'upstreams', summary: 'copilot: poll the device flow once (every `interval` seconds); on approval the GitHub token is stored as a credential (201)', body: 'CopilotPoll', ok: { status: 200, schema: 'LoginProgress', orCreated: true }, errors: [400, 404, 502] },
-  { method: 'post', path: '/upstreams/{id}/login/codex/start', tag: 'upstreams', summary: 'codex: start a ChatGPT sign-in (OAuth with PKCE); open `url` in a browser', ok: { status: 200, schema: 'CodexLogin' }, errors: [400, 404] },
-  { method: 'post', path: '/upstreams/{id}/login/codex/finish', tag: 'upstreams', summary: 'codex: finish the sign-in with the URL the browser landed on; the tokens are stored as a credential', body: 'CodexFinish', ok: { status: 201, schema: 'LoginProgress' }, errors: [400, 404, 502] },
-  { method: 'post', path: '/upstreams/{id}/login/claude-code/start', tag: 'upstreams', summary: 'claude-code: start a Claude sign-in (OAuth with PKCE, as the Claude Code CLI); open `url` in a browser', ok: { status: 200, schema: 'ClaudeCodeLogin' }, errors: [400, 404] },
-  { method: 'post', path: '/upstreams/{id}/login/claude-code/finish', tag: 'upstreams', summary: 'claude-code: finish the sign-in with the code the page showed (`code#state`); the tokens are stored as a credential', body: 'ClaudeCodeFinish', ok: { status: 201, schema: 'LoginProgress' }, errors: [400, 404, 502] },
-  { method: 'post', path: '/upstreams/{id}/import-codex', tag: 'upstreams', summary: "codex: import the Codex CLI's ~/.codex/auth.json as a credential", body: 'CodexImport', ok: { status: 201, schema: 'LoginProgress' }, errors: [400, 404] },
-  { method: 'get', path: '/models', tag: 'models', summary: 'List models and their routes', ok: { status: 200, schema: 'Model', list: true }, errors: [] },
-  { method: 'post', path: '/models', tag: 'models', summary: 'Create a model', body: 'CreateModel', ok: { status: 201, schema: 'Model' }, errors: [400, 409] },
-  { method: 'get', path: '/models/{id}', tag: 'models', summary: 'Get a model', ok: { status: 200, schema: 'Model' }, errors: [404] },
-  { method: 'put', path: '/models/{id}', tag: 'models', summary: 'Replace the routes of a model, or create it (201)', body: 'PutModel', ok: { status: 200, schema: 'Model', orCreated: true }, errors: [400] },
-  { method: 'delete', path: '/models/{id}', tag: 'models', summary: 'Delete a model', ok: { status: 200, schema: 'Deleted' }, errors: [404] },
-  { method: 'get', path: '/aliases', tag: 'models', summary: 'List aliases and their targets', ok: { status: 200, schema: 'Alias', list: true }, errors: [] },
-  { method: 'post', path: '/aliases', tag: 'models', summary: 'Create an alias', body: 'CreateAlias', ok: { status: 201, schema: 'Alias' }, errors: [400, 409] },
-  { method: 'get', path: '/aliases/{id}', tag: 'models', summary: 'Get an alias', ok: { status: 200, schema: 'Alias' }, errors: [404] },
-  { method: 'put', path: '/aliases/{id}', tag: 'models', summary: 'Replace an alias, or create it (201)', body: 'PutAlias', ok: { status: 200, schema: 'Alias', orCreated: true }, errors: [400] },
-  { method: 'delete', path: '/aliases/{id}', tag: 'models', summary: 'Delete an alias', ok: { status: 200, schema: 'Deleted' }, errors: [404] },
-  { method: 'get', path: '/keys', tag: 'keys', summary: 'List client keys (revoked ones included unless filtered), all or a page', query: s.keysQuery, ok: { status: 200, schema: 'KeyPage' }, errors: [400] },
-  { method: 'post', path: '/keys', tag: 'keys', summary: 'Create a client key; the plaintext is returned only here', body: 'CreateKey', ok: { status: 201, schema: 'CreatedKey' }, errors: [400, 409] },
-  { method: 'get', path: '/keys/{id}', tag: 'keys', summary: 'Get a client key', ok: { status: 200, schema: 'Key' }, errors: [404] },
-  { method: 'patch', path: '/keys/{id}', tag: 'keys', summary: 'Change group, models, limits or budget', body: 'PatchKey', ok: { status: 200, schema: 'Key' }, errors: [400, 404] },
-  { method: 'delete', path: '/keys/{id}', tag: 'keys', summary: 'Revoke a client key (it stays listed)', ok: { status: 200, schema: 'Key' }, errors: [404] },
-  { method: 'post', path: '/keys/{id}/revoke', tag: 'keys', summary: 'Revoke a client key (it stays listed)', ok: { status: 200, schema: 'Key' }, errors: [404] },
-  { method: 'get', path: '/keys/{id}/limits', tag: 'limits', summary: "A key's own limits and budget with live counters (used, remaining, reset) and refusals", ok: { status: 200, schema: 'KeyLimits' }, errors: [404] },
-  { method: 'get', path: '/limits', tag: 'limits', summary: 'Gateway-wide and group limits with live counters; refused requests counted by reason', ok: { status: 200, schema: 'LimitsReport' }, errors: [] },
-  { method: 'get', path: '/limits/global', tag: 'limits', summary: 'Gateway-wide limits and budget with live counters', ok: { status: 200, schema: 'ScopeLimits' }, errors: [] },
-  { method: 'put', path: '/limits/global', tag: 'limits', summary: 'Set the gateway-wide limits and budget (a part left out is removed)', body: 'ScopeRule', ok: { status: 200, schema: 'ScopeLimits' }, errors: [400] },
-  { method: 'get', path: '/limits/groups/{id}', tag: 'limits', summary: "A group's limits and budget with live counters", ok: { status: 200, schema: 'GroupLimits' }, errors: [404] },
-  { method: 'put', path: '/limits/groups/{id}', tag: 'limits', summary: "Set a group's limits and budget (201 when new; both null removes the rule)", body: 'ScopeRule', ok: { status: 200, schema: 'GroupLimits', orCreated: true }, errors: [400] },
-  { method: 'delete', path: '/limits/groups/{id}', tag: 'limits', summary: "Remove a group's limits and budget", ok: { status: 200, schema: 'Deleted' }, errors: [404] },
-  { method: 'get', path: '/prices', tag: 'prices', summary: 'The effective price table (shipped, config, admin) with where each price comes from', ok: { status: 200, schema: 'PriceEntry', list: true }, errors: [] },
-  { method: 'get', path: '/prices/{model}', tag: 'prices', summary: "A model's price in force", ok: { status: 200, schema: 'PriceEntry' }, errors: [404] },
-  { method: 'put', path: '/prices/{model}', tag: 'prices', summary: "Set a model's price (USD per million tokens); applies to the next request (201 when new)", body: 'Price', ok: { status: 200, schema: 'PriceEntry', orCreated: true }, errors: [400] },
-  { method: 'delete', path: '/prices/{model}', tag: 'prices', summary: 'Remove an admin price; the config or shipped one applies again', ok: { status: 200, schema: 'DeletedPrice' }, errors: [404] },
-  { method: 'get', path: '/usage', tag: 'usage', summary: 'Usage summed by key, group, model or upstream', query: s.usageQuery, ok: { status: 200, schema: 'UsageReport' }, errors: [400] },
-  { method: 'get', path: '/logs', tag: 'logs', summary: 'Request log, newest first', query: s.logsQuery, ok: { status: 200, schema: 'LogPage' }, errors: [400] },
-  { method: 'get', path: '/logs/{id}', tag: 'logs', summary: 'One request log row, with its logged bodies (redacted) when body logging was on', ok: { status: 200, schema: 'LogDetail' }, errors: [404] },
-  { method: 'get', path: '/security', tag: 'security', summary: 'Failed admin and client auth and IP-allowlist refusals since start, by source and latest', ok: { status: 200, schema: 'SecurityReport' }, errors: [] },
-  { method: 'get', path: '/settings', tag: 'security', summary: 'IP allowlist, proxy trust and body logging settings', ok: { status: 200, schema: 'Settings' }, errors: [] },
-  { method: 'patch', path: '/settings', tag: 'security', summary: 'Change IP allowlist, proxy trust or body logging; only the fields given change', body: 'PatchSettings', ok: { status: 200, schema: 'Settings' }, errors: [400] },
-  { method: 'get', path: '/logs/export', tag: 'logs', summary: 'Every log row matching the filters, as CSV (default) or JSON Lines', query: logsExportQuery, ok: { status: 200, schema: 'LogPage' }, alsoProduces: ['text/csv', 'application/x-ndjson'], textOnly: true, errors: [400] },
-  { method: 'get', path: '/overview', tag: 'overview', summary: 'Totals, error rate, cache hit ratio, p50 / p95 latency, a time series and top lists for a range', query: overviewQuery, ok: { status: 200, schema: 'Overview' }, errors: [400] },
-  { method: 'get', path: '/config', tag: 'config', summary: 'Export the configuration in the config file shape (credential keys as ${SB_CREDENTIAL_…} placeholders)', query: configExportQuery, ok: { status: 200, schema: 'ConfigExport' }, alsoProduces: ['application/yaml'], errors: [400] },
-  { method: 'post', path: '/config', tag: 'config', summary: 'Import a configuration (JSON or YAML): validated whole, then upserted; placeholders keep stored credentials', query: configImportQuery, body: 'ConfigDocument', bodyAlsoYaml: true, ok: { status: 200, schema: 'ConfigImport' }, errors: [400] },
+export const OPERATIONS: Operation[] = [
+  { method: 'get', path: '/cache', access: 'admin', tag: 'cache', summary: 'Response cache size: entries, bytes, hits', ok: { status: 200, schema: 'CacheStats' }, errors: [] },
+  { method: 'delete', path: '/cache', access: 'admin', tag: 'cache', summary: 'Purge the response cache: all, or by model, client key or client cache key', query: s.cachePurgeQuery, ok: { status: 200, schema: 'CachePurged' }, errors: [400] },
+  { method: 'get', path: '/upstreams', access: 'admin', tag: 'upstreams', summary: 'List upstreams, credentials masked', ok: { status: 200, schema: 'Upstream', list: true }, errors: [] },
+  { method: 'post', path: '/upstreams', access: 'admin', tag: 'upstreams', summary: 'Create an upstream; credentials are encrypted at rest', body: 'CreateUpstream', ok: { status: 201, schema: 'Upstream' }, errors: [400, 409] },
+  { method: 'get', path: '/upstreams/{id}', access: 'admin', tag: 'upstreams', summary: 'Get an upstream', ok: { status: 200, schema: 'Upstream' }, errors: [404] },
+  { method: 'patch', path: '/upstreams/{id}', access: 'admin', tag: 'upstreams', summary: 'Change baseUrl, strategy, models, headers, timeouts or enabled', body: 'PatchUpstream', ok: { status: 200, schema: 'Upstream' }, errors: [400, 404] },
+  { method: 'delete', path: '/upstreams/{id}', access: 'admin', tag: 'upstreams', summary: 'Delete an upstream no model route uses', ok: { status: 200, schema: 'Deleted' }, errors: [404, 409] },
+  { method: 'post', path: '/upstreams/{id}/credentials', access: 'admin', tag: 'upstreams', summary: 'Add a credential to the pool', body: 'CreateCredential', ok: { status: 201, schema: 'Credential' }, errors: [400, 404, 409] },
+  { method: 'get', path: '/health', access: 'admin', tag: 'upstreams', summary: "Every pool's credentials: state, reason, since, counters", ok: { status: 200, schema: 'PoolHealth', list: true }, errors: [] },
+  { method: 'get', path: '/upstreams/{id}/health', access: 'admin', tag: 'upstreams', summary: "One pool's credentials: state, reason, since, counters", ok: { status: 200, schema: 'PoolHealth' }, errors: [404] },
+  { method: 'post', path: '/upstreams/{id}/check', access: 'admin', tag: 'upstreams', summary: 'Run a validity check (a model listing) on every credential of the pool', ok: { status: 200, schema: 'CredentialCheck', list: true }, errors: [404] },
+  { method: 'post', path: '/upstreams/{id}/credentials/{credentialId}/check', access: 'admin', tag: 'upstreams', summary: 'Run a validity check on one credential', ok: { status: 200, schema: 'CredentialCheck' }, errors: [404] },
+  { method: 'post', path: '/upstreams/{id}/credentials/{credentialId}/disable', access: 'admin', tag: 'upstreams', summary: 'Take a credential out of the pool by hand (probes leave it alone)', body: 'SetCredentialState', ok: { status: 200, schema: 'CredentialHealth' }, errors: [400, 404] },
+  { method: 'post', path: '/upstreams/{id}/credentials/{credentialId}/enable', access: 'admin', tag: 'upstreams', summary: 'Put a credential back into the pool as healthy', body: 'SetCredentialState', ok: { status: 200, schema: 'CredentialHealth' }, errors: [400, 404] },
+  { method: 'put', path: '/upstreams/{id}/credentials/order', access: 'admin', tag: 'upstreams', summary: "Put the pool's credentials in a new order (the round-robin sequence and retry order)", body: 'CredentialOrder', ok: { status: 200, schema: 'Upstream' }, errors: [400, 404] },
+  { method: 'delete', path: '/upstreams/{id}/credentials/{credentialId}', access: 'admin', tag: 'upstreams', summary: 'Remove a credential', ok: { status: 200, schema: 'Deleted' }, errors: [404] },
+  { method: 'post', path: '/upstreams/{id}/sync-models', access: 'admin', tag: 'upstreams', summary: "Ask the upstream for its models and store them as its `models` list", ok: { status: 200, schema: 'ModelSync' }, errors: [404, 502] },
+  { method: 'post', path: '/upstreams/{id}/login/copilot/start', access: 'admin', tag: 'upstreams', summary: 'copilot: start the GitHub device flow; show userCode and verificationUri to the user', ok: { status: 200, schema: 'DeviceCode' }, errors: [400, 404, 502] },
+  { method: 'post', path: '/upstreams/{id}/login/copilot/poll', access: 'admin', tag: 'upstreams', summary: 'copilot: poll the device flow once (every `interval` seconds); on approval the GitHub token is stored as a credential (201)', body: 'CopilotPoll', ok: { status: 200, schema: 'LoginProgress', orCreated: true }, errors: [400, 404, 502] },
+  { method: 'post', path: '/upstreams/{id}/login/codex/start', access: 'admin', tag: 'upstreams', summary: 'codex: start a ChatGPT sign-in (OAuth with PKCE); open `url` in a browser', ok: { status: 200, schema: 'CodexLogin' }, errors: [400, 404] },
+  { method: 'post', path: '/upstreams/{id}/login/codex/finish', access: 'admin', tag: 'upstreams', summary: 'codex: finish the sign-in with the URL the browser landed on; the tokens are stored as a credential', body: 'CodexFinish', ok: { status: 201, schema: 'LoginProgress' }, errors: [400, 404, 502] },
+  { method: 'post', path: '/upstreams/{id}/login/claude-code/start', access: 'admin', tag: 'upstreams', summary: 'claude-code: start a Claude sign-in (OAuth with PKCE, as the Claude Code CLI); open `url` in a browser', ok: { status: 200, schema: 'ClaudeCodeLogin' }, errors: [400, 404] },
+  { method: 'post', path: '/upstreams/{id}/login/claude-code/finish', access: 'admin', tag: 'upstreams', summary: 'claude-code: finish the sign-in with the code the page showed (`code#state`); the tokens are stored as a credential', body: 'ClaudeCodeFinish', ok: { status: 201, schema: 'LoginProgress' }, errors: [400, 404, 502] },
+  { method: 'post', path: '/upstreams/{id}/import-codex', access: 'admin', tag: 'upstreams', summary: "codex: import the Codex CLI's ~/.codex/auth.json as a credential", body: 'CodexImport', ok: { status: 201, schema: 'LoginProgress' }, errors: [400, 404] },
+  { method: 'get', path: '/models', access: 'admin', tag: 'models', summary: 'List models and their routes', ok: { status: 200, schema: 'Model', list: true }, errors: [] },
+  { method: 'post', path: '/models', access: 'admin', tag: 'models', summary: 'Create a model', body: 'CreateModel', ok: { status: 201, schema: 'Model' }, errors: [400, 409] },
+  { method: 'get', path: '/models/{id}', access: 'admin', tag: 'models', summary: 'Get a model', ok: { status: 200, schema: 'Model' }, errors: [404] },
+  { method: 'put', path: '/models/{id}', access: 'admin', tag: 'models', summary: 'Replace the routes of a model, or create it (201)', body: 'PutModel', ok: { status: 200, schema: 'Model', orCreated: true }, errors: [400] },
+  { method: 'delete', path: '/models/{id}', access: 'admin', tag: 'models', summary: 'Delete a model', ok: { status: 200, schema: 'Deleted' }, errors: [404] },
+  { method: 'get', path: '/aliases', access: 'admin', tag: 'models', summary: 'List aliases and their targets', ok: { status: 200, schema: 'Alias', list: true }, errors: [] },
+  { method: 'post', path: '/aliases', access: 'admin', tag: 'models', summary: 'Create an alias', body: 'CreateAlias', ok: { status: 201, schema: 'Alias' }, errors: [400, 409] },
+  { method: 'get', path: '/aliases/{id}', access: 'admin', tag: 'models', summary: 'Get an alias', ok: { status: 200, schema: 'Alias' }, errors: [404] },
+  { method: 'put', path: '/aliases/{id}', access: 'admin', tag: 'models', summary: 'Replace an alias, or create it (201)', body: 'PutAlias', ok: { status: 200, schema: 'Alias', orCreated: true }, errors: [400] },
+  { method: 'delete', path: '/aliases/{id}', access: 'admin', tag: 'models', summary: 'Delete an alias', ok: { status: 200, schema: 'Deleted' }, errors: [404] },
+  { method: 'get', path: '/keys', access: 'member', tag: 'keys', summary: 'List client keys (revoked ones included unless filtered), all or a page', query: s.keysQuery, ok: { status: 200, schema: 'KeyPage' }, errors: [400] },
+  { method: 'post', path: '/keys', access: 'member', tag: 'keys', summary: 'Create a client key; the plaintext is returned only here', body: 'CreateKey', ok: { status: 201, schema: 'CreatedKey' }, errors: [400, 409] },
+  { method: 'get', path: '/keys/{id}', access: 'member', tag: 'keys', summary: 'Get a client key', ok: { status: 200, schema: 'Key' }, errors: [404] },
+  { method: 'patch', path: '/keys/{id}', access: 'member', tag: 'keys', summary: 'Change group, models, limits or budget', body: 'PatchKey', ok: { status: 200, schema: 'Key' }, errors: [400, 404] },
+  { method: 'delete', path: '/keys/{id}', access: 'member', tag: 'keys', summary: 'Revoke a client key (it stays listed)', ok: { status: 200, schema: 'Key' }, errors: [404] },
+  { method: 'post', path: '/keys/{id}/revoke', access: 'member', tag: 'keys', summary: 'Revoke a client key (it stays listed)', ok: { status: 200, schema: 'Key' }, errors: [404] },
+  { method: 'get', path: '/keys/{id}/limits', access: 'member', tag: 'limits', summary: "A key's own limits and budget with live counters (used, remaining, reset) and refusals", ok: { status: 200, schema: 'KeyLimits' }, errors: [404] },
+  { method: 'get', path: '/limits', access: 'admin', tag: 'limits', summary: 'Gateway-wide and group limits with live counters; refused requests counted by reason', ok: { status: 200, schema: 'LimitsReport' }, errors: [] },
+  { method: 'get', path: '/limits/global', access: 'admin', tag: 'limits', summary: 'Gateway-wide limits and budget with live counters', ok: { status: 200, schema: 'ScopeLimits' }, errors: [] },
+  { method: 'put', path: '/limits/global', access: 'admin', tag: 'limits', summary: 'Set the gateway-wide limits and budget (a part left out is removed)', body: 'ScopeRule', ok: { status: 200, schema: 'ScopeLimits' }, errors: [400] },
+  { method: 'get', path: '/limits/groups/{id}', access: 'admin', tag: 'limits', summary: "A group's limits and budget with live counters", ok: { status: 200, schema: 'GroupLimits' }, errors: [404] },
+  { method: 'put', path: '/limits/groups/{id}', access: 'admin', tag: 'limits', summary: "Set a group's limits and budget (201 when new; both null removes the rule)", body: 'ScopeRule', ok: { status: 200, schema: 'GroupLimits', orCreated: true }, errors: [400] },
+  { method: 'delete', path: '/limits/groups/{id}', access: 'admin', tag: 'limits', summary: "Remove a group's limits and budget", ok: { status: 200, schema: 'Deleted' }, errors: [404] },
+  { method: 'get', path: '/prices', access: 'admin', tag: 'prices', summary: 'The effective price table (shipped, config, admin) with where each price comes from', ok: { status: 200, schema: 'PriceEntry', list: true }, errors: [] },
+  { method: 'get', path: '/prices/{model}', access: 'admin', tag: 'prices', summary: "A model's price in force", ok: { status: 200, schema: 'PriceEntry' }, errors: [404] },
+  { method: 'put', path: '/prices/{model}', access: 'admin', tag: 'prices', summary: "Set a model's price (USD per million tokens); applies to the next request (201 when new)", body: 'Price', ok: { status: 200, schema: 'PriceEntry', orCreated: true }, errors: [400] },
+  { method: 'delete', path: '/prices/{model}', access: 'admin', tag: 'prices', summary: 'Remove an admin price; the config or shipped one applies again', ok: { status: 200, schema: 'DeletedPrice' }, errors: [404] },
+  { method: 'get', path: '/usage', access: 'member', tag: 'usage', summary: 'Usage summed by key, group, model or upstream', query: s.usageQuery, ok: { status: 200, schema: 'UsageReport' }, errors: [400] },
+  { method: 'get', path: '/logs', access: 'member', tag: 'logs', summary: 'Request log, newest first', query: s.logsQuery, ok: { status: 200, schema: 'LogPage' }, errors: [400] },
+  { method: 'get', path: '/logs/{id}', access: 'member', tag: 'logs', summary: 'One request log row, with its logged bodies (redacted) when body logging was on', ok: { status: 200, schema: 'LogDetail' }, errors: [404] },
+  { method: 'get', path: '/security', access: 'admin', tag: 'security', summary: 'Failed admin and client auth and IP-allowlist refusals since start, by source and latest', ok: { status: 200, schema: 'SecurityReport' }, errors: [] },
+  { method: 'get', path: '/settings', access: 'admin', tag: 'security', summary: 'IP allowlist, proxy trust and body logging settings', ok: { status: 200, schema: 'Settings' }, errors: [] },
+  { method: 'patch', path: '/settings', access: 'admin', tag: 'security', summary: 'Change IP allowlist, proxy trust or body logging; only the fields given change', body: 'PatchSettings', ok: { status: 200, schema: 'Settings' }, errors: [400] },
+  { method: 'get', path: '/logs/export', access: 'member', tag: 'logs', summary: 'Every log row matching the filters, as CSV (default) or JSON Lines', query: logsExportQuery, ok: { status: 200, schema: 'LogPage' }, alsoProduces: ['text/csv', 'application/x-ndjson'], textOnly: true, errors: [400] },
+  { method: 'get', path: '/overview', access: 'admin', tag: 'overview', summary: 'Totals, error rate, cache hit ratio, p50 / p95 latency, a time series and top lists for a range', query: overviewQuery, ok: { status: 200, schema: 'Overview' }, errors: [400] },
+  { method: 'get', path: '/config', access: 'admin', tag: 'config', summary: 'Export the configuration in the config file shape (credential keys as ${SB_CREDENTIAL_…} placeholders)', query: configExportQuery, ok: { status: 200, schema: 'ConfigExport' }, alsoProduces: ['application/yaml'], errors: [400] },
+  { method: 'post', path: '/config', access: 'admin', tag: 'config', summary: 'Import a configuration (JSON or YAML): validated whole, then upserted; placeholders keep stored credentials', query: configImportQuery, body: 'ConfigDocument', bodyAlsoYaml: true, ok: { status: 200, schema: 'ConfigImport' }, errors: [400] },
 ];
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid input; the message lists every problem as `path: message`',
   401: 'Missing or wrong admin key',
-  403: 'A write a browser marks as sent from another site (`Sec-Fetch-Site`), refused whatever the key',
+  403: 'A write a browser marks as sent from another site (`Sec-Fetch-Site`), refused whatever the key; a write signed in by the session cookie without its `X-CSRF-Token`; or a member calling an admin-only route, or going past a cap the admin set',
   429: 'Too many wrong admin keys from this address: try again after `Retry-After` seconds; the key is not looked at meanwhile',
   404: 'No such id',
   409: 'Already exists, or still in use',
   502: 'The upstream or its sign-in server failed or refused; the message says what it answered',
+};
+
+const ACCESS_DESCRIPTIONS: Record<Access, string> = {
+  admin: 'Access: admin (the admin key or an admin user); a member is refused with 403.',
+  member: "Access: member (any signed-in user, and admins); a member sees and changes only their own things, and another member's is a 404.",
+  public: 'Access: public (no sign-in).',
 };
 
 let cached: JsonSchema | undefined;
@@ -190,7 +204,7 @@ function build(): JsonSchema {
 
   const paths: Record<string, Record<string, unknown>> = {
     '/openapi.json': {
-      get: { tags: ['meta'], summary: 'This document', operationId: 'getOpenapi', security: [], responses: { '200': { description: 'OpenAPI 3.1 document' } } },
+      get: { tags: ['meta'], summary: 'This document', operationId: 'getOpenapi', 'x-switchboard-access': 'public', security: [], responses: { '200': { description: 'OpenAPI 3.1 document' } } },
     },
   };
   for (const op of OPERATIONS) (paths[op.path] ??= {})[op.method] = operation(op);
@@ -203,11 +217,19 @@ function build(): JsonSchema {
       description: 'The control plane: upstreams, credentials, models, client keys, usage and request logs. Changes take effect on the next request.',
     },
     servers: [{ url: '/admin/api' }],
-    security: [{ adminKey: [] }],
+    security: [{ adminKey: [] }, { session: [] }],
     tags: ['upstreams', 'models', 'keys', 'usage', 'logs', 'overview', 'config', 'cache', 'limits', 'prices', 'security', 'meta'].map((name) => ({ name })),
     paths,
     components: {
-      securitySchemes: { adminKey: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <admin key>' } },
+      securitySchemes: {
+        adminKey: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <admin key>' },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: SESSION_COOKIE,
+          description: 'A user\'s session from POST /session; writes must also carry the session\'s CSRF token as X-CSRF-Token',
+        },
+      },
       schemas,
     },
   };
@@ -223,8 +245,9 @@ function operation(op: Operation): JsonSchema {
   for (const type of op.alsoProduces ?? []) okContent[type] = { schema: { type: 'string' } };
   const responses: Record<string, unknown> = { [String(op.ok.status)]: { description: 'OK', content: okContent } };
   if (op.ok.orCreated) responses['201'] = { description: 'Created', content: json(okSchema) };
-  // Every operation is guarded alike (auth.ts): 401 without the key, 429 after wrong ones, 403 for a write from another site.
-  const guard = op.method === 'get' ? [401, 429] : [401, 403, 429];
+  // Every guarded operation is guarded alike (access.ts): 401 without the key or a session, 429 after wrong ones,
+  // 403 for a write from another site or without the CSRF token, and for a member on an admin-only route.
+  const guard = op.access === 'public' && op.method === 'get' ? [] : [401, 403, 429];
   for (const status of [...op.errors, ...guard])
     responses[String(status)] = { description: ERROR_DESCRIPTIONS[status], content: json(ref('Error')) };
 
@@ -243,6 +266,9 @@ function operation(op: Operation): JsonSchema {
   return {
     tags: [op.tag],
     summary: op.summary,
+    description: `${ACCESS_DESCRIPTIONS[op.access]}\n\n${op.summary}.`,
+    'x-switchboard-access': op.access,
+    ...(op.access === 'public' ? { security: [] } : {}),
     operationId: operationId(op),
     ...(pathParams.length + queryParams.length > 0 ? { parameters: [...pathParams, ...queryParams] } : {}),
     ...(op.body
