@@ -475,7 +475,8 @@ describe('OpenAPI document', () => {
     const doc = res.body;
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.components.securitySchemes.adminKey).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
-    expect(doc.security).toEqual([{ adminKey: [] }]);
+    expect(doc.security).toEqual([{ adminKey: [] }, { session: [] }]);
+    expect(doc.components.securitySchemes.session).toEqual(expect.objectContaining({ type: 'apiKey', in: 'cookie' }));
 
     const operations = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
       Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
