@@ -20,6 +20,8 @@ import { securityRoutes } from './security.js';
 import { settingsRoutes } from './settings.js';
 import { cacheRoutes } from './cache.js';
 import { REVISION_TOPIC } from '../store/change-feed.js';
+import { auditTrail } from './audit-trail.js';
+import { auditRoutes } from './audit.js';
 
 /**
  * The control plane, mounted at /admin/api. Every write goes to the Store and
@@ -37,6 +39,8 @@ export function createAdminApp(ctx: AdminDeps): Hono {
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
 
   app.use('*', refuseCrossSiteWrites());
+  // Around the guard: it records wrong admin keys and refused calls as well as every write the guard lets through.
+  app.use('*', auditTrail(ctx));
   // Authenticates, sets c.get('principal'), and enforces each route's `access` from the route table (access.ts).
   app.use('*', guardAdminApi(ctx));
   // Other replicas find every write by polling the Store's revision; the hint makes them look now.
@@ -64,5 +68,6 @@ export function createAdminApp(ctx: AdminDeps): Hono {
   app.route('/settings', settingsRoutes(ctx));
   app.route('/overview', overviewRoutes(ctx));
   app.route('/config', configRoutes(ctx));
+  app.route('/audit', auditRoutes(ctx));
   return app;
 }

@@ -13,6 +13,7 @@ import { securityReportView } from './security.js';
 import { patchSettingsBody, settingsView } from './settings.js';
 import type { Access } from './principal.js';
 import { SESSION_COOKIE } from './session-cookie.js';
+import { auditPageView, auditQuery } from './audit.js';
 
 /**
  * The OpenAPI 3.1 document of the control plane, generated from the same zod
@@ -81,6 +82,7 @@ const RESPONSES = {
   Overview: overviewView,
   ConfigExport: configSchema,
   ConfigImport: configImportView,
+  AuditPage: auditPageView,
 } satisfies Record<string, z.ZodType>;
 
 type Component = keyof typeof REQUEST_BODIES | keyof typeof RESPONSES;
@@ -94,7 +96,7 @@ export interface Operation {
    * field, and the document shows it, so the two cannot drift.
    */
   access: Access;
-  tag: 'upstreams' | 'models' | 'keys' | 'usage' | 'logs' | 'overview' | 'config' | 'cache' | 'limits' | 'prices' | 'security';
+  tag: 'upstreams' | 'models' | 'keys' | 'usage' | 'logs' | 'overview' | 'config' | 'cache' | 'limits' | 'prices' | 'security' | 'audit';
   summary: string;
   body?: keyof typeof REQUEST_BODIES;
   query?: z.ZodObject;
@@ -172,6 +174,7 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/overview', access: 'admin', tag: 'overview', summary: 'Totals, error rate, cache hit ratio, p50 / p95 latency, a time series and top lists for a range', query: overviewQuery, ok: { status: 200, schema: 'Overview' }, errors: [400] },
   { method: 'get', path: '/config', access: 'admin', tag: 'config', summary: 'Export the configuration in the config file shape (credential keys as ${SB_CREDENTIAL_…} placeholders)', query: configExportQuery, ok: { status: 200, schema: 'ConfigExport' }, alsoProduces: ['application/yaml'], errors: [400] },
   { method: 'post', path: '/config', access: 'admin', tag: 'config', summary: 'Import a configuration (JSON or YAML): validated whole, then upserted; placeholders keep stored credentials', query: configImportQuery, body: 'ConfigDocument', bodyAlsoYaml: true, ok: { status: 200, schema: 'ConfigImport' }, errors: [400] },
+  { method: 'get', path: '/audit', access: 'admin', tag: 'audit', summary: 'Audit log of admin API writes and dashboard sign-ins (who, what, which target, when, from where, outcome), newest first', query: auditQuery, ok: { status: 200, schema: 'AuditPage' }, errors: [400] },
 ];
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
@@ -218,7 +221,7 @@ function build(): JsonSchema {
     },
     servers: [{ url: '/admin/api' }],
     security: [{ adminKey: [] }, { session: [] }],
-    tags: ['upstreams', 'models', 'keys', 'usage', 'logs', 'overview', 'config', 'cache', 'limits', 'prices', 'security', 'meta'].map((name) => ({ name })),
+    tags: ['upstreams', 'models', 'keys', 'usage', 'logs', 'overview', 'config', 'cache', 'limits', 'prices', 'security', 'audit', 'meta'].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: {

@@ -220,7 +220,7 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
 
   const stopping = new AbortController();
   const jobs = gatewayJobs(
-    { store, catalog, shared, settings, recorder, limits, leaseMs: config.counters.leaseMs, logRetention: config.logs, providers, pools, health: config.health, now, runtime, stopping: stopping.signal },
+    { store, catalog, shared, settings, recorder, limits, leaseMs: config.counters.leaseMs, logRetention: config.logs, auditRetention: config.audit, providers, pools, health: config.health, now, runtime, stopping: stopping.signal },
     inputs.intervals,
   );
 

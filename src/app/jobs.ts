@@ -9,7 +9,8 @@ import { healthRefreshJob } from '../routing/health-refresh.js';
 import { HEALTH_REFRESH_MS } from '../routing/shared-health.js';
 import { pruneStoredResponses } from '../stored-responses/pruner.js';
 import { LOG_RETENTION_INTERVAL_MS, pruneRequestLog, retentionConfigured } from '../usage/log-retention.js';
-import type { LogRetention } from '../config/schema.js';
+import type { AuditRetention, LogRetention } from '../config/schema.js';
+import { AUDIT_RETENTION_INTERVAL_MS, auditPruneCutoffs, pruneAuditLog } from '../admin/audit-retention.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { SharedState } from './shared-state.js';
 
@@ -55,6 +56,8 @@ export interface JobDeps extends ProbeDeps, ModelSyncDeps {
   leaseMs: number;
   /** How long the request log is kept (the config's `logs`). */
   logRetention: LogRetention;
+  /** How long the audit log is kept (the config's `audit`). */
+  auditRetention: AuditRetention;
   runtime: Runtime;
   /** Aborted when the gateway stops, so a long round (a model listing) ends early. */
   stopping: AbortSignal;
@@ -97,6 +100,15 @@ export function gatewayJobs(deps: JobDeps, intervals: JobIntervals = {}): Job[] 
       everyMs: LOG_RETENTION_INTERVAL_MS,
       runAtStart: true,
       run: () => pruneRequestLog(store, deps.logRetention, runtime.now(), runtime.log),
+    });
+  }
+  // Audit-log retention likewise, when the config sets one.
+  if (auditPruneCutoffs(deps.auditRetention, 0)) {
+    jobs.push({
+      name: 'audit-log-retention',
+      everyMs: AUDIT_RETENTION_INTERVAL_MS,
+      runAtStart: true,
+      run: () => pruneAuditLog(store, deps.auditRetention, runtime.now(), runtime.log),
     });
   }
   // Validity checks of benched credentials; `probeIntervalMs: 0` turns them off.

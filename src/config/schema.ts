@@ -545,6 +545,15 @@ export const logsSchema = z.strictObject({
     .describe('Logged bodies together are kept within this many bytes (request and response text, UTF-8): the oldest past it are deleted, their rows kept. Absent: no byte limit.'),
 });
 
+/**
+ * How long and how much of the audit log is kept (docs/security.md), as the
+ * request log's `logs`; absent: everything, forever.
+ */
+export const auditSchema = z.strictObject({
+  retentionDays: z.number().int().min(1).max(36_500).optional().describe('Audit rows older than this many days are deleted. Absent: kept by age.'),
+  maxRows: z.number().int().positive().optional().describe('At most this many audit rows are kept: the oldest past it are deleted. Absent: no count limit.'),
+});
+
 /** Prometheus metrics at GET /metrics (docs/metrics.md). */
 export const metricsSchema = z
   .strictObject({
@@ -672,6 +681,7 @@ export const configSchema = z.strictObject({
   storage: storageSchema.prefault({}).describe('The database: every record, the request log and usage.'),
   counters: countersSchema.prefault({}).describe('Where limits are counted: in this process, or in Redis for every replica (docs/limits.md).'),
   logs: logsSchema.prefault({}).describe('How long and how much of the request log is kept (docs/operations.md); absent: all of it. Usage totals are never pruned.'),
+  audit: auditSchema.prefault({}).describe('How long and how much of the audit log of admin changes and sign-ins is kept (docs/security.md); absent: all of it.'),
   metrics: metricsSchema.prefault({}).describe('Prometheus metrics at GET /metrics, on the Node server (docs/metrics.md).'),
   upstreams: z.array(upstreamSchema).default([]).describe('The provider accounts requests go to (docs/upstreams.md).'),
   retry: retrySchema.prefault({}).describe('Retries before the first byte reached the client: next credential, then next route.'),
@@ -719,5 +729,6 @@ export type CacheSettings = z.infer<typeof cacheSchema>;
 export type SecuritySettings = z.infer<typeof securitySchema>;
 export type LoggingSettings = z.infer<typeof loggingSchema>;
 export type LogRetention = z.infer<typeof logsSchema>;
+export type AuditRetention = z.infer<typeof auditSchema>;
 export type TraceSettings = z.infer<typeof tracesSchema>;
 export type TelemetrySettings = z.infer<typeof telemetrySchema>;

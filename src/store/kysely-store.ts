@@ -11,6 +11,7 @@ import { kyselyLogStore } from './kysely-log-store.js';
 import { kyselyResponseStore } from './kysely-response-store.js';
 import { kyselySignInStore } from './kysely-sign-in-store.js';
 import { kyselySetupTokenStore } from './kysely-setup-token-store.js';
+import { kyselyAuditStore } from './kysely-audit-store.js';
 import { kyselyUsageStore } from './kysely-usage-store.js';
 
 const REVISION = 'revision';
@@ -325,6 +326,7 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
     responses: kyselyResponseStore(db, retention),
     signIns: kyselySignInStore(db),
     setupTokens: kyselySetupTokenStore(db),
+    audit: kyselyAuditStore(db, batch, maxParams),
 
     settings: {
       async get(key) {

@@ -309,6 +309,28 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable('request_log').addColumn('alias', 'text').execute();
     },
   },
+  '0015_audit_log': {
+    async up(db: Kysely<any>) {
+      // Who changed what through the admin API, and who signed in (admin/audit-trail.ts); shared by every replica.
+      await db.schema
+        .createTable('audit_log')
+        .ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('actor_kind', 'text', (c) => c.notNull())
+        .addColumn('actor_id', 'text')
+        .addColumn('actor_name', 'text')
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('target', 'text')
+        .addColumn('summary', 'text')
+        .addColumn('address', 'text')
+        .addColumn('status', 'integer', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .execute();
+      // Pages are read newest first, and retention deletes oldest first.
+      await db.schema.createIndex('audit_log_at').ifNotExists().on('audit_log').columns(['at', 'id']).execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -21,6 +21,7 @@ export interface Database {
   stored_responses: StoredResponsesTable;
   sign_ins: SignInsTable;
   setup_tokens: SetupTokensTable;
+  audit_log: AuditLogTable;
 }
 
 export interface UpstreamsTable {
@@ -240,4 +241,22 @@ export interface SetupTokensTable {
   /** The client key, sealed with the gateway secret (policy/secrets). */
   data_enc: string;
   expires_at: number;
+}
+
+/** The audit log (Store['audit']): admin API writes and dashboard sign-ins. */
+export interface AuditLogTable {
+  id: string;
+  at: number;
+  /** `admin-key`, `user` or `anonymous`. */
+  actor_kind: string;
+  /** The user's id and name when actor_kind is `user`. */
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  target: string | null;
+  /** JSON text, secrets masked. */
+  summary: string | null;
+  address: string | null;
+  status: number;
+  outcome: string;
 }

@@ -1,5 +1,8 @@
 import type {
   AliasRecord,
+  AuditPruneCutoffs,
+  AuditQuery,
+  AuditRecord,
   CacheEntry,
   CachePurge,
   CacheStats,
@@ -126,6 +129,14 @@ export interface Store {
      * delete removed the row gets it, so a token is served once across replicas).
      */
     take(id: string, now: number): Promise<SetupTokenRecord | undefined>;
+  };
+  /** The audit log: admin API writes and dashboard sign-ins (admin/audit-trail.ts). */
+  audit: {
+    write(records: AuditRecord[]): Promise<void>;
+    /** Newest first, filtered and paged. */
+    query(query: AuditQuery): Promise<{ data: AuditRecord[]; hasMore: boolean }>;
+    /** Deletes the rows past the cutoffs' age or count, oldest first, in slices; returns how many went. */
+    prune(cutoffs: AuditPruneCutoffs): Promise<number>;
   };
   settings: {
     get(key: string): Promise<string | undefined>;

@@ -302,3 +302,55 @@ export interface CacheStats {
   bytes: number;
   hits: number;
 }
+
+/** Who made an audited change (admin/principal.ts's principal, as stored). */
+export type AuditActor =
+  | { kind: 'admin-key' }
+  | { kind: 'user'; userId: string; name: string }
+  /** A failed sign-in: nobody was recognised. */
+  | { kind: 'anonymous' };
+
+/** How an audited call ended: `denied` (401, 403), `rejected` (another 4xx: invalid, unknown id, conflict), `error` (5xx). */
+export type AuditOutcome = 'ok' | 'denied' | 'rejected' | 'error';
+
+/** One row of the audit log (Store['audit']): an admin API write, or a sign-in to the dashboard. */
+export interface AuditRecord {
+  id: string;
+  /** Epoch ms. */
+  at: number;
+  actor: AuditActor;
+  /** `METHOD /route/{param}` as in the OpenAPI document, or `sign-in`, `sign-in.failed`, `sign-out`. */
+  action: string;
+  /** The changed thing's id (the route's path parameters joined by `/`, or the created id); null when the call names none. */
+  target: string | null;
+  /** The request's query and body as JSON text, secrets masked and cut to a few KB; null when there were none. */
+  summary: string | null;
+  /** The caller's address as read (security.trustProxy); null when unknown. */
+  address: string | null;
+  /** The HTTP status answered. */
+  status: number;
+  outcome: AuditOutcome;
+}
+
+export interface AuditQuery {
+  /** `admin-key`, or a user's id or name. */
+  actor?: string;
+  /** Text found in the action, ignoring case (`DELETE`, `/upstreams`, `sign-in`). */
+  action?: string;
+  /** The target id, or its start (`openai` finds `openai/cred_1`). */
+  target?: string;
+  outcome?: AuditOutcome;
+  /** Epoch ms, inclusive. */
+  from?: number;
+  /** Epoch ms, exclusive. */
+  to?: number;
+  limit: number;
+  offset: number;
+}
+
+export interface AuditPruneCutoffs {
+  /** Rows older than this (epoch ms). */
+  before?: number;
+  /** The oldest rows past this many. */
+  maxRows?: number;
+}

@@ -486,6 +486,7 @@ describe('OpenAPI document', () => {
         'DELETE /aliases/{id}',
         'GET /aliases',
         'GET /aliases/{id}',
+        'GET /audit',
         'POST /aliases',
         'PUT /aliases/{id}',
         'DELETE /cache',

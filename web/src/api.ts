@@ -42,6 +42,8 @@ export interface RequestOptions {
   text?: string;
   query?: Record<string, string | number | boolean | undefined | null>;
   key?: string;
+  /** Extra request headers. */
+  headers?: Record<string, string>;
 }
 
 export function apiUrl(path: string, query?: RequestOptions['query']): string {
@@ -54,7 +56,7 @@ export function apiUrl(path: string, query?: RequestOptions['query']): string {
 
 async function send(path: string, options: RequestOptions): Promise<Response> {
   const key = options.key ?? savedKey();
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...options.headers };
   if (key) headers.authorization = `Bearer ${key}`;
   let body: string | undefined;
   if (options.text !== undefined) {

@@ -7,7 +7,8 @@ import { ErrorNote } from '../components/ui.js';
 export function Login(props: { onSignedIn: () => void; themeButton: ReactNode }) {
   const [key, setKey] = useState('');
   const { error, busy, submit } = useSubmit(async () => {
-    await api('/keys', { key: key.trim() });
+    // Marked as the dashboard's sign-in, so the audit log records it (a script's use of the key is not a sign-in).
+    await api('/keys', { key: key.trim(), headers: { 'x-switchboard-sign-in': 'dashboard' } });
     saveKey(key.trim());
     props.onSignedIn();
   });
