@@ -19,6 +19,7 @@ import { usageRoutes } from './usage.js';
 import { securityRoutes } from './security.js';
 import { settingsRoutes } from './settings.js';
 import { cacheRoutes } from './cache.js';
+import { liveRoutes } from './live.js';
 import { REVISION_TOPIC } from '../store/change-feed.js';
 import { auditTrail } from './audit-trail.js';
 import { auditRoutes } from './audit.js';
@@ -69,5 +70,6 @@ export function createAdminApp(ctx: AdminDeps): Hono {
   app.route('/overview', overviewRoutes(ctx));
   app.route('/config', configRoutes(ctx));
   app.route('/audit', auditRoutes(ctx));
+  app.route('/live', liveRoutes(ctx));
   return app;
 }

@@ -13,6 +13,7 @@ import type { PriceBook } from '../usage/cost.js';
 import type { Limits } from '../policy/limits.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { ChangeFeed } from '../store/change-feed.js';
+import type { LiveRequests } from '../telemetry/live-requests.js';
 
 /**
  * What the control plane (/admin/api) uses, built once by app/create-gateway.ts.
@@ -50,4 +51,6 @@ export interface AdminDeps extends Runtime {
   changes: ChangeFeed;
   /** The client's address for the admin key's failure count (policy/client-address.ts). */
   io: RequestIO;
+  /** Requests as they start and finish, for `/live`; absent where it is not served (Workers): a 501. */
+  live?: LiveRequests;
 }

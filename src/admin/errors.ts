@@ -9,7 +9,7 @@ import { MissingSecretError } from '../policy/secrets.js';
  * client-side error reader serves both.
  * @see https://platform.openai.com/docs/guides/error-codes
  */
-export type AdminStatus = 400 | 401 | 403 | 404 | 409 | 429 | 500;
+export type AdminStatus = 400 | 401 | 403 | 404 | 409 | 429 | 500 | 501 | 503;
 
 export class AdminError extends Error {
   constructor(

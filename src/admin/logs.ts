@@ -57,7 +57,7 @@ export async function logQueryOf(ctx: AdminDeps, q: z.output<typeof logsQuery>):
 }
 
 /** `key` may be a key id or a key name; an unknown one is an error rather than an empty page. */
-async function resolveKey(ctx: AdminDeps, key: string): Promise<string> {
+export async function resolveKey(ctx: AdminDeps, key: string): Promise<string> {
   const snapshot = ctx.catalog.current();
   if (snapshot.keysById.has(key)) return key;
   const all = [...snapshot.keysById.values()];

@@ -9,6 +9,7 @@ import { groupStatusView, keyStatusView, limitsReportView, scopeRuleBody, scopeS
 import { deletedPriceView, priceEntryView } from './prices.js';
 import { priceSchema } from '../config/schema.js';
 import { logDetailView } from './logs.js';
+import { liveQuery } from './live.js';
 import { securityReportView } from './security.js';
 import { patchSettingsBody, settingsView } from './settings.js';
 import type { Access } from './principal.js';
@@ -69,6 +70,7 @@ const RESPONSES = {
   LogPage: s.logPageView,
   KeyPage: s.keyPageView,
   LogDetail: logDetailView,
+  LogRow: s.logRecordView,
   SecurityReport: securityReportView,
   Settings: settingsView,
   Error: s.errorView,
@@ -109,7 +111,7 @@ export interface Operation {
   /** A request body that is also accepted as YAML text. */
   bodyAlsoYaml?: boolean;
   /** 502: the upstream or its sign-in server failed or refused. */
-  errors: (400 | 404 | 409 | 502)[];
+  errors: (400 | 404 | 409 | 502 | 501 | 503)[];
 }
 
 export const OPERATIONS: Operation[] = [
@@ -171,6 +173,7 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/settings', access: 'admin', tag: 'security', summary: 'IP allowlist, proxy trust and body logging settings', ok: { status: 200, schema: 'Settings' }, errors: [] },
   { method: 'patch', path: '/settings', access: 'admin', tag: 'security', summary: 'Change IP allowlist, proxy trust or body logging; only the fields given change', body: 'PatchSettings', ok: { status: 200, schema: 'Settings' }, errors: [400] },
   { method: 'get', path: '/logs/export', access: 'member', tag: 'logs', summary: 'Every log row matching the filters, as CSV (default) or JSON Lines', query: logsExportQuery, ok: { status: 200, schema: 'LogPage' }, alsoProduces: ['text/csv', 'application/x-ndjson'], textOnly: true, errors: [400] },
+  { method: 'get', path: '/live', access: 'admin', tag: 'logs', summary: 'Requests as they start and finish, on every replica, as server-sent events (`hello`, `started`, `finished` with the log row, `gap`, `dropped`); bodies from /logs/{id}', query: liveQuery, ok: { status: 200, schema: 'LogRow' }, alsoProduces: ['text/event-stream'], textOnly: true, errors: [400, 501, 503] },
   { method: 'get', path: '/overview', access: 'admin', tag: 'overview', summary: 'Totals, error rate, cache hit ratio, p50 / p95 latency, a time series and top lists for a range', query: overviewQuery, ok: { status: 200, schema: 'Overview' }, errors: [400] },
   { method: 'get', path: '/config', access: 'admin', tag: 'config', summary: 'Export the configuration in the config file shape (credential keys as ${SB_CREDENTIAL_…} placeholders)', query: configExportQuery, ok: { status: 200, schema: 'ConfigExport' }, alsoProduces: ['application/yaml'], errors: [400] },
   { method: 'post', path: '/config', access: 'admin', tag: 'config', summary: 'Import a configuration (JSON or YAML): validated whole, then upserted; placeholders keep stored credentials', query: configImportQuery, body: 'ConfigDocument', bodyAlsoYaml: true, ok: { status: 200, schema: 'ConfigImport' }, errors: [400] },
@@ -185,6 +188,8 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   404: 'No such id',
   409: 'Already exists, or still in use',
   502: 'The upstream or its sign-in server failed or refused; the message says what it answered',
+  501: 'Not served on this platform (Workers)',
+  503: 'Too many at once; try again later',
 };
 
 const ACCESS_DESCRIPTIONS: Record<Access, string> = {

@@ -29,6 +29,7 @@ import { createSharedState } from './shared-state.js';
 import { inProcessLocks } from '../store/locks.js';
 import type { Ports } from './ports.js';
 import type { MetricsSource } from '../telemetry/metrics-source.js';
+import { createLiveRequests, type LiveRequests } from '../telemetry/live-requests.js';
 
 /** What a platform knows besides the ports: the validated config and the secrets it found. */
 export interface GatewayInputs {
@@ -48,6 +49,11 @@ export interface GatewayInputs {
    * every start (Node).
    */
   configFingerprint?: string;
+  /**
+   * Serve the live view of requests (`/admin/api/live`, its poller job); default on. Off on Workers, where
+   * an isolate has no timers between requests to poll with and a held stream would pin one: a 501 there.
+   */
+  liveRequests?: boolean;
   /** Write each request's usage row as soon as it is queued, through `runtime.defer` (Workers), rather than from the recorder's job. */
   flushEachRequest?: boolean;
   /**
@@ -80,6 +86,8 @@ export interface GatewayParts {
   refusals: AuthFailures;
   priceBook: PriceBook;
   limits: Limits;
+  /** The live view's watchers and poller; absent when `liveRequests` is off. */
+  live?: LiveRequests;
 }
 
 export interface Gateway {
@@ -162,6 +170,7 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
   const responses = createResponseKeeper({ store, secrets, ...runtimeOf(ports) });
   const refusals = createAuthFailures({ now, log });
   const signIns = createSignInThrottle(now);
+  const live = inputs.liveRequests === false ? undefined : createLiveRequests({ logs: store.logs, now, log });
 
   const dataPlane: DataPlaneDeps = {
     ...runtimeOf(ports),
@@ -180,7 +189,7 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
     limits,
     structuredOutput: new StructuredOutputMemory(),
     io,
-    observer: observeAll(ports.observers ?? [], log),
+    observer: observeAll([...(ports.observers ?? []), ...(live ? [live.observer] : [])], log),
     setupTokens: store.setupTokens,
     secrets,
     setupTries: createSignInThrottle(now),
@@ -205,6 +214,7 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
     health: config.health,
     changes,
     io,
+    live,
   };
   // What other processes write (replicas, the CLI) arrives by the revision, polled by a job; a change-feed hint makes it arrive now.
   const shared = createSharedState({ store, catalog, settings, limits, priceBook, log, now });
@@ -220,7 +230,7 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
 
   const stopping = new AbortController();
   const jobs = gatewayJobs(
-    { store, catalog, shared, settings, recorder, limits, leaseMs: config.counters.leaseMs, logRetention: config.logs, auditRetention: config.audit, providers, pools, health: config.health, now, runtime, stopping: stopping.signal },
+    { store, catalog, shared, settings, recorder, limits, leaseMs: config.counters.leaseMs, logRetention: config.logs, auditRetention: config.audit, providers, pools, health: config.health, now, runtime, stopping: stopping.signal, live },
     inputs.intervals,
   );
 
@@ -228,13 +238,14 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
   return {
     fetch: (request, env) => app.fetch(request, env),
     jobs,
-    parts: { store, counters, catalog, pools, health: config.health, providers, recorder, responses, secrets, adminKey, settings, refusals, priceBook, limits },
+    parts: { store, counters, catalog, pools, health: config.health, providers, recorder, responses, secrets, adminKey, settings, refusals, priceBook, limits, live },
     createdKeys,
     reseedBudgets: () => limits.seedAll(catalog.current()),
     close() {
       closing ??= (async () => {
         stopping.abort();
         stopListening();
+        live?.close();
         await recorder.flush();
         await responses.flush();
       })();

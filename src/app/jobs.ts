@@ -13,6 +13,7 @@ import type { AuditRetention, LogRetention } from '../config/schema.js';
 import { AUDIT_RETENTION_INTERVAL_MS, auditPruneCutoffs, pruneAuditLog } from '../admin/audit-retention.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { SharedState } from './shared-state.js';
+import type { LiveRequests } from '../telemetry/live-requests.js';
 
 /**
  * Background work, driven by the platform: Node runs each job on a timer
@@ -61,6 +62,8 @@ export interface JobDeps extends ProbeDeps, ModelSyncDeps {
   runtime: Runtime;
   /** Aborted when the gateway stops, so a long round (a model listing) ends early. */
   stopping: AbortSignal;
+  /** The live view of requests, when served. */
+  live?: LiveRequests;
 }
 
 /** The gateway's background jobs, with the intervals the config and the options give. */
@@ -111,6 +114,9 @@ export function gatewayJobs(deps: JobDeps, intervals: JobIntervals = {}): Job[] 
       run: () => pruneAuditLog(store, deps.auditRetention, runtime.now(), runtime.log),
     });
   }
+  // One poller for every watcher of the live view (rows every replica wrote): a round a second, nothing while nobody watches.
+  const live = deps.live;
+  if (live) jobs.push({ name: 'live-requests', everyMs: 1000, run: () => live.tick() });
   // Validity checks of benched credentials; `probeIntervalMs: 0` turns them off.
   if (deps.health.probeIntervalMs > 0) jobs.push({ name: 'credential-probes', everyMs: deps.health.probeIntervalMs, run: () => probeBenched(deps) });
   return jobs;

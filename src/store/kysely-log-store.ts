@@ -49,6 +49,8 @@ export function kyselyLogStore(
       if (records.length === 0 && bodies.length === 0) return;
       // One order (by id) for every writer: two batches holding some of the same rows then wait for each other on PostgreSQL, never deadlock.
       const rows = uniqueById(records.map(wholeNumbers), (r) => r.id);
+      // Stamped at the write (not when the request began), so the live view finds rows by when they landed.
+      const loggedAt = Date.now();
       const bodyRows = uniqueById(bodies, (b) => b.requestId);
       for (let tries = 1; ; tries++) {
         const stored = new Set<string>();
@@ -59,7 +61,7 @@ export function kyselyLogStore(
         try {
           await batch(async (trx) => {
             for (const b of bodyRows) await trx.insertInto('request_bodies').values(toBodiesRow(b)).onConflict((oc) => oc.doNothing()).execute();
-            for (const chunk of rowChunks(fresh.map(toLogRow), maxParams))
+            for (const chunk of rowChunks(fresh.map((r) => toLogRow(r, loggedAt)), maxParams))
               await insertRows(trx, 'request_log', chunk, (rows) => trx.insertInto('request_log').values(rows).compile());
             await addToRollups(trx, fresh, maxParams, insertRows);
           });
@@ -99,6 +101,13 @@ export function kyselyLogStore(
     },
 
     stats: (q) => queryLogStats(reader, q),
+
+    async written(since, limit) {
+      let query = reader.selectFrom('request_log').selectAll();
+      query = since === undefined ? query.where('logged_at', 'is not', null) : query.where('logged_at', '>=', since);
+      const rows = await query.orderBy('logged_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+      return rows.map((r) => ({ row: fromLogRow(r), loggedAt: Number(r.logged_at) }));
+    },
 
     async get(id) {
       const row = await db.selectFrom('request_log').selectAll().where('id', '=', id).executeTakeFirst();
@@ -303,7 +312,7 @@ function toBodiesRow(b: RequestBodiesRecord): RequestBodiesTable {
   };
 }
 
-function toLogRow(r: LogRecord): RequestLogTable {
+function toLogRow(r: LogRecord, loggedAt: number): RequestLogTable {
   return {
     id: r.id,
     ts: r.ts,
@@ -336,6 +345,7 @@ function toLogRow(r: LogRecord): RequestLogTable {
     saved_tokens: r.savedTokens ?? 0,
     attempts: r.attempts && r.attempts.length > 0 ? JSON.stringify(r.attempts) : null,
     units: usedUnits(r.units) ? JSON.stringify(r.units) : null,
+    logged_at: loggedAt,
   };
 }
 

@@ -133,6 +133,8 @@ export interface RequestLogTable {
   attempts: string | null;
   /** JSON object of the units an endpoint billed by the unit used (usage/units.ts); null for none. */
   units: string | null;
+  /** When the row was written, by the writer's clock (ms); null for rows older than the column. Read by the live view. */
+  logged_at: number | null;
 }
 
 export interface UsageRollupTable {

@@ -20,6 +20,7 @@ import type {
   SetupTokenRecord,
   UsageQuery,
   UsageRow,
+  WrittenRow,
 } from './types.js';
 import type { LogStats, LogStatsQuery } from './log-stats.js';
 
@@ -76,6 +77,12 @@ export interface Store {
     /** The request's logged bodies, when body logging was on for it. */
     bodies(requestId: string): Promise<RequestBodiesRecord | undefined>;
     query(query: LogQuery): Promise<{ data: LogRecord[]; hasMore: boolean }>;
+    /**
+     * The rows written at or after `since` (ms, by each writer's clock), the
+     * last written first, at most `limit`; without `since`, the last written.
+     * For the live view, which reads what every replica wrote.
+     */
+    written(since: number | undefined, limit: number): Promise<WrittenRow[]>;
     /** Sums, latency percentiles and top lists over a range, for the dashboard's overview. */
     stats(query: LogStatsQuery): Promise<LogStats>;
     /**

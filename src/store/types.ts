@@ -147,6 +147,12 @@ export interface SetupTokenRecord {
  */
 export type Outcome = 'ok' | 'error' | 'upstream_error' | 'incomplete' | 'interrupted';
 
+/** A log row with when it was written (the writer's clock, ms). */
+export interface WrittenRow {
+  row: LogRecord;
+  loggedAt: number;
+}
+
 export interface LogRecord extends Usage {
   id: string;
   ts: number;

@@ -21,6 +21,21 @@ describeStores('store logs', ({ store, another, name }) => {
     expect(await store().logs.get('req_1')).toMatchObject({ inputTokens: 11, outputTokens: 2, latencyMs: 5 });
   });
 
+  it('finds rows by when they were written, not when their requests began (the live view)', async () => {
+    expect(await store().logs.written(undefined, 1)).toEqual([]);
+    const before = Date.now();
+    // The long request began first but its row lands second.
+    await store().logs.write([logRow({ id: 'quick', ts: T0 + 5 })]);
+    await new Promise((r) => setTimeout(r, 5));
+    await store().logs.write([logRow({ id: 'long', ts: T0 })]);
+    const all = await store().logs.written(before, 10);
+    expect(all.map((w) => w.row.id)).toEqual(['long', 'quick']);
+    expect(all[0]!.loggedAt).toBeGreaterThanOrEqual(all[1]!.loggedAt);
+    expect(all[1]!.loggedAt).toBeGreaterThanOrEqual(before);
+    expect((await store().logs.written(undefined, 1)).map((w) => w.row.id)).toEqual(['long']);
+    expect(await store().logs.written(all[0]!.loggedAt + 1, 10)).toEqual([]);
+  });
+
   it('filters by each field, newest first, one page at a time', async () => {
     await store().logs.write([
       logRow({ id: 'a', ts: T0 + 1, keyId: 'k1', model: 'm1', status: 200, outcome: 'ok', group: 'g1', upstreamId: 'u1', cacheStatus: 'HIT' }),

@@ -53,6 +53,8 @@ export async function openWorkerGateway(env: WorkerEnv): Promise<WorkerGateway> 
       configFingerprint: fingerprint,
       flushEachRequest: true,
       seedInBackground: true,
+      // No timers between requests to poll with: /admin/api/live answers 501 (docs/workers.md).
+      liveRequests: false,
     },
   );
   // A key the file names without a value got one generated: shown once, in the Worker's log (`wrangler tail`).

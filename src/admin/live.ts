@@ -1,0 +1,49 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AdminDeps } from './deps.js';
+import { AdminError, readQuery } from './errors.js';
+import { resolveKey } from './logs.js';
+import { MAX_WATCHERS, type LiveFilter } from '../telemetry/live-requests.js';
+
+export const liveQuery = z.object({
+  key: z.string().min(1).optional().describe('a key id or key name'),
+  model: z.string().min(1).optional().describe('the model asked for (a model or an alias)'),
+  upstream: z.string().min(1).optional().describe('an upstream id'),
+  status: z
+    .string()
+    .regex(/^([1-5]\d\d|[1-5]xx)$/, 'must be a status (429) or a class (5xx)')
+    .optional()
+    .describe('an exact status (429) or a class (2xx, 4xx, 5xx); requests in flight have none, so it shows finished rows only'),
+});
+
+/**
+ * GET /live: requests as they start and finish, as server-sent events
+ * (telemetry/live-requests.ts). Events: `hello` (this replica's requests in
+ * flight), `started`, `finished` (the log row; its bodies are read on demand
+ * from /logs/{id}), `gap`, `dropped`; a comment line as heartbeat.
+ */
+export function liveRoutes(ctx: AdminDeps): Hono {
+  const app = new Hono();
+  app.get('/', async (c) => {
+    const live = ctx.live;
+    if (!live) throw new AdminError(501, 'live requests are not served on this platform (Workers): see the request log', null, 'not_implemented');
+    const q = readQuery(c, liveQuery);
+    const filter: LiveFilter = {
+      keyId: q.key === undefined ? undefined : await resolveKey(ctx, q.key),
+      model: q.model,
+      upstreamId: q.upstream,
+      status: q.status === undefined ? undefined : q.status.endsWith('xx') ? { class: Number(q.status[0]) } : { exact: Number(q.status) },
+    };
+    const stream = live.watch(filter);
+    if (!stream) throw new AdminError(503, `${MAX_WATCHERS} watchers already watch live requests; close one and try again`, null, 'too_many_watchers');
+    return new Response(stream, {
+      headers: {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        // Proxies that buffer answers (nginx) would hold the events back.
+        'x-accel-buffering': 'no',
+      },
+    });
+  });
+  return app;
+}
