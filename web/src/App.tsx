@@ -10,6 +10,7 @@ import { ModelsPage } from './pages/Models.js';
 import { LimitsPage } from './pages/Limits.js';
 import { LogsPage } from './pages/Logs.js';
 import { SettingsPage } from './pages/Settings.js';
+import { AuditPage } from './pages/Audit.js';
 
 const PAGES = [
   { path: '/', title: 'Overview', render: () => <OverviewPage /> },
@@ -19,6 +20,7 @@ const PAGES = [
   { path: '/limits', title: 'Limits', render: () => <LimitsPage /> },
   { path: '/logs', title: 'Logs', render: () => <LogsPage /> },
   { path: '/settings', title: 'Settings', render: () => <SettingsPage /> },
+  { path: '/audit', title: 'Audit', render: () => <AuditPage /> },
 ];
 
 export function App() {
