@@ -18,6 +18,7 @@ import { credentialHealthRoutes } from './credential-health.js';
 import { usageRoutes } from './usage.js';
 import { securityRoutes } from './security.js';
 import { settingsRoutes } from './settings.js';
+import { hostedToolsRoutes } from './hosted-tools.js';
 import { cacheRoutes } from './cache.js';
 import { liveRoutes } from './live.js';
 import { REVISION_TOPIC } from '../store/change-feed.js';
@@ -67,6 +68,7 @@ export function createAdminApp(ctx: AdminDeps): Hono {
   app.route('/logs', logRoutes(ctx));
   app.route('/security', securityRoutes(ctx));
   app.route('/settings', settingsRoutes(ctx));
+  app.route('/hosted-tools', hostedToolsRoutes(ctx));
   app.route('/overview', overviewRoutes(ctx));
   app.route('/config', configRoutes(ctx));
   app.route('/audit', auditRoutes(ctx));

@@ -5,6 +5,7 @@ import type { Store } from '../store/store.js';
 import type { SecretBox } from '../policy/secrets.js';
 import { isCurrentSeal, maskSecret } from '../policy/secrets.js';
 import { saveSettings } from '../policy/gateway-settings.js';
+import { sealHostedTools } from './hosted-tools.js';
 import { displayPrefix, generateClientKey, hashClientKey, newId } from '../policy/keys.js';
 import { applyLimitsConfig } from '../policy/limit-rules.js';
 
@@ -149,7 +150,8 @@ async function applyConfigAlone(config: Config, store: Store, box: SecretBox, op
     revokedKeys.push(old.name);
   }
   await applyLimitsConfig(config, store);
-  // Security, logging and cache sections, when the file has them, replace what the admin API set.
-  await saveSettings(store, { security: config.security, logging: config.logging, cache: config.cache });
+  // Security, logging, cache and hosted tools sections, when the file has them, replace what the admin API set.
+  const hostedTools = config.hostedTools ? await sealHostedTools(config.hostedTools, box) : undefined;
+  await saveSettings(store, { security: config.security, logging: config.logging, cache: config.cache, hostedTools });
   return { createdKeys, revokedKeys };
 }

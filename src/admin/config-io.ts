@@ -149,7 +149,7 @@ async function applyLiveParts(ctx: AdminDeps, config: Config): Promise<void> {
     await ctx.store.settings.set('prices', JSON.stringify(table));
     ctx.priceBook.setAdminPrices(table);
   }
-  if (config.security || config.logging || config.cache) ctx.settings.replace(await loadSettings(ctx.store, ctx.log));
+  if (config.security || config.logging || config.cache || config.hostedTools) ctx.settings.replace(await loadSettings(ctx.store, ctx.log));
 }
 
 export function credentialPlaceholder(credentialId: string): string {

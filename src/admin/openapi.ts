@@ -15,6 +15,7 @@ import { patchSettingsBody, settingsView } from './settings.js';
 import type { Access } from './principal.js';
 import { SESSION_COOKIE } from './session-cookie.js';
 import { auditPageView, auditQuery } from './audit.js';
+import { hostedToolsView, putHostedToolsBody } from './hosted-tools.js';
 
 /**
  * The OpenAPI 3.1 document of the control plane, generated from the same zod
@@ -47,6 +48,7 @@ const REQUEST_BODIES = {
   ClaudeCodeFinish: s.claudeCodeFinishBody,
   ConfigDocument: configSchema,
   PatchSettings: patchSettingsBody,
+  PutHostedTools: putHostedToolsBody,
 } satisfies Record<string, z.ZodType>;
 
 const RESPONSES = {
@@ -73,6 +75,7 @@ const RESPONSES = {
   LogRow: s.logRecordView,
   SecurityReport: securityReportView,
   Settings: settingsView,
+  HostedTools: hostedToolsView,
   Error: s.errorView,
   ModelSync: s.modelSyncView,
   DeviceCode: s.deviceCodeView,
@@ -98,7 +101,7 @@ export interface Operation {
    * field, and the document shows it, so the two cannot drift.
    */
   access: Access;
-  tag: 'upstreams' | 'models' | 'keys' | 'usage' | 'logs' | 'overview' | 'config' | 'cache' | 'limits' | 'prices' | 'security' | 'audit';
+  tag: 'upstreams' | 'models' | 'keys' | 'usage' | 'logs' | 'overview' | 'config' | 'cache' | 'limits' | 'prices' | 'security' | 'audit' | 'hosted-tools';
   summary: string;
   body?: keyof typeof REQUEST_BODIES;
   query?: z.ZodObject;
@@ -172,6 +175,8 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/security', access: 'admin', tag: 'security', summary: 'Failed admin and client auth and IP-allowlist refusals since start, by source and latest', ok: { status: 200, schema: 'SecurityReport' }, errors: [] },
   { method: 'get', path: '/settings', access: 'admin', tag: 'security', summary: 'IP allowlist, proxy trust and body logging settings', ok: { status: 200, schema: 'Settings' }, errors: [] },
   { method: 'patch', path: '/settings', access: 'admin', tag: 'security', summary: 'Change IP allowlist, proxy trust or body logging; only the fields given change', body: 'PatchSettings', ok: { status: 200, schema: 'Settings' }, errors: [400] },
+  { method: 'get', path: '/hosted-tools', access: 'admin', tag: 'hosted-tools', summary: 'Web search and image generation served by the gateway (the search key masked)', ok: { status: 200, schema: 'HostedTools' }, errors: [] },
+  { method: 'put', path: '/hosted-tools', access: 'admin', tag: 'hosted-tools', summary: 'Replace the hosted tools settings; a search key is sealed, and kept when none is sent for the same vendor', body: 'PutHostedTools', ok: { status: 200, schema: 'HostedTools' }, errors: [400] },
   { method: 'get', path: '/logs/export', access: 'member', tag: 'logs', summary: 'Every log row matching the filters, as CSV (default) or JSON Lines', query: logsExportQuery, ok: { status: 200, schema: 'LogPage' }, alsoProduces: ['text/csv', 'application/x-ndjson'], textOnly: true, errors: [400] },
   { method: 'get', path: '/live', access: 'admin', tag: 'logs', summary: 'Requests as they start and finish, on every replica, as server-sent events (`hello`, `started`, `finished` with the log row, `gap`, `dropped`); bodies from /logs/{id}', query: liveQuery, ok: { status: 200, schema: 'LogRow' }, alsoProduces: ['text/event-stream'], textOnly: true, errors: [400, 501, 503] },
   { method: 'get', path: '/overview', access: 'admin', tag: 'overview', summary: 'Totals, error rate, cache hit ratio, p50 / p95 latency, a time series and top lists for a range', query: overviewQuery, ok: { status: 200, schema: 'Overview' }, errors: [400] },
@@ -226,7 +231,7 @@ function build(): JsonSchema {
     },
     servers: [{ url: '/admin/api' }],
     security: [{ adminKey: [] }, { session: [] }],
-    tags: ['upstreams', 'models', 'keys', 'usage', 'logs', 'overview', 'config', 'cache', 'limits', 'prices', 'security', 'audit', 'meta'].map((name) => ({ name })),
+    tags: ['upstreams', 'models', 'keys', 'usage', 'logs', 'overview', 'config', 'cache', 'limits', 'prices', 'security', 'audit', 'hosted-tools', 'meta'].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: {

@@ -322,6 +322,7 @@ const usageCounts = {
   audioSeconds: z.number().describe('seconds of audio transcribed or translated'),
   characters: z.number().int().describe('characters turned into speech'),
   searches: z.number().int().describe('rerank searches'),
+  webSearches: z.number().int().describe('web searches the gateway ran (hosted tools)'),
 };
 
 export const usageRowView = z.object({
@@ -376,10 +377,11 @@ export const logRecordView = z.object({
       audioSeconds: z.number().optional(),
       characters: z.number().int().optional(),
       searches: z.number().int().optional(),
+      webSearches: z.number().int().optional(),
     })
     .nullable()
     .optional()
-    .describe('what an endpoint billed by the unit used (images and their size and quality, seconds of audio, characters spoken, rerank searches); null or absent: none'),
+    .describe('what an endpoint billed by the unit used (images and their size and quality, seconds of audio, characters spoken, rerank searches, web searches); null or absent: none'),
   attempts: z
     .array(
       z.object({

@@ -43,7 +43,12 @@ export const settingsView = z.object({ security: securitySchema, logging: loggin
 export function settingsRoutes(ctx: AdminDeps): Hono {
   const app = new Hono();
 
-  app.get('/', (c) => c.json(ctx.settings.current().raw));
+  // Hosted tools have their own route (/hosted-tools), which never shows the sealed search key.
+  const view = () => {
+    const { security, logging, cache } = ctx.settings.current().raw;
+    return { security, logging, cache };
+  };
+  app.get('/', (c) => c.json(view()));
 
   app.patch('/', async (c) => {
     const patch = await readBody(c, patchSettingsBody);
@@ -59,10 +64,10 @@ export function settingsRoutes(ctx: AdminDeps): Hono {
     };
     const parsed = settingsView.safeParse(merged);
     if (!parsed.success) throw invalid(describeIssues(parsed.error), 'invalid_body');
-    const next: GatewaySettings = parsed.data;
+    const next: GatewaySettings = { ...parsed.data, hostedTools: current.hostedTools };
     await saveSettings(ctx.store, next);
     ctx.settings.replace(next);
-    return c.json(ctx.settings.current().raw);
+    return c.json(view());
   });
 
   return app;

@@ -49,6 +49,7 @@ function totalsOf(rows: UsageRow[]): UsageReportView['totals'] {
     audioSeconds: 0,
     characters: 0,
     searches: 0,
+    webSearches: 0,
   };
   for (const r of rows) {
     // Null only while no row had a priced request; unpricedRequests says how partial the sum is.

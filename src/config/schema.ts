@@ -375,11 +375,63 @@ export const priceSchema = z.strictObject({
   audioMinute: z.number().nonnegative().optional().describe('USD per minute of audio transcribed or translated.'),
   characters: z.number().nonnegative().optional().describe('USD per million characters turned into speech.'),
   search: z.number().nonnegative().optional().describe('USD per rerank search (a query over up to 100 documents).'),
+  webSearch: z
+    .number()
+    .nonnegative()
+    .optional()
+    .describe('USD per 1,000 web searches the gateway ran for the model (hosted tools, docs/hosted-tools.md); absent: `hostedTools.webSearch.pricePer1000`.'),
 }).superRefine((p, check) => {
   if ((p.input === undefined) !== (p.output === undefined))
     check.addIssue({ code: 'custom', path: [p.input === undefined ? 'input' : 'output'], message: 'is required with the other token price (`input` and `output` go together)' });
-  else if (p.input === undefined && p.image === undefined && p.audioMinute === undefined && p.characters === undefined && p.search === undefined)
-    check.addIssue({ code: 'custom', path: ['input'], message: 'is required: a price names `input` and `output` (USD per million tokens), or a unit price (`image`, `audioMinute`, `characters`, `search`)' });
+  else if (p.input === undefined && p.image === undefined && p.audioMinute === undefined && p.characters === undefined && p.search === undefined && p.webSearch === undefined)
+    check.addIssue({ code: 'custom', path: ['input'], message: 'is required: a price names `input` and `output` (USD per million tokens), or a unit price (`image`, `audioMinute`, `characters`, `search`, `webSearch`)' });
+});
+
+/** The web search vendors the gateway can search through (src/providers/search/). */
+export const SEARCH_PROVIDERS = ['tavily', 'brave', 'searxng', 'jina'] as const;
+
+/**
+ * Web search served by the gateway for models whose upstream lacks the
+ * vendor's own (docs/hosted-tools.md): the search vendor, its key, and
+ * where it applies.
+ */
+export const webSearchSchema = z.strictObject({
+  provider: z.enum(SEARCH_PROVIDERS).describe('The search vendor: `tavily`, `brave`, `searxng` or `jina`.'),
+  apiKey: z
+    .string()
+    .min(1, 'must not be empty')
+    .optional()
+    .describe('The vendor key, usually `${ENV_VAR}`; stored encrypted with `secret`. SearXNG usually needs none.'),
+  baseUrl: url.optional().describe("Where the vendor's API is (default: its public one); required for `searxng`, which is self-hosted."),
+  maxResults: z.number().int().min(1).max(20).default(5).describe('Results per search given to the model.'),
+  maxUses: z
+    .number()
+    .int()
+    .min(1)
+    .max(20)
+    .default(5)
+    .describe('Searches per request when the client sets no `max_uses` (Responses has none); a client may ask for fewer, never more.'),
+  upstreams: z
+    .array(id)
+    .optional()
+    .describe(
+      "Upstreams whose requests get the gateway's search (even one that has the vendor's own, such as an `anthropic` upstream); absent: every upstream that lacks the tool natively.",
+    ),
+  models: z.array(z.string().min(1)).optional().describe('Public models that get it; absent: every model.'),
+  pricePer1000: z.number().nonnegative().optional().describe("USD per 1,000 searches, for models whose price names no `webSearch`; absent there too: the request's cost is unknown."),
+});
+
+/** An image model of the gateway's own that serves the Responses `image_generation` tool. */
+export const imageGenerationSchema = z.strictObject({
+  model: z.string().min(1).describe('A public image model (an images route, e.g. `gpt-image-1` on an `openai` upstream) that makes the images.'),
+  upstreams: z.array(id).optional().describe("Upstreams whose requests get the gateway's image tool; absent: every upstream that lacks it natively."),
+  models: z.array(z.string().min(1)).optional().describe('Public models that get it; absent: every model.'),
+});
+
+/** Hosted tools for upstreams without them (docs/hosted-tools.md). */
+export const hostedToolsSchema = z.strictObject({
+  webSearch: webSearchSchema.optional().describe("Anthropic's `web_search_*` and the Responses `web_search` tool, run through a search vendor; absent: off."),
+  imageGeneration: imageGenerationSchema.optional().describe('The Responses `image_generation` tool, served by an image model; absent: off.'),
 });
 
 /** Retries before the first byte reached the client: next credential, then next route. */
@@ -704,6 +756,9 @@ export const configSchema = z.strictObject({
   cache: cacheSchema.optional().describe("The response cache (docs/cache.md); absent: the database's settings (admin API, dashboard) stay as they are."),
   security: securitySchema.optional().describe("IP allowlist and proxy trust (docs/security.md); absent: the database's settings stay as they are."),
   logging: loggingSchema.optional().describe("Logging of request and response bodies; absent: the database's settings stay as they are."),
+  hostedTools: hostedToolsSchema
+    .optional()
+    .describe("Web search and image generation for models whose upstream lacks them (docs/hosted-tools.md); absent: the database's settings stay as they are."),
   telemetry: telemetrySchema.prefault({}).describe("Request traces and the process log's format."),
 });
 
@@ -728,6 +783,9 @@ export type KeyResponses = z.infer<typeof keyResponsesSchema>;
 export type CacheSettings = z.infer<typeof cacheSchema>;
 export type SecuritySettings = z.infer<typeof securitySchema>;
 export type LoggingSettings = z.infer<typeof loggingSchema>;
+export type HostedToolsSettings = z.infer<typeof hostedToolsSchema>;
+export type WebSearchSettings = z.infer<typeof webSearchSchema>;
+export type ImageGenerationSettings = z.infer<typeof imageGenerationSchema>;
 export type LogRetention = z.infer<typeof logsSchema>;
 export type AuditRetention = z.infer<typeof auditSchema>;
 export type TraceSettings = z.infer<typeof tracesSchema>;

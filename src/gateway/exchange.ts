@@ -3,7 +3,7 @@ import type { DataPlaneDeps } from './deps.js';
 import type { Operation } from '../protocols/operations.js';
 import { encodeError, GatewayError } from '../protocols/errors.js';
 import { UpstreamFailure, type HttpReply } from '../providers/http.js';
-import { costOf } from '../usage/cost.js';
+import { costOf, type Price } from '../usage/cost.js';
 import { startBodyCapture, type BodyCapture } from '../policy/body-log.js';
 import { type Attempt, type LogRecord, type Outcome } from '../store/types.js';
 import { ZERO_USAGE, type Usage } from '../translate/ir.js';
@@ -96,7 +96,7 @@ export function startExchange(ctx: DataPlaneDeps, op: Operation, c: Context): Ex
       if (recorded) return;
       recorded = true;
       Object.assign(row, usage ?? {}, { status, outcome, error, latencyMs: ctx.now() - started });
-      row.costUsd = costOf(row, ctx.prices(row.upstreamModel, row.model), row.units);
+      row.costUsd = costOf(row, priceOf(ctx, row), row.units);
       ctx.recorder.record(row);
       watch.finish(row);
       for (const callback of finishers) callback(row);
@@ -123,6 +123,14 @@ export function startExchange(ctx: DataPlaneDeps, op: Operation, c: Context): Ex
     logBodies: (res) => (bodies ? bodies.response(res) : res),
   };
   return exchange;
+}
+
+/** The row's model price; web searches the gateway ran are priced by the model's `webSearch`, else by the hosted tool's own price. */
+function priceOf(ctx: DataPlaneDeps, row: LogRecord): Price | null {
+  const price = ctx.prices(row.upstreamModel, row.model);
+  const perThousand = ctx.settings.current().raw.hostedTools.webSearch?.pricePer1000;
+  if (!row.units?.webSearches || price?.webSearch !== undefined || perThousand === undefined) return price;
+  return { ...(price ?? {}), webSearch: perThousand };
 }
 
 function toGatewayError(err: unknown): GatewayError {

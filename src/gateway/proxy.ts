@@ -17,6 +17,8 @@ import { attemptUpstreams } from './attempt.js';
 import { respondPassThrough } from './respond-pass-through.js';
 import { respondTranslated } from './respond-translated.js';
 import { lookUpCache } from './response-cache.js';
+import { hostedToolsFor } from './hosted-tools/plan.js';
+import { serveHostedTools } from './hosted-tools/serve.js';
 import { bodyInputTokens } from '../usage/cut-stream-usage.js';
 import { expandPreviousResponse, NOT_STORED, prepareResponseState, type ResponseState } from '../stored-responses/response-state.js';
 
@@ -37,6 +39,10 @@ async function proxyExchange(c: Context, ctx: DataPlaneDeps, ex: Exchange, op: O
   try {
     // 1-4. authenticate, read the body, policy, plan
     const { body, candidates, rateLimitHeaders, state } = await admit(c, ctx, ex, op, hints);
+
+    // 4a. hosted tools the route lacks (web search, image generation): the gateway runs them itself, turn by turn (never cached)
+    const hosted = hostedToolsFor(op, body, candidates[0], ctx.settings.current().raw.hostedTools);
+    if (hosted) return state.keep(await serveHostedTools(c, ctx, ex, op, body, candidates, hints, rateLimitHeaders, hosted));
 
     // 4b. response cache: a stored answer ends the request here (read only when the cache is on for it)
     const cache = await lookUpCache(ctx, ex, op, c.req.raw.headers, body, rateLimitHeaders);

@@ -1,4 +1,13 @@
-import { cacheSchema, loggingSchema, securitySchema, type CacheSettings, type LoggingSettings, type SecuritySettings } from '../config/schema.js';
+import {
+  cacheSchema,
+  hostedToolsSchema,
+  loggingSchema,
+  securitySchema,
+  type CacheSettings,
+  type HostedToolsSettings,
+  type LoggingSettings,
+  type SecuritySettings,
+} from '../config/schema.js';
 import type { Store } from '../store/store.js';
 import type { KeyRecord } from '../store/types.js';
 import type { BodyLogPolicy } from './body-log.js';
@@ -8,9 +17,9 @@ import { parseCidrList } from './ip-allowlist.js';
 import { createRedactor } from './redact.js';
 
 /**
- * The security, logging and cache settings the data plane reads on every
+ * The security, logging, cache and hosted tools settings the data plane reads on every
  * request, compiled once (CIDRs parsed, regexes built) and held in memory.
- * They live in the `settings` table (`security`, `logging`, `cache`, JSON): the config file's
+ * They live in the `settings` table (`security`, `logging`, `cache`, `hostedTools`, JSON): the config file's
  * sections are written there at start when present, and the admin API
  * (/admin/api/settings) changes them at run time.
  */
@@ -18,6 +27,8 @@ export interface GatewaySettings {
   security: SecuritySettings;
   logging: LoggingSettings;
   cache: CacheSettings;
+  /** Web search and image generation served by the gateway; a search vendor's `apiKey` is held sealed (policy/secrets.ts). */
+  hostedTools: HostedToolsSettings;
 }
 
 export interface LiveSettings {
@@ -38,10 +49,10 @@ export interface SettingsHolder {
   version(): number;
 }
 
-const STORE_KEYS = { security: 'security', logging: 'logging', cache: 'cache' } as const;
+const STORE_KEYS = { security: 'security', logging: 'logging', cache: 'cache', hostedTools: 'hostedTools' } as const;
 
 export function defaultSettings(): GatewaySettings {
-  return { security: securitySchema.parse({}), logging: loggingSchema.parse({}), cache: cacheSchema.parse({}) };
+  return { security: securitySchema.parse({}), logging: loggingSchema.parse({}), cache: cacheSchema.parse({}), hostedTools: {} };
 }
 
 export function compileSettings(raw: GatewaySettings): LiveSettings {
@@ -78,7 +89,7 @@ export function createSettingsHolder(initial: GatewaySettings): SettingsHolder {
 
 /** The stored settings; a section never saved (or no longer valid) falls back to its defaults. */
 export async function loadSettings(store: Store, log: (message: string) => void = () => {}): Promise<GatewaySettings> {
-  const read = async <S extends typeof securitySchema | typeof loggingSchema | typeof cacheSchema>(key: string, schema: S) => {
+  const read = async <S extends typeof securitySchema | typeof loggingSchema | typeof cacheSchema | typeof hostedToolsSchema>(key: string, schema: S) => {
     const text = await store.settings.get(key);
     const parsed = schema.safeParse(text === undefined ? {} : JSON.parse(text));
     if (parsed.success) return parsed.data;
@@ -89,6 +100,7 @@ export async function loadSettings(store: Store, log: (message: string) => void 
     security: (await read(STORE_KEYS.security, securitySchema)) as SecuritySettings,
     logging: (await read(STORE_KEYS.logging, loggingSchema)) as LoggingSettings,
     cache: (await read(STORE_KEYS.cache, cacheSchema)) as CacheSettings,
+    hostedTools: (await read(STORE_KEYS.hostedTools, hostedToolsSchema)) as HostedToolsSettings,
   };
 }
 
@@ -96,6 +108,7 @@ export async function saveSettings(store: Store, next: Partial<GatewaySettings>)
   if (next.security) await store.settings.set(STORE_KEYS.security, JSON.stringify(next.security));
   if (next.logging) await store.settings.set(STORE_KEYS.logging, JSON.stringify(next.logging));
   if (next.cache) await store.settings.set(STORE_KEYS.cache, JSON.stringify(next.cache));
+  if (next.hostedTools) await store.settings.set(STORE_KEYS.hostedTools, JSON.stringify(next.hostedTools));
 }
 
 const keyLists = new WeakMap<KeyRecord, readonly Cidr[] | null>();

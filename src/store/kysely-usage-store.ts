@@ -38,6 +38,7 @@ export function kyselyUsageStore(db: Kysely<Database>): Store['usage'] {
           eb.fn.sum<number>('audio_seconds').as('audio_seconds'),
           eb.fn.sum<number>('characters').as('characters'),
           eb.fn.sum<number>('searches').as('searches'),
+          eb.fn.sum<number>('web_searches').as('web_searches'),
         ])
         // Rollups are hourly: a range starting mid-hour includes that whole hour.
         .where('hour', '>=', Math.floor(q.from / HOUR_MS) * HOUR_MS)
@@ -67,6 +68,7 @@ export function kyselyUsageStore(db: Kysely<Database>): Store['usage'] {
           audioSeconds: Number(r.audio_seconds),
           characters: Number(r.characters),
           searches: Number(r.searches),
+          webSearches: Number(r.web_searches),
         };
         if (q.interval) row.bucket = Number((r as { bucket?: number }).bucket);
         return row;
@@ -111,6 +113,7 @@ function upsertRollups(trx: Kysely<Database>, chunk: UsageRollupTable[]) {
         audio_seconds: eb('usage_rollup.audio_seconds', '+', eb.ref('excluded.audio_seconds')),
         characters: eb('usage_rollup.characters', '+', eb.ref('excluded.characters')),
         searches: eb('usage_rollup.searches', '+', eb.ref('excluded.searches')),
+        web_searches: eb('usage_rollup.web_searches', '+', eb.ref('excluded.web_searches')),
       })),
     )
     .compile();
@@ -157,6 +160,7 @@ function rollUp(rows: LogRecord[]): UsageRollupTable[] {
         audio_seconds: 0,
         characters: 0,
         searches: 0,
+        web_searches: 0,
       };
       sums.set(id, sum);
     }
@@ -176,6 +180,7 @@ function rollUp(rows: LogRecord[]): UsageRollupTable[] {
       sum.audio_seconds += r.units.audioSeconds ?? 0;
       sum.characters += r.units.characters ?? 0;
       sum.searches += r.units.searches ?? 0;
+      sum.web_searches += r.units.webSearches ?? 0;
     }
   }
   return [...sums.values()];

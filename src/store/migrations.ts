@@ -339,6 +339,12 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('request_log_logged_at').ifNotExists().on('request_log').column('logged_at').execute();
     },
   },
+  '0016_web_searches': {
+    async up(db: Kysely<any>) {
+      // Web searches the gateway runs for hosted tools (gateway/hosted-tools/), summed per hour, key, model and upstream beside the other units.
+      await db.schema.alterTable('usage_rollup').addColumn('web_searches', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

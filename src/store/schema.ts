@@ -161,6 +161,8 @@ export interface UsageRollupTable {
   audio_seconds: number;
   characters: number;
   searches: number;
+  /** Web searches the gateway ran for hosted tools. */
+  web_searches: number;
 }
 
 /** What the gateway last learned about a credential: healthy, cooling until a time, or disabled. */

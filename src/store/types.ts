@@ -269,6 +269,8 @@ export interface UsageRow extends Usage {
   audioSeconds: number;
   characters: number;
   searches: number;
+  /** Web searches the gateway ran for hosted tools. */
+  webSearches: number;
 }
 
 /** One stored answer of the response cache, exactly as the client received it. */

@@ -266,11 +266,13 @@ export interface Units {
   characters?: number;
   /** Rerank searches (a query over up to 100 documents is one search, as Cohere bills). */
   searches?: number;
+  /** Web searches the gateway ran for the model (hosted tools), priced per 1,000. */
+  webSearches?: number;
 }
 
 /** Whether any unit was used. */
 export function usedUnits(units: Units | null | undefined): units is Units {
-  return !!units && (units.images ?? 0) + (units.audioSeconds ?? 0) + (units.characters ?? 0) + (units.searches ?? 0) > 0;
+  return !!units && (units.images ?? 0) + (units.audioSeconds ?? 0) + (units.characters ?? 0) + (units.searches ?? 0) + (units.webSearches ?? 0) > 0;
 }
 
 export interface IRResponse {

@@ -32,6 +32,11 @@ export function unitsCost(units: Units, price: Price | null): number | null {
     if (price?.search === undefined) return null;
     usd += searches * price.search;
   }
+  const webSearches = units.webSearches ?? 0;
+  if (webSearches > 0) {
+    if (price?.webSearch === undefined) return null;
+    usd += (webSearches / 1000) * price.webSearch;
+  }
   return usd;
 }
 
@@ -45,10 +50,11 @@ function imagePrice(price: Price | null, size: string | undefined, quality: stri
 }
 
 /** Adds `more` into `into` (rollups, totals); sizes and qualities are not summed. */
-export function addUnits(into: Required<Pick<Units, 'images' | 'audioSeconds' | 'characters' | 'searches'>>, more: Units | null | undefined): void {
+export function addUnits(into: Required<Pick<Units, 'images' | 'audioSeconds' | 'characters' | 'searches' | 'webSearches'>>, more: Units | null | undefined): void {
   if (!more) return;
   into.images += more.images ?? 0;
   into.audioSeconds += more.audioSeconds ?? 0;
   into.characters += more.characters ?? 0;
   into.searches += more.searches ?? 0;
+  into.webSearches += more.webSearches ?? 0;
 }

@@ -421,6 +421,7 @@ describe('models, keys and the data plane, without a restart', () => {
       audioSeconds: 0,
       characters: 0,
       searches: 0,
+      webSearches: 0,
     });
     expect(byKey.body.totals.unpricedRequests).toBeGreaterThan(0);
 
@@ -504,6 +505,7 @@ describe('OpenAPI document', () => {
         'GET /cache',
         'GET /config',
         'GET /health',
+        'GET /hosted-tools',
         'GET /keys',
         'GET /keys/{id}',
         'GET /keys/{id}/limits',
@@ -547,6 +549,7 @@ describe('OpenAPI document', () => {
         'POST /upstreams/{id}/login/copilot/poll',
         'POST /upstreams/{id}/login/copilot/start',
         'POST /upstreams/{id}/sync-models',
+        'PUT /hosted-tools',
         'PUT /limits/global',
         'PUT /limits/groups/{id}',
         'PUT /models/{id}',

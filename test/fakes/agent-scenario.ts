@@ -66,8 +66,27 @@ function readCall(tools: AgentTool[], path: string): AgentStep | undefined {
   return undefined;
 }
 
+/**
+ * The web search scenario, for hosted tools: with this mark in a user turn, the model calls the
+ * web search tool it was offered (any tool named like `web_search` / `WebSearch` with a `query`)
+ * with the marked text as the query (so an agent's own search sub-request carries the mark too),
+ * and once a tool result holds an address, answers citing the first one.
+ */
+export const WEB_SEARCH_MARK = 'scenario:websearch';
+
+function webSearchStep(view: AgentView, prompt: string): AgentStep {
+  const url = /https?:\/\/[^\s"'<>)\],\\]+/.exec(view.toolResults.join('\n'))?.[0];
+  if (url) return { kind: 'answer', text: `According to ${url}, the answer was found.` };
+  const tool = view.tools.find((t) => /web_?search/i.test(t.name) && 'query' in propertiesOf(t.schema));
+  if (!tool) return { kind: 'answer', text: 'No web search tool was offered.' };
+  const query = prompt.slice(prompt.indexOf(WEB_SEARCH_MARK)).split('\n')[0].slice(0, 200).trim();
+  return { kind: 'call', name: tool.name, arguments: { query } };
+}
+
 /** The agent scenario's next step, or undefined when the request is not playing it. */
 export function agentStep(view: AgentView): AgentStep | undefined {
+  const search = view.userTexts.find((t) => t.includes(WEB_SEARCH_MARK));
+  if (search !== undefined) return webSearchStep(view, search);
   const prompt = view.userTexts.find((t) => t.includes(AGENT_MARK));
   if (prompt === undefined) return undefined;
   if (view.toolResults.length > 0) {

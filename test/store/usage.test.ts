@@ -38,6 +38,7 @@ describeStores('store usage rollups', ({ store }) => {
       audioSeconds: 0,
       characters: 0,
       searches: 0,
+      webSearches: 0,
     });
   });
 
@@ -50,10 +51,19 @@ describeStores('store usage rollups', ({ store }) => {
       logRow({ id: 'e', model: 'tts', units: { characters: 300 } }),
       logRow({ id: 'f', model: 'rerank', units: { searches: 3 } }),
       logRow({ id: 'g', model: 'chat' }),
+      logRow({ id: 'h', model: 'searching', units: { webSearches: 2 } }),
+      logRow({ id: 'i', model: 'searching', units: { webSearches: 1 } }),
     ]);
     const rows = await store().usage.query({ by: 'model', from: T0, to: T0 + HOUR });
-    const units = Object.fromEntries(rows.map((r) => [r.value, [r.images, r.audioSeconds, r.characters, r.searches]]));
-    expect(units).toEqual({ img: [3, 0, 0, 0], whisper: [0, 12.75, 0, 0], tts: [0, 0, 300, 0], rerank: [0, 0, 0, 3], chat: [0, 0, 0, 0] });
+    const units = Object.fromEntries(rows.map((r) => [r.value, [r.images, r.audioSeconds, r.characters, r.searches, r.webSearches]]));
+    expect(units).toEqual({
+      img: [3, 0, 0, 0, 0],
+      whisper: [0, 12.75, 0, 0, 0],
+      tts: [0, 0, 300, 0, 0],
+      rerank: [0, 0, 0, 3, 0],
+      chat: [0, 0, 0, 0, 0],
+      searching: [0, 0, 0, 0, 3],
+    });
     const page = await store().logs.query({ limit: 10, offset: 0 });
     const byId = Object.fromEntries(page.data.map((r) => [r.id, r.units]));
     expect(byId.a).toEqual({ images: 2, imageSize: '1024x1024', imageQuality: 'hd' });

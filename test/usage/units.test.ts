@@ -19,6 +19,9 @@ describe('the cost of units', () => {
     expect(costOf(ZERO_USAGE, price({ audioMinute: 0.006 }), { audioSeconds: 90 })).toBe(0.009);
     expect(costOf(ZERO_USAGE, price({ characters: 15 }), { characters: 2000 })).toBe(0.03);
     expect(costOf(ZERO_USAGE, price({ search: 0.002 }), { searches: 5 })).toBe(0.01);
+    // Web searches the gateway ran are priced per 1,000.
+    expect(costOf(ZERO_USAGE, price({ webSearch: 10 }), { webSearches: 3 })).toBe(0.03);
+    expect(costOf(ZERO_USAGE, price({ search: 0.002 }), { webSearches: 1 })).toBeNull();
   });
 
   it('adds tokens and units when a model bills both', () => {
