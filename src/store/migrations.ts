@@ -331,18 +331,18 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('audit_log_at').ifNotExists().on('audit_log').columns(['at', 'id']).execute();
     },
   },
+  '0016_web_searches': {
+    async up(db: Kysely<any>) {
+      // Web searches the gateway runs for hosted tools (gateway/hosted-tools/), summed per hour, key, model and upstream beside the other units.
+      await db.schema.alterTable('usage_rollup').addColumn('web_searches', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+    },
+  },
   '0020_request_log_logged_at': {
     async up(db: Kysely<any>) {
       // When the row was written (the writer's clock): the live view reads rows written since it last looked,
       // whichever replica wrote them; `ts` is when the request began, so a long stream's row lands far behind it.
       await db.schema.alterTable('request_log').addColumn('logged_at', 'bigint').execute();
       await db.schema.createIndex('request_log_logged_at').ifNotExists().on('request_log').column('logged_at').execute();
-    },
-  },
-  '0016_web_searches': {
-    async up(db: Kysely<any>) {
-      // Web searches the gateway runs for hosted tools (gateway/hosted-tools/), summed per hour, key, model and upstream beside the other units.
-      await db.schema.alterTable('usage_rollup').addColumn('web_searches', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
     },
   },
 };
