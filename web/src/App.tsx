@@ -11,6 +11,7 @@ import { LimitsPage } from './pages/Limits.js';
 import { LogsPage } from './pages/Logs.js';
 import { SettingsPage } from './pages/Settings.js';
 import { AuditPage } from './pages/Audit.js';
+import { LivePage } from './pages/Live.js';
 
 const PAGES = [
   { path: '/', title: 'Overview', render: () => <OverviewPage /> },
@@ -19,6 +20,7 @@ const PAGES = [
   { path: '/models', title: 'Models', render: () => <ModelsPage /> },
   { path: '/limits', title: 'Limits', render: () => <LimitsPage /> },
   { path: '/logs', title: 'Logs', render: () => <LogsPage /> },
+  { path: '/live', title: 'Live', render: () => <LivePage /> },
   { path: '/settings', title: 'Settings', render: () => <SettingsPage /> },
   { path: '/audit', title: 'Audit', render: () => <AuditPage /> },
 ];

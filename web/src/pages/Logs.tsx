@@ -186,7 +186,7 @@ export function LogsPage() {
 }
 
 /** One request: the row already in hand, then GET /logs/:id for what only it has (bodies, when logged). */
-function LogDetail(props: { row: LogRow; keyName?: string; onClose: () => void }) {
+export function LogDetail(props: { row: LogRow; keyName?: string; onClose: () => void }) {
   const full = useLoad(() => api<LogDetailView>(`/logs/${encodeURIComponent(props.row.id)}`), [props.row.id]);
   const r = full.data ?? props.row;
   const bodies = full.data?.bodies;
