@@ -60,6 +60,7 @@ async function save(ctx: AdminDeps, alias: AliasRecord): Promise<void> {
     .map((p) => ({ path: p.path.slice('aliases[0].'.length), message: p.message }));
   // An alias another alias names as a target would make that one two levels deep.
   const namedBy = aliases.find((a) => a.id !== alias.id && a.targets.some((t) => t.model === alias.id));
+  if ((await ctx.store.routers.list()).some((r) => r.id === alias.id)) problems.push({ path: 'id', message: `${alias.id} is already a router` });
   if (namedBy) problems.push({ path: 'id', message: `${alias.id} is a target of alias ${namedBy.id}: a target must be a model` });
   if (problems.length > 0) throw invalid(problems, 'invalid_body');
   await ctx.store.aliases.put(alias);

@@ -11,6 +11,7 @@ import { overviewRoutes } from './overview.js';
 import { configRoutes } from './config-io.js';
 import { modelRoutes } from './models.js';
 import { aliasRoutes } from './aliases.js';
+import { routerRoutes } from './routers.js';
 import { openApiDocument } from './openapi.js';
 import { upstreamRoutes } from './upstreams.js';
 import { upstreamLoginRoutes } from './upstream-login.js';
@@ -57,6 +58,7 @@ export function createAdminApp(ctx: AdminDeps): Hono {
   app.route('/upstreams', upstreamLoginRoutes(ctx));
   app.route('/models', modelRoutes(ctx));
   app.route('/aliases', aliasRoutes(ctx));
+  app.route('/routers', routerRoutes(ctx));
   app.route('/keys', keyRoutes(ctx));
   app.route('/keys', keyLimitRoutes(ctx));
   app.route('/limits', limitRoutes(ctx));

@@ -112,6 +112,7 @@ async function applyConfigAlone(config: Config, store: Store, box: SecretBox, op
 
   for (const m of config.models) await store.models.put({ id: m.id, routes: m.routes, ...(m.kind ? { kind: m.kind } : {}) });
   for (const a of config.aliases) await store.aliases.put({ id: a.id, select: a.select, targets: a.targets, listed: a.listed });
+  for (const r of config.routers) await store.routers.put(r);
 
   const createdKeys: AppliedConfig['createdKeys'] = [];
   const existingKeys = new Map((await store.keys.list()).map((k) => [k.name, k]));

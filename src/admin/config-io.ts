@@ -44,6 +44,7 @@ export const configImportView = z.object({
   upstreams: z.number().int().describe('upstreams in the document'),
   models: z.number().int(),
   aliases: z.number().int(),
+  routers: z.number().int(),
   keys: z.number().int(),
   createdKeys: z
     .array(z.object({ name: z.string(), key: z.string() }))
@@ -92,6 +93,7 @@ export function configRoutes(ctx: AdminDeps): Hono {
       upstreams: config.upstreams.length,
       models: config.models.length,
       aliases: config.aliases.length,
+      routers: config.routers.length,
       keys: config.keys.length,
       createdKeys,
     };
@@ -107,10 +109,11 @@ export function configRoutes(ctx: AdminDeps): Hono {
  * prices (only config and admin ones), and sections still at their defaults.
  */
 export async function exportConfig(ctx: AdminDeps): Promise<Record<string, unknown>> {
-  const [upstreams, models, aliases, keys] = await Promise.all([
+  const [upstreams, models, aliases, routers, keys] = await Promise.all([
     ctx.store.upstreams.list(),
     ctx.store.models.list(),
     ctx.store.aliases.list(),
+    ctx.store.routers.list(),
     ctx.store.keys.list(),
   ]);
   const rules = ctx.limits.rules();
@@ -120,6 +123,7 @@ export async function exportConfig(ctx: AdminDeps): Promise<Record<string, unkno
     upstreams: upstreams.map(upstreamEntry),
     models: models.map(modelEntry),
     ...(aliases.length > 0 ? { aliases } : {}),
+    ...(routers.length > 0 ? { routers } : {}),
     keys: keys.filter((k) => k.revokedAt === null).map(keyEntry),
     ...(rules.groups.size > 0 ? { groups: [...rules.groups].map(([id, rule]) => ({ id, ...pick(rule, ['limits', 'budget']) })) } : {}),
     ...pick(rules.global, ['limits', 'budget']),

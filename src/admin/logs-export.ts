@@ -22,9 +22,9 @@ export const logsExportQuery = logsQuery.omit({ limit: true, offset: true }).ext
 
 /** CSV columns, in order: the scalar fields of a log row; nested ones (metadata, warnings, attempts) go as JSON text. */
 const CSV_COLUMNS = [
-  'id', 'ts', 'time', 'keyId', 'group', 'protocol', 'endpoint', 'model', 'alias', 'upstreamModel', 'upstreamId', 'credentialId',
+  'id', 'ts', 'time', 'keyId', 'group', 'protocol', 'endpoint', 'model', 'alias', 'router', 'tier', 'tierReason', 'upstreamModel', 'upstreamId', 'credentialId',
   'stream', 'status', 'outcome', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'reasoningTokens',
-  'costUsd', 'latencyMs', 'ttfbMs', 'cacheStatus', 'error', 'translation', 'usageEstimated', 'metadata', 'warnings', 'attempts', 'units',
+  'costUsd', 'referenceCostUsd', 'latencyMs', 'ttfbMs', 'cacheStatus', 'error', 'translation', 'usageEstimated', 'metadata', 'warnings', 'attempts', 'units',
 ] as const;
 
 export function logExportRoutes(ctx: AdminDeps): Hono {

@@ -58,6 +58,7 @@ async function findModel(ctx: AdminDeps, id: string): Promise<ModelRecord> {
 /** A model named like an alias would make the name ambiguous (config/alias-checks.ts). */
 async function checkNotAlias(ctx: AdminDeps, id: string): Promise<void> {
   if ((await ctx.store.aliases.list()).some((a) => a.id === id)) throw invalid([{ path: 'id', message: `${id} is already an alias` }], 'invalid_body');
+  if ((await ctx.store.routers.list()).some((r) => r.id === id)) throw invalid([{ path: 'id', message: `${id} is already a router` }], 'invalid_body');
 }
 
 /** Every route must name an upstream that exists; all misses are reported at once. */

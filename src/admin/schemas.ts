@@ -4,6 +4,7 @@ import {
   MODEL_KINDS,
   STRATEGIES,
   aliasSchema,
+  routerSchema,
   aliasTargetSchema,
   cacheChoiceSchema,
   cidrListSchema,
@@ -81,6 +82,15 @@ export const createAliasBody = aliasSchema;
 /** PUT /aliases/:id: the whole alias but its id. */
 export const putAliasBody = aliasSchema.omit({ id: true });
 
+/** POST /routers: a router as the config file declares one. */
+export const createRouterBody = routerSchema;
+
+/** PUT /routers/:id: the whole router but its id. */
+export const putRouterBody = routerSchema.omit({ id: true });
+
+/** A router as stored: the config file's shape with its defaults filled in. */
+export const routerView = routerSchema;
+
 /** POST /keys: a key as the config file declares one, minus an imported plaintext. */
 export const createKeyBody = keySchema.omit({ key: true }).extend({
   setup: z
@@ -142,6 +152,12 @@ export const usageQuery = z.object({
   interval: z.enum(['hour', 'day']).optional().describe('split each row into hour or day buckets'),
 });
 
+export const tierUsageQuery = z.object({
+  router: z.string().min(1).optional().describe('one router only'),
+  from: instant.optional().describe('ISO-8601 date-time or epoch ms; default: 24 hours before `to`'),
+  to: instant.optional().describe('ISO-8601 date-time or epoch ms, exclusive; default: now'),
+});
+
 const integer = (min: number) => z.coerce.number<string>().int('must be an integer').min(min, `must be at least ${min}`);
 
 export const logsQuery = z.object({
@@ -152,7 +168,7 @@ export const logsQuery = z.object({
   group: z.string().min(1).optional(),
   upstream: z.string().min(1).optional().describe('an upstream id'),
   cache: z.string().min(1).optional().describe('a cache status (HIT, MISS), or none for requests the cache did not see'),
-  q: z.string().min(1).optional().describe('text found in the request id, model, alias, upstream model or error'),
+  q: z.string().min(1).optional().describe('text found in the request id, model, alias, router, tier, upstream model or error'),
   from: instant.optional(),
   to: instant.optional(),
   limit: integer(1)
@@ -352,6 +368,10 @@ export const logRecordView = z.object({
   endpoint: z.string(),
   model: z.string().nullable(),
   alias: z.string().nullable().optional().describe('the alias the client asked for; model is then the target that served'),
+  router: z.string().nullable().optional().describe('the router asked for (`auto`); on a classifier call, the router it decided for (tier then null)'),
+  tier: z.string().nullable().optional().describe('the tier the router chose; model is then what served it'),
+  tierReason: z.string().nullable().optional().describe('why the tier: `rule <name>`, `classifier said <tier>`, `default`, `classifier failed: …`; on a classifier call, `classifier for <request id>`'),
+  referenceCostUsd: z.number().nullable().optional().describe("what the request would have cost on the router's reference tier"),
   upstreamModel: z.string().nullable(),
   upstreamId: z.string().nullable(),
   credentialId: z.string().nullable(),
@@ -501,3 +521,34 @@ export type UpstreamView = z.infer<typeof upstreamView>;
 export type KeyView = z.infer<typeof keyView>;
 export type UsageRowView = z.infer<typeof usageRowView>;
 export type UsageReportView = z.infer<typeof usageReportView>;
+
+const tierFigures = {
+  requests: z.number().int(),
+  costUsd: z.number().nullable().describe('what they cost, USD; null when none was priced'),
+};
+
+/** GET /usage/tiers: each router's requests by tier, and what routing saved against its reference tier. */
+export const tierUsageView = z.object({
+  from: z.number().int().describe('epoch ms'),
+  to: z.number().int().describe('epoch ms'),
+  routers: z.array(
+    z.object({
+      router: z.string(),
+      reference: z.string().nullable().describe('the tier savings are measured against (null: the router is gone)'),
+      tiers: z.array(
+        z.object({
+          tier: z.string(),
+          ...tierFigures,
+          referenceCostUsd: z.number().nullable().describe('what they would have cost on the reference tier'),
+          unpricedRequests: z.number().int().describe('requests without a cost or reference cost'),
+        }),
+      ),
+      classifier: z.object(tierFigures).describe('the classifier calls made for the router'),
+      requests: z.number().int().describe('requests routed (classifier calls not counted)'),
+      costUsd: z.number().describe('what the routed requests (those priced on both tiers) and the classifier calls cost, USD'),
+      referenceCostUsd: z.number().describe('what the same routed requests would have cost on the reference tier'),
+      savedUsd: z.number().describe('referenceCostUsd - costUsd (negative: routing cost more)'),
+    }),
+  ),
+});
+export type TierUsageView = z.infer<typeof tierUsageView>;

@@ -4,6 +4,7 @@ import { configSchema, type Config } from './schema.js';
 import { interpolateEnv } from './interpolate.js';
 import { formatPath } from '../protocols/format-path.js';
 import { aliasProblems } from './alias-checks.js';
+import { routerProblems } from './router-checks.js';
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 
@@ -85,6 +86,8 @@ function crossCheck(config: Config): string[] {
     });
   });
   for (const { path, message } of aliasProblems(config.aliases, modelIds)) problems.push(`${path}: ${message}`);
+  const aliasIds = new Set(config.aliases.map((a) => a.id));
+  for (const { path, message } of routerProblems(config.routers, modelIds, aliasIds)) problems.push(`${path}: ${message}`);
   const keyNames = new Set<string>();
   config.keys.forEach((k, i) => {
     if (keyNames.has(k.name)) problems.push(`keys[${i}].name: duplicate name ${k.name}`);

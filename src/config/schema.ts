@@ -286,6 +286,76 @@ export const aliasSchema = z.strictObject({
   listed: z.boolean().default(true).describe('Shown in `/v1/models` (with the kind of its first target).'),
 });
 
+/** The client protocols a tier rule may name (the chat shapes a router serves). */
+export const ROUTER_PROTOCOLS = ['openai-chat', 'openai-responses', 'anthropic-messages', 'gemini'] as const;
+
+/**
+ * What a tier rule looks at: cheap features of the request (routing/tier-features.ts).
+ * Every condition given must hold; a rule with none always matches.
+ */
+export const tierConditionsSchema = z
+  .strictObject({
+    minInputTokens: z.number().int().nonnegative().optional().describe("At least this many input tokens, by the gateway's rough estimate (about four bytes a token)."),
+    maxInputTokens: z.number().int().nonnegative().optional().describe('At most this many input tokens, by the same estimate.'),
+    minTurns: z.number().int().nonnegative().optional().describe('At least this many messages in the conversation (system instructions not counted).'),
+    maxTurns: z.number().int().nonnegative().optional().describe('At most this many messages in the conversation.'),
+    tools: z.boolean().optional().describe('true: the request offers tools; false: it offers none.'),
+    images: z.boolean().optional().describe('true: the conversation holds an image or file; false: it holds none.'),
+    reasoning: z.boolean().optional().describe('true: the client asked for reasoning (an effort, a thinking budget, adaptive thinking); false: it did not, or turned it off.'),
+    keywords: z.array(z.string().min(1)).min(1).optional().describe('Any of these words or phrases in the last user message (case-insensitive; its first 4,096 characters are read).'),
+    pattern: z
+      .string()
+      .min(1)
+      .refine((p) => compiles(p), 'not a valid regular expression')
+      .optional()
+      .describe('A regular expression (case-insensitive) found in the last user message (its first 4,096 characters).'),
+    groups: z.array(z.string().min(1)).min(1).optional().describe("The key's group (as the request narrowed it) is one of these, or under one (`team-a` covers `team-a/x`)."),
+    protocols: z.array(z.enum(ROUTER_PROTOCOLS)).min(1).optional().describe('The client speaks one of these protocols.'),
+  })
+  .describe('Conditions over the request; all must hold.');
+
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'iu');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const tierRuleSchema = z
+  .strictObject({
+    name: z.string().min(1).optional().describe('Shown in the log as why the tier was chosen (absent: `rules[i]`).'),
+    when: tierConditionsSchema.prefault({}),
+    tier: z.string().min(1).optional().describe('The tier a matching request goes to.'),
+    classify: z.literal(true).optional().describe('A matching request is given to the classifier model instead (the router needs a `classifier`).'),
+  })
+  .refine((r) => (r.tier === undefined) !== (r.classify === undefined), { message: 'give either tier or classify: true', path: ['tier'] });
+
+export const routerTierSchema = z.strictObject({
+  name: z.string().min(1, 'must not be empty').describe('The tier\'s name, as rules, the log and the usage split call it (`small`, `large`).'),
+  model: z.string().min(1, 'must not be empty').describe('A public model id or an alias that serves the tier; not a router.'),
+});
+
+export const routerClassifierSchema = z
+  .strictObject({
+    model: z.string().min(1).describe('A small model (public id or alias) asked which tier a request needs; called through the gateway, billed to the key and logged as its own row.'),
+    timeoutMs: z.number().int().positive().max(60_000).default(3_000).describe('How long the classifier may take; past it, the fallback tier serves.'),
+    fallback: z.string().min(1).optional().describe("The tier when the classifier fails, is slow or answers no tier (absent: the router's default)."),
+    instructions: z.string().min(1).optional().describe('What each tier is for, told to the classifier before the tier names (absent: the tiers are taken as ordered from smallest to largest).'),
+  })
+  .describe('A model that picks the tier when no rule decides, or when a rule says `classify`.');
+
+export const routerSchema = z.strictObject({
+  id: z.string().min(1, 'must not be empty').describe('The public model name clients ask for (`auto`); not also a model or alias id.'),
+  tiers: z.array(routerTierSchema).min(1, 'needs at least one tier').describe('The tiers, from smallest to largest.'),
+  rules: z.array(tierRuleSchema).default([]).describe('Tried in order; the first that matches decides.'),
+  default: z.string().min(1).optional().describe('The tier when no rule matches and there is no classifier (absent: the first tier).'),
+  reference: z.string().min(1).optional().describe('The tier savings are measured against: what each request would have cost there (absent: the last tier).'),
+  classifier: routerClassifierSchema.optional(),
+  listed: z.boolean().default(true).describe('Shown in `/v1/models`.'),
+});
+
 export const keyLimitsSchema = z
   .strictObject({
     rpm: z.number().int().positive().optional().describe('Requests per minute.'),
@@ -743,6 +813,10 @@ export const configSchema = z.strictObject({
     .array(aliasSchema)
     .default([])
     .describe('Public names that resolve to several models, with a selection and per-target request overrides (docs/aliases.md).'),
+  routers: z
+    .array(routerSchema)
+    .default([])
+    .describe('Public names (`auto`) that send each request to a tier (a model) by rules over the request, or a classifier model (docs/routing-tiers.md).'),
   keys: z.array(keySchema).default([]).describe('Client keys (upserted by name; keys made in the dashboard or CLI stay; a key an earlier file made that this one no longer names is revoked at start).'),
   groups: z.array(groupSchema).default([]).describe('Limits and a budget shared by every key of a group; `team-a` also covers keys narrowed to `team-a/<sub>`.'),
   limits: keyLimitsSchema.optional().describe('Rate limits over all traffic through this gateway.'),
@@ -770,6 +844,10 @@ export type RouteConfig = z.infer<typeof routeSchema>;
 export type AliasConfig = z.infer<typeof aliasSchema>;
 export type AliasTarget = z.infer<typeof aliasTargetSchema>;
 export type RequestOverrides = z.infer<typeof overridesSchema>;
+export type RouterConfig = z.infer<typeof routerSchema>;
+export type TierRule = z.infer<typeof tierRuleSchema>;
+export type TierConditions = z.infer<typeof tierConditionsSchema>;
+export type RouterProtocol = (typeof ROUTER_PROTOCOLS)[number];
 export type KeyConfig = z.infer<typeof keySchema>;
 export type KeyLimits = z.infer<typeof keyLimitsSchema>;
 export type KeyBudget = z.infer<typeof keyBudgetSchema>;

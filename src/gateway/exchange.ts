@@ -33,6 +33,11 @@ export interface Exchange {
   fail(err: unknown): Response;
   /** Cuts the upstream call (client gone mid-stream). */
   abortUpstream(): void;
+  /**
+   * A router's request (gateway/tier-routing.ts): the ids its reference tier
+   * is priced by, so the finished row also says what it would have cost there.
+   */
+  priceReference(ids: string[]): void;
   /** Body logging for this request (`logging.bodies`), or null when it is off. */
   bodies: BodyCapture | null;
   /** The response as the client gets it, its body seen on the way when bodies are logged. */
@@ -71,6 +76,7 @@ export function startExchange(ctx: DataPlaneDeps, op: Operation, c: Context): Ex
   const abort = new AbortController();
   let recorded = false;
   const finishers: ((row: LogRecord) => void)[] = [];
+  let referenceIds: string[] | null = null;
   const watch = ctx.observer.start(row, c.req.raw.headers);
   const bodies = startBodyCapture(ctx.settings.current().bodies, row.id, (build) => ctx.recorder.recordBodies(build));
   ctx.io.onClientGone(c, () => {
@@ -96,7 +102,9 @@ export function startExchange(ctx: DataPlaneDeps, op: Operation, c: Context): Ex
       if (recorded) return;
       recorded = true;
       Object.assign(row, usage ?? {}, { status, outcome, error, latencyMs: ctx.now() - started });
-      row.costUsd = costOf(row, priceOf(ctx, row), row.units);
+      row.costUsd = costOf(row, priceOf(ctx, row, ctx.prices(row.upstreamModel, row.model)), row.units);
+      // The same tokens at the reference tier's price: what routing saved (or cost) on this request.
+      if (referenceIds) row.referenceCostUsd = costOf(row, priceOf(ctx, row, ctx.prices(...referenceIds)), row.units);
       ctx.recorder.record(row);
       watch.finish(row);
       for (const callback of finishers) callback(row);
@@ -116,6 +124,9 @@ export function startExchange(ctx: DataPlaneDeps, op: Operation, c: Context): Ex
       const { status, body } = encodeError(op.shape, gatewayError);
       return Response.json(body, { status, headers: { ...gatewayError.headers, 'x-request-id': row.id } });
     },
+    priceReference(ids) {
+      referenceIds = ids;
+    },
     abortUpstream() {
       abort.abort(new UpstreamFailure('aborted', 'client went away'));
     },
@@ -125,9 +136,8 @@ export function startExchange(ctx: DataPlaneDeps, op: Operation, c: Context): Ex
   return exchange;
 }
 
-/** The row's model price; web searches the gateway ran are priced by the model's `webSearch`, else by the hosted tool's own price. */
-function priceOf(ctx: DataPlaneDeps, row: LogRecord): Price | null {
-  const price = ctx.prices(row.upstreamModel, row.model);
+/** A model price for the row (its own, or its router's reference tier's); web searches the gateway ran are priced by the model's `webSearch`, else by the hosted tool's own price. */
+function priceOf(ctx: DataPlaneDeps, row: LogRecord, price: Price | null): Price | null {
   const perThousand = ctx.settings.current().raw.hostedTools.webSearch?.pricePer1000;
   if (!row.units?.webSearches || price?.webSearch !== undefined || perThousand === undefined) return price;
   return { ...(price ?? {}), webSearch: perThousand };

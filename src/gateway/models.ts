@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { DataPlaneDeps } from './deps.js';
 import { mayAskFor } from '../routing/aliases.js';
+import type { Snapshot } from '../routing/catalog.js';
 import { kindOf } from '../routing/model-kind.js';
 import { MODEL_KINDS, type ModelKind } from '../config/schema.js';
 import { identifyClient } from './identify.js';
@@ -44,7 +45,7 @@ export async function listModels(c: Context, ctx: DataPlaneDeps, listShape: List
   try {
     const snapshot = ctx.catalog.current();
     const key = await identifyClient(c, ctx, snapshot);
-    const usable = [...new Set([...snapshot.models.keys(), ...snapshot.listedModels.keys(), ...snapshot.aliases.keys()])]
+    const usable = [...new Set([...snapshot.models.keys(), ...snapshot.listedModels.keys(), ...snapshot.aliases.keys(), ...snapshot.routers.keys()])]
       .filter((id) => mayAskFor(key, snapshot, id))
       .sort();
     if (one !== undefined) {
@@ -54,7 +55,7 @@ export async function listModels(c: Context, ctx: DataPlaneDeps, listShape: List
       return c.json(describe(shape, id, kindOf(snapshot, id)));
     }
     const kinds = listShape === 'openai' ? kindsAsked(c.req.query('kind')) : KINDS_SHOWN[listShape];
-    const ids = usable.filter((id) => snapshot.aliases.get(id)?.listed !== false && kinds.includes(kindOf(snapshot, id)));
+    const ids = usable.filter((id) => isListed(snapshot, id) && kinds.includes(kindOf(snapshot, id)));
     if (listShape === 'codex') return c.json(codexCatalog(ids));
     switch (shape) {
       case 'anthropic':
@@ -126,4 +127,9 @@ export function modelsShapeOf(c: Context): ListShape {
   if ((c.req.header('originator') ?? '').toLowerCase().startsWith('codex') || /^codex[\w-]*\//.test(agent)) return 'codex';
   if (c.req.header('x-goog-api-key') || c.req.query('key')) return 'gemini';
   return 'openai';
+}
+
+/** Aliases and routers are in the lists unless they say otherwise (`listed: false`); any model is. */
+function isListed(snapshot: Snapshot, id: string): boolean {
+  return snapshot.aliases.get(id)?.listed !== false && snapshot.routers.get(id)?.record.listed !== false;
 }

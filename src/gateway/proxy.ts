@@ -14,6 +14,7 @@ import { passBackHeaders, type ResponseHeaders } from './headers.js';
 import type { ReplyHeaders } from '../providers/http.js';
 import type { AliasRecord } from '../store/types.js';
 import { attemptUpstreams } from './attempt.js';
+import { chooseTier } from './tier-routing.js';
 import { respondPassThrough } from './respond-pass-through.js';
 import { respondTranslated } from './respond-translated.js';
 import { lookUpCache } from './response-cache.js';
@@ -93,19 +94,27 @@ export async function admit<B extends ClientBody = ClientBody>(
   refuseEncodedBody(c.req.header('content-encoding'));
   const body = await readBody(c, ctx, ex, op, hints);
   row.model = body.model;
-  row.alias = snapshot.aliases.has(body.model) ? body.model : null;
   row.stream = body.stream;
   // 2b. Responses: previous_response_id expanded from the key's stored answers (a database read), `store` decided
   const state = op.endpoint === 'responses' ? await prepareResponseState(ctx, key, body) : NOT_STORED;
   if (op.endpoint === 'compact') await expandPreviousResponse(ctx, key, body.json);
 
-  // 3. policy: the model, then rate limits and budgets (reserved here, settled when the row is finished)
-  if (!mayAskFor(key, snapshot, body.model)) throw new GatewayError('SB_ERR_FORBIDDEN', `this key may not use model ${body.model}`, 'model');
+  // 2c. a router (`auto`): asked for like a model; its tier, by rules or its classifier, is then planned in its place
+  const router = snapshot.routers.get(body.model);
+  if (router) {
+    if (!mayAskFor(key, snapshot, body.model)) throw new GatewayError('SB_ERR_FORBIDDEN', `this key may not use model ${body.model}`, 'model');
+    body.model = await chooseTier(c, ctx, ex, op, body.json, hints, key, router, snapshot);
+    row.model = body.model;
+  }
+  row.alias = snapshot.aliases.has(body.model) ? body.model : null;
+
+  // 3. policy: the model (a router's tier: granted with the router), then rate limits and budgets (reserved here, settled when the row is finished)
+  if (!router && !mayAskFor(key, snapshot, body.model)) throw new GatewayError('SB_ERR_FORBIDDEN', `this key may not use model ${body.model}`, 'model');
   const admission = await ctx.limits.admit({ key, group: row.group, endpoint: op.endpoint, body, snapshot });
   ex.onFinish((finished) => admission.settle(finished, finished.costUsd));
 
   // 4. plan: model (an alias: its targets the key reaches, in selection order) -> routes in try order -> each route's usable credentials
-  const request = { model: body.model, protocol: op.protocol, endpoint: op.endpoint, allowed: (alias: AliasRecord) => allowedTargets(key, alias) };
+  const request = { model: body.model, protocol: op.protocol, endpoint: op.endpoint, allowed: (alias: AliasRecord) => (router ? alias.targets : allowedTargets(key, alias)) };
   const plan = planRoute(snapshot, ctx.providers, ctx.pools, request, ctx.now(), Math.random, ctx.gaps);
   switch (plan.kind) {
     case 'ok':

@@ -1,4 +1,5 @@
 import type { Runtime } from '../runtime/runtime.js';
+import { pricedIds } from '../routing/priced-ids.js';
 import { GatewayError } from '../protocols/errors.js';
 import type { Endpoint } from '../protocols/protocol.js';
 import type { ClientBody } from '../protocols/requests.js';
@@ -306,9 +307,7 @@ function groupChain(group: string): string[] {
  * declared order.
  */
 function priceOf(prices: PriceLookup, snapshot: Snapshot, model: string) {
-  const models = snapshot.aliases.get(model)?.targets.map((t) => t.model) ?? [model];
-  const routes = models.flatMap((id) => snapshot.models.get(id)?.routes ?? []);
-  return prices(...routes.map((r) => r.model), ...models);
+  return prices(...pricedIds(snapshot, model));
 }
 
 /**

@@ -22,9 +22,12 @@ export function allowedTargets(key: Pick<KeyRecord, 'models'>, alias: AliasRecor
 
 /**
  * Whether a key may ask for `model`: a model its list names (or any, without
- * a list), or an alias with at least one target it reaches.
+ * a list), or an alias with at least one target it reaches. A router is
+ * asked for like a model (its name in the key's list), and reaches every
+ * tier through it (docs/routing-tiers.md, "Keys").
  */
-export function mayAskFor(key: Pick<KeyRecord, 'models'>, snapshot: Pick<Snapshot, 'aliases'>, model: string): boolean {
+export function mayAskFor(key: Pick<KeyRecord, 'models'>, snapshot: Pick<Snapshot, 'aliases'> & Partial<Pick<Snapshot, 'routers'>>, model: string): boolean {
+  if (snapshot.routers?.has(model)) return key.models === null || key.models.includes(model);
   const alias = snapshot.aliases.get(model);
   if (alias) return allowedTargets(key, alias).length > 0;
   return key.models === null || key.models.includes(model);

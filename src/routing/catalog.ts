@@ -3,6 +3,7 @@ import type { AliasRecord, KeyRecord, ModelRecord, UpstreamRecord } from '../sto
 import type { SecretBox } from '../policy/secrets.js';
 import { oneAtATime } from './one-at-a-time.js';
 import { createKeyFinder } from './key-finder.js';
+import { compileRouter, type LiveRouter } from './tier-rules.js';
 
 /** An upstream as the hot path uses it: credentials already decrypted. */
 export interface LiveUpstream {
@@ -34,6 +35,8 @@ export interface Snapshot {
   listedModels: Map<string, string[]>;
   /** Public names that resolve to several models (routing/aliases.ts). */
   aliases: Map<string, AliasRecord>;
+  /** Public names that send each request to a tier (routing/tier-rules.ts). */
+  routers: Map<string, LiveRouter>;
 }
 
 export interface Catalog {
@@ -69,7 +72,13 @@ export async function createCatalog(store: Store, box: SecretBox, log: (msg: str
 }
 
 async function build(store: Store, box: SecretBox, log: (msg: string) => void): Promise<Snapshot> {
-  const [keys, upstreams, models, aliases] = await Promise.all([store.keys.list(), store.upstreams.list(), store.models.list(), store.aliases.list()]);
+  const [keys, upstreams, models, aliases, routers] = await Promise.all([
+    store.keys.list(),
+    store.upstreams.list(),
+    store.models.list(),
+    store.aliases.list(),
+    store.routers.list(),
+  ]);
   const live = new Map<string, LiveUpstream>();
   const listedModels = new Map<string, string[]>();
   for (const record of upstreams) {
@@ -97,5 +106,6 @@ async function build(store: Store, box: SecretBox, log: (msg: string) => void): 
     models: new Map(models.map((m) => [m.id, m])),
     listedModels,
     aliases: new Map(aliases.map((a) => [a.id, a])),
+    routers: new Map(routers.map((r) => [r.id, compileRouter(r)])),
   };
 }

@@ -27,6 +27,8 @@ export function defaultKind(model: string): ModelKind {
 
 /** A public model's or alias's kind: as declared, else read from its id; an alias has its first target's. */
 export function kindOf(snapshot: Snapshot, model: string): ModelKind {
+  // A router serves chat-shaped requests only.
+  if (snapshot.routers.has(model)) return 'chat';
   const id = snapshot.aliases.get(model)?.targets[0]?.model ?? model;
   return snapshot.models.get(id)?.kind ?? defaultKind(id);
 }

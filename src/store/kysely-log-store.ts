@@ -1,4 +1,5 @@
 import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
+import { queryTierSplit } from './tier-split.js';
 import type { Batch } from './batch.js';
 import type { Database, RequestBodiesTable, RequestLogTable } from './schema.js';
 import type { Store } from './store.js';
@@ -94,7 +95,7 @@ export function kyselyLogStore(
         // a pattern over 50 bytes, and the user's % and _ would need escaping. replace() and lower()
         // mean the same on SQLite and PostgreSQL; an empty search matches every row, as before.
         const contains = (column: string) => sql<boolean>`replace(lower(${sql.ref(column)}), lower(${q.search}), '') <> lower(${sql.ref(column)})`;
-        query = query.where((eb) => eb.or(['id', 'model', 'alias', 'upstream_model', 'error'].map(contains)));
+        query = query.where((eb) => eb.or(['id', 'model', 'alias', 'router', 'tier', 'upstream_model', 'error'].map(contains)));
       }
       const rows = await query.orderBy('ts', 'desc').orderBy('id', 'desc').limit(q.limit + 1).offset(q.offset).execute();
       return { data: rows.slice(0, q.limit).map(fromLogRow), hasMore: rows.length > q.limit };
@@ -108,6 +109,8 @@ export function kyselyLogStore(
       const rows = await query.orderBy('logged_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
       return rows.map((r) => ({ row: fromLogRow(r), loggedAt: Number(r.logged_at) }));
     },
+
+    tierSplit: (range) => queryTierSplit(reader, range),
 
     async get(id) {
       const row = await db.selectFrom('request_log').selectAll().where('id', '=', id).executeTakeFirst();
@@ -322,6 +325,10 @@ function toLogRow(r: LogRecord, loggedAt: number): RequestLogTable {
     endpoint: r.endpoint,
     model: r.model,
     alias: r.alias ?? null,
+    router: r.router ?? null,
+    tier: r.tier ?? null,
+    tier_reason: r.tierReason ?? null,
+    reference_cost_usd: r.referenceCostUsd ?? null,
     upstream_model: r.upstreamModel,
     upstream_id: r.upstreamId,
     credential_id: r.credentialId,
@@ -359,6 +366,10 @@ function fromLogRow(r: RequestLogTable): LogRecord {
     endpoint: r.endpoint,
     model: r.model,
     alias: r.alias ?? null,
+    router: r.router ?? null,
+    tier: r.tier ?? null,
+    tierReason: r.tier_reason ?? null,
+    referenceCostUsd: r.reference_cost_usd ?? null,
     upstreamModel: r.upstream_model,
     upstreamId: r.upstream_id,
     credentialId: r.credential_id,

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { ApiKeysTable, Database } from './schema.js';
 import type { Store } from './store.js';
-import type { AliasRecord, CredentialHealthRecord, KeyRecord, UpstreamRecord } from './types.js';
+import type { AliasRecord, CredentialHealthRecord, KeyRecord, RouterRecord, UpstreamRecord } from './types.js';
 import type { ModelKind } from '../config/schema.js';
 import { type Batch, transactionBatch } from './batch.js';
 import { type Exclusive, inProcessExclusive } from './exclusive.js';
@@ -266,6 +266,33 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
       async delete(id) {
         return batch(async (trx) => {
           const res = await trx.deleteFrom('aliases').where('id', '=', id).executeTakeFirst();
+          await bump(trx);
+          return Number(res.numDeletedRows) > 0;
+        });
+      },
+    },
+
+    routers: {
+      async list() {
+        const rows = await db.selectFrom('routers').select(['id', 'spec']).orderBy('id').execute();
+        return rows.map((r) => ({ id: r.id, ...(JSON.parse(r.spec) as Omit<RouterRecord, 'id'>) }));
+      },
+      async put(router) {
+        const now = Date.now();
+        const { id, ...rest } = router;
+        const spec = JSON.stringify(rest);
+        await batch(async (trx) => {
+          await trx
+            .insertInto('routers')
+            .values({ id, spec, created_at: now, updated_at: now })
+            .onConflict((oc) => oc.column('id').doUpdateSet({ spec, updated_at: now }))
+            .execute();
+          await bump(trx);
+        });
+      },
+      async delete(id) {
+        return batch(async (trx) => {
+          const res = await trx.deleteFrom('routers').where('id', '=', id).executeTakeFirst();
           await bump(trx);
           return Number(res.numDeletedRows) > 0;
         });

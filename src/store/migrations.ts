@@ -337,6 +337,26 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable('usage_rollup').addColumn('web_searches', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
     },
   },
+  '0017_routing_tiers': {
+    async up(db: Kysely<any>) {
+      // Routers (`auto`): tiers, rules and classifier are one JSON document, read whole into the snapshot.
+      await db.schema
+        .createTable('routers')
+        .ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('spec', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      // The router asked for, the tier it chose and why, and what the request would have cost on its reference tier.
+      await db.schema.alterTable('request_log').addColumn('router', 'text').execute();
+      await db.schema.alterTable('request_log').addColumn('tier', 'text').execute();
+      await db.schema.alterTable('request_log').addColumn('tier_reason', 'text').execute();
+      await db.schema.alterTable('request_log').addColumn('reference_cost_usd', 'double precision').execute();
+      // The usage split by tier reads a time range of one router's rows.
+      await db.schema.createIndex('request_log_router_ts').ifNotExists().on('request_log').columns(['router', 'ts']).execute();
+    },
+  },
   '0020_request_log_logged_at': {
     async up(db: Kysely<any>) {
       // When the row was written (the writer's clock): the live view reads rows written since it last looked,

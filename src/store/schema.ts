@@ -11,6 +11,7 @@ export interface Database {
   models: ModelsTable;
   routes: RoutesTable;
   aliases: AliasesTable;
+  routers: RoutersTable;
   api_keys: ApiKeysTable;
   request_log: RequestLogTable;
   usage_rollup: UsageRollupTable;
@@ -66,6 +67,14 @@ export interface AliasesTable {
   updated_at: number;
 }
 
+/** Routers (`auto`): the whole declaration (tiers, rules, classifier) is one JSON document. */
+export interface RoutersTable {
+  id: string;
+  spec: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface RoutesTable {
   model_id: string;
   position: number;
@@ -106,6 +115,12 @@ export interface RequestLogTable {
   model: string | null;
   /** The alias the client asked for, or null. */
   alias: string | null;
+  /** The router asked for (or, on a classifier call's row, decided for), its tier and why; null off a router. */
+  router: string | null;
+  tier: string | null;
+  tier_reason: string | null;
+  /** What the request would have cost on the router's reference tier. */
+  reference_cost_usd: number | null;
   upstream_model: string | null;
   upstream_id: string | null;
   credential_id: string | null;

@@ -1,8 +1,10 @@
+import type { TierSplitRow } from './tier-split.js';
 import type {
   AliasRecord,
   AuditPruneCutoffs,
   AuditQuery,
   AuditRecord,
+  RouterRecord,
   CacheEntry,
   CachePurge,
   CacheStats,
@@ -59,6 +61,12 @@ export interface Store {
     put(alias: AliasRecord): Promise<void>;
     delete(id: string): Promise<boolean>;
   };
+  /** Public names that send each request to a tier (routing/tier-rules.ts). */
+  routers: {
+    list(): Promise<RouterRecord[]>;
+    put(router: RouterRecord): Promise<void>;
+    delete(id: string): Promise<boolean>;
+  };
   keys: {
     list(): Promise<KeyRecord[]>;
     /** The key with this hash, revoked or not; for a key the snapshot does not know yet. */
@@ -85,6 +93,8 @@ export interface Store {
     written(since: number | undefined, limit: number): Promise<WrittenRow[]>;
     /** Sums, latency percentiles and top lists over a range, for the dashboard's overview. */
     stats(query: LogStatsQuery): Promise<LogStats>;
+    /** Requests to routers by router and tier over a range, with what they cost and would have cost on the reference tier. */
+    tierSplit(range: { from: number; to: number }): Promise<TierSplitRow[]>;
     /**
      * Deletes the rows past the cutoffs' age or count with their bodies, then
      * the bodies past their age or byte budget, oldest first, in slices. The

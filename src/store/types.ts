@@ -1,6 +1,6 @@
 import type { Usage } from '../translate/ir.js';
 import type { Units } from '../translate/ir.js';
-import type { AliasSelection, AliasTarget, CacheChoice, KeyBudget, KeyResponses, KeyLimits, ModelKind, Strategy, Timeouts, UpstreamKind, UpstreamSettings } from '../config/schema.js';
+import type { AliasSelection, AliasTarget, RouterConfig, CacheChoice, KeyBudget, KeyResponses, KeyLimits, ModelKind, Strategy, Timeouts, UpstreamKind, UpstreamSettings } from '../config/schema.js';
 
 /** Records as the rest of the gateway sees them; the Store maps them to rows. */
 
@@ -68,6 +68,9 @@ export interface ModelRecord {
   /** What it does, for the model lists; absent: read from the id (routing/model-kind.ts). */
   kind?: ModelKind;
 }
+
+/** A public name that sends each request to a tier by rules over the request (routing/tier-rules.ts): stored as the config declares it. */
+export type RouterRecord = RouterConfig;
 
 /** A public name that resolves to several models (routing/aliases.ts). */
 export interface AliasRecord {
@@ -164,6 +167,17 @@ export interface LogRecord extends Usage {
   model: string | null;
   /** The alias the client asked for, when it asked for one; `model` is then the target tried last. */
   alias?: string | null;
+  /**
+   * The router the client asked for (`auto`; routing/tier-rules.ts); on a
+   * classifier call's own row, the router it decided for (`tier` then null).
+   */
+  router?: string | null;
+  /** The tier the router chose; `model` is then the tier's model (or its alias target) that served. */
+  tier?: string | null;
+  /** Why: `rule <name>`, `classifier said <tier>`, `default`, `classifier failed: …`; on a classifier call's row, `classifier for <request id>`. */
+  tierReason?: string | null;
+  /** What the request would have cost on the router's reference tier, at that tier's price, with the same tokens; null off a router or when unpriced. */
+  referenceCostUsd?: number | null;
   upstreamModel: string | null;
   upstreamId: string | null;
   credentialId: string | null;

@@ -22,13 +22,13 @@ export interface UsageJournal {
 /** What is known of a request when it is admitted: what its `started` line holds. */
 export type StartedRequest = Pick<
   LogRecord,
-  'id' | 'ts' | 'keyId' | 'group' | 'protocol' | 'endpoint' | 'model' | 'alias' | 'upstreamModel' | 'upstreamId' | 'credentialId' | 'stream' | 'metadata'
+  'id' | 'ts' | 'keyId' | 'group' | 'protocol' | 'endpoint' | 'model' | 'alias' | 'router' | 'tier' | 'tierReason' | 'upstreamModel' | 'upstreamId' | 'credentialId' | 'stream' | 'metadata'
 >;
 
 /** The admission's part of a row (a smaller line to write than the whole row). */
 export function startedPart(row: LogRecord): StartedRequest {
-  const { id, ts, keyId, group, protocol, endpoint, model, alias, upstreamModel, upstreamId, credentialId, stream, metadata } = row;
-  return { id, ts, keyId, group, protocol, endpoint, model, alias, upstreamModel, upstreamId, credentialId, stream, metadata };
+  const { id, ts, keyId, group, protocol, endpoint, model, alias, router, tier, tierReason, upstreamModel, upstreamId, credentialId, stream, metadata } = row;
+  return { id, ts, keyId, group, protocol, endpoint, model, alias, router, tier, tierReason, upstreamModel, upstreamId, credentialId, stream, metadata };
 }
 
 /** What a request admitted but never finished becomes at the next start. */

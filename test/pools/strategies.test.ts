@@ -120,6 +120,7 @@ describe('weighted routes', () => {
     models: new Map([['m', { id: 'm', routes }]]),
     listedModels: new Map(),
     aliases: new Map(),
+    routers: new Map(),
   });
   const order = (routes: { upstream: string; model: string; weight?: number }[], draw: number) => {
     const plan = planRoute(snapshot(routes), providers, newHealth(), { model: 'm', protocol: 'openai-chat', endpoint: 'chat' }, 0, () => draw);

@@ -57,7 +57,7 @@ export async function serveSetupScript(c: Context, ctx: DataPlaneDeps): Promise<
   ctx.setupTries.succeeded(address);
 
   // The chat models (listed aliases too) this key may ask for: an agent set up on an embedding or image model could not answer.
-  const offered = [...snapshot.models.keys(), ...snapshot.listedModels.keys(), ...[...snapshot.aliases.values()].filter((a) => a.listed !== false).map((a) => a.id)];
+  const offered = [...snapshot.models.keys(), ...snapshot.listedModels.keys(), ...[...snapshot.aliases.values()].filter((a) => a.listed !== false).map((a) => a.id), ...[...snapshot.routers.values()].filter((r) => r.record.listed).map((r) => r.record.id)];
   const models = [...new Set(offered)].filter((id) => mayAskFor(key, snapshot, id) && kindOf(snapshot, id) === 'chat').sort();
   const model = defaultModel(agent, models);
   const baseUrl = publicBaseUrl(ctx.publicUrl, c.req.url, c.req.raw.headers, access.proxyTrust);

@@ -205,6 +205,9 @@ export function LogDetail(props: { row: LogRow; keyName?: string; onClose: () =>
     ['Cost', usd(r.costUsd)],
   ];
   if (r.units) facts.splice(facts.length - 1, 0, ['Units', unitsText(r.units)]);
+  // A router's request: the tier and why, and what the reference tier would have cost; a classifier call: whom it decided for.
+  if (r.router) facts.splice(6, 0, ['Router', r.tier ? `${r.router} → tier ${r.tier} (${r.tierReason ?? '—'})` : `${r.router}: ${r.tierReason ?? 'classifier call'}`]);
+  if (r.router && r.tier) facts.push(['Reference tier cost', usd(r.referenceCostUsd ?? null)]);
   if (r.translation) facts.push(['Translation', r.translation]);
   if (r.error) facts.push(['Error', <span key="e" className="bad-text">{r.error}</span>]);
   return (
