@@ -76,6 +76,10 @@ export function kyselyLogStore(
     async query(q) {
       let query = reader.selectFrom('request_log').selectAll();
       if (q.keyId !== undefined) query = query.where('key_id', '=', q.keyId);
+      if (q.ownerId !== undefined) {
+        const ownerId = q.ownerId;
+        query = query.where('key_id', 'in', (eb) => eb.selectFrom('api_keys').select('id').where('owner_id', '=', ownerId));
+      }
       if (q.model !== undefined) query = query.where('model', '=', q.model);
       if (q.status !== undefined) query = query.where('status', '=', q.status);
       if (q.outcome !== undefined) query = query.where('outcome', '=', q.outcome);

@@ -13,6 +13,7 @@ import { kyselySignInStore } from './kysely-sign-in-store.js';
 import { kyselySetupTokenStore } from './kysely-setup-token-store.js';
 import { kyselyAuditStore } from './kysely-audit-store.js';
 import { kyselyUsageStore } from './kysely-usage-store.js';
+import { kyselyUserStore } from './kysely-user-store.js';
 
 const REVISION = 'revision';
 
@@ -321,6 +322,7 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
           ip_allowlist: k.ipAllowlist && k.ipAllowlist.length > 0 ? JSON.stringify(k.ipAllowlist) : null,
           responses: k.responses === null || k.responses === undefined ? null : JSON.stringify(k.responses),
           source: k.source,
+          owner_id: k.ownerId ?? null,
           revoked_at: k.revokedAt,
         };
         await batch(async (trx) => {
@@ -354,6 +356,7 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
     signIns: kyselySignInStore(db),
     setupTokens: kyselySetupTokenStore(db),
     audit: kyselyAuditStore(db, batch, maxParams),
+    ...kyselyUserStore(db),
 
     settings: {
       async get(key) {
@@ -398,6 +401,7 @@ function fromKeyRow(r: ApiKeysTable): KeyRecord {
     ipAllowlist: r.ip_allowlist === null ? null : (JSON.parse(r.ip_allowlist) as string[]),
     responses: r.responses === null ? null : JSON.parse(r.responses),
     source: r.source,
+    ownerId: r.owner_id ?? null,
     createdAt: Number(r.created_at),
     revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
   };

@@ -44,6 +44,10 @@ export function kyselyUsageStore(db: Kysely<Database>): Store['usage'] {
         .where('hour', '>=', Math.floor(q.from / HOUR_MS) * HOUR_MS)
         .where('hour', '<', q.to)
         .groupBy(column);
+      if (q.ownerId !== undefined) {
+        const ownerId = q.ownerId;
+        query = query.where('key_id', 'in', (eb) => eb.selectFrom('api_keys').select('id').where('owner_id', '=', ownerId));
+      }
       if (q.interval) query = query.select(bucket.as('bucket')).groupBy(bucket).orderBy('bucket');
       // Ties broken by value, so every dialect lists them in the same order.
       const rows = await query.orderBy('requests', 'desc').orderBy('value').execute();

@@ -23,6 +23,9 @@ export interface Database {
   sign_ins: SignInsTable;
   setup_tokens: SetupTokensTable;
   audit_log: AuditLogTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  key_requests: KeyRequestsTable;
 }
 
 export interface UpstreamsTable {
@@ -101,6 +104,8 @@ export interface ApiKeysTable {
   /** JSON {store, retentionDays}; null: Responses served statelessly. */
   responses: string | null;
   source: string;
+  /** The user who owns it; null: the admins'. */
+  owner_id: string | null;
   created_at: number;
   revoked_at: number | null;
 }
@@ -278,4 +283,44 @@ export interface AuditLogTable {
   address: string | null;
   status: number;
   outcome: string;
+}
+
+/** People who sign in to the dashboard (Store['users']). */
+export interface UsersTable {
+  id: string;
+  name: string;
+  /** `admin` or `member`. */
+  role: string;
+  /** `pbkdf2-sha256$<iterations>$<salt>$<hash>` (policy/passwords.ts). */
+  password_hash: string;
+  disabled: number;
+  /** JSON UserCaps. */
+  caps: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Signed-in sessions (Store['sessions']): the token's hash only. */
+export interface SessionsTable {
+  /** SHA-256 of the session token, hex. */
+  id: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+/** A member's asks for a key beyond their caps (Store['keyRequests']). */
+export interface KeyRequestsTable {
+  id: string;
+  user_id: string;
+  /** JSON KeyRequestSpec. */
+  spec: string;
+  reason: string;
+  state: string;
+  note: string | null;
+  decided_by: string | null;
+  decided_at: number | null;
+  key_id: string | null;
+  claimed_at: number | null;
+  created_at: number;
 }

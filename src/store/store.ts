@@ -23,6 +23,10 @@ import type {
   UsageQuery,
   UsageRow,
   WrittenRow,
+  UserRecord,
+  SessionRecord,
+  KeyRequestRecord,
+  KeyRequestState,
 } from './types.js';
 import type { LogStats, LogStatsQuery } from './log-stats.js';
 
@@ -154,6 +158,37 @@ export interface Store {
     query(query: AuditQuery): Promise<{ data: AuditRecord[]; hasMore: boolean }>;
     /** Deletes the rows past the cutoffs' age or count, oldest first, in slices; returns how many went. */
     prune(cutoffs: AuditPruneCutoffs): Promise<number>;
+  /** People who sign in to the dashboard (admin/users.ts). */
+  users: {
+    list(): Promise<UserRecord[]>;
+    get(id: string): Promise<UserRecord | undefined>;
+    byName(name: string): Promise<UserRecord | undefined>;
+    put(user: UserRecord): Promise<void>;
+    delete(id: string): Promise<boolean>;
+  };
+  /** Signed-in sessions by the token's hash, shared by every replica (admin/sessions.ts). */
+  sessions: {
+    /** Stores a new session and deletes the expired ones. */
+    put(record: SessionRecord, now: number): Promise<void>;
+    /** The live session under that hash; undefined when absent, expired or revoked. */
+    get(id: string, now: number): Promise<SessionRecord | undefined>;
+    delete(id: string): Promise<boolean>;
+    /** Ends every session of a user (disabled, deleted, password changed); returns how many. */
+    deleteForUser(userId: string): Promise<number>;
+  };
+  /** Members' asks for a key beyond their caps (admin/key-requests.ts). */
+  keyRequests: {
+    /** Newest first. */
+    list(filter: { userId?: string; state?: KeyRequestState }): Promise<KeyRequestRecord[]>;
+    get(id: string): Promise<KeyRequestRecord | undefined>;
+    put(record: KeyRequestRecord): Promise<void>;
+    /** Approves or rejects a pending request; false when it was no longer pending (decided elsewhere first). */
+    decide(
+      id: string,
+      decision: { state: 'approved' | 'rejected'; note: string | null; decidedBy: string; decidedAt: number; keyId: string | null },
+    ): Promise<boolean>;
+    /** Marks an approved request's key as fetched; true only for the one call that did (the secret is shown once). */
+    claim(id: string, at: number): Promise<boolean>;
   };
   settings: {
     get(key: string): Promise<string | undefined>;

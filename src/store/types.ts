@@ -99,6 +99,8 @@ export interface KeyRecord {
   responses?: KeyResponses | null;
   /** Where the key came from: `config`, `admin` or `cli`. */
   source: string;
+  /** The user who owns it (a member sees only their own keys); absent or null: the admins'. */
+  ownerId?: string | null;
   createdAt: number;
   revokedAt: number | null;
 }
@@ -223,6 +225,8 @@ export interface RequestBodiesRecord {
 
 export interface LogQuery {
   keyId?: string;
+  /** Only rows of keys this user owns (a member's view). */
+  ownerId?: string;
   model?: string;
   status?: number;
   outcome?: Outcome;
@@ -260,6 +264,8 @@ export type UsageDimension = 'key' | 'group' | 'model' | 'upstream';
 
 export interface UsageQuery {
   by: UsageDimension;
+  /** Only usage of keys this user owns (a member's view). */
+  ownerId?: string;
   from: number;
   to: number;
   interval?: 'hour' | 'day';
@@ -375,4 +381,72 @@ export interface AuditPruneCutoffs {
   before?: number;
   /** The oldest rows past this many. */
   maxRows?: number;
+}
+
+/** What an admin lets a member's own keys have (docs/users.md); null: no cap of that kind. */
+export interface UserCaps {
+  /** Public model ids the member's keys may list. */
+  models: string[] | null;
+  /** Upstream ids: the member's keys may list only models whose every route goes to one of these. */
+  upstreams: string[] | null;
+  /** The group the member's keys are counted under; null: any group. */
+  group: string | null;
+  /** Most requests / tokens per minute a key of theirs may have. */
+  rpm: number | null;
+  tpm: number | null;
+  /** Most budget a key of theirs may have, per this period. */
+  budget: KeyBudget | null;
+  /** Most keys (not revoked) they may hold at once. */
+  maxKeys: number | null;
+}
+
+export type UserRole = 'admin' | 'member';
+
+export interface UserRecord {
+  id: string;
+  name: string;
+  role: UserRole;
+  /** `pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>` (policy/passwords.ts). */
+  passwordHash: string;
+  disabled: boolean;
+  caps: UserCaps;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A signed-in session; the cookie holds the token, the database only its SHA-256. */
+export interface SessionRecord {
+  /** SHA-256 of the session token, hex. */
+  id: string;
+  userId: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export type KeyRequestState = 'pending' | 'approved' | 'rejected';
+
+/** What a member asked a key to have beyond their caps. */
+export interface KeyRequestSpec {
+  name: string;
+  group?: string;
+  models?: string[];
+  limits?: KeyLimits;
+  budget?: KeyBudget;
+}
+
+export interface KeyRequestRecord {
+  id: string;
+  userId: string;
+  spec: KeyRequestSpec;
+  reason: string;
+  state: KeyRequestState;
+  note: string | null;
+  /** `admin-key` or `user:<name>` (admin/principal.ts). */
+  decidedBy: string | null;
+  decidedAt: number | null;
+  /** The key made on approval. */
+  keyId: string | null;
+  /** When the member fetched the key's secret (once). */
+  claimedAt: number | null;
+  createdAt: number;
 }

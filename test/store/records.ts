@@ -62,6 +62,7 @@ export function keyRecord(overrides: Partial<KeyRecord> = {}): KeyRecord {
     ipAllowlist: ['10.0.0.0/8'],
     responses: { store: true, retentionDays: 7 },
     source: 'admin',
+    ownerId: null,
     createdAt: T0,
     revokedAt: null,
     ...overrides,
