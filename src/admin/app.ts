@@ -25,6 +25,9 @@ import { liveRoutes } from './live.js';
 import { REVISION_TOPIC } from '../store/change-feed.js';
 import { auditTrail } from './audit-trail.js';
 import { auditRoutes } from './audit.js';
+import { signInRoutes } from './sign-in.js';
+import { userRoutes } from './users.js';
+import { keyRequestRoutes } from './key-requests.js';
 
 /**
  * The control plane, mounted at /admin/api. Every write goes to the Store and
@@ -75,5 +78,8 @@ export function createAdminApp(ctx: AdminDeps): Hono {
   app.route('/config', configRoutes(ctx));
   app.route('/audit', auditRoutes(ctx));
   app.route('/live', liveRoutes(ctx));
+  app.route('/session', signInRoutes(ctx));
+  app.route('/users', userRoutes(ctx));
+  app.route('/key-requests', keyRequestRoutes(ctx));
   return app;
 }

@@ -4,6 +4,8 @@ import { errorBody } from './errors.js';
 import { resolveClientAddress } from '../policy/client-address.js';
 import type { Principal } from './principal.js';
 import { accessRuleFor, forbiddenForMember, mayCall, rawPathname } from './access.js';
+import { clearedSessionCookie, hasCsrfToken, hasSessionCookie, principalOfUser, sessionOf } from './sessions.js';
+import { CSRF_HEADER } from './session-cookie.js';
 
 /**
  * Guards the control plane: finds the route's access rule in the route table
@@ -16,7 +18,8 @@ export function guardAdminApi(ctx: AdminDeps): MiddlewareHandler {
   return async (c, next) => {
     const access = accessRuleFor(c.req.method, rawPathname(c));
     if (access === 'public') return next();
-    const principal = await checkKey(c);
+    // The admin key when an Authorization header is sent (or nothing at all is); the session cookie otherwise.
+    const principal = c.req.header('authorization') !== undefined || !hasSessionCookie(c) ? await checkKey(c) : await checkSession(ctx, c);
     if (principal instanceof Response) return principal;
     c.set('principal', principal);
     if (!mayCall(principal, access)) return forbiddenForMember(c);
@@ -53,11 +56,31 @@ function adminKeyCheck(ctx: AdminDeps): (c: Context) => Promise<Principal | Resp
 }
 
 /**
+ * The session cookie (sessions.ts): a live session of a user not disabled,
+ * and for a write, the session's CSRF token in X-CSRF-Token.
+ */
+async function checkSession(ctx: AdminDeps, c: Context): Promise<Principal | Response> {
+  const session = await sessionOf(ctx, c);
+  if (!session) {
+    c.header('Set-Cookie', clearedSessionCookie(ctx, c));
+    return c.json(errorBody(401, 'the session ended or was revoked: sign in again', null, 'session_expired'), 401);
+  }
+  const write = !['GET', 'HEAD', 'OPTIONS'].includes(c.req.method);
+  if (write && !(await hasCsrfToken(c, session.token)))
+    return c.json(
+      errorBody(403, `a write signed in by the session cookie must carry the session's CSRF token as ${CSRF_HEADER} (from GET or POST /admin/api/session)`, null, 'csrf_token_missing'),
+      403,
+    );
+  return principalOfUser(session.user);
+}
+
+/**
  * Writes sent by a browser from another site are refused, key or not
  * (`Sec-Fetch-Site`, which browsers set and pages cannot: Fetch Metadata).
  * The admin key travels only in the Authorization header, which another
- * site's page cannot send for the admin, and no cookie opens the API, so this is a
- * second wall: it holds even if a browser ever had the key to send on its own.
+ * site's page cannot send for the admin, and the session cookie is SameSite=Strict
+ * and its writes need a CSRF token, so this is a further wall: it holds even if a
+ * browser ever had the key or a cookie to send on its own.
  * Clients that are not browsers send no such header and are not affected.
  * @see https://www.w3.org/TR/fetch-metadata/
  */

@@ -8,11 +8,17 @@ import { createKeyBody, keysQuery, patchKeyBody, type KeyView } from './schemas.
 import { MissingSecretError } from '../policy/secrets.js';
 import { mintSetupToken, setupCommands, SETUP_TOKEN_TTL_MS } from '../policy/setup-tokens.js';
 import { publicBaseUrl } from '../policy/public-url.js';
+import { principalOf, ownerScope, type Principal } from './principal.js';
+import { AdminError } from './errors.js';
+import { capRefusal, withCapDefaults, type CapRefusal, type KeyShape } from './caps.js';
+import { signedInUser } from './sign-in.js';
 
 /**
  * /keys: client keys. The plaintext exists only in the response that creates
  * it; afterwards only its hash (never shown) and a display prefix remain.
  * Keys are never deleted, only revoked, so their usage stays attributable.
+ * A member sees and changes only the keys they own, inside the caps an
+ * admin set for them (caps.ts); another member's key is a 404.
  */
 export function keyRoutes(ctx: AdminDeps): Hono {
   const app = new Hono();
@@ -20,8 +26,10 @@ export function keyRoutes(ctx: AdminDeps): Hono {
   app.get('/', async (c) => {
     const { q, revoked, limit, offset } = readQuery(c, keysQuery);
     const needle = q?.toLowerCase();
+    const owner = ownerScope(principalOf(c));
     const matching = (await ctx.store.keys.list()).filter(
       (k) =>
+        (owner === undefined || k.ownerId === owner) &&
         (revoked === 'include' || (revoked === 'only') === (k.revokedAt !== null)) &&
         (!needle || [k.name, k.group, k.prefix].some((text) => text.toLowerCase().includes(needle))),
     );
@@ -29,12 +37,28 @@ export function keyRoutes(ctx: AdminDeps): Hono {
     return c.json({ data: matching.slice(offset, end).map(keyView), hasMore: end < matching.length, total: matching.length });
   });
 
-  app.get('/:id', async (c) => c.json(keyView(await findKey(ctx, c.req.param('id')))));
+  app.get('/:id', async (c) => c.json(keyView(await findKey(ctx, c.req.param('id'), principalOf(c)))));
 
   app.post('/', async (c) => {
     const body = await readBody(c, createKeyBody);
-    if ((await ctx.store.keys.list()).some((k) => k.name === body.name))
+    const principal = principalOf(c);
+    const all = await ctx.store.keys.list();
+    if (all.some((k) => k.name === body.name))
       throw conflict(`a key named ${body.name} already exists`, 'name');
+    let shape: KeyShape = { group: body.group, models: body.models ?? null, limits: body.limits ?? null, budget: body.budget ?? null };
+    let ownerId = body.ownerId ?? null;
+    if (ownerScope(principal) !== undefined) {
+      // A member's key is their own, and inside their caps: what they left out comes from the caps.
+      const user = await signedInUser(ctx, c);
+      if (ownerId !== null && ownerId !== user.id) throw new AdminError(403, 'a member makes keys for themselves only', 'ownerId', 'admin_only');
+      ownerId = user.id;
+      const snapshot = ctx.catalog.current();
+      shape = withCapDefaults(shape, user.caps, snapshot, { models: body.models !== undefined, limits: body.limits !== undefined, budget: body.budget !== undefined, group: body.group !== 'default' });
+      const active = all.filter((k) => k.ownerId === user.id && k.revokedAt === null).length;
+      refuseCap(capRefusal(snapshot, user.caps, shape, active));
+    } else if (ownerId !== null && !(await ctx.store.users.get(ownerId))) {
+      throw new AdminError(400, `ownerId: no user with id ${JSON.stringify(ownerId)}`, 'ownerId', 'invalid_body');
+    }
     // The link holds the key sealed: refused before the key is made, so a refusal changes nothing.
     if (body.setup && !ctx.secrets.canSeal) throw new MissingSecretError('setup: one-line setup links cannot be made');
     const plain = generateClientKey();
@@ -43,10 +67,8 @@ export function keyRoutes(ctx: AdminDeps): Hono {
       name: body.name,
       hash: await hashClientKey(plain),
       prefix: displayPrefix(plain),
-      group: body.group,
-      models: body.models ?? null,
-      limits: body.limits ?? null,
-      budget: body.budget ?? null,
+      ...shape,
+      ownerId,
       cache: body.cache ?? null,
       ipAllowlist: body.ipAllowlist && body.ipAllowlist.length > 0 ? body.ipAllowlist : null,
       responses: requireSecretForStoring(body.responses ?? null, ctx.secrets.canSeal),
@@ -71,7 +93,8 @@ export function keyRoutes(ctx: AdminDeps): Hono {
   });
 
   app.patch('/:id', async (c) => {
-    const current = await findKey(ctx, c.req.param('id'));
+    const principal = principalOf(c);
+    const current = await findKey(ctx, c.req.param('id'), principal);
     const patch = await readBody(c, patchKeyBody);
     const next: KeyRecord = {
       ...current,
@@ -83,24 +106,26 @@ export function keyRoutes(ctx: AdminDeps): Hono {
       ipAllowlist: patch.ipAllowlist === undefined ? (current.ipAllowlist ?? null) : patch.ipAllowlist?.length ? patch.ipAllowlist : null,
       responses: patch.responses === undefined ? (current.responses ?? null) : requireSecretForStoring(patch.responses, ctx.secrets.canSeal),
     };
+    // A member's change must keep the key inside their caps (the key count is not at stake).
+    if (ownerScope(principal) !== undefined) refuseCap(capRefusal(ctx.catalog.current(), (await signedInUser(ctx, c)).caps, next, undefined));
     // A new budget counts what the key already spent this period: read before it is enforced.
     await ctx.limits.prepareKey(next);
     await ctx.store.keys.put(next);
     await ctx.catalog.reload();
-    return c.json(keyView(await findKey(ctx, current.id)));
+    return c.json(keyView(await findKey(ctx, current.id, principal)));
   });
 
-  const revoke = async (id: string): Promise<KeyView> => {
-    const key = await findKey(ctx, id);
+  const revoke = async (id: string, principal: Principal): Promise<KeyView> => {
+    const key = await findKey(ctx, id, principal);
     // Revoking twice keeps the first time.
     if (key.revokedAt === null) {
       await ctx.store.keys.revoke(key.id, ctx.now());
       await ctx.catalog.reload();
     }
-    return keyView(await findKey(ctx, key.id));
+    return keyView(await findKey(ctx, key.id, principal));
   };
-  app.post('/:id/revoke', async (c) => c.json(await revoke(c.req.param('id'))));
-  app.delete('/:id', async (c) => c.json(await revoke(c.req.param('id'))));
+  app.post('/:id/revoke', async (c) => c.json(await revoke(c.req.param('id'), principalOf(c))));
+  app.delete('/:id', async (c) => c.json(await revoke(c.req.param('id'), principalOf(c))));
 
   return app;
 }
@@ -119,13 +144,22 @@ export function keyView(k: KeyRecord): KeyView {
     ipAllowlist: k.ipAllowlist ?? null,
     responses: k.responses ?? null,
     source: k.source,
+    ownerId: k.ownerId ?? null,
     createdAt: k.createdAt,
     revokedAt: k.revokedAt,
   };
 }
 
-async function findKey(ctx: AdminDeps, id: string): Promise<KeyRecord> {
+/** The key, if the principal may see it: a member asking for another's key hears what a missing one says. */
+async function findKey(ctx: AdminDeps, id: string, principal: Principal): Promise<KeyRecord> {
   const found = (await ctx.store.keys.list()).find((k) => k.id === id);
-  if (!found) throw notFound('key', id, 'id');
+  const owner = ownerScope(principal);
+  if (!found || (owner !== undefined && found.ownerId !== owner)) throw notFound('key', id, 'id');
   return found;
+}
+
+/** 403 naming the cap the key goes past; a member may file a key request instead (POST /key-requests). */
+export function refuseCap(refusal: CapRefusal | undefined): void {
+  if (refusal)
+    throw new AdminError(403, `past your caps (${refusal.cap}): ${refusal.message}; ask an admin with POST /admin/api/key-requests`, refusal.cap, 'cap_exceeded');
 }

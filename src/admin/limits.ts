@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AdminDeps } from './deps.js';
+import { ownerScope, principalOf } from './principal.js';
 import { keyBudgetSchema, keyLimitsSchema } from '../config/schema.js';
 import { globalScope, groupScope, keyScope } from '../policy/limit-rules.js';
 import { notFound, readBody } from './errors.js';
@@ -115,7 +116,9 @@ export function keyLimitRoutes(ctx: AdminDeps): Hono {
   app.get('/:id/limits', async (c) => {
     const id = c.req.param('id');
     const key = ctx.catalog.current().keysById.get(id) ?? (await ctx.store.keys.list()).find((k) => k.id === id);
-    if (!key) throw notFound('key', id, 'id');
+    // A member asking for another's key hears what a missing one says.
+    const owner = ownerScope(principalOf(c));
+    if (!key || (owner !== undefined && key.ownerId !== owner)) throw notFound('key', id, 'id');
     const { rule, ...status } = await ctx.limits.status(keyScope(key));
     return c.json({ id: key.id, name: key.name, group: key.group, ...rule, ...status });
   });

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AdminDeps } from './deps.js';
+import { ownerScope, principalOf } from './principal.js';
 import type { LogRecord } from '../store/types.js';
 import { readQuery } from './errors.js';
 import { logQueryOf } from './logs.js';
@@ -32,7 +33,7 @@ export function logExportRoutes(ctx: AdminDeps): Hono {
 
   app.get('/', async (c) => {
     const { format, ...filters } = readQuery(c, logsExportQuery);
-    const base = await logQueryOf(ctx, { ...filters, to: filters.to ?? ctx.now(), limit: MAX_LOG_LIMIT, offset: 0 });
+    const base = await logQueryOf(ctx, { ...filters, to: filters.to ?? ctx.now(), limit: MAX_LOG_LIMIT, offset: 0 }, ownerScope(principalOf(c)));
     const encoder = new TextEncoder();
     let sent = 0;
     // Each page starts after the last row sent (keyset), not at an offset: a deep page costs what the first does.

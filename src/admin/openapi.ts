@@ -16,6 +16,7 @@ import type { Access } from './principal.js';
 import { SESSION_COOKIE } from './session-cookie.js';
 import { auditPageView, auditQuery } from './audit.js';
 import { hostedToolsView, putHostedToolsBody } from './hosted-tools.js';
+import * as u from './user-schemas.js';
 
 /**
  * The OpenAPI 3.1 document of the control plane, generated from the same zod
@@ -51,6 +52,13 @@ const REQUEST_BODIES = {
   ConfigDocument: configSchema,
   PatchSettings: patchSettingsBody,
   PutHostedTools: putHostedToolsBody,
+  SignIn: u.signInBody,
+  ChangeOwnPassword: u.changeOwnPasswordBody,
+  CreateUser: u.createUserBody,
+  PatchUser: u.patchUserBody,
+  SetPassword: u.setPasswordBody,
+  CreateKeyRequest: u.createKeyRequestBody,
+  DecideKeyRequest: u.decideKeyRequestBody,
 } satisfies Record<string, z.ZodType>;
 
 const RESPONSES = {
@@ -92,6 +100,12 @@ const RESPONSES = {
   ConfigExport: configSchema,
   ConfigImport: configImportView,
   AuditPage: auditPageView,
+  Session: u.sessionView,
+  SignedOut: z.object({ signedOut: z.literal(true) }),
+  PasswordChanged: z.object({ changed: z.literal(true), signedOut: z.literal(true) }),
+  User: u.userView,
+  KeyRequest: u.keyRequestView,
+  ClaimedKey: u.claimedKeyView,
 } satisfies Record<string, z.ZodType>;
 
 type Component = keyof typeof REQUEST_BODIES | keyof typeof RESPONSES;
@@ -105,7 +119,7 @@ export interface Operation {
    * field, and the document shows it, so the two cannot drift.
    */
   access: Access;
-  tag: 'upstreams' | 'models' | 'keys' | 'usage' | 'logs' | 'overview' | 'config' | 'cache' | 'limits' | 'prices' | 'security' | 'audit' | 'hosted-tools';
+  tag: 'upstreams' | 'models' | 'keys' | 'usage' | 'logs' | 'overview' | 'config' | 'cache' | 'limits' | 'prices' | 'security' | 'audit' | 'hosted-tools' | 'users';
   summary: string;
   body?: keyof typeof REQUEST_BODIES;
   query?: z.ZodObject;
@@ -193,13 +207,29 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/config', access: 'admin', tag: 'config', summary: 'Export the configuration in the config file shape (credential keys as ${SB_CREDENTIAL_…} placeholders)', query: configExportQuery, ok: { status: 200, schema: 'ConfigExport' }, alsoProduces: ['application/yaml'], errors: [400] },
   { method: 'post', path: '/config', access: 'admin', tag: 'config', summary: 'Import a configuration (JSON or YAML): validated whole, then upserted; placeholders keep stored credentials', query: configImportQuery, body: 'ConfigDocument', bodyAlsoYaml: true, ok: { status: 200, schema: 'ConfigImport' }, errors: [400] },
   { method: 'get', path: '/audit', access: 'admin', tag: 'audit', summary: 'Audit log of admin API writes and dashboard sign-ins (who, what, which target, when, from where, outcome), newest first', query: auditQuery, ok: { status: 200, schema: 'AuditPage' }, errors: [400] },
+  { method: 'post', path: '/session', access: 'public', tag: 'users', summary: 'Sign in with a name and password: sets the session cookie (HttpOnly, SameSite=Strict, 12 hours) and returns the CSRF token for writes', body: 'SignIn', ok: { status: 200, schema: 'Session' }, errors: [400] },
+  { method: 'get', path: '/session', access: 'member', tag: 'users', summary: 'Who is calling: role, caps, the models a key may have, and the CSRF token of the session', ok: { status: 200, schema: 'Session' }, errors: [] },
+  { method: 'delete', path: '/session', access: 'member', tag: 'users', summary: 'Sign out: the session ends on every replica', ok: { status: 200, schema: 'SignedOut' }, errors: [] },
+  { method: 'put', path: '/session/password', access: 'member', tag: 'users', summary: 'Change your own password (the current one is asked); every session of yours ends', body: 'ChangeOwnPassword', ok: { status: 200, schema: 'PasswordChanged' }, errors: [400] },
+  { method: 'get', path: '/users', access: 'admin', tag: 'users', summary: 'List users', ok: { status: 200, schema: 'User', list: true }, errors: [] },
+  { method: 'post', path: '/users', access: 'admin', tag: 'users', summary: 'Create a user (admin or member) with a password and caps', body: 'CreateUser', ok: { status: 201, schema: 'User' }, errors: [400, 409] },
+  { method: 'get', path: '/users/{id}', access: 'admin', tag: 'users', summary: 'Get a user', ok: { status: 200, schema: 'User' }, errors: [404] },
+  { method: 'patch', path: '/users/{id}', access: 'admin', tag: 'users', summary: "Change a user's role, caps or disabled (disabling ends their sessions)", body: 'PatchUser', ok: { status: 200, schema: 'User' }, errors: [400, 404] },
+  { method: 'put', path: '/users/{id}/password', access: 'admin', tag: 'users', summary: "Reset a user's password; their sessions end", body: 'SetPassword', ok: { status: 200, schema: 'User' }, errors: [400, 404] },
+  { method: 'delete', path: '/users/{id}', access: 'admin', tag: 'users', summary: 'Delete a user: their sessions end and their keys are revoked', ok: { status: 200, schema: 'Deleted' }, errors: [404] },
+  { method: 'post', path: '/key-requests', access: 'member', tag: 'users', summary: 'Ask for a key beyond your caps, with a reason; an admin approves or rejects it', body: 'CreateKeyRequest', ok: { status: 201, schema: 'KeyRequest' }, errors: [400] },
+  { method: 'get', path: '/key-requests', access: 'member', tag: 'users', summary: "Key requests, newest first: a member's own, or everyone's for an admin", query: u.keyRequestsQuery, ok: { status: 200, schema: 'KeyRequest', list: true }, errors: [400] },
+  { method: 'get', path: '/key-requests/{id}', access: 'member', tag: 'users', summary: 'One key request and its state', ok: { status: 200, schema: 'KeyRequest' }, errors: [404] },
+  { method: 'post', path: '/key-requests/{id}/approve', access: 'admin', tag: 'users', summary: "Approve a pending request, with a note: the key is made for the member, its secret fetched once by them (claim)", body: 'DecideKeyRequest', ok: { status: 200, schema: 'KeyRequest' }, errors: [400, 404, 409] },
+  { method: 'post', path: '/key-requests/{id}/reject', access: 'admin', tag: 'users', summary: 'Reject a pending request, with a note', body: 'DecideKeyRequest', ok: { status: 200, schema: 'KeyRequest' }, errors: [400, 404, 409] },
+  { method: 'post', path: '/key-requests/{id}/claim', access: 'member', tag: 'users', summary: "The member who asked fetches the approved key's secret: shown once, then only its hash is kept", ok: { status: 200, schema: 'ClaimedKey' }, errors: [404, 409] },
 ];
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid input; the message lists every problem as `path: message`',
-  401: 'Missing or wrong admin key',
+  401: 'Missing or wrong admin key, an ended session, or (signing in) a wrong name or password',
   403: 'A write a browser marks as sent from another site (`Sec-Fetch-Site`), refused whatever the key; a write signed in by the session cookie without its `X-CSRF-Token`; or a member calling an admin-only route, or going past a cap the admin set',
-  429: 'Too many wrong admin keys from this address: try again after `Retry-After` seconds; the key is not looked at meanwhile',
+  429: 'Too many wrong admin keys or passwords from this address: try again after `Retry-After` seconds; the key is not looked at meanwhile',
   404: 'No such id',
   409: 'Already exists, or still in use',
   502: 'The upstream or its sign-in server failed or refused; the message says what it answered',
@@ -241,7 +271,7 @@ function build(): JsonSchema {
     },
     servers: [{ url: '/admin/api' }],
     security: [{ adminKey: [] }, { session: [] }],
-    tags: ['upstreams', 'models', 'keys', 'usage', 'logs', 'overview', 'config', 'cache', 'limits', 'prices', 'security', 'audit', 'hosted-tools', 'meta'].map((name) => ({ name })),
+    tags: ['upstreams', 'models', 'keys', 'usage', 'logs', 'overview', 'config', 'cache', 'limits', 'prices', 'security', 'audit', 'hosted-tools', 'users', 'meta'].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: {

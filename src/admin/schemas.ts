@@ -93,6 +93,11 @@ export const routerView = routerSchema;
 
 /** POST /keys: a key as the config file declares one, minus an imported plaintext. */
 export const createKeyBody = keySchema.omit({ key: true }).extend({
+  ownerId: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("the user who owns the key (admins only; a member's key is always their own); absent: the admins'"),
   setup: z
     .union([
       z.boolean(),
@@ -293,7 +298,8 @@ export const keyView = z.object({
   responses: keyResponsesSchema
     .nullable()
     .describe('stored Responses: answers kept (sealed) for retentionDays, previous_response_id and GET /v1/responses/{id}; null: stateless'),
-  source: z.string().describe('config, admin or cli'),
+  source: z.string().describe('config, admin, cli or request (approved key request)'),
+  ownerId: z.string().nullable().describe('the user who owns it; null: the admins\''),
   createdAt: z.number().int().describe('epoch ms'),
   revokedAt: z.number().int().nullable().describe('epoch ms'),
 });

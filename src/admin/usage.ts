@@ -1,6 +1,7 @@
 import { addUnits } from '../usage/units.js';
 import { Hono } from 'hono';
 import type { AdminDeps } from './deps.js';
+import { ownerScope, principalOf } from './principal.js';
 import { type UsageRow } from '../store/types.js';
 import { roundUsd } from '../usage/cost.js';
 import { invalid, readQuery } from './errors.js';
@@ -21,7 +22,8 @@ export function usageRoutes(ctx: AdminDeps): Hono {
     const from = q.from ?? to - DAY_MS;
     if (from >= to) throw invalid([{ path: 'from', message: 'must be before to' }], 'invalid_query');
 
-    const found = await ctx.store.usage.query({ by: q.by, from, to, interval: q.interval });
+    // A member's report counts only their own keys.
+    const found = await ctx.store.usage.query({ by: q.by, from, to, interval: q.interval, ownerId: ownerScope(principalOf(c)) });
     const names = q.by === 'key' ? await keyNames(ctx, found) : undefined;
     const rows = found.map((row): UsageRowView => (names ? { ...row, name: names.get(row.value) ?? null } : row));
     const report: UsageReportView = { by: q.by, from, to, interval: q.interval ?? null, rows, totals: totalsOf(found) };

@@ -12,6 +12,7 @@ import { findSecret, missingSecretProblems } from '../platform/node/local-secret
 import { UPSTREAM_HELP, upstreamCommand } from './commands/upstream.js';
 import { INIT_HELP, initCommand } from './commands/init.js';
 import { BACKUP_HELP, backupCommand } from './commands/backup.js';
+import { USERS_HELP, usersCommand } from './commands/users.js';
 
 const CONFIG_HELP = `switchboard config check [--config PATH]
 
@@ -26,6 +27,7 @@ Commands:
   init            write a starter config for the providers you name
   start           serve the gateway
   keys            create, list or revoke client keys
+  users           create the first admin user (and list users, set a password)
   usage           requests, tokens and latency per key, model, group or upstream
   health          each upstream credential's state: healthy, cooling or disabled, and why
   secret rotate   re-encrypt stored credentials under a new secret
@@ -39,7 +41,7 @@ else SWITCHBOARD_CONFIG, else ./switchboard.yaml, else the offline demo
 (switchboard.demo.yaml) where \`npm start\` has run it; each command says on
 stderr which one it read.`;
 
-const HELPS: Record<string, string> = { start: START_HELP, keys: KEYS_HELP, usage: USAGE_HELP, config: CONFIG_HELP, health: HEALTH_HELP, upstream: UPSTREAM_HELP, secret: SECRET_HELP, init: INIT_HELP, backup: BACKUP_HELP };
+const HELPS: Record<string, string> = { start: START_HELP, keys: KEYS_HELP, usage: USAGE_HELP, config: CONFIG_HELP, health: HEALTH_HELP, upstream: UPSTREAM_HELP, secret: SECRET_HELP, init: INIT_HELP, backup: BACKUP_HELP, users: USERS_HELP };
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -62,6 +64,7 @@ async function main(argv: string[]): Promise<number> {
       upstream: { type: 'string' },
       file: { type: 'string' },
       providers: { type: 'string' },
+      role: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -106,6 +109,15 @@ async function main(argv: string[]): Promise<number> {
     case 'secret':
       await secretCommand(readConfig(path), rest[0], { newSecretEnv: values['new-secret-env'] }, process.env);
       return 0;
+    case 'users': {
+      const store = await openStore(readConfig(path).storage.url);
+      try {
+        await usersCommand(store, rest[0], values, process.env);
+      } finally {
+        await store.close();
+      }
+      return 0;
+    }
     case 'keys':
     case 'health':
     case 'usage': {

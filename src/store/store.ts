@@ -158,6 +158,7 @@ export interface Store {
     query(query: AuditQuery): Promise<{ data: AuditRecord[]; hasMore: boolean }>;
     /** Deletes the rows past the cutoffs' age or count, oldest first, in slices; returns how many went. */
     prune(cutoffs: AuditPruneCutoffs): Promise<number>;
+  };
   /** People who sign in to the dashboard (admin/users.ts). */
   users: {
     list(): Promise<UserRecord[]>;

@@ -202,6 +202,7 @@ describe('models, keys and the data plane, without a restart', () => {
       limits: { rpm: 1000 },
       budget: null,
       source: 'admin',
+      ownerId: null,
       revokedAt: null,
     });
     expect(created.body.key).toMatch(/^sk-sb-[A-Za-z0-9_-]{43}$/);
@@ -221,7 +222,7 @@ describe('models, keys and the data plane, without a restart', () => {
     expect(list.text).not.toContain(alice.key);
     expect(list.text).not.toContain(storedHash);
     for (const k of list.body.data) {
-      expect(Object.keys(k).sort()).toEqual(['budget', 'cache', 'createdAt', 'group', 'id', 'ipAllowlist', 'limits', 'models', 'name', 'prefix', 'responses', 'revokedAt', 'source'].sort());
+      expect(Object.keys(k).sort()).toEqual(['budget', 'cache', 'createdAt', 'group', 'id', 'ipAllowlist', 'limits', 'models', 'name', 'ownerId', 'prefix', 'responses', 'revokedAt', 'source'].sort());
     }
     const one = await admin('GET', `/keys/${alice.id}`);
     expect(one.body).toEqual(list.body.data[0]);
@@ -561,6 +562,22 @@ describe('OpenAPI document', () => {
         'PUT /models/{id}',
         'PUT /upstreams/{id}/credentials/order',
         'PUT /prices/{model}',
+        'POST /session',
+        'GET /session',
+        'DELETE /session',
+        'PUT /session/password',
+        'GET /users',
+        'POST /users',
+        'GET /users/{id}',
+        'PATCH /users/{id}',
+        'PUT /users/{id}/password',
+        'DELETE /users/{id}',
+        'POST /key-requests',
+        'GET /key-requests',
+        'GET /key-requests/{id}',
+        'POST /key-requests/{id}/approve',
+        'POST /key-requests/{id}/reject',
+        'POST /key-requests/{id}/claim',
       ].sort(),
     );
 
