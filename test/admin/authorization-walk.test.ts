@@ -57,6 +57,11 @@ async function call(caller: Caller, method: string, path: string, options: { bod
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.csrf !== false && caller.csrf) headers['x-csrf-token'] = caller.csrf;
   const res = await fetch(`${gw.url}/admin/api${path}`, { method: method.toUpperCase(), headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  // A stream of events (live requests) does not end: its status and headers are the answer.
+  if (res.headers.get('content-type')?.startsWith('text/event-stream')) {
+    await res.body?.cancel();
+    return { status: res.status, text: '', json: undefined };
+  }
   const text = await res.text();
   let json: any;
   try {
