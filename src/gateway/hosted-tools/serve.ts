@@ -16,6 +16,7 @@ import { ZERO_USAGE, type Usage } from '../../translate/ir.js';
 import type { HostedPlan } from './plan.js';
 import type { Dialect, ToolRun, Totals, Turn } from './turns.js';
 import { messagesDialect } from './messages.js';
+import { responsesDialect } from './responses.js';
 import { outcomeText, runSearch } from './web-search.js';
 
 /**
@@ -42,7 +43,7 @@ export async function serveHostedTools(
   rateLimitHeaders: Record<string, string>,
   plan: HostedPlan,
 ): Promise<Response> {
-  const dialect: Dialect = messagesDialect(body.json, plan);
+  const dialect: Dialect = plan.dialect === 'messages' ? messagesDialect(body.json, plan) : responsesDialect(body.json, plan);
   const turns: Turn[] = [];
   const totals: Totals = { usage: { ...ZERO_USAGE }, searches: 0, images: 0 };
   // Each search may be followed by a turn that reads it, and one more that is told the searches ran out.
