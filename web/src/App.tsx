@@ -12,6 +12,7 @@ import { LogsPage } from './pages/Logs.js';
 import { SettingsPage } from './pages/Settings.js';
 import { AuditPage } from './pages/Audit.js';
 import { LivePage } from './pages/Live.js';
+import { RoutingPage } from './pages/Routing.js';
 
 const PAGES = [
   { path: '/', title: 'Overview', render: () => <OverviewPage /> },
@@ -23,6 +24,7 @@ const PAGES = [
   { path: '/live', title: 'Live', render: () => <LivePage /> },
   { path: '/settings', title: 'Settings', render: () => <SettingsPage /> },
   { path: '/audit', title: 'Audit', render: () => <AuditPage /> },
+  { path: '/routing', title: 'Routing', render: () => <RoutingPage /> },
 ];
 
 export function App() {

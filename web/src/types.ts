@@ -27,6 +27,8 @@ import type {
   patchUpstreamBody,
   poolHealthView,
   putModelBody,
+  routerView,
+  tierUsageView,
   upstreamView,
   usageReportView,
 } from '../../src/admin/schemas.js';
@@ -58,6 +60,8 @@ export type KeyBudget = z.output<typeof keyBudgetSchema>;
 export type KeyStatus = z.output<typeof keyStatusView>;
 
 export type UsageReport = z.output<typeof usageReportView>;
+export type TierUsage = z.output<typeof tierUsageView>;
+export type Router = z.output<typeof routerView>;
 export type UsageRow = UsageReport['rows'][number];
 
 export type Upstream = z.output<typeof upstreamView>;
