@@ -88,6 +88,20 @@ describe('switchboard start, keys, usage', () => {
     expect(gateway.output()).toContain(`curl ${gateway.url}/v1/chat/completions -H 'Authorization: Bearer ${KEY}'`);
   });
 
+  it('creates the first admin user, who signs in to the running gateway', async () => {
+    const created = await runCli(['users', 'create', '--name', 'root', '--config', configFile], { CLI_TEST_KEY: KEY, SWITCHBOARD_USER_PASSWORD: 'first admin password' });
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toContain('Created admin user "root"');
+    const signIn = await fetch(`${gateway.url}/admin/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'root', password: 'first admin password' }),
+    });
+    expect(signIn.status).toBe(200);
+    expect((await signIn.json()).role).toBe('admin');
+    expect((await runCli(['users', 'list', '--config', configFile], { CLI_TEST_KEY: KEY })).stdout).toMatch(/root\s+admin/);
+  });
+
   it('creates a key the running gateway accepts, lists it, and revokes it', async () => {
     const created = await runCli(['keys', 'create', '--name', 'bob', '--group', 'team-y', '--config', configFile], { CLI_TEST_KEY: KEY });
     expect(created.code).toBe(0);
