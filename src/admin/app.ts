@@ -22,6 +22,7 @@ import { settingsRoutes } from './settings.js';
 import { hostedToolsRoutes } from './hosted-tools.js';
 import { cacheRoutes } from './cache.js';
 import { liveRoutes } from './live.js';
+import { playgroundRoutes } from './playground.js';
 import { REVISION_TOPIC } from '../store/change-feed.js';
 import { auditTrail } from './audit-trail.js';
 import { auditRoutes } from './audit.js';
@@ -81,5 +82,6 @@ export function createAdminApp(ctx: AdminDeps): Hono {
   app.route('/session', signInRoutes(ctx));
   app.route('/users', userRoutes(ctx));
   app.route('/key-requests', keyRequestRoutes(ctx));
+  app.route('/playground', playgroundRoutes(ctx));
   return app;
 }

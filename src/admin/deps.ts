@@ -14,6 +14,7 @@ import type { Limits } from '../policy/limits.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { ChangeFeed } from '../store/change-feed.js';
 import type { LiveRequests } from '../telemetry/live-requests.js';
+import type { PlaygroundRuns } from '../providers/upstream-capture.js';
 
 /**
  * What the control plane (/admin/api) uses, built once by app/create-gateway.ts.
@@ -53,4 +54,8 @@ export interface AdminDeps extends Runtime {
   io: RequestIO;
   /** Requests as they start and finish, for `/live`; absent where it is not served (Workers): a 501. */
   live?: LiveRequests;
+  /** Playground runs (providers/upstream-capture.ts), shared with the data plane. */
+  playground?: PlaygroundRuns;
+  /** The gateway's own HTTP entry, for the playground's requests; set once the app is built. */
+  dispatch?: (request: Request) => Promise<Response>;
 }

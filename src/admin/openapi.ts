@@ -10,6 +10,7 @@ import { deletedPriceView, priceEntryView } from './prices.js';
 import { priceSchema } from '../config/schema.js';
 import { logDetailView } from './logs.js';
 import { liveQuery } from './live.js';
+import { playgroundBody, playgroundView } from './playground.js';
 import { securityReportView } from './security.js';
 import { patchSettingsBody, settingsView } from './settings.js';
 import type { Access } from './principal.js';
@@ -51,6 +52,7 @@ const REQUEST_BODIES = {
   ClaudeCodeFinish: s.claudeCodeFinishBody,
   ConfigDocument: configSchema,
   PatchSettings: patchSettingsBody,
+  PlaygroundRequest: playgroundBody,
   PutHostedTools: putHostedToolsBody,
   SignIn: u.signInBody,
   ChangeOwnPassword: u.changeOwnPasswordBody,
@@ -85,6 +87,7 @@ const RESPONSES = {
   KeyPage: s.keyPageView,
   LogDetail: logDetailView,
   LogRow: s.logRecordView,
+  PlaygroundRun: playgroundView,
   SecurityReport: securityReportView,
   Settings: settingsView,
   HostedTools: hostedToolsView,
@@ -203,6 +206,7 @@ export const OPERATIONS: Operation[] = [
   { method: 'put', path: '/hosted-tools', access: 'admin', tag: 'hosted-tools', summary: 'Replace the hosted tools settings; a search key is sealed, and kept when none is sent for the same vendor', body: 'PutHostedTools', ok: { status: 200, schema: 'HostedTools' }, errors: [400] },
   { method: 'get', path: '/logs/export', access: 'member', tag: 'logs', summary: 'Every log row matching the filters, as CSV (default) or JSON Lines', query: logsExportQuery, ok: { status: 200, schema: 'LogPage' }, alsoProduces: ['text/csv', 'application/x-ndjson'], textOnly: true, errors: [400] },
   { method: 'get', path: '/live', access: 'admin', tag: 'logs', summary: 'Requests as they start and finish, on every replica, as server-sent events (`hello`, `started`, `finished` with the log row, `gap`, `dropped`); bodies from /logs/{id}', query: liveQuery, ok: { status: 200, schema: 'LogRow' }, alsoProduces: ['text/event-stream'], textOnly: true, errors: [400, 501, 503] },
+  { method: 'post', path: '/playground', access: 'admin', tag: 'logs', summary: 'Send one request through the gateway as a client of the chosen shape (as a picked key, or the playground identity) and get both sides of the wire: client request and response (stream chunks as they arrived), each upstream try as sent and answered (credentials masked, 1 MB of bodies at most), and its log row', body: 'PlaygroundRequest', ok: { status: 200, schema: 'PlaygroundRun' }, errors: [400, 501] },
   { method: 'get', path: '/overview', access: 'admin', tag: 'overview', summary: 'Totals, error rate, cache hit ratio, p50 / p95 latency, a time series and top lists for a range', query: overviewQuery, ok: { status: 200, schema: 'Overview' }, errors: [400] },
   { method: 'get', path: '/config', access: 'admin', tag: 'config', summary: 'Export the configuration in the config file shape (credential keys as ${SB_CREDENTIAL_…} placeholders)', query: configExportQuery, ok: { status: 200, schema: 'ConfigExport' }, alsoProduces: ['application/yaml'], errors: [400] },
   { method: 'post', path: '/config', access: 'admin', tag: 'config', summary: 'Import a configuration (JSON or YAML): validated whole, then upserted; placeholders keep stored credentials', query: configImportQuery, body: 'ConfigDocument', bodyAlsoYaml: true, ok: { status: 200, schema: 'ConfigImport' }, errors: [400] },

@@ -30,6 +30,7 @@ import { inProcessLocks } from '../store/locks.js';
 import type { Ports } from './ports.js';
 import type { MetricsSource } from '../telemetry/metrics-source.js';
 import { createLiveRequests, type LiveRequests } from '../telemetry/live-requests.js';
+import { capturingHttp, PlaygroundRuns } from '../providers/upstream-capture.js';
 
 /** What a platform knows besides the ports: the validated config and the secrets it found. */
 export interface GatewayInputs {
@@ -159,7 +160,9 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
   } else await pools.refresh();
   // Codex and claude-code refreshes rotate their tokens: they are written back to the credential at once.
   // Another replica's refresh is read back from the Store: `readCredentialSecret` after taking the refresh lock.
-  const providers = createProviders(http, {
+  // Playground runs capture their upstream calls; every other call goes straight through (one WeakMap lookup).
+  const playground = new PlaygroundRuns();
+  const providers = createProviders(capturingHttp(http, playground, now), {
     saveCredentialSecret: (change) => saveCredentialSecret(store, secrets, catalog, change),
     readCredentialSecret: (upstreamId, credentialId) => readCredentialSecret(store, secrets, upstreamId, credentialId),
     locks: ports.locks ?? inProcessLocks(),
@@ -189,6 +192,7 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
     limits,
     structuredOutput: new StructuredOutputMemory(),
     io,
+    playground,
     observer: observeAll([...(ports.observers ?? []), ...(live ? [live.observer] : [])], log),
     setupTokens: store.setupTokens,
     secrets,
@@ -215,6 +219,7 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
     changes,
     io,
     live,
+    playground,
   };
   // What other processes write (replicas, the CLI) arrives by the revision, polled by a job; a change-feed hint makes it arrive now.
   const shared = createSharedState({ store, catalog, settings, limits, priceBook, log, now });
@@ -227,6 +232,8 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
     readiness: { store, countersHealth: ports.countersHealth, sleep: runtime.sleep },
     metrics: { settings: config.metrics, source: inputs.metrics },
   });
+  // The playground sends its requests through the whole app, as a client's would.
+  admin.dispatch = async (request) => app.fetch(request);
 
   const stopping = new AbortController();
   const jobs = gatewayJobs(

@@ -1,3 +1,4 @@
+import type { PlaygroundRuns } from '../providers/upstream-capture.js';
 import type { Store } from '../store/store.js';
 import type { Catalog } from '../routing/catalog.js';
 import type { PoolHealth } from '../routing/credential-health.js';
@@ -51,6 +52,8 @@ export interface DataPlaneDeps extends Runtime {
   io: RequestIO;
   /** Metrics and traces: told of each request's start, tries, first byte and finished row (telemetry/observer.ts). */
   observer: RequestObserver;
+  /** Playground runs an admin started (providers/upstream-capture.ts): who they run as, and their upstream capture. */
+  playground?: PlaygroundRuns;
   /** One-line agent setup links (gateway/agent-setup/): the table they are taken from, and the secret that opens them. */
   setupTokens: Store['setupTokens'];
   secrets: SecretBox;

@@ -79,6 +79,12 @@ export function startExchange(ctx: DataPlaneDeps, op: Operation, c: Context): Ex
   let referenceIds: string[] | null = null;
   const watch = ctx.observer.start(row, c.req.raw.headers);
   const bodies = startBodyCapture(ctx.settings.current().bodies, row.id, (build) => ctx.recorder.recordBodies(build));
+  // A playground run: its upstream calls are captured (found by this exchange's signal), and it is handed the finished row.
+  const run = ctx.playground?.forRequest(c.req.raw);
+  if (run) {
+    ctx.playground!.bind(abort.signal, run);
+    finishers.push((done) => run.finish(done));
+  }
   ctx.io.onClientGone(c, () => {
     if (!recorded) abort.abort(new UpstreamFailure('aborted', 'client went away'));
   });

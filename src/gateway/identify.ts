@@ -25,6 +25,9 @@ export function takesKeyInUrl(path: string): boolean {
 }
 
 export async function identifyClient(c: Context, ctx: DataPlaneDeps, snapshot: Snapshot): Promise<KeyRecord> {
+  // A playground run: the admin API (already past the admin's own sign-in) made this Request and named whom it runs as.
+  const run = ctx.playground?.forRequest(c.req.raw);
+  if (run) return run.key;
   const access = ctx.settings.current();
   let address: { value: string | undefined } | undefined;
   const addressOf = () => (address ??= { value: resolveClientAddress(ctx.io.clientAddress(c), c.req.header('x-forwarded-for'), access.proxyTrust) }).value;

@@ -520,6 +520,7 @@ describe('OpenAPI document', () => {
         'GET /limits/global',
         'GET /limits/groups/{id}',
         'GET /live',
+        'POST /playground',
         'GET /logs',
         'GET /logs/export',
         'GET /logs/{id}',
