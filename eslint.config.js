@@ -34,8 +34,8 @@ const LAYERS = [
   { config: "the config file's schema and the value types it declares" },
   { translate: 'the IR and the codecs, which know wire formats only' },
   { store: 'the Store port, its records and adapters, the counters' },
-  { providers: "the upstreams' HTTP details" },
-  { routing: 'routes and credential pools', policy: 'auth, limits, budgets and cache rules', usage: 'usage, prices and the recorder', 'stored-responses': 'stored Responses answers', telemetry: 'metrics and traces of requests' },
+  { providers: "the upstreams' HTTP details", delivery: 'batches posted to HTTP endpoints with retries (alerts, log export)' },
+  { routing: 'routes and credential pools', policy: 'auth, limits, budgets and cache rules', usage: 'usage, prices and the recorder', 'stored-responses': 'stored Responses answers', telemetry: 'metrics and traces of requests', alerts: "rules over the gateway's own figures, fired to webhooks", 'log-export': 'request rows sent to log platforms and files' },
   { gateway: 'the data plane', admin: 'the control plane' },
   { app: 'the assembly of the core from ports' },
 ];

@@ -23,6 +23,7 @@ import { hostedToolsRoutes } from './hosted-tools.js';
 import { cacheRoutes } from './cache.js';
 import { liveRoutes } from './live.js';
 import { playgroundRoutes } from './playground.js';
+import { logExportDestinationRoutes } from './log-export.js';
 import { REVISION_TOPIC } from '../store/change-feed.js';
 import { auditTrail } from './audit-trail.js';
 import { auditRoutes } from './audit.js';
@@ -83,5 +84,6 @@ export function createAdminApp(ctx: AdminDeps): Hono {
   app.route('/users', userRoutes(ctx));
   app.route('/key-requests', keyRequestRoutes(ctx));
   app.route('/playground', playgroundRoutes(ctx));
+  app.route('/log-export', logExportDestinationRoutes(ctx));
   return app;
 }

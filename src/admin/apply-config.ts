@@ -8,6 +8,8 @@ import { saveSettings } from '../policy/gateway-settings.js';
 import { sealHostedTools } from './hosted-tools.js';
 import { displayPrefix, generateClientKey, hashClientKey, newId } from '../policy/keys.js';
 import { applyLimitsConfig } from '../policy/limit-rules.js';
+import { saveWebhook } from '../alerts/webhooks.js';
+import { saveDestination } from '../log-export/destinations.js';
 
 /*
  * Applying the file to the database is a control-plane write like the admin
@@ -154,5 +156,11 @@ async function applyConfigAlone(config: Config, store: Store, box: SecretBox, op
   // Security, logging, cache and hosted tools sections, when the file has them, replace what the admin API set.
   const hostedTools = config.hostedTools ? await sealHostedTools(config.hostedTools, box) : undefined;
   await saveSettings(store, { security: config.security, logging: config.logging, cache: config.cache, hostedTools });
+  // Alert rules and webhooks, log export destinations: upserted by id; those the admin API made stay.
+  const at = Date.now();
+  for (const webhook of config.alerts.webhooks) await saveWebhook(store, box, webhook, at);
+  const rules = new Map((await store.alerts.rules.list()).map((r) => [r.id, JSON.stringify(r)]));
+  for (const rule of config.alerts.rules) if (rules.get(rule.id) !== JSON.stringify(rule)) await store.alerts.rules.put(rule, at);
+  for (const destination of config.logExport.destinations) await saveDestination(store, box, destination, at);
   return { createdKeys, revokedKeys };
 }

@@ -15,6 +15,7 @@ import type { Runtime } from '../runtime/runtime.js';
 import type { ChangeFeed } from '../store/change-feed.js';
 import type { LiveRequests } from '../telemetry/live-requests.js';
 import type { PlaygroundRuns } from '../providers/upstream-capture.js';
+import type { LogExporter } from '../log-export/exporter.js';
 
 /**
  * What the control plane (/admin/api) uses, built once by app/create-gateway.ts.
@@ -58,4 +59,8 @@ export interface AdminDeps extends Runtime {
   playground?: PlaygroundRuns;
   /** The gateway's own HTTP entry, for the playground's requests; set once the app is built. */
   dispatch?: (request: Request) => Promise<Response>;
+  /** Log export: reconfigured after a destination changes, its figures shown. */
+  logExport: LogExporter;
+  /** Whether log export `file` destinations can be written here (the Node platform). */
+  canWriteFiles: boolean;
 }

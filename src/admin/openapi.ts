@@ -18,6 +18,8 @@ import { SESSION_COOKIE } from './session-cookie.js';
 import { auditPageView, auditQuery } from './audit.js';
 import { hostedToolsView, putHostedToolsBody } from './hosted-tools.js';
 import * as u from './user-schemas.js';
+import { logExportDestinationSchema } from '../config/log-export-schema.js';
+import { logExportDestinationView } from './log-export.js';
 
 /**
  * The OpenAPI 3.1 document of the control plane, generated from the same zod
@@ -61,6 +63,7 @@ const REQUEST_BODIES = {
   SetPassword: u.setPasswordBody,
   CreateKeyRequest: u.createKeyRequestBody,
   DecideKeyRequest: u.decideKeyRequestBody,
+  LogExportDestination: logExportDestinationSchema,
 } satisfies Record<string, z.ZodType>;
 
 const RESPONSES = {
@@ -109,6 +112,7 @@ const RESPONSES = {
   User: u.userView,
   KeyRequest: u.keyRequestView,
   ClaimedKey: u.claimedKeyView,
+  LogExportDestinationView: logExportDestinationView,
 } satisfies Record<string, z.ZodType>;
 
 type Component = keyof typeof REQUEST_BODIES | keyof typeof RESPONSES;
@@ -227,6 +231,10 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/key-requests/{id}/approve', access: 'admin', tag: 'users', summary: "Approve a pending request, with a note: the key is made for the member, its secret fetched once by them (claim)", body: 'DecideKeyRequest', ok: { status: 200, schema: 'KeyRequest' }, errors: [400, 404, 409] },
   { method: 'post', path: '/key-requests/{id}/reject', access: 'admin', tag: 'users', summary: 'Reject a pending request, with a note', body: 'DecideKeyRequest', ok: { status: 200, schema: 'KeyRequest' }, errors: [400, 404, 409] },
   { method: 'post', path: '/key-requests/{id}/claim', access: 'member', tag: 'users', summary: "The member who asked fetches the approved key's secret: shown once, then only its hash is kept", ok: { status: 200, schema: 'ClaimedKey' }, errors: [404, 409] },
+  { method: 'get', path: '/log-export', access: 'admin', tag: 'logs', summary: "Log export destinations (secrets masked) with this process's figures: queued, sent, dropped", ok: { status: 200, schema: 'LogExportDestinationView', list: true }, errors: [] },
+  { method: 'post', path: '/log-export', access: 'admin', tag: 'logs', summary: 'Add a log export destination (Splunk HEC, Datadog, Elastic, JSON lines over HTTP, a rotating file)', body: 'LogExportDestination', ok: { status: 201, schema: 'LogExportDestinationView' }, errors: [400, 409] },
+  { method: 'put', path: '/log-export/{id}', access: 'admin', tag: 'logs', summary: 'Replace a log export destination, or create it (201)', body: 'LogExportDestination', ok: { status: 200, schema: 'LogExportDestinationView', orCreated: true }, errors: [400] },
+  { method: 'delete', path: '/log-export/{id}', access: 'admin', tag: 'logs', summary: 'Remove a log export destination (what waits for it is dropped)', ok: { status: 200, schema: 'Deleted' }, errors: [404] },
 ];
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {

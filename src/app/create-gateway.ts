@@ -31,6 +31,8 @@ import type { Ports } from './ports.js';
 import type { MetricsSource } from '../telemetry/metrics-source.js';
 import { createLiveRequests, type LiveRequests } from '../telemetry/live-requests.js';
 import { capturingHttp, PlaygroundRuns } from '../providers/upstream-capture.js';
+import { createLogExporter, type LogExporter } from '../log-export/exporter.js';
+import { loadDestinations } from '../log-export/destinations.js';
 
 /** What a platform knows besides the ports: the validated config and the secrets it found. */
 export interface GatewayInputs {
@@ -89,6 +91,8 @@ export interface GatewayParts {
   limits: Limits;
   /** The live view's watchers and poller; absent when `liveRequests` is off. */
   live?: LiveRequests;
+  /** Log export: its queues and figures (log-export/exporter.ts). */
+  logExport: LogExporter;
 }
 
 export interface Gateway {
@@ -134,6 +138,13 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
     whenRecorded: inputs.flushEachRequest ? (writeNow) => runtime.defer(writeNow()) : undefined,
     journal: ports.journal,
   });
+  const stopping = new AbortController();
+  // Rows leave for log platforms after the recorder wrote them, from the `log-export` job; never on a request's path.
+  // Its sends stop after the last flush at close, not with the other jobs.
+  const exportStopping = new AbortController();
+  const logExport = createLogExporter(config.logExport, { http, sleep: runtime.sleep, now, log, openFile: ports.openLogFile, signal: exportStopping.signal });
+  logExport.configure(await loadDestinations(store, secrets, log));
+  recorder.watchRows((rows, bodies) => logExport.offer(rows, bodies));
   const priceBook = createPriceBook(config.prices, await loadAdminPrices(store));
   const limits = createLimits(counters, store, {
     prices: priceBook.lookup,
@@ -220,6 +231,8 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
     io,
     live,
     playground,
+    logExport,
+    canWriteFiles: ports.openLogFile !== undefined,
   };
   // What other processes write (replicas, the CLI) arrives by the revision, polled by a job; a change-feed hint makes it arrive now.
   const shared = createSharedState({ store, catalog, settings, limits, priceBook, log, now });
@@ -235,9 +248,8 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
   // The playground sends its requests through the whole app, as a client's would.
   admin.dispatch = async (request) => app.fetch(request);
 
-  const stopping = new AbortController();
   const jobs = gatewayJobs(
-    { store, catalog, shared, settings, recorder, limits, leaseMs: config.counters.leaseMs, logRetention: config.logs, auditRetention: config.audit, providers, pools, health: config.health, now, runtime, stopping: stopping.signal, live },
+    { store, catalog, shared, settings, recorder, limits, logExport, secrets, http, leaseMs: config.counters.leaseMs, logRetention: config.logs, auditRetention: config.audit, providers, pools, health: config.health, now, runtime, stopping: stopping.signal, live },
     inputs.intervals,
   );
 
@@ -245,7 +257,7 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
   return {
     fetch: (request, env) => app.fetch(request, env),
     jobs,
-    parts: { store, counters, catalog, pools, health: config.health, providers, recorder, responses, secrets, adminKey, settings, refusals, priceBook, limits, live },
+    parts: { store, counters, catalog, pools, health: config.health, providers, recorder, responses, secrets, adminKey, settings, refusals, priceBook, limits, live, logExport },
     createdKeys,
     reseedBudgets: () => limits.seedAll(catalog.current()),
     close() {
@@ -255,11 +267,17 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
         live?.close();
         await recorder.flush();
         await responses.flush();
+        // What the last flush wrote is sent too, for a few seconds at most: a destination that is away keeps the close waiting no longer.
+        await Promise.race([logExport.flush(), runtime.sleep(EXPORT_CLOSE_MS)]);
+        exportStopping.abort();
       })();
       return closing;
     },
   };
 }
+
+/** How long a close waits for log export to send what is left. */
+const EXPORT_CLOSE_MS = 5000;
 
 /** The file a gateway starts with is the whole truth about the keys it makes. */
 const STARTING = { revokeUnnamedKeys: true };

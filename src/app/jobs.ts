@@ -14,6 +14,10 @@ import { AUDIT_RETENTION_INTERVAL_MS, auditPruneCutoffs, pruneAuditLog } from '.
 import type { Runtime } from '../runtime/runtime.js';
 import type { SharedState } from './shared-state.js';
 import type { LiveRequests } from '../telemetry/live-requests.js';
+import type { LogExporter } from '../log-export/exporter.js';
+import { loadDestinations } from '../log-export/destinations.js';
+import type { SecretBox } from '../policy/secrets.js';
+import type { HttpClient } from '../providers/http.js';
 
 /**
  * Background work, driven by the platform: Node runs each job on a timer
@@ -43,6 +47,10 @@ export interface JobIntervals {
 
 /** Stored answers live for days: hourly is close enough. */
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+/** Log export looks for due batches this often (a batch's own `maxWaitSeconds` says when it is due). */
+const LOG_EXPORT_TICK_MS = 250;
+/** Log export destinations are read again from the Store this often (changes made through other replicas). */
+const LOG_EXPORT_RELOAD_MS = 5000;
 /** Upstreams with `modelSync` are looked at this often; each syncs when its own interval has passed. */
 const MODEL_SYNC_TICK_MS = 30_000;
 
@@ -60,6 +68,11 @@ export interface JobDeps extends ProbeDeps, ModelSyncDeps {
   /** How long the audit log is kept (the config's `audit`). */
   auditRetention: AuditRetention;
   runtime: Runtime;
+  logExport: LogExporter;
+  /** Opens webhooks and log export destinations, stored sealed. */
+  secrets: SecretBox;
+  /** Where webhooks and log export batches go. */
+  http: HttpClient;
   /** Aborted when the gateway stops, so a long round (a model listing) ends early. */
   stopping: AbortSignal;
   /** The live view of requests, when served. */
@@ -96,6 +109,7 @@ export function gatewayJobs(deps: JobDeps, intervals: JobIntervals = {}): Job[] 
       run: async () => void (await pruneStoredResponses(store, runtime.now(), runtime.log)),
     },
   ];
+  jobs.push(logExportJob(deps));
   // Request-log retention, when the config sets one; every replica runs it (deleting what another deleted is a no-op).
   if (retentionConfigured(deps.logRetention)) {
     jobs.push({
@@ -120,4 +134,26 @@ export function gatewayJobs(deps: JobDeps, intervals: JobIntervals = {}): Job[] 
   // Validity checks of benched credentials; `probeIntervalMs: 0` turns them off.
   if (deps.health.probeIntervalMs > 0) jobs.push({ name: 'credential-probes', everyMs: deps.health.probeIntervalMs, run: () => probeBenched(deps) });
   return jobs;
+}
+
+/**
+ * Sends due log export batches (log-export/exporter.ts); the destinations are
+ * read from the Store at the first round and every few seconds after, so one
+ * an admin added through another replica is exported here too.
+ */
+function logExportJob(deps: JobDeps): Job {
+  const { store, runtime, logExport } = deps;
+  let loadedAt = -Infinity;
+  return {
+    name: 'log-export',
+    everyMs: LOG_EXPORT_TICK_MS,
+    runAtStart: true,
+    async run() {
+      if (runtime.now() - loadedAt >= LOG_EXPORT_RELOAD_MS) {
+        logExport.configure(await loadDestinations(store, deps.secrets, runtime.log));
+        loadedAt = runtime.now();
+      }
+      await logExport.round();
+    },
+  };
 }

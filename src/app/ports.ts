@@ -9,6 +9,7 @@ import type { SharedHealth } from '../routing/shared-health.js';
 import type { ChangeFeed } from '../store/change-feed.js';
 import type { RequestObserver } from '../telemetry/observer.js';
 import type { UsageJournal } from '../usage/journal.js';
+import type { OpenLineSink } from '../log-export/exporter.js';
 
 /**
  * What a platform hands the core (app/create-gateway.ts). Everything that
@@ -38,4 +39,6 @@ export interface Ports {
   observers?: RequestObserver[];
   /** Where usage rows are noted outside the process before they are written (usage/journal.ts; Node with a file store; default: none). */
   journal?: UsageJournal;
+  /** Opens a log export `file` destination (Node: platform/node/rotating-file.ts; default: none, such destinations are refused). */
+  openLogFile?: OpenLineSink;
 }

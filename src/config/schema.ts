@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { alertsSchema } from './alerts-schema.js';
+import { logExportSchema } from './log-export-schema.js';
 import { parseCidr } from './ip-address.js';
 import { patternProblems } from './redact-patterns.js';
 
@@ -834,6 +836,8 @@ export const configSchema = z.strictObject({
     .optional()
     .describe("Web search and image generation for models whose upstream lacks them (docs/hosted-tools.md); absent: the database's settings stay as they are."),
   telemetry: telemetrySchema.prefault({}).describe("Request traces and the process log's format."),
+  alerts: alertsSchema.prefault({}).describe("Rules over the gateway's own figures, fired to webhooks (docs/alerts.md)."),
+  logExport: logExportSchema.prefault({}).describe('Request rows sent to log platforms or a rotating file (docs/observability.md).'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -43,7 +43,10 @@ export function valuesNeedingSecret(config: Config, looked: string): string[] {
   const responses = config.keys.flatMap((k, i) =>
     k.responses?.store ? [`keys[${i}].responses: stored responses cannot be enabled without a secret to encrypt them (${looked}); ${SECRET_HELP}`] : [],
   );
-  return [...credentials, ...responses];
+  // Webhooks and log export destinations hold URLs and tokens: sealed too.
+  const webhooks = config.alerts.webhooks.length === 0 ? [] : [`alerts.webhooks: cannot be stored without a secret to encrypt them (${looked}); ${SECRET_HELP}`];
+  const destinations = config.logExport.destinations.length === 0 ? [] : [`logExport.destinations: cannot be stored without a secret to encrypt them (${looked}); ${SECRET_HELP}`];
+  return [...credentials, ...responses, ...webhooks, ...destinations];
 }
 
 export class MissingSecretError extends Error {

@@ -10,6 +10,7 @@ import { kyselyCacheStore } from './kysely-cache-store.js';
 import { kyselyLogStore } from './kysely-log-store.js';
 import { kyselyResponseStore } from './kysely-response-store.js';
 import { kyselySignInStore } from './kysely-sign-in-store.js';
+import { kyselyAlertStore, kyselyLogExportStore } from './kysely-alert-store.js';
 import { kyselySetupTokenStore } from './kysely-setup-token-store.js';
 import { kyselyAuditStore } from './kysely-audit-store.js';
 import { kyselyUsageStore } from './kysely-usage-store.js';
@@ -357,6 +358,8 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
     setupTokens: kyselySetupTokenStore(db),
     audit: kyselyAuditStore(db, batch, maxParams),
     ...kyselyUserStore(db),
+    alerts: kyselyAlertStore(db, reader),
+    logExports: kyselyLogExportStore(db),
 
     settings: {
       async get(key) {

@@ -357,6 +357,63 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('request_log_router_ts').ifNotExists().on('request_log').columns(['router', 'ts']).execute();
     },
   },
+  '0019_alerts_and_log_export': {
+    async up(db: Kysely<any>) {
+      // Alert rules and webhooks (config/alerts-schema.ts), the firings (one open per rule and scope: `open_key` is
+      // unique while set, so of two replicas only one opens it) and what was sent for them.
+      await db.schema
+        .createTable('alert_rules')
+        .ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('spec', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('alert_webhooks')
+        .ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('spec_enc', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('alert_firings')
+        .ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('rule_id', 'text', (c) => c.notNull())
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('value', 'double precision', (c) => c.notNull())
+        .addColumn('threshold', 'double precision', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'bigint', (c) => c.notNull())
+        .addColumn('resolved_at', 'bigint')
+        .addColumn('open_key', 'text', (c) => c.unique())
+        .execute();
+      await db.schema.createIndex('alert_firings_started').ifNotExists().on('alert_firings').column('started_at').execute();
+      await db.schema
+        .createTable('alert_deliveries')
+        .ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('firing_id', 'text')
+        .addColumn('webhook_id', 'text', (c) => c.notNull())
+        .addColumn('event', 'text', (c) => c.notNull())
+        .addColumn('ok', 'integer', (c) => c.notNull())
+        .addColumn('status', 'integer')
+        .addColumn('tries', 'integer', (c) => c.notNull())
+        .addColumn('error', 'text')
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('alert_deliveries_at').ifNotExists().on('alert_deliveries').column('at').execute();
+      // Log export destinations (config/log-export-schema.ts), sealed: they hold tokens.
+      await db.schema
+        .createTable('log_export_destinations')
+        .ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('spec_enc', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
   '0020_request_log_logged_at': {
     async up(db: Kysely<any>) {
       // When the row was written (the writer's clock): the live view reads rows written since it last looked,

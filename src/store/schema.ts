@@ -26,6 +26,61 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   key_requests: KeyRequestsTable;
+  alert_rules: AlertRulesTable;
+  alert_webhooks: AlertWebhooksTable;
+  alert_firings: AlertFiringsTable;
+  alert_deliveries: AlertDeliveriesTable;
+  log_export_destinations: LogExportDestinationsTable;
+}
+
+export interface AlertRulesTable {
+  id: string;
+  /** JSON: the rule as the config writes it (config/alerts-schema.ts). */
+  spec: string;
+  updated_at: number;
+}
+
+export interface AlertWebhooksTable {
+  id: string;
+  /** The webhook as the config writes it, JSON sealed with the gateway secret (its URL and headers may be secrets). */
+  spec_enc: string;
+  updated_at: number;
+}
+
+export interface AlertFiringsTable {
+  id: string;
+  rule_id: string;
+  /** What it fired for (`model=gpt-4o`, `credential=…`); empty for the whole gateway. */
+  scope: string;
+  kind: string;
+  value: number;
+  threshold: number;
+  message: string;
+  started_at: number;
+  resolved_at: number | null;
+  /** `rule_id` and `scope` while open, null once resolved: unique, so one open firing per rule and scope across replicas. */
+  open_key: string | null;
+}
+
+export interface AlertDeliveriesTable {
+  id: string;
+  /** Null for a test message. */
+  firing_id: string | null;
+  webhook_id: string;
+  /** `firing`, `resolved` or `test`. */
+  event: string;
+  ok: number;
+  status: number | null;
+  tries: number;
+  error: string | null;
+  at: number;
+}
+
+export interface LogExportDestinationsTable {
+  id: string;
+  /** The destination as the config writes it, JSON sealed with the gateway secret (it holds tokens). */
+  spec_enc: string;
+  updated_at: number;
 }
 
 export interface UpstreamsTable {

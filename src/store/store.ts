@@ -27,7 +27,13 @@ import type {
   SessionRecord,
   KeyRequestRecord,
   KeyRequestState,
+  SealedRecord,
+  AlertFiringRecord,
+  AlertDeliveryRecord,
+  AlertFiguresQuery,
+  AlertFigures,
 } from './types.js';
+import type { AlertRule } from '../config/alerts-schema.js';
 import type { LogStats, LogStatsQuery } from './log-stats.js';
 
 /**
@@ -190,6 +196,41 @@ export interface Store {
     ): Promise<boolean>;
     /** Marks an approved request's key as fetched; true only for the one call that did (the secret is shown once). */
     claim(id: string, at: number): Promise<boolean>;
+  };
+  /** Alert rules, webhooks, firings and deliveries (alerts/, docs/alerts.md). */
+  alerts: {
+    rules: {
+      list(): Promise<AlertRule[]>;
+      put(rule: AlertRule, at: number): Promise<void>;
+      delete(id: string): Promise<boolean>;
+    };
+    webhooks: {
+      list(): Promise<SealedRecord[]>;
+      put(webhook: SealedRecord): Promise<void>;
+      delete(id: string): Promise<boolean>;
+    };
+    /**
+     * Opens a firing unless one of the same rule and scope is open; true when
+     * this call opened it (of replicas evaluating at once, exactly one call
+     * wins, and only its caller sends the message).
+     */
+    open(firing: AlertFiringRecord): Promise<boolean>;
+    /** Resolves an open firing; true when this call resolved it (one caller sends the resolved message). */
+    resolve(id: string, at: number): Promise<boolean>;
+    openFirings(): Promise<AlertFiringRecord[]>;
+    /** The latest firings, open or resolved, newest first. */
+    recentFirings(limit: number): Promise<AlertFiringRecord[]>;
+    /** Notes a delivery, and forgets firings and deliveries older than `keepSince` (resolved ones only). */
+    recordDelivery(delivery: AlertDeliveryRecord, keepSince: number): Promise<void>;
+    recentDeliveries(limit: number): Promise<AlertDeliveryRecord[]>;
+    /** Request-log figures over a window (requests, errors, refusals, p95 latency). */
+    figures(query: AlertFiguresQuery): Promise<AlertFigures[]>;
+  };
+  /** Where request rows are exported (log-export/, docs/observability.md). */
+  logExports: {
+    list(): Promise<SealedRecord[]>;
+    put(destination: SealedRecord): Promise<void>;
+    delete(id: string): Promise<boolean>;
   };
   settings: {
     get(key: string): Promise<string | undefined>;

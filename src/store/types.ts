@@ -450,3 +450,70 @@ export interface KeyRequestRecord {
   claimedAt: number | null;
   createdAt: number;
 }
+
+/** A record kept sealed with the gateway secret (an alert webhook, a log export destination: they hold URLs and tokens). */
+export interface SealedRecord {
+  id: string;
+  /** The config's JSON of it, sealed (policy/secrets.ts). */
+  sealed: string;
+  updatedAt: number;
+}
+
+/** One firing of an alert rule for one scope (alerts/), open until it resolves. */
+export interface AlertFiringRecord {
+  id: string;
+  ruleId: string;
+  /** What it fired for: `model=gpt-4o`, `upstream=oai`, `credential=…`; empty for the whole window or gateway. */
+  scope: string;
+  kind: string;
+  /** The figure that crossed the threshold, when it fired. */
+  value: number;
+  threshold: number;
+  message: string;
+  startedAt: number;
+  resolvedAt: number | null;
+}
+
+/** One message sent (or not) to one webhook. */
+export interface AlertDeliveryRecord {
+  id: string;
+  /** Null for a test message. */
+  firingId: string | null;
+  webhookId: string;
+  event: 'firing' | 'resolved' | 'test';
+  ok: boolean;
+  /** The webhook's last HTTP status; null when it never answered. */
+  status: number | null;
+  tries: number;
+  error: string | null;
+  at: number;
+}
+
+export type AlertDimensionColumn = 'model' | 'upstream' | 'key' | 'group';
+
+/** The request log over a window, for the alert rules that read it. */
+export interface AlertFiguresQuery {
+  from: number;
+  to: number;
+  /** One row per value of this (its requests only); absent: one row for the whole window. */
+  by?: AlertDimensionColumn;
+  model?: string;
+  upstreamId?: string;
+  keyId?: string;
+  /** A group, with its narrowings (`team-a` covers `team-a/<sub>`). */
+  group?: string;
+  /** Compute the p95 latency (a window function over the rows); else null. */
+  latency: boolean;
+}
+
+export interface AlertFigures {
+  /** The dimension's value; '' when not split (or a row without one). */
+  value: string;
+  requests: number;
+  /** Requests whose outcome was not `ok`. */
+  errors: number;
+  /** Requests the gateway itself refused with 429 (rate limits and budgets: no upstream was tried). */
+  refusals: number;
+  /** Nearest-rank p95 of the whole request's latency, ms. */
+  latencyP95: number | null;
+}

@@ -25,7 +25,15 @@ export interface Recorder {
   stats(): RecorderStats;
   /** Calls `listener` after every write with its duration in seconds, its rows and whether it landed (metrics). */
   watchWrites(listener: WriteListener): void;
+  /**
+   * Calls `listener` with the rows and bodies of every write that landed
+   * (log export, log-export/exporter.ts). It runs on the recorder's flush,
+   * never on a request's path, and must be quick: it only queues.
+   */
+  watchRows(listener: RowsListener): void;
 }
+
+export type RowsListener = (rows: LogRecord[], bodies: RequestBodiesRecord[]) => void;
 
 export interface RecorderStats {
   queuedRows: number;
@@ -84,6 +92,7 @@ export function createRecorder(store: Store, options: RecorderOptions): Recorder
   let writing: Promise<void> = Promise.resolve();
   let dropped = 0;
   const writeListeners: WriteListener[] = [];
+  const rowsListeners: RowsListener[] = [];
   /** One write of rows (and bodies), timed for the listeners; the clock is the runtime's monotonic one, not the (movable) gateway clock. */
   const write = async (rows: LogRecord[], built: RequestBodiesRecord[]): Promise<void> => {
     const started = performance.now();
@@ -92,6 +101,13 @@ export function createRecorder(store: Store, options: RecorderOptions): Recorder
       await store.logs.write(rows, built);
       ok = true;
       if (journal && rows.length > 0) journal.written(rows.map((row) => row.id));
+      for (const listener of rowsListeners) {
+        try {
+          listener(rows, built);
+        } catch (err) {
+          log(`usage recorder: a listener of written rows failed: ${String(err)}`);
+        }
+      }
     } finally {
       const seconds = (performance.now() - started) / 1000;
       for (const listener of writeListeners) listener(seconds, rows.length, ok);
@@ -219,6 +235,9 @@ export function createRecorder(store: Store, options: RecorderOptions): Recorder
     stats: () => ({ queuedRows: queue.length, queuedBodies: bodies.length, dropped }),
     watchWrites(listener) {
       writeListeners.push(listener);
+    },
+    watchRows(listener) {
+      rowsListeners.push(listener);
     },
   };
 }

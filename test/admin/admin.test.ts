@@ -579,6 +579,10 @@ describe('OpenAPI document', () => {
         'POST /key-requests/{id}/approve',
         'POST /key-requests/{id}/reject',
         'POST /key-requests/{id}/claim',
+        'GET /log-export',
+        'POST /log-export',
+        'PUT /log-export/{id}',
+        'DELETE /log-export/{id}',
       ].sort(),
     );
 

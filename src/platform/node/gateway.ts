@@ -5,6 +5,7 @@ import type { Config } from '../../config/schema.js';
 import { createSecretBox, noSecretBox, SECRET_HELP } from '../../policy/secrets.js';
 import type { RequestObserver } from '../../telemetry/observer.js';
 import { countInFlight } from '../../telemetry/in-flight.js';
+import { rotatingFile } from './rotating-file.js';
 import { createGateway, type GatewayParts } from '../../app/create-gateway.js';
 import type { Job } from '../../app/jobs.js';
 import { openStore } from './open-store.js';
@@ -155,6 +156,8 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
       runtime,
       observers: [inFlight.observer, ...(metrics ? [metrics.observer] : []), ...observers],
       journal,
+      // Log export's `file` destinations: JSON lines, rotated by size and day.
+      openLogFile: (dest) => rotatingFile({ path: dest.path, maxBytes: dest.maxBytes, daily: dest.daily, keep: dest.keep }, runtime.now),
     },
     {
       config,

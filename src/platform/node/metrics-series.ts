@@ -27,6 +27,8 @@ export interface ScrapeReaders {
   credentials(set: (labels: { upstream: string; state: string }, value: number) => void): void;
   recorder(): { queuedRows: number; queuedBodies: number; dropped: number } | undefined;
   keys(set: (labels: { key: string; key_name: string; group: string }) => void): void;
+  /** Each log export destination's figures (log-export/exporter.ts). */
+  logExport(): { id: string; queued: number; sentEvents: number; dropped: { overflow: number; refused: number } }[];
   /** Counted on the request path as plain numbers. */
   inFlight(): { requests: number; streams: number };
 }
@@ -96,6 +98,39 @@ export function createSeries(read: ScrapeReaders) {
       },
     }),
     recorderWrites: new TallyHistogram('switchboard_recorder_write_seconds', 'How long each write of queued usage rows took, by result (ok, failed: kept for the next write).', ['result'], WRITE_BUCKETS, registry),
+    logExportQueue: new Gauge({
+      name: 'switchboard_log_export_queue',
+      help: 'Events (request rows, logged bodies) waiting in this process to be sent to each log export destination.',
+      labelNames: ['destination'],
+      registers,
+      collect() {
+        this.reset();
+        for (const d of read.logExport()) this.set({ destination: d.id }, d.queued);
+      },
+    }),
+    logExportSent: new Counter({
+      name: 'switchboard_log_export_sent_total',
+      help: 'Events sent to each log export destination since the start.',
+      labelNames: ['destination'],
+      registers,
+      collect() {
+        this.reset();
+        for (const d of read.logExport()) this.inc({ destination: d.id }, d.sentEvents);
+      },
+    }),
+    logExportDropped: new Counter({
+      name: 'switchboard_log_export_dropped_total',
+      help: 'Events not exported, by reason: overflow (the queue was full: the destination was away or slow too long), refused (the destination refused them for good).',
+      labelNames: ['destination', 'reason'],
+      registers,
+      collect() {
+        this.reset();
+        for (const d of read.logExport()) {
+          this.inc({ destination: d.id, reason: 'overflow' }, d.dropped.overflow);
+          this.inc({ destination: d.id, reason: 'refused' }, d.dropped.refused);
+        }
+      },
+    }),
     keyInfo: new Gauge({
       name: 'switchboard_key_info',
       help: 'Always 1: the name and group of each key that has a key label of its own, to join on `key`.',

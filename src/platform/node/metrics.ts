@@ -67,6 +67,7 @@ export function createNodeMetrics(settings: Config['metrics'], requestsInFlight:
       }
     },
     recorder: () => parts?.recorder.stats(),
+    logExport: () => parts?.logExport.stats() ?? [],
     inFlight: () => ({ requests: requestsInFlight(), streams: streamsInFlight }),
     keys(set) {
       if (!parts) return;
