@@ -7,8 +7,10 @@ import { runAgent } from '../run-agent.js';
  * model of side requests such as titles) is pointed at the test's model, so
  * the whole run goes to one upstream.
  */
-export async function claudeCode(agent: AgentSpec, task: AgentTask): Promise<AgentResult> {
-  const run = await runAgent(agent.command, [...agent.prefix, '-p', task.prompt, '--output-format', 'json', '--model', task.model], {
+export async function claudeCode(agent: AgentSpec, task: AgentTask, options: { allowedTools?: string[]; env?: Record<string, string> } = {}): Promise<AgentResult> {
+  // `--allowedTools`: tools that run without asking (headless, nothing else may ask), such as WebSearch.
+  const allowed = options.allowedTools?.length ? ['--allowedTools', options.allowedTools.join(',')] : [];
+  const run = await runAgent(agent.command, [...agent.prefix, '-p', task.prompt, '--output-format', 'json', '--model', task.model, ...allowed], {
     cwd: task.cwd,
     home: task.home,
     timeoutMs: task.timeoutMs,
@@ -24,6 +26,7 @@ export async function claudeCode(agent: AgentSpec, task: AgentTask): Promise<Age
       DISABLE_AUTOUPDATER: '1',
       DISABLE_TELEMETRY: '1',
       DISABLE_ERROR_REPORTING: '1',
+      ...options.env,
     },
   });
   let answer = run.stdout;

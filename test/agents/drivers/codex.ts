@@ -9,7 +9,7 @@ import { runAgent } from '../run-agent.js';
  * With `websockets`, the provider says it speaks the Responses WebSocket, and Codex's own log
  * says which transport it used.
  */
-export async function codex(agent: AgentSpec, task: AgentTask, options: { websockets?: boolean } = {}): Promise<AgentResult> {
+export async function codex(agent: AgentSpec, task: AgentTask, options: { websockets?: boolean; webSearch?: boolean } = {}): Promise<AgentResult> {
   const codexHome = join(task.home, '.codex');
   mkdirSync(codexHome, { recursive: true });
   // https://github.com/openai/codex/blob/main/docs/config.md (model_providers; supports_websockets)
@@ -19,6 +19,8 @@ export async function codex(agent: AgentSpec, task: AgentTask, options: { websoc
       `model = "${task.model}"`,
       'model_provider = "switchboard"',
       'check_for_update_on_startup = false',
+      // The hosted `web_search` tool on every request (docs/config.md of the Codex repository: `web_search = "live"`).
+      ...(options.webSearch ? ['web_search = "live"'] : []),
       '[model_providers.switchboard]',
       'name = "Switchboard"',
       `base_url = "${task.gatewayUrl}/v1"`,
