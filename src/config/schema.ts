@@ -309,12 +309,23 @@ export const tierConditionsSchema = z
       .string()
       .min(1)
       .refine((p) => compiles(p), 'not a valid regular expression')
+      .refine(
+        (p) => !NESTED_REPETITION.test(p),
+        'a repeated group that holds a repetition (`(a+)+`, `(\\w+\\s?)*`) can take exponential time on some texts: write it without the nesting',
+      )
       .optional()
       .describe('A regular expression (case-insensitive) found in the last user message (its first 4,096 characters).'),
     groups: z.array(z.string().min(1)).min(1).optional().describe("The key's group (as the request narrowed it) is one of these, or under one (`team-a` covers `team-a/x`)."),
     protocols: z.array(z.enum(ROUTER_PROTOCOLS)).min(1).optional().describe('The client speaks one of these protocols.'),
   })
   .describe('Conditions over the request; all must hold.');
+
+/**
+ * A quantified group with a quantifier inside (`(a+)+`, `(x*y)*`, `(\w+\s?){2,}`):
+ * the common shape of patterns that backtrack exponentially. A rough check
+ * (not every slow pattern is caught), run once when a router is stored.
+ */
+const NESTED_REPETITION = /\((?:[^()\\]|\\.)*(?:[+*]|\{\d+,\d*\})(?:[^()\\]|\\.)*\)(?:[+*]|\{\d+,\d*\})/;
 
 function compiles(pattern: string): boolean {
   try {

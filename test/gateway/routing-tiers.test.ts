@@ -326,6 +326,10 @@ describe('admin API and config', () => {
     expect(res.status).toBe(400);
     const text = JSON.stringify(res.body);
     for (const needle of ['not a valid regular expression']) expect(text).toContain(needle);
+    // A pattern that backtracks exponentially on some texts is refused before any request reaches it.
+    const slow = await admin('PUT', '/routers/slow', { tiers: [{ name: 'a', model: 'gpt-test' }], rules: [{ when: { pattern: '(\\w+\\s?)*$' }, tier: 'a' }] });
+    expect(slow.status).toBe(400);
+    expect(JSON.stringify(slow.body)).toContain('exponential time');
     const res2 = await admin('PUT', '/routers/gpt-test', { tiers: [{ name: 'a', model: 'auto' }], rules: [{ tier: 'b' }, { classify: true }], default: 'zzz' });
     const text2 = JSON.stringify(res2.body);
     for (const needle of ['gpt-test is already a model id', 'auto is a router', 'no tier named b', 'the router has no classifier', 'no tier named zzz'])
