@@ -309,6 +309,51 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable('request_log').addColumn('alias', 'text').execute();
     },
   },
+  '0014_users': {
+    async up(db: Kysely<any>) {
+      // People who sign in (admin/users.ts); names are unique, the password is a slow salted hash.
+      await db.schema
+        .createTable('users')
+        .ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull().unique())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('disabled', 'integer', (c) => c.notNull())
+        .addColumn('caps', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      // Sessions by the token's hash, shared by every replica; revoked by deleting the row.
+      await db.schema
+        .createTable('sessions')
+        .ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('sessions_user').ifNotExists().on('sessions').column('user_id').execute();
+      await db.schema
+        .createTable('key_requests')
+        .ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('spec', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('note', 'text')
+        .addColumn('decided_by', 'text')
+        .addColumn('decided_at', 'bigint')
+        .addColumn('key_id', 'text')
+        .addColumn('claimed_at', 'bigint')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      // A member's own keys; null: the admins'.
+      await db.schema.alterTable('api_keys').addColumn('owner_id', 'text').execute();
+      await db.schema.createIndex('api_keys_owner').ifNotExists().on('api_keys').column('owner_id').execute();
+    },
+  },
   '0015_audit_log': {
     async up(db: Kysely<any>) {
       // Who changed what through the admin API, and who signed in (admin/audit-trail.ts); shared by every replica.
@@ -420,51 +465,6 @@ export const migrations: Record<string, Migration> = {
       // whichever replica wrote them; `ts` is when the request began, so a long stream's row lands far behind it.
       await db.schema.alterTable('request_log').addColumn('logged_at', 'bigint').execute();
       await db.schema.createIndex('request_log_logged_at').ifNotExists().on('request_log').column('logged_at').execute();
-    },
-  },
-  '0014_users': {
-    async up(db: Kysely<any>) {
-      // People who sign in (admin/users.ts); names are unique, the password is a slow salted hash.
-      await db.schema
-        .createTable('users')
-        .ifNotExists()
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('name', 'text', (c) => c.notNull().unique())
-        .addColumn('role', 'text', (c) => c.notNull())
-        .addColumn('password_hash', 'text', (c) => c.notNull())
-        .addColumn('disabled', 'integer', (c) => c.notNull())
-        .addColumn('caps', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'bigint', (c) => c.notNull())
-        .addColumn('updated_at', 'bigint', (c) => c.notNull())
-        .execute();
-      // Sessions by the token's hash, shared by every replica; revoked by deleting the row.
-      await db.schema
-        .createTable('sessions')
-        .ifNotExists()
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('user_id', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'bigint', (c) => c.notNull())
-        .addColumn('expires_at', 'bigint', (c) => c.notNull())
-        .execute();
-      await db.schema.createIndex('sessions_user').ifNotExists().on('sessions').column('user_id').execute();
-      await db.schema
-        .createTable('key_requests')
-        .ifNotExists()
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('user_id', 'text', (c) => c.notNull())
-        .addColumn('spec', 'text', (c) => c.notNull())
-        .addColumn('reason', 'text', (c) => c.notNull())
-        .addColumn('state', 'text', (c) => c.notNull())
-        .addColumn('note', 'text')
-        .addColumn('decided_by', 'text')
-        .addColumn('decided_at', 'bigint')
-        .addColumn('key_id', 'text')
-        .addColumn('claimed_at', 'bigint')
-        .addColumn('created_at', 'bigint', (c) => c.notNull())
-        .execute();
-      // A member's own keys; null: the admins'.
-      await db.schema.alterTable('api_keys').addColumn('owner_id', 'text').execute();
-      await db.schema.createIndex('api_keys_owner').ifNotExists().on('api_keys').column('owner_id').execute();
     },
   },
 };
