@@ -25,7 +25,7 @@ const MAX_DEPTH = 4;
  * `callback` of a sign-in flow carry the code to exchange.
  */
 const SECRET_NAME =
-  /(key$|secret|token|passw|passphrase|credential|authori[sz]ation|cookie|session|bearer|private|signature|^code$|verifier|^state$|^callback$|^csrf)/i;
+  /(key$|secret|token|passw|passphrase|credential|authori[sz]ation|cookie|session|bearer|private|signature|^code$|verifier|^state$|^callback$|^current$|^csrf)/i;
 
 /** Values that are secrets whatever their field is called. */
 const SECRET_VALUE = [

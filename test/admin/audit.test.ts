@@ -156,6 +156,62 @@ describe('audit log of sign-ins', () => {
   });
 });
 
+describe('audit log of users', () => {
+  const PASSWORD = 'audit-user-password-0001';
+
+  async function session(method: string, path: string, cookie: string, csrf: string, body?: unknown): Promise<Response> {
+    return fetch(`${gw.url}/admin/api${path}`, {
+      method,
+      headers: { cookie, 'x-csrf-token': csrf, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }
+
+  it('records a password sign-in by its user, a wrong one by the name tried, their changes, and the sign-out; never a password', async () => {
+    const made = await admin('POST', '/users', { name: 'olga', password: PASSWORD, role: 'admin' });
+    expect(made.status).toBe(201);
+    const signIn = (password: string) =>
+      fetch(`${gw.url}/admin/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'olga', password }) });
+
+    expect((await signIn('not-her-password-at-all')).status).toBe(401);
+    const ok = await signIn(PASSWORD);
+    expect(ok.status).toBe(200);
+    const cookie = (ok.headers.get('set-cookie') ?? '').split(';')[0];
+    const { csrfToken } = (await ok.json()) as { csrfToken: string };
+    expect((await session('PUT', '/limits/groups/by-olga', cookie, csrfToken, { limits: { rpm: 7 } })).status).toBe(201);
+    expect((await session('PUT', '/session/password', cookie, csrfToken, { current: PASSWORD, password: 'olga-new-password-0002' })).status).toBe(200);
+    const again = await signIn('olga-new-password-0002');
+    const cookie2 = (again.headers.get('set-cookie') ?? '').split(';')[0];
+    expect((await session('DELETE', '/session', cookie2, ((await again.json()) as { csrfToken: string }).csrfToken)).status).toBe(200);
+
+    const olga = { kind: 'user', userId: made.body.id, name: 'olga' };
+    const failed = await eventually(async () => {
+      const row = (await audit('?action=sign-in.failed')).data.find((r) => r.summary?.includes('olga'));
+      expect(row).toBeDefined();
+      return row;
+    });
+    expect(failed).toMatchObject({ actor: { kind: 'anonymous' }, status: 401, outcome: 'denied', summary: '{"body":{"via":"password","name":"olga"}}' });
+    expect(await rowFor('PUT /limits/groups/{id}', 'by-olga')).toMatchObject({ actor: olga, status: 201 });
+    expect(JSON.parse((await rowFor('PUT /session/password', null)).summary)).toEqual({ body: { current: '***', password: '***' } });
+    expect(await rowFor('sign-out', null)).toMatchObject({ actor: olga, status: 200 });
+    const signIns = (await audit('?actor=olga&action=sign-in')).data.filter((r) => r.action === 'sign-in');
+    expect(signIns).toHaveLength(2);
+    expect(signIns[0]).toMatchObject({ actor: olga, status: 200, outcome: 'ok', summary: '{"body":{"via":"password","name":"olga"}}' });
+
+    const everything = await audit('?limit=500');
+    for (const secret of [PASSWORD, 'olga-new-password-0002', 'not-her-password-at-all', csrfToken, cookie.split('=')[1]]) expect(everything.text).not.toContain(secret);
+  });
+
+  it("records a member's refused admin write as denied, by the member", async () => {
+    const made = await admin('POST', '/users', { name: 'max', password: PASSWORD });
+    const ok = await fetch(`${gw.url}/admin/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'max', password: PASSWORD }) });
+    const cookie = (ok.headers.get('set-cookie') ?? '').split(';')[0];
+    const { csrfToken } = (await ok.json()) as { csrfToken: string };
+    expect((await session('DELETE', '/upstreams/mock', cookie, csrfToken)).status).toBe(403);
+    expect(await rowFor('DELETE /upstreams/{id}', 'mock')).toMatchObject({ actor: { kind: 'user', userId: made.body.id, name: 'max' }, status: 403, outcome: 'denied' });
+  });
+});
+
 describe('GET /admin/api/audit', () => {
   it('filters by actor, action, target, outcome and time, newest first, in pages', async () => {
     for (const id of ['page-a', 'page-b', 'page-c']) expect((await admin('PUT', `/aliases/${id}`, { targets: [{ model: 'mock-model' }] })).status).toBe(201);
