@@ -26,7 +26,7 @@ describe.skipIf(!canRun)('dashboard audit page', () => {
     const guess = await browser.newPage();
     await guess.goto(gw.url);
     await guess.getByLabel('Admin key').fill('sb-admin-a-wrong-guess-00000');
-    await guess.getByRole('button', { name: 'Sign in' }).click();
+    await guess.getByRole('button', { name: 'Sign in with the key' }).click();
     await guess.getByRole('alert').waitFor();
     await guess.close();
     page = await signedInPage(browser, gw.url);

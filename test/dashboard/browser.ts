@@ -30,7 +30,7 @@ export async function signedInPage(browser: Browser, url: string, viewport = DES
   page.on('dialog', (dialog) => void dialog.accept());
   await page.goto(url);
   await page.getByLabel('Admin key').fill(ADMIN_KEY);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in with the key' }).click();
   await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
   return page;
 }

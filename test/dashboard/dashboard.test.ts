@@ -63,12 +63,12 @@ describe.skipIf(!canRun)('dashboard in a browser', () => {
   it('refuses a wrong admin key in words, then signs in; the key stays out of the URL', async () => {
     await page.goto(gw.url);
     await page.getByLabel('Admin key').fill('wrong-key-0000000000');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in with the key' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toContain('invalid admin key');
     await shot('login', false);
 
     await page.getByLabel('Admin key').fill(ADMIN_KEY);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in with the key' }).click();
     await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
     expect(page.url()).not.toContain(ADMIN_KEY);
     expect(await page.evaluate(() => sessionStorage.getItem('switchboard.adminKey'))).toBe(ADMIN_KEY);

@@ -72,7 +72,7 @@ try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
   await page.goto(gw.url);
   await page.getByLabel('Admin key').fill(ADMIN_KEY);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in with the key' }).click();
   await page.getByTestId('stat-requests').waitFor();
   // A viewport as tall as the page, so the sticky side bar reaches the bottom too.
   const height = await page.evaluate(() => document.documentElement.scrollHeight);

@@ -33,11 +33,11 @@ describe.skipIf(!canRun)('the dashboard in a browser', () => {
     const { url, adminKey } = target();
     await page.goto(url);
     await page.getByLabel('Admin key').fill('wrong-key-0000000000');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in with the key' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toContain('invalid admin key');
 
     await page.getByLabel('Admin key').fill(adminKey);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in with the key' }).click();
     await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
     expect(page.url()).not.toContain(adminKey);
 

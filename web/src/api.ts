@@ -1,7 +1,10 @@
 /**
- * The admin API as the page uses it. The admin key lives in sessionStorage
- * (gone when the tab closes) and travels only in the Authorization header,
- * never in a URL. Every failure becomes an ApiError with the API's own words.
+ * The admin API as the page uses it, signed in one of two ways: a user's
+ * session, which lives in an HttpOnly cookie the page never sees (writes
+ * carry the session's CSRF token in a header, kept in memory only), or the
+ * admin key, which lives in sessionStorage (gone when the tab closes) and
+ * travels only in the Authorization header, never in a URL. Every failure
+ * becomes an ApiError with the API's own words.
  */
 
 const KEY_STORAGE = 'switchboard.adminKey';
@@ -12,9 +15,18 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly param: string | null = null,
+    readonly code: string | null = null,
   ) {
     super(message);
   }
+}
+
+const CSRF_HEADER = 'x-csrf-token';
+/** The session's CSRF token (GET /session and the sign-in answer give it); null with the admin key. */
+let csrfToken: string | null = null;
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
 }
 
 export function savedKey(): string | null {
@@ -58,6 +70,8 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
   const key = options.key ?? savedKey();
   const headers: Record<string, string> = { ...options.headers };
   if (key) headers.authorization = `Bearer ${key}`;
+  const method = options.method ?? 'GET';
+  if (!key && csrfToken && method !== 'GET') headers[CSRF_HEADER] = csrfToken;
   let body: string | undefined;
   if (options.text !== undefined) {
     body = options.text;
@@ -68,7 +82,7 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
   }
   let res: Response;
   try {
-    res = await fetch(apiUrl(path, options.query), { method: options.method ?? 'GET', headers, body });
+    res = await fetch(apiUrl(path, options.query), { method, headers, body });
   } catch (err) {
     throw new ApiError(0, `The gateway did not answer (${err instanceof Error ? err.message : String(err)}).`);
   }
@@ -81,9 +95,10 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
 async function readError(res: Response): Promise<ApiError> {
   const text = await res.text().catch(() => '');
   try {
-    const parsed = JSON.parse(text) as { error?: { message?: string; param?: string | null } | string; message?: string };
+    const parsed = JSON.parse(text) as { error?: { message?: string; param?: string | null; code?: string | null } | string; message?: string };
     const message = typeof parsed.error === 'string' ? parsed.error : (parsed.error?.message ?? parsed.message);
-    if (message) return new ApiError(res.status, message, typeof parsed.error === 'object' ? (parsed.error.param ?? null) : null);
+    const detail = typeof parsed.error === 'object' ? parsed.error : undefined;
+    if (message) return new ApiError(res.status, message, detail?.param ?? null, detail?.code ?? null);
   } catch {
     // Not JSON: fall through to the status line.
   }

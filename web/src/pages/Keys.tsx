@@ -4,7 +4,11 @@ import { ActionButton, Badge, Card, CopyButton, Empty, ErrorNote, Loading, Modal
 import { count, dateTime, usd } from '../format.js';
 import { clientSnippets } from '../snippets.js';
 import { limitsText, Meters } from '../components/LimitFields.js';
-import type { CreatedKey as CreatedKeyView, Key, KeyPatch, KeyStatus, Model, NewKey, Page, UsageReport, UsageRow } from '../types.js';
+import type { CreatedKey as CreatedKeyView, Key, KeyPatch, KeyStatus, NewKey, Page, UsageReport, UsageRow } from '../types.js';
+import { isAdmin, useSession } from '../session.js';
+import { navigate } from '../router.js';
+import { KeyRequestForm } from './Requests.js';
+import { capsText } from './Users.js';
 import { optional, useLoad } from '../use-load.js';
 import { KeyForm, type KeyFields } from './KeyForm.js';
 
@@ -13,6 +17,9 @@ const DAY_MS = 86_400_000;
 const PAGE_SIZE = 50;
 
 export function KeysPage() {
+  const session = useSession();
+  const member = !isAdmin(session);
+  const [asking, setAsking] = useState<{ name: string; refusal?: string } | null>(null);
   const [showRevoked, setShowRevoked] = useState(false);
   const [editing, setEditing] = useState<Key | 'new' | null>(null);
   const [created, setCreated] = useState<(CreatedKeyView & { setupRefused?: string }) | null>(null);
@@ -22,10 +29,9 @@ export function KeysPage() {
 
   const keys = useLoad(async () => {
     const query = { limit: PAGE_SIZE, offset, revoked: showRevoked ? 'include' : 'exclude', ...(search.trim() ? { q: search.trim() } : {}) };
-    const [list, usage, models] = await Promise.all([
+    const [list, usage] = await Promise.all([
       api<Page<Key>>('/keys', { query }),
       api<UsageReport>('/usage', { query: { by: 'key', from: Date.now() - 30 * DAY_MS } }),
-      api<Page<Model>>('/models'),
     ]);
     const active = list.data.filter((k) => k.revokedAt === null);
     const statuses = await Promise.all(active.map((k) => optional(api<KeyStatus>(`/keys/${encodeURIComponent(k.id)}/limits`)).catch(() => null)));
@@ -35,7 +41,8 @@ export function KeysPage() {
       total: list.total ?? list.data.length,
       usage: new Map(usage.rows.map((r) => [r.value, r])),
       status: new Map(active.map((k, i) => [k.id, statuses[i]])),
-      models: models.data.map((m) => m.id),
+      // The models a key of the caller's may have (a member's within their caps), from GET /session.
+      models: session.models,
     };
   }, [offset, showRevoked, search]);
 
@@ -54,6 +61,12 @@ export function KeysPage() {
       try {
         setCreated(await api<CreatedKeyView>('/keys', { method: 'POST', body: fields.setup ? { ...body, setup: true } : body }));
       } catch (err) {
+        // Past a member's caps: the key can be asked of an admin instead.
+        if (err instanceof ApiError && err.code === 'cap_exceeded') {
+          setEditing(null);
+          setAsking({ name: fields.name, refusal: err.message });
+          return;
+        }
         // A gateway without a secret cannot seal the key into a link: the key is still made, without one, and the dialog says why.
         if (!(fields.setup && err instanceof ApiError && err.status === 400 && /setup links cannot be made/.test(err.message))) throw err;
         setCreated({ ...(await api<CreatedKeyView>('/keys', { method: 'POST', body })), setupRefused: err.message });
@@ -81,6 +94,11 @@ export function KeysPage() {
         <button type="button" className="primary" onClick={() => setEditing('new')}>
           New key
         </button>
+        {member && (
+          <button type="button" onClick={() => setAsking({ name: '' })}>
+            Ask for a key
+          </button>
+        )}
         <label className="check">
           <input
             type="checkbox"
@@ -104,6 +122,7 @@ export function KeysPage() {
           }}
         />
       </div>
+      {member && session.caps && <p className="muted" data-testid="my-caps">Your keys stay within: {capsText(session.caps)}. Beyond that, ask for a key: an admin approves it.</p>}
       <ErrorNote error={keys.error} onRetry={keys.reload} />
       <ErrorNote error={actionError} />
       <Loading when={keys.loading && !keys.data} />
@@ -165,6 +184,19 @@ export function KeysPage() {
       {editing && (
         <Modal title={editing === 'new' ? 'New key' : `Edit ${editing.name}`} onClose={() => setEditing(null)}>
           <KeyForm initial={editing === 'new' ? undefined : editing} knownModels={keys.data?.models ?? []} onSubmit={save} onCancel={() => setEditing(null)} />
+        </Modal>
+      )}
+      {asking && (
+        <Modal title="Ask for a key" onClose={() => setAsking(null)} wide>
+          {asking.refusal && <ErrorNote error={asking.refusal} />}
+          <KeyRequestForm
+            initialName={asking.name}
+            onDone={() => {
+              setAsking(null);
+              navigate('/requests');
+            }}
+            onCancel={() => setAsking(null)}
+          />
         </Modal>
       )}
       {created && <CreatedKey created={created} models={keys.data?.models ?? []} onClose={() => setCreated(null)} />}
