@@ -83,10 +83,22 @@ function webSearchStep(view: AgentView, prompt: string): AgentStep {
   return { kind: 'call', name: tool.name, arguments: { query } };
 }
 
+/** The image scenario, for hosted tools: the model calls the image tool it was offered with the marked text as the prompt, then says it is done. */
+export const IMAGE_MARK = 'scenario:image';
+
+function imageStep(view: AgentView, prompt: string): AgentStep {
+  if (view.toolResults.length > 0) return { kind: 'answer', text: 'Here is the image.' };
+  const tool = view.tools.find((t) => /image/i.test(t.name) && 'prompt' in propertiesOf(t.schema));
+  if (!tool) return { kind: 'answer', text: 'No image tool was offered.' };
+  return { kind: 'call', name: tool.name, arguments: { prompt: prompt.slice(prompt.indexOf(IMAGE_MARK)).split('\n')[0].slice(0, 200).trim() } };
+}
+
 /** The agent scenario's next step, or undefined when the request is not playing it. */
 export function agentStep(view: AgentView): AgentStep | undefined {
   const search = view.userTexts.find((t) => t.includes(WEB_SEARCH_MARK));
   if (search !== undefined) return webSearchStep(view, search);
+  const image = view.userTexts.find((t) => t.includes(IMAGE_MARK));
+  if (image !== undefined) return imageStep(view, image);
   const prompt = view.userTexts.find((t) => t.includes(AGENT_MARK));
   if (prompt === undefined) return undefined;
   if (view.toolResults.length > 0) {

@@ -35,8 +35,13 @@ beforeAll(async () => {
       models: [
         { id: 'chat-model', routes: [{ upstream: 'chat-only', model: 'gpt-4o' }] },
         { id: 'gemini-model', routes: [{ upstream: 'gem', model: 'gemini-2.5-flash' }] },
+        { id: 'image-model', routes: [{ upstream: 'mock', model: 'gpt-image-1' }] },
       ],
-      hostedTools: { webSearch: { provider: 'brave', apiKey: SEARCH_KEYS.brave, baseUrl: vendors.urls.brave, maxResults: 3 } },
+      prices: { 'gpt-image-1': { image: 0.04 } },
+      hostedTools: {
+        webSearch: { provider: 'brave', apiKey: SEARCH_KEYS.brave, baseUrl: vendors.urls.brave, maxResults: 3 },
+        imageGeneration: { model: 'image-model' },
+      },
     },
   });
   client = new OpenAI({ apiKey: TEST_KEY, baseURL: `${gw.url}/v1`, maxRetries: 0 });
@@ -112,5 +117,32 @@ describe('Responses web search on an upstream without it', () => {
     const contents = JSON.stringify(geminiFake.calls[0].body);
     expect(contents).toContain('functionCall');
     expect(contents).toContain(FIRST_URL);
+  });
+});
+
+describe('Responses image generation on an upstream without it', () => {
+  it('makes the image with the admin’s image model and answers with an image_generation_call item, whole and streamed', async () => {
+    const prompt = 'scenario:image a lighthouse at dusk';
+    const response = await client.responses.create({ model: 'chat-model', input: prompt, tools: [{ type: 'image_generation', size: '1024x1024' }] });
+    expect(response.output.map((i) => i.type)).toEqual(['image_generation_call', 'message']);
+    const image = response.output[0] as OpenAI.Responses.ResponseOutputItem.ImageGenerationCall;
+    expect(image.id).toMatch(/^ig_/);
+    expect(image.status).toBe('completed');
+    expect(Buffer.from(image.result!, 'base64').subarray(1, 4).toString()).toBe('PNG');
+    expect(response.output_text).toBe('Here is the image.');
+    // The image is a request of its own in the log, under the same key, priced by the image model.
+    const rows = await eventually(async () => {
+      const found = (await logRows(gw)).filter((r) => r.model === 'image-model');
+      expect(found).toHaveLength(1);
+      return found;
+    });
+    expect(rows[0]).toMatchObject({ endpoint: 'images', units: { images: 1, imageSize: '1024x1024' }, costUsd: 0.04 });
+
+    const stream = await client.responses.create({ model: 'chat-model', input: prompt, tools: [{ type: 'image_generation' }], stream: true });
+    const types: string[] = [];
+    for await (const event of stream) types.push(event.type);
+    const at = types.indexOf('response.image_generation_call.in_progress');
+    expect(types.slice(at, at + 3)).toEqual(['response.image_generation_call.in_progress', 'response.image_generation_call.generating', 'response.image_generation_call.completed']);
+    expect(types.at(-1)).toBe('response.completed');
   });
 });

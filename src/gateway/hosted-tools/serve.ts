@@ -18,6 +18,7 @@ import type { Dialect, ToolRun, Totals, Turn } from './turns.js';
 import { messagesDialect } from './messages.js';
 import { responsesDialect } from './responses.js';
 import { outcomeText, runSearch } from './web-search.js';
+import { IMAGE_FUNCTION, runImage } from './image-generation.js';
 
 /**
  * A request whose hosted tools the gateway serves (plan.ts), all inside the
@@ -62,7 +63,7 @@ export async function serveHostedTools(
     addUsage(totals.usage, usage);
     const calls = dialect.hostedCalls(json);
     const turn: Turn = { json, runs: [] };
-    for (const call of calls) turn.runs.push(await runTool(ctx, ex, plan, totals, call));
+    for (const call of calls) turn.runs.push(await runTool(c, ctx, ex, plan, totals, call));
     turns.push(turn);
     if (calls.length === 0 || dialect.callsClientTools(json) || turns.length >= maxTurns) break;
     dialect.append(turn, runText);
@@ -78,7 +79,7 @@ export async function serveHostedTools(
   return new Response(dialect.stream(answer, turns), { status: 200, headers });
 }
 
-async function runTool(ctx: DataPlaneDeps, ex: Exchange, plan: HostedPlan, totals: Totals, call: Turn['runs'][number]['call']): Promise<ToolRun> {
+async function runTool(c: Context, ctx: DataPlaneDeps, ex: Exchange, plan: HostedPlan, totals: Totals, call: Turn['runs'][number]['call']): Promise<ToolRun> {
   const search = plan.webSearch;
   if (call.name === 'web_search' && search) {
     if (totals.searches >= search.maxUses)
@@ -90,6 +91,10 @@ async function runTool(ctx: DataPlaneDeps, ex: Exchange, plan: HostedPlan, total
       ex.row.units = { ...ex.row.units, webSearches: totals.searches };
     }
     return { kind: 'search', call, outcome };
+  }
+  if (call.name === IMAGE_FUNCTION.name && plan.image) {
+    totals.images += 1;
+    return runImage(c, ctx, ex, plan.image, call);
   }
   throw new GatewayError('SB_ERR_INTERNAL', `no hosted tool named ${call.name}`);
 }
