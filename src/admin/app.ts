@@ -24,6 +24,7 @@ import { cacheRoutes } from './cache.js';
 import { liveRoutes } from './live.js';
 import { playgroundRoutes } from './playground.js';
 import { logExportDestinationRoutes } from './log-export.js';
+import { alertRoutes } from './alerts.js';
 import { REVISION_TOPIC } from '../store/change-feed.js';
 import { auditTrail } from './audit-trail.js';
 import { auditRoutes } from './audit.js';
@@ -85,5 +86,6 @@ export function createAdminApp(ctx: AdminDeps): Hono {
   app.route('/key-requests', keyRequestRoutes(ctx));
   app.route('/playground', playgroundRoutes(ctx));
   app.route('/log-export', logExportDestinationRoutes(ctx));
+  app.route('/alerts', alertRoutes(ctx, ctx.alerts));
   return app;
 }

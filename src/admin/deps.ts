@@ -16,6 +16,7 @@ import type { ChangeFeed } from '../store/change-feed.js';
 import type { LiveRequests } from '../telemetry/live-requests.js';
 import type { PlaygroundRuns } from '../providers/upstream-capture.js';
 import type { LogExporter } from '../log-export/exporter.js';
+import type { AlertsSettings } from '../config/alerts-schema.js';
 
 /**
  * What the control plane (/admin/api) uses, built once by app/create-gateway.ts.
@@ -63,4 +64,6 @@ export interface AdminDeps extends Runtime {
   logExport: LogExporter;
   /** Whether log export `file` destinations can be written here (the Node platform). */
   canWriteFiles: boolean;
+  /** The config's `alerts` (the webhooks' retries, for a test message). */
+  alerts: AlertsSettings;
 }

@@ -20,6 +20,8 @@ import { hostedToolsView, putHostedToolsBody } from './hosted-tools.js';
 import * as u from './user-schemas.js';
 import { logExportDestinationSchema } from '../config/log-export-schema.js';
 import { logExportDestinationView } from './log-export.js';
+import { alertDeliveryView, alertsView, alertWebhookView } from './alerts.js';
+import { alertRuleSchema, alertWebhookSchema } from '../config/alerts-schema.js';
 
 /**
  * The OpenAPI 3.1 document of the control plane, generated from the same zod
@@ -64,6 +66,8 @@ const REQUEST_BODIES = {
   CreateKeyRequest: u.createKeyRequestBody,
   DecideKeyRequest: u.decideKeyRequestBody,
   LogExportDestination: logExportDestinationSchema,
+  AlertRule: alertRuleSchema,
+  AlertWebhook: alertWebhookSchema,
 } satisfies Record<string, z.ZodType>;
 
 const RESPONSES = {
@@ -113,6 +117,10 @@ const RESPONSES = {
   KeyRequest: u.keyRequestView,
   ClaimedKey: u.claimedKeyView,
   LogExportDestinationView: logExportDestinationView,
+  Alerts: alertsView,
+  AlertDelivery: alertDeliveryView,
+  AlertWebhookView: alertWebhookView,
+  AlertRuleView: alertRuleSchema,
 } satisfies Record<string, z.ZodType>;
 
 type Component = keyof typeof REQUEST_BODIES | keyof typeof RESPONSES;
@@ -235,6 +243,12 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/log-export', access: 'admin', tag: 'logs', summary: 'Add a log export destination (Splunk HEC, Datadog, Elastic, JSON lines over HTTP, a rotating file)', body: 'LogExportDestination', ok: { status: 201, schema: 'LogExportDestinationView' }, errors: [400, 409] },
   { method: 'put', path: '/log-export/{id}', access: 'admin', tag: 'logs', summary: 'Replace a log export destination, or create it (201)', body: 'LogExportDestination', ok: { status: 200, schema: 'LogExportDestinationView', orCreated: true }, errors: [400] },
   { method: 'delete', path: '/log-export/{id}', access: 'admin', tag: 'logs', summary: 'Remove a log export destination (what waits for it is dropped)', ok: { status: 200, schema: 'Deleted' }, errors: [404] },
+  { method: 'get', path: '/alerts', access: 'admin', tag: 'logs', summary: 'Alert rules (with how many firings each has open), webhooks (URLs masked), open firings, the latest firings and deliveries', ok: { status: 200, schema: 'Alerts' }, errors: [] },
+  { method: 'put', path: '/alerts/rules/{id}', access: 'admin', tag: 'logs', summary: 'Create or replace an alert rule', body: 'AlertRule', ok: { status: 200, schema: 'AlertRuleView', orCreated: true }, errors: [400] },
+  { method: 'delete', path: '/alerts/rules/{id}', access: 'admin', tag: 'logs', summary: 'Delete an alert rule (its open firings resolve without a message)', ok: { status: 200, schema: 'Deleted' }, errors: [404] },
+  { method: 'put', path: '/alerts/webhooks/{id}', access: 'admin', tag: 'logs', summary: 'Create or replace an alert webhook (stored encrypted)', body: 'AlertWebhook', ok: { status: 200, schema: 'AlertWebhookView', orCreated: true }, errors: [400] },
+  { method: 'delete', path: '/alerts/webhooks/{id}', access: 'admin', tag: 'logs', summary: 'Delete an alert webhook', ok: { status: 200, schema: 'Deleted' }, errors: [404] },
+  { method: 'post', path: '/alerts/webhooks/{id}/test', access: 'admin', tag: 'logs', summary: 'Send a test message to a webhook (with its retries) and record the delivery', ok: { status: 200, schema: 'AlertDelivery' }, errors: [404] },
 ];
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {

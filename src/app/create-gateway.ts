@@ -233,6 +233,7 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
     playground,
     logExport,
     canWriteFiles: ports.openLogFile !== undefined,
+    alerts: config.alerts,
   };
   // What other processes write (replicas, the CLI) arrives by the revision, polled by a job; a change-feed hint makes it arrive now.
   const shared = createSharedState({ store, catalog, settings, limits, priceBook, log, now });
@@ -249,7 +250,7 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
   admin.dispatch = async (request) => app.fetch(request);
 
   const jobs = gatewayJobs(
-    { store, catalog, shared, settings, recorder, limits, logExport, secrets, http, leaseMs: config.counters.leaseMs, logRetention: config.logs, auditRetention: config.audit, providers, pools, health: config.health, now, runtime, stopping: stopping.signal, live },
+    { store, catalog, shared, settings, recorder, limits, logExport, alerts: config.alerts, secrets, http, leaseMs: config.counters.leaseMs, logRetention: config.logs, auditRetention: config.audit, providers, pools, health: config.health, now, runtime, stopping: stopping.signal, live },
     inputs.intervals,
   );
 

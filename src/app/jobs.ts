@@ -15,6 +15,9 @@ import type { Runtime } from '../runtime/runtime.js';
 import type { SharedState } from './shared-state.js';
 import type { LiveRequests } from '../telemetry/live-requests.js';
 import type { LogExporter } from '../log-export/exporter.js';
+import { alertRound } from '../alerts/alerter.js';
+import type { AlertsSettings } from '../config/alerts-schema.js';
+import { newId } from '../policy/keys.js';
 import { loadDestinations } from '../log-export/destinations.js';
 import type { SecretBox } from '../policy/secrets.js';
 import type { HttpClient } from '../providers/http.js';
@@ -69,6 +72,8 @@ export interface JobDeps extends ProbeDeps, ModelSyncDeps {
   auditRetention: AuditRetention;
   runtime: Runtime;
   logExport: LogExporter;
+  /** The config's `alerts`: how often rules are evaluated, how webhooks are retried. */
+  alerts: AlertsSettings;
   /** Opens webhooks and log export destinations, stored sealed. */
   secrets: SecretBox;
   /** Where webhooks and log export batches go. */
@@ -110,6 +115,26 @@ export function gatewayJobs(deps: JobDeps, intervals: JobIntervals = {}): Job[] 
     },
   ];
   jobs.push(logExportJob(deps));
+  // Alert rules, evaluated by every replica; the Store decides which one sends each firing (alerts/alerter.ts).
+  jobs.push({
+    name: 'alerts',
+    everyMs: deps.alerts.evaluateEverySeconds * 1000,
+    run: () =>
+      alertRound({
+        store,
+        catalog: deps.catalog,
+        pools: deps.pools,
+        limits: deps.limits,
+        secrets: deps.secrets,
+        http: deps.http,
+        sleep: runtime.sleep,
+        now: runtime.now,
+        log: runtime.log,
+        settings: deps.alerts,
+        newId: () => newId('alrt'),
+        signal: deps.stopping,
+      }),
+  });
   // Request-log retention, when the config sets one; every replica runs it (deleting what another deleted is a no-op).
   if (retentionConfigured(deps.logRetention)) {
     jobs.push({

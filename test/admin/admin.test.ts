@@ -583,6 +583,12 @@ describe('OpenAPI document', () => {
         'POST /log-export',
         'PUT /log-export/{id}',
         'DELETE /log-export/{id}',
+        'GET /alerts',
+        'PUT /alerts/rules/{id}',
+        'DELETE /alerts/rules/{id}',
+        'PUT /alerts/webhooks/{id}',
+        'DELETE /alerts/webhooks/{id}',
+        'POST /alerts/webhooks/{id}/test',
       ].sort(),
     );
 
