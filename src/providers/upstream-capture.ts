@@ -140,7 +140,7 @@ function keep(run: PlaygroundRun, response: NonNullable<CapturedExchange['respon
 }
 
 /** Headers that carry a credential, by name. */
-const SECRET_HEADER = /^(authorization|proxy-authorization|x-api-key|api-key|x-goog-api-key|cookie|set-cookie)$|key|token|secret/i;
+const SECRET_HEADER = /^(authorization|proxy-authorization|x-api-key|api-key|x-goog-api-key|cookie|set-cookie)$|(^|-)(key|token|secret|api-key)$/i;
 
 /** A credential's value shows only its scheme and last four characters. */
 export function maskHeader(name: string, value: string): string {

@@ -14,6 +14,7 @@ import { LogsPage } from './pages/Logs.js';
 import { SettingsPage } from './pages/Settings.js';
 import { AuditPage } from './pages/Audit.js';
 import { LivePage } from './pages/Live.js';
+import { PlaygroundPage } from './pages/Playground.js';
 import { RoutingPage } from './pages/Routing.js';
 import { UsersPage } from './pages/Users.js';
 import { RequestsPage, REQUESTS_CHANGED } from './pages/Requests.js';
@@ -39,6 +40,7 @@ const PAGES: PageEntry[] = [
   { path: '/limits', title: 'Limits', render: () => <LimitsPage /> },
   { path: '/logs', title: 'Logs', render: () => <LogsPage />, access: 'member' },
   { path: '/live', title: 'Live', render: () => <LivePage /> },
+  { path: '/playground', title: 'Playground', render: () => <PlaygroundPage /> },
   { path: '/settings', title: 'Settings', render: () => <SettingsPage /> },
   { path: '/audit', title: 'Audit', render: () => <AuditPage /> },
   { path: '/routing', title: 'Routing', render: () => <RoutingPage /> },

@@ -36,6 +36,7 @@ import type { keyBudgetSchema, keyLimitsSchema, STRATEGIES, UPSTREAM_KINDS } fro
 import type { overviewView } from '../../src/admin/overview.js';
 import type { keyStatusView, limitsReportView, scopeRuleBody, scopeStatusView } from '../../src/admin/limits.js';
 import type { logDetailView } from '../../src/admin/logs.js';
+import type { playgroundView } from '../../src/admin/playground.js';
 import type { priceEntryView } from '../../src/admin/prices.js';
 import type { securityReportView } from '../../src/admin/security.js';
 import type { patchSettingsBody, settingsView } from '../../src/admin/settings.js';
@@ -104,3 +105,4 @@ export type NewKey = z.input<typeof createKeyBody>;
 export type KeyPatch = z.input<typeof patchKeyBody>;
 export type ScopeRule = z.input<typeof scopeRuleBody>;
 export type SettingsPatch = z.input<typeof patchSettingsBody>;
+export type PlaygroundRun = z.output<typeof playgroundView>;
