@@ -73,7 +73,10 @@ export function LivePage() {
       try {
         const query: Record<string, string> = {};
         for (const [name, value] of Object.entries(filters)) if (value.trim()) query[name] = value.trim();
-        const res = await fetch(apiUrl('/live', query), { headers: { authorization: `Bearer ${savedKey() ?? ''}`, accept: 'text/event-stream' }, signal: abort.signal });
+        // The admin key in its header when the page holds one; a signed-in user's session cookie goes by itself.
+        const key = savedKey();
+        const headers: Record<string, string> = { accept: 'text/event-stream', ...(key ? { authorization: `Bearer ${key}` } : {}) };
+        const res = await fetch(apiUrl('/live', query), { headers, signal: abort.signal });
         if (!res.ok || !res.body) {
           const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
           throw new Error(body?.error?.message ?? `${res.status}`);
