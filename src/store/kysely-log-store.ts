@@ -5,6 +5,7 @@ import type { Database, RequestBodiesTable, RequestLogTable } from './schema.js'
 import type { Store } from './store.js';
 import type { LogRecord, RequestBodiesRecord } from './types.js';
 import { addToRollups } from './kysely-usage-store.js';
+import { addToPromptRollups } from './prompt-rollups.js';
 import { queryLogStats } from './log-stats.js';
 import { chunks, rowChunks } from './chunks.js';
 import { compiledInserts } from './compiled-inserts.js';
@@ -65,6 +66,7 @@ export function kyselyLogStore(
             for (const chunk of rowChunks(fresh.map((r) => toLogRow(r, loggedAt)), maxParams))
               await insertRows(trx, 'request_log', chunk, (rows) => trx.insertInto('request_log').values(rows).compile());
             await addToRollups(trx, fresh, maxParams, insertRows);
+            await addToPromptRollups(trx, fresh, maxParams, insertRows);
           });
           return;
         } catch (err) {
@@ -357,6 +359,8 @@ function toLogRow(r: LogRecord, loggedAt: number): RequestLogTable {
     attempts: r.attempts && r.attempts.length > 0 ? JSON.stringify(r.attempts) : null,
     units: usedUnits(r.units) ? JSON.stringify(r.units) : null,
     logged_at: loggedAt,
+    prompt: r.prompt ?? null,
+    prompt_version: r.promptVersion ?? null,
   };
 }
 
@@ -397,5 +401,7 @@ function fromLogRow(r: RequestLogTable): LogRecord {
     savedTokens: r.saved_tokens,
     attempts: r.attempts === null ? null : (JSON.parse(r.attempts) as LogRecord['attempts']),
     units: r.units === null || r.units === undefined ? null : (JSON.parse(r.units) as Units),
+    prompt: r.prompt ?? null,
+    promptVersion: r.prompt_version === null || r.prompt_version === undefined ? null : Number(r.prompt_version),
   };
 }

@@ -15,6 +15,7 @@ import { kyselySetupTokenStore } from './kysely-setup-token-store.js';
 import { kyselyAuditStore } from './kysely-audit-store.js';
 import { kyselyUsageStore } from './kysely-usage-store.js';
 import { kyselyUserStore } from './kysely-user-store.js';
+import { kyselyPromptStore } from './kysely-prompt-store.js';
 
 const REVISION = 'revision';
 
@@ -301,6 +302,8 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
       },
     },
 
+    prompts: kyselyPromptStore(db, batch, bump),
+
     keys: {
       async list() {
         const rows = await db.selectFrom('api_keys').selectAll().orderBy('created_at').orderBy('name').execute();
@@ -322,6 +325,7 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
           cache: k.cache === null || k.cache === undefined ? null : JSON.stringify(k.cache),
           ip_allowlist: k.ipAllowlist && k.ipAllowlist.length > 0 ? JSON.stringify(k.ipAllowlist) : null,
           responses: k.responses === null || k.responses === undefined ? null : JSON.stringify(k.responses),
+          prompts: k.prompts === null || k.prompts === undefined ? null : JSON.stringify(k.prompts),
           source: k.source,
           owner_id: k.ownerId ?? null,
           revoked_at: k.revokedAt,
@@ -403,6 +407,7 @@ function fromKeyRow(r: ApiKeysTable): KeyRecord {
     cache: r.cache === null ? null : JSON.parse(r.cache),
     ipAllowlist: r.ip_allowlist === null ? null : (JSON.parse(r.ip_allowlist) as string[]),
     responses: r.responses === null ? null : JSON.parse(r.responses),
+    prompts: r.prompts === null || r.prompts === undefined ? null : (JSON.parse(r.prompts) as string[]),
     source: r.source,
     ownerId: r.owner_id ?? null,
     createdAt: Number(r.created_at),

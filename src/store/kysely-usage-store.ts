@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database, UsageRollupTable } from './schema.js';
 import type { Store } from './store.js';
-import type { LogRecord, UsageRow } from './types.js';
+import type { LogRecord, UsageQuery, UsageRow } from './types.js';
 import { rowChunks } from './chunks.js';
 import type { InsertRows } from './compiled-inserts.js';
 
@@ -15,6 +15,7 @@ const ROLLUP_KEY = ['hour', 'key_id', 'group_name', 'model', 'upstream_id'] as c
 export function kyselyUsageStore(db: Kysely<Database>): Store['usage'] {
   return {
     async query(q) {
+      if (q.by === 'prompt') return queryPromptUsage(db, q);
       const column = ({ key: 'key_id', group: 'group_name', model: 'model', upstream: 'upstream_id' } as const)[q.by];
       const size = q.interval === 'day' ? DAY_MS : HOUR_MS;
       // A literal: better-sqlite3 binds JS numbers as REAL, which would make this a float division (no bucketing at all).
@@ -51,34 +52,71 @@ export function kyselyUsageStore(db: Kysely<Database>): Store['usage'] {
       if (q.interval) query = query.select(bucket.as('bucket')).groupBy(bucket).orderBy('bucket');
       // Ties broken by value, so every dialect lists them in the same order.
       const rows = await query.orderBy('requests', 'desc').orderBy('value').execute();
-      return rows.map((r): UsageRow => {
-        // Sums of bigint columns come back as text from some drivers: Number() reads either.
-        const requests = Number(r.requests);
-        const unpriced = Number(r.unpriced_requests);
-        const row: UsageRow = {
-          value: String(r.value),
-          requests,
-          errors: Number(r.errors),
-          inputTokens: Number(r.input_tokens),
-          outputTokens: Number(r.output_tokens),
-          cacheReadTokens: Number(r.cache_read_tokens),
-          cacheWriteTokens: Number(r.cache_write_tokens),
-          reasoningTokens: Number(r.reasoning_tokens),
-          latencyMsAvg: requests ? Math.round(Number(r.latency_ms_sum) / requests) : 0,
-          ttfbMsAvg: requests ? Math.round(Number(r.ttfb_ms_sum) / requests) : 0,
-          costUsd: unpriced >= requests ? null : roundUsd(Number(r.cost_usd)),
-          unpricedRequests: unpriced,
-          images: Number(r.images),
-          audioSeconds: Number(r.audio_seconds),
-          characters: Number(r.characters),
-          searches: Number(r.searches),
-          webSearches: Number(r.web_searches),
-        };
-        if (q.interval) row.bucket = Number((r as { bucket?: number }).bucket);
-        return row;
-      });
+      return rows.map((r) => toUsageRow(r, q.interval !== undefined));
     },
   };
+}
+
+/** Sums as a dialect returns them: numbers, or text for bigint sums; the unit sums are absent for template rollups. */
+type SumsRow = { value: unknown; bucket?: unknown } & Record<
+  'requests' | 'errors' | 'input_tokens' | 'output_tokens' | 'cache_read_tokens' | 'cache_write_tokens' | 'reasoning_tokens' | 'latency_ms_sum' | 'ttfb_ms_sum' | 'cost_usd' | 'unpriced_requests',
+  unknown
+> &
+  Partial<Record<'images' | 'audio_seconds' | 'characters' | 'searches' | 'web_searches', unknown>>;
+
+function toUsageRow(r: SumsRow, bucketed: boolean): UsageRow {
+  // Sums of bigint columns come back as text from some drivers: Number() reads either.
+  const requests = Number(r.requests);
+  const unpriced = Number(r.unpriced_requests);
+  const row: UsageRow = {
+    value: String(r.value),
+    requests,
+    errors: Number(r.errors),
+    inputTokens: Number(r.input_tokens),
+    outputTokens: Number(r.output_tokens),
+    cacheReadTokens: Number(r.cache_read_tokens),
+    cacheWriteTokens: Number(r.cache_write_tokens),
+    reasoningTokens: Number(r.reasoning_tokens),
+    latencyMsAvg: requests ? Math.round(Number(r.latency_ms_sum) / requests) : 0,
+    ttfbMsAvg: requests ? Math.round(Number(r.ttfb_ms_sum) / requests) : 0,
+    costUsd: unpriced >= requests ? null : roundUsd(Number(r.cost_usd)),
+    unpricedRequests: unpriced,
+    images: Number(r.images ?? 0),
+    audioSeconds: Number(r.audio_seconds ?? 0),
+    characters: Number(r.characters ?? 0),
+    searches: Number(r.searches ?? 0),
+    webSearches: Number(r.web_searches ?? 0),
+  };
+  if (bucketed) row.bucket = Number(r.bucket);
+  return row;
+}
+
+/** Usage by prompt template (name, every version together), from prompt_usage_rollup (store/prompt-rollups.ts). */
+async function queryPromptUsage(db: Kysely<Database>, q: UsageQuery): Promise<UsageRow[]> {
+  const size = q.interval === 'day' ? DAY_MS : HOUR_MS;
+  const bucket = sql<number>`(hour / ${sql.lit(size)}) * ${sql.lit(size)}`;
+  let query = db
+    .selectFrom('prompt_usage_rollup')
+    .select((eb) => [
+      eb.ref('prompt').as('value'),
+      eb.fn.sum<number>('requests').as('requests'),
+      eb.fn.sum<number>('errors').as('errors'),
+      eb.fn.sum<number>('input_tokens').as('input_tokens'),
+      eb.fn.sum<number>('output_tokens').as('output_tokens'),
+      eb.fn.sum<number>('cache_read_tokens').as('cache_read_tokens'),
+      eb.fn.sum<number>('cache_write_tokens').as('cache_write_tokens'),
+      eb.fn.sum<number>('reasoning_tokens').as('reasoning_tokens'),
+      eb.fn.sum<number>('latency_ms_sum').as('latency_ms_sum'),
+      eb.fn.sum<number>('ttfb_ms_sum').as('ttfb_ms_sum'),
+      eb.fn.sum<number>('cost_usd').as('cost_usd'),
+      eb.fn.sum<number>('unpriced_requests').as('unpriced_requests'),
+    ])
+    .where('hour', '>=', Math.floor(q.from / HOUR_MS) * HOUR_MS)
+    .where('hour', '<', q.to)
+    .groupBy('prompt');
+  if (q.interval) query = query.select(bucket.as('bucket')).groupBy(bucket).orderBy('bucket');
+  const rows = await query.orderBy('requests', 'desc').orderBy('value').execute();
+  return rows.map((r) => toUsageRow(r, q.interval !== undefined));
 }
 
 /**

@@ -402,6 +402,54 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('request_log_router_ts').ifNotExists().on('request_log').columns(['router', 'ts']).execute();
     },
   },
+  '0018_prompts': {
+    async up(db: Kysely<any>) {
+      // Prompt templates published as endpoints (docs/prompts.md): one row per template, pointing at its published version.
+      await db.schema
+        .createTable('prompts')
+        .ifNotExists()
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('published_version', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      // Every save is a new version, kept so any can be published again (a rollback).
+      await db.schema
+        .createTable('prompt_versions')
+        .ifNotExists()
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('spec', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('prompt_versions_pk', ['name', 'version'])
+        .execute();
+      // Which template and version a request ran; null for every other request.
+      await db.schema.alterTable('request_log').addColumn('prompt', 'text').execute();
+      await db.schema.alterTable('request_log').addColumn('prompt_version', 'integer').execute();
+      // Hourly sums per template version, beside usage_rollup (whose key has no room for it), written in the same batch.
+      await db.schema
+        .createTable('prompt_usage_rollup')
+        .ifNotExists()
+        .addColumn('hour', 'bigint', (c) => c.notNull())
+        .addColumn('prompt', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('requests', 'integer', (c) => c.notNull())
+        .addColumn('errors', 'integer', (c) => c.notNull())
+        .addColumn('input_tokens', 'bigint', (c) => c.notNull())
+        .addColumn('output_tokens', 'bigint', (c) => c.notNull())
+        .addColumn('cache_read_tokens', 'bigint', (c) => c.notNull())
+        .addColumn('cache_write_tokens', 'bigint', (c) => c.notNull())
+        .addColumn('reasoning_tokens', 'bigint', (c) => c.notNull())
+        .addColumn('latency_ms_sum', 'bigint', (c) => c.notNull())
+        .addColumn('ttfb_ms_sum', 'bigint', (c) => c.notNull())
+        .addColumn('cost_usd', 'double precision', (c) => c.notNull())
+        .addColumn('unpriced_requests', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('prompt_usage_rollup_pk', ['hour', 'prompt', 'version'])
+        .execute();
+      // Templates a key may call (JSON array of names); null: those whose model the key may use.
+      await db.schema.alterTable('api_keys').addColumn('prompts', 'text').execute();
+    },
+  },
   '0019_alerts_and_log_export': {
     async up(db: Kysely<any>) {
       // Alert rules and webhooks (config/alerts-schema.ts), the firings (one open per rule and scope: `open_key` is

@@ -31,6 +31,9 @@ export interface Database {
   alert_firings: AlertFiringsTable;
   alert_deliveries: AlertDeliveriesTable;
   log_export_destinations: LogExportDestinationsTable;
+  prompts: PromptsTable;
+  prompt_versions: PromptVersionsTable;
+  prompt_usage_rollup: PromptUsageRollupTable;
 }
 
 export interface AlertRulesTable {
@@ -158,6 +161,8 @@ export interface ApiKeysTable {
   ip_allowlist: string | null;
   /** JSON {store, retentionDays}; null: Responses served statelessly. */
   responses: string | null;
+  /** JSON array of prompt template names the key may call; null: those whose model it may use. */
+  prompts?: string | null;
   source: string;
   /** The user who owns it; null: the admins'. */
   owner_id: string | null;
@@ -210,6 +215,9 @@ export interface RequestLogTable {
   units: string | null;
   /** When the row was written, by the writer's clock (ms); null for rows older than the column. Read by the live view. */
   logged_at: number | null;
+  /** The prompt template (`POST /v1/prompts/{name}`) and version the request ran; null otherwise. */
+  prompt?: string | null;
+  prompt_version?: number | null;
 }
 
 export interface UsageRollupTable {
@@ -378,4 +386,39 @@ export interface KeyRequestsTable {
   key_id: string | null;
   claimed_at: number | null;
   created_at: number;
+}
+
+/** Prompt templates (docs/prompts.md): the name and the version clients are served. */
+export interface PromptsTable {
+  name: string;
+  published_version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Every saved version of a template; never changed once written. */
+export interface PromptVersionsTable {
+  name: string;
+  version: number;
+  /** JSON PromptSpec: model, system, messages, parameters, variables (a JSON Schema). */
+  spec: string;
+  created_at: number;
+}
+
+/** Hourly sums per template version (the usage report's `by=prompt`), written with the log rows. */
+export interface PromptUsageRollupTable {
+  hour: number;
+  prompt: string;
+  version: number;
+  requests: number;
+  errors: number;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  reasoning_tokens: number;
+  latency_ms_sum: number;
+  ttfb_ms_sum: number;
+  cost_usd: number;
+  unpriced_requests: number;
 }

@@ -20,6 +20,8 @@ import type {
   StoredResponseRecord,
   SignInRecord,
   SetupTokenRecord,
+  PromptRecord,
+  PromptVersionRecord,
   UsageQuery,
   UsageRow,
   WrittenRow,
@@ -76,6 +78,19 @@ export interface Store {
     list(): Promise<RouterRecord[]>;
     put(router: RouterRecord): Promise<void>;
     delete(id: string): Promise<boolean>;
+  };
+  /** Prompt templates: every save a new version, one of them published (docs/prompts.md). */
+  prompts: {
+    /** Every template at its published version, by name. */
+    list(): Promise<PromptRecord[]>;
+    /** A template's saved versions, newest first; empty when there is no such template. */
+    versions(name: string): Promise<PromptVersionRecord[]>;
+    /** Saves `spec` as the template's next version and publishes it (creating the template); returns that version. */
+    save(name: string, spec: PromptVersionRecord['spec'], at: number): Promise<PromptVersionRecord>;
+    /** Publishes a saved version again (a rollback); false when the template or version does not exist. */
+    publish(name: string, version: number, at: number): Promise<boolean>;
+    /** Deletes the template with every version; false when it did not exist. */
+    delete(name: string): Promise<boolean>;
   };
   keys: {
     list(): Promise<KeyRecord[]>;

@@ -1,5 +1,6 @@
 import type { Usage } from '../translate/ir.js';
 import type { Units } from '../translate/ir.js';
+import type { PromptSpec } from '../config/prompt-schema.js';
 import type { AliasSelection, AliasTarget, RouterConfig, CacheChoice, KeyBudget, KeyResponses, KeyLimits, ModelKind, Strategy, Timeouts, UpstreamKind, UpstreamSettings } from '../config/schema.js';
 
 /** Records as the rest of the gateway sees them; the Store maps them to rows. */
@@ -97,6 +98,8 @@ export interface KeyRecord {
   ipAllowlist?: string[] | null;
   /** Stored Responses (store, retention); absent or null: served statelessly. */
   responses?: KeyResponses | null;
+  /** Prompt templates this key may call (docs/prompts.md); absent or null: those whose model the key may use. */
+  prompts?: string[] | null;
   /** Where the key came from: `config`, `admin` or `cli`. */
   source: string;
   /** The user who owns it (a member sees only their own keys); absent or null: the admins'. */
@@ -202,6 +205,9 @@ export interface LogRecord extends Usage {
   units?: Units | null;
   /** Every try when more than one was made or the only one failed; else null. */
   attempts: Attempt[] | null;
+  /** The prompt template the request ran (`POST /v1/prompts/{name}`) and its version; absent or null otherwise. */
+  prompt?: string | null;
+  promptVersion?: number | null;
   /** On a cache hit: the tokens the stored answer cost when it was made (its own token fields stay 0: nothing was spent). */
   savedTokens?: number;
   /**
@@ -260,7 +266,7 @@ export interface LogPruneCutoffs {
   bodiesMaxBytes?: number;
 }
 
-export type UsageDimension = 'key' | 'group' | 'model' | 'upstream';
+export type UsageDimension = 'key' | 'group' | 'model' | 'upstream' | 'prompt';
 
 export interface UsageQuery {
   by: UsageDimension;
@@ -272,7 +278,7 @@ export interface UsageQuery {
 }
 
 export interface UsageRow extends Usage {
-  /** The value of the grouped dimension (key id, group, model or upstream id). */
+  /** The value of the grouped dimension (key id, group, model, upstream id or prompt template name). */
   value: string;
   /** Start of the hour or day bucket, epoch ms, when an interval was asked for. */
   bucket?: number;
@@ -516,4 +522,18 @@ export interface AlertFigures {
   refusals: number;
   /** Nearest-rank p95 of the whole request's latency, ms. */
   latencyP95: number | null;
+}
+
+/** One saved version of a prompt template (docs/prompts.md). */
+export interface PromptVersionRecord {
+  name: string;
+  version: number;
+  spec: PromptSpec;
+  createdAt: number;
+}
+
+/** A template as served: its published version, and the newest saved one. */
+export interface PromptRecord extends PromptVersionRecord {
+  latestVersion: number;
+  updatedAt: number;
 }

@@ -12,7 +12,7 @@ describeStores('store keys', ({ store }) => {
   });
 
   it('keeps nulls as nulls and lists keys by creation, then name', async () => {
-    const bare = keyRecord({ id: 'key-b', name: 'bob', hash: 'hash-b', models: null, limits: null, budget: null, cache: null, ipAllowlist: null, responses: null, createdAt: T0 + 5 });
+    const bare = keyRecord({ id: 'key-b', name: 'bob', hash: 'hash-b', models: null, limits: null, budget: null, cache: null, ipAllowlist: null, responses: null, prompts: null, createdAt: T0 + 5 });
     await store().keys.put(bare);
     await store().keys.put(keyRecord({ id: 'key-c', name: 'carol', hash: 'hash-c', createdAt: T0 }));
     await store().keys.put(keyRecord({ id: 'key-a', name: 'alice', hash: 'hash-a', createdAt: T0 }));

@@ -39,6 +39,8 @@ export function logRow(overrides: Partial<LogRecord> = {}): LogRecord {
     attempts: [{ upstream: 'oai', credential: 'cred-0', status: 429, error: 'rate limited', ms: 12 }],
     savedTokens: 0,
     units: null,
+    prompt: 'weather',
+    promptVersion: 3,
     ...overrides,
   };
 }
@@ -61,6 +63,7 @@ export function keyRecord(overrides: Partial<KeyRecord> = {}): KeyRecord {
     cache: { ttlSeconds: 300 },
     ipAllowlist: ['10.0.0.0/8'],
     responses: { store: true, retentionDays: 7 },
+    prompts: ['weather'],
     source: 'admin',
     ownerId: null,
     createdAt: T0,
