@@ -35,7 +35,7 @@ const LAYERS = [
   { translate: 'the IR and the codecs, which know wire formats only' },
   { store: 'the Store port, its records and adapters, the counters' },
   { providers: "the upstreams' HTTP details", delivery: 'batches posted to HTTP endpoints with retries (alerts, log export)' },
-  { routing: 'routes and credential pools', policy: 'auth, limits, budgets and cache rules', usage: 'usage, prices and the recorder', 'stored-responses': 'stored Responses answers', telemetry: 'metrics and traces of requests', alerts: "rules over the gateway's own figures, fired to webhooks", 'log-export': 'request rows sent to log platforms and files' },
+  { routing: 'routes and credential pools', policy: 'auth, limits, budgets and cache rules', usage: 'usage, prices and the recorder', 'stored-responses': 'stored Responses answers', telemetry: 'metrics and traces of requests', prompts: 'prompt templates: their syntax, checks and rendering', alerts: "rules over the gateway's own figures, fired to webhooks", 'log-export': 'request rows sent to log platforms and files' },
   { gateway: 'the data plane', admin: 'the control plane' },
   { app: 'the assembly of the core from ports' },
 ];

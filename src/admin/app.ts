@@ -12,6 +12,7 @@ import { configRoutes } from './config-io.js';
 import { modelRoutes } from './models.js';
 import { aliasRoutes } from './aliases.js';
 import { routerRoutes } from './routers.js';
+import { promptRoutes } from './prompts.js';
 import { openApiDocument } from './openapi.js';
 import { upstreamRoutes } from './upstreams.js';
 import { upstreamLoginRoutes } from './upstream-login.js';
@@ -65,6 +66,7 @@ export function createAdminApp(ctx: AdminDeps): Hono {
   app.route('/models', modelRoutes(ctx));
   app.route('/aliases', aliasRoutes(ctx));
   app.route('/routers', routerRoutes(ctx));
+  app.route('/prompts', promptRoutes(ctx));
   app.route('/keys', keyRoutes(ctx));
   app.route('/keys', keyLimitRoutes(ctx));
   app.route('/limits', limitRoutes(ctx));

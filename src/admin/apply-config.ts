@@ -10,6 +10,7 @@ import { displayPrefix, generateClientKey, hashClientKey, newId } from '../polic
 import { applyLimitsConfig } from '../policy/limit-rules.js';
 import { saveWebhook } from '../alerts/webhooks.js';
 import { saveDestination } from '../log-export/destinations.js';
+import { applyPrompts } from './apply-prompts.js';
 
 /*
  * Applying the file to the database is a control-plane write like the admin
@@ -115,6 +116,7 @@ async function applyConfigAlone(config: Config, store: Store, box: SecretBox, op
   for (const m of config.models) await store.models.put({ id: m.id, routes: m.routes, ...(m.kind ? { kind: m.kind } : {}) });
   for (const a of config.aliases) await store.aliases.put({ id: a.id, select: a.select, targets: a.targets, listed: a.listed });
   for (const r of config.routers) await store.routers.put(r);
+  await applyPrompts(config, store);
 
   const createdKeys: AppliedConfig['createdKeys'] = [];
   const existingKeys = new Map((await store.keys.list()).map((k) => [k.name, k]));
@@ -138,6 +140,7 @@ async function applyConfigAlone(config: Config, store: Store, box: SecretBox, op
       cache: k.cache ?? null,
       ipAllowlist: k.ipAllowlist ?? null,
       responses: k.responses ?? null,
+      prompts: k.prompts ?? null,
       source: 'config',
       createdAt: old?.createdAt ?? Date.now(),
       revokedAt: old?.revokedAt ?? null,

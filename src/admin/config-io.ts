@@ -109,12 +109,13 @@ export function configRoutes(ctx: AdminDeps): Hono {
  * prices (only config and admin ones), and sections still at their defaults.
  */
 export async function exportConfig(ctx: AdminDeps): Promise<Record<string, unknown>> {
-  const [upstreams, models, aliases, routers, keys] = await Promise.all([
+  const [upstreams, models, aliases, routers, keys, prompts] = await Promise.all([
     ctx.store.upstreams.list(),
     ctx.store.models.list(),
     ctx.store.aliases.list(),
     ctx.store.routers.list(),
     ctx.store.keys.list(),
+    ctx.store.prompts.list(),
   ]);
   const rules = ctx.limits.rules();
   const prices = Object.fromEntries(ctx.priceBook.entries().filter((e) => e.source !== 'shipped').map((e) => [e.model, e.price]));
@@ -124,6 +125,8 @@ export async function exportConfig(ctx: AdminDeps): Promise<Record<string, unkno
     models: models.map(modelEntry),
     ...(aliases.length > 0 ? { aliases } : {}),
     ...(routers.length > 0 ? { routers } : {}),
+    // Each template at its published version; older versions stay in the database only.
+    ...(prompts.length > 0 ? { prompts: prompts.map((p) => ({ name: p.name, ...p.spec })) } : {}),
     keys: keys.filter((k) => k.revokedAt === null).map(keyEntry),
     ...(rules.groups.size > 0 ? { groups: [...rules.groups].map(([id, rule]) => ({ id, ...pick(rule, ['limits', 'budget']) })) } : {}),
     ...pick(rules.global, ['limits', 'budget']),

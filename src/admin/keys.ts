@@ -72,6 +72,7 @@ export function keyRoutes(ctx: AdminDeps): Hono {
       cache: body.cache ?? null,
       ipAllowlist: body.ipAllowlist && body.ipAllowlist.length > 0 ? body.ipAllowlist : null,
       responses: requireSecretForStoring(body.responses ?? null, ctx.secrets.canSeal),
+      prompts: body.prompts ?? null,
       source: 'admin',
       createdAt: ctx.now(),
       revokedAt: null,
@@ -105,6 +106,7 @@ export function keyRoutes(ctx: AdminDeps): Hono {
       cache: patch.cache === undefined ? (current.cache ?? null) : patch.cache,
       ipAllowlist: patch.ipAllowlist === undefined ? (current.ipAllowlist ?? null) : patch.ipAllowlist?.length ? patch.ipAllowlist : null,
       responses: patch.responses === undefined ? (current.responses ?? null) : requireSecretForStoring(patch.responses, ctx.secrets.canSeal),
+      prompts: patch.prompts === undefined ? (current.prompts ?? null) : patch.prompts,
     };
     // A member's change must keep the key inside their caps (the key count is not at stake).
     if (ownerScope(principal) !== undefined) refuseCap(capRefusal(ctx.catalog.current(), (await signedInUser(ctx, c)).caps, next, undefined));
@@ -143,6 +145,7 @@ export function keyView(k: KeyRecord): KeyView {
     cache: k.cache ?? null,
     ipAllowlist: k.ipAllowlist ?? null,
     responses: k.responses ?? null,
+    prompts: k.prompts ?? null,
     source: k.source,
     ownerId: k.ownerId ?? null,
     createdAt: k.createdAt,

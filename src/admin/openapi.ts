@@ -22,6 +22,7 @@ import { logExportDestinationSchema } from '../config/log-export-schema.js';
 import { logExportDestinationView } from './log-export.js';
 import { alertDeliveryView, alertsView, alertWebhookView } from './alerts.js';
 import { alertRuleSchema, alertWebhookSchema } from '../config/alerts-schema.js';
+import { deletedPromptView, promptVersionView, promptView, putPromptBody, rollbackPromptBody } from './prompts.js';
 
 /**
  * The OpenAPI 3.1 document of the control plane, generated from the same zod
@@ -68,6 +69,8 @@ const REQUEST_BODIES = {
   LogExportDestination: logExportDestinationSchema,
   AlertRule: alertRuleSchema,
   AlertWebhook: alertWebhookSchema,
+  PutPrompt: putPromptBody,
+  RollbackPrompt: rollbackPromptBody,
 } satisfies Record<string, z.ZodType>;
 
 const RESPONSES = {
@@ -109,6 +112,9 @@ const RESPONSES = {
   Overview: overviewView,
   ConfigExport: configSchema,
   ConfigImport: configImportView,
+  Prompt: promptView,
+  PromptVersion: promptVersionView,
+  DeletedPrompt: deletedPromptView,
   AuditPage: auditPageView,
   Session: u.sessionView,
   SignedOut: z.object({ signedOut: z.literal(true) }),
@@ -134,7 +140,7 @@ export interface Operation {
    * field, and the document shows it, so the two cannot drift.
    */
   access: Access;
-  tag: 'upstreams' | 'models' | 'keys' | 'usage' | 'logs' | 'overview' | 'config' | 'cache' | 'limits' | 'prices' | 'security' | 'audit' | 'hosted-tools' | 'users';
+  tag: 'upstreams' | 'models' | 'keys' | 'usage' | 'logs' | 'overview' | 'config' | 'cache' | 'limits' | 'prices' | 'security' | 'audit' | 'hosted-tools' | 'users' | 'prompts';
   summary: string;
   body?: keyof typeof REQUEST_BODIES;
   query?: z.ZodObject;
@@ -207,7 +213,7 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/prices/{model}', access: 'admin', tag: 'prices', summary: "A model's price in force", ok: { status: 200, schema: 'PriceEntry' }, errors: [404] },
   { method: 'put', path: '/prices/{model}', access: 'admin', tag: 'prices', summary: "Set a model's price (USD per million tokens); applies to the next request (201 when new)", body: 'Price', ok: { status: 200, schema: 'PriceEntry', orCreated: true }, errors: [400] },
   { method: 'delete', path: '/prices/{model}', access: 'admin', tag: 'prices', summary: 'Remove an admin price; the config or shipped one applies again', ok: { status: 200, schema: 'DeletedPrice' }, errors: [404] },
-  { method: 'get', path: '/usage', access: 'member', tag: 'usage', summary: 'Usage summed by key, group, model or upstream', query: s.usageQuery, ok: { status: 200, schema: 'UsageReport' }, errors: [400] },
+  { method: 'get', path: '/usage', access: 'member', tag: 'usage', summary: 'Usage summed by key, group, model, upstream or prompt template', query: s.usageQuery, ok: { status: 200, schema: 'UsageReport' }, errors: [400] },
   { method: 'get', path: '/usage/tiers', access: 'admin', tag: 'usage', summary: "Requests to routers by tier, and the cost saved against each router's reference tier", query: s.tierUsageQuery, ok: { status: 200, schema: 'TierUsage' }, errors: [400] },
   { method: 'get', path: '/logs', access: 'member', tag: 'logs', summary: 'Request log, newest first', query: s.logsQuery, ok: { status: 200, schema: 'LogPage' }, errors: [400] },
   { method: 'get', path: '/logs/{id}', access: 'member', tag: 'logs', summary: 'One request log row, with its logged bodies (redacted) when body logging was on', ok: { status: 200, schema: 'LogDetail' }, errors: [404] },
@@ -221,6 +227,12 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/playground', access: 'admin', tag: 'logs', summary: 'Send one request through the gateway as a client of the chosen shape (as a picked key, or the playground identity) and get both sides of the wire: client request and response (stream chunks as they arrived), each upstream try as sent and answered (credentials masked, 1 MB of bodies at most), and its log row', body: 'PlaygroundRequest', ok: { status: 200, schema: 'PlaygroundRun' }, errors: [400, 501] },
   { method: 'get', path: '/overview', access: 'admin', tag: 'overview', summary: 'Totals, error rate, cache hit ratio, p50 / p95 latency, a time series and top lists for a range', query: overviewQuery, ok: { status: 200, schema: 'Overview' }, errors: [400] },
   { method: 'get', path: '/config', access: 'admin', tag: 'config', summary: 'Export the configuration in the config file shape (credential keys as ${SB_CREDENTIAL_…} placeholders)', query: configExportQuery, ok: { status: 200, schema: 'ConfigExport' }, alsoProduces: ['application/yaml'], errors: [400] },
+  { method: 'get', path: '/prompts', access: 'admin', tag: 'prompts', summary: 'List prompt templates at their published versions', ok: { status: 200, schema: 'Prompt', list: true }, errors: [] },
+  { method: 'get', path: '/prompts/{name}', access: 'admin', tag: 'prompts', summary: 'Get a prompt template at its published version', ok: { status: 200, schema: 'Prompt' }, errors: [404] },
+  { method: 'put', path: '/prompts/{name}', access: 'admin', tag: 'prompts', summary: 'Save a prompt template as its next version and publish it (201 when new)', body: 'PutPrompt', ok: { status: 200, schema: 'Prompt', orCreated: true }, errors: [400] },
+  { method: 'delete', path: '/prompts/{name}', access: 'admin', tag: 'prompts', summary: 'Delete a prompt template with every version', ok: { status: 200, schema: 'DeletedPrompt' }, errors: [404] },
+  { method: 'get', path: '/prompts/{name}/versions', access: 'admin', tag: 'prompts', summary: "A prompt template's saved versions, newest first", ok: { status: 200, schema: 'PromptVersion', list: true }, errors: [404] },
+  { method: 'post', path: '/prompts/{name}/rollback', access: 'admin', tag: 'prompts', summary: 'Publish a saved version again', body: 'RollbackPrompt', ok: { status: 200, schema: 'Prompt' }, errors: [400, 404] },
   { method: 'post', path: '/config', access: 'admin', tag: 'config', summary: 'Import a configuration (JSON or YAML): validated whole, then upserted; placeholders keep stored credentials', query: configImportQuery, body: 'ConfigDocument', bodyAlsoYaml: true, ok: { status: 200, schema: 'ConfigImport' }, errors: [400] },
   { method: 'get', path: '/audit', access: 'admin', tag: 'audit', summary: 'Audit log of admin API writes and dashboard sign-ins (who, what, which target, when, from where, outcome), newest first', query: auditQuery, ok: { status: 200, schema: 'AuditPage' }, errors: [400] },
   { method: 'post', path: '/session', access: 'public', tag: 'users', summary: 'Sign in with a name and password: sets the session cookie (HttpOnly, SameSite=Strict, 12 hours) and returns the CSRF token for writes', body: 'SignIn', ok: { status: 200, schema: 'Session' }, errors: [400] },
@@ -297,7 +309,7 @@ function build(): JsonSchema {
     },
     servers: [{ url: '/admin/api' }],
     security: [{ adminKey: [] }, { session: [] }],
-    tags: ['upstreams', 'models', 'keys', 'usage', 'logs', 'overview', 'config', 'cache', 'limits', 'prices', 'security', 'audit', 'hosted-tools', 'users', 'meta'].map((name) => ({ name })),
+    tags: ['upstreams', 'models', 'keys', 'usage', 'logs', 'overview', 'config', 'cache', 'limits', 'prices', 'security', 'audit', 'hosted-tools', 'users', 'prompts', 'meta'].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: {

@@ -122,6 +122,8 @@ export const patchKeyBody = z.strictObject({
   ipAllowlist: cidrListSchema.nullable().optional(),
   /** `null` turns stored Responses off (answers already stored stay until their retention ends). */
   responses: keyResponsesSchema.nullable().optional(),
+  /** `null`: the templates whose model the key may use. */
+  prompts: keySchema.shape.prompts.unwrap().nullable().optional(),
 });
 
 // ---- query strings ----------------------------------------------------------
@@ -146,7 +148,7 @@ export const instant = z
     return ms;
   });
 
-export const USAGE_DIMENSIONS = ['key', 'group', 'model', 'upstream'] as const satisfies readonly UsageDimension[];
+export const USAGE_DIMENSIONS = ['key', 'group', 'model', 'upstream', 'prompt'] as const satisfies readonly UsageDimension[];
 export const OUTCOMES = ['ok', 'error', 'upstream_error', 'incomplete', 'interrupted'] as const satisfies readonly Outcome[];
 export const MAX_LOG_LIMIT = 500;
 
@@ -298,6 +300,7 @@ export const keyView = z.object({
   responses: keyResponsesSchema
     .nullable()
     .describe('stored Responses: answers kept (sealed) for retentionDays, previous_response_id and GET /v1/responses/{id}; null: stateless'),
+  prompts: z.array(z.string()).nullable().describe('prompt templates the key may call, whatever their model; null: those whose model it may use'),
   source: z.string().describe('config, admin, cli or request (approved key request)'),
   ownerId: z.string().nullable().describe('the user who owns it; null: the admins\''),
   createdAt: z.number().int().describe('epoch ms'),
@@ -348,7 +351,7 @@ const usageCounts = {
 };
 
 export const usageRowView = z.object({
-  value: z.string().describe('the key id, group, model or upstream id ("" when the request had none)'),
+  value: z.string().describe('the key id, group, model, upstream id or prompt template name ("" when the request had none)'),
   name: z.string().nullable().optional().describe('the key name, when by=key'),
   bucket: z.number().int().optional().describe('start of the hour or day, epoch ms, when an interval was asked for'),
   ...usageCounts,
@@ -378,6 +381,8 @@ export const logRecordView = z.object({
   tier: z.string().nullable().optional().describe('the tier the router chose; model is then what served it'),
   tierReason: z.string().nullable().optional().describe('why the tier: `rule <name>`, `classifier said <tier>`, `default`, `classifier failed: …`; on a classifier call, `classifier for <request id>`'),
   referenceCostUsd: z.number().nullable().optional().describe("what the request would have cost on the router's reference tier"),
+  prompt: z.string().nullable().optional().describe('the prompt template the request ran (POST /v1/prompts/{name}); null otherwise'),
+  promptVersion: z.number().int().nullable().optional().describe('the version of that template'),
   upstreamModel: z.string().nullable(),
   upstreamId: z.string().nullable(),
   credentialId: z.string().nullable(),

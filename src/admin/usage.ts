@@ -4,7 +4,8 @@ import type { AdminDeps } from './deps.js';
 import { ownerScope, principalOf } from './principal.js';
 import { type UsageRow } from '../store/types.js';
 import { roundUsd } from '../usage/cost.js';
-import { invalid, readQuery } from './errors.js';
+import { AdminError, invalid, readQuery } from './errors.js';
+import { isAdmin, principalOf } from './principal.js';
 import { tierUsageQuery, usageQuery, type TierUsageView, type UsageReportView, type UsageRowView } from './schemas.js';
 import { referenceTier } from '../routing/tier-rules.js';
 import type { TierSplitRow } from '../store/tier-split.js';
@@ -21,6 +22,8 @@ export function usageRoutes(ctx: AdminDeps): Hono {
     const to = q.to ?? ctx.now();
     const from = q.from ?? to - DAY_MS;
     if (from >= to) throw invalid([{ path: 'from', message: 'must be before to' }], 'invalid_query');
+    // Template sums are the whole gateway's, not any one key's: an admin's only.
+    if (q.by === 'prompt' && !isAdmin(principalOf(c))) throw new AdminError(403, 'by=prompt: usage by prompt template is for admins', 'by', 'forbidden');
 
     // A member's report counts only their own keys.
     const found = await ctx.store.usage.query({ by: q.by, from, to, interval: q.interval, ownerId: ownerScope(principalOf(c)) });

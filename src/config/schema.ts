@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { alertsSchema } from './alerts-schema.js';
 import { logExportSchema } from './log-export-schema.js';
+import { promptConfigSchema } from './prompt-schema.js';
 import { parseCidr } from './ip-address.js';
 import { patternProblems } from './redact-patterns.js';
 
@@ -425,6 +426,10 @@ export const keySchema = z.strictObject({
   responses: keyResponsesSchema
     .optional()
     .describe('Stored Responses for this key (docs/responses.md); absent: the Responses API is served statelessly.'),
+  prompts: z
+    .array(z.string().min(1))
+    .optional()
+    .describe('Prompt templates this key may call, whatever their model (docs/prompts.md); absent: the templates whose model the key may use.'),
 });
 
 /**
@@ -830,6 +835,10 @@ export const configSchema = z.strictObject({
     .array(routerSchema)
     .default([])
     .describe('Public names (`auto`) that send each request to a tier (a model) by rules over the request, or a classifier model (docs/routing-tiers.md).'),
+  prompts: z
+    .array(promptConfigSchema)
+    .default([])
+    .describe('Prompt templates published as `POST /v1/prompts/{name}` (docs/prompts.md); applied at start as a new version only when one differs from the published version.'),
   keys: z.array(keySchema).default([]).describe('Client keys (upserted by name; keys made in the dashboard or CLI stay; a key an earlier file made that this one no longer names is revoked at start).'),
   groups: z.array(groupSchema).default([]).describe('Limits and a budget shared by every key of a group; `team-a` also covers keys narrowed to `team-a/<sub>`.'),
   limits: keyLimitsSchema.optional().describe('Rate limits over all traffic through this gateway.'),

@@ -13,6 +13,7 @@ import { deleteStoredResponse, getStoredResponse, listStoredInputItems } from '.
 import { admitResponsesSocket } from './socket-admission.js';
 import { encodeError, GatewayError } from '../protocols/errors.js';
 import { serveSetupScript } from './agent-setup/route.js';
+import { servePrompt } from './prompt-endpoint.js';
 
 /**
  * The data plane: the client-facing routes under /v1 and /v1beta, each a
@@ -32,6 +33,8 @@ export function createDataPlane(ctx: DataPlaneDeps): Hono {
   app.delete('/v1/responses/:id', (c) => deleteStoredResponse(c, ctx));
   // The Responses WebSocket's upgrade: admitted here, served by the platform (gateway/responses-socket.ts runs the turns).
   app.get('/v1/responses', (c) => admitResponsesSocket(c, ctx));
+  // Prompt templates published as endpoints: variables in, a Chat Completions answer out (gateway/prompt-endpoint.ts).
+  app.post('/v1/prompts/:name', (c) => servePrompt(c, ctx));
   app.post('/v1/embeddings', (c) => proxyRequest(c, ctx, OPERATIONS.embeddings));
   // OpenAI's legacy text completions: passed through where served, else translated (gateway/chat-fallback.ts).
   app.post('/v1/completions', (c) => proxyRequest(c, ctx, OPERATIONS.completions));

@@ -6,6 +6,7 @@ import { GatewayError } from '../protocols/errors.js';
 import { parseClientBody, type ClientBody, type UrlHints } from '../protocols/requests.js';
 import { requestGroup, requestMetadata } from '../policy/auth.js';
 import { allowedTargets, mayAskFor } from '../routing/aliases.js';
+import { mayCallPrompt } from '../prompts/access.js';
 import { identifyClient } from './identify.js';
 import { refuseEncodedBody } from './request-io.js';
 import { planRoute, type Candidate } from '../routing/plan.js';
@@ -30,16 +31,23 @@ import { expandPreviousResponse, NOT_STORED, prepareResponseState, type Response
  * next credential or route when a try fails before the first byte), respond
  * (piping streams), record. Every exit records exactly one request_log row.
  */
-export async function proxyRequest(c: Context, ctx: DataPlaneDeps, op: Operation, hints: UrlHints = {}): Promise<Response> {
+export async function proxyRequest(
+  c: Context,
+  ctx: DataPlaneDeps,
+  op: Operation,
+  hints: UrlHints = {},
+  /** How the body is read: the client's JSON as it is by default; a prompt template's call renders it (gateway/prompt-endpoint.ts). */
+  readBody: BodyReader<ClientBody> = readJsonBody,
+): Promise<Response> {
   const ex = startExchange(ctx, op, c);
   // Every answer leaves through here, so body logging (when on) sees what the client gets.
-  return ex.logBodies(await proxyExchange(c, ctx, ex, op, hints));
+  return ex.logBodies(await proxyExchange(c, ctx, ex, op, hints, readBody));
 }
 
-async function proxyExchange(c: Context, ctx: DataPlaneDeps, ex: Exchange, op: Operation, hints: UrlHints): Promise<Response> {
+async function proxyExchange(c: Context, ctx: DataPlaneDeps, ex: Exchange, op: Operation, hints: UrlHints, readBody: BodyReader<ClientBody>): Promise<Response> {
   try {
     // 1-4. authenticate, read the body, policy, plan
-    const { body, candidates, rateLimitHeaders, state } = await admit(c, ctx, ex, op, hints);
+    const { body, candidates, rateLimitHeaders, state } = await admit(c, ctx, ex, op, hints, readBody);
 
     // 4a. hosted tools the route lacks (web search, image generation): the gateway runs them itself, turn by turn (never cached)
     const hosted = hostedToolsFor(op, body, candidates[0], ctx.settings.current().raw.hostedTools);
@@ -99,17 +107,21 @@ export async function admit<B extends ClientBody = ClientBody>(
   const state = op.endpoint === 'responses' ? await prepareResponseState(ctx, key, body) : NOT_STORED;
   if (op.endpoint === 'compact') await expandPreviousResponse(ctx, key, body.json);
 
+  // 2b'. a prompt template's call: the key's grant of the template stands for the model's (checked before a router's tier replaces it)
+  if (body.prompt && !mayCallPrompt(key, body.prompt, () => mayAskFor(key, snapshot, body.model)))
+    throw new GatewayError('SB_ERR_FORBIDDEN', `this key may not call prompt template ${body.prompt.name}`);
+
   // 2c. a router (`auto`): asked for like a model; its tier, by rules or its classifier, is then planned in its place
   const router = snapshot.routers.get(body.model);
   if (router) {
-    if (!mayAskFor(key, snapshot, body.model)) throw new GatewayError('SB_ERR_FORBIDDEN', `this key may not use model ${body.model}`, 'model');
+    if (!body.prompt && !mayAskFor(key, snapshot, body.model)) throw new GatewayError('SB_ERR_FORBIDDEN', `this key may not use model ${body.model}`, 'model');
     body.model = await chooseTier(c, ctx, ex, op, body.json, hints, key, router, snapshot);
     row.model = body.model;
   }
   row.alias = snapshot.aliases.has(body.model) ? body.model : null;
 
-  // 3. policy: the model (a router's tier: granted with the router), then rate limits and budgets (reserved here, settled when the row is finished)
-  if (!router && !mayAskFor(key, snapshot, body.model)) throw new GatewayError('SB_ERR_FORBIDDEN', `this key may not use model ${body.model}`, 'model');
+  // 3. policy: the model (a router's tier: granted with the router; a template's model: with the template), then rate limits and budgets (reserved here, settled when the row is finished)
+  if (!router && !body.prompt && !mayAskFor(key, snapshot, body.model)) throw new GatewayError('SB_ERR_FORBIDDEN', `this key may not use model ${body.model}`, 'model');
   const admission = await ctx.limits.admit({ key, group: row.group, endpoint: op.endpoint, body, snapshot });
   ex.onFinish((finished) => admission.settle(finished, finished.costUsd));
 

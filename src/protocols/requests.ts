@@ -111,6 +111,8 @@ export interface ClientBody {
   stream: boolean;
   /** Seconds of audio uploaded (transcriptions and translations), for the reservation made before the call. */
   audioSeconds?: number;
+  /** A prompt template's call (`POST /v1/prompts/{name}`): the template asked for; `json` is its rendered Chat Completions body. */
+  prompt?: { name: string; version: number };
 }
 
 /** What the URL says, for protocols that put the model and streaming there (Gemini). */

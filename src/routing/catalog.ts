@@ -1,5 +1,5 @@
 import type { Store } from '../store/store.js';
-import type { AliasRecord, KeyRecord, ModelRecord, UpstreamRecord } from '../store/types.js';
+import type { AliasRecord, KeyRecord, ModelRecord, PromptRecord, UpstreamRecord } from '../store/types.js';
 import type { SecretBox } from '../policy/secrets.js';
 import { oneAtATime } from './one-at-a-time.js';
 import { createKeyFinder } from './key-finder.js';
@@ -37,6 +37,8 @@ export interface Snapshot {
   aliases: Map<string, AliasRecord>;
   /** Public names that send each request to a tier (routing/tier-rules.ts). */
   routers: Map<string, LiveRouter>;
+  /** Prompt templates at their published versions, by name (`POST /v1/prompts/{name}`, docs/prompts.md). */
+  prompts: Map<string, PromptRecord>;
 }
 
 export interface Catalog {
@@ -72,12 +74,13 @@ export async function createCatalog(store: Store, box: SecretBox, log: (msg: str
 }
 
 async function build(store: Store, box: SecretBox, log: (msg: string) => void): Promise<Snapshot> {
-  const [keys, upstreams, models, aliases, routers] = await Promise.all([
+  const [keys, upstreams, models, aliases, routers, prompts] = await Promise.all([
     store.keys.list(),
     store.upstreams.list(),
     store.models.list(),
     store.aliases.list(),
     store.routers.list(),
+    store.prompts.list(),
   ]);
   const live = new Map<string, LiveUpstream>();
   const listedModels = new Map<string, string[]>();
@@ -107,5 +110,6 @@ async function build(store: Store, box: SecretBox, log: (msg: string) => void): 
     listedModels,
     aliases: new Map(aliases.map((a) => [a.id, a])),
     routers: new Map(routers.map((r) => [r.id, compileRouter(r)])),
+    prompts: new Map(prompts.map((p) => [p.name, p])),
   };
 }

@@ -222,7 +222,7 @@ describe('models, keys and the data plane, without a restart', () => {
     expect(list.text).not.toContain(alice.key);
     expect(list.text).not.toContain(storedHash);
     for (const k of list.body.data) {
-      expect(Object.keys(k).sort()).toEqual(['budget', 'cache', 'createdAt', 'group', 'id', 'ipAllowlist', 'limits', 'models', 'name', 'ownerId', 'prefix', 'responses', 'revokedAt', 'source'].sort());
+      expect(Object.keys(k).sort()).toEqual(['budget', 'cache', 'createdAt', 'group', 'id', 'ipAllowlist', 'limits', 'models', 'name', 'ownerId', 'prefix', 'prompts', 'responses', 'revokedAt', 'source'].sort());
     }
     const one = await admin('GET', `/keys/${alice.id}`);
     expect(one.body).toEqual(list.body.data[0]);
@@ -589,6 +589,12 @@ describe('OpenAPI document', () => {
         'PUT /alerts/webhooks/{id}',
         'DELETE /alerts/webhooks/{id}',
         'POST /alerts/webhooks/{id}/test',
+        'GET /prompts',
+        'GET /prompts/{name}',
+        'PUT /prompts/{name}',
+        'DELETE /prompts/{name}',
+        'GET /prompts/{name}/versions',
+        'POST /prompts/{name}/rollback',
       ].sort(),
     );
 
@@ -606,7 +612,7 @@ describe('OpenAPI document', () => {
     expect(doc.components.schemas.Credential.properties).not.toHaveProperty('secretEnc');
 
     const usageParams = doc.paths['/usage'].get.parameters;
-    expect(usageParams.find((p: { name: string }) => p.name === 'by').schema.enum).toEqual(['key', 'group', 'model', 'upstream']);
+    expect(usageParams.find((p: { name: string }) => p.name === 'by').schema.enum).toEqual(['key', 'group', 'model', 'upstream', 'prompt']);
     expect(doc.paths['/logs'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['key', 'model', 'status', 'outcome', 'group', 'upstream', 'cache', 'q', 'from', 'to', 'limit', 'offset']);
     expect(doc.paths['/upstreams/{id}/credentials/{credentialId}'].delete.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual([
       'path:id',

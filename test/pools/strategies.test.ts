@@ -121,6 +121,7 @@ describe('weighted routes', () => {
     listedModels: new Map(),
     aliases: new Map(),
     routers: new Map(),
+    prompts: new Map(),
   });
   const order = (routes: { upstream: string; model: string; weight?: number }[], draw: number) => {
     const plan = planRoute(snapshot(routes), providers, newHealth(), { model: 'm', protocol: 'openai-chat', endpoint: 'chat' }, 0, () => draw);
