@@ -18,7 +18,8 @@ export interface D1MigrationFile {
  */
 export async function d1MigrationFiles(): Promise<D1MigrationFile[]> {
   const files: D1MigrationFile[] = [];
-  for (const [name, migration] of Object.entries(migrations)) {
+  // By name, as Kysely's Migrator and wrangler apply them: helpers append to the list in whatever order they land.
+  for (const [name, migration] of Object.entries(migrations).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const statements: string[] = [];
     const db = new Kysely<unknown>({
       dialect: callbackDialect(async (query) => {
