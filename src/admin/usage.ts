@@ -1,11 +1,10 @@
 import { addUnits } from '../usage/units.js';
 import { Hono } from 'hono';
 import type { AdminDeps } from './deps.js';
-import { ownerScope, principalOf } from './principal.js';
 import { type UsageRow } from '../store/types.js';
 import { roundUsd } from '../usage/cost.js';
 import { AdminError, invalid, readQuery } from './errors.js';
-import { isAdmin, principalOf } from './principal.js';
+import { isAdmin, ownerScope, principalOf } from './principal.js';
 import { tierUsageQuery, usageQuery, type TierUsageView, type UsageReportView, type UsageRowView } from './schemas.js';
 import { referenceTier } from '../routing/tier-rules.js';
 import type { TierSplitRow } from '../store/tier-split.js';

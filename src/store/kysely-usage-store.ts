@@ -93,6 +93,8 @@ function toUsageRow(r: SumsRow, bucketed: boolean): UsageRow {
 
 /** Usage by prompt template (name, every version together), from prompt_usage_rollup (store/prompt-rollups.ts). */
 async function queryPromptUsage(db: Kysely<Database>, q: UsageQuery): Promise<UsageRow[]> {
+  // The template sums are not kept per key, so they cannot be narrowed to one owner's keys: none for such a query.
+  if (q.ownerId !== undefined) return [];
   const size = q.interval === 'day' ? DAY_MS : HOUR_MS;
   const bucket = sql<number>`(hour / ${sql.lit(size)}) * ${sql.lit(size)}`;
   let query = db
