@@ -62,7 +62,7 @@ describe('createGateway', () => {
     const clock = { now: Date.UTC(2026, 11, 6, 8, 0, 0) };
     const { deferred } = await start(clock);
     expect(gateway.jobs.map((j) => j.name).sort()).toEqual(
-      ['cache-sweep', 'shared-state-refresh', 'credential-health-refresh', 'credential-probes', 'lease-renewal', 'model-sync', 'recorder-flush', 'stored-responses-retention', 'live-requests'].sort(),
+      ['cache-sweep', 'shared-state-refresh', 'credential-health-refresh', 'credential-probes', 'lease-renewal', 'model-sync', 'recorder-flush', 'stored-responses-retention', 'live-requests', 'alerts', 'log-export'].sort(),
     );
 
     const first = await gateway.fetch(chat('hello'));
