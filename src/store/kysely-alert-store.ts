@@ -151,7 +151,7 @@ async function alertFigures(db: Kysely<Database>, q: AlertFiguresQuery) {
     select ${dim} as value, count(*) as requests,
       sum(case when outcome <> 'ok' then 1 else 0 end) as errors,
       sum(case when status = 429 and upstream_id is null then 1 else 0 end) as refusals
-    from request_log where ${filter} group by ${dim}`.execute(db);
+    from request_log where ${filter} ${q.by ? sql`group by ${dim}` : sql``}`.execute(db);
   const p95 = new Map<string, number>();
   if (q.latency) {
     const ranked = await sql<{ value: string | null; p95: number | string | null }>`
@@ -161,6 +161,7 @@ async function alertFigures(db: Kysely<Database>, q: AlertFiguresQuery) {
           count(*) over (partition by ${dim}) as n
         from request_log where ${filter}
       ) as ranked group by value`.execute(db);
+    // (PostgreSQL refuses a constant in GROUP BY: the whole-window sums above are grouped only when split.)
     for (const r of ranked.rows) if (r.p95 !== null) p95.set(r.value ?? '', Number(r.p95));
   }
   return sums.rows.map((r) => ({

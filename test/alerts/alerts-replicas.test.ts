@@ -5,6 +5,8 @@ import { configSchema } from '../../src/config/schema.js';
 import { startNodeGateway, type NodeGateway } from '../../src/platform/node/gateway.js';
 import { createPostgresSchema, type PostgresSchema } from '../helpers/postgres.js';
 import { ADMIN_KEY, eventually, TEST_KEY } from '../helpers/gateway.js';
+import { alertRound } from '../../src/alerts/alerter.js';
+import { fetchHttp } from '../../src/providers/http.js';
 
 // Two gateways on one PostgreSQL evaluate the same rules every second: each firing reaches each webhook once.
 let schema: PostgresSchema;
@@ -95,5 +97,27 @@ describe('alerts across two replicas', () => {
     await eventually(() => expect(received.filter((r) => r.path === '/slack' && String(r.body.text).startsWith('[RESOLVED]'))).toHaveLength(1), 10_000);
     await new Promise((r) => setTimeout(r, 2000));
     expect(received.filter((r) => r.path === '/slack')).toHaveLength(2);
+  });
+
+  it('a rule over the whole window (no `per`) fires on PostgreSQL, once, with rounds run at the same moment besides the jobs', async () => {
+    const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+    // The jobs of both replicas evaluate too: whoever runs first, the firing goes out once.
+    const before = received.filter((r) => r.path === '/slack' && String(r.body.text).includes('together')).length;
+    const put = await fetch(`${gateways[0]!.url}/admin/api/alerts/rules/together`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'error-rate', threshold: 0.5, minRequests: 1, webhooks: ['chat'] }),
+    });
+    expect(put.status).toBe(201);
+    await Promise.all(
+      gateways.map((gw, i) =>
+        alertRound({
+          store: gw.ctx.store, catalog: gw.ctx.catalog, pools: gw.ctx.pools, limits: gw.ctx.limits, secrets: gw.ctx.secrets,
+          http: fetchHttp(sleep), sleep, now: Date.now, log: () => {}, settings: configSchema.parse({}).alerts, newId: () => `t${i}-${Math.random()}`,
+        }),
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(received.filter((r) => r.path === '/slack' && String(r.body.text).includes('together')).length - before).toBe(1);
   });
 });
