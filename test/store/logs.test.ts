@@ -11,7 +11,7 @@ describeStores('store logs', ({ store, another, name }) => {
   });
 
   it('keeps nulls, empty lists and false flags as they were written', async () => {
-    const row = logRow({ keyId: null, group: null, model: null, alias: null, costUsd: null, ttfbMs: null, cacheStatus: null, metadata: null, translation: null, warnings: null, attempts: null, stream: false, usageEstimated: true, prompt: null, promptVersion: null });
+    const row = logRow({ keyId: null, group: null, model: null, alias: null, costUsd: null, ttfbMs: null, cacheStatus: null, metadata: null, translation: null, warnings: null, attempts: null, stream: false, usageEstimated: true, prompt: null, promptVersion: null, router: null, tier: null, tierReason: null, referenceCostUsd: null });
     await store().logs.write([row]);
     expect(await store().logs.get('req_1')).toEqual(row);
   });

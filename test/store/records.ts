@@ -41,6 +41,10 @@ export function logRow(overrides: Partial<LogRecord> = {}): LogRecord {
     units: null,
     prompt: 'weather',
     promptVersion: 3,
+    router: 'auto',
+    tier: 'small',
+    tierReason: 'rule short',
+    referenceCostUsd: 0.05,
     ...overrides,
   };
 }
