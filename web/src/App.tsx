@@ -18,6 +18,7 @@ import { PlaygroundPage } from './pages/Playground.js';
 import { RoutingPage } from './pages/Routing.js';
 import { UsersPage } from './pages/Users.js';
 import { RequestsPage, REQUESTS_CHANGED } from './pages/Requests.js';
+import { PromptsPage } from './pages/Prompts.js';
 
 /**
  * The pages and who sees them in the menu: `member` pages are for every
@@ -46,6 +47,7 @@ const PAGES: PageEntry[] = [
   { path: '/routing', title: 'Routing', render: () => <RoutingPage /> },
   { path: '/users', title: 'Users', render: () => <UsersPage /> },
   { path: '/requests', title: 'Requests', render: () => <RequestsPage />, access: 'member' },
+  { path: '/prompts', title: 'Prompts', render: () => <PromptsPage /> },
 ];
 
 export function App() {

@@ -41,6 +41,7 @@ import type { priceEntryView } from '../../src/admin/prices.js';
 import type { securityReportView } from '../../src/admin/security.js';
 import type { patchSettingsBody, settingsView } from '../../src/admin/settings.js';
 import type { configImportView } from '../../src/admin/config-io.js';
+import type { promptVersionView, promptView, putPromptBody } from '../../src/admin/prompts.js';
 
 /** A list answer; paged lists also say whether more follow. */
 export interface Page<T> {
@@ -94,6 +95,8 @@ export type GatewaySettings = z.output<typeof settingsView>;
 export type SecurityReport = z.output<typeof securityReportView>;
 export type CacheStats = z.output<typeof cacheStatsView>;
 export type ConfigImport = z.output<typeof configImportView>;
+export type Prompt = z.output<typeof promptView>;
+export type PromptVersion = z.output<typeof promptVersionView>;
 
 // ---- request bodies (what the API accepts, before its defaults) -------------
 
@@ -105,4 +108,5 @@ export type NewKey = z.input<typeof createKeyBody>;
 export type KeyPatch = z.input<typeof patchKeyBody>;
 export type ScopeRule = z.input<typeof scopeRuleBody>;
 export type SettingsPatch = z.input<typeof patchSettingsBody>;
+export type PromptSpecBody = z.input<typeof putPromptBody>;
 export type PlaygroundRun = z.output<typeof playgroundView>;
