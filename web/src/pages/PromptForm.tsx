@@ -106,7 +106,7 @@ export function PromptForm(props: { prompt?: Prompt; onDone: () => void; onCance
         <legend>Messages</legend>
         <ol className="route-rows">
           {messages.map((m, i) => (
-            <li key={i} className="route-row" data-message={i + 1}>
+            <li key={i} className="message-row" data-message={i + 1}>
               <select aria-label={`Message ${i + 1} role`} value={m.role} onChange={(e) => change(i, { role: e.target.value as Role })}>
                 {ROLES.map((r) => (
                   <option key={r}>{r}</option>
