@@ -8,6 +8,7 @@ import { priceRoutes } from './prices.js';
 import { logRoutes } from './logs.js';
 import { logExportRoutes } from './logs-export.js';
 import { overviewRoutes } from './overview.js';
+import { performanceRoutes } from './performance.js';
 import { configRoutes } from './config-io.js';
 import { modelRoutes } from './models.js';
 import { aliasRoutes } from './aliases.js';
@@ -89,5 +90,6 @@ export function createAdminApp(ctx: AdminDeps): Hono {
   app.route('/playground', playgroundRoutes(ctx));
   app.route('/log-export', logExportDestinationRoutes(ctx));
   app.route('/alerts', alertRoutes(ctx, ctx.alerts));
+  app.route('/performance', performanceRoutes(ctx));
   return app;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import * as s from './schemas.js';
 import { configSchema } from '../config/schema.js';
 import { overviewQuery, overviewView } from './overview.js';
+import { performanceQuery, performanceView } from './performance.js';
 import { configExportQuery, configImportQuery, configImportView } from './config-io.js';
 import { logsExportQuery } from './logs-export.js';
 import { setCredentialStateBody } from './credential-health.js';
@@ -127,6 +128,7 @@ const RESPONSES = {
   AlertDelivery: alertDeliveryView,
   AlertWebhookView: alertWebhookView,
   AlertRuleView: alertRuleSchema,
+  Performance: performanceView,
 } satisfies Record<string, z.ZodType>;
 
 type Component = keyof typeof REQUEST_BODIES | keyof typeof RESPONSES;
@@ -261,6 +263,7 @@ export const OPERATIONS: Operation[] = [
   { method: 'put', path: '/alerts/webhooks/{id}', access: 'admin', tag: 'logs', summary: 'Create or replace an alert webhook (stored encrypted)', body: 'AlertWebhook', ok: { status: 200, schema: 'AlertWebhookView', orCreated: true }, errors: [400] },
   { method: 'delete', path: '/alerts/webhooks/{id}', access: 'admin', tag: 'logs', summary: 'Delete an alert webhook', ok: { status: 200, schema: 'Deleted' }, errors: [404] },
   { method: 'post', path: '/alerts/webhooks/{id}/test', access: 'admin', tag: 'logs', summary: 'Send a test message to a webhook (with its retries) and record the delivery', ok: { status: 200, schema: 'AlertDelivery' }, errors: [404] },
+  { method: 'get', path: '/performance', access: 'admin', tag: 'overview', summary: 'Time to first token and time per output token (p50 / p95) of streamed requests, by model or upstream, over time', query: performanceQuery, ok: { status: 200, schema: 'Performance' }, errors: [400] },
 ];
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {

@@ -99,7 +99,8 @@ export function overviewRoutes(ctx: AdminDeps): Hono {
   return app;
 }
 
-function rangeOf(q: z.output<typeof overviewQuery>, now: number): { from: number; to: number; bucketMs: number } {
+/** The range and bucket size a query asks for (also the performance view's). */
+export function rangeOf(q: z.output<typeof overviewQuery>, now: number): { from: number; to: number; bucketMs: number } {
   if (q.range !== undefined && q.from !== undefined)
     throw invalid([{ path: 'range', message: 'give either range or from/to, not both' }], 'invalid_query');
   if (q.from === undefined) {

@@ -7,6 +7,7 @@ import type { LogRecord, RequestBodiesRecord } from './types.js';
 import { addToRollups } from './kysely-usage-store.js';
 import { addToPromptRollups } from './prompt-rollups.js';
 import { queryLogStats } from './log-stats.js';
+import { queryLogPerformance } from './log-performance.js';
 import { chunks, rowChunks } from './chunks.js';
 import { compiledInserts } from './compiled-inserts.js';
 import { usedUnits, type Units } from '../translate/ir.js';
@@ -108,6 +109,8 @@ export function kyselyLogStore(
     },
 
     stats: (q) => queryLogStats(reader, q),
+
+    performance: (q) => queryLogPerformance(reader, q),
 
     async written(since, limit) {
       let query = reader.selectFrom('request_log').selectAll();

@@ -37,6 +37,7 @@ import type {
 } from './types.js';
 import type { AlertRule } from '../config/alerts-schema.js';
 import type { LogStats, LogStatsQuery } from './log-stats.js';
+import type { LogPerformanceQuery, LogPerformanceRow } from './log-performance.js';
 
 /**
  * The only way to the database. kysely-store.ts implements it once for
@@ -118,6 +119,8 @@ export interface Store {
     written(since: number | undefined, limit: number): Promise<WrittenRow[]>;
     /** Sums, latency percentiles and top lists over a range, for the dashboard's overview. */
     stats(query: LogStatsQuery): Promise<LogStats>;
+    /** Streamed, successful, uncached rows with their time to first token, newest first, at most `limit`; for the performance view. */
+    performance(query: LogPerformanceQuery): Promise<{ rows: LogPerformanceRow[]; sampled: boolean }>;
     /** Requests to routers by router and tier over a range, with what they cost and would have cost on the reference tier. */
     tierSplit(range: { from: number; to: number }): Promise<TierSplitRow[]>;
     /**

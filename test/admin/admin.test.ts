@@ -528,6 +528,7 @@ describe('OpenAPI document', () => {
         'GET /models/{id}',
         'GET /openapi.json',
         'GET /overview',
+        'GET /performance',
         'GET /prices',
         'GET /prices/{model}',
         'GET /security',
