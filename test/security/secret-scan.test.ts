@@ -145,8 +145,19 @@ async function driveTraffic(): Promise<void> {
 
 async function get(path: string, token = ADMIN_KEY): Promise<string> {
   const res = await fetch(`${gw.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
-  const text = await res.text();
+  const text = res.headers.get('content-type')?.startsWith('text/event-stream') ? await firstEvents(res) : await res.text();
   answers.push({ where: `GET ${path} (${res.status})`, text });
+  return text;
+}
+
+/** An event stream (the live view) never ends by itself: what it sends in its first half second is scanned, then it is left. */
+async function firstEvents(res: Response): Promise<string> {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  const timer = setTimeout(() => void reader.cancel(), 500);
+  let text = '';
+  for (let part = await reader.read(); !part.done; part = await reader.read()) text += decoder.decode(part.value, { stream: true });
+  clearTimeout(timer);
   return text;
 }
 
