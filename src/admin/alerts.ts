@@ -78,6 +78,15 @@ export function alertRoutes(ctx: AdminDeps, settings: AlertsSettings): Hono {
   return app;
 }
 
-export const alertsView = z.object({ rules: z.array(z.unknown()), webhooks: z.array(z.unknown()), open: z.array(z.unknown()), firings: z.array(z.unknown()), deliveries: z.array(z.unknown()) });
 export const alertDeliveryView = z.object({ id: z.string(), firingId: z.string().nullable(), webhookId: z.string(), event: z.string(), ok: z.boolean(), status: z.number().nullable(), tries: z.number(), error: z.string().nullable(), at: z.number() });
 export const alertWebhookView = z.object({ id: z.string(), url: z.string(), format: z.string(), headers: z.array(z.string()), enabled: z.boolean() });
+export const alertFiringView = z.object({ id: z.string(), ruleId: z.string(), scope: z.string(), kind: z.string(), value: z.number(), threshold: z.number(), message: z.string(), startedAt: z.number(), resolvedAt: z.number().nullable() });
+/** A rule as stored, with how many firings of it are open (the dashboard's Alerts page reads these shapes). */
+export const alertRuleStateView = z.intersection(alertRuleSchema, z.object({ firing: z.number() }));
+export const alertsView = z.object({
+  rules: z.array(alertRuleStateView),
+  webhooks: z.array(alertWebhookView),
+  open: z.array(alertFiringView),
+  firings: z.array(alertFiringView),
+  deliveries: z.array(alertDeliveryView),
+});

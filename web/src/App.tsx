@@ -19,6 +19,7 @@ import { RoutingPage } from './pages/Routing.js';
 import { UsersPage } from './pages/Users.js';
 import { RequestsPage, REQUESTS_CHANGED } from './pages/Requests.js';
 import { PromptsPage } from './pages/Prompts.js';
+import { AlertsPage } from './pages/Alerts.js';
 
 /**
  * The pages and who sees them in the menu: `member` pages are for every
@@ -48,6 +49,7 @@ const PAGES: PageEntry[] = [
   { path: '/users', title: 'Users', render: () => <UsersPage /> },
   { path: '/requests', title: 'Requests', render: () => <RequestsPage />, access: 'member' },
   { path: '/prompts', title: 'Prompts', render: () => <PromptsPage /> },
+  { path: '/alerts', title: 'Alerts', render: () => <AlertsPage /> },
 ];
 
 export function App() {

@@ -42,6 +42,8 @@ import type { securityReportView } from '../../src/admin/security.js';
 import type { patchSettingsBody, settingsView } from '../../src/admin/settings.js';
 import type { configImportView } from '../../src/admin/config-io.js';
 import type { promptVersionView, promptView, putPromptBody } from '../../src/admin/prompts.js';
+import type { alertDeliveryView, alertFiringView, alertRuleStateView, alertsView, alertWebhookView } from '../../src/admin/alerts.js';
+import type { alertRuleSchema, alertWebhookSchema, ALERT_KINDS } from '../../src/config/alerts-schema.js';
 
 /** A list answer; paged lists also say whether more follow. */
 export interface Page<T> {
@@ -110,3 +112,15 @@ export type ScopeRule = z.input<typeof scopeRuleBody>;
 export type SettingsPatch = z.input<typeof patchSettingsBody>;
 export type PromptSpecBody = z.input<typeof putPromptBody>;
 export type PlaygroundRun = z.output<typeof playgroundView>;
+
+// ---- alerts ----------------------------------------------------------------
+
+export type AlertsReport = z.output<typeof alertsView>;
+export type AlertRuleState = z.output<typeof alertRuleStateView>;
+export type AlertWebhookState = z.output<typeof alertWebhookView>;
+export type AlertFiring = z.output<typeof alertFiringView>;
+export type AlertDelivery = z.output<typeof alertDeliveryView>;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+/** What PUT /alerts/rules/{id} and /alerts/webhooks/{id} take (the id is in the path). */
+export type AlertRuleBody = Omit<z.input<typeof alertRuleSchema>, 'id'>;
+export type AlertWebhookBody = Omit<z.input<typeof alertWebhookSchema>, 'id'>;
