@@ -18,6 +18,7 @@ import { PlaygroundPage } from './pages/Playground.js';
 import { RoutingPage } from './pages/Routing.js';
 import { UsersPage } from './pages/Users.js';
 import { RequestsPage, REQUESTS_CHANGED } from './pages/Requests.js';
+import { PerformancePage } from './pages/Performance.js';
 import { PromptsPage } from './pages/Prompts.js';
 import { AlertsPage } from './pages/Alerts.js';
 
@@ -50,6 +51,7 @@ const PAGES: PageEntry[] = [
   { path: '/requests', title: 'Requests', render: () => <RequestsPage />, access: 'member' },
   { path: '/prompts', title: 'Prompts', render: () => <PromptsPage /> },
   { path: '/alerts', title: 'Alerts', render: () => <AlertsPage /> },
+  { path: '/performance', title: 'Performance', render: () => <PerformancePage /> },
 ];
 
 export function App() {

@@ -34,6 +34,7 @@ import type {
 } from '../../src/admin/schemas.js';
 import type { keyBudgetSchema, keyLimitsSchema, STRATEGIES, UPSTREAM_KINDS } from '../../src/config/schema.js';
 import type { overviewView } from '../../src/admin/overview.js';
+import type { performanceView } from '../../src/admin/performance.js';
 import type { keyStatusView, limitsReportView, scopeRuleBody, scopeStatusView } from '../../src/admin/limits.js';
 import type { logDetailView } from '../../src/admin/logs.js';
 import type { playgroundView } from '../../src/admin/playground.js';
@@ -56,6 +57,7 @@ export interface Page<T> {
 
 export type Overview = z.output<typeof overviewView>;
 export type TopRow = Overview['top']['key'][number];
+export type Performance = z.output<typeof performanceView>;
 
 export type Key = z.output<typeof keyView>;
 export type CreatedKey = z.output<typeof createdKeyView>;
