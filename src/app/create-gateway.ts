@@ -236,8 +236,10 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
     alerts: config.alerts,
   };
   // What other processes write (replicas, the CLI) arrives by the revision, polled by a job; a change-feed hint makes it arrive now.
+  // The hint's refresh is deferred, not left floating: on Workers the hint comes from this isolate's own admin write, and
+  // a refresh still reading D1 when that request ends would never settle, leaving every later catalog reload queued behind it.
   const shared = createSharedState({ store, catalog, settings, limits, priceBook, log, now });
-  const stopListening = changes.subscribe(REVISION_TOPIC, () => void shared.refresh());
+  const stopListening = changes.subscribe(REVISION_TOPIC, () => runtime.defer(shared.refresh()));
   const app = createHttpApp({
     dataPlane,
     admin,

@@ -99,4 +99,36 @@ describe('createGateway', () => {
     await gateway.jobs.find((j) => j.name === 'shared-state-refresh')!.run();
     expect((await gateway.fetch(chat('after the refresh'))).status).toBe(401);
   });
+
+  // On Workers a request's pending I/O is dropped when it ends, unless waitUntil holds it: a refresh left floating there never
+  // settled, and every later catalog reload queued behind it hung.
+  it("hands an admin write's shared-state refresh to defer, so the request that made the write keeps it alive", async () => {
+    const { deferred } = await start({ now: Date.UTC(2026, 11, 6, 8, 0, 0) });
+    let open: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let gated = false;
+    const revision = store.settings.revision.bind(store.settings);
+    store.settings.revision = async () => {
+      if (gated) await gate;
+      return revision();
+    };
+    const before = deferred.length;
+    gated = true;
+    const created = await gateway.fetch(
+      new Request('http://gateway.test/admin/api/keys', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'made-here' }),
+      }),
+    );
+    expect(created.status).toBe(201);
+    let settled = false;
+    const all = Promise.all(deferred.slice(before)).then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The refresh the write's change hint started waits on the revision, and is among the deferred work.
+    expect(settled).toBe(false);
+    open();
+    await all;
+    expect(settled).toBe(true);
+  });
 });

@@ -27,9 +27,7 @@ describe('client keys', () => {
     expect(await rowOf(answer.headers.get('x-request-id'))).toMatchObject({ keyId: created.body.id, group: 'admins', status: 200 });
   });
 
-  // Known bug, not fixed this session: on the Worker an admin write after a first request hangs (60 s) since the prompt-template
-  // commits (bisected: good at 5086d40, bad at d22c3a1). Skipped so the rest lands; the session note says so. Unskip when fixed.
-  it.skip('refuses a revoked key within a second, in the client protocol\'s shape', async () => {
+  it('refuses a revoked key within a second, in the client protocol\'s shape', async () => {
     const created = await admin('POST', '/keys', { name: 'to-revoke' });
     // The gateway has the key in memory before it is revoked.
     expect((await chat(created.body.key)).status).toBe(200);
@@ -52,9 +50,7 @@ describe('client keys', () => {
     expect(list.body.data.map((k: { id: string }) => k.id)).toContain(created.body.id);
   });
 
-  // Known bug, not fixed this session: on the Worker an admin write after a first request hangs (60 s) since the prompt-template
-  // commits (bisected: good at 5086d40, bad at d22c3a1). Skipped so the rest lands; the session note says so. Unskip when fixed.
-  it.skip('makes a one-line setup link with a key, served once (its row in D1 on Workers)', async () => {
+  it('makes a one-line setup link with a key, served once (its row in D1 on Workers)', async () => {
     const created = await admin('POST', '/keys', { name: 'with-setup-link', setup: true });
     expect(created.status).toBe(201);
     const link: string = created.body.setup.url;
@@ -90,9 +86,7 @@ describe('upstreams', () => {
     expect(oai.credentials).toEqual([expect.objectContaining({ hint: expect.stringMatching(/…/), enabled: true })]);
   });
 
-  // Known bug, not fixed this session: on the Worker an admin write after a first request hangs (60 s) since the prompt-template
-  // commits (bisected: good at 5086d40, bad at d22c3a1). Skipped so the rest lands; the session note says so. Unskip when fixed.
-  it.skip('adds an upstream with a sealed credential and a model on it, served at once', async () => {
+  it('adds an upstream with a sealed credential and a model on it, served at once', async () => {
     const secret = 'sk-mock-made-through-admin-4321';
     const created = await admin('POST', '/upstreams', { id: 'made-mock', kind: 'mock', credentials: [{ key: secret, label: 'first' }] });
     expect(created.status).toBe(201);
@@ -113,9 +107,7 @@ describe('upstreams', () => {
 });
 
 describe('request log and usage', () => {
-  // Known bug, not fixed this session: on the Worker an admin write after a first request hangs (60 s) since the prompt-template
-  // commits (bisected: good at 5086d40, bad at d22c3a1). Skipped so the rest lands; the session note says so. Unskip when fixed.
-  it.skip('lists a key\'s rows newest first, shows one, and sums them in the usage report', async () => {
+  it('lists a key\'s rows newest first, shows one, and sums them in the usage report', async () => {
     const created = await admin('POST', '/keys', { name: 'logged' });
     const answers = [];
     for (const text of ['first', 'second', 'third']) answers.push(await chat(created.body.key, { text }));

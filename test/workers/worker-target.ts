@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +48,9 @@ export async function startWorkerTarget(config: Record<string, unknown> & { admi
     output = (output + d.toString()).slice(-20_000);
   };
   child.stdout.on('data', keep);
+  // SWITCHBOARD_WORKERS_LOG=path keeps all of wrangler's output (the Worker's console.log lines too), for a hang to be read.
+  const logTo = process.env.SWITCHBOARD_WORKERS_LOG;
+  if (logTo) for (const stream of [child.stdout, child.stderr]) stream.on('data', (d: Buffer) => appendFileSync(logTo, d));
   child.stderr.on('data', keep);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
