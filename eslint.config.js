@@ -110,7 +110,7 @@ const layerBlocks = LAYERS.flatMap((row, rowIndex) =>
 const WORKERS_MESSAGE = 'belongs in src/platform/* or src/cli; the core must also run on Cloudflare Workers, which has no such global';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.bench-build/', 'data/', 'bench/results/', 'web/dist/', 'test/artifacts/'] },
+  { ignores: ['node_modules/', 'dist/', '.bench-build/', 'data/', 'bench/results/', 'web/dist/', 'test/artifacts/', '.wrangler/', 'dist.building/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
