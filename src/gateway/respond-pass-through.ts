@@ -106,6 +106,9 @@ export async function respondPassThrough(
         }
         case 'client-gone':
           ex.abortUpstream();
+          // Gone after the protocol's closing event (a Codex socket closed on response.completed, an SDK that stops
+          // reading there): the client has the whole answer, and only what trails it (a [DONE], the connection's end) was left.
+          if (closing.closed()) return finish(reply.status, 'ok', null);
           return finish(499, 'incomplete', 'client disconnected mid-stream');
         case 'upstream-broke':
           return finish(502, 'incomplete', end.error);

@@ -86,4 +86,40 @@ describe('a client that leaves mid-stream', () => {
     // message_start arrived before the client left: its input figures are kept
     expect(row).toMatchObject({ status: 499, inputTokens: 13, cacheReadTokens: 4, cacheWriteTokens: 5 });
   });
+
+  it('records a client that leaves after the closing event as served: it has the whole answer', async () => {
+    const body = { model: 'gpt-test', stream: true, input: 'one two three' };
+    const events = async (leaveAfterCompleted: boolean) =>
+      new Promise<number>((resolve, reject) => {
+        const req = http.request(`${gw.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_KEY}` } });
+        req.on('response', (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => {
+            text += chunk.toString('utf8');
+            if (leaveAfterCompleted && text.includes('event: response.completed') && text.endsWith('\n\n')) {
+              req.destroy();
+              resolve(-1);
+            }
+          });
+          res.on('end', () => resolve(text.split('\n\n').filter((e) => e.trim() !== '').length));
+        });
+        req.on('error', (err) => (req.destroyed ? undefined : reject(err)));
+        req.end(JSON.stringify(body));
+      });
+    // The whole stream's length, then the same stream held open for a second after its last event.
+    const count = await events(false);
+    oai.reset();
+    oai.failNext({ kind: 'stall-mid-stream', afterEvents: count, ms: 1000 });
+    await events(true);
+    await eventually(() => expect(oai.calls[0].aborted).toBe(true));
+    // Two rows of this shape: the whole stream's, then the one the client left.
+    const rows = await eventually(async () => {
+      const found = (await logRows(gw)).filter((r) => r.protocol === 'openai-responses');
+      expect(found).toHaveLength(2);
+      return found;
+    });
+    const row = rows.sort((a, b) => b.ts - a.ts)[0];
+    expect(row).toMatchObject({ status: 200, outcome: 'ok', stream: true, inputTokens: expect.any(Number) });
+    expect(row.inputTokens).toBeGreaterThan(0);
+  });
 });
