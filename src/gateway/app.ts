@@ -3,6 +3,7 @@ import type { DataPlaneDeps } from './deps.js';
 import { OPERATIONS } from '../protocols/operations.js';
 import { proxyRequest } from './proxy.js';
 import { proxyMedia } from './media-proxy.js';
+import { proxyEmbeddings } from './embeddings.js';
 import { countTokens } from './count-tokens.js';
 import { listModels, modelsShapeOf } from './models.js';
 import { parseGeminiPath } from './gemini-path.js';
@@ -35,7 +36,8 @@ export function createDataPlane(ctx: DataPlaneDeps): Hono {
   app.get('/v1/responses', (c) => admitResponsesSocket(c, ctx));
   // Prompt templates published as endpoints: variables in, a Chat Completions answer out (gateway/prompt-endpoint.ts).
   app.post('/v1/prompts/:name', (c) => servePrompt(c, ctx));
-  app.post('/v1/embeddings', (c) => proxyRequest(c, ctx, OPERATIONS.embeddings));
+  // Embeddings: passed through, or translated between OpenAI's and Gemini's shapes (gateway/embeddings.ts).
+  app.post('/v1/embeddings', (c) => proxyEmbeddings(c, ctx, OPERATIONS.embeddings));
   // OpenAI's legacy text completions: passed through where served, else translated (gateway/chat-fallback.ts).
   app.post('/v1/completions', (c) => proxyRequest(c, ctx, OPERATIONS.completions));
   // Images and audio: JSON or multipart bodies, answers passed back as they come (gateway/media-proxy.ts).
@@ -59,6 +61,8 @@ export function createDataPlane(ctx: DataPlaneDeps): Hono {
     const target = parseGeminiPath(c.req.path);
     if (!target) return notFound(c);
     if (target.action === 'countTokens') return countTokens(c, ctx, OPERATIONS.geminiCountTokens, { model: target.model });
+    if (target.action === 'embedContent' || target.action === 'batchEmbedContents')
+      return proxyEmbeddings(c, ctx, OPERATIONS.geminiEmbed, { model: target.model, method: target.action });
     if (target.action === 'streamGenerateContent' && c.req.query('alt') !== 'sse') {
       // The official SDKs always stream over SSE; the JSON-array stream is not served.
       const error = new GatewayError('SB_ERR_BAD_REQUEST', 'alt: streamGenerateContent is served as Server-Sent Events only: add ?alt=sse', 'alt');

@@ -10,7 +10,7 @@ import { refusesNativeStructuredOutput } from './structured-output.js';
 import type { Translation } from './respond-translated.js';
 import { GatewayError } from '../protocols/errors.js';
 import type { ClientBody, UrlHints } from '../protocols/requests.js';
-import type { UpstreamReply } from '../providers/provider.js';
+import type { UpstreamCall, UpstreamReply } from '../providers/provider.js';
 import { UpstreamFailure, type ChunkReader, type ReplyHeaders } from '../providers/http.js';
 import { UpstreamStatusError } from '../providers/upstream-json.js';
 import type { Candidate } from '../routing/plan.js';
@@ -55,6 +55,8 @@ export interface RouteCall {
   multipart?: { bytes: Uint8Array<ArrayBuffer>; contentType: string };
   /** Whether the upstream is asked to stream, when not as the client asked (a translated call answered whole). */
   stream?: boolean;
+  /** Gemini's embeddings method (UpstreamCall.geminiMethod). */
+  geminiMethod?: UpstreamCall['geminiMethod'];
   warnings?: string[];
 }
 
@@ -100,6 +102,7 @@ export async function attemptUpstreams(
     // The body for this route: pass-through, or translated for its protocol and model.
     let upstreamBody: string | undefined;
     let multipart: RouteCall['multipart'];
+    let geminiMethod: RouteCall['geminiMethod'];
     let endpoint = candidate.translate ? GENERATE_ENDPOINT[candidate.upstreamProtocol] : op.endpoint;
     let stream = body.stream;
     let encodedBody: unknown;
@@ -107,7 +110,7 @@ export async function attemptUpstreams(
     let warnings: string[] | null = null;
     if (callFor) {
       const call = await callFor(candidate);
-      ({ endpoint, body: upstreamBody, multipart } = call);
+      ({ endpoint, body: upstreamBody, multipart, geminiMethod } = call);
       stream = call.stream ?? stream;
       warnings = call.warnings && call.warnings.length > 0 ? call.warnings : null;
     } else if (candidate.translate && isRerank(op.protocol)) {
@@ -164,6 +167,7 @@ export async function attemptUpstreams(
             endpoint,
             body: upstreamBody,
             ...(multipart ? { multipart } : {}),
+            ...(geminiMethod ? { geminiMethod } : {}),
             // The client's headers, with the try's own trace context when traces are on.
             headers: { ...headers, ...ex.tryStarting(started) },
             upstreamModel: candidate.upstreamModel,
@@ -339,7 +343,7 @@ function backoff(tries: number, ctx: DataPlaneDeps, signal: AbortSignal): Promis
  * an alias target's overrides. Gemini keeps the model in the URL, so its
  * body goes as it came, but for overrides.
  */
-function passThroughBody(op: Operation, body: ClientBody, candidate: Candidate): string {
+export function passThroughBody(op: Operation, body: ClientBody, candidate: Candidate): string {
   const { upstreamModel, overrides } = candidate;
   if (op.protocol === 'gemini') return JSON.stringify(overrideBody(op.protocol, body.json, upstreamModel, overrides));
   const out: Record<string, unknown> = { ...body.json, model: upstreamModel };

@@ -1,12 +1,14 @@
 /**
  * Gemini puts the model and the action in the path:
  * `/v1beta/models/{model}:generateContent`, `:streamGenerateContent`,
- * `:countTokens` (newer SDK releases use `/v1/...`). Model ids may hold `/`.
+ * `:countTokens`, `:embedContent`, `:batchEmbedContents`
+ * (newer SDK releases use `/v1/...`). Model ids may hold `/`.
  * @see https://ai.google.dev/api/generate-content
+ * @see https://ai.google.dev/api/embeddings
  */
-export type GeminiAction = 'generateContent' | 'streamGenerateContent' | 'countTokens';
+export type GeminiAction = 'generateContent' | 'streamGenerateContent' | 'countTokens' | 'embedContent' | 'batchEmbedContents';
 
-const PATH = /^\/v1(?:beta)?\/models\/(.+):(generateContent|streamGenerateContent|countTokens)$/;
+const PATH = /^\/v1(?:beta)?\/models\/(.+):(generateContent|streamGenerateContent|countTokens|embedContent|batchEmbedContents)$/;
 
 export function parseGeminiPath(path: string): { model: string; action: GeminiAction } | undefined {
   const match = PATH.exec(path);

@@ -23,6 +23,8 @@ export const OPERATIONS = {
   anthropicCountTokens: { protocol: 'anthropic-messages', endpoint: 'count_tokens', shape: 'anthropic' },
   geminiGenerate: { protocol: 'gemini', endpoint: 'generate', shape: 'gemini' },
   geminiCountTokens: { protocol: 'gemini', endpoint: 'count_tokens', shape: 'gemini' },
+  /** `:embedContent` and `:batchEmbedContents` (gateway/embeddings.ts). */
+  geminiEmbed: { protocol: 'gemini', endpoint: 'embeddings', shape: 'gemini' },
   cohereV1Rerank: { protocol: 'rerank-cohere-v1', endpoint: 'rerank', shape: 'cohere' },
   cohereV2Rerank: { protocol: 'rerank-cohere-v2', endpoint: 'rerank', shape: 'cohere' },
   jinaRerank: { protocol: 'rerank-jina', endpoint: 'rerank', shape: 'jina' },
@@ -55,7 +57,8 @@ export const TRANSLATION_TARGETS: readonly Protocol[] = ['openai-chat', 'openai-
  * Protocols whose clients can be translated through the IR: the targets, and
  * legacy completions, which is only ever translated from (an upstream that
  * serves it gets it passed through; nothing is translated to it).
- * Embeddings only pass through.
+ * Embeddings translate only between OpenAI's and Gemini's embeddings
+ * (translate/embeddings/), never through the IR.
  */
 export const TRANSLATABLE: readonly Protocol[] = [...TRANSLATION_TARGETS, 'openai-completions'];
 

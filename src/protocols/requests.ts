@@ -73,6 +73,29 @@ const geminiCountTokens = z.looseObject({
   generateContentRequest: z.looseObject({ contents: z.array(z.unknown()) }).optional(),
 });
 
+/**
+ * Gemini's embeddings: `:embedContent` takes one `content`,
+ * `:batchEmbedContents` a list of `requests` (which of the two the method
+ * needs is checked by gateway/embeddings.ts, which knows the method).
+ * @see https://ai.google.dev/api/embeddings
+ */
+const geminiContent = z.looseObject({ parts: z.array(z.unknown()).min(1) });
+const geminiEmbed = z.looseObject({
+  content: geminiContent.optional(),
+  requests: z.array(z.looseObject({ content: geminiContent })).min(1).optional(),
+});
+
+function geminiSchema(op: Operation): z.ZodType {
+  switch (op.endpoint) {
+    case 'count_tokens':
+      return geminiCountTokens;
+    case 'embeddings':
+      return geminiEmbed;
+    default:
+      return geminiGenerate;
+  }
+}
+
 function schemaFor(op: Operation): z.ZodType {
   switch (op.protocol) {
     case 'openai-chat':
@@ -86,7 +109,7 @@ function schemaFor(op: Operation): z.ZodType {
     case 'anthropic-messages':
       return op.endpoint === 'count_tokens' ? anthropicCountTokens : anthropicMessages;
     case 'gemini':
-      return op.endpoint === 'count_tokens' ? geminiCountTokens : geminiGenerate;
+      return geminiSchema(op);
     case 'rerank-cohere-v1':
       return cohereV1Rerank;
     case 'rerank-cohere-v2':

@@ -6,10 +6,12 @@ import { arrayOf, recordOf, requestJson } from './upstream-json.js';
  * The Gemini API (Google AI Studio keys). The model and streaming are in the
  * URL: `POST /v1beta/models/{model}:generateContent`, or
  * `:streamGenerateContent?alt=sse` for Server-Sent Events (without `alt=sse`
- * the API streams one JSON array), `:countTokens`, and `GET /v1beta/models`.
+ * the API streams one JSON array), `:countTokens`, embeddings
+ * (`:embedContent`, `:batchEmbedContents`), and `GET /v1beta/models`.
  * The @google/genai SDK calls the same `v1beta` paths by default.
  * @see https://ai.google.dev/api/generate-content
  * @see https://ai.google.dev/api/tokens
+ * @see https://ai.google.dev/api/embeddings
  * @see https://ai.google.dev/api/models
  */
 export const GEMINI_BASE_URL = 'https://generativelanguage.googleapis.com';
@@ -41,6 +43,8 @@ function pathOf(call: UpstreamCall): string {
       if (call.endpoint === 'count_tokens') return `/${model}:countTokens`;
       return call.stream ? `/${model}:streamGenerateContent?alt=sse` : `/${model}:generateContent`;
     }
+    case 'embeddings':
+      return `/${modelPath(upstreamModelOf(call))}:${call.geminiMethod ?? 'batchEmbedContents'}`;
     case 'models':
       return '/models';
     default:
@@ -48,11 +52,16 @@ function pathOf(call: UpstreamCall): string {
   }
 }
 
+function upstreamModelOf(call: UpstreamCall): string {
+  if (!call.upstreamModel) throw new Error(`gemini ${call.endpoint} needs the upstream model`);
+  return call.upstreamModel;
+}
+
 export function geminiProvider(http: HttpClient): Provider {
   return {
     kind: 'gemini',
     speaks: ['gemini'],
-    endpoints: ['generate', 'count_tokens', 'models'],
+    endpoints: ['generate', 'count_tokens', 'embeddings', 'models'],
     send(call, signal) {
       const path = pathOf(call);
       // https://ai.google.dev/gemini-api/docs/api-key#provide-api-key-explicitly

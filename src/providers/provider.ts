@@ -26,6 +26,8 @@ export interface UpstreamCall {
   protocol?: Protocol;
   /** Whether a streamed answer is wanted (Gemini chooses the URL by it). */
   stream?: boolean;
+  /** Gemini's embeddings method, named in its URL: `:embedContent` (one) or `:batchEmbedContents` (the default). */
+  geminiMethod?: 'embedContent' | 'batchEmbedContents';
   /** The credential's id in the pool, when known: providers that rotate tokens (codex) write them back under it. */
   credentialId?: string;
 }

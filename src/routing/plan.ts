@@ -17,6 +17,13 @@ import { weightedOrder } from './weighted-order.js';
  */
 const MEDIA_TRANSLATIONS: Partial<Record<Protocol, Protocol>> = { 'openai-images': 'gemini' };
 
+/**
+ * Embeddings asked in the other vendor's shape (translate/embeddings/, by
+ * gateway/embeddings.ts): OpenAI's of a Gemini upstream, Gemini's of an
+ * upstream that serves OpenAI's `/embeddings`.
+ */
+const EMBEDDINGS_TRANSLATIONS: Partial<Record<Protocol, Protocol>> = { 'openai-embeddings': 'gemini', gemini: 'openai-embeddings' };
+
 /** One route a request may try: the upstream, how it is spoken to, and its usable credentials in try order. */
 export interface Candidate {
   upstream: LiveUpstream;
@@ -147,7 +154,7 @@ function planModel(
     const speaks = protocolsOf(providers, upstream.record, gaps);
     const native =
       speaks.includes(protocol) && providers[upstream.record.kind].endpoints.includes(endpoint) && !gaps?.lacks(upstream.record, protocol, route.model);
-    const via = native ? protocol : translatedTo(protocol, speaks);
+    const via = native ? protocol : translatedTo(protocol, endpoint, speaks, providers[upstream.record.kind].endpoints);
     if (!via) {
       reasons.push(`${route.upstream} (${upstream.record.kind}) cannot serve ${protocol}`);
       continue;
@@ -182,9 +189,19 @@ function planModel(
   }
 }
 
-/** The protocol a client's request is translated to on an upstream that does not speak it: chat shapes through the IR, rerank dialects among themselves, images to a Gemini image model. */
-function translatedTo(protocol: Protocol, speaks: readonly Protocol[]): Protocol | undefined {
+/**
+ * The protocol a client's request is translated to on an upstream that does
+ * not speak it: chat shapes through the IR, rerank dialects among
+ * themselves, images to a Gemini image model, embeddings between OpenAI's
+ * and Gemini's; Gemini's other methods (`:predict`) are never translated.
+ */
+function translatedTo(protocol: Protocol, endpoint: Endpoint, speaks: readonly Protocol[], endpoints: readonly Endpoint[]): Protocol | undefined {
   if (isRerank(protocol)) return speaks.find(isRerank);
+  if (endpoint === 'embeddings') {
+    const other = EMBEDDINGS_TRANSLATIONS[protocol];
+    return other && endpoints.includes('embeddings') ? speaks.find((p) => p === other) : undefined;
+  }
+  if (protocol === 'gemini' && endpoint !== 'generate' && endpoint !== 'count_tokens') return undefined;
   const media = MEDIA_TRANSLATIONS[protocol];
   if (media) return speaks.find((p) => p === media);
   return TRANSLATABLE.includes(protocol) ? speaks.find((p) => TRANSLATION_TARGETS.includes(p)) : undefined;

@@ -6,7 +6,7 @@ import { anthropicCodec } from './anthropic/index.js';
 import { geminiCodec } from './gemini/index.js';
 import { openaiCompletionsCodec } from './openai-completions/index.js';
 
-/** One codec per translatable protocol (embeddings only pass through; legacy completions are only translated from). */
+/** One codec per translatable protocol (embeddings translate outside the IR, translate/embeddings/; legacy completions are only translated from). */
 export const CODECS: Partial<Record<Protocol, Codec>> = {
   'openai-chat': openaiChatCodec,
   'openai-responses': openaiResponsesCodec,

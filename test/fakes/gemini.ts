@@ -1,9 +1,11 @@
 // Fake Gemini API (Google AI Studio): POST /v1beta/models/{model}:generateContent,
 // :streamGenerateContent (SSE with ?alt=sse, else one streamed JSON array), :countTokens,
+// :embedContent and :batchEmbedContents (https://ai.google.dev/api/embeddings),
 // GET /v1beta/models and /v1beta/models/{model}. Plays every scenario of scenarios.ts.
 // Shapes follow https://ai.google.dev/api/generate-content, https://ai.google.dev/api/tokens,
 // https://ai.google.dev/api/models and https://ai.google.dev/gemini-api/docs/troubleshooting.
 // Auth is `x-goog-api-key` or `?key=` (https://ai.google.dev/gemini-api/docs/api-key).
+import { createHash } from 'node:crypto';
 import type { FakeUpstream, RequestContext } from './server.js';
 import { formatJson, sendJson, startFakeServer, writeAsync } from './server.js';
 import {
@@ -312,6 +314,10 @@ export function startFakeGemini(opts: { apiKey?: string; apiKeys?: string[]; chu
             return generate(ctx, model, true, chunkDelayMs);
           case 'countTokens':
             return countTokens(ctx);
+          case 'embedContent':
+            return embedContent(ctx, model);
+          case 'batchEmbedContents':
+            return batchEmbedContents(ctx, model);
           default:
             break;
         }
@@ -347,4 +353,59 @@ function imageAnswer(ctx: RequestContext, body: Record<string, unknown>): Promis
     modelVersion: 'gemini-2.5-flash-image',
     responseId: 'fake-image-response',
   });
+}
+
+/** Dimensions of an embedding when `outputDimensionality` is not set (gemini-embedding-001's 3072). */
+export const FAKE_GEMINI_EMBEDDING_DIMENSIONS = 3072;
+
+/**
+ * A deterministic embedding of a text: values in [-1, 1) that float32 holds exactly (multiples of 1/128),
+ * so a vector sent on as base64 float32 reads back equal.
+ */
+export function fakeGeminiEmbedding(text: string, dimensions = FAKE_GEMINI_EMBEDDING_DIMENSIONS): number[] {
+  const out: number[] = [];
+  for (let counter = 0; out.length < dimensions; counter++) {
+    for (const byte of createHash('sha256').update(`gemini:${counter}:${text}`).digest()) {
+      if (out.length >= dimensions) break;
+      out.push((byte - 128) / 128);
+    }
+  }
+  return out;
+}
+
+/** One EmbedContentRequest's embedding, or the 400 Gemini answers for it. */
+function embeddingOf(request: unknown, field: string): { values: number[] } | { error: string } {
+  if (!isRecord(request) || !isRecord(request.content) || !Array.isArray(request.content.parts) || request.content.parts.length === 0)
+    return { error: `* ${field}content: contents is not specified\n` };
+  const text = request.content.parts.map((p: unknown) => (isRecord(p) && typeof p.text === 'string' ? p.text : '')).join('');
+  const dims = request.outputDimensionality;
+  if (dims !== undefined && (typeof dims !== 'number' || !Number.isInteger(dims) || dims <= 0))
+    return { error: `Invalid value at '${field}output_dimensionality' (TYPE_INT32), ${JSON.stringify(dims)}` };
+  return { values: fakeGeminiEmbedding(text, dims ?? FAKE_GEMINI_EMBEDDING_DIMENSIONS) };
+}
+
+/** POST models/{m}:embedContent: `{embedding: {values}}`; no token count, as the API answers. */
+function embedContent(ctx: RequestContext, model: string): Promise<void> {
+  if (!model.includes('embedding')) return sendJson(ctx, 404, geminiError(404, `models/${model} is not found for API version v1beta, or is not supported for embedContent. Call ListModels to see the list of available models and their supported methods.`));
+  const made = embeddingOf(ctx.call.body, '');
+  if ('error' in made) return sendJson(ctx, 400, geminiError(400, made.error));
+  return sendJson(ctx, 200, { embedding: made });
+}
+
+/** POST models/{m}:batchEmbedContents: every request must name the URL's model; `{embeddings: [{values}]}` in order. */
+function batchEmbedContents(ctx: RequestContext, model: string): Promise<void> {
+  if (!model.includes('embedding')) return sendJson(ctx, 404, geminiError(404, `models/${model} is not found for API version v1beta, or is not supported for batchEmbedContents. Call ListModels to see the list of available models and their supported methods.`));
+  const body: unknown = ctx.call.body;
+  const requests = isRecord(body) && Array.isArray(body.requests) ? body.requests : [];
+  if (requests.length === 0) return sendJson(ctx, 400, geminiError(400, '* BatchEmbedContentsRequest.requests: requests is not specified\n'));
+  const embeddings: { values: number[] }[] = [];
+  for (const [i, request] of requests.entries()) {
+    const named = isRecord(request) ? request.model : undefined;
+    if (named !== `models/${model}`)
+      return sendJson(ctx, 400, geminiError(400, `* BatchEmbedContentsRequest.requests[${i}].model: unexpected model name format\n`));
+    const made = embeddingOf(request, `requests[${i}].`);
+    if ('error' in made) return sendJson(ctx, 400, geminiError(400, made.error));
+    embeddings.push(made);
+  }
+  return sendJson(ctx, 200, { embeddings });
 }

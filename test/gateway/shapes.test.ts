@@ -76,7 +76,7 @@ describe('Gemini routes', () => {
   });
 
   it('answers an unknown Gemini action with a Gemini-shaped 404', async () => {
-    const res = await fetch(`${gw.url}/v1beta/models/gpt-test:embedContent`, { method: 'POST', headers: { 'x-goog-api-key': TEST_KEY }, body: '{}' });
+    const res = await fetch(`${gw.url}/v1beta/models/gpt-test:generateAnswer`, { method: 'POST', headers: { 'x-goog-api-key': TEST_KEY }, body: '{}' });
     expect(res.status).toBe(404);
     expect((await res.json()).error.status).toBe('NOT_FOUND');
   });
