@@ -7,7 +7,7 @@ import { UPSTREAM_SETTING_KEYS, type UpstreamSettings } from '../config/schema.j
 import type { CredentialRecord, UpstreamRecord } from '../store/types.js';
 import { conflict, invalid, notFound, readBody } from './errors.js';
 import { SECRET_HELP } from '../policy/secrets.js';
-import { redactProxyUrl, unmaskProxyUrl } from '../providers/proxy-url.js';
+import { proxyHasLogin, redactProxyUrl, unmaskProxyUrl } from '../providers/proxy-url.js';
 import {
   createCredentialBody,
   credentialOrderBody,
@@ -31,6 +31,7 @@ export function upstreamRoutes(ctx: AdminDeps): Hono {
   app.post('/', async (c) => {
     const body = await readBody(c, createUpstreamBody);
     if (body.credentials.length > 0) requireSecret(ctx, 'credentials');
+    if (body.proxy !== undefined && proxyHasLogin(body.proxy)) requireSecret(ctx, 'proxy');
     const existing = await ctx.store.upstreams.list();
     if (existing.some((u) => u.id === body.id)) throw conflict(`an upstream with id ${body.id} already exists`, 'id');
     const baseUrl = body.baseUrl ?? DEFAULT_BASE_URL[body.kind];
@@ -49,6 +50,8 @@ export function upstreamRoutes(ctx: AdminDeps): Hono {
   app.patch('/:id', async (c) => {
     const current = await findUpstream(ctx, c.req.param('id'));
     const patch = await readBody(c, patchUpstreamBody);
+    // A proxy's user and password are sealed like credentials (policy/sealed-proxy.ts).
+    if (typeof patch.proxy === 'string' && patch.proxy !== current.settings?.proxy && proxyHasLogin(patch.proxy)) requireSecret(ctx, 'proxy');
     const { credentials: _credentials, ...record } = current;
     await ctx.store.upstreams.put({
       ...record,
@@ -126,7 +129,7 @@ export function upstreamView(u: UpstreamRecord): UpstreamView {
   };
 }
 
-/** The settings as shown: a proxy's password masked (a PATCH that sends the masked form back keeps the stored one). */
+/** The settings as shown: a proxy's user and password masked (a PATCH that sends the masked form back keeps the stored one). */
 export function shownSettings(settings: UpstreamSettings): UpstreamSettings {
   return settings.proxy ? { ...settings, proxy: redactProxyUrl(settings.proxy) } : settings;
 }

@@ -23,6 +23,7 @@ import type { AdminDeps } from '../admin/deps.js';
 import { createHttpApp, type StaticSite } from './http-app.js';
 import { gatewayJobs, type Job, type JobIntervals } from './jobs.js';
 import { readCredentialSecret, saveCredentialSecret } from './credential-secret.js';
+import { sealPlainProxies, withSealedProxies } from './sealed-proxy-store.js';
 import { storeSharedHealth } from '../routing/shared-health.js';
 import { createLocalChangeFeed, REVISION_TOPIC } from '../store/change-feed.js';
 import { createSharedState } from './shared-state.js';
@@ -120,16 +121,20 @@ export interface Gateway {
  * jobs. Runtime-neutral: no timers, no Node, no transactions of its own.
  */
 export async function createGateway(ports: Ports, inputs: GatewayInputs): Promise<Gateway> {
-  const { store, counters, http, io, runtime } = ports;
+  const { counters, http, io, runtime } = ports;
   const { config, secrets, adminKey } = inputs;
   const changes = ports.changes ?? createLocalChangeFeed();
   const { now, log } = runtime;
+  // Upstreams' proxy URLs are sealed in the database and plain to everything here (app/sealed-proxy-store.ts).
+  const store = withSealedProxies(ports.store, secrets, log);
 
   const { createdKeys, revokedKeys } =
     inputs.configFingerprint === undefined
       ? await applyConfig(config, store, secrets, STARTING)
       : await applyConfigOnce(config, store, secrets, inputs.configFingerprint, STARTING);
   for (const name of revokedKeys) log(`key "${name}" revoked: an earlier config file made it and this one no longer names it`);
+  // Proxies stored before they were sealed are sealed now (a list, and a write only when one is found).
+  for (const id of await sealPlainProxies(ports.store, secrets)) log(`upstream ${id}: its proxy URL, stored plain by an earlier version, is now sealed`);
   const settings = createSettingsHolder(await loadSettings(store, log));
   const catalog = await createCatalog(store, secrets, log, now);
   const recorder = createRecorder(store, {

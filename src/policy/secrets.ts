@@ -1,5 +1,6 @@
 import { base64url, fromBase64url } from '../protocols/base64url.js';
 import type { Config } from '../config/schema.js';
+import { proxyHasLogin } from '../providers/proxy-url.js';
 
 /**
  * Encrypts upstream credentials at rest with AES-256-GCM (WebCrypto), a
@@ -39,6 +40,10 @@ export function valuesNeedingSecret(config: Config, looked: string): string[] {
   const credentials = config.upstreams.flatMap((u, i) =>
     u.credentials.length === 0 ? [] : [`upstreams[${i}].credentials: cannot be stored without a secret to encrypt them (${looked}); ${SECRET_HELP}`],
   );
+  // A proxy URL's user and password are sealed too (policy/sealed-proxy.ts); one without them is not secret.
+  const proxies = config.upstreams.flatMap((u, i) =>
+    u.proxy !== undefined && proxyHasLogin(u.proxy) ? [`upstreams[${i}].proxy: a proxy URL with a user or password cannot be stored without a secret to encrypt it (${looked}); ${SECRET_HELP}`] : [],
+  );
   // Stored Responses are sealed like credentials.
   const responses = config.keys.flatMap((k, i) =>
     k.responses?.store ? [`keys[${i}].responses: stored responses cannot be enabled without a secret to encrypt them (${looked}); ${SECRET_HELP}`] : [],
@@ -46,7 +51,7 @@ export function valuesNeedingSecret(config: Config, looked: string): string[] {
   // Webhooks and log export destinations hold URLs and tokens: sealed too.
   const webhooks = config.alerts.webhooks.length === 0 ? [] : [`alerts.webhooks: cannot be stored without a secret to encrypt them (${looked}); ${SECRET_HELP}`];
   const destinations = config.logExport.destinations.length === 0 ? [] : [`logExport.destinations: cannot be stored without a secret to encrypt them (${looked}); ${SECRET_HELP}`];
-  return [...credentials, ...responses, ...webhooks, ...destinations];
+  return [...credentials, ...proxies, ...responses, ...webhooks, ...destinations];
 }
 
 export class MissingSecretError extends Error {

@@ -180,6 +180,24 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
           for (const u of updates) await trx.updateTable('credentials').set({ secret_enc: u.secretEnc }).where('id', '=', u.id).execute();
         });
       },
+      // Like resealCredentials, no revision bump: the URL is the same, only its stored form changes. Each row is
+      // written only if its options are still the ones read (a compare-and-set), so a concurrent write is never undone.
+      async resealProxies(updates) {
+        const wanted = new Map(updates.map((u) => [u.id, u]));
+        const writes: { id: string; before: string; after: string }[] = [];
+        for (const ids of chunks([...wanted.keys()], maxParams)) {
+          for (const row of await db.selectFrom('upstreams').select(['id', 'options']).where('id', 'in', ids).execute()) {
+            const options = JSON.parse(row.options) as { settings?: { proxy?: string } };
+            const update = wanted.get(row.id);
+            if (!update || options.settings?.proxy !== update.from) continue;
+            writes.push({ id: row.id, before: row.options, after: JSON.stringify({ ...options, settings: { ...options.settings, proxy: update.to } }) });
+          }
+        }
+        if (writes.length === 0) return;
+        await batch(async (trx) => {
+          for (const w of writes) await trx.updateTable('upstreams').set({ options: w.after }).where('id', '=', w.id).where('options', '=', w.before).execute();
+        });
+      },
     },
 
     health: {

@@ -57,6 +57,12 @@ export interface Store {
     orderCredentials(upstreamId: string, ids: string[]): Promise<void>;
     /** Replaces the sealed values of existing credentials, all or none (secret rotation). */
     resealCredentials(updates: { id: string; secretEnc: string }[]): Promise<void>;
+    /**
+     * Replaces the stored form of upstreams' `settings.proxy` (sealing a plain one, secret rotation) without a
+     * revision bump: the URL it stands for is the same. An upstream whose stored proxy is no longer `from`
+     * (written meanwhile) or that is gone is left as it is.
+     */
+    resealProxies(updates: { id: string; from: string; to: string }[]): Promise<void>;
   };
   /** What health checks learned about credentials; kept apart so config re-application leaves it alone. */
   health: {

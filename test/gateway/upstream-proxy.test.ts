@@ -109,7 +109,7 @@ describe('an upstream with a proxy', () => {
     const [row] = await logRows(gw);
     expect(row).toMatchObject({ upstreamId: 'wrong-password', status: 502 });
     expect(row?.attempts).toHaveLength(1);
-    expect(row?.attempts?.[0]?.error).toMatch(/^proxy http:\/\/alice:\*\*\*@127\.0\.0\.1:\d+ refused the tunnel: answered 407/);
+    expect(row?.attempts?.[0]?.error).toMatch(/^proxy http:\/\/\*\*\*@127\.0\.0\.1:\d+ refused the tunnel: answered 407/);
     expect(JSON.stringify(row)).not.toContain(PASSWORD);
     expect(health('wrong-password-key')).toMatchObject({ state: 'healthy', stats: expect.objectContaining({ failuresInARow: 0 }) });
   });
@@ -131,21 +131,21 @@ describe('an upstream with a proxy', () => {
       ['dead-proxy', null],
       ['direct', 200],
     ]);
-    expect(row?.attempts?.[0]?.error).toMatch(/^proxy http:\/\/alice:\*\*\*@127\.0\.0\.1:\d+ cannot be reached: ECONNREFUSED$/);
+    expect(row?.attempts?.[0]?.error).toMatch(/^proxy http:\/\/\*\*\*@127\.0\.0\.1:\d+ cannot be reached: ECONNREFUSED$/);
     expect(health('dead-proxy-key').state).toBe('healthy');
     expect(logs.join('\n')).not.toContain(PASSWORD);
   });
 
-  it('the admin API shows the proxy with its password masked, and a PATCH sending the masked form back keeps the stored one', async () => {
+  it('the admin API shows the proxy with its user and password masked, and a PATCH sending the masked form back keeps the stored one', async () => {
     const admin = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
     const shown = (await (await fetch(`${gw.url}/admin/api/upstreams/via-proxy`, { headers: admin })).json()) as { settings: { proxy: string } };
-    expect(shown.settings.proxy).toBe(`http://alice:***@127.0.0.1:${proxy.port}`);
+    expect(shown.settings.proxy).toBe(`http://***@127.0.0.1:${proxy.port}`);
     const stored = async () => (await gw.ctx.store.upstreams.list()).find((u) => u.id === 'via-proxy')?.settings?.proxy;
     const fullUrl = `http://alice:${PASSWORD}@127.0.0.1:${proxy.port}`;
 
     // The exported config masks it too, and importing that document back keeps the stored password.
     const exported = await (await fetch(`${gw.url}/admin/api/config`, { headers: admin })).text();
-    expect(exported).toContain(`alice:***@127.0.0.1:${proxy.port}`);
+    expect(exported).toContain(`http://***@127.0.0.1:${proxy.port}`);
     expect(exported).not.toContain(PASSWORD);
     const imported = await fetch(`${gw.url}/admin/api/config`, { method: 'POST', headers: admin, body: exported });
     expect(imported.status).toBe(200);

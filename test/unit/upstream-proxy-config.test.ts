@@ -43,12 +43,12 @@ describe('an upstream proxy in the config', () => {
   });
 
   it('is shown with its password masked, and the masked form given back stands for the stored one', () => {
-    expect(redactProxyUrl('http://bob:pa%40ss@proxy.corp:3128')).toBe('http://bob:***@proxy.corp:3128');
+    expect(redactProxyUrl('http://bob:pa%40ss@proxy.corp:3128')).toBe('http://***@proxy.corp:3128');
     expect(redactProxyUrl('https://proxy.corp:3129')).toBe('https://proxy.corp:3129');
     expect(redactProxyUrl('not a url with a secret')).toBe('***');
     const stored = 'http://bob:pa%40ss@proxy.corp:3128';
-    expect(unmaskProxyUrl('http://bob:***@proxy.corp:3128', stored)).toBe(stored);
+    expect(unmaskProxyUrl('http://***@proxy.corp:3128', stored)).toBe(stored);
     expect(unmaskProxyUrl('http://bob:new@proxy.corp:3128', stored)).toBe('http://bob:new@proxy.corp:3128');
-    expect(unmaskProxyUrl('http://bob:***@other:3128', stored)).toBe('http://bob:***@other:3128');
+    expect(unmaskProxyUrl('http://***@other:3128', stored)).toBe('http://***@other:3128');
   });
 });

@@ -1,16 +1,17 @@
 import { writeFileSync } from 'node:fs';
 import type { Config } from '../../config/schema.js';
 import { createSecretBox } from '../../policy/secrets.js';
+import { openProxy } from '../../policy/sealed-proxy.js';
 import { findSecret } from '../../platform/node/local-secrets.js';
 import { openStore } from '../../platform/node/open-store.js';
 
 export const SECRET_HELP = `switchboard secret rotate --new-secret-env NAME [--config PATH]
 
 Re-encrypts every stored upstream credential under a new secret, in one
-transaction: each is opened with the current secret (the config file's
-\`secret\`, else <data folder>/secret) and sealed with the new one, read from
-the environment variable NAME (at least 16 characters). If any credential
-cannot be opened, nothing changes. Stored responses are not re-encrypted:
+transaction, and then the upstreams' proxy URLs: each is opened with the
+current secret (the config file's \`secret\`, else <data folder>/secret) and
+sealed with the new one, read from the environment variable NAME (at least
+16 characters). If any of them cannot be opened, nothing changes. Stored responses are not re-encrypted:
 under the new secret they read as not found, and go at the end of their
 retention.
 
@@ -45,11 +46,23 @@ export async function secretCommand(config: Config, action: string | undefined, 
         }
       }
     }
+    // Upstreams' proxy URLs are sealed too (policy/sealed-proxy.ts); one still plain is sealed in passing.
+    const proxies: { id: string; from: string; to: string }[] = [];
+    for (const upstream of await store.upstreams.list()) {
+      const stored = upstream.settings?.proxy;
+      if (stored === undefined) continue;
+      try {
+        proxies.push({ id: upstream.id, from: stored, to: await newBox.encrypt(await openProxy(oldBox, stored)) });
+      } catch (err) {
+        failures.push(`  upstream ${upstream.id}, its proxy: ${(err as Error).message}`);
+      }
+    }
     if (failures.length > 0)
       throw new Error(`secret rotate: nothing was changed; these credentials do not open with the current secret:\n${failures.join('\n')}\nDelete or re-add them (admin API), then rotate again.`);
     await store.upstreams.resealCredentials(updates);
+    await store.upstreams.resealProxies(proxies);
 
-    console.log(`Re-encrypted ${updates.length} credential(s) under the new secret.`);
+    console.log(`Re-encrypted ${updates.length} credential(s)${proxies.length > 0 ? ` and ${proxies.length} proxy URL(s)` : ''} under the new secret.`);
     if (current.kind === 'file') {
       // The gateway reads this file when the config has no `secret`; it must hold the new one now.
       writeFileSync(current.path, `${next}\n`, { mode: 0o600 });

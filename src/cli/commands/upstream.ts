@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Config } from '../../config/schema.js';
 import type { Store } from '../../store/store.js';
-import { createSecretBox, type SecretBox } from '../../policy/secrets.js';
+import { createSecretBox, noSecretBox, type SecretBox } from '../../policy/secrets.js';
 import { fetchHttp, type HttpClient } from '../../providers/http.js';
 import { createProviders } from '../../providers/registry.js';
 import { nextInterval, pollDeviceCode, requestDeviceCode } from '../../providers/copilot/device-flow.js';
@@ -15,6 +15,7 @@ import { addClaudeCodeCredential, addCodexCredential, addSignedInCredential, fin
 import { findSecret } from '../../platform/node/local-secrets.js';
 import { upstreamRecordOf } from '../../admin/apply-config.js';
 import { saveCredentialSecret } from '../../app/credential-secret.js';
+import { withSealedProxies } from '../../app/sealed-proxy-store.js';
 import { nodeSleep } from '../../platform/node/runtime.js';
 
 export const UPSTREAM_HELP = `switchboard upstream <login|import-codex|import-claude-code|sync-models> --upstream ID [--config PATH]
@@ -46,8 +47,11 @@ interface UpstreamOptions {
   file?: string;
 }
 
-export async function upstreamCommand(config: Config, store: Store, args: string[], options: UpstreamOptions): Promise<void> {
+export async function upstreamCommand(config: Config, rawStore: Store, args: string[], options: UpstreamOptions): Promise<void> {
   const [action, what] = args;
+  // As in the gateway: a proxy URL is sealed in the database and plain here (app/sealed-proxy-store.ts).
+  const secret = findSecret(config);
+  const store = withSealedProxies(rawStore, secret.kind === 'none' ? noSecretBox() : await createSecretBox(secret.value));
   const upstreamId = options.upstream;
   if (!upstreamId) throw new Error(`upstream: --upstream ID is required\n\n${UPSTREAM_HELP}`);
   const http = fetchHttp(nodeSleep);

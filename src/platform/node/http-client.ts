@@ -25,7 +25,7 @@ export function createNodeHttpClient(options: { connections?: number | null } = 
       // limits answer with 429s, which the pools handle).
       const common = { connections: options.connections ?? null, keepAliveTimeout: 30_000, connect: { timeout: connectMs } };
       // The proxy URL's user and password become its Proxy-Authorization (Basic), never a header of the request.
-      agent = proxy ? new ProxyAgent({ ...common, uri: proxy, proxyTls: { timeout: connectMs }, requestTls: { timeout: connectMs } }) : new Agent(common);
+      agent = proxy ? proxyAgent(proxy, { ...common, proxyTls: { timeout: connectMs }, requestTls: { timeout: connectMs } }) : new Agent(common);
       agents.set(key, agent);
     }
     return agent;
@@ -83,6 +83,19 @@ function recordHeaders(record: Record<string, string | string[] | undefined>): R
       }
     },
   };
+}
+
+/**
+ * The agent for a proxy; one that is not a URL (a sealed proxy that did not
+ * open under this secret, app/sealed-proxy-store.ts) fails the try as the
+ * proxy's failure, so the request never goes around the proxy.
+ */
+function proxyAgent(proxy: string, options: Omit<ProxyAgent.Options, 'uri'>): ProxyAgent {
+  try {
+    return new ProxyAgent({ ...options, uri: proxy });
+  } catch (err) {
+    throw new UpstreamFailure('proxy', `proxy ${redactProxyUrl(proxy)} is not usable: ${(err as Error).message}`);
+  }
 }
 
 /**

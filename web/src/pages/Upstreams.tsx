@@ -206,6 +206,13 @@ function UpstreamCard(props: {
             )}
           </>
         )}
+        {u.settings?.proxy && (
+          <div>
+            <dt>Through proxy</dt>
+            {/* As the admin API shows it: the user and password masked, the host visible. */}
+            <dd className="ellipsis" data-testid="upstream-proxy">{u.settings.proxy}</dd>
+          </div>
+        )}
         {u.settings?.modelSync && (
           <div>
             <dt>Model list synced</dt>
