@@ -5,7 +5,10 @@ import { readUpstreamError, type UpstreamError } from './upstream-error.js';
 
 /** A failed try, by what it says about the credential that made it. */
 export type Failure =
-  /** The credential is refused or out of quota (401, 402, 403, quota errors): out of the pool until a probe or an admin. */
+  /**
+   * The credential is refused or out of quota (401, 402, 403, a 400 that says so, quota errors): out of the pool
+   * until a probe or an admin.
+   */
   | { kind: 'disable'; reason: string }
   /**
    * 429: bench the credential until the upstream's reset time, at most an
@@ -65,7 +68,21 @@ function outOfQuota(status: number, error: UpstreamError): boolean {
  */
 function refusesKeyWith400(error: UpstreamError): boolean {
   if (error.reasons.some((r) => r === 'API_KEY_INVALID' || r === 'API_KEY_EXPIRED')) return true;
-  return error.status === 'INVALID_ARGUMENT' && /^API key (not valid|expired)/i.test(error.message);
+  if (error.status === 'INVALID_ARGUMENT' && /^API key (not valid|expired)/i.test(error.message)) return true;
+  return onlyForClaudeCode(error);
+}
+
+/**
+ * Anthropic's 400 for a Claude subscription's OAuth token used outside Claude
+ * Code, or a claude-code credential it no longer takes that way:
+ * `invalid_request_error` "This credential is only authorized for use with
+ * Claude Code and cannot be used for other API requests." The request is
+ * fine; the credential cannot serve it, so it is refused like a 401. Read
+ * from the start of `error.message` only, so a client's text echoed in some
+ * other error cannot disable a credential.
+ */
+function onlyForClaudeCode(error: UpstreamError): boolean {
+  return error.type === 'invalid_request_error' && /^(this )?credential is only authorized for use with claude code\b/i.test(error.message);
 }
 
 /**

@@ -202,9 +202,15 @@ export interface FakeSubscription {
   isLiveToken(token: string): boolean;
   /** The `anthropic-ratelimit-unified-*` headers of the next answers. */
   unifiedHeaders?(): Record<string, string>;
+  /**
+   * A live token the API takes from Claude Code itself only: its Messages
+   * requests are refused with the 400 below even in Claude Code's shape
+   * (as Anthropic refuses a subscription token it finds used by another tool).
+   */
+  claudeCodeOnly?(token: string): boolean;
 }
 
-/** What the API answers a subscription token used outside Claude Code. */
+/** What the API answers a subscription token used outside Claude Code (a 400 `invalid_request_error`, as the real API words it). */
 export const CLAUDE_CODE_ONLY = 'This credential is only authorized for use with Claude Code and cannot be used for other API requests.';
 
 const CLAUDE_CODE_IDENTITY = /^You are (Claude Code, Anthropic's official CLI for Claude|a Claude agent, built on Anthropic's Claude Agent SDK)/;
@@ -231,7 +237,8 @@ async function refusedSubscription(ctx: RequestContext, subscription: FakeSubscr
     await sendJson(ctx, 401, anthropicError('authentication_error', 'Invalid bearer token'));
     return true;
   }
-  if (ctx.call.method === 'POST' && ctx.url.pathname.startsWith('/v1/messages') && !isClaudeCodeRequest(ctx.call.body)) {
+  const onlyClaudeCode = subscription.claudeCodeOnly?.(auth.slice('Bearer '.length)) ?? false;
+  if (ctx.call.method === 'POST' && ctx.url.pathname.startsWith('/v1/messages') && (onlyClaudeCode || !isClaudeCodeRequest(ctx.call.body))) {
     await sendJson(ctx, 400, anthropicError('invalid_request_error', CLAUDE_CODE_ONLY));
     return true;
   }

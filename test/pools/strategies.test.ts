@@ -184,6 +184,10 @@ describe('reading an upstream failure', () => {
     expect(judgeReply(429, h, '{"error":{"message":"insufficient_quota","type":"requests","code":"rate_limit_exceeded"}}', 0).kind).toBe('rate-limited');
     expect(judgeReply(429, h, '{"error":{"message":"x","type":"insufficient_quota","code":"project_spend_limit_exceeded"}}', 0).kind).toBe('disable');
     expect(judgeReply(402, h, '', 0).kind).toBe('disable');
+    // A subscription token the API takes from Claude Code only: the credential's fault, not the request's.
+    const claudeCodeOnly = '{"type":"error","error":{"type":"invalid_request_error","message":"This credential is only authorized for use with Claude Code and cannot be used for other API requests."}}';
+    expect(judgeReply(400, h, claudeCodeOnly, 0)).toMatchObject({ kind: 'disable', reason: expect.stringMatching(/refused the credential \(400\)/) });
+    expect(judgeReply(400, h, '{"type":"error","error":{"type":"invalid_request_error","message":"messages.0: This credential is only authorized for use with Claude Code"}}', 0).kind).toBe('client-error');
     expect(judgeReply(403, h, '{"error":{"message":"does not have access to model `gpt-5`","type":"invalid_request_error","code":"model_not_found"}}', 0).kind).toBe('client-error');
     expect(judgeReply(429, h, '{"error":{"code":429,"status":"RESOURCE_EXHAUSTED","details":[{"retryDelay":"36s"}]}}', 0)).toMatchObject({ kind: 'rate-limited', retryAfterMs: 36_000 });
     expect(judgeReply(529, h, '', 0).kind).toBe('unavailable');
