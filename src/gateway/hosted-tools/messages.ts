@@ -1,8 +1,9 @@
 import type { Dialect, HostedCall, RunText, ToolRun, Totals, Turn } from './turns.js';
-import { sse } from './turns.js';
+import { messagesStreamWriter } from './messages-stream.js';
+import { cite, resultContent, serverToolId, SERVER_TOOL_NAME } from './messages-blocks.js';
 import type { HostedPlan } from './plan.js';
 import { isRecord } from './plan.js';
-import { decodeResultContent, encodeResultContent, queryOf, resultsText, WEB_SEARCH_FUNCTION, type SearchOutcome } from './web-search.js';
+import { decodeResultContent, queryOf, resultsText, WEB_SEARCH_FUNCTION } from './web-search.js';
 import type { SearchResult } from '../../providers/search/search-provider.js';
 
 /**
@@ -19,7 +20,6 @@ import type { SearchResult } from '../../providers/search/search-provider.js';
  * `WebSearchResultBlock`, `CitationsWebSearchResultLocation`, `ServerToolUsage`)
  */
 
-const SERVER_TOOL_NAME = 'web_search';
 
 export function messagesDialect(json: Record<string, unknown>, plan: HostedPlan): Dialect {
   const request: Record<string, unknown> = {
@@ -48,7 +48,7 @@ export function messagesDialect(json: Record<string, unknown>, plan: HostedPlan)
       messages.push({ role: 'user', content: turn.runs.map((run) => ({ type: 'tool_result', tool_use_id: run.call.callId, content: text(run) })) });
     },
     answer: (turns, totals) => messagesAnswer(turns, totals, blocks, isHosted),
-    stream: messagesStream,
+    streamWriter: () => messagesStreamWriter(isHosted),
   };
 }
 
@@ -94,31 +94,6 @@ function messagesAnswer(
   };
 }
 
-/** Anthropic's server tool ids start `srvtoolu_`; the model's call id is kept inside, so a later turn maps back to it. */
-function serverToolId(callId: string): string {
-  return callId.startsWith('srvtoolu_') ? callId : `srvtoolu_${callId.replace(/^toolu_/, '').replace(/[^A-Za-z0-9_-]/g, '')}`;
-}
-
-function resultContent(outcome: SearchOutcome): unknown {
-  if (outcome.kind === 'error') return { type: 'web_search_tool_result_error', error_code: outcome.code };
-  return outcome.results.map((r) => ({ type: 'web_search_result', url: r.url, title: r.title, encrypted_content: encodeResultContent(r), page_age: r.published ?? null }));
-}
-
-/** A text block with a `web_search_result_location` citation for each result whose address it names. */
-function cite(block: Record<string, unknown>, found: SearchResult[]): Record<string, unknown> {
-  const text = typeof block.text === 'string' ? block.text : '';
-  const cited = found.filter((r, i) => text.includes(r.url) && found.findIndex((o) => o.url === r.url) === i);
-  if (cited.length === 0) return block;
-  const citations = cited.map((r) => ({
-    type: 'web_search_result_location',
-    url: r.url,
-    title: r.title,
-    cited_text: r.snippet.slice(0, 150),
-    encrypted_index: btoa(r.url).replace(/=+$/, ''),
-  }));
-  return { ...block, citations };
-}
-
 /**
  * Earlier turns as the client sends them back: each `server_tool_use` of
  * web search becomes a `tool_use` of the custom tool and its
@@ -161,55 +136,6 @@ function historyResultText(query: string, content: unknown): string {
   if (!Array.isArray(content)) return `Web search failed (${isRecord(content) ? String(content.error_code) : 'unavailable'}).`;
   const results = content.filter(isRecord).map((r) => decodeResultContent(r.encrypted_content, String(r.url ?? ''), String(r.title ?? '')));
   return results.length === 0 ? `No web results for "${query}".` : resultsText(query, results);
-}
-
-/**
- * The answer as Anthropic's stream: `message_start`, each block's
- * `content_block_start` / deltas / `content_block_stop` (text as
- * `text_delta` and `citations_delta`, tool input as `input_json_delta`, a
- * search result block whole in its start event), `message_delta` with the
- * stop reason and usage, `message_stop`.
- * @see https://docs.anthropic.com/en/docs/build-with-claude/streaming
- */
-function messagesStream(answer: Record<string, unknown>): string {
-  const usage = isRecord(answer.usage) ? answer.usage : {};
-  let out = sse('message_start', {
-    type: 'message_start',
-    message: { ...answer, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 0, server_tool_use: undefined } },
-  });
-  out += sse('ping', { type: 'ping' });
-  const content = Array.isArray(answer.content) ? answer.content.filter(isRecord) : [];
-  content.forEach((block, index) => {
-    const delta = (d: Record<string, unknown>) => (out += sse('content_block_delta', { type: 'content_block_delta', index, delta: d }));
-    switch (block.type) {
-      case 'text': {
-        out += sse('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
-        for (const citation of Array.isArray(block.citations) ? block.citations : []) delta({ type: 'citations_delta', citation });
-        if (block.text) delta({ type: 'text_delta', text: block.text });
-        break;
-      }
-      case 'thinking':
-        out += sse('content_block_start', { type: 'content_block_start', index, content_block: { type: 'thinking', thinking: '', signature: '' } });
-        if (block.thinking) delta({ type: 'thinking_delta', thinking: block.thinking });
-        if (block.signature) delta({ type: 'signature_delta', signature: block.signature });
-        break;
-      case 'tool_use':
-      case 'server_tool_use':
-        out += sse('content_block_start', { type: 'content_block_start', index, content_block: { ...block, input: {} } });
-        delta({ type: 'input_json_delta', partial_json: JSON.stringify(block.input ?? {}) });
-        break;
-      default:
-        // web_search_tool_result, redacted_thinking: whole in the start event.
-        out += sse('content_block_start', { type: 'content_block_start', index, content_block: block });
-    }
-    out += sse('content_block_stop', { type: 'content_block_stop', index });
-  });
-  out += sse('message_delta', {
-    type: 'message_delta',
-    delta: { stop_reason: answer.stop_reason ?? null, stop_sequence: answer.stop_sequence ?? null },
-    usage,
-  });
-  return out + sse('message_stop', { type: 'message_stop' });
 }
 
 export type { ToolRun };

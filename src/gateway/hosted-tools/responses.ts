@@ -1,5 +1,6 @@
-import type { Dialect, HostedCall, RunText, ToolRun, Totals, Turn } from './turns.js';
-import { sse } from './turns.js';
+import type { Dialect, HostedCall, RunText, Totals, Turn } from './turns.js';
+import { responsesStreamWriter } from './responses-stream.js';
+import { annotate, hostedItem } from './responses-items.js';
 import type { HostedPlan } from './plan.js';
 import { isRecord } from './plan.js';
 import { WEB_SEARCH_FUNCTION } from './web-search.js';
@@ -97,55 +98,8 @@ export function responsesDialect(json: Record<string, unknown>, plan: HostedPlan
         },
       };
     },
-    stream: responsesStream,
+    streamWriter: () => responsesStreamWriter(isHosted, json),
   };
-}
-
-/** The item the client sees where the model called a hosted tool. */
-function hostedItem(run: ToolRun): Record<string, unknown> {
-  const suffix = run.call.callId.replace(/^(call_|fc_)/, '').replace(/[^A-Za-z0-9_-]/g, '');
-  if (run.kind === 'search') {
-    const { outcome } = run;
-    return {
-      id: `ws_${suffix}`,
-      type: 'web_search_call',
-      status: outcome.kind === 'results' ? 'completed' : 'failed',
-      action: {
-        type: 'search',
-        query: outcome.query,
-        ...(outcome.kind === 'results' ? { sources: outcome.results.map((r) => ({ type: 'url', url: r.url })) } : {}),
-      },
-    };
-  }
-  const { result } = run;
-  return {
-    id: `ig_${suffix}`,
-    type: 'image_generation_call',
-    status: result.ok ? 'completed' : 'failed',
-    result: result.ok ? result.b64 : null,
-    revised_prompt: run.prompt,
-    ...(result.ok ? { output_format: result.format, ...(result.size ? { size: result.size } : {}), ...(result.quality ? { quality: result.quality } : {}) } : {}),
-  };
-}
-
-/** `url_citation` annotations on output text, one for each place a result's address is named. */
-function annotate(item: Record<string, unknown>, found: SearchResult[]): Record<string, unknown> {
-  if (found.length === 0 || !Array.isArray(item.content)) return item;
-  const content = item.content.map((part) => {
-    if (!isRecord(part) || part.type !== 'output_text' || typeof part.text !== 'string') return part;
-    const text = part.text;
-    const annotations: Record<string, unknown>[] = [];
-    const seen = new Set<string>();
-    for (const r of found) {
-      if (seen.has(r.url)) continue;
-      seen.add(r.url);
-      for (let at = text.indexOf(r.url); at !== -1; at = text.indexOf(r.url, at + r.url.length))
-        annotations.push({ type: 'url_citation', start_index: at, end_index: at + r.url.length, url: r.url, title: r.title });
-    }
-    annotations.sort((a, b) => (a.start_index as number) - (b.start_index as number));
-    return annotations.length === 0 ? part : { ...part, annotations: [...(Array.isArray(part.annotations) ? part.annotations : []), ...annotations] };
-  });
-  return { ...item, content };
 }
 
 /**
@@ -175,71 +129,5 @@ function rewriteHistory(input: unknown): unknown[] {
       out.push(item);
     }
   }
-  return out;
-}
-
-/**
- * The answer as the Responses stream: `response.created`, `response.in_progress`,
- * each output item's `response.output_item.added` … `response.output_item.done`
- * (text as content part, `output_text.delta`, `output_text.annotation.added`,
- * `output_text.done`; a search as `response.web_search_call.in_progress`,
- * `.searching`, `.completed`; an image as `response.image_generation_call.in_progress`,
- * `.generating`, `.completed`), then `response.completed`, every event with its `sequence_number`.
- * @see https://platform.openai.com/docs/api-reference/responses-streaming
- */
-function responsesStream(answer: Record<string, unknown>): string {
-  let seq = 0;
-  let out = '';
-  const emit = (type: string, data: Record<string, unknown>) => (out += sse(type, { type, sequence_number: seq++, ...data }));
-  const pending = { ...answer, status: 'in_progress', output: [], usage: null };
-  emit('response.created', { response: pending });
-  emit('response.in_progress', { response: pending });
-  const output = Array.isArray(answer.output) ? answer.output.filter(isRecord) : [];
-  output.forEach((item, outputIndex) => {
-    const itemId = item.id;
-    const at = { item_id: itemId, output_index: outputIndex };
-    switch (item.type) {
-      case 'message': {
-        emit('response.output_item.added', { output_index: outputIndex, item: { ...item, status: 'in_progress', content: [] } });
-        const parts = Array.isArray(item.content) ? item.content.filter(isRecord) : [];
-        parts.forEach((part, contentIndex) => {
-          const here = { ...at, content_index: contentIndex };
-          if (part.type !== 'output_text') {
-            emit('response.content_part.added', { ...here, part });
-            emit('response.content_part.done', { ...here, part });
-            return;
-          }
-          emit('response.content_part.added', { ...here, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } });
-          if (part.text) emit('response.output_text.delta', { ...here, delta: part.text, logprobs: [] });
-          const annotations = Array.isArray(part.annotations) ? part.annotations : [];
-          annotations.forEach((annotation, annotationIndex) => emit('response.output_text.annotation.added', { ...here, annotation_index: annotationIndex, annotation }));
-          emit('response.output_text.done', { ...here, text: part.text ?? '', logprobs: [] });
-          emit('response.content_part.done', { ...here, part });
-        });
-        break;
-      }
-      case 'function_call':
-        emit('response.output_item.added', { output_index: outputIndex, item: { ...item, status: 'in_progress', arguments: '' } });
-        emit('response.function_call_arguments.delta', { ...at, delta: item.arguments ?? '' });
-        emit('response.function_call_arguments.done', { ...at, arguments: item.arguments ?? '' });
-        break;
-      case 'web_search_call':
-        emit('response.output_item.added', { output_index: outputIndex, item: { ...item, status: 'in_progress', action: { type: 'search', query: (item.action as { query?: string })?.query } } });
-        emit('response.web_search_call.in_progress', at);
-        emit('response.web_search_call.searching', at);
-        emit('response.web_search_call.completed', at);
-        break;
-      case 'image_generation_call':
-        emit('response.output_item.added', { output_index: outputIndex, item: { ...item, status: 'in_progress', result: null } });
-        emit('response.image_generation_call.in_progress', at);
-        emit('response.image_generation_call.generating', at);
-        emit('response.image_generation_call.completed', at);
-        break;
-      default:
-        emit('response.output_item.added', { output_index: outputIndex, item });
-    }
-    emit('response.output_item.done', { output_index: outputIndex, item });
-  });
-  emit('response.completed', { response: answer });
   return out;
 }

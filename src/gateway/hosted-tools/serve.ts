@@ -14,11 +14,11 @@ import { GatewayError } from '../../protocols/errors.js';
 import { codecFor } from '../../translate/registry.js';
 import { ZERO_USAGE, type Usage } from '../../translate/ir.js';
 import type { HostedPlan } from './plan.js';
-import type { Dialect, ToolRun, Totals, Turn } from './turns.js';
+import type { Dialect, Totals, Turn } from './turns.js';
 import { messagesDialect } from './messages.js';
 import { responsesDialect } from './responses.js';
-import { outcomeText, runSearch } from './web-search.js';
-import { IMAGE_FUNCTION, runImage } from './image-generation.js';
+import { addUsage, runText, runTool } from './run-tool.js';
+import { streamHostedTools } from './serve-stream.js';
 
 /**
  * A request whose hosted tools the gateway serves (plan.ts), all inside the
@@ -29,8 +29,8 @@ import { IMAGE_FUNCTION, runImage } from './image-generation.js';
  * the model asked again, until it answers without calling one, calls the
  * client's own tools, or the searches run out. The client gets every turn
  * joined into one answer in its vendor's own shape (the hosted tool's blocks
- * or items where the calls were), whole or replayed as that vendor's stream
- * once the last turn is in. The row holds the turns' tokens summed and the
+ * or items where the calls were); a streamed request gets each turn's events
+ * as they happen (serve-stream.ts). The row holds the turns' tokens summed and the
  * searches (`units.webSearches`).
  */
 export async function serveHostedTools(
@@ -49,6 +49,7 @@ export async function serveHostedTools(
   const totals: Totals = { usage: { ...ZERO_USAGE }, searches: 0, images: 0 };
   // Each search may be followed by a turn that reads it, and one more that is told the searches ran out.
   const maxTurns = (plan.webSearch?.maxUses ?? 0) + (plan.image ? 4 : 0) + 2;
+  if (body.stream) return streamHostedTools(c, ctx, ex, op, body, candidates, hints, rateLimitHeaders, plan, dialect, maxTurns);
   let last: Answer | undefined;
   for (;;) {
     const answer = await attemptUpstreams(c, ctx, ex, op, { json: dialect.request, model: body.model, stream: false }, candidates, hints);
@@ -72,36 +73,7 @@ export async function serveHostedTools(
   const answer = dialect.answer(turns, totals);
   ex.firstByte();
   ex.finish(200, 'ok', totals.usage, null);
-  const headers = answerHeaders(ex, last.candidate, last.reply.headers, rateLimitHeaders);
-  if (!body.stream) return jsonResponse(answer, 200, headers);
-  headers['content-type'] = 'text/event-stream; charset=utf-8';
-  headers['cache-control'] = 'no-cache';
-  return new Response(dialect.stream(answer, turns), { status: 200, headers });
-}
-
-async function runTool(c: Context, ctx: DataPlaneDeps, ex: Exchange, plan: HostedPlan, totals: Totals, call: Turn['runs'][number]['call']): Promise<ToolRun> {
-  const search = plan.webSearch;
-  if (call.name === 'web_search' && search) {
-    if (totals.searches >= search.maxUses)
-      return { kind: 'search', call, outcome: { kind: 'error', query: '', code: 'max_uses_exceeded', message: `no searches left in this request (${search.maxUses})` } };
-    const outcome = await runSearch(call.arguments, search, ctx.secrets, ex.upstreamSignal);
-    // A search the vendor was asked counts, whatever it found; one refused before asking does not.
-    if (outcome.kind === 'results' || outcome.code === 'unavailable' || outcome.code === 'too_many_requests') {
-      totals.searches += 1;
-      ex.row.units = { ...ex.row.units, webSearches: totals.searches };
-    }
-    return { kind: 'search', call, outcome };
-  }
-  if (call.name === IMAGE_FUNCTION.name && plan.image) {
-    totals.images += 1;
-    return runImage(c, ctx, ex, plan.image, call);
-  }
-  throw new GatewayError('SB_ERR_INTERNAL', `no hosted tool named ${call.name}`);
-}
-
-function runText(run: ToolRun): string {
-  if (run.kind === 'search') return outcomeText(run.outcome);
-  return run.result.ok ? `The image was made (${run.result.format}) and shown to the user.` : `Image generation failed: ${run.result.message}`;
+  return jsonResponse(answer, 200, answerHeaders(ex, last.candidate, last.reply.headers, rateLimitHeaders));
 }
 
 /** A turn's answer in the client's shape, and its usage. */
@@ -118,12 +90,4 @@ async function readTurn(answer: Answer, op: Operation): Promise<{ json: Record<s
   const ir = (t ? t.upstream : codecFor(op.protocol)).decodeResponse(parsed);
   const json = (t ? t.client.encodeResponse(ir, t.request) : parsed) as Record<string, unknown>;
   return { json, usage: ir.usage };
-}
-
-function addUsage(into: Usage, more: Usage): void {
-  into.inputTokens += more.inputTokens;
-  into.outputTokens += more.outputTokens;
-  into.cacheReadTokens += more.cacheReadTokens;
-  into.cacheWriteTokens += more.cacheWriteTokens;
-  into.reasoningTokens += more.reasoningTokens;
 }

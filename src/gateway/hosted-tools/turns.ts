@@ -1,4 +1,5 @@
 import type { Usage } from '../../translate/ir.js';
+import type { SseEvent } from '../../translate/sse.js';
 import type { SearchOutcome } from './web-search.js';
 
 /** A call the model made to one of the gateway's function tools. */
@@ -48,8 +49,41 @@ export interface Dialect {
   append(turn: Turn, text: RunText): void;
   /** The client's whole answer. */
   answer(turns: Turn[], totals: Totals): Record<string, unknown>;
-  /** The same answer as the protocol's stream (SSE text). */
-  stream(answer: Record<string, unknown>, turns: Turn[]): string;
+  /** A writer of the client's stream, for a streamed request. */
+  streamWriter(): StreamWriter;
+}
+
+/**
+ * The client's one stream, written as the turns happen: each turn's events
+ * (in the client's shape) rewritten into the one sequence (block and output
+ * indexes, sequence numbers, one opening), the model's calls of the gateway's
+ * tools shown as the vendor's hosted-tool events, each run's start and
+ * result as it happens, and one closing with the joined answer's figures.
+ * Every method returns the SSE text to send now.
+ */
+export interface StreamWriter {
+  /** One event of the model's current turn. */
+  event(event: SseEvent): string;
+  /** The current turn's stream ended: the turn as a whole answer in the client's shape. */
+  endTurn(): Record<string, unknown>;
+  /** A run of a gateway tool is about to start. */
+  running(call: HostedCall): string;
+  /** A run finished. */
+  ran(run: ToolRun): string;
+  /** The closing events, with the joined answer (`Dialect.answer`). */
+  close(answer: Record<string, unknown>): string;
+  /** The upstream reported an error inside the turn's stream (already passed on to the client): its message. */
+  failed(): string | undefined;
+}
+
+/** An SSE event's JSON data, or null when it has none. */
+export function eventData(event: SseEvent): Record<string, unknown> | null {
+  try {
+    const data = JSON.parse(event.data) as unknown;
+    return typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
 }
 
 export function sse(event: string, data: unknown): string {
