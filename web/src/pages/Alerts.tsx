@@ -1,7 +1,9 @@
 import { useState } from 'react';
+import { SubmitForm } from '../components/SubmitForm.js';
 import { api } from '../api.js';
-import { useSubmit } from '../use-submit.js';
-import { ActionButton, Badge, Card, Empty, ErrorNote, Field, FormFooter, Loading, Modal, splitList } from '../components/ui.js';
+import { DataTable } from '../components/DataTable.js';
+import { RowActions } from '../components/RowActions.js';
+import { ActionButton, Badge, Card, ErrorNote, Field, Loading, Modal, splitList } from '../components/ui.js';
 import { ago, dateTime } from '../format.js';
 import type { AlertDelivery, AlertKind, AlertRuleBody, AlertRuleState, AlertsReport, AlertWebhookBody, AlertWebhookState } from '../types.js';
 import { useLoad } from '../use-load.js';
@@ -68,66 +70,34 @@ export function AlertsPage() {
               </>
             }
           >
-            {r.rules.length === 0 ? (
-              <Empty>No rules: add one, or list them under alerts.rules in the config file.</Empty>
-            ) : (
-              <div className="table-wrap">
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th>Rule</th>
-                      <th>Kind</th>
-                      <th>Fires at</th>
-                      <th>Scope</th>
-                      <th>Webhooks</th>
-                      <th>State</th>
-                      <th />
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {r.rules.map((rule) => (
-                      <tr key={rule.id} data-rule={rule.id}>
-                        <td className="strong">{rule.id}</td>
-                        <td>{rule.kind}</td>
-                        <td className="nowrap">
-                          {thresholdText(rule)}
-                          {(rule.kind === 'error-rate' || rule.kind === 'latency-p95' || rule.kind === 'limit-refusals') && <span className="muted"> over {rule.windowMinutes} min</span>}
-                        </td>
-                        <td>{scopeText(rule) || <span className="muted">all</span>}</td>
-                        <td>{rule.webhooks.length > 0 ? rule.webhooks.join(', ') : <span className="muted">every webhook</span>}</td>
-                        <td className="nowrap">
-                          {!rule.enabled ? (
-                            <Badge>off</Badge>
-                          ) : rule.firing > 0 ? (
-                            <span title={ago(sinceOf(rule.id))}>
-                              <Badge tone="bad">firing{rule.firing > 1 ? ` ×${rule.firing}` : ''}</Badge> <span className="muted">since {dateTime(sinceOf(rule.id))}</span>
-                            </span>
-                          ) : (
-                            <Badge tone="ok">ok</Badge>
-                          )}
-                        </td>
-                        <td className="nowrap">
-                          <button type="button" className="small" onClick={() => setEditing({ what: 'rule', rule })}>
-                            Edit
-                          </button>{' '}
-                          <ActionButton
-                            className="small danger"
-                            confirm={`Delete the rule ${rule.id}? Its open firings resolve without a message.`}
-                            onError={setActionError}
-                            onClick={async () => {
-                              await api(`/alerts/rules/${encodeURIComponent(rule.id)}`, { method: 'DELETE' });
-                              report.reload();
-                            }}
-                          >
-                            Delete
-                          </ActionButton>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )}
+            <DataTable columns={['Rule', 'Kind', 'Fires at', 'Scope', 'Webhooks', 'State', '']} rows={r.rules.length} empty="No rules: add one, or list them under alerts.rules in the config file.">
+              {r.rules.map((rule) => (
+                <tr key={rule.id} data-rule={rule.id}>
+                  <td className="strong">{rule.id}</td>
+                  <td>{rule.kind}</td>
+                  <td className="nowrap">
+                    {thresholdText(rule)}
+                    {(rule.kind === 'error-rate' || rule.kind === 'latency-p95' || rule.kind === 'limit-refusals') && <span className="muted"> over {rule.windowMinutes} min</span>}
+                  </td>
+                  <td>{scopeText(rule) || <span className="muted">all</span>}</td>
+                  <td>{rule.webhooks.length > 0 ? rule.webhooks.join(', ') : <span className="muted">every webhook</span>}</td>
+                  <td className="nowrap">
+                    {!rule.enabled ? (
+                      <Badge>off</Badge>
+                    ) : rule.firing > 0 ? (
+                      <span title={ago(sinceOf(rule.id))}>
+                        <Badge tone="bad">firing{rule.firing > 1 ? ` ×${rule.firing}` : ''}</Badge> <span className="muted">since {dateTime(sinceOf(rule.id))}</span>
+                      </span>
+                    ) : (
+                      <Badge tone="ok">ok</Badge>
+                    )}
+                  </td>
+                  <td className="nowrap">
+                    <RowActions onEdit={() => setEditing({ what: 'rule', rule })} deletePath={`/alerts/rules/${encodeURIComponent(rule.id)}`} confirm={`Delete the rule ${rule.id}? Its open firings resolve without a message.`} onDeleted={report.reload} onError={setActionError} />
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           </Card>
           <Card
             title="Webhooks"
@@ -144,128 +114,62 @@ export function AlertsPage() {
                 {tested.error && `: ${tested.error}`}
               </div>
             )}
-            {r.webhooks.length === 0 ? (
-              <Empty>No webhooks: rules fire, but nothing is sent.</Empty>
-            ) : (
-              <div className="table-wrap">
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th>Webhook</th>
-                      <th>URL</th>
-                      <th>Format</th>
-                      <th>Headers</th>
-                      <th />
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {r.webhooks.map((w) => (
-                      <tr key={w.id} data-webhook={w.id}>
-                        <td className="strong">
-                          {w.id} {!w.enabled && <Badge>off</Badge>}
-                        </td>
-                        <td>
-                          <code>{w.url}</code>
-                        </td>
-                        <td>{w.format}</td>
-                        <td>{w.headers.length > 0 ? w.headers.join(', ') : <span className="muted">—</span>}</td>
-                        <td className="nowrap">
-                          <ActionButton
-                            onError={setActionError}
-                            onClick={async () => {
-                              setTested(await api<AlertDelivery>(`/alerts/webhooks/${encodeURIComponent(w.id)}/test`, { method: 'POST' }));
-                              report.reload();
-                            }}
-                          >
-                            Send a test
-                          </ActionButton>{' '}
-                          <button type="button" className="small" onClick={() => setEditing({ what: 'webhook', webhook: w })}>
-                            Edit
-                          </button>{' '}
-                          <ActionButton
-                            className="small danger"
-                            confirm={`Delete the webhook ${w.id}?`}
-                            onError={setActionError}
-                            onClick={async () => {
-                              await api(`/alerts/webhooks/${encodeURIComponent(w.id)}`, { method: 'DELETE' });
-                              report.reload();
-                            }}
-                          >
-                            Delete
-                          </ActionButton>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )}
+            <DataTable columns={['Webhook', 'URL', 'Format', 'Headers', '']} rows={r.webhooks.length} empty="No webhooks: rules fire, but nothing is sent.">
+              {r.webhooks.map((w) => (
+                <tr key={w.id} data-webhook={w.id}>
+                  <td className="strong">
+                    {w.id} {!w.enabled && <Badge>off</Badge>}
+                  </td>
+                  <td>
+                    <code>{w.url}</code>
+                  </td>
+                  <td>{w.format}</td>
+                  <td>{w.headers.length > 0 ? w.headers.join(', ') : <span className="muted">—</span>}</td>
+                  <td className="nowrap">
+                    <ActionButton
+                      onError={setActionError}
+                      onClick={async () => {
+                        setTested(await api<AlertDelivery>(`/alerts/webhooks/${encodeURIComponent(w.id)}/test`, { method: 'POST' }));
+                        report.reload();
+                      }}
+                    >
+                      Send a test
+                    </ActionButton>{' '}
+                    <RowActions onEdit={() => setEditing({ what: 'webhook', webhook: w })} deletePath={`/alerts/webhooks/${encodeURIComponent(w.id)}`} confirm={`Delete the webhook ${w.id}?`} onDeleted={report.reload} onError={setActionError} />
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           </Card>
           <Card title="Recent firings" testId="alert-firings">
-            {r.firings.length === 0 ? (
-              <Empty>Nothing has fired.</Empty>
-            ) : (
-              <div className="table-wrap">
-                <table className="table compact">
-                  <thead>
-                    <tr>
-                      <th>Started</th>
-                      <th>Rule</th>
-                      <th>Scope</th>
-                      <th>Message</th>
-                      <th>Resolved</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {r.firings.map((f) => (
-                      <tr key={f.id}>
-                        <td className="nowrap">{dateTime(f.startedAt)}</td>
-                        <td className="strong">{f.ruleId}</td>
-                        <td>{f.scope || <span className="muted">all</span>}</td>
-                        <td>{f.message}</td>
-                        <td className="nowrap">{f.resolvedAt === null ? <Badge tone="bad">open</Badge> : dateTime(f.resolvedAt)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )}
+            <DataTable columns={['Started', 'Rule', 'Scope', 'Message', 'Resolved']} rows={r.firings.length} empty="Nothing has fired." className="compact">
+              {r.firings.map((f) => (
+                <tr key={f.id}>
+                  <td className="nowrap">{dateTime(f.startedAt)}</td>
+                  <td className="strong">{f.ruleId}</td>
+                  <td>{f.scope || <span className="muted">all</span>}</td>
+                  <td>{f.message}</td>
+                  <td className="nowrap">{f.resolvedAt === null ? <Badge tone="bad">open</Badge> : dateTime(f.resolvedAt)}</td>
+                </tr>
+              ))}
+            </DataTable>
           </Card>
           <Card title="Recent deliveries" testId="alert-deliveries">
-            {r.deliveries.length === 0 ? (
-              <Empty>No message sent yet.</Empty>
-            ) : (
-              <div className="table-wrap">
-                <table className="table compact">
-                  <thead>
-                    <tr>
-                      <th>At</th>
-                      <th>Webhook</th>
-                      <th>Event</th>
-                      <th>Outcome</th>
-                      <th className="num">Status</th>
-                      <th className="num">Tries</th>
-                      <th>Error</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {r.deliveries.map((d) => (
-                      <tr key={d.id} data-testid="alert-delivery">
-                        <td className="nowrap">{dateTime(d.at)}</td>
-                        <td className="strong">{d.webhookId}</td>
-                        <td>{d.event}</td>
-                        <td>
-                          <Badge tone={deliveryTone(d)}>{d.ok ? 'delivered' : 'failed'}</Badge>
-                        </td>
-                        <td className="num">{d.status ?? '—'}</td>
-                        <td className="num">{d.tries}</td>
-                        <td className="bad-text">{d.error ?? ''}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )}
+            <DataTable columns={['At', 'Webhook', 'Event', 'Outcome', { label: 'Status', num: true }, { label: 'Tries', num: true }, 'Error']} rows={r.deliveries.length} empty="No message sent yet." className="compact">
+              {r.deliveries.map((d) => (
+                <tr key={d.id} data-testid="alert-delivery">
+                  <td className="nowrap">{dateTime(d.at)}</td>
+                  <td className="strong">{d.webhookId}</td>
+                  <td>{d.event}</td>
+                  <td>
+                    <Badge tone={deliveryTone(d)}>{d.ok ? 'delivered' : 'failed'}</Badge>
+                  </td>
+                  <td className="num">{d.status ?? '—'}</td>
+                  <td className="num">{d.tries}</td>
+                  <td className="bad-text">{d.error ?? ''}</td>
+                </tr>
+              ))}
+            </DataTable>
           </Card>
         </>
       )}
@@ -299,7 +203,7 @@ function RuleForm(props: { rule: AlertRuleState | null; webhookIds: string[]; on
   const [scope, setScope] = useState<Record<string, string>>({ ...rule?.scope });
   const [webhooks, setWebhooks] = useState((rule?.webhooks ?? []).join(', '));
   const [enabled, setEnabled] = useState(rule?.enabled ?? true);
-  const { error, busy, submit } = useSubmit(async () => {
+  const save = async () => {
     const body: AlertRuleBody = {
       kind,
       threshold: numberOf(threshold),
@@ -312,9 +216,9 @@ function RuleForm(props: { rule: AlertRuleState | null; webhookIds: string[]; on
     };
     await api(`/alerts/rules/${encodeURIComponent(id.trim())}`, { method: 'PUT', body });
     props.onSaved();
-  });
+  };
   return (
-    <form className="form" onSubmit={(e) => void submit(e)}>
+    <SubmitForm run={save} label="Save" onCancel={props.onCancel}>
       {!rule && (
         <Field label="Id" hint="Names the rule in messages.">
           <input name="id" value={id} onChange={(e) => setId(e.target.value)} required placeholder="errors" />
@@ -361,8 +265,7 @@ function RuleForm(props: { rule: AlertRuleState | null; webhookIds: string[]; on
       <label className="check">
         <input type="checkbox" name="enabled" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} /> Evaluated
       </label>
-      <FormFooter error={error} busy={busy} label="Save" busyLabel="Saving…" onCancel={props.onCancel} />
-    </form>
+    </SubmitForm>
   );
 }
 
@@ -385,13 +288,13 @@ function WebhookForm(props: { webhook: AlertWebhookState | null; onCancel: () =>
   const [format, setFormat] = useState(webhook?.format ?? 'json');
   const [headers, setHeaders] = useState('');
   const [enabled, setEnabled] = useState(webhook?.enabled ?? true);
-  const { error, busy, submit } = useSubmit(async () => {
+  const save = async () => {
     const body: AlertWebhookBody = { url: url.trim(), format: format as AlertWebhookBody['format'], headers: headersOf(headers), enabled };
     await api(`/alerts/webhooks/${encodeURIComponent(id.trim())}`, { method: 'PUT', body });
     props.onSaved();
-  });
+  };
   return (
-    <form className="form" onSubmit={(e) => void submit(e)}>
+    <SubmitForm run={save} label="Save" onCancel={props.onCancel}>
       {!webhook && (
         <Field label="Id">
           <input name="id" value={id} onChange={(e) => setId(e.target.value)} required placeholder="ops" />
@@ -412,7 +315,6 @@ function WebhookForm(props: { webhook: AlertWebhookState | null; onCancel: () =>
       <label className="check">
         <input type="checkbox" name="enabled" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} /> Send to it
       </label>
-      <FormFooter error={error} busy={busy} label="Save" busyLabel="Saving…" onCancel={props.onCancel} />
-    </form>
+    </SubmitForm>
   );
 }

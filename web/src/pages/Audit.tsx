@@ -1,8 +1,12 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { z } from 'zod';
 import type { auditEntryView, auditPageView } from '../../../src/admin/audit.js';
 import { api } from '../api.js';
-import { Badge, Card, Empty, ErrorNote, Loading, Modal } from '../components/ui.js';
+import { DataTable } from '../components/DataTable.js';
+import { Facts } from '../components/Facts.js';
+import { FilterBar, queryOf, useFilters } from '../components/FilterBar.js';
+import { Pager } from '../components/Pager.js';
+import { Badge, Card, ErrorNote, Loading, Modal } from '../components/ui.js';
 import { dateTime } from '../format.js';
 import { useLoad } from '../use-load.js';
 
@@ -23,35 +27,17 @@ interface Filters {
 
 const NO_FILTERS: Filters = { actor: '', action: '', target: '', outcome: '', from: '', to: '' };
 
-function queryOf(f: Filters): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(f)) {
-    if (!value.trim()) continue;
-    // datetime-local values are the browser's local time; the API takes instants.
-    out[name] = name === 'from' || name === 'to' ? new Date(value).toISOString() : value.trim();
-  }
-  return out;
-}
-
 /** The audit log: who changed what through the admin API, and who signed in, newest first. */
 export function AuditPage() {
-  const [draft, setDraft] = useState<Filters>(NO_FILTERS);
-  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [offset, setOffset] = useState(0);
+  const { draft, filters, set, apply, clear } = useFilters(NO_FILTERS, () => setOffset(0));
   const [open, setOpen] = useState<AuditEntry | null>(null);
   const page = useLoad(() => api<AuditPage>('/audit', { query: { ...queryOf(filters), limit: PAGE_SIZE, offset } }), [JSON.stringify(filters), offset]);
-
-  const apply = (e: FormEvent) => {
-    e.preventDefault();
-    setOffset(0);
-    setFilters(draft);
-  };
-  const set = (name: keyof Filters) => (e: { target: { value: string } }) => setDraft({ ...draft, [name]: e.target.value });
 
   return (
     <div className="page">
       <Card>
-        <form className="filters" onSubmit={apply} aria-label="Filters">
+        <FilterBar onSubmit={apply} onClear={clear}>
           <input placeholder="who" title="admin-key, anonymous (failed sign-ins), or a user's name or id" value={draft.actor} onChange={set('actor')} aria-label="Who" />
           <input placeholder="action" title="text in the action: DELETE, /keys, sign-in" value={draft.action} onChange={set('action')} aria-label="Action" />
           <input placeholder="target" title="an id, and the ids under it" value={draft.target} onChange={set('target')} aria-label="Target" />
@@ -64,72 +50,31 @@ export function AuditPage() {
           </select>
           <input type="datetime-local" value={draft.from} onChange={set('from')} aria-label="From" />
           <input type="datetime-local" value={draft.to} onChange={set('to')} aria-label="To" />
-          <button type="submit" className="primary">
-            Filter
-          </button>
-          <button
-            type="button"
-            onClick={() => {
-              setDraft(NO_FILTERS);
-              setFilters(NO_FILTERS);
-              setOffset(0);
-            }}
-          >
-            Clear
-          </button>
-        </form>
+        </FilterBar>
       </Card>
       <ErrorNote error={page.error} onRetry={page.reload} />
       <Loading when={page.loading && !page.data} />
       {page.data && (
         <Card>
-          {page.data.data.length === 0 ? (
-            <Empty>No audit entries match.</Empty>
-          ) : (
-            <div className="table-wrap">
-              <table className="table" data-testid="audit-table">
-                <thead>
-                  <tr>
-                    <th>Time</th>
-                    <th>Who</th>
-                    <th>Action</th>
-                    <th>Target</th>
-                    <th className="num">Outcome</th>
-                    <th>Address</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.data.data.map((r) => (
-                    <tr key={r.id} className="clickable" onClick={() => setOpen(r)} data-audit-id={r.id}>
-                      <td className="nowrap">{dateTime(r.at)}</td>
-                      <td>{actorText(r.actor)}</td>
-                      <td>
-                        <code>{r.action}</code>
-                      </td>
-                      <td>{r.target ?? <span className="muted">—</span>}</td>
-                      <td className="num">
-                        <Badge tone={toneOf(r)} title={r.outcome}>
-                          {r.status}
-                        </Badge>
-                      </td>
-                      <td>{r.address ?? <span className="muted">unknown</span>}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-          <div className="pager">
-            <button type="button" className="small" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
-              ← Newer
-            </button>
-            <span className="muted">
-              entries {page.data.data.length ? offset + 1 : 0}–{offset + page.data.data.length}
-            </span>
-            <button type="button" className="small" disabled={!page.data.hasMore} onClick={() => setOffset(offset + PAGE_SIZE)}>
-              Older →
-            </button>
-          </div>
+          <DataTable columns={['Time', 'Who', 'Action', 'Target', { label: 'Outcome', num: true }, 'Address']} rows={page.data.data.length} empty="No audit entries match." testId="audit-table">
+            {page.data.data.map((r) => (
+              <tr key={r.id} className="clickable" onClick={() => setOpen(r)} data-audit-id={r.id}>
+                <td className="nowrap">{dateTime(r.at)}</td>
+                <td>{actorText(r.actor)}</td>
+                <td>
+                  <code>{r.action}</code>
+                </td>
+                <td>{r.target ?? <span className="muted">—</span>}</td>
+                <td className="num">
+                  <Badge tone={toneOf(r)} title={r.outcome}>
+                    {r.status}
+                  </Badge>
+                </td>
+                <td>{r.address ?? <span className="muted">unknown</span>}</td>
+              </tr>
+            ))}
+          </DataTable>
+          <Pager offset={offset} shown={page.data.data.length} hasMore={page.data.hasMore} pageSize={PAGE_SIZE} noun="entries" onOffset={setOffset} />
         </Card>
       )}
       {open && <AuditDetail entry={open} onClose={() => setOpen(null)} />}
@@ -149,14 +94,7 @@ function AuditDetail(props: { entry: AuditEntry; onClose: () => void }) {
   ];
   return (
     <Modal title="Audit entry" onClose={props.onClose} wide>
-      <dl className="detail" data-testid="audit-detail">
-        {facts.map(([label, value]) => (
-          <div key={label}>
-            <dt>{label}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <Facts facts={facts} testId="audit-detail" />
       <h3>Input (secrets masked)</h3>
       {r.summary === null ? <p className="muted">none</p> : <pre className="json">{pretty(r.summary)}</pre>}
     </Modal>

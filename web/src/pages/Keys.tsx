@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api, ApiError } from '../api.js';
-import { ActionButton, Badge, Card, CopyButton, Empty, ErrorNote, Loading, Modal } from '../components/ui.js';
+import { DataTable } from '../components/DataTable.js';
+import { ActionButton, Badge, Card, CopyButton, ErrorNote, Loading, Modal } from '../components/ui.js';
 import { count, dateTime, usd } from '../format.js';
 import { clientSnippets } from '../snippets.js';
 import { limitsText, Meters } from '../components/LimitFields.js';
@@ -128,44 +129,23 @@ export function KeysPage() {
       <Loading when={keys.loading && !keys.data} />
       {keys.data && (
         <Card>
-          {shown.length === 0 ? (
-            <Empty>No keys yet. Create one to give a client access.</Empty>
-          ) : (
-            <div className="table-wrap">
-              <table className="table" data-testid="keys-table">
-                <thead>
-                  <tr>
-                    <th>Name</th>
-                    <th>Group</th>
-                    <th>Models</th>
-                    <th className="num">Requests (30 d)</th>
-                    <th className="num">Tokens (30 d)</th>
-                    <th className="num">Spend (30 d)</th>
-                    <th>Limits &amp; budget</th>
-                    <th>Created</th>
-                    <th />
-                  </tr>
-                </thead>
-                <tbody>
-                  {shown.map((k) => (
-                    <KeyRow
-                      key={k.id}
-                      k={k}
-                      usage={keys.data!.usage.get(k.id)}
-                      status={keys.data!.status.get(k.id) ?? null}
-                      onEdit={() => setEditing(k)}
-                      onRevoke={async () => {
-                        setActionError(undefined);
-                        await api(`/keys/${encodeURIComponent(k.id)}/revoke`, { method: 'POST' });
-                        keys.reload();
-                      }}
-                      onError={setActionError}
-                    />
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <DataTable columns={['Name', 'Group', 'Models', { label: 'Requests (30 d)', num: true }, { label: 'Tokens (30 d)', num: true }, { label: 'Spend (30 d)', num: true }, 'Limits & budget', 'Created', '']} rows={shown.length} empty="No keys yet. Create one to give a client access." testId="keys-table">
+            {shown.map((k) => (
+              <KeyRow
+                key={k.id}
+                k={k}
+                usage={keys.data!.usage.get(k.id)}
+                status={keys.data!.status.get(k.id) ?? null}
+                onEdit={() => setEditing(k)}
+                onRevoke={async () => {
+                  setActionError(undefined);
+                  await api(`/keys/${encodeURIComponent(k.id)}/revoke`, { method: 'POST' });
+                  keys.reload();
+                }}
+                onError={setActionError}
+              />
+            ))}
+          </DataTable>
           {(offset > 0 || keys.data.hasMore) && (
             <div className="pager">
               <button type="button" className="small" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>

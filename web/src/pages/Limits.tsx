@@ -1,8 +1,10 @@
 import { useState } from 'react';
+import { SubmitForm } from '../components/SubmitForm.js';
 import { api } from '../api.js';
-import { useSubmit } from '../use-submit.js';
+import { DataTable } from '../components/DataTable.js';
+import { RowActions } from '../components/RowActions.js';
 import { LimitFields, limitsOf, limitsText, Meters, useLimitDraft } from '../components/LimitFields.js';
-import { ActionButton, Card, Empty, ErrorNote, Field, FormFooter, Loading, Modal } from '../components/ui.js';
+import { ActionButton, Card, Empty, ErrorNote, Field, Loading, Modal } from '../components/ui.js';
 import { count, counted, dateTime } from '../format.js';
 import type { Key, LimitsReport, Page, ScopeRule, ScopeStatus } from '../types.js';
 import { useLoad } from '../use-load.js';
@@ -85,49 +87,19 @@ export function LimitsPage() {
             <p className="muted">
               Shared by every key of the group (and of its subgroups, <code>group/sub</code>), on top of each key's own.
             </p>
-            {r.groups.length === 0 ? (
-              <Empty>No group has limits.</Empty>
-            ) : (
-              <div className="table-wrap">
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th>Group</th>
-                      <th>Limits and budget</th>
-                      <th>Now</th>
-                      <th className="num">Refused</th>
-                      <th />
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {r.groups.map((g) => (
-                      <tr key={g.id} data-group={g.id}>
-                        <td className="strong">{g.id}</td>
-                        <td>{limitsText(g.limits, g.budget) || <span className="muted">none</span>}</td>
-                        <td>{g.counters.length > 0 ? <Meters counters={g.counters} /> : <span className="muted">—</span>}</td>
-                        <td className="num">{count(Object.values(g.blocks).reduce((a, b) => a + (b ?? 0), 0))}</td>
-                        <td className="nowrap">
-                          <button type="button" className="small" onClick={() => setEditing({ scope: 'group', id: g.id, status: g })}>
-                            Edit
-                          </button>{' '}
-                          <ActionButton
-                            className="small danger"
-                            confirm={`Remove the limits of group ${g.id}?`}
-                            onError={setActionError}
-                            onClick={async () => {
-                              await api(`/limits/groups/${encodeURIComponent(g.id)}`, { method: 'DELETE' });
-                              report.reload();
-                            }}
-                          >
-                            Remove
-                          </ActionButton>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )}
+            <DataTable columns={['Group', 'Limits and budget', 'Now', { label: 'Refused', num: true }, '']} rows={r.groups.length} empty="No group has limits.">
+              {r.groups.map((g) => (
+                <tr key={g.id} data-group={g.id}>
+                  <td className="strong">{g.id}</td>
+                  <td>{limitsText(g.limits, g.budget) || <span className="muted">none</span>}</td>
+                  <td>{g.counters.length > 0 ? <Meters counters={g.counters} /> : <span className="muted">—</span>}</td>
+                  <td className="num">{count(Object.values(g.blocks).reduce((a, b) => a + (b ?? 0), 0))}</td>
+                  <td className="nowrap">
+                    <RowActions onEdit={() => setEditing({ scope: 'group', id: g.id, status: g })} deletePath={`/limits/groups/${encodeURIComponent(g.id)}`} confirm={`Remove the limits of group ${g.id}?`} deleteLabel="Remove" onDeleted={report.reload} onError={setActionError} />
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           </Card>
           <Card title="Refused by limits">
             <p className="muted">
@@ -194,9 +166,9 @@ function RuleForm(props: {
 }) {
   const [group, setGroup] = useState('');
   const [draft, setDraft] = useLimitDraft(props.status?.limits, props.status?.budget);
-  const { error, busy, submit } = useSubmit(() => props.onSubmit(limitsOf(draft), props.groupId ?? (group.trim() || null)));
+  const save = () => props.onSubmit(limitsOf(draft), props.groupId ?? (group.trim() || null));
   return (
-    <form className="form" onSubmit={(e) => void submit(e)}>
+    <SubmitForm run={save} label={props.label} onCancel={props.onCancel}>
       {props.groupId === null && (
         <Field label="Group" hint="The group keys are given on the Keys page.">
           <input name="group" list="known-groups" value={group} onChange={(e) => setGroup(e.target.value)} required placeholder="team-a" />
@@ -208,7 +180,6 @@ function RuleForm(props: {
         </Field>
       )}
       <LimitFields draft={draft} onChange={setDraft} />
-      <FormFooter error={error} busy={busy} label={props.label} busyLabel="Saving…" onCancel={props.onCancel} />
-    </form>
+    </SubmitForm>
   );
 }

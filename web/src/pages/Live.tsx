@@ -1,6 +1,8 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, apiUrl, messageOf, savedKey } from '../api.js';
-import { Badge, Card, Empty, ErrorNote } from '../components/ui.js';
+import { queryOf, useFilters } from '../components/FilterBar.js';
+import { DataTable } from '../components/DataTable.js';
+import { Badge, Card, ErrorNote } from '../components/ui.js';
 import { count, ms, usd } from '../format.js';
 import type { Key, LogRow, Page } from '../types.js';
 import { useLoad } from '../use-load.js';
@@ -39,8 +41,7 @@ const KEEP = 200;
  * from /logs/{id} then.
  */
 export function LivePage() {
-  const [draft, setDraft] = useState<Filters>(NO_FILTERS);
-  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const { draft, filters, set, apply, setFilters } = useFilters(NO_FILTERS);
   const [lines, setLines] = useState<LiveLine[]>([]);
   const [paused, setPaused] = useState(false);
   const [state, setState] = useState<'connecting' | 'live' | 'closed'>('connecting');
@@ -71,8 +72,7 @@ export function LivePage() {
     };
     void (async () => {
       try {
-        const query: Record<string, string> = {};
-        for (const [name, value] of Object.entries(filters)) if (value.trim()) query[name] = value.trim();
+        const query = queryOf(filters);
         // The admin key in its header when the page holds one; a signed-in user's session cookie goes by itself.
         const key = savedKey();
         const headers: Record<string, string> = { accept: 'text/event-stream', ...(key ? { authorization: `Bearer ${key}` } : {}) };
@@ -119,11 +119,6 @@ export function LivePage() {
     }
     setPaused(!paused);
   };
-  const apply = (e: FormEvent) => {
-    e.preventDefault();
-    setFilters(draft);
-  };
-  const set = (name: keyof Filters) => (e: { target: { value: string } }) => setDraft({ ...draft, [name]: e.target.value });
 
   return (
     <div className="page">
@@ -150,24 +145,11 @@ export function LivePage() {
         {note && <p className="muted">{note}</p>}
       </Card>
       <Card title="Requests" testId="live-requests">
-        {lines.length === 0 ? (
-          <Empty>Waiting for requests… Requests in flight on this replica show as they start; every replica's show as they finish.</Empty>
-        ) : (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th>Time</th>
-                  <th>Key</th>
-                  <th>Model</th>
-                  <th>Upstream</th>
-                  <th className="num">Status</th>
-                  <th className="num">Tokens in / out</th>
-                  <th className="num">Cost</th>
-                  <th className="num">Latency</th>
-                </tr>
-              </thead>
-              <tbody>
+        <DataTable
+          columns={['Time', 'Key', 'Model', 'Upstream', { label: 'Status', num: true }, { label: 'Tokens in / out', num: true }, { label: 'Cost', num: true }, { label: 'Latency', num: true }]}
+          rows={lines.length}
+          empty="Waiting for requests… Requests in flight on this replica show as they start; every replica's show as they finish."
+        >
                 {lines.map((line) => {
                   const r = line.data;
                   const done = line.kind === 'finished' ? line.data : null;
@@ -184,10 +166,7 @@ export function LivePage() {
                     </tr>
                   );
                 })}
-              </tbody>
-            </table>
-          </div>
-        )}
+        </DataTable>
       </Card>
       {open && <LogDetail row={open} keyName={open.keyId ? names.get(open.keyId) : undefined} onClose={() => setOpen(null)} />}
     </div>

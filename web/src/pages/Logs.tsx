@@ -1,6 +1,10 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { api, download, messageOf } from '../api.js';
-import { Badge, Card, Empty, ErrorNote, Loading, Modal } from '../components/ui.js';
+import { DataTable } from '../components/DataTable.js';
+import { Facts } from '../components/Facts.js';
+import { FilterBar, queryOf, useFilters } from '../components/FilterBar.js';
+import { Pager } from '../components/Pager.js';
+import { Badge, Card, ErrorNote, Loading, Modal } from '../components/ui.js';
 import { count, dateTime, ms, unitsText, usd } from '../format.js';
 import type { Key, LogDetail as LogDetailView, LogRow, Page } from '../types.js';
 import { useLoad } from '../use-load.js';
@@ -23,20 +27,9 @@ interface Filters {
 
 const NO_FILTERS: Filters = { q: '', key: '', group: '', model: '', upstream: '', status: '', outcome: '', cache: '', from: '', to: '' };
 
-function queryOf(f: Filters): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(f)) {
-    if (!value.trim()) continue;
-    // datetime-local values are the browser's local time; the API takes instants.
-    out[name] = name === 'from' || name === 'to' ? new Date(value).toISOString() : value.trim();
-  }
-  return out;
-}
-
 export function LogsPage() {
-  const [draft, setDraft] = useState<Filters>(NO_FILTERS);
-  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [offset, setOffset] = useState(0);
+  const { draft, filters, set, apply, clear } = useFilters(NO_FILTERS, () => setOffset(0));
   const [open, setOpen] = useState<LogRow | null>(null);
   const [exportError, setExportError] = useState<string>();
 
@@ -47,12 +40,6 @@ export function LogsPage() {
     [JSON.stringify(filters), offset],
   );
 
-  const apply = (e: FormEvent) => {
-    e.preventDefault();
-    setOffset(0);
-    setFilters(draft);
-  };
-  const set = (name: keyof Filters) => (e: { target: { value: string } }) => setDraft({ ...draft, [name]: e.target.value });
   const exportAs = async (format: 'csv' | 'jsonl') => {
     setExportError(undefined);
     try {
@@ -65,7 +52,21 @@ export function LogsPage() {
   return (
     <div className="page">
       <Card>
-        <form className="filters" onSubmit={apply} aria-label="Filters">
+        <FilterBar
+          onSubmit={apply}
+          onClear={clear}
+          after={
+            <>
+              <span className="spacer" />
+              <button type="button" className="small" onClick={() => void exportAs('csv')}>
+                Export CSV
+              </button>
+              <button type="button" className="small" onClick={() => void exportAs('jsonl')}>
+                Export JSONL
+              </button>
+            </>
+          }
+        >
           <input className="search" type="search" placeholder="Search id, model, error…" value={draft.q} onChange={set('q')} aria-label="Search" />
           <select value={draft.key} onChange={set('key')} aria-label="Key">
             <option value="">any key</option>
@@ -95,53 +96,20 @@ export function LogsPage() {
           </select>
           <input type="datetime-local" value={draft.from} onChange={set('from')} aria-label="From" />
           <input type="datetime-local" value={draft.to} onChange={set('to')} aria-label="To" />
-          <button type="submit" className="primary">
-            Filter
-          </button>
-          <button
-            type="button"
-            onClick={() => {
-              setDraft(NO_FILTERS);
-              setFilters(NO_FILTERS);
-              setOffset(0);
-            }}
-          >
-            Clear
-          </button>
-          <span className="spacer" />
-          <button type="button" className="small" onClick={() => void exportAs('csv')}>
-            Export CSV
-          </button>
-          <button type="button" className="small" onClick={() => void exportAs('jsonl')}>
-            Export JSONL
-          </button>
-        </form>
+        </FilterBar>
       </Card>
       <ErrorNote error={page.error} onRetry={page.reload} />
       <ErrorNote error={exportError} />
       <Loading when={page.loading && !page.data} />
       {page.data && (
         <Card>
-          {page.data.data.length === 0 ? (
-            <Empty>No requests match.</Empty>
-          ) : (
-            <div className="table-wrap">
-              <table className="table logs" data-testid="logs-table">
-                <thead>
-                  <tr>
-                    <th>Time</th>
-                    <th>Key</th>
-                    <th>Group</th>
-                    <th>Model</th>
-                    <th>Upstream</th>
-                    <th className="num">Status</th>
-                    <th>Cache</th>
-                    <th className="num">Tokens</th>
-                    <th className="num">Cost</th>
-                    <th className="num">Latency</th>
-                  </tr>
-                </thead>
-                <tbody>
+          <DataTable
+            columns={['Time', 'Key', 'Group', 'Model', 'Upstream', { label: 'Status', num: true }, 'Cache', { label: 'Tokens', num: true }, { label: 'Cost', num: true }, { label: 'Latency', num: true }]}
+            rows={page.data.data.length}
+            empty="No requests match."
+            className="logs"
+            testId="logs-table"
+          >
                   {page.data.data.map((r) => (
                     <tr key={r.id} className="clickable" onClick={() => setOpen(r)} data-log-id={r.id}>
                       <td className="nowrap">{dateTime(r.ts)}</td>
@@ -163,21 +131,8 @@ export function LogsPage() {
                       <td className="num">{ms(r.latencyMs)}</td>
                     </tr>
                   ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-          <div className="pager">
-            <button type="button" className="small" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
-              ← Newer
-            </button>
-            <span className="muted">
-              rows {page.data.data.length ? offset + 1 : 0}–{offset + page.data.data.length}
-            </span>
-            <button type="button" className="small" disabled={!page.data.hasMore} onClick={() => setOffset(offset + PAGE_SIZE)}>
-              Older →
-            </button>
-          </div>
+          </DataTable>
+          <Pager offset={offset} shown={page.data.data.length} hasMore={page.data.hasMore} pageSize={PAGE_SIZE} noun="rows" onOffset={setOffset} />
         </Card>
       )}
       {open && <LogDetail row={open} keyName={open.keyId ? names.get(open.keyId) : undefined} onClose={() => setOpen(null)} />}
@@ -213,14 +168,7 @@ export function LogDetail(props: { row: LogRow; keyName?: string; onClose: () =>
   return (
     <Modal title="Request" onClose={props.onClose} wide>
       <ErrorNote error={full.error} />
-      <dl className="detail" data-testid="log-detail">
-        {facts.map(([label, value]) => (
-          <div key={label}>
-            <dt>{label}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <Facts facts={facts} testId="log-detail" />
       {r.warnings && r.warnings.length > 0 && (
         <>
           <h3>Translation warnings</h3>

@@ -1,5 +1,7 @@
 import { useState } from 'react';
 import { api } from '../api.js';
+import { DataTable } from '../components/DataTable.js';
+import { RowActions } from '../components/RowActions.js';
 import { ActionButton, Badge, Card, Empty, ErrorNote, Loading, Modal } from '../components/ui.js';
 import type { Model, ModelRoutes, Page, PriceEntry, Route, Upstream } from '../types.js';
 import { optional, useLoad } from '../use-load.js';
@@ -62,84 +64,55 @@ export function ModelsPage() {
       {data.data && (
         <>
           <Card title="Declared models">
-            {data.data.models.length === 0 ? (
-              <Empty>No models declared; clients can still ask for models an upstream lists (below).</Empty>
-            ) : (
-              <div className="table-wrap">
-                <table className="table" data-testid="models-table">
-                  <thead>
-                    <tr>
-                      <th>Model</th>
-                      <th>Routes, tried in order</th>
-                      <th>Price (per 1M tokens)</th>
-                      <th />
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.data.models.map((m) => (
-                      <tr key={m.id} data-model={m.id}>
-                        <td className="strong">{m.id}</td>
-                        <td>
-                          <ol className="routes">
-                            {m.routes.map((r, i) => {
-                              const upstream = data.data!.upstreams.find((u) => u.id === r.upstream);
-                              const move = (to: number) => {
-                                const routes = [...m.routes];
-                                routes.splice(to, 0, routes.splice(i, 1)[0]);
-                                return saveRoutes(m, routes);
-                              };
-                              return (
-                                <li key={`${r.upstream}/${r.model}/${i}`}>
-                                  <span>
-                                    {r.upstream} <span className="muted">→</span> {r.model}
-                                    {r.weight !== undefined && <Badge>weight {r.weight}</Badge>}{' '}
-                                    {upstream && !upstream.enabled && <Badge tone="bad">upstream disabled</Badge>}
-                                    {!upstream && <Badge tone="bad">no such upstream</Badge>}
-                                  </span>
-                                  {m.routes.length > 1 && (
-                                    <span className="route-actions">
-                                      <ActionButton onError={setActionError} onClick={() => move(Math.max(0, i - 1))}>
-                                        ↑
-                                      </ActionButton>
-                                      <ActionButton onError={setActionError} onClick={() => move(Math.min(m.routes.length - 1, i + 1))}>
-                                        ↓
-                                      </ActionButton>
-                                    </span>
-                                  )}
-                                </li>
-                              );
-                            })}
-                          </ol>
-                        </td>
-                        <td>
-                          {data.data!.prices === null ? (
-                            <span className="muted">—</span>
-                          ) : (
-                            <PriceText entry={priceOf(data.data!.prices, m.routes[0]?.model ?? m.id) ?? priceOf(data.data!.prices, m.id)} />
-                          )}
-                        </td>
-                        <td className="nowrap">
-                          <button type="button" className="small" onClick={() => setEditing(m)}>
-                            Edit routes
-                          </button>{' '}
-                          <ActionButton
-                            className="small danger"
-                            confirm={`Delete model ${m.id}? Clients asking for it are refused from the next request.`}
-                            onError={setActionError}
-                            onClick={async () => {
-                              await api(`/models/${encodeURIComponent(m.id)}`, { method: 'DELETE' });
-                              data.reload();
-                            }}
-                          >
-                            Delete
-                          </ActionButton>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )}
+            <DataTable columns={['Model', 'Routes, tried in order', 'Price (per 1M tokens)', '']} rows={data.data.models.length} empty="No models declared; clients can still ask for models an upstream lists (below)." testId="models-table">
+              {data.data.models.map((m) => (
+                <tr key={m.id} data-model={m.id}>
+                  <td className="strong">{m.id}</td>
+                  <td>
+                    <ol className="routes">
+                      {m.routes.map((r, i) => {
+                        const upstream = data.data!.upstreams.find((u) => u.id === r.upstream);
+                        const move = (to: number) => {
+                          const routes = [...m.routes];
+                          routes.splice(to, 0, routes.splice(i, 1)[0]);
+                          return saveRoutes(m, routes);
+                        };
+                        return (
+                          <li key={`${r.upstream}/${r.model}/${i}`}>
+                            <span>
+                              {r.upstream} <span className="muted">→</span> {r.model}
+                              {r.weight !== undefined && <Badge>weight {r.weight}</Badge>}{' '}
+                              {upstream && !upstream.enabled && <Badge tone="bad">upstream disabled</Badge>}
+                              {!upstream && <Badge tone="bad">no such upstream</Badge>}
+                            </span>
+                            {m.routes.length > 1 && (
+                              <span className="route-actions">
+                                <ActionButton onError={setActionError} onClick={() => move(Math.max(0, i - 1))}>
+                                  ↑
+                                </ActionButton>
+                                <ActionButton onError={setActionError} onClick={() => move(Math.min(m.routes.length - 1, i + 1))}>
+                                  ↓
+                                </ActionButton>
+                              </span>
+                            )}
+                          </li>
+                        );
+                      })}
+                    </ol>
+                  </td>
+                  <td>
+                    {data.data!.prices === null ? (
+                      <span className="muted">—</span>
+                    ) : (
+                      <PriceText entry={priceOf(data.data!.prices, m.routes[0]?.model ?? m.id) ?? priceOf(data.data!.prices, m.id)} />
+                    )}
+                  </td>
+                  <td className="nowrap">
+                    <RowActions onEdit={() => setEditing(m)} editLabel="Edit routes" deletePath={`/models/${encodeURIComponent(m.id)}`} confirm={`Delete model ${m.id}? Clients asking for it are refused from the next request.`} onDeleted={data.reload} onError={setActionError} />
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           </Card>
           <Card title="Served from upstream lists">
             {firstListing.size === 0 ? (

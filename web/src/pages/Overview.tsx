@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { api } from '../api.js';
+import { DataTable } from '../components/DataTable.js';
 import { TimeChart } from '../components/Chart.js';
 import { RangePicker, rangeQuery, type Range } from '../components/RangePicker.js';
-import { Card, Empty, ErrorNote, Loading, Stat } from '../components/ui.js';
+import { Card, ErrorNote, Loading, Stat } from '../components/ui.js';
 import { count, counted, ms, percent, usd } from '../format.js';
 import type { Overview, TopRow } from '../types.js';
 import { useLoad } from '../use-load.js';
@@ -95,35 +96,19 @@ export function OverviewPage() {
 function TopTable(props: { title: string; rows: TopRow[] }) {
   return (
     <Card title={props.title}>
-      {props.rows.length === 0 ? (
-        <Empty>No requests in this range.</Empty>
-      ) : (
-        <div className="table-wrap">
-        <table className="table compact">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th className="num">Requests</th>
-              <th className="num">Tokens</th>
-              <th className="num">Cost</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.map((r) => (
-              <tr key={r.value}>
-                <td className="ellipsis">{r.value || <span className="muted">(none)</span>}</td>
-                <td className="num">
-                  {count(r.requests)}
-                  {r.errors > 0 && <span className="bad-text"> ({counted(r.errors, 'error')})</span>}
-                </td>
-                <td className="num">{count(r.tokens)}</td>
-                <td className="num">{usd(r.costUsd)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        </div>
-      )}
+      <DataTable columns={['Name', { label: 'Requests', num: true }, { label: 'Tokens', num: true }, { label: 'Cost', num: true }]} rows={props.rows.length} empty="No requests in this range." className="compact">
+        {props.rows.map((r) => (
+          <tr key={r.value}>
+            <td className="ellipsis">{r.value || <span className="muted">(none)</span>}</td>
+            <td className="num">
+              {count(r.requests)}
+              {r.errors > 0 && <span className="bad-text"> ({counted(r.errors, 'error')})</span>}
+            </td>
+            <td className="num">{count(r.tokens)}</td>
+            <td className="num">{usd(r.costUsd)}</td>
+          </tr>
+        ))}
+      </DataTable>
     </Card>
   );
 }

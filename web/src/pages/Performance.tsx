@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { api } from '../api.js';
+import { DataTable } from '../components/DataTable.js';
 import { TimeChart, type Series } from '../components/Chart.js';
 import { RangePicker, rangeQuery, type Range } from '../components/RangePicker.js';
-import { Card, Empty, ErrorNote, Loading } from '../components/ui.js';
+import { Card, ErrorNote, Loading } from '../components/ui.js';
 import { count, ms } from '../format.js';
 import type { Performance } from '../types.js';
 import { useLoad } from '../use-load.js';
@@ -59,36 +60,18 @@ export function PerformancePage() {
             </Card>
           </div>
           <Card title={by === 'model' ? 'By model' : 'By upstream'}>
-            {data.rows.length === 0 ? (
-              <Empty>No streamed requests in this range.</Empty>
-            ) : (
-              <div className="table-wrap">
-                <table className="table compact" data-testid="performance-table">
-                  <thead>
-                    <tr>
-                      <th>{by === 'model' ? 'Model' : 'Upstream'}</th>
-                      <th className="num">Requests</th>
-                      <th className="num">First token p50</th>
-                      <th className="num">First token p95</th>
-                      <th className="num">Per token p50</th>
-                      <th className="num">Per token p95</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.rows.map((r) => (
-                      <tr key={r.value}>
-                        <td className="ellipsis">{r.value || <span className="muted">(none)</span>}</td>
-                        <td className="num">{count(r.requests)}</td>
-                        <td className="num">{ms(r.ttftP50)}</td>
-                        <td className="num">{ms(r.ttftP95)}</td>
-                        <td className="num">{perToken(r.perTokenP50)}</td>
-                        <td className="num">{perToken(r.perTokenP95)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )}
+            <DataTable columns={[by === 'model' ? 'Model' : 'Upstream', { label: 'Requests', num: true }, { label: 'First token p50', num: true }, { label: 'First token p95', num: true }, { label: 'Per token p50', num: true }, { label: 'Per token p95', num: true }]} rows={data.rows.length} empty="No streamed requests in this range." className="compact" testId="performance-table">
+              {data.rows.map((r) => (
+                <tr key={r.value}>
+                  <td className="ellipsis">{r.value || <span className="muted">(none)</span>}</td>
+                  <td className="num">{count(r.requests)}</td>
+                  <td className="num">{ms(r.ttftP50)}</td>
+                  <td className="num">{ms(r.ttftP95)}</td>
+                  <td className="num">{perToken(r.perTokenP50)}</td>
+                  <td className="num">{perToken(r.perTokenP95)}</td>
+                </tr>
+              ))}
+            </DataTable>
           </Card>
         </>
       )}

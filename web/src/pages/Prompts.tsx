@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { api } from '../api.js';
-import { ActionButton, Badge, Card, Empty, ErrorNote, Loading, Modal } from '../components/ui.js';
+import { DataTable } from '../components/DataTable.js';
+import { RowActions } from '../components/RowActions.js';
+import { ActionButton, Badge, Card, ErrorNote, Loading, Modal } from '../components/ui.js';
 import { dateTime } from '../format.js';
 import type { Page, Prompt, PromptVersion } from '../types.js';
 import { useLoad } from '../use-load.js';
@@ -31,59 +33,28 @@ export function PromptsPage() {
       <Loading when={data.loading && !data.data} />
       {data.data && (
         <Card title="Prompt templates">
-          {data.data.length === 0 ? (
-            <Empty>No templates yet; a template is published as POST /v1/prompts/&#123;name&#125;.</Empty>
-          ) : (
-            <div className="table-wrap">
-              <table className="table" data-testid="prompts-table">
-                <thead>
-                  <tr>
-                    <th>Name</th>
-                    <th>Model</th>
-                    <th>Published version</th>
-                    <th>Versions</th>
-                    <th>Updated</th>
-                    <th />
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.data.map((p) => (
-                    <tr key={p.name} data-prompt={p.name}>
-                      <td>
-                        <div className="strong">{p.name}</div>
-                        <div className="muted">{p.spec.description ?? p.endpoint}</div>
-                      </td>
-                      <td>{p.spec.model}</td>
-                      <td data-testid="published-version">
-                        v{p.version} {p.version < p.latestVersion && <Badge tone="warn">rolled back</Badge>}
-                      </td>
-                      <td data-testid="versions-count">{p.latestVersion}</td>
-                      <td className="nowrap">{dateTime(p.updatedAt)}</td>
-                      <td className="nowrap">
-                        <button type="button" className="small" onClick={() => setEditing(p)}>
-                          Edit
-                        </button>{' '}
-                        <button type="button" className="small" onClick={() => setHistory(p)}>
-                          Versions
-                        </button>{' '}
-                        <ActionButton
-                          className="small danger"
-                          confirm={`Delete template ${p.name} with every version? Calls to ${p.endpoint} are refused from then on.`}
-                          onError={setActionError}
-                          onClick={async () => {
-                            await api(`/prompts/${encodeURIComponent(p.name)}`, { method: 'DELETE' });
-                            data.reload();
-                          }}
-                        >
-                          Delete
-                        </ActionButton>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <DataTable columns={['Name', 'Model', 'Published version', 'Versions', 'Updated', '']} rows={data.data.length} empty="No templates yet; a template is published as POST /v1/prompts/{name}." testId="prompts-table">
+            {data.data.map((p) => (
+              <tr key={p.name} data-prompt={p.name}>
+                <td>
+                  <div className="strong">{p.name}</div>
+                  <div className="muted">{p.spec.description ?? p.endpoint}</div>
+                </td>
+                <td>{p.spec.model}</td>
+                <td data-testid="published-version">
+                  v{p.version} {p.version < p.latestVersion && <Badge tone="warn">rolled back</Badge>}
+                </td>
+                <td data-testid="versions-count">{p.latestVersion}</td>
+                <td className="nowrap">{dateTime(p.updatedAt)}</td>
+                <td className="nowrap">
+                  <button type="button" className="small" onClick={() => setEditing(p)}>
+                    Edit
+                  </button>{' '}
+                  <RowActions onEdit={() => setHistory(p)} editLabel="Versions" deletePath={`/prompts/${encodeURIComponent(p.name)}`} confirm={`Delete template ${p.name} with every version? Calls to ${p.endpoint} are refused from then on.`} onDeleted={data.reload} onError={setActionError} />
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         </Card>
       )}
       {editing && (

@@ -1,12 +1,13 @@
 import { useState } from 'react';
+import { SubmitForm } from '../components/SubmitForm.js';
 import { api } from '../api.js';
-import { ActionButton, Badge, Card, CopyButton, Empty, ErrorNote, Field, FormFooter, Loading, Modal, splitList } from '../components/ui.js';
+import { DataTable } from '../components/DataTable.js';
+import { ActionButton, Badge, Card, CopyButton, ErrorNote, Field, Loading, Modal, splitList } from '../components/ui.js';
 import { dateTime } from '../format.js';
 import { isAdmin, useSession } from '../session.js';
 import type { Page } from '../types.js';
 import type { ClaimedKey, KeyRequest } from '../types-users.js';
 import { useLoad } from '../use-load.js';
-import { useSubmit } from '../use-submit.js';
 
 /**
  * Key requests: a member asks for a key beyond their caps; an admin approves
@@ -44,69 +45,50 @@ export function RequestsPage() {
       <Loading when={requests.loading && !requests.data} />
       {requests.data && (
         <Card>
-          {requests.data.length === 0 ? (
-            <Empty>{admin ? 'No key requests in this state.' : 'No key requests yet. Ask for a key when you need one beyond your caps.'}</Empty>
-          ) : (
-            <div className="table-wrap">
-              <table className="table" data-testid="requests-table">
-                <thead>
-                  <tr>
-                    <th>Asked</th>
-                    {admin && <th>Who</th>}
-                    <th>Key</th>
-                    <th>Reason</th>
-                    <th>State</th>
-                    <th>Note</th>
-                    <th />
-                  </tr>
-                </thead>
-                <tbody>
-                  {requests.data.map((r) => (
-                    <tr key={r.id} data-request={r.spec.name}>
-                      <td className="nowrap">{dateTime(r.createdAt)}</td>
-                      {admin && <td>{r.userName ?? <span className="muted">deleted user</span>}</td>}
-                      <td>
-                        <strong>{r.spec.name}</strong>
-                        <div className="muted">{specText(r.spec)}</div>
-                      </td>
-                      <td>{r.reason}</td>
-                      <td>
-                        <Badge tone={r.state === 'approved' ? 'ok' : r.state === 'rejected' ? 'bad' : 'warn'}>{r.state}</Badge>
-                        {r.decidedBy && <div className="muted">by {r.decidedBy}</div>}
-                      </td>
-                      <td>{r.note ?? <span className="muted">—</span>}</td>
-                      <td className="actions">
-                        {admin && r.state === 'pending' && (
-                          <>
-                            <button type="button" className="small primary" onClick={() => setDeciding({ request: r, verdict: 'approve' })}>
-                              Approve
-                            </button>
-                            <button type="button" className="small" onClick={() => setDeciding({ request: r, verdict: 'reject' })}>
-                              Reject
-                            </button>
-                          </>
-                        )}
-                        {!admin && r.state === 'approved' && !r.claimed && (
-                          <ActionButton
-                            className="small primary"
-                            onClick={async () => {
-                              setActionError(undefined);
-                              setClaimed(await api<ClaimedKey>(`/key-requests/${encodeURIComponent(r.id)}/claim`, { method: 'POST' }));
-                              requests.reload();
-                            }}
-                            onError={setActionError}
-                          >
-                            Show the key
-                          </ActionButton>
-                        )}
-                        {!admin && r.claimed && <span className="muted">key fetched</span>}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <DataTable columns={['Asked', admin && 'Who', 'Key', 'Reason', 'State', 'Note', '']} rows={requests.data.length} empty={admin ? 'No key requests in this state.' : 'No key requests yet. Ask for a key when you need one beyond your caps.'} testId="requests-table">
+            {requests.data.map((r) => (
+              <tr key={r.id} data-request={r.spec.name}>
+                <td className="nowrap">{dateTime(r.createdAt)}</td>
+                {admin && <td>{r.userName ?? <span className="muted">deleted user</span>}</td>}
+                <td>
+                  <strong>{r.spec.name}</strong>
+                  <div className="muted">{specText(r.spec)}</div>
+                </td>
+                <td>{r.reason}</td>
+                <td>
+                  <Badge tone={r.state === 'approved' ? 'ok' : r.state === 'rejected' ? 'bad' : 'warn'}>{r.state}</Badge>
+                  {r.decidedBy && <div className="muted">by {r.decidedBy}</div>}
+                </td>
+                <td>{r.note ?? <span className="muted">—</span>}</td>
+                <td className="actions">
+                  {admin && r.state === 'pending' && (
+                    <>
+                      <button type="button" className="small primary" onClick={() => setDeciding({ request: r, verdict: 'approve' })}>
+                        Approve
+                      </button>
+                      <button type="button" className="small" onClick={() => setDeciding({ request: r, verdict: 'reject' })}>
+                        Reject
+                      </button>
+                    </>
+                  )}
+                  {!admin && r.state === 'approved' && !r.claimed && (
+                    <ActionButton
+                      className="small primary"
+                      onClick={async () => {
+                        setActionError(undefined);
+                        setClaimed(await api<ClaimedKey>(`/key-requests/${encodeURIComponent(r.id)}/claim`, { method: 'POST' }));
+                        requests.reload();
+                      }}
+                      onError={setActionError}
+                    >
+                      Show the key
+                    </ActionButton>
+                  )}
+                  {!admin && r.claimed && <span className="muted">key fetched</span>}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         </Card>
       )}
       {asking && (
@@ -164,7 +146,7 @@ export function KeyRequestForm(props: { initialName?: string; onDone: () => void
   const [usd, setUsd] = useState('');
   const [period, setPeriod] = useState('month');
   const [reason, setReason] = useState('');
-  const { error, busy, submit } = useSubmit(async () => {
+  const save = async () => {
     const list = splitList(models);
     const limits = { ...(num(rpm) !== undefined ? { rpm: num(rpm) } : {}), ...(num(tpm) !== undefined ? { tpm: num(tpm) } : {}) };
     await api('/key-requests', {
@@ -178,9 +160,9 @@ export function KeyRequestForm(props: { initialName?: string; onDone: () => void
       },
     });
     props.onDone();
-  });
+  };
   return (
-    <form className="form" onSubmit={(e) => void submit(e)}>
+    <SubmitForm run={save} label="Send request" busyLabel="Sending…" onCancel={props.onCancel}>
       <p className="muted">An admin approves or rejects it, with a note; once approved, the key is shown to you once on this page.</p>
       <div className="row3">
         <Field label="Key name">
@@ -210,28 +192,26 @@ export function KeyRequestForm(props: { initialName?: string; onDone: () => void
       <Field label="Why you need it">
         <textarea name="reason" value={reason} onChange={(e) => setReason(e.target.value)} required rows={3} />
       </Field>
-      <FormFooter error={error} busy={busy} label="Send request" busyLabel="Sending…" onCancel={props.onCancel} />
-    </form>
+    </SubmitForm>
   );
 }
 
 function DecisionForm(props: { request: KeyRequest; verdict: 'approve' | 'reject'; onDone: () => void; onCancel: () => void }) {
   const [note, setNote] = useState('');
-  const { error, busy, submit } = useSubmit(async () => {
+  const save = async () => {
     await api(`/key-requests/${encodeURIComponent(props.request.id)}/${props.verdict}`, { method: 'POST', body: note.trim() ? { note: note.trim() } : {} });
     window.dispatchEvent(new Event(REQUESTS_CHANGED));
     props.onDone();
-  });
+  };
   return (
-    <form className="form" onSubmit={(e) => void submit(e)}>
+    <SubmitForm run={save} label={props.verdict === 'approve' ? 'Approve and make the key' : 'Reject'} onCancel={props.onCancel}>
       <p>
         {props.request.userName ?? 'A deleted user'} asks for <strong>{props.request.spec.name}</strong> ({specText(props.request.spec)}): {props.request.reason}
       </p>
       <Field label="Note" hint="Shown to the member.">
         <textarea name="note" value={note} onChange={(e) => setNote(e.target.value)} rows={3} />
       </Field>
-      <FormFooter error={error} busy={busy} label={props.verdict === 'approve' ? 'Approve and make the key' : 'Reject'} busyLabel="Saving…" onCancel={props.onCancel} />
-    </form>
+    </SubmitForm>
   );
 }
 

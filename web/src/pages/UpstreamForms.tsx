@@ -1,4 +1,5 @@
 import { useState, type ReactNode } from 'react';
+import { SubmitForm } from '../components/SubmitForm.js';
 import { api } from '../api.js';
 import { useSubmit } from '../use-submit.js';
 import { Field, FormFooter, splitList } from '../components/ui.js';
@@ -259,19 +260,18 @@ export function AddUpstreamForm(props: { onDone: () => void; onCancel: () => voi
 
 export function EditUpstreamForm(props: { upstream: Upstream; onDone: () => void; onCancel: () => void }) {
   const [draft, setDraft] = useState(() => draftOf(props.upstream));
-  const { error, busy, submit } = useSubmit(async () => {
+  const save = async () => {
     await api(`/upstreams/${encodeURIComponent(props.upstream.id)}`, { method: 'PATCH', body: upstreamPatch(draft, props.upstream) });
     props.onDone();
-  });
+  };
   return (
-    <form className="form" onSubmit={(e) => void submit(e)}>
+    <SubmitForm run={save} label="Save" onCancel={props.onCancel}>
       <p className="muted">Kind: {KINDS.find((k) => k.kind === draft.kind)?.label ?? draft.kind}</p>
       <UpstreamFields draft={draft} onChange={setDraft} />
       <label className="check">
         <input type="checkbox" checked={draft.enabled} onChange={(e) => setDraft({ ...draft, enabled: e.target.checked })} /> Enabled
       </label>
-      <FormFooter error={error} busy={busy} label="Save" busyLabel="Saving…" onCancel={props.onCancel} />
-    </form>
+    </SubmitForm>
   );
 }
 
@@ -399,15 +399,15 @@ export function AddCredentialForm(props: { upstream: Upstream; onDone: () => voi
   const [key, setKey] = useState('');
   const [label, setLabel] = useState('');
   const [weight, setWeight] = useState('1');
-  const { error, busy, submit } = useSubmit(async () => {
+  const save = async () => {
     await api(`/upstreams/${encodeURIComponent(props.upstream.id)}/credentials`, {
       method: 'POST',
       body: { key: key.trim(), weight: Number(weight) || 1, ...(label.trim() ? { label: label.trim() } : {}) },
     });
     props.onDone();
-  });
+  };
   return (
-    <form className="form" onSubmit={(e) => void submit(e)}>
+    <SubmitForm run={save} label="Add credential" busyLabel="Adding…" onCancel={props.onCancel}>
       <Field label="API key" hint="Stored encrypted; only a masked hint is ever shown.">
         <input name="credential" type="password" autoComplete="off" value={key} onChange={(e) => setKey(e.target.value)} required />
       </Field>
@@ -419,7 +419,6 @@ export function AddCredentialForm(props: { upstream: Upstream; onDone: () => voi
           <input name="weight" type="number" min={1} value={weight} onChange={(e) => setWeight(e.target.value)} />
         </Field>
       </div>
-      <FormFooter error={error} busy={busy} label="Add credential" busyLabel="Adding…" onCancel={props.onCancel} />
-    </form>
+    </SubmitForm>
   );
 }

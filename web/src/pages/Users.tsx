@@ -1,11 +1,12 @@
 import { useState } from 'react';
+import { SubmitForm } from '../components/SubmitForm.js';
 import { api } from '../api.js';
-import { ActionButton, Badge, Card, Empty, ErrorNote, Field, FormFooter, Loading, Modal, splitList } from '../components/ui.js';
+import { DataTable } from '../components/DataTable.js';
+import { ActionButton, Badge, Card, ErrorNote, Field, Loading, Modal, splitList } from '../components/ui.js';
 import { dateTime } from '../format.js';
 import type { Page } from '../types.js';
 import type { Caps, Role, User } from '../types-users.js';
 import { useLoad } from '../use-load.js';
-import { useSubmit } from '../use-submit.js';
 
 /** Users (admins only): who may sign in, their role, and the caps a member's own keys stay within. */
 export function UsersPage() {
@@ -32,64 +33,47 @@ export function UsersPage() {
       <Loading when={users.loading && !users.data} />
       {users.data && (
         <Card>
-          {users.data.length === 0 ? (
-            <Empty>No users yet. The admin key signs in; add users so people sign in as themselves.</Empty>
-          ) : (
-            <div className="table-wrap">
-              <table className="table" data-testid="users-table">
-                <thead>
-                  <tr>
-                    <th>Name</th>
-                    <th>Role</th>
-                    <th>Caps</th>
-                    <th>Created</th>
-                    <th />
-                  </tr>
-                </thead>
-                <tbody>
-                  {users.data.map((u) => (
-                    <tr key={u.id} data-user={u.name}>
-                      <td>
-                        {u.name} {u.disabled && <Badge tone="bad">disabled</Badge>}
-                      </td>
-                      <td>{u.role}</td>
-                      <td className="muted">{u.role === 'admin' ? 'none (admins are not capped)' : capsText(u.caps)}</td>
-                      <td className="nowrap">{dateTime(u.createdAt)}</td>
-                      <td className="actions">
-                        <button type="button" className="small" onClick={() => setEditing(u)}>
-                          Edit
-                        </button>
-                        <button type="button" className="small" onClick={() => setResetting(u)}>
-                          Reset password
-                        </button>
-                        <ActionButton
-                          onClick={async () => {
-                            setActionError(undefined);
-                            await api(`/users/${encodeURIComponent(u.id)}`, { method: 'PATCH', body: { disabled: !u.disabled } });
-                            users.reload();
-                          }}
-                          onError={setActionError}
-                        >
-                          {u.disabled ? 'Enable' : 'Disable'}
-                        </ActionButton>
-                        <ActionButton
-                          confirm={`Delete ${u.name}? Their sessions end and their keys are revoked.`}
-                          onClick={async () => {
-                            setActionError(undefined);
-                            await api(`/users/${encodeURIComponent(u.id)}`, { method: 'DELETE' });
-                            users.reload();
-                          }}
-                          onError={setActionError}
-                        >
-                          Delete
-                        </ActionButton>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <DataTable columns={['Name', 'Role', 'Caps', 'Created', '']} rows={users.data.length} empty="No users yet. The admin key signs in; add users so people sign in as themselves." testId="users-table">
+            {users.data.map((u) => (
+              <tr key={u.id} data-user={u.name}>
+                <td>
+                  {u.name} {u.disabled && <Badge tone="bad">disabled</Badge>}
+                </td>
+                <td>{u.role}</td>
+                <td className="muted">{u.role === 'admin' ? 'none (admins are not capped)' : capsText(u.caps)}</td>
+                <td className="nowrap">{dateTime(u.createdAt)}</td>
+                <td className="actions">
+                  <button type="button" className="small" onClick={() => setEditing(u)}>
+                    Edit
+                  </button>
+                  <button type="button" className="small" onClick={() => setResetting(u)}>
+                    Reset password
+                  </button>
+                  <ActionButton
+                    onClick={async () => {
+                      setActionError(undefined);
+                      await api(`/users/${encodeURIComponent(u.id)}`, { method: 'PATCH', body: { disabled: !u.disabled } });
+                      users.reload();
+                    }}
+                    onError={setActionError}
+                  >
+                    {u.disabled ? 'Enable' : 'Disable'}
+                  </ActionButton>
+                  <ActionButton
+                    confirm={`Delete ${u.name}? Their sessions end and their keys are revoked.`}
+                    onClick={async () => {
+                      setActionError(undefined);
+                      await api(`/users/${encodeURIComponent(u.id)}`, { method: 'DELETE' });
+                      users.reload();
+                    }}
+                    onError={setActionError}
+                  >
+                    Delete
+                  </ActionButton>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         </Card>
       )}
       {editing && (
@@ -126,7 +110,7 @@ function UserForm(props: { initial?: User; onDone: () => void; onCancel: () => v
   const [budgetUsd, setBudgetUsd] = useState(caps?.budget?.usd?.toString() ?? '');
   const [period, setPeriod] = useState(caps?.budget?.period ?? 'month');
   const [maxKeys, setMaxKeys] = useState(caps?.maxKeys?.toString() ?? '');
-  const { error, busy, submit } = useSubmit(async () => {
+  const save = async () => {
     const usd = num(budgetUsd);
     const capsBody: Caps = {
       models: listOrNull(models),
@@ -140,10 +124,9 @@ function UserForm(props: { initial?: User; onDone: () => void; onCancel: () => v
     if (u) await api(`/users/${encodeURIComponent(u.id)}`, { method: 'PATCH', body: { role, caps: capsBody } });
     else await api('/users', { method: 'POST', body: { name: name.trim(), password, role, caps: capsBody } });
     props.onDone();
-  });
-
+  };
   return (
-    <form className="form" onSubmit={(e) => void submit(e)}>
+    <SubmitForm run={save} label={u ? 'Save' : 'Create user'} onCancel={props.onCancel}>
       {!u && (
         <div className="row3">
           <Field label="User name">
@@ -193,25 +176,23 @@ function UserForm(props: { initial?: User; onDone: () => void; onCancel: () => v
           </select>
         </Field>
       </div>
-      <FormFooter error={error} busy={busy} label={u ? 'Save' : 'Create user'} busyLabel="Saving…" onCancel={props.onCancel} />
-    </form>
+    </SubmitForm>
   );
 }
 
 function PasswordForm(props: { user: User; onDone: () => void; onCancel: () => void }) {
   const [password, setPassword] = useState('');
-  const { error, busy, submit } = useSubmit(async () => {
+  const save = async () => {
     await api(`/users/${encodeURIComponent(props.user.id)}/password`, { method: 'PUT', body: { password } });
     props.onDone();
-  });
+  };
   return (
-    <form className="form" onSubmit={(e) => void submit(e)}>
+    <SubmitForm run={save} label="Set password" onCancel={props.onCancel}>
       <p className="muted">Their sessions end; they sign in again with the new password.</p>
       <Field label="New password">
         <input name="resetPassword" type="password" value={password} onChange={(e) => setPassword(e.target.value)} required autoComplete="new-password" />
       </Field>
-      <FormFooter error={error} busy={busy} label="Set password" busyLabel="Saving…" onCancel={props.onCancel} />
-    </form>
+    </SubmitForm>
   );
 }
 
