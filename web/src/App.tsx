@@ -9,6 +9,7 @@ import { OverviewPage } from './pages/Overview.js';
 import { KeysPage } from './pages/Keys.js';
 import { UpstreamsPage } from './pages/Upstreams.js';
 import { ModelsPage } from './pages/Models.js';
+import { AliasesPage } from './pages/Aliases.js';
 import { LimitsPage } from './pages/Limits.js';
 import { LogsPage } from './pages/Logs.js';
 import { SettingsPage } from './pages/Settings.js';
@@ -40,6 +41,7 @@ const PAGES: PageEntry[] = [
   { path: '/keys', title: 'Keys', render: () => <KeysPage />, access: 'member' },
   { path: '/upstreams', title: 'Upstreams', render: () => <UpstreamsPage /> },
   { path: '/models', title: 'Models', render: () => <ModelsPage /> },
+  { path: '/aliases', title: 'Aliases', render: () => <AliasesPage /> },
   { path: '/limits', title: 'Limits', render: () => <LimitsPage /> },
   { path: '/logs', title: 'Logs', render: () => <LogsPage />, access: 'member' },
   { path: '/live', title: 'Live', render: () => <LivePage /> },

@@ -8,6 +8,7 @@
  */
 import type { z } from 'zod';
 import type {
+  aliasView,
   cacheStatsView,
   claudeCodeLoginView,
   codexLoginView,
@@ -68,6 +69,8 @@ export type KeyStatus = z.output<typeof keyStatusView>;
 export type UsageReport = z.output<typeof usageReportView>;
 export type TierUsage = z.output<typeof tierUsageView>;
 export type Router = z.output<typeof routerView>;
+export type Alias = z.output<typeof aliasView>;
+export type AliasTarget = Alias['targets'][number];
 export type UsageRow = UsageReport['rows'][number];
 
 export type Upstream = z.output<typeof upstreamView>;
