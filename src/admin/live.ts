@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AdminDeps } from './deps.js';
 import { AdminError, readQuery } from './errors.js';
 import { resolveKey } from './logs.js';
+import { ownerScope, principalOf } from './principal.js';
 import { MAX_WATCHERS, type LiveFilter } from '../telemetry/live-requests.js';
 
 export const liveQuery = z.object({
@@ -18,9 +19,10 @@ export const liveQuery = z.object({
 
 /**
  * GET /live: requests as they start and finish, as server-sent events
- * (telemetry/live-requests.ts). Events: `hello` (this replica's requests in
- * flight), `started`, `finished` (the log row; its bodies are read on demand
- * from /logs/{id}), `gap`, `dropped`; a comment line as heartbeat.
+ * (telemetry/live-requests.ts). Events: `hello` (the requests in flight),
+ * `started`, `first-byte`, `finished` (the log row; its bodies are read on
+ * demand from /logs/{id}), `gap`, `dropped`; a comment line as heartbeat. A
+ * member watches only the requests of their own keys.
  */
 export function liveRoutes(ctx: AdminDeps): Hono {
   const app = new Hono();
@@ -28,8 +30,10 @@ export function liveRoutes(ctx: AdminDeps): Hono {
     const live = ctx.live;
     if (!live) throw new AdminError(501, 'live requests are not served on this platform (Workers): see the request log', null, 'not_implemented');
     const q = readQuery(c, liveQuery);
+    const ownerId = ownerScope(principalOf(c));
     const filter: LiveFilter = {
-      keyId: q.key === undefined ? undefined : await resolveKey(ctx, q.key),
+      ownerId,
+      keyId: q.key === undefined ? undefined : await resolveKey(ctx, q.key, ownerId),
       model: q.model,
       upstreamId: q.upstream,
       status: q.status === undefined ? undefined : q.status.endsWith('xx') ? { class: Number(q.status[0]) } : { exact: Number(q.status) },

@@ -189,7 +189,11 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
   const responses = createResponseKeeper({ store, secrets, ...runtimeOf(ports) });
   const refusals = createAuthFailures({ now, log });
   const signIns = createSignInThrottle(now);
-  const live = inputs.liveRequests === false ? undefined : createLiveRequests({ logs: store.logs, now, log });
+  // Other replicas' requests in flight come and go over the change feed's messages (Redis pub/sub with many replicas).
+  const live =
+    inputs.liveRequests === false
+      ? undefined
+      : createLiveRequests({ logs: store.logs, now, log, changes, defer: runtime.defer, ownerOf: (keyId) => catalog.current().keysById.get(keyId)?.ownerId ?? undefined });
 
   const dataPlane: DataPlaneDeps = {
     ...runtimeOf(ports),

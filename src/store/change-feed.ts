@@ -11,6 +11,15 @@ export interface ChangeFeed {
   publish(topic: string): Promise<void>;
   /** Calls `onChange` on each hint of the topic; returns a function that stops it. */
   subscribe(topic: string, onChange: () => void): () => void;
+  /**
+   * Sends a message to every listener of the topic in every process sharing
+   * the feed, this one included. Like a hint it may be lost, and a message
+   * sent while a listener's process is away is never heard there: for views
+   * of what is happening now (the live view), never for state.
+   */
+  send(topic: string, message: string): Promise<void>;
+  /** Calls `onMessage` with each message of the topic; returns a function that stops it. */
+  listen(topic: string, onMessage: (message: string) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -19,6 +28,7 @@ export const REVISION_TOPIC = 'revision';
 
 export function createLocalChangeFeed(): ChangeFeed {
   const listeners = new Map<string, Set<() => void>>();
+  const messageListeners = new Map<string, Set<(message: string) => void>>();
   return {
     async publish(topic) {
       for (const onChange of listeners.get(topic) ?? []) onChange();
@@ -31,8 +41,19 @@ export function createLocalChangeFeed(): ChangeFeed {
       set.add(entry);
       return () => set.delete(entry);
     },
+    async send(topic, message) {
+      for (const onMessage of messageListeners.get(topic) ?? []) onMessage(message);
+    },
+    listen(topic, onMessage) {
+      const set = messageListeners.get(topic) ?? new Set();
+      messageListeners.set(topic, set);
+      const entry = (message: string) => onMessage(message);
+      set.add(entry);
+      return () => set.delete(entry);
+    },
     async close() {
       listeners.clear();
+      messageListeners.clear();
     },
   };
 }

@@ -2,17 +2,23 @@ import type { RequestObserver } from './observer.js';
 import type { Store } from '../store/store.js';
 import type { LogRecord } from '../store/types.js';
 import type { Runtime } from '../runtime/runtime.js';
+import type { ChangeFeed } from '../store/change-feed.js';
+import { createLiveRelay, type LiveRelay, type RelayCounts, type RelayedEvent } from './live-relay.js';
+import { matches, startedView, type LiveFilter, type StartedView } from './live-view.js';
+
+export type { LiveFilter } from './live-view.js';
 
 /**
  * The live view of requests (`GET /admin/api/live`): server-sent events to
  * each watcher, as requests start and as they finish.
  *
- * - Started: heard from this process's requests (an observer), when the
- *   first upstream try goes out (the key, model and upstream are known by
- *   then). Requests in flight on other replicas live only in their memory and
- *   are not shown until their row is written.
+ * - Started, first byte: heard from this process's requests (an observer),
+ *   when the first upstream try goes out (the key, model and upstream are
+ *   known by then) and when the first byte reaches the client. Other
+ *   replicas' arrive over the change feed (live-relay.ts) while anyone there
+ *   watches: lossy and bounded, so a request may show only once finished.
  * - Finished: this process's rows at once (the observer gets the finished
- *   row), and every replica's rows from the Store: one shared poller (the
+ *   row), those another replica relays as they end, and every replica's rows from the Store: one shared poller (the
  *   `live-requests` job, only while someone watches) reads the rows written
  *   since it last looked (`request_log.logged_at`), at most POLL_LIMIT a
  *   round, re-reading OVERLAP_MS back for batches that committed late; rows
@@ -29,18 +35,10 @@ export interface LiveRequests {
   watchers(): number;
   /** One round of the shared poller and the heartbeats (a job); does nothing while nobody watches. */
   tick(): Promise<void>;
+  /** Events relayed to other replicas: sent, dropped (a burst past the outbox) and failed (the feed refused them). */
+  relayed(): RelayCounts;
   /** Ends every watcher's stream (the gateway stops). */
   close(): void;
-}
-
-/** What a watcher asked to see; each part left out matches everything. */
-export interface LiveFilter {
-  keyId?: string;
-  /** The model asked for: a row's model or its alias. */
-  model?: string;
-  upstreamId?: string;
-  /** An exact status (`429`), or a class (`5` for 5xx). Requests in flight have none: a status filter shows finished rows only. */
-  status?: { exact: number } | { class: number };
 }
 
 /** Watchers at once, across every admin: each costs a stream and a share of every round's fan-out. */
@@ -57,6 +55,10 @@ export const HEARTBEAT_MS = 15_000;
 const SNAPSHOT_LIMIT = 100;
 /** Ids of finished rows already sent, so the poller skips them; the oldest are forgotten past this. */
 const SENT_LIMIT = 10_000;
+/** Other replicas' requests in flight kept, at most; the oldest are forgotten past this. */
+const REMOTE_LIMIT = 2_000;
+/** Another replica's request whose end was never heard (the replica died, the message was lost) is forgotten after this. */
+const REMOTE_TTL_MS = 15 * 60_000;
 
 interface Watcher {
   filter: LiveFilter;
@@ -64,12 +66,26 @@ interface Watcher {
   lastSentAt: number;
 }
 
-export function createLiveRequests(deps: { logs: Pick<Store['logs'], 'written'>; now: Runtime['now']; log: Runtime['log'] }): LiveRequests {
+export interface LiveRequestsDeps {
+  logs: Pick<Store['logs'], 'written'>;
+  now: Runtime['now'];
+  log: Runtime['log'];
+  /** Where other replicas' requests in flight come from and this one's go; none: this replica's only. */
+  changes?: ChangeFeed;
+  defer?: Runtime['defer'];
+  /** The user who owns a key, for a member's watch (their keys only). */
+  ownerOf?: (keyId: string) => string | undefined;
+}
+
+export function createLiveRequests(deps: LiveRequestsDeps): LiveRequests {
   const watchers = new Set<Watcher>();
+  const ownerOf = deps.ownerOf ?? (() => undefined);
   /** This process's requests in flight, by id: the same row objects the exchanges fill in. */
   const inFlight = new Map<string, Readonly<LogRecord>>();
-  /** Those of them whose first try went out (shown as started). */
-  const started = new Set<string>();
+  /** Those of them whose first try went out (shown as started), with when their first byte went out once it has. */
+  const started = new Map<string, number | undefined>();
+  /** Other replicas' requests in flight, heard while this one watches, with when each was heard. */
+  const remote = new Map<string, { view: StartedView; heardAt: number }>();
   /** Finished rows already sent, oldest first. */
   const sent = new Set<string>();
   /** The newest `logged_at` the poller has seen; undefined until its first round with a watcher. */
@@ -106,21 +122,61 @@ export function createLiveRequests(deps: { logs: Pick<Store['logs'], 'written'>;
     if ((watcher.controller.desiredSize ?? 0) < 0) drop(watcher, `more than ${WATCHER_BUFFER_BYTES} bytes waited unread`);
   };
 
-  /** Sends to every watcher whose filter takes the row; encodes only when one does. */
-  const broadcast = (event: 'started' | 'finished', row: Readonly<LogRecord>, finished: boolean) => {
+  /** Sends to every watcher whose filter takes the request; encodes only when one does. */
+  const broadcast = (event: 'started' | 'first-byte' | 'finished', of: Readonly<StartedView> | Readonly<LogRecord>, data: () => unknown) => {
     let bytes: Uint8Array | undefined;
     for (const watcher of watchers) {
-      if (!matches(watcher.filter, row, finished)) continue;
-      bytes ??= frame(event, event === 'started' ? startedView(row) : row);
+      if (!matches(watcher.filter, of, event === 'finished', ownerOf)) continue;
+      bytes ??= frame(event, data());
       send(watcher, bytes);
     }
   };
 
   const finish = (row: Readonly<LogRecord>) => {
+    remote.delete(row.id);
     if (sent.has(row.id)) return;
     noteSent(row.id);
-    broadcast('finished', row, true);
+    broadcast('finished', row, () => row);
   };
+
+  /** What another replica relayed: shown to the watchers here as its own would be. */
+  const heard = (events: readonly RelayedEvent[]) => {
+    if (watchers.size === 0) return;
+    const now = deps.now();
+    for (const event of events) {
+      if (event.type === 'started') {
+        if (remote.has(event.view.id) || sent.has(event.view.id)) continue;
+        remote.set(event.view.id, { view: event.view, heardAt: now });
+        if (remote.size > REMOTE_LIMIT) remote.delete(remote.keys().next().value as string);
+        broadcast('started', event.view, () => event.view);
+      } else if (event.type === 'first-byte') {
+        const known = remote.get(event.id);
+        if (!known || known.view.firstByteAt !== undefined) continue;
+        known.view = { ...known.view, firstByteAt: event.at };
+        broadcast('first-byte', known.view, () => ({ id: event.id, at: event.at }));
+      } else finish(event.row);
+    }
+  };
+
+  /** This replica's started requests, as views: for a new watcher here, or another replica that starts watching. */
+  const startedViews = (): StartedView[] =>
+    [...started].flatMap(([id, firstByteAt]) => {
+      const row = inFlight.get(id);
+      return row ? [startedView(row, firstByteAt)] : [];
+    });
+
+  const relay: LiveRelay | undefined =
+    deps.changes && deps.defer
+      ? createLiveRelay(
+          { changes: deps.changes, now: deps.now, log: deps.log, defer: deps.defer },
+          {
+            events: heard,
+            snapshotAsked() {
+              for (const view of startedViews().slice(-SNAPSHOT_LIMIT)) relay?.offer({ type: 'started', view });
+            },
+          },
+        )
+      : undefined;
 
   const observer: RequestObserver = {
     start(row) {
@@ -128,15 +184,25 @@ export function createLiveRequests(deps: { logs: Pick<Store['logs'], 'written'>;
       return {
         tryStarting() {
           if (started.has(row.id) || !inFlight.has(row.id)) return undefined;
-          started.add(row.id);
-          if (watchers.size > 0) broadcast('started', row, false);
+          started.set(row.id, undefined);
+          if (watchers.size > 0 || relay?.othersWatch()) {
+            const view = startedView(row);
+            broadcast('started', view, () => view);
+            relay?.offer({ type: 'started', view });
+          }
           return undefined;
         },
         attempt() {},
-        firstByte() {},
+        firstByte(at) {
+          if (!started.has(row.id) || started.get(row.id) !== undefined) return;
+          started.set(row.id, at);
+          if (watchers.size > 0) broadcast('first-byte', row, () => ({ id: row.id, at }));
+          relay?.offer({ type: 'first-byte', id: row.id, at });
+        },
         finish(done) {
           inFlight.delete(row.id);
-          started.delete(row.id);
+          // Only a request the others may have seen start is relayed at its end; the rest reach them from the Store.
+          if (started.delete(row.id)) relay?.offer({ type: 'finished', row: done });
           if (watchers.size > 0) finish(done);
         },
       };
@@ -178,9 +244,11 @@ export function createLiveRequests(deps: { logs: Pick<Store['logs'], 'written'>;
           start(controller) {
             watcher = { filter, controller, lastSentAt: deps.now() };
             watchers.add(watcher);
-            // What this process has in flight now; the rest arrives as it happens.
-            const now = [...inFlight.values()].filter((row) => started.has(row.id) && matches(filter, row, false)).slice(-SNAPSHOT_LIMIT);
-            controller.enqueue(frame('hello', { inFlight: now.map(startedView), heartbeatMs: HEARTBEAT_MS }));
+            // The first watcher here asks the other replicas for what they have in flight; it arrives as `started` events.
+            if (watchers.size === 1) relay?.announce(true);
+            // What this process and the others it heard from have in flight now; the rest arrives as it happens.
+            const now = [...startedViews(), ...[...remote.values()].map((r) => r.view)].filter((view) => matches(filter, view, false, ownerOf)).slice(-SNAPSHOT_LIMIT);
+            controller.enqueue(frame('hello', { inFlight: now, heartbeatMs: HEARTBEAT_MS }));
           },
           cancel() {
             // The client left: its watcher goes at once, and the poller stops with the last one.
@@ -192,11 +260,15 @@ export function createLiveRequests(deps: { logs: Pick<Store['logs'], 'written'>;
       );
     },
     watchers: () => watchers.size,
+    relayed: () => relay?.counts() ?? { sent: 0, dropped: 0, failed: 0 },
     async tick() {
       if (watchers.size === 0) {
         resetPoller();
         return;
       }
+      // Every round: the others keep sending while they hear it (PRESENCE_MS).
+      relay?.announce(false);
+      for (const [id, { heardAt }] of remote) if (deps.now() - heardAt > REMOTE_TTL_MS) remote.delete(id);
       await poll();
       const now = deps.now();
       const ping = encoder.encode(': keep-alive\n\n');
@@ -212,39 +284,14 @@ export function createLiveRequests(deps: { logs: Pick<Store['logs'], 'written'>;
         }
       }
       resetPoller();
+      relay?.close();
     },
   };
 
   function resetPoller() {
     cursor = undefined;
     seen.clear();
+    // Without watchers nothing keeps the others' requests current: a next first watcher asks for them afresh.
+    remote.clear();
   }
-}
-
-/** What a started request shows: who asked for what, where it went; no usage yet. */
-function startedView(row: Readonly<LogRecord>) {
-  return {
-    id: row.id,
-    ts: row.ts,
-    keyId: row.keyId,
-    group: row.group,
-    protocol: row.protocol,
-    endpoint: row.endpoint,
-    model: row.model,
-    alias: row.alias ?? null,
-    upstreamId: row.upstreamId,
-    upstreamModel: row.upstreamModel,
-    stream: row.stream,
-  };
-}
-
-function matches(filter: LiveFilter, row: Readonly<LogRecord>, finished: boolean): boolean {
-  if (filter.keyId !== undefined && row.keyId !== filter.keyId) return false;
-  if (filter.model !== undefined && row.model !== filter.model && row.alias !== filter.model) return false;
-  if (filter.upstreamId !== undefined && row.upstreamId !== filter.upstreamId) return false;
-  if (filter.status !== undefined) {
-    if (!finished) return false;
-    if ('exact' in filter.status ? row.status !== filter.status.exact : Math.floor(row.status / 100) !== filter.status.class) return false;
-  }
-  return true;
 }

@@ -5,13 +5,15 @@ import { ADMIN_KEY, eventually, LIMITED_KEY, startTestGateway, TEST_KEY } from '
 import { testReplicas } from '../helpers/replica-pair.js';
 import { createPostgresSchema, type PostgresSchema } from '../helpers/postgres.js';
 import { openLive, type LiveWatch } from '../helpers/live-events.js';
+import { closeRedis, dropPrefix, TEST_REDIS_URL, testPrefix, testRedis } from '../store/redis-test.js';
 import type { NodeGateway } from '../../src/platform/node/gateway.js';
 import { MAX_WATCHERS } from '../../src/telemetry/live-requests.js';
 
 /**
- * GET /admin/api/live through the real server: requests as they start (this
- * replica's) and as they finish (every replica's rows, read from the Store),
- * filters, bodies read on demand, the watcher cap, and a client that leaves.
+ * GET /admin/api/live through the real server: requests as they start and
+ * as they finish (every replica's rows, read from the Store; with Redis,
+ * every replica's requests in flight), filters, bodies read on demand, the
+ * watcher cap, and a client that leaves.
  */
 
 let oai: FakeUpstream;
@@ -80,7 +82,8 @@ describe('GET /admin/api/live', () => {
     await adminCall('PATCH', '/settings', { logging: { bodies: 'off' } });
   });
 
-  it.skipIf(testReplicas() > 1)('sends a request as it starts, before its row is finished', async () => {
+  // With two replicas (behind a balancer, on Redis) the watcher and the request may be on either: the relay brings it over.
+  it('sends a request as it starts, before its row is finished', async () => {
     const w = await watch(gw.url);
     await w.next((e) => e.event === 'hello');
     oai.failNext({ kind: 'slow-first-byte', ms: 600 });
@@ -176,5 +179,62 @@ describe.skipIf(testReplicas() > 1)('two replicas on one PostgreSQL', () => {
     expect(onBFinished.data.id).toBe(onAFinished.data.id);
     expect(onA.events.some((e) => e.event === 'started' && e.data.id === onAFinished.data.id)).toBe(true);
     expect(onB.events.some((e) => e.event === 'started')).toBe(false);
+  });
+});
+
+describe.skipIf(testReplicas() > 1)('two replicas on PostgreSQL and Redis', () => {
+  let schema: PostgresSchema;
+  let a: NodeGateway;
+  let b: NodeGateway;
+  const prefix = testPrefix('live');
+
+  beforeAll(async () => {
+    schema = await createPostgresSchema('sblivers');
+    const extra = { storage: { url: schema.url }, counters: { url: TEST_REDIS_URL, prefix } };
+    a = await startTestGateway({ openaiUrl: oai.url, extra });
+    b = await startTestGateway({ openaiUrl: oai.url, extra });
+  });
+  afterAll(async () => {
+    await Promise.all([a?.close(), b?.close()]);
+    await schema?.drop();
+    const redis = await testRedis();
+    await dropPrefix(redis, prefix);
+    await closeRedis(redis);
+  });
+
+  it('a watcher on B sees a request in flight on A start, send its first byte and end, while it runs', async () => {
+    const onB = await watch(b.url);
+    const byStatus = await watch(b.url, 'status=2xx');
+    await onB.next((e) => e.event === 'hello');
+    oai.failNext({ kind: 'slow-first-byte', ms: 800 });
+    let done = false;
+    const pending = client(TEST_KEY, a.url)
+      .chat.completions.create({ model: 'gpt-test', stream: true, messages: [{ role: 'user', content: 'in flight on A' }] })
+      .then(async (stream) => {
+        let text = '';
+        for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+        done = true;
+        return text;
+      });
+    const started = await onB.next((e) => e.event === 'started');
+    expect(done).toBe(false);
+    expect(started.data).toMatchObject({ model: 'gpt-test', upstreamId: 'oai', stream: true });
+    expect(started.data.keyId).toBeTruthy();
+    // A watcher that connects to B now finds it among the requests in flight.
+    const late = await watch(b.url);
+    const hello = await late.next((e) => e.event === 'hello');
+    expect(hello.data.inFlight.map((r: { id: string }) => r.id)).toContain(started.data.id);
+    const firstByte = await onB.next((e) => e.event === 'first-byte' && e.data.id === started.data.id);
+    expect(firstByte.data.at).toBeGreaterThanOrEqual(started.data.ts);
+    expect(await pending).toBeTruthy();
+    // Its end reaches B too (relayed by A, or read from the Store: once either way).
+    const finished = await onB.next((e) => e.event === 'finished' && e.data.id === started.data.id);
+    expect(finished.data).toMatchObject({ status: 200, outcome: 'ok', upstreamId: 'oai' });
+    // Read again from the Store by B's poller a moment later, it is not sent twice; a status filter sees only the end.
+    await a.ctx.recorder.flush();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(onB.events.filter((e) => e.data?.id === started.data.id).map((e) => e.event)).toEqual(['started', 'first-byte', 'finished']);
+    expect(byStatus.events.filter((e) => e.data?.id === started.data.id).map((e) => e.event)).toEqual(['finished']);
+    expect(a.ctx.live!.relayed()).toMatchObject({ dropped: 0, failed: 0 });
   });
 });

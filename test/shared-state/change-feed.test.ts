@@ -66,6 +66,28 @@ describe('Redis change feed', () => {
   });
 });
 
+describe('Redis change feed messages', () => {
+  it('carries a message to every listener of the topic, itself included, apart from the hints', async () => {
+    const prefix = testPrefix('messages');
+    const [one, two] = await Promise.all([feed(prefix), feed(prefix)]);
+    const heard: string[] = [];
+    let hints = 0;
+    one.listen('live', (m) => heard.push(`one:${m}`));
+    two.listen('live', (m) => heard.push(`two:${m}`));
+    two.subscribe('live', () => hints++);
+    await eventually(async () => {
+      await one.send('live', '{"n":1}');
+      expect(heard).toContain('one:{"n":1}');
+      expect(heard).toContain('two:{"n":1}');
+    });
+    // A message is not a hint, nor a hint a message.
+    expect(hints).toBe(0);
+    await one.publish('live');
+    await eventually(() => expect(hints).toBeGreaterThan(0));
+    expect(heard.every((h) => h.endsWith(':{"n":1}'))).toBe(true);
+  });
+});
+
 describe('replicas that poll only once a minute hear admin writes through the feed', () => {
   let a: NodeGateway;
   let b: NodeGateway;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLiveRequests, HEARTBEAT_MS, POLL_LIMIT, WATCHER_BUFFER_BYTES } from '../../src/telemetry/live-requests.js';
+import { OUTBOX_LIMIT, PRESENCE_MS } from '../../src/telemetry/live-relay.js';
+import { createLocalChangeFeed, type ChangeFeed } from '../../src/store/change-feed.js';
 import type { LogRecord, WrittenRow } from '../../src/store/types.js';
 import { ZERO_USAGE } from '../../src/translate/ir.js';
 
@@ -36,7 +38,7 @@ function row(id: string, extra: Partial<LogRecord> = {}): LogRecord {
   };
 }
 
-function rig() {
+function rig(shared: { changes?: ChangeFeed; ownerOf?: (keyId: string) => string | undefined; deferred?: Promise<unknown>[] } = {}) {
   let now = 1_000_000;
   const written: WrittenRow[] = [];
   let reads = 0;
@@ -50,6 +52,9 @@ function rig() {
     },
     now: () => now,
     log: () => {},
+    changes: shared.changes,
+    defer: (work) => shared.deferred?.push(work),
+    ownerOf: shared.ownerOf,
   });
   return {
     live,
@@ -158,5 +163,104 @@ describe('the live hub', () => {
     expect(await readAll(w)).toContain('event: hello');
     const reader = pendingReads.get(w)!;
     expect((await (reader.next ?? reader.reader.read())).done).toBe(true);
+  });
+});
+
+/** Two hubs on one in-process feed: two replicas as the relay sees them (the Redis feed is tested in test/shared-state). */
+describe('the live hub across replicas', () => {
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+  it("shows another replica's request as it starts, sends its first byte and ends, while one watches", async () => {
+    const changes = createLocalChangeFeed();
+    const a = rig({ changes });
+    const b = rig({ changes });
+    // Nobody watches: A's request goes nowhere.
+    a.live.observer.start(row('quiet'), new Headers()).tryStarting?.(0);
+    const w = b.live.watch({})!;
+    await b.live.tick();
+    await settle();
+    const watch = a.live.observer.start(row('r-a'), new Headers());
+    watch.tryStarting?.(0);
+    watch.firstByte(1_000_123);
+    await settle();
+    // A watcher that connects now finds it (and the one from before B watched, sent on B's first watcher's asking).
+    const late = b.live.watch({})!;
+    watch.finish(row('r-a', { status: 200, outputTokens: 7 }));
+    await settle();
+    const text = await readAll(w);
+    expect(text).toMatch(/event: started\ndata: \{"id":"quiet"/);
+    expect(text).toMatch(/event: started\ndata: \{"id":"r-a"/);
+    expect(text).toContain('event: first-byte\ndata: {"id":"r-a","at":1000123}');
+    expect(text).toMatch(/event: finished\ndata: \{"id":"r-a".*"outputTokens":7/);
+    expect(text.match(/"id":"r-a"/g)).toHaveLength(3);
+    const lateHello = (await readAll(late)).split('\n\n')[0]!;
+    expect(lateHello).toContain('"id":"r-a"');
+    expect(lateHello).toContain('"firstByteAt":1000123');
+    // Read again from the Store by B's poller, it is not sent twice.
+    b.write(row('r-a'));
+    await b.live.tick();
+    expect(await readAll(w)).not.toContain('"id":"r-a"');
+    expect(a.live.relayed()).toMatchObject({ dropped: 0, failed: 0 });
+    expect(a.live.relayed().sent).toBeGreaterThanOrEqual(4);
+  });
+
+  it('stops sending once no other replica has watched for a while', async () => {
+    const changes = createLocalChangeFeed();
+    const a = rig({ changes });
+    const b = rig({ changes });
+    const w = b.live.watch({})!;
+    await settle();
+    w.cancel();
+    a.advance(PRESENCE_MS);
+    a.live.observer.start(row('after'), new Headers()).tryStarting?.(0);
+    await settle();
+    expect(a.live.relayed().sent).toBe(0);
+  });
+
+  it("shows a member only their own keys' requests, from either replica", async () => {
+    const changes = createLocalChangeFeed();
+    const ownerOf = (keyId: string) => (keyId === 'k-amy' ? 'amy' : 'bob');
+    const a = rig({ changes, ownerOf });
+    const b = rig({ changes, ownerOf });
+    const amy = b.live.watch({ ownerId: 'amy' })!;
+    await settle();
+    for (const hub of [a, b])
+      for (const keyId of ['k-amy', 'k-bob']) {
+        const watch = hub.live.observer.start(row(`${keyId}-${hub === a ? 'a' : 'b'}`, { keyId }), new Headers());
+        watch.tryStarting?.(0);
+        watch.finish(row(`${keyId}-${hub === a ? 'a' : 'b'}`, { keyId }));
+      }
+    await settle();
+    const text = await readAll(amy);
+    expect(text).toContain('"id":"k-amy-a"');
+    expect(text).toContain('"id":"k-amy-b"');
+    expect(text).not.toContain('k-bob');
+  });
+
+  it('drops and counts what a burst adds past the outbox, never waiting on the feed or throwing', async () => {
+    // A feed that hears and then never answers a send (Redis stalled), or refuses every send.
+    const listeners: ((m: string) => void)[] = [];
+    const stalled: ChangeFeed = {
+      ...createLocalChangeFeed(),
+      send: () => new Promise<void>(() => {}),
+      listen: (_topic, onMessage) => (listeners.push(onMessage), () => {}),
+    };
+    const deferred: Promise<unknown>[] = [];
+    const a = rig({ changes: stalled, deferred });
+    for (const hear of listeners) hear(JSON.stringify({ from: 'other', kind: 'watching', fresh: false }));
+    for (let i = 0; i < OUTBOX_LIMIT + 500; i++) a.live.observer.start(row(`burst-${i}`), new Headers()).tryStarting?.(0);
+    // The first event left at once and its send never settles; the outbox filled behind it, the rest dropped and counted.
+    expect(deferred).toHaveLength(1);
+    expect(a.live.relayed().dropped).toBe(500 - 1);
+
+    const refusing: ChangeFeed = { ...stalled, send: () => Promise.reject(new Error('redis is away')) };
+    const deferredB: Promise<unknown>[] = [];
+    listeners.length = 0;
+    const b = rig({ changes: refusing, deferred: deferredB });
+    for (const hear of listeners) hear(JSON.stringify({ from: 'other', kind: 'watching', fresh: false }));
+    const watch = b.live.observer.start(row('fails'), new Headers());
+    expect(() => watch.tryStarting?.(0)).not.toThrow();
+    await Promise.all(deferredB);
+    expect(b.live.relayed()).toMatchObject({ sent: 0, failed: 1 });
   });
 });

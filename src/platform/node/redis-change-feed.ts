@@ -13,7 +13,8 @@ export interface RedisChangeFeedOptions {
 }
 
 /**
- * The change feed over Redis pub/sub, channel `{prefix}:changes:<topic>`.
+ * The change feed over Redis pub/sub, channel `{prefix}:changes:<topic>`
+ * for hints and `{prefix}:messages:<topic>` for messages.
  * Subscribes on a connection of its own, which ioredis re-subscribes after a
  * reconnection; hints published while it was away are lost, so every topic's
  * subscribers are called once when it is back (they read the truth from the
@@ -21,7 +22,9 @@ export interface RedisChangeFeedOptions {
  */
 export async function openRedisChangeFeed(url: string, options: RedisChangeFeedOptions): Promise<ChangeFeed> {
   const channelOf = (topic: string) => `{${options.prefix}}:changes:${topic}`;
+  const messageChannelOf = (topic: string) => `{${options.prefix}}:messages:${topic}`;
   const listeners = new Map<string, Set<() => void>>();
+  const messageListeners = new Map<string, Set<(message: string) => void>>();
   const tell = (channel: string) => {
     for (const onChange of listeners.get(channel) ?? []) {
       try {
@@ -34,7 +37,21 @@ export async function openRedisChangeFeed(url: string, options: RedisChangeFeedO
 
   // The offline queue stays on here: a SUBSCRIBE asked for while Redis is away is sent when it is back.
   const subscriber = await connectRedis(url, { log: options.log, purpose: 'change feed', ioredis: { enableOfflineQueue: true } });
-  subscriber.on('message', (channel: string) => tell(channel));
+  const deliver = (channel: string, message: string) => {
+    for (const onMessage of messageListeners.get(channel) ?? []) {
+      try {
+        onMessage(message);
+      } catch (err) {
+        options.log(`change feed: a listener of ${channel} failed: ${String(err)}`);
+      }
+    }
+  };
+  const subscribeTo = (channel: string) =>
+    subscriber.subscribe(channel).catch((err: unknown) => options.log(`change feed: subscribing to ${channel} failed: ${String(err)}`));
+  subscriber.on('message', (channel: string, message: string) => {
+    if (messageListeners.has(channel)) deliver(channel, message);
+    else tell(channel);
+  });
   let connectedOnce = subscriber.status === 'ready';
   subscriber.on('ready', () => {
     if (connectedOnce) for (const channel of listeners.keys()) tell(channel);
@@ -51,7 +68,7 @@ export async function openRedisChangeFeed(url: string, options: RedisChangeFeedO
       if (!set) {
         set = new Set();
         listeners.set(channel, set);
-        subscriber.subscribe(channel).catch((err: unknown) => options.log(`change feed: subscribing to ${channel} failed: ${String(err)}`));
+        subscribeTo(channel);
       }
       const entry = () => onChange();
       set.add(entry);
@@ -59,8 +76,26 @@ export async function openRedisChangeFeed(url: string, options: RedisChangeFeedO
         set.delete(entry);
       };
     },
+    async send(topic, message) {
+      await options.publisher.eval(PUBLISH, [messageChannelOf(topic)], [message]);
+    },
+    listen(topic, onMessage) {
+      const channel = messageChannelOf(topic);
+      let set = messageListeners.get(channel);
+      if (!set) {
+        set = new Set();
+        messageListeners.set(channel, set);
+        subscribeTo(channel);
+      }
+      const entry = (message: string) => onMessage(message);
+      set.add(entry);
+      return () => {
+        set.delete(entry);
+      };
+    },
     async close() {
       listeners.clear();
+      messageListeners.clear();
       await closeRedis(subscriber);
     },
   };
