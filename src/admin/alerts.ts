@@ -50,10 +50,11 @@ export function alertRoutes(ctx: AdminDeps, settings: AlertsSettings): Hono {
 
   app.put('/webhooks/:id', async (c) => {
     if (!ctx.secrets.canSeal) throw new AdminError(400, `webhooks are stored encrypted and this gateway has no secret: ${SECRET_HELP}`, 'id', 'secret_required');
+    const id = c.req.param('id');
     const body = await readBody(c, z.record(z.string(), z.unknown()));
-    const parsed = alertWebhookSchema.safeParse({ ...body, id: c.req.param('id') });
+    const existed = (await ctx.store.alerts.webhooks.list()).some((r) => r.id === id);
+    const parsed = alertWebhookSchema.safeParse({ ...(existed ? await keepStoredSecrets(ctx, id, body) : body), id });
     if (!parsed.success) throw invalid(parsed.error.issues.map((i) => ({ path: i.path.join('.') || 'body', message: i.message })), 'invalid_body');
-    const existed = (await ctx.store.alerts.webhooks.list()).some((r) => r.id === parsed.data.id);
     await saveWebhook(ctx.store, ctx.secrets, parsed.data, ctx.now());
     return c.json(webhookView(parsed.data), existed ? 200 : 201);
   });
@@ -77,6 +78,27 @@ export function alertRoutes(ctx: AdminDeps, settings: AlertsSettings): Hono {
 
   return app;
 }
+
+/**
+ * An edit of a stored webhook: a blank or absent `url` and an absent
+ * `headers` keep the stored ones. The API shows them masked, so a client
+ * editing the format or turning it off cannot send them back; `headers: {}`
+ * removes them.
+ */
+async function keepStoredSecrets(ctx: AdminDeps, id: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const keepUrl = body.url === undefined || (typeof body.url === 'string' && body.url.trim() === '');
+  const keepHeaders = body.headers === undefined;
+  if (!keepUrl && !keepHeaders) return body;
+  const stored = (await loadWebhooks(ctx.store, ctx.secrets, ctx.log)).find((w) => w.id === id);
+  if (!stored) throw invalid([{ path: keepUrl ? 'url' : 'headers', message: 'the stored webhook cannot be read (was the secret changed?): give its url and headers again' }], 'invalid_body');
+  return { ...body, ...(keepUrl ? { url: stored.url } : {}), ...(keepHeaders ? { headers: stored.headers } : {}) };
+}
+
+/** PUT /alerts/webhooks/{id}'s body as the OpenAPI document shows it: the webhook, whose url and headers an edit may leave out. */
+export const putAlertWebhookBody = alertWebhookSchema.omit({ id: true }).extend({
+  url: z.string().optional().describe('Where firings are POSTed; blank or absent on an edit: the stored URL.'),
+  headers: z.record(z.string().min(1), z.string()).optional().describe('Sent with every message; absent on an edit: the stored headers (`{}` removes them).'),
+});
 
 export const alertDeliveryView = z.object({ id: z.string(), firingId: z.string().nullable(), webhookId: z.string(), event: z.string(), ok: z.boolean(), status: z.number().nullable(), tries: z.number(), error: z.string().nullable(), at: z.number() });
 export const alertWebhookView = z.object({ id: z.string(), url: z.string(), format: z.string(), headers: z.array(z.string()), enabled: z.boolean() });

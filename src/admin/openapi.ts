@@ -21,8 +21,8 @@ import { hostedToolsView, putHostedToolsBody } from './hosted-tools.js';
 import * as u from './user-schemas.js';
 import { logExportDestinationSchema } from '../config/log-export-schema.js';
 import { logExportDestinationView } from './log-export.js';
-import { alertDeliveryView, alertsView, alertWebhookView } from './alerts.js';
-import { alertRuleSchema, alertWebhookSchema } from '../config/alerts-schema.js';
+import { alertDeliveryView, alertsView, alertWebhookView, putAlertWebhookBody } from './alerts.js';
+import { alertRuleSchema } from '../config/alerts-schema.js';
 import { deletedPromptView, promptVersionView, promptView, putPromptBody, rollbackPromptBody } from './prompts.js';
 
 /**
@@ -69,7 +69,7 @@ const REQUEST_BODIES = {
   DecideKeyRequest: u.decideKeyRequestBody,
   LogExportDestination: logExportDestinationSchema,
   AlertRule: alertRuleSchema,
-  AlertWebhook: alertWebhookSchema,
+  PutAlertWebhook: putAlertWebhookBody,
   PutPrompt: putPromptBody,
   RollbackPrompt: rollbackPromptBody,
 } satisfies Record<string, z.ZodType>;
@@ -260,7 +260,7 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/alerts', access: 'admin', tag: 'logs', summary: 'Alert rules (with how many firings each has open), webhooks (URLs masked), open firings, the latest firings and deliveries', ok: { status: 200, schema: 'Alerts' }, errors: [] },
   { method: 'put', path: '/alerts/rules/{id}', access: 'admin', tag: 'logs', summary: 'Create or replace an alert rule', body: 'AlertRule', ok: { status: 200, schema: 'AlertRuleView', orCreated: true }, errors: [400] },
   { method: 'delete', path: '/alerts/rules/{id}', access: 'admin', tag: 'logs', summary: 'Delete an alert rule (its open firings resolve without a message)', ok: { status: 200, schema: 'Deleted' }, errors: [404] },
-  { method: 'put', path: '/alerts/webhooks/{id}', access: 'admin', tag: 'logs', summary: 'Create or replace an alert webhook (stored encrypted)', body: 'AlertWebhook', ok: { status: 200, schema: 'AlertWebhookView', orCreated: true }, errors: [400] },
+  { method: 'put', path: '/alerts/webhooks/{id}', access: 'admin', tag: 'logs', summary: 'Create or replace an alert webhook (stored encrypted); on an edit a blank or absent url and absent headers keep the stored ones', body: 'PutAlertWebhook', ok: { status: 200, schema: 'AlertWebhookView', orCreated: true }, errors: [400] },
   { method: 'delete', path: '/alerts/webhooks/{id}', access: 'admin', tag: 'logs', summary: 'Delete an alert webhook', ok: { status: 200, schema: 'Deleted' }, errors: [404] },
   { method: 'post', path: '/alerts/webhooks/{id}/test', access: 'admin', tag: 'logs', summary: 'Send a test message to a webhook (with its retries) and record the delivery', ok: { status: 200, schema: 'AlertDelivery' }, errors: [404] },
   { method: 'get', path: '/performance', access: 'admin', tag: 'overview', summary: 'Time to first token and time per output token (p50 / p95) of streamed requests, by model or upstream, over time', query: performanceQuery, ok: { status: 200, schema: 'Performance' }, errors: [400] },

@@ -101,6 +101,18 @@ describe.skipIf(!canRun)('the Alerts page', () => {
     await page.getByTestId('alert-delivery').filter({ hasText: 'firing' }).getByText('delivered').waitFor();
     await page.screenshot({ path: `${ARTIFACTS}alerts.png`, fullPage: true });
 
+    // An edit that leaves the URL and headers blank keeps them: the next test goes to the same place, with the header.
+    await row.getByRole('button', { name: 'Edit' }).click();
+    const editForm = page.getByRole('dialog', { name: 'Webhook ops' });
+    await editForm.getByLabel('Format').selectOption('slack');
+    await editForm.getByRole('button', { name: 'Save' }).click();
+    await editForm.waitFor({ state: 'detached' });
+    await row.getByText('slack').waitFor();
+    const sent = received.length;
+    await row.getByRole('button', { name: 'Send a test' }).click();
+    await expect.poll(() => received.length).toBe(sent + 1);
+    expect(received.at(-1)).toEqual(expect.objectContaining({ path: '/hooks/secret-path-9xyz', authorization: 'Bearer hook-token' }));
+
     // Delete both (the page accepts the confirmations).
     await ruleRow.getByRole('button', { name: 'Delete' }).click();
     await ruleRow.waitFor({ state: 'detached' });
@@ -109,5 +121,5 @@ describe.skipIf(!canRun)('the Alerts page', () => {
     const after = (await adminApi(gw.url, 'GET', '/alerts')).body;
     expect(after.rules).toEqual([]);
     expect(after.webhooks).toEqual([]);
-  });
+  }, 60_000);
 });

@@ -44,8 +44,8 @@ import type { securityReportView } from '../../src/admin/security.js';
 import type { patchSettingsBody, settingsView } from '../../src/admin/settings.js';
 import type { configImportView } from '../../src/admin/config-io.js';
 import type { promptVersionView, promptView, putPromptBody } from '../../src/admin/prompts.js';
-import type { alertDeliveryView, alertFiringView, alertRuleStateView, alertsView, alertWebhookView } from '../../src/admin/alerts.js';
-import type { alertRuleSchema, alertWebhookSchema, ALERT_KINDS } from '../../src/config/alerts-schema.js';
+import type { alertDeliveryView, alertFiringView, alertRuleStateView, alertsView, alertWebhookView, putAlertWebhookBody } from '../../src/admin/alerts.js';
+import type { alertRuleSchema, ALERT_KINDS } from '../../src/config/alerts-schema.js';
 
 /** A list answer; paged lists also say whether more follow. */
 export interface Page<T> {
@@ -128,4 +128,4 @@ export type AlertDelivery = z.output<typeof alertDeliveryView>;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 /** What PUT /alerts/rules/{id} and /alerts/webhooks/{id} take (the id is in the path). */
 export type AlertRuleBody = Omit<z.input<typeof alertRuleSchema>, 'id'>;
-export type AlertWebhookBody = Omit<z.input<typeof alertWebhookSchema>, 'id'>;
+export type AlertWebhookBody = z.input<typeof putAlertWebhookBody>;

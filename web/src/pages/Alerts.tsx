@@ -287,12 +287,20 @@ function WebhookForm(props: { webhook: AlertWebhookState | null; onCancel: () =>
   const [url, setUrl] = useState('');
   const [format, setFormat] = useState(webhook?.format ?? 'json');
   const [headers, setHeaders] = useState('');
+  const [dropHeaders, setDropHeaders] = useState(false);
   const [enabled, setEnabled] = useState(webhook?.enabled ?? true);
   const save = async () => {
-    const body: AlertWebhookBody = { url: url.trim(), format: format as AlertWebhookBody['format'], headers: headersOf(headers), enabled };
+    // On an edit, a blank URL and blank headers are left out: the API keeps the stored ones (it shows them masked).
+    const body: AlertWebhookBody = {
+      format: format as AlertWebhookBody['format'],
+      enabled,
+      ...(url.trim() || !webhook ? { url: url.trim() } : {}),
+      ...(headers.trim() ? { headers: headersOf(headers) } : dropHeaders ? { headers: {} } : {}),
+    };
     await api(`/alerts/webhooks/${encodeURIComponent(id.trim())}`, { method: 'PUT', body });
     props.onSaved();
   };
+  const storedHeaders = webhook?.headers ?? [];
   return (
     <SubmitForm run={save} label="Save" onCancel={props.onCancel}>
       {!webhook && (
@@ -300,8 +308,8 @@ function WebhookForm(props: { webhook: AlertWebhookState | null; onCancel: () =>
           <input name="id" value={id} onChange={(e) => setId(e.target.value)} required placeholder="ops" />
         </Field>
       )}
-      <Field label="URL" hint={webhook ? `Now ${webhook.url}; stored encrypted and shown masked, so give it again.` : 'Stored encrypted; shown masked.'}>
-        <input name="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://hooks.example.com/…" />
+      <Field label="URL" hint={webhook ? `Now ${webhook.url}; leave it blank to keep it.` : 'Stored encrypted; shown masked.'}>
+        <input name="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder={webhook ? 'the stored URL' : 'https://hooks.example.com/…'} />
       </Field>
       <Field label="Format">
         <select name="format" value={format} onChange={(e) => setFormat(e.target.value)}>
@@ -309,9 +317,14 @@ function WebhookForm(props: { webhook: AlertWebhookState | null; onCancel: () =>
           <option value="slack">slack</option>
         </select>
       </Field>
-      <Field label="Headers" hint={webhook && webhook.headers.length > 0 ? `Now ${webhook.headers.join(', ')} (values not shown): give them again.` : 'name: value, one a line.'}>
+      <Field label="Headers" hint={storedHeaders.length > 0 ? `Now ${storedHeaders.join(', ')} (values not shown); leave blank to keep them, or give them all again.` : 'name: value, one a line.'}>
         <textarea name="headers" rows={2} value={headers} onChange={(e) => setHeaders(e.target.value)} placeholder="authorization: Bearer …" />
       </Field>
+      {storedHeaders.length > 0 && (
+        <label className="check">
+          <input type="checkbox" name="dropHeaders" checked={dropHeaders} disabled={headers.trim() !== ''} onChange={(e) => setDropHeaders(e.target.checked)} /> Remove the stored headers
+        </label>
+      )}
       <label className="check">
         <input type="checkbox" name="enabled" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} /> Send to it
       </label>
