@@ -7,7 +7,6 @@ import { proxyEmbeddings } from './embeddings.js';
 import { countTokens } from './count-tokens.js';
 import { listModels, modelsShapeOf } from './models.js';
 import { parseGeminiPath } from './gemini-path.js';
-import { startExchange } from './exchange.js';
 import { compactConversation } from './compact.js';
 import { rerank } from './rerank.js';
 import { deleteStoredResponse, getStoredResponse, listStoredInputItems } from './stored-responses.js';
@@ -63,12 +62,9 @@ export function createDataPlane(ctx: DataPlaneDeps): Hono {
     if (target.action === 'countTokens') return countTokens(c, ctx, OPERATIONS.geminiCountTokens, { model: target.model });
     if (target.action === 'embedContent' || target.action === 'batchEmbedContents')
       return proxyEmbeddings(c, ctx, OPERATIONS.geminiEmbed, { model: target.model, method: target.action });
-    if (target.action === 'streamGenerateContent' && c.req.query('alt') !== 'sse') {
-      // The official SDKs always stream over SSE; the JSON-array stream is not served.
-      const error = new GatewayError('SB_ERR_BAD_REQUEST', 'alt: streamGenerateContent is served as Server-Sent Events only: add ?alt=sse', 'alt');
-      return startExchange(ctx, OPERATIONS.geminiGenerate, c).fail(error);
-    }
-    return proxyRequest(c, ctx, OPERATIONS.geminiGenerate, { model: target.model, stream: target.action === 'streamGenerateContent' });
+    const stream = target.action === 'streamGenerateContent';
+    // Without `alt=sse` (the official SDKs always send it) the stream is answered as Gemini's JSON array (gateway/gemini-json-array.ts).
+    return proxyRequest(c, ctx, OPERATIONS.geminiGenerate, { model: target.model, stream, ...(stream && c.req.query('alt') !== 'sse' ? { jsonArray: true } : {}) });
   };
   app.post('/v1beta/models/*', gemini);
   app.post('/v1/models/*', gemini);

@@ -8,6 +8,7 @@ import { requestGroup, requestMetadata } from '../policy/auth.js';
 import { allowedTargets, mayAskFor } from '../routing/aliases.js';
 import { mayCallPrompt } from '../prompts/access.js';
 import { identifyClient } from './identify.js';
+import { asJsonArrayStream } from './gemini-json-array.js';
 import { refuseEncodedBody } from './request-io.js';
 import { planRoute, type Candidate } from '../routing/plan.js';
 import { retryAfterSeconds } from '../routing/verdict.js';
@@ -40,8 +41,9 @@ export async function proxyRequest(
   readBody: BodyReader<ClientBody> = readJsonBody,
 ): Promise<Response> {
   const ex = startExchange(ctx, op, c);
-  // Every answer leaves through here, so body logging (when on) sees what the client gets.
-  return ex.logBodies(await proxyExchange(c, ctx, ex, op, hints, readBody));
+  const answer = await proxyExchange(c, ctx, ex, op, hints, readBody);
+  // Every answer leaves through here, so body logging (when on) sees what the client gets: a Gemini JSON-array stream as that.
+  return ex.logBodies(hints.jsonArray ? asJsonArrayStream(answer) : answer);
 }
 
 async function proxyExchange(c: Context, ctx: DataPlaneDeps, ex: Exchange, op: Operation, hints: UrlHints, readBody: BodyReader<ClientBody>): Promise<Response> {

@@ -142,6 +142,8 @@ export interface ClientBody {
 export interface UrlHints {
   model?: string;
   stream?: boolean;
+  /** Gemini's `:streamGenerateContent` without `alt=sse`: the stream is answered as one JSON array. */
+  jsonArray?: boolean;
 }
 
 /** Parses and checks a client's JSON body; a bad one becomes a 400 that names the field. */

@@ -65,16 +65,6 @@ describe('Gemini routes', () => {
     expect(body.candidates[0].content.parts[0].text).toBe('echo: ping');
   });
 
-  it('refuses the JSON-array stream with a 400 that says to use alt=sse', async () => {
-    const res = await fetch(`${gw.url}/v1beta/models/gpt-test:streamGenerateContent`, {
-      method: 'POST',
-      headers: { 'x-goog-api-key': TEST_KEY, 'content-type': 'application/json' },
-      body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'ping' }] }] }),
-    });
-    expect(res.status).toBe(400);
-    expect((await res.json()).error).toMatchObject({ status: 'INVALID_ARGUMENT', message: expect.stringMatching(/alt=sse/) });
-  });
-
   it('answers an unknown Gemini action with a Gemini-shaped 404', async () => {
     const res = await fetch(`${gw.url}/v1beta/models/gpt-test:generateAnswer`, { method: 'POST', headers: { 'x-goog-api-key': TEST_KEY }, body: '{}' });
     expect(res.status).toBe(404);
