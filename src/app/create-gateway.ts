@@ -33,6 +33,7 @@ import type { MetricsSource } from '../telemetry/metrics-source.js';
 import { createLiveRequests, type LiveRequests } from '../telemetry/live-requests.js';
 import { capturingHttp, PlaygroundRuns } from '../providers/upstream-capture.js';
 import { createLogExporter, type LogExporter } from '../log-export/exporter.js';
+import { createTokenizerLoader, type Tokenizer, type TokenizerLoader } from '../usage/tokenizer-loader.js';
 import { loadDestinations } from '../log-export/destinations.js';
 
 /** What a platform knows besides the ports: the validated config and the secrets it found. */
@@ -58,6 +59,15 @@ export interface GatewayInputs {
    * an isolate has no timers between requests to poll with and a held stream would pin one: a 501 there.
    */
   liveRequests?: boolean;
+  /**
+   * When the token estimate's tokenizer is built (usage/tokenizer-loader.ts): `at-start` (default), in the
+   * background as the gateway starts, so no request meets its load; `at-first-use`, when a request first needs
+   * an estimate (that request and those until it is built get the rough one). Workers use `at-first-use`: an
+   * isolate's start has no request to run background work in.
+   */
+  tokenizerLoad?: 'at-start' | 'at-first-use';
+  /** How the tokenizer is built (tests hold it back); default usage/load-tokenizer.ts. */
+  buildTokenizer?: (pause: () => Promise<void>) => Promise<Tokenizer>;
   /** Write each request's usage row as soon as it is queued, through `runtime.defer` (Workers), rather than from the recorder's job. */
   flushEachRequest?: boolean;
   /**
@@ -94,6 +104,8 @@ export interface GatewayParts {
   live?: LiveRequests;
   /** Log export: its queues and figures (log-export/exporter.ts). */
   logExport: LogExporter;
+  /** The token estimate's tokenizer (usage/tokenizer-loader.ts). */
+  tokenizer: TokenizerLoader;
 }
 
 export interface Gateway {
@@ -187,6 +199,9 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
     log,
   });
   const responses = createResponseKeeper({ store, secrets, ...runtimeOf(ports) });
+  // Off every request's path: its import holds the event loop a few hundred milliseconds, its build seconds in pieces.
+  const tokenizer = createTokenizerLoader({ pause: () => runtime.sleep(0), signal: stopping.signal, log, build: inputs.buildTokenizer });
+  if (inputs.tokenizerLoad !== 'at-first-use') runtime.defer(tokenizer.load());
   const refusals = createAuthFailures({ now, log });
   const signIns = createSignInThrottle(now);
   // Other replicas' requests in flight come and go over the change feed's messages (Redis pub/sub with many replicas).
@@ -207,6 +222,7 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
     cache: store.cache,
     settings,
     refusals,
+    tokenizer,
     maxBodyBytes: config.server.maxBodyBytes,
     prices: priceBook.lookup,
     limits,
@@ -269,7 +285,7 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
   return {
     fetch: (request, env) => app.fetch(request, env),
     jobs,
-    parts: { store, counters, catalog, pools, health: config.health, providers, recorder, responses, secrets, adminKey, settings, refusals, priceBook, limits, live, logExport },
+    parts: { store, counters, catalog, pools, health: config.health, providers, recorder, responses, secrets, adminKey, settings, refusals, priceBook, limits, live, logExport, tokenizer },
     createdKeys,
     reseedBudgets: () => limits.seedAll(catalog.current()),
     close() {

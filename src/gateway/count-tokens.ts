@@ -7,6 +7,7 @@ import type { UrlHints } from '../protocols/requests.js';
 import type { Protocol } from '../protocols/protocol.js';
 import { codecFor } from '../translate/registry.js';
 import { estimateInputTokens } from '../usage/estimate-tokens.js';
+import { roughInputTokens } from '../usage/rough-tokens.js';
 import { forwardableRequestHeaders, jsonResponse, passBackHeaders, type ResponseHeaders } from './headers.js';
 import { respondPassThrough } from './respond-pass-through.js';
 import { admit } from './proxy.js';
@@ -72,9 +73,17 @@ export async function countTokens(c: Context, ctx: DataPlaneDeps, op: Operation,
       tokens = countIn(text);
       row.translation = `${op.protocol} -> ${plan.upstreamProtocol}`;
     } else {
-      tokens = await estimateInputTokens(request, () => ctx.sleep(0));
       row.usageEstimated = true;
-      row.warnings = [`estimated with the o200k_base tokenizer: ${upstream.kind} upstreams cannot count tokens`];
+      const tokenizer = ctx.tokenizer.current();
+      if (tokenizer) {
+        tokens = await estimateInputTokens(request, tokenizer, () => ctx.sleep(0));
+        row.warnings = [`estimated with the o200k_base tokenizer: ${upstream.kind} upstreams cannot count tokens`];
+      } else {
+        // Never waited for: the tokenizer is built in the background (started here when the platform builds it on first use).
+        ctx.defer(ctx.tokenizer.load());
+        tokens = roughInputTokens(request);
+        row.warnings = [`estimated at about four bytes a token while the tokenizer loads: ${upstream.kind} upstreams cannot count tokens`];
+      }
     }
     ex.firstByte();
     ex.finish(200, 'ok', undefined, null);

@@ -16,6 +16,7 @@ import type { ResponseKeeper } from '../stored-responses/response-keeper.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { RequestObserver } from '../telemetry/observer.js';
 import type { SecretBox } from '../policy/secrets.js';
+import type { TokenizerLoader } from '../usage/tokenizer-loader.js';
 import type { SignInThrottle } from '../policy/sign-in-throttle.js';
 
 /**
@@ -57,6 +58,8 @@ export interface DataPlaneDeps extends Runtime {
   /** One-line agent setup links (gateway/agent-setup/): the table they are taken from, and the secret that opens them. */
   setupTokens: Store['setupTokens'];
   secrets: SecretBox;
+  /** The token estimate's tokenizer, built in the background; a request never waits for it (usage/tokenizer-loader.ts). */
+  tokenizer: TokenizerLoader;
   /** Wrong setup tokens by source address: past a few, that address waits (policy/sign-in-throttle.ts). */
   setupTries: SignInThrottle;
   /** `server.publicUrl`: the base URL written into setup scripts; absent, the request's own (policy/public-url.ts). */

@@ -1,20 +1,13 @@
-import type { Tiktoken } from 'js-tiktoken/lite';
 import type { IRPart, IRRequest } from '../translate/ir.js';
-import { loadTokenizer } from './load-tokenizer.js';
+import type { Tokenizer } from './tokenizer-loader.js';
 
 /**
  * Estimates a request's input tokens with a real BPE tokenizer (o200k_base,
  * the encoding of current OpenAI models), for upstreams that cannot count.
  * Other vendors' tokenizers differ, so the figure is an estimate and is
- * marked as one. The ranks load on first use, not at start.
+ * marked as one. The tokenizer is built in the background
+ * (tokenizer-loader.ts) and handed in ready.
  */
-let encoder: Promise<Tiktoken> | undefined;
-
-/** Built in pieces with turns of the event loop between them (usage/load-tokenizer.ts); concurrent first requests share one build. */
-function loadEncoder(pause: () => Promise<void>): Promise<Tiktoken> {
-  encoder ??= loadTokenizer(pause);
-  return encoder;
-}
 
 /** What an image or file is taken to cost when its size is unknown (about a 1000×1000 picture). */
 const MEDIA_TOKENS = 1_000;
@@ -46,13 +39,22 @@ const CHARS_PER_CALL = 32;
 const LONG_RUN = new RegExp(`\\S{${MAX_RUN + 1},}`, 'gu');
 /** One slice of such a run, by code points (a surrogate pair is never cut in two). */
 const SLICE = new RegExp(`\\S{1,${MAX_RUN}}`, 'gu');
+/**
+ * A run of whitespace too long to encode in one piece, and one slice of it.
+ * Longer than MAX_RUN: the vocabulary has tokens of many spaces (indentation),
+ * and each slice counts at least one; a slice of 64 no-break spaces (128 bytes)
+ * still merges in a few milliseconds.
+ */
+const MAX_SPACE_RUN = 64;
+const LONG_SPACE = new RegExp(`\\s{${MAX_SPACE_RUN + 1},}`, 'gu');
+const SPACE_SLICE = new RegExp(`\\s{1,${MAX_SPACE_RUN}}`, 'gu');
 
 /**
  * `pause` gives the event loop a turn (the runtime's `sleep(0)`): the
  * counting is cut into pieces of CHARS_PER_TURN so other requests run between them.
  */
-export async function estimateInputTokens(request: IRRequest, pause: () => Promise<void>): Promise<number> {
-  const counter = boundedCounter(await loadEncoder(pause));
+export async function estimateInputTokens(request: IRRequest, tokenizer: Tokenizer, pause: () => Promise<void>): Promise<number> {
+  const counter = boundedCounter(tokenizer);
   const texts: string[] = [];
   let fixed = 0;
   for (const part of request.system) texts.push(part.text);
@@ -98,7 +100,7 @@ interface Counter {
 }
 
 /** Counts the first `exactChars` characters exactly, long runs sliced, and extrapolates the rest. */
-export function boundedCounter(tiktoken: Pick<Tiktoken, 'encode'>, exactChars = EXACT_CHARS): Counter {
+export function boundedCounter(tiktoken: Tokenizer, exactChars = EXACT_CHARS): Counter {
   let budget = exactChars;
   let countedChars = 0;
   let countedTokens = 0;
@@ -128,16 +130,36 @@ export function boundedCounter(tiktoken: Pick<Tiktoken, 'encode'>, exactChars = 
  * tokenizer always splits on, and one call encodes the whole (each call
  * compiles the tokenizer's patterns again, a fixed cost worth paying once);
  * the newlines' own tokens are taken off again.
+ *
+ * A run of whitespace is one piece to the tokenizer too (its pattern takes
+ * `\s+` whole), merged in quadratic time: a kilobyte of spaces costs about
+ * half a second, of no-break spaces several. It cannot be cut with newlines
+ * (they are whitespace and join it), so all but its last slice are counted
+ * apart, each distinct slice encoded once; the last stays in place, next to
+ * the word it may merge with.
  */
-function encodeSliced(tiktoken: Pick<Tiktoken, 'encode'>, text: string): number {
+function encodeSliced(tiktoken: Tokenizer, text: string): number {
   let cuts = 0;
-  const sliced = text.replace(LONG_RUN, (run) => {
-    const slices = run.match(SLICE) ?? [run];
-    cuts += slices.length - 1;
-    return slices.join('\n');
-  });
+  let apart = 0;
+  const sliceTokens = new Map<string, number>();
+  const tokensOf = (slice: string) => {
+    let n = sliceTokens.get(slice);
+    if (n === undefined) sliceTokens.set(slice, (n = tiktoken.encode(slice, [], []).length));
+    return n;
+  };
+  const sliced = text
+    .replace(LONG_SPACE, (run) => {
+      const slices = run.match(SPACE_SLICE) ?? [run];
+      for (const slice of slices.slice(0, -1)) apart += tokensOf(slice);
+      return slices[slices.length - 1];
+    })
+    .replace(LONG_RUN, (run) => {
+      const slices = run.match(SLICE) ?? [run];
+      cuts += slices.length - 1;
+      return slices.join('\n');
+    });
   // Special tokens (`<|endoftext|>`) in a client's text are text: js-tiktoken would otherwise throw on them.
-  return tiktoken.encode(sliced, [], []).length - cuts;
+  return tiktoken.encode(sliced, [], []).length - cuts + apart;
 }
 
 /** Collects a part's texts to count; returns its fixed cost (media), which is not text. */

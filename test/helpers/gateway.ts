@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configSchema, type Config } from '../../src/config/schema.js';
-import { startNodeGateway, type NodeGateway } from '../../src/platform/node/gateway.js';
+import { startNodeGateway, type NodeGateway, type NodeGatewayOptions } from '../../src/platform/node/gateway.js';
 import { startReplicas, testReplicas } from './replica-pair.js';
 import type { RequestObserver } from '../../src/telemetry/observer.js';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
@@ -42,6 +42,13 @@ export async function startTestGateway(options: {
   observers?: RequestObserver[];
   /** Where spans go when the config sets `telemetry.traces` (instead of its OTLP endpoint). */
   spanExporter?: SpanExporter;
+  /**
+   * When the token estimate's tokenizer is built. Default `at-first-use`, unlike a real start: hundreds of test
+   * gateways each building a 100 MB tokenizer in the background would crowd a two-core machine; the start-time
+   * build is tested in test/usage/tokenizer-at-start.test.ts.
+   */
+  tokenizerLoad?: 'at-start' | 'at-first-use';
+  buildTokenizer?: NodeGatewayOptions['buildTokenizer'];
 }): Promise<NodeGateway> {
   const upstreams: unknown[] = [{ id: 'mock', kind: 'mock', models: ['mock-model'] }];
   const models: unknown[] = [];
@@ -86,7 +93,7 @@ export async function startTestGateway(options: {
     ],
     ...options.extra,
   });
-  const startOptions = { log: options.log ?? (() => {}), recorderIntervalMs: 50, ...(options.now ? { now: options.now } : {}), ...(options.refreshMs ? { refreshMs: options.refreshMs } : {}), ...(options.webDir !== undefined ? { webDir: options.webDir } : {}), ...(options.observers ? { observers: options.observers } : {}), ...(options.spanExporter ? { spanExporter: options.spanExporter } : {}) };
+  const startOptions = { log: options.log ?? (() => {}), recorderIntervalMs: 50, ...(options.now ? { now: options.now } : {}), ...(options.refreshMs ? { refreshMs: options.refreshMs } : {}), ...(options.webDir !== undefined ? { webDir: options.webDir } : {}), ...(options.observers ? { observers: options.observers } : {}), ...(options.spanExporter ? { spanExporter: options.spanExporter } : {}), tokenizerLoad: options.tokenizerLoad ?? 'at-first-use', ...(options.buildTokenizer ? { buildTokenizer: options.buildTokenizer } : {}) };
   const replicas = testReplicas();
   return replicas > 1 ? startReplicas(config, replicas, startOptions) : startNodeGateway(config, startOptions);
 }

@@ -17,7 +17,7 @@ describe('the token estimate', () => {
     counter.add(text);
     expect(counter.total()).toBe(tiktoken.encode(text).length);
     let pauses = 0;
-    const estimate = await estimateInputTokens(request(text), async () => void pauses++);
+    const estimate = await estimateInputTokens(request(text), tiktoken, async () => void pauses++);
     // Four for the message's framing; cut at spaces, the pieces add up to the whole.
     expect(estimate).toBe(tiktoken.encode(text).length + 4);
     expect(pauses).toBeGreaterThan(3);
@@ -39,13 +39,29 @@ describe('the token estimate', () => {
     expect(Math.abs(counter.total() - exact) / exact).toBeLessThan(0.05);
   });
 
+  it('counts a long run of whitespace in slices: never more than a slice of it in one piece, its count near the exact one', () => {
+    const longest = (texts: string[]) => Math.max(0, ...texts.flatMap((t) => (t.match(/\s+/gu) ?? []).map((run) => [...run].length)));
+    for (const text of [`start${' '.repeat(700)}end`, `a\n${'\u00a0'.repeat(500)}b`, `x${' \n\t'.repeat(300)}y`]) {
+      const seen: string[] = [];
+      const counter = boundedCounter({ encode: (t: string, a?: never[], d?: never[]) => (seen.push(t), tiktoken.encode(t, a, d)) });
+      counter.add(text);
+      expect(longest(seen)).toBeLessThanOrEqual(64);
+      const exact = tiktoken.encode(text).length;
+      // Each slice counts a token at least: over by one a slice at most.
+      expect(counter.total()).toBeGreaterThanOrEqual(exact - 2);
+      expect(counter.total()).toBeLessThanOrEqual(exact + Math.ceil(text.length / 64) + 2);
+    }
+  });
+
   // Without slicing and the budget, BPE on one piece of a megabyte runs for hours: these would never finish.
   it.each([
     ['a megabyte of one letter', 'x'.repeat(1_000_000)],
     ['a megabyte of base64', btoa('\u00ff\u0012\u00a0'.repeat(250_000))],
+    ['a megabyte of spaces', ' '.repeat(1_000_000)],
+    ['a megabyte of no-break spaces', '\u00a0'.repeat(1_000_000)],
   ])('answers for %s', async (_name, text) => {
     let pauses = 0;
-    const tokens = await estimateInputTokens(request(text), async () => void pauses++);
+    const tokens = await estimateInputTokens(request(text), tiktoken, async () => void pauses++);
     // The exact part is counted in pieces with turns of the event loop between them.
     expect(pauses).toBeGreaterThanOrEqual(10);
     expect(tokens).toBeGreaterThan(text.length / 64);

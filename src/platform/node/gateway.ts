@@ -6,7 +6,7 @@ import { createSecretBox, noSecretBox, SECRET_HELP } from '../../policy/secrets.
 import type { RequestObserver } from '../../telemetry/observer.js';
 import { countInFlight } from '../../telemetry/in-flight.js';
 import { rotatingFile } from './rotating-file.js';
-import { createGateway, type GatewayParts } from '../../app/create-gateway.js';
+import { createGateway, type GatewayInputs, type GatewayParts } from '../../app/create-gateway.js';
 import type { Job } from '../../app/jobs.js';
 import { openStore } from './open-store.js';
 import { HEARTBEAT_MS, openCounters } from './counters.js';
@@ -70,6 +70,10 @@ export interface NodeGatewayOptions {
   observers?: RequestObserver[];
   /** Where spans go instead of the OTLP collector when `telemetry.traces` is set (tests: an in-memory exporter). */
   spanExporter?: SpanExporter;
+  /** When the token estimate's tokenizer is built (default `at-start`, in the background; app/create-gateway.ts). */
+  tokenizerLoad?: GatewayInputs['tokenizerLoad'];
+  /** How it is built (tests hold it back). */
+  buildTokenizer?: GatewayInputs['buildTokenizer'];
 }
 
 /** How long requests whose connections were cut at shutdown are given to record their rows. */
@@ -165,6 +169,8 @@ export async function startNodeGateway(config: Config, options: NodeGatewayOptio
       adminKey: admin.value,
       site: options.webDir === false ? undefined : createStaticSite(options.webDir),
       metrics: metrics?.source,
+      tokenizerLoad: options.tokenizerLoad,
+      buildTokenizer: options.buildTokenizer,
       intervals: { refreshMs: options.refreshMs, recorderFlushMs: options.recorderIntervalMs, pruneIntervalMs: options.pruneIntervalMs, healthRefreshMs: options.healthRefreshMs ?? healthAndLocks.healthRefreshMs },
     },
   );

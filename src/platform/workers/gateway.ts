@@ -55,6 +55,8 @@ export async function openWorkerGateway(env: WorkerEnv): Promise<WorkerGateway> 
       seedInBackground: true,
       // No timers between requests to poll with: /admin/api/live answers 501 (docs/workers.md).
       liveRequests: false,
+      // Built when a request first needs a token estimate (deferred with that request); rough estimates until then.
+      tokenizerLoad: 'at-first-use',
     },
   );
   // A key the file names without a value got one generated: shown once, in the Worker's log (`wrangler tail`).
