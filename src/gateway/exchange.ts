@@ -25,6 +25,8 @@ export interface Exchange {
   tryStarting(startedAt: number): Record<string, string>;
   /** One upstream try ended (it began at `startedAt`; `failure`: why it did not serve): told to the observers (metrics, traces). */
   attempted(attempt: Attempt, startedAt: number, failure?: TryFailure): void;
+  /** USD the request spent in rows of their own (a hosted tool's images), settled against its budget with its row's cost. */
+  spentAlongside: number;
   /** Runs `callback` once the row is complete (releases held resources: pool slots, reservations). */
   onFinish(callback: (row: LogRecord) => void): void;
   /** Completes the row and queues it; only the first call counts. */
@@ -92,6 +94,7 @@ export function startExchange(ctx: DataPlaneDeps, op: Operation, c: Context): Ex
   const exchange: Exchange = {
     row,
     upstreamSignal: abort.signal,
+    spentAlongside: 0,
     firstByte() {
       if (row.ttfbMs !== null) return;
       const at = ctx.now();

@@ -20,7 +20,7 @@ import { chooseTier } from './tier-routing.js';
 import { respondPassThrough } from './respond-pass-through.js';
 import { respondTranslated } from './respond-translated.js';
 import { lookUpCache } from './response-cache.js';
-import { hostedToolsFor } from './hosted-tools/plan.js';
+import { hostedToolsAsked, hostedToolsFor } from './hosted-tools/plan.js';
 import { serveHostedTools } from './hosted-tools/serve.js';
 import { bodyInputTokens } from '../usage/cut-stream-usage.js';
 import { expandPreviousResponse, NOT_STORED, prepareResponseState, type ResponseState } from '../stored-responses/response-state.js';
@@ -124,8 +124,10 @@ export async function admit<B extends ClientBody = ClientBody>(
 
   // 3. policy: the model (a router's tier: granted with the router; a template's model: with the template), then rate limits and budgets (reserved here, settled when the row is finished)
   if (!router && !body.prompt && !mayAskFor(key, snapshot, body.model)) throw new GatewayError('SB_ERR_FORBIDDEN', `this key may not use model ${body.model}`, 'model');
-  const admission = await ctx.limits.admit({ key, group: row.group, endpoint: op.endpoint, body, snapshot });
-  ex.onFinish((finished) => admission.settle(finished, finished.costUsd));
+  const hostedTools = hostedToolsAsked(op, body, ctx.settings.current().raw.hostedTools);
+  const admission = await ctx.limits.admit({ key, group: row.group, endpoint: op.endpoint, body, snapshot, hostedTools });
+  // What the request spent in rows of its own (a hosted tool's images) is settled with its own cost.
+  ex.onFinish((finished) => admission.settle(finished, ex.spentAlongside > 0 ? (finished.costUsd ?? 0) + ex.spentAlongside : finished.costUsd));
 
   // 4. plan: model (an alias: its targets the key reaches, in selection order) -> routes in try order -> each route's usable credentials
   const request = { model: body.model, protocol: op.protocol, endpoint: op.endpoint, allowed: (alias: AliasRecord) => (router ? alias.targets : allowedTargets(key, alias)) };

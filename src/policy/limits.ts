@@ -25,6 +25,7 @@ import {
 } from './limit-rules.js';
 import { MINUTE_MS } from './periods.js';
 import { estimateRequest, tokensUsed, type Estimate } from './reservation.js';
+import { hostedToolsEstimate, type HostedToolsAsk } from './hosted-tools-estimate.js';
 import { formatDuration, rateLimitHeaders, retryAfterSeconds, tightest } from './rate-limit-headers.js';
 import type { Usage } from '../translate/ir.js';
 
@@ -37,6 +38,8 @@ export interface AdmitRequest {
   body: ClientBody;
   /** For the model's price: the routes' upstream model ids are tried before the public id. */
   snapshot: Snapshot;
+  /** The hosted tools the gateway may run for it (searches, an image): reserved in USD with its tokens. */
+  hostedTools?: HostedToolsAsk;
 }
 
 /** A request let through: the headers to answer with, and the settlement of what it reserved. */
@@ -174,7 +177,7 @@ export function createLimits(counters: Counters, store: Store, deps: LimitsDeps)
   };
 
   return {
-    async admit({ key, group, endpoint, body, snapshot }) {
+    async admit({ key, group, endpoint, body, snapshot, hostedTools }) {
       const scopes = scopesOf(key, group);
       if (scopes.length === 0) return UNLIMITED;
       const now = deps.now();
@@ -188,7 +191,9 @@ export function createLimits(counters: Counters, store: Store, deps: LimitsDeps)
         const needsEstimate = scopes.some((s) => s.rule.budget !== null || s.rule.limits?.tpm !== undefined);
         const price = needsEstimate ? priceOf(deps.prices, snapshot, body.model) : null;
         if (price === null) refuseUnpriced(scopes, body.model);
-        const estimate = needsEstimate ? estimateRequest(endpoint, body, price) : NO_ESTIMATE;
+        let estimate = needsEstimate ? estimateRequest(endpoint, body, price) : NO_ESTIMATE;
+        if (needsEstimate && hostedTools)
+          estimate = { ...estimate, usd: estimate.usd + hostedToolsEstimate(hostedTools, price, (model) => priceOf(deps.prices, snapshot, model)) };
         planned = scopes.flatMap((s) => [...rateTakes(s, estimate, { id: leaseId, ms: leaseMs }), ...budgetTakes(s, estimate, now)]);
       }
       if (planned.length === 0) return UNLIMITED;

@@ -58,6 +58,7 @@ export async function runImage(c: Context, ctx: DataPlaneDeps, parent: Exchange,
     ex.row.units = { images: 1, ...(typeof json.size === 'string' ? { imageSize: json.size } : {}), ...(typeof json.quality === 'string' ? { imageQuality: json.quality } : {}) };
     ex.firstByte();
     ex.finish(200, 'ok', { ...ZERO_USAGE }, null);
+    parent.spentAlongside += ex.row.costUsd ?? 0;
     const format = body.output_format ?? (typeof json.output_format === 'string' ? json.output_format : 'png');
     return { kind: 'image', call, prompt, result: { ok: true, b64, format, size: body.size ?? (json.size as string | undefined), quality: body.quality ?? (json.quality as string | undefined) } };
   } catch (err) {

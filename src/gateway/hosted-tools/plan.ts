@@ -2,6 +2,7 @@ import type { Operation } from '../../protocols/operations.js';
 import type { Candidate } from '../../routing/plan.js';
 import type { HostedToolsSettings, ImageGenerationSettings, WebSearchSettings } from '../../config/schema.js';
 import type { ClientBody } from '../../protocols/requests.js';
+import type { HostedToolsAsk } from '../../policy/hosted-tools-estimate.js';
 
 /**
  * Whether the gateway serves a request's hosted tools itself, and how.
@@ -50,6 +51,32 @@ export interface HostedPlan {
   dialect: 'messages' | 'responses';
   webSearch?: WebSearchAsk;
   image?: ImageAsk;
+}
+
+/**
+ * What a request's hosted tools may spend, before its route is known (for
+ * the budget's reservation, policy/hosted-tools-estimate.ts): the searches
+ * it may run and the image it may make, for the tools the setting turns on
+ * for its model. A route whose upstream runs the tool itself is reserved the
+ * same, and settled with what was used.
+ */
+export function hostedToolsAsked(op: Operation, body: ClientBody, settings: HostedToolsSettings): HostedToolsAsk | undefined {
+  if (op.endpoint !== 'messages' && op.endpoint !== 'responses') return undefined;
+  const tools = Array.isArray(body.json.tools) ? (body.json.tools as unknown[]).filter(isRecord) : [];
+  if (tools.length === 0) return undefined;
+  const dialect = op.endpoint === 'messages' ? 'messages' : 'responses';
+  const forModel = (s: { models?: string[] }) => !s.models || s.models.includes(body.model);
+  const ask: HostedToolsAsk = { searches: 0 };
+  const search = settings.webSearch;
+  const searchTool = tools.find((t) => typeof t.type === 'string' && (dialect === 'messages' ? ANTHROPIC_WEB_SEARCH.test(t.type) : RESPONSES_WEB_SEARCH.has(t.type)));
+  if (search && searchTool && forModel(search)) {
+    ask.searches = webSearchAsk(dialect, searchTool, search).maxUses;
+    ask.searchPricePer1000 = search.pricePer1000;
+  }
+  const image = settings.imageGeneration;
+  const imageTool = dialect === 'responses' ? tools.find((t) => t.type === 'image_generation') : undefined;
+  if (image && imageTool && forModel(image)) ask.image = { model: image.model, size: imageTool.size, quality: imageTool.quality };
+  return ask.searches > 0 || ask.image ? ask : undefined;
 }
 
 /** The hosted tools the gateway serves for this request, or null when it serves none (the request goes as any other). */
