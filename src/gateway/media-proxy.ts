@@ -8,6 +8,8 @@ import { respondMedia } from './respond-media.js';
 import { mediaBodyFor, parseMediaBody, type MediaBody } from '../protocols/media-requests.js';
 import { audioLength } from '../usage/audio-length.js';
 import { geminiImagesRequest } from '../translate/gemini/images.js';
+import { imagenRequest, isImagenModel } from '../translate/gemini/imagen.js';
+import { GatewayError } from '../protocols/errors.js';
 import type { Candidate } from '../routing/plan.js';
 import { mergeBody } from '../translate/overrides.js';
 
@@ -16,7 +18,8 @@ import { mergeBody } from '../translate/overrides.js';
  * bottom like every proxied request (gateway/proxy.ts): admit it (the body
  * may be a multipart form: read as bytes, size-capped, parsed by the
  * platform), attempt the upstreams (the body with each route's model id;
- * an images request to a Gemini image model translated to generateContent),
+ * an images request to a Gemini image model translated to generateContent,
+ * to an Imagen model to `:predict`),
  * respond (JSON, text, events or audio bytes passed back as they come, usage
  * and units read on the way), record one row. Never cached.
  */
@@ -37,7 +40,8 @@ async function mediaExchange(c: Context, ctx: DataPlaneDeps, ex: Exchange, op: O
     const headers = answerHeaders(ex, candidate, reply.headers, rateLimitHeaders);
     // Units are read against the request as sent: an alias target's overrides (an image's quality) included.
     const sent = !body.form && candidate.overrides?.body ? { ...body, json: mergeBody(body.json, candidate.overrides.body) } : body;
-    return await respondMedia(ex, op, sent, reply, headers, { viaGemini: candidate.translate, audioSeconds: body.audioSeconds });
+    const imagen = candidate.translate && isImagenModel(candidate.upstreamModel);
+    return await respondMedia(ex, op, sent, reply, headers, { viaGemini: candidate.translate, imagen, audioSeconds: body.audioSeconds });
   } catch (err) {
     return ex.fail(err);
   }
@@ -60,6 +64,12 @@ async function readMediaBody(c: Context, ctx: DataPlaneDeps, ex: Exchange, op: O
 
 /** One route's call: the client's body with the route's model, or for a Gemini image model a generateContent body. */
 async function routeCall(op: Operation, body: MediaBody, route: Candidate): Promise<RouteCall> {
+  if (route.translate && isImagenModel(route.upstreamModel)) {
+    // Imagen makes images from a prompt only (`:predict`): an edit is refused, not answered with a new picture.
+    if (op.endpoint === 'image_edits') throw new GatewayError('SB_ERR_BAD_REQUEST', `model: ${route.model} is an Imagen model, which generates images but does not edit them`, 'model');
+    const { body: json, warnings } = imagenRequest(body.json);
+    return { endpoint: 'images', body: json, stream: false, warnings };
+  }
   if (route.translate) {
     const images = body.form ? [...body.form.getAll('image'), ...body.form.getAll('image[]')].filter((v) => typeof v !== 'string') : [];
     const { body: json, warnings } = await geminiImagesRequest(body.json, images);

@@ -10,6 +10,7 @@ import { tapStream, type StreamEnd } from '../usage/stream-tap.js';
 import { imagesUsage, MediaStreamUsage, speechCharacters, transcriptionUsage, type MediaUsage } from '../usage/media-usage.js';
 import { codecFor } from '../translate/registry.js';
 import { geminiImagesAnswer } from '../translate/gemini/images.js';
+import { imagenAnswer } from '../translate/gemini/imagen.js';
 
 const MAX_ERROR_BODY = 1024 * 1024;
 
@@ -26,7 +27,8 @@ export async function respondMedia(
   body: MediaBody,
   reply: PrimedReply,
   headers: ResponseHeaders,
-  options: { viaGemini: boolean; audioSeconds?: number },
+  /** `imagen`: the Gemini model is an Imagen one, asked through `:predict`. */
+  options: { viaGemini: boolean; imagen?: boolean; audioSeconds?: number },
 ): Promise<Response> {
   const type = reply.headers.get('content-type') ?? 'application/json';
   headers['content-type'] = type;
@@ -50,6 +52,12 @@ export async function respondMedia(
 
   const text = await readText(reply);
   ex.firstByte();
+  if (options.viaGemini && options.imagen) {
+    // Imagen reports no tokens: its images are counted and priced as OpenAI's are.
+    const answer = imagenAnswer(parseAnswer(text), body.json);
+    finish(ex, reply.status, 'ok', imagesUsage(answer, body.json), null);
+    return jsonResponse(answer, 200, headers);
+  }
   if (options.viaGemini) {
     const answer = geminiImagesAnswer(parseAnswer(text), body.json);
     finish(ex, reply.status, 'ok', answer.used, null);

@@ -7,11 +7,12 @@ import { arrayOf, recordOf, requestJson } from './upstream-json.js';
  * URL: `POST /v1beta/models/{model}:generateContent`, or
  * `:streamGenerateContent?alt=sse` for Server-Sent Events (without `alt=sse`
  * the API streams one JSON array), `:countTokens`, embeddings
- * (`:embedContent`, `:batchEmbedContents`), and `GET /v1beta/models`.
+ * (`:embedContent`, `:batchEmbedContents`), Imagen's `:predict`, and `GET /v1beta/models`.
  * The @google/genai SDK calls the same `v1beta` paths by default.
  * @see https://ai.google.dev/api/generate-content
  * @see https://ai.google.dev/api/tokens
  * @see https://ai.google.dev/api/embeddings
+ * @see https://ai.google.dev/gemini-api/docs/imagen
  * @see https://ai.google.dev/api/models
  */
 export const GEMINI_BASE_URL = 'https://generativelanguage.googleapis.com';
@@ -45,6 +46,9 @@ function pathOf(call: UpstreamCall): string {
     }
     case 'embeddings':
       return `/${modelPath(upstreamModelOf(call))}:${call.geminiMethod ?? 'batchEmbedContents'}`;
+    case 'images':
+      // Imagen: `instances[].prompt` and `parameters` in, `predictions[].bytesBase64Encoded` out.
+      return `/${modelPath(upstreamModelOf(call))}:predict`;
     case 'models':
       return '/models';
     default:
@@ -61,7 +65,7 @@ export function geminiProvider(http: HttpClient): Provider {
   return {
     kind: 'gemini',
     speaks: ['gemini'],
-    endpoints: ['generate', 'count_tokens', 'embeddings', 'models'],
+    endpoints: ['generate', 'count_tokens', 'embeddings', 'images', 'models'],
     send(call, signal) {
       const path = pathOf(call);
       // https://ai.google.dev/gemini-api/docs/api-key#provide-api-key-explicitly

@@ -1,6 +1,7 @@
 // Fake Gemini API (Google AI Studio): POST /v1beta/models/{model}:generateContent,
 // :streamGenerateContent (SSE with ?alt=sse, else one streamed JSON array), :countTokens,
-// :embedContent and :batchEmbedContents (https://ai.google.dev/api/embeddings),
+// :embedContent and :batchEmbedContents (https://ai.google.dev/api/embeddings), Imagen's :predict
+// (https://ai.google.dev/gemini-api/docs/imagen),
 // GET /v1beta/models and /v1beta/models/{model}. Plays every scenario of scenarios.ts.
 // Shapes follow https://ai.google.dev/api/generate-content, https://ai.google.dev/api/tokens,
 // https://ai.google.dev/api/models and https://ai.google.dev/gemini-api/docs/troubleshooting.
@@ -318,6 +319,8 @@ export function startFakeGemini(opts: { apiKey?: string; apiKeys?: string[]; chu
             return embedContent(ctx, model);
           case 'batchEmbedContents':
             return batchEmbedContents(ctx, model);
+          case 'predict':
+            return predictImages(ctx, model);
           default:
             break;
         }
@@ -408,4 +411,19 @@ function batchEmbedContents(ctx: RequestContext, model: string): Promise<void> {
     embeddings.push(made);
   }
   return sendJson(ctx, 200, { embeddings });
+}
+
+/**
+ * POST models/imagen-…:predict: `instances[0].prompt`, `parameters.sampleCount` (1 to 4, default 4) images,
+ * each `{bytesBase64Encoded, mimeType}` in `predictions`; no token count.
+ */
+function predictImages(ctx: RequestContext, model: string): Promise<void> {
+  if (!model.startsWith('imagen-')) return sendJson(ctx, 400, geminiError(400, `* PredictRequest.model: ${model} is not a model that serves predict\n`));
+  const body: unknown = ctx.call.body;
+  const instance = isRecord(body) && Array.isArray(body.instances) && isRecord(body.instances[0]) ? body.instances[0] : undefined;
+  if (!instance || typeof instance.prompt !== 'string' || instance.prompt === '') return sendJson(ctx, 400, geminiError(400, 'Invalid JSON payload received. instances[0].prompt is missing.'));
+  const parameters = isRecord(body) && isRecord(body.parameters) ? body.parameters : {};
+  const count = parameters.sampleCount ?? 4;
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 4) return sendJson(ctx, 400, geminiError(400, 'Number of images must be between 1 and 4.'));
+  return sendJson(ctx, 200, { predictions: Array.from({ length: count }, () => ({ bytesBase64Encoded: FAKE_GEMINI_PNG, mimeType: 'image/png' })) });
 }

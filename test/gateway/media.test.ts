@@ -16,6 +16,7 @@ const PRICES = {
   'whisper-test': { audioMinute: 0.006 },
   'tts-test': { characters: 15 },
   'mini-tts-test': { input: 0.6, output: 12 },
+  'imagen-test': { image: { '1024x1024': 0.04, '1792x1024': 0.06 } },
 };
 
 let openai: FakeUpstream;
@@ -73,6 +74,7 @@ beforeAll(async () => {
         { id: 'tts-test', routes: [{ upstream: 'oai', model: 'tts-1' }, { upstream: 'oai-b', model: 'tts-1-hd' }] },
         { id: 'mini-tts-test', routes: [{ upstream: 'oai', model: 'gpt-4o-mini-tts' }] },
         { id: 'gemini-image-test', routes: [{ upstream: 'gem', model: 'gemini-2.5-flash-image' }] },
+        { id: 'imagen-test', routes: [{ upstream: 'gem', model: 'imagen-4.0-generate-001' }] },
       ],
       aliases: [{ id: 'hd-images', targets: [{ model: 'image-test', overrides: { body: { quality: 'hd', style: 'natural' } } }] }],
       prices: PRICES,
@@ -128,6 +130,26 @@ describe('image generations', () => {
     expect(types).toEqual(['image_generation.partial_image', 'image_generation.partial_image', 'image_generation.completed']);
     const row = (await logRows(gw))[0];
     expect(row).toMatchObject({ endpoint: 'images', stream: true, status: 200, outcome: 'ok', inputTokens: 50, outputTokens: 4160 });
+  });
+
+  it("asks an Imagen model through :predict (sampleCount, aspectRatio) and bills its images per image", async () => {
+    const { data, response } = await client.images.generate({ model: 'imagen-test', prompt: 'a green hill', n: 2, size: '1024x1024' }).withResponse();
+    const call = gemini.calls.at(-1)!;
+    expect(call.path).toBe('/v1beta/models/imagen-4.0-generate-001:predict');
+    expect(call.body).toEqual({ instances: [{ prompt: 'a green hill' }], parameters: { sampleCount: 2, aspectRatio: '1:1' } });
+    expect(data.data!.map((d) => d.b64_json)).toEqual([FAKE_GEMINI_PNG, FAKE_GEMINI_PNG]);
+    const row = await rowOf(response.headers.get('x-request-id'));
+    expect(row).toMatchObject({ translation: 'openai-images -> gemini', status: 200, outcome: 'ok', upstreamModel: 'imagen-4.0-generate-001', inputTokens: 0, outputTokens: 0 });
+    expect(row.units).toEqual({ images: 2, imageSize: '1024x1024' });
+    expect(row.costUsd).toBeCloseTo(0.08, 10);
+  });
+
+  it('refuses an edit on an Imagen model with a 400 naming the model', async () => {
+    const png = Buffer.from(FAKE_GEMINI_PNG, 'base64');
+    const err = await client.images.edit({ model: 'imagen-test', prompt: 'make it blue', image: await toFile(png, 'a.png', { type: 'image/png' }) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((err as Error).message).toMatch(/Imagen/);
+    expect(gemini.calls).toHaveLength(0);
   });
 
   it('translates a generation for a Gemini image model to generateContent asking for images', async () => {

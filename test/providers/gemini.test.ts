@@ -258,6 +258,6 @@ describe('gemini provider URLs', () => {
     expect(seen[0]!.headers['x-goog-api-key']).toBe('k');
     expect(() => provider.send({ ...base, endpoint: 'chat' }, signal)).toThrow(/do not serve chat/);
     expect(() => provider.send({ ...base, upstreamModel: undefined }, signal)).toThrow(/needs the upstream model/);
-    expect(provider).toMatchObject({ kind: 'gemini', speaks: ['gemini'], endpoints: ['generate', 'count_tokens', 'embeddings', 'models'] });
+    expect(provider).toMatchObject({ kind: 'gemini', speaks: ['gemini'], endpoints: ['generate', 'count_tokens', 'embeddings', 'images', 'models'] });
   });
 });
