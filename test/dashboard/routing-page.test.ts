@@ -5,13 +5,13 @@ import { startFakeAnthropic, startFakeOpenAI, type FakeUpstream } from '../fakes
 import { logRows, startTestGateway, TEST_KEY } from '../helpers/gateway.js';
 import type { NodeGateway } from '../../src/platform/node/gateway.js';
 import { ensureWebBuilt } from '../../web/scripts/ensure-built.js';
-import { ARTIFACTS, canRun, launchBrowser, openPage, signedInPage } from './browser.js';
+import { adminApi, ARTIFACTS, canRun, launchBrowser, openPage, signedInPage } from './browser.js';
 
 /**
  * The Routing page in a real browser: a router's requests split by tier,
  * what they cost against the reference tier and the saving, its rules in
  * order; and a routed request's detail on the Logs page says which rule chose
- * its tier.
+ * its tier; and a router added, edited and deleted through the page.
  */
 
 let oai: FakeUpstream;
@@ -81,4 +81,47 @@ describe.skipIf(!canRun)('the Routing page', () => {
     await expect(detail.textContent()).resolves.toContain('auto → tier large (rule hard)');
     await page.screenshot({ path: `${ARTIFACTS}routing-log-detail.png` });
   });
+
+  it('adds a router with tiers and a rule, edits it and deletes it', async () => {
+    // The log detail of the test before is still open.
+    await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+    await openPage(page, 'Routing');
+    await page.getByRole('button', { name: 'Add router' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Router', { exact: true }).fill('tiered');
+    await dialog.getByLabel('Tier 1 model').fill('gpt-test');
+    await dialog.getByRole('button', { name: 'Add tier' }).click();
+    await dialog.getByLabel('Tier 2 name').fill('large');
+    await dialog.getByLabel('Tier 2 model').fill('claude-test');
+    // A rule naming a tier the router does not have: the API's words in the dialog, nothing stored.
+    await dialog.getByLabel('Rules (JSON)').fill('[{"name": "long", "when": {"minInputTokens": 100}, "tier": "huge"}]');
+    await dialog.getByRole('button', { name: 'Add router' }).click();
+    await expect(dialog.getByRole('alert').textContent()).resolves.toContain('huge');
+    expect((await adminApi(gw.url, 'GET', '/routers/tiered')).status).toBe(404);
+
+    await dialog.getByLabel('Rules (JSON)').fill('[{"name": "long", "when": {"minInputTokens": 100}, "tier": "large"}]');
+    await dialog.getByRole('button', { name: 'Add router' }).click();
+    await page.getByTestId('rules-tiered').waitFor();
+    await expect(page.getByTestId('rules-tiered').textContent()).resolves.toContain('long: ≥ 100 input tokens → tier large');
+    expect((await adminApi(gw.url, 'GET', '/routers/tiered')).body).toMatchObject({
+      id: 'tiered',
+      tiers: [
+        { name: 'small', model: 'gpt-test' },
+        { name: 'large', model: 'claude-test' },
+      ],
+      rules: [{ name: 'long', when: { minInputTokens: 100 }, tier: 'large' }],
+    });
+
+    // Edit: the default tier becomes large.
+    await page.getByTestId('router-tiered').getByRole('button', { name: 'Edit' }).click();
+    await dialog.getByLabel('Default tier').selectOption('large');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await page.getByTestId('rules-tiered').getByText('otherwise: tier large').waitFor();
+    expect((await adminApi(gw.url, 'GET', '/routers/tiered')).body).toMatchObject({ default: 'large' });
+    await page.screenshot({ path: `${ARTIFACTS}routing-edit.png`, fullPage: true });
+
+    await page.getByTestId('router-tiered').getByRole('button', { name: 'Delete' }).click();
+    await page.getByTestId('router-tiered').waitFor({ state: 'detached' });
+    expect((await adminApi(gw.url, 'GET', '/routers/tiered')).status).toBe(404);
+  }, 60_000);
 });

@@ -1,10 +1,12 @@
 import { useState, type ReactNode } from 'react';
 import { api } from '../api.js';
 import { RangePicker, type Range } from '../components/RangePicker.js';
-import { Card, Empty, ErrorNote, Loading, Stat } from '../components/ui.js';
+import { RowActions } from '../components/RowActions.js';
+import { Card, Empty, ErrorNote, Loading, Modal, Stat } from '../components/ui.js';
 import { count, percent, usd } from '../format.js';
-import type { Page, Router, TierUsage } from '../types.js';
+import type { Model, Page, Router, TierUsage, Upstream } from '../types.js';
 import { useLoad } from '../use-load.js';
+import { RouterForm, routerPath } from './RouterForm.js';
 
 const HOUR = 3_600_000;
 const NAMED_MS = { '1h': HOUR, '24h': 24 * HOUR, '7d': 7 * 24 * HOUR, '30d': 30 * 24 * HOUR } as const;
@@ -19,12 +21,21 @@ function rangeBounds(range: Range): { from: number; to: number } {
 /**
  * Routers (docs/routing-tiers.md): each router's requests split by tier over
  * a range, what they cost against what they would have cost on the
- * reference tier, the classifier's calls, and the rules as configured.
+ * reference tier, the classifier's calls, and the rules as configured;
+ * add, edit and delete a router.
  */
 export function RoutingPage() {
   const [range, setRange] = useState<Range>({ kind: 'named', name: '24h' });
   const usage = useLoad(() => api<TierUsage>('/usage/tiers', { query: rangeBounds(range) }), [JSON.stringify(range)]);
   const routers = useLoad(() => api<Page<Router>>('/routers'), []);
+  const [editing, setEditing] = useState<Router | 'new' | null>(null);
+  const [actionError, setActionError] = useState<string>();
+  // What a tier may send to: declared models and the ones upstreams list, read when the form opens.
+  const models = useLoad(async () => {
+    if (!editing) return [];
+    const [declared, upstreams] = await Promise.all([api<Page<Model>>('/models'), api<Page<Upstream>>('/upstreams')]);
+    return [...new Set([...declared.data.map((m) => m.id), ...upstreams.data.flatMap((u) => u.models)])].sort();
+  }, [editing === null]);
   const reload = () => {
     usage.reload();
     routers.reload();
@@ -38,30 +49,77 @@ export function RoutingPage() {
         <button type="button" className="small" onClick={reload}>
           Refresh
         </button>
+        <button type="button" className="primary" onClick={() => setEditing('new')}>
+          Add router
+        </button>
       </div>
       <ErrorNote error={usage.error ?? routers.error} onRetry={reload} />
+      <ErrorNote error={actionError} />
       <Loading when={(usage.loading && !usage.data) || (routers.loading && !routers.data)} />
       {usage.data && routers.data && ids.length === 0 && (
         <Card>
-          <Empty>No routers yet. Declare one under `routers:` in the config file, or POST /admin/api/routers (docs/routing-tiers.md).</Empty>
+          <Empty>No routers yet. Add one here, or declare it under `routers:` in the config file (docs/routing-tiers.md).</Empty>
         </Card>
       )}
       {usage.data &&
         routers.data &&
         ids.map((id) => (
-          <RouterCard key={id} router={routers.data!.data.find((r) => r.id === id)} split={usage.data!.routers.find((r) => r.router === id)} id={id} />
+          <RouterCard
+            key={id}
+            router={routers.data!.data.find((r) => r.id === id)}
+            split={usage.data!.routers.find((r) => r.router === id)}
+            id={id}
+            onEdit={setEditing}
+            onDeleted={reload}
+            onError={setActionError}
+          />
         ))}
+      {editing && (
+        <Modal title={editing === 'new' ? 'Add router' : `Router ${editing.id}`} onClose={() => setEditing(null)} wide>
+          <RouterForm
+            router={editing === 'new' ? undefined : editing}
+            models={models.data ?? []}
+            onCancel={() => setEditing(null)}
+            onDone={() => {
+              setEditing(null);
+              reload();
+            }}
+          />
+        </Modal>
+      )}
     </div>
   );
 }
 
-function RouterCard(props: { id: string; router: Router | undefined; split: TierUsage['routers'][number] | undefined }) {
+function RouterCard(props: {
+  id: string;
+  router: Router | undefined;
+  split: TierUsage['routers'][number] | undefined;
+  onEdit: (router: Router) => void;
+  onDeleted: () => void;
+  onError: (message: string) => void;
+}) {
   const { router, split } = props;
   const reference = split?.reference ?? router?.reference ?? router?.tiers.at(-1)?.name ?? '—';
   const savedShare = split && split.referenceCostUsd > 0 ? split.savedUsd / split.referenceCostUsd : null;
   const tierNames = [...new Set([...(router?.tiers.map((t) => t.name) ?? []), ...(split?.tiers.map((t) => t.tier) ?? [])])];
   return (
-    <Card title={<code>{props.id}</code>} testId={`router-${props.id}`}>
+    <Card
+      title={<code>{props.id}</code>}
+      testId={`router-${props.id}`}
+      actions={
+        // A router deleted since its requests were routed shows its split, but there is nothing to edit.
+        router && (
+          <RowActions
+            onEdit={() => props.onEdit(router)}
+            deletePath={routerPath(router.id)}
+            confirm={`Delete router ${router.id}? Clients asking for it are refused from the next request.`}
+            onDeleted={props.onDeleted}
+            onError={props.onError}
+          />
+        )
+      }
+    >
       {split ? (
         <div className="stats">
           <Stat label="Requests routed" value={count(split.requests)} />
