@@ -4,11 +4,13 @@ import { createSecretBox } from '../../policy/secrets.js';
 import { openProxy } from '../../policy/sealed-proxy.js';
 import { findSecret } from '../../platform/node/local-secrets.js';
 import { openStore } from '../../platform/node/open-store.js';
+import { planResealing } from '../../policy/reseal-other-secrets.js';
 
 export const SECRET_HELP = `switchboard secret rotate --new-secret-env NAME [--config PATH]
 
 Re-encrypts every stored upstream credential under a new secret, in one
-transaction, and then the upstreams' proxy URLs: each is opened with the
+transaction, and then the upstreams' proxy URLs, the alert webhooks, the log
+export destinations and the hosted web search key: each is opened with the
 current secret (the config file's \`secret\`, else <data folder>/secret) and
 sealed with the new one, read from the environment variable NAME (at least
 16 characters). If any of them cannot be opened, nothing changes. Stored responses are not re-encrypted:
@@ -57,12 +59,22 @@ export async function secretCommand(config: Config, action: string | undefined, 
         failures.push(`  upstream ${upstream.id}, its proxy: ${(err as Error).message}`);
       }
     }
+    const others = await planResealing(store, oldBox, newBox, Date.now());
+    failures.push(...others.failures);
     if (failures.length > 0)
       throw new Error(`secret rotate: nothing was changed; these credentials do not open with the current secret:\n${failures.join('\n')}\nDelete or re-add them (admin API), then rotate again.`);
     await store.upstreams.resealCredentials(updates);
     await store.upstreams.resealProxies(proxies);
+    await others.write();
 
-    console.log(`Re-encrypted ${updates.length} credential(s)${proxies.length > 0 ? ` and ${proxies.length} proxy URL(s)` : ''} under the new secret.`);
+    const { webhooks, destinations, searchKeys } = others.counts;
+    const also = [
+      [proxies.length, 'proxy URL(s)'],
+      [webhooks, 'alert webhook(s)'],
+      [destinations, 'log export destination(s)'],
+      [searchKeys, 'web search key'],
+    ].filter(([n]) => Number(n) > 0).map(([n, what]) => `${n} ${what}`);
+    console.log(`Re-encrypted ${updates.length} credential(s)${also.length > 0 ? `, ${also.join(', ')}` : ''} under the new secret.`);
     if (current.kind === 'file') {
       // The gateway reads this file when the config has no `secret`; it must hold the new one now.
       writeFileSync(current.path, `${next}\n`, { mode: 0o600 });
