@@ -54,8 +54,13 @@ export interface AdminDeps extends Runtime {
   changes: ChangeFeed;
   /** The client's address for the admin key's failure count (policy/client-address.ts). */
   io: RequestIO;
-  /** Requests as they start and finish, for `/live`; absent where it is not served (Workers): a 501. */
+  /** Requests as they start and finish, for `/live`; absent where it is not served: a 501. */
   live?: LiveRequests;
+  /**
+   * Each `/live` watcher's own request drives the live view's rounds while it reads, rather than a job
+   * (Workers: an isolate has no timers between requests, but a request that streams may sleep and poll).
+   */
+  livePolledByWatchers?: boolean;
   /** Playground runs (providers/upstream-capture.ts), shared with the data plane. */
   playground?: PlaygroundRuns;
   /** The gateway's own HTTP entry, for the playground's requests; set once the app is built. */

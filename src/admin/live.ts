@@ -4,7 +4,7 @@ import type { AdminDeps } from './deps.js';
 import { AdminError, readQuery } from './errors.js';
 import { resolveKey } from './logs.js';
 import { ownerScope, principalOf } from './principal.js';
-import { MAX_WATCHERS, type LiveFilter } from '../telemetry/live-requests.js';
+import { MAX_WATCHERS, type LiveFilter, type LiveRequests } from '../telemetry/live-requests.js';
 
 export const liveQuery = z.object({
   key: z.string().min(1).optional().describe('a key id or key name'),
@@ -28,7 +28,7 @@ export function liveRoutes(ctx: AdminDeps): Hono {
   const app = new Hono();
   app.get('/', async (c) => {
     const live = ctx.live;
-    if (!live) throw new AdminError(501, 'live requests are not served on this platform (Workers): see the request log', null, 'not_implemented');
+    if (!live) throw new AdminError(501, 'live requests are not served by this gateway: see the request log', null, 'not_implemented');
     const q = readQuery(c, liveQuery);
     const ownerId = ownerScope(principalOf(c));
     const filter: LiveFilter = {
@@ -38,8 +38,9 @@ export function liveRoutes(ctx: AdminDeps): Hono {
       upstreamId: q.upstream,
       status: q.status === undefined ? undefined : q.status.endsWith('xx') ? { class: Number(q.status[0]) } : { exact: Number(q.status) },
     };
-    const stream = live.watch(filter);
+    const stream = live.watch(filter, c.req.raw.signal);
     if (!stream) throw new AdminError(503, `${MAX_WATCHERS} watchers already watch live requests; close one and try again`, null, 'too_many_watchers');
+    if (ctx.livePolledByWatchers) pollWhileWatched(ctx, live, c.req.raw.signal);
     return new Response(stream, {
       headers: {
         'content-type': 'text/event-stream; charset=utf-8',
@@ -50,4 +51,29 @@ export function liveRoutes(ctx: AdminDeps): Hono {
     });
   });
   return app;
+}
+
+/** How often a watcher's own request runs a round of the live view (as the job does elsewhere). */
+const WATCHER_ROUND_MS = 1000;
+
+/**
+ * Runs the live view's rounds from the watcher's request until its client
+ * leaves (the request's signal) or nobody watches any more (the stream was
+ * cancelled, or the gateway closed it). Through `defer`, never floating: on
+ * Workers a promise left floating is dropped with its request's I/O and never
+ * settles. Rounds of several watchers at once share one (`tick`).
+ */
+function pollWhileWatched(ctx: AdminDeps, live: LiveRequests, signal: AbortSignal): void {
+  ctx.defer(
+    (async () => {
+      while (!signal.aborted && live.watchers() > 0) {
+        try {
+          await ctx.sleep(WATCHER_ROUND_MS, signal);
+        } catch {
+          return; // The client left.
+        }
+        await live.tick().catch((err: unknown) => ctx.log(`live: a round failed: ${String(err)}`, 'warn'));
+      }
+    })(),
+  );
 }

@@ -54,10 +54,7 @@ export interface GatewayInputs {
    * every start (Node).
    */
   configFingerprint?: string;
-  /**
-   * Serve the live view of requests (`/admin/api/live`, its poller job); default on. Off on Workers, where
-   * an isolate has no timers between requests to poll with and a held stream would pin one: a 501 there.
-   */
+  /** Serve the live view of requests (`/admin/api/live`, its poller job); default on. Off: a 501 there. */
   liveRequests?: boolean;
   /**
    * When the token estimate's tokenizer is built (usage/tokenizer-loader.ts): `at-start` (default), in the
@@ -68,6 +65,11 @@ export interface GatewayInputs {
   tokenizerLoad?: 'at-start' | 'at-first-use';
   /** How the tokenizer is built (tests hold it back); default usage/load-tokenizer.ts. */
   buildTokenizer?: (pause: () => Promise<void>) => Promise<Tokenizer>;
+  /**
+   * The live view's rounds are driven by each watcher's own request while it streams, not by the job
+   * (Workers: no timers between requests; the stream's request sleeps and polls D1, through `defer`).
+   */
+  livePolledByWatchers?: boolean;
   /** Write each request's usage row as soon as it is queued, through `runtime.defer` (Workers), rather than from the recorder's job. */
   flushEachRequest?: boolean;
   /**
@@ -255,6 +257,7 @@ export async function createGateway(ports: Ports, inputs: GatewayInputs): Promis
     changes,
     io,
     live,
+    livePolledByWatchers: inputs.livePolledByWatchers,
     playground,
     logExport,
     canWriteFiles: ports.openLogFile !== undefined,

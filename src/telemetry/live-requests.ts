@@ -29,11 +29,18 @@ export type { LiveFilter } from './live-view.js';
  */
 export interface LiveRequests {
   observer: RequestObserver;
-  /** A stream of events for one watcher, or null when MAX_WATCHERS already watch. Ends when the client cancels it. */
-  watch(filter: LiveFilter): ReadableStream<Uint8Array> | null;
+  /**
+   * A stream of events for one watcher, or null when MAX_WATCHERS already watch. Ends when the client
+   * cancels it, or when `signal` (the watcher's request's) aborts: on Workers a client that leaves aborts
+   * its request but may never cancel the stream.
+   */
+  watch(filter: LiveFilter, signal?: AbortSignal): ReadableStream<Uint8Array> | null;
   /** How many watch now. */
   watchers(): number;
-  /** One round of the shared poller and the heartbeats (a job); does nothing while nobody watches. */
+  /**
+   * One round of the shared poller and the heartbeats (a job, or each watcher's own request on Workers);
+   * does nothing while nobody watches. Rounds asked for while one runs share it.
+   */
   tick(): Promise<void>;
   /** Events relayed to other replicas: sent, dropped (a burst past the outbox) and failed (the feed refused them). */
   relayed(): RelayCounts;
@@ -234,45 +241,67 @@ export function createLiveRequests(deps: LiveRequestsDeps): LiveRequests {
     for (let i = fresh.length - 1; i >= 0; i--) finish(fresh[i].row);
   };
 
+  /** One round: the poller, the presence the others hear, the heartbeats. */
+  const round = async () => {
+    if (watchers.size === 0) {
+      resetPoller();
+      return;
+    }
+    // Every round: the others keep sending while they hear it (PRESENCE_MS).
+    relay?.announce(false);
+    for (const [id, { heardAt }] of remote) if (deps.now() - heardAt > REMOTE_TTL_MS) remote.delete(id);
+    await poll();
+    const now = deps.now();
+    const ping = encoder.encode(': keep-alive\n\n');
+    for (const watcher of watchers) if (now - watcher.lastSentAt >= HEARTBEAT_MS) send(watcher, ping);
+  };
+  let ticking: Promise<void> | undefined;
+
   return {
     observer,
-    watch(filter) {
-      if (watchers.size >= MAX_WATCHERS) return null;
+    watch(filter, signal) {
+      if (watchers.size >= MAX_WATCHERS || signal?.aborted) return null;
       let watcher: Watcher | undefined;
+      const leave = () => {
+        // The client left: its watcher goes at once, and the poller stops with the last one.
+        if (watcher) watchers.delete(watcher);
+        if (watchers.size === 0) resetPoller();
+      };
       return new ReadableStream<Uint8Array>(
         {
           start(controller) {
             watcher = { filter, controller, lastSentAt: deps.now() };
             watchers.add(watcher);
+            signal?.addEventListener(
+              'abort',
+              () => {
+                leave();
+                try {
+                  controller.close();
+                } catch {
+                  // Already closed or cancelled.
+                }
+              },
+              { once: true },
+            );
             // The first watcher here asks the other replicas for what they have in flight; it arrives as `started` events.
             if (watchers.size === 1) relay?.announce(true);
             // What this process and the others it heard from have in flight now; the rest arrives as it happens.
             const now = [...startedViews(), ...[...remote.values()].map((r) => r.view)].filter((view) => matches(filter, view, false, ownerOf)).slice(-SNAPSHOT_LIMIT);
             controller.enqueue(frame('hello', { inFlight: now, heartbeatMs: HEARTBEAT_MS }));
           },
-          cancel() {
-            // The client left: its watcher goes at once, and the poller stops with the last one.
-            if (watcher) watchers.delete(watcher);
-            if (watchers.size === 0) resetPoller();
-          },
+          cancel: leave,
         },
         new ByteLengthQueuingStrategy({ highWaterMark: WATCHER_BUFFER_BYTES }),
       );
     },
     watchers: () => watchers.size,
     relayed: () => relay?.counts() ?? { sent: 0, dropped: 0, failed: 0 },
-    async tick() {
-      if (watchers.size === 0) {
-        resetPoller();
-        return;
-      }
-      // Every round: the others keep sending while they hear it (PRESENCE_MS).
-      relay?.announce(false);
-      for (const [id, { heardAt }] of remote) if (deps.now() - heardAt > REMOTE_TTL_MS) remote.delete(id);
-      await poll();
-      const now = deps.now();
-      const ping = encoder.encode(': keep-alive\n\n');
-      for (const watcher of watchers) if (now - watcher.lastSentAt >= HEARTBEAT_MS) send(watcher, ping);
+    tick() {
+      ticking ??= round().finally(() => {
+        ticking = undefined;
+      });
+      return ticking;
     },
     close() {
       for (const watcher of [...watchers]) {

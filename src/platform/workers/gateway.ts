@@ -53,8 +53,9 @@ export async function openWorkerGateway(env: WorkerEnv): Promise<WorkerGateway> 
       configFingerprint: fingerprint,
       flushEachRequest: true,
       seedInBackground: true,
-      // No timers between requests to poll with: /admin/api/live answers 501 (docs/workers.md).
-      liveRequests: false,
+      // No timers between requests to poll with: each /admin/api/live watcher's own request polls D1 while
+      // it streams (docs/workers.md), and sees the requests in flight in the isolate that serves it.
+      livePolledByWatchers: true,
       // Built when a request first needs a token estimate (deferred with that request); rough estimates until then.
       tokenizerLoad: 'at-first-use',
     },
