@@ -4,8 +4,8 @@ import type { CredentialRecord, UpstreamRecord } from '../store/types.js';
 import type { Store } from '../store/store.js';
 import type { SecretBox } from '../policy/secrets.js';
 import { isCurrentSeal, maskSecret } from '../policy/secrets.js';
-import { saveSettings } from '../policy/gateway-settings.js';
-import { sealHostedTools } from './hosted-tools.js';
+import { loadSettings, saveSettings } from '../policy/gateway-settings.js';
+import { keepStoredSearchKey, sealHostedTools } from './hosted-tools.js';
 import { displayPrefix, generateClientKey, hashClientKey, newId } from '../policy/keys.js';
 import { applyLimitsConfig } from '../policy/limit-rules.js';
 import { saveWebhook } from '../alerts/webhooks.js';
@@ -157,7 +157,8 @@ async function applyConfigAlone(config: Config, store: Store, box: SecretBox, op
   }
   await applyLimitsConfig(config, store);
   // Security, logging, cache and hosted tools sections, when the file has them, replace what the admin API set.
-  const hostedTools = config.hostedTools ? await sealHostedTools(config.hostedTools, box) : undefined;
+  // An exported document leaves the search key out: the stored key stays for the same vendor.
+  const hostedTools = config.hostedTools ? await sealHostedTools(keepStoredSearchKey(config.hostedTools, (await loadSettings(store)).hostedTools), box) : undefined;
   await saveSettings(store, { security: config.security, logging: config.logging, cache: config.cache, hostedTools });
   // Alert rules and webhooks, log export destinations: upserted by id; those the admin API made stay.
   const at = Date.now();

@@ -8,6 +8,7 @@ import { credentialSchema, keySchema, routeSchema, upstreamSchema, type Config }
 import { loadSettings } from '../policy/gateway-settings.js';
 import type { CredentialRecord, KeyRecord, ModelRecord, UpstreamRecord } from '../store/types.js';
 import { unmaskProxyUrl } from '../providers/proxy-url.js';
+import { exportedHostedTools } from './hosted-tools.js';
 import { shownSettings } from './upstreams.js';
 import { invalid, readQuery } from './errors.js';
 
@@ -120,6 +121,7 @@ export async function exportConfig(ctx: AdminDeps): Promise<Record<string, unkno
   const rules = ctx.limits.rules();
   const prices = Object.fromEntries(ctx.priceBook.entries().filter((e) => e.source !== 'shipped').map((e) => [e.model, e.price]));
   const { security, logging } = ctx.settings.current().raw;
+  const hostedTools = exportedHostedTools(ctx.settings.current().raw.hostedTools);
   return {
     upstreams: upstreams.map(upstreamEntry),
     models: models.map(modelEntry),
@@ -135,6 +137,8 @@ export async function exportConfig(ctx: AdminDeps): Promise<Record<string, unkno
     logging,
     // Read at start, not changed at run time: exported so the document is the whole configuration.
     cache: ctx.settings.current().raw.cache,
+    // The search key is left out, as credentials are: importing the document keeps the stored one.
+    ...(hostedTools ? { hostedTools } : {}),
     retry: ctx.retry,
     health: ctx.health,
   };

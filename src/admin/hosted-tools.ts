@@ -24,6 +24,21 @@ export const hostedToolsView = z.object({
 
 export const putHostedToolsBody = hostedToolsSchema;
 
+/** A section sent without a search key for the same vendor keeps the stored key (a form, an exported document never carry it back). */
+export function keepStoredSearchKey(section: HostedToolsSettings, stored: HostedToolsSettings): HostedToolsSettings {
+  const keep = stored.webSearch?.apiKey;
+  if (!section.webSearch || section.webSearch.apiKey !== undefined || !keep || stored.webSearch?.provider !== section.webSearch.provider) return section;
+  return { ...section, webSearch: { ...section.webSearch, apiKey: keep } };
+}
+
+/** The section as a config document shows it: the search key left out (importing the document keeps the stored one). */
+export function exportedHostedTools(section: HostedToolsSettings): HostedToolsSettings | undefined {
+  if (!section.webSearch && !section.imageGeneration) return undefined;
+  if (!section.webSearch) return section;
+  const { apiKey: _left, ...webSearch } = section.webSearch;
+  return { ...section, webSearch };
+}
+
 /** The section as stored: a search key sealed (one already sealed stays as it is). */
 export async function sealHostedTools(section: HostedToolsSettings, box: SecretBox): Promise<HostedToolsSettings> {
   const key = section.webSearch?.apiKey;
@@ -47,12 +62,8 @@ export function hostedToolsRoutes(ctx: AdminDeps): Hono {
   app.put('/', async (c) => {
     const body = await readBody(c, putHostedToolsBody);
     const current = ctx.settings.current().raw;
-    const keep = current.hostedTools.webSearch?.apiKey;
     // Same vendor, no key sent: the stored key stays (the view never shows it, so a form cannot send it back).
-    const withKey =
-      body.webSearch && body.webSearch.apiKey === undefined && keep && current.hostedTools.webSearch?.provider === body.webSearch.provider
-        ? { ...body, webSearch: { ...body.webSearch, apiKey: keep } }
-        : body;
+    const withKey = keepStoredSearchKey(body, current.hostedTools);
     let sealed: HostedToolsSettings;
     try {
       sealed = await sealHostedTools(withKey, ctx.secrets);

@@ -187,3 +187,19 @@ describe('Anthropic web search on an upstream without it', () => {
     expect(view.webSearch.apiKey).not.toContain(SEARCH_KEYS.tavily);
   });
 });
+
+describe('hosted tools in the config export', () => {
+  it.skipIf(testReplicas() > 1)('exports the section without the search key, and importing it back keeps the stored key', async () => {
+    const doc = (await (await admin('/config')).json()) as { hostedTools?: { webSearch?: Record<string, unknown> } };
+    expect(doc.hostedTools?.webSearch).toMatchObject({ provider: 'tavily', maxResults: 3, pricePer1000: 10 });
+    expect(doc.hostedTools?.webSearch).not.toHaveProperty('apiKey');
+    expect(JSON.stringify(doc)).not.toContain(SEARCH_KEYS.tavily);
+
+    const imported = await admin('/config', { method: 'POST', body: JSON.stringify(doc) });
+    expect(imported.status).toBe(200);
+    vendors.calls.length = 0;
+    const message = await client.messages.create({ model: 'chat-model', max_tokens: 200, tools: [SEARCH_TOOL], messages: [{ role: 'user', content: PROMPT }] });
+    expectSearchAnswer(message, 'tavily');
+    expect(vendors.calls[0].headers.authorization).toBe(`Bearer ${SEARCH_KEYS.tavily}`);
+  });
+});
