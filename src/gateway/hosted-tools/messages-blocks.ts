@@ -1,5 +1,6 @@
 import type { SearchResult } from '../../providers/search/search-provider.js';
 import { encodeResultContent, type SearchOutcome } from './web-search.js';
+import { base64url } from '../../protocols/base64url.js';
 
 /**
  * The blocks Anthropic shows its own web search with, made from the
@@ -30,7 +31,8 @@ export function cite(block: Record<string, unknown>, found: SearchResult[]): Rec
     url: r.url,
     title: r.title,
     cited_text: r.snippet.slice(0, 150),
-    encrypted_index: btoa(r.url).replace(/=+$/, ''),
+    // The address's UTF-8 bytes: btoa takes Latin-1 only and threw on an address in another script.
+    encrypted_index: base64url(new TextEncoder().encode(r.url)),
   }));
   return { ...block, citations };
 }
