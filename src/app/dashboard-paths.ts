@@ -3,7 +3,7 @@
  * directly (a reload, a bookmark): each answers the app's index.html. A test
  * checks this list against the pages the app declares.
  */
-export const DASHBOARD_PAGES = ['/', '/keys', '/upstreams', '/models', '/limits', '/logs', '/settings', '/audit', '/live', '/routing', '/users', '/requests', '/playground', '/prompts', '/alerts', '/performance'] as const;
+export const DASHBOARD_PAGES = ['/', '/keys', '/upstreams', '/models', '/aliases', '/limits', '/logs', '/settings', '/audit', '/live', '/routing', '/users', '/requests', '/playground', '/prompts', '/alerts', '/performance'] as const;
 
 /** A file of the built app: its hashed bundles, or a file at the root such as /favicon.svg. */
 const ASSET_PATH = /^\/(assets\/.+|[^/]+\.[A-Za-z0-9]+)$/;

@@ -46,7 +46,8 @@ describe('createGateway', () => {
     store = await openSqliteStore(config.storage.url);
     gateway = await createGateway(
       { store, counters: createMemoryCounters(runtime.now), http: fetchHttp(nodeSleep), io: webRequestIO, runtime },
-      { config, secrets: await createSecretBox(config.secret!), adminKey: ADMIN_KEY },
+      // The tokenizer's background build (deferred at start otherwise) is test/usage/tokenizer-at-start.test.ts's subject.
+      { config, secrets: await createSecretBox(config.secret!), adminKey: ADMIN_KEY, tokenizerLoad: 'at-first-use' },
     );
     return { deferred, log };
   }

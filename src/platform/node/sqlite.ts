@@ -64,11 +64,12 @@ export async function openSqliteStore(url: string, options: SqliteStoreOptions =
   return withLogWriterThread(store, path, options.log ?? console.log);
 }
 
-const logWriters = new WeakMap<Store, LogWriter>();
+/** By the store's `logs.write`, which wrappers of the store (app/sealed-proxy-store.ts) pass on as it is. */
+const logWriters = new WeakMap<Store['logs']['write'], LogWriter>();
 
 /** The thread writing a SQLite store's request logs (tests end it to see writes carry on in process). */
 export function logWriterOf(store: Store): LogWriter | undefined {
-  return logWriters.get(store);
+  return logWriters.get(store.logs.write);
 }
 
 /**
@@ -86,7 +87,7 @@ function withLogWriterThread(store: Store, path: string, log: (message: string) 
       await store.close();
     },
   };
-  logWriters.set(wrapped, writer);
+  logWriters.set(wrapped.logs.write, writer);
   return wrapped;
 }
 
