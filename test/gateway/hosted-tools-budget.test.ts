@@ -67,6 +67,8 @@ async function untilAsked(n: number): Promise<void> {
 describe('hosted tools against budgets', () => {
   it('reserves the searches before the request runs: while it is in flight the key is refused in each protocol’s shape, and after it only what was spent stays', async () => {
     const asked = slow.calls.length;
+    // The first turn's stream stops after its first event for two seconds: the request is surely in flight meanwhile.
+    slow.failNext({ kind: 'stall-mid-stream', afterEvents: 1, ms: 2000 });
     const first = search(anthropicClient(gw, keys.searcher));
     await untilAsked(asked + 1);
 
@@ -87,6 +89,7 @@ describe('hosted tools against budgets', () => {
 
   it('reserves against the group’s budget too', async () => {
     const asked = slow.calls.length;
+    slow.failNext({ kind: 'stall-mid-stream', afterEvents: 1, ms: 2000 });
     const first = search(anthropicClient(gw, keys.other));
     await untilAsked(asked + 1);
     await expect(search(anthropicClient(gw, keys.teammate))).rejects.toMatchObject({ status: 429, error: { error: { type: 'budget_exceeded_error', message: expect.stringContaining('group team') } } });
