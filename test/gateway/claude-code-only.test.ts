@@ -3,6 +3,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { CLAUDE_CODE_ONLY, startFakeAnthropic } from '../fakes/anthropic.js';
 import type { FakeUpstream } from '../fakes/server.js';
 import { logRows, startTestGateway, TEST_KEY } from '../helpers/gateway.js';
+import { testReplicas } from '../helpers/replica-pair.js';
 import type { NodeGateway } from '../../src/platform/node/gateway.js';
 
 /**
@@ -62,10 +63,11 @@ describe("a credential Anthropic takes from Claude Code only (400 'only authoriz
     expect(row?.attempts?.[0]).toMatchObject({ upstream: 'sub-alone', credential: 'refused-alone', status: 400, error: expect.stringContaining('only authorized for use with Claude Code') });
     expect(gw.ctx.pools.view('refused-alone')).toMatchObject({ state: 'disabled', reason: expect.stringMatching(/^refused the credential \(400\)/) });
 
-    // Benched: the next request does not try it again, streamed or not.
+    // Benched: the next request does not try it again, streamed or not. With replicas, the other one learns it through
+    // the shared health a moment later and may still try it once; the request is served either way.
     const stream = client.messages.stream({ model: 'm-next-route', max_tokens: 50, messages: [{ role: 'user', content: 'Say hi' }] });
     expect((await stream.finalMessage()).type).toBe('message');
-    expect(refusedCalls()).toBe(1);
+    if (testReplicas() === 1) expect(refusedCalls()).toBe(1);
   });
 
   it("fails over to the pool's next credential", async () => {
