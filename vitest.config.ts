@@ -9,13 +9,10 @@ export default defineConfig({
     exclude: ['**/node_modules/**', 'test/workers/**', ...TIMING_FILES],
     testTimeout: 20_000,
     hookTimeout: 30_000,
-    // Integration tests start real servers on random ports; two files run at once (most wait on sockets and child
-    // processes more than they compute), tests inside one file in order.
+    // Integration tests start real servers on random ports; one file at a time, tests inside one file in order.
+    // Two files at a time with workers keeping their modules (maxWorkers: 2, isolate: false) ran this suite in 655 s
+    // instead of ~970 s, but one of its two runs failed a PostgreSQL store test's migration; until that is understood
+    // the suite stays one isolated file at a time.
     pool: 'forks',
-    maxWorkers: 2,
-    // A worker keeps its loaded modules from one file to the next: loading the gateway's modules again for each file
-    // was a third of the suite's time. Tests mock no module and stub no global, so a file sees nothing of the last one
-    // but what src/ keeps at module level (the tokenizer once built, caches keyed by objects).
-    isolate: false,
   },
 });

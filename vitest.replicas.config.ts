@@ -13,7 +13,5 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',
-    // As in the main suite, whose files these are: a worker keeps its loaded modules from one file to the next.
-    isolate: false,
   },
 });

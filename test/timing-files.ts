@@ -2,8 +2,8 @@
  * Test files that measure time (a deadline met, a first byte before the
  * rest, a lease that expires, a drain cut on time) or hold a machine-wide
  * resource for a timed window. They run one at a time after the rest
- * (vitest.timing.config.ts), so a neighbour's CPU cannot make them fail;
- * every other file of the main suite runs two at a time (vitest.config.ts).
+ * (vitest.timing.config.ts), so the rest can be run several files at once
+ * (vitest.config.ts) without a neighbour's CPU making these fail.
  * A new test that asserts on elapsed time belongs here.
  */
 export const TIMING_FILES = [
