@@ -7,6 +7,8 @@
  * @see https://ai.google.dev/gemini-api/docs/imagen
  * @see https://platform.openai.com/docs/api-reference/images/create
  */
+import { isRecord } from '../shared/json.js';
+import { aspectRatioOf } from './images.js';
 
 /** The aspect ratios Imagen's `parameters.aspectRatio` takes. */
 const IMAGEN_ASPECT_RATIOS = ['1:1', '3:4', '4:3', '9:16', '16:9'];
@@ -24,25 +26,11 @@ export function imagenRequest(json: Record<string, unknown>): { body: string; wa
   const sampleCount = Math.min(Number.isInteger(asked) && asked > 0 ? asked : 1, MAX_SAMPLES);
   if (asked > MAX_SAMPLES) warnings.push(`n: Imagen makes at most ${MAX_SAMPLES} images a call; ${MAX_SAMPLES} were asked for`);
   const parameters: Record<string, unknown> = { sampleCount };
-  const ratio = aspectRatioOf(json.size);
+  const ratio = aspectRatioOf(json.size, IMAGEN_ASPECT_RATIOS);
   if (ratio) parameters.aspectRatio = ratio;
   else if (typeof json.size === 'string' && json.size !== 'auto') warnings.push(`size ${json.size} has no Imagen aspect ratio; the model's default was used`);
   if (json.response_format === 'url') warnings.push('response_format url: Imagen answers with the image itself, sent as b64_json');
   return { body: JSON.stringify({ instances: [{ prompt: String(json.prompt ?? '') }], parameters }), warnings };
-}
-
-function aspectRatioOf(size: unknown): string | undefined {
-  const match = typeof size === 'string' ? /^(\d+)x(\d+)$/.exec(size) : null;
-  if (!match) return undefined;
-  const [w, h] = [Number(match[1]), Number(match[2])];
-  if (w === 0 || h === 0) return undefined;
-  const d = gcd(w, h);
-  const ratio = `${w / d}:${h / d}`;
-  return IMAGEN_ASPECT_RATIOS.includes(ratio) ? ratio : undefined;
-}
-
-function gcd(a: number, b: number): number {
-  return b === 0 ? a : gcd(b, a % b);
 }
 
 /** Imagen's answer as OpenAI's images response (its images are then counted as OpenAI's are, by usage/media-usage.ts). */
@@ -57,8 +45,4 @@ export function imagenAnswer(answer: unknown, asked: Record<string, unknown>): R
     ...(typeof asked.size === 'string' ? { size: asked.size } : {}),
   };
   return body;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -26,7 +26,7 @@ export async function geminiImagesRequest(json: Record<string, unknown>, images:
   const parts: unknown[] = [{ text: String(json.prompt ?? '') }];
   for (const image of images) parts.push({ inlineData: { mimeType: image.type || 'image/png', data: base64(new Uint8Array(await image.arrayBuffer())) } });
   const generationConfig: Record<string, unknown> = { responseModalities: ['IMAGE'] };
-  const ratio = aspectRatioOf(json.size);
+  const ratio = aspectRatioOf(json.size, ASPECT_RATIOS);
   if (ratio) generationConfig.imageConfig = { aspectRatio: ratio };
   else if (typeof json.size === 'string' && json.size !== 'auto') warnings.push(`size ${json.size} has no Gemini aspect ratio; the model's default was used`);
   if (json.mask !== undefined) warnings.push('mask is not supported by Gemini image models; the edit follows the prompt alone');
@@ -36,15 +36,15 @@ export async function geminiImagesRequest(json: Record<string, unknown>, images:
   return { body: JSON.stringify({ contents: [{ role: 'user', parts }], generationConfig }), warnings };
 }
 
-/** `1536x1024` -> `3:2`, when Gemini takes that ratio. */
-function aspectRatioOf(size: unknown): string | undefined {
+/** `1536x1024` -> `3:2`, when the model takes that ratio (one of `allowed`). */
+export function aspectRatioOf(size: unknown, allowed: readonly string[]): string | undefined {
   const match = typeof size === 'string' ? /^(\d+)x(\d+)$/.exec(size) : null;
   if (!match) return undefined;
   const [w, h] = [Number(match[1]), Number(match[2])];
   if (w === 0 || h === 0) return undefined;
   const d = gcd(w, h);
   const ratio = `${w / d}:${h / d}`;
-  return ASPECT_RATIOS.includes(ratio) ? ratio : undefined;
+  return allowed.includes(ratio) ? ratio : undefined;
 }
 
 function gcd(a: number, b: number): number {
